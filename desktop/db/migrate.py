@@ -1,0 +1,113 @@
+"""Opening the database file: back it up, migrate it to this program's schema, refuse newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from desktop.db.engine import make_engine
+from desktop.domain.errors import DomainError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(DomainError):
+    """The database file cannot be opened as it is (too new, not ours, damaged)."""
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL and open readers)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}-{stamp}-{label}.db"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations in one transaction with foreign keys off, checked before commit.
+
+    A batch table rebuild with foreign keys on would cascade-delete child rows; a failed
+    migration rolls back whole instead of leaving a half-migrated file.
+    """
+    cfg = _config()
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(f"迁移后发现 {len(broken)} 处外键不一致，已撤销本次升级")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
+    """Open (creating if needed) and migrate the file. Returns the engine and any backup made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        current = current_revision(engine)
+        head = head_revision()
+        if current == head:
+            return engine, None
+        if current is None:
+            tables = inspect(engine).get_table_names()
+            if tables:
+                raise DatabaseError(f"文件 {path} 不是和解台的数据库（没有版本信息），未作任何修改")
+            upgrade(engine)
+            return engine, None
+        if current not in _known_revisions():
+            raise DatabaseError(
+                f"数据库文件由更新版本的和解台创建（结构版本 {current}），"
+                "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"
+            )
+        backup = backup_file(path, backup_dir, f"before-{head}")
+        upgrade(engine)
+        return engine, backup
+    except sqlite3.DatabaseError as exc:  # not a database, disk image malformed …
+        engine.dispose()
+        raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
+    except Exception:
+        engine.dispose()
+        raise

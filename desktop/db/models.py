@@ -1,0 +1,294 @@
+"""SQLAlchemy 2 ORM models of the office database.
+
+Business times (received_at, held_at) are Beijing wall-clock times as people write them on
+forms; technical timestamps (updated_at, audit `at`) are UTC. Money is stored in fen (cents).
+Every syncable record carries a client-generated UUID v7, a version (optimistic locking, also
+the sync base version) and an updated time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import uuid6
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+
+def new_uuid() -> str:
+    return str(uuid6.uuid7())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Syncable:
+    """Columns every record that travels to the district carries."""
+
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # The version doubles as the optimistic lock: a stale update raises StaleDataError.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class AppSetting(Base):
+    """Key/value settings of this installation (which office it is, and the like)."""
+
+    __tablename__ = "app_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Office(Syncable, Base):
+    __tablename__ = "offices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # district / sub_bureau / station
+    tier: Mapped[str | None] = mapped_column(String(16))  # station tier, seed 000
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    seal_text: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Office | None] = relationship(remote_side="Office.id")
+
+
+class User(Syncable, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    office: Mapped[Office] = relationship()
+    roles: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Enterprise(Syncable, Base):
+    __tablename__ = "enterprises"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    industry: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    station_tier: Mapped[str | None] = mapped_column(String(16))
+    alliance_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    demo_street: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CodeItem(Syncable, Base):
+    """Editable code tables: channels, categories, rejection and termination grounds …"""
+
+    __tablename__ = "code_items"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RuleSetRow(Syncable, Base):
+    __tablename__ = "rule_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    effective_from: Mapped[date] = mapped_column(Date)
+    accept_days: Mapped[int] = mapped_column(Integer)
+    mediation_days: Mapped[int] = mapped_column(Integer)
+    mediation_unit: Mapped[str] = mapped_column(String(16))
+    termination_notice_days: Mapped[int | None] = mapped_column(Integer)
+    violation_check_days: Mapped[int | None] = mapped_column(Integer)
+    violation_check_extension: Mapped[int | None] = mapped_column(Integer)
+    odr_days: Mapped[int | None] = mapped_column(Integer)
+    tentative: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Complaint(Syncable, Base):
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    district_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    channel_code: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    complainant_name: Mapped[str] = mapped_column(String(60))
+    complainant_phone: Mapped[str] = mapped_column(String(40), index=True)
+    complainant_address: Mapped[str] = mapped_column(String(200), default="")
+    complainant_id_number: Mapped[str | None] = mapped_column(String(18))
+
+    respondent_name: Mapped[str] = mapped_column(String(200))
+    respondent_credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    respondent_address: Mapped[str] = mapped_column(String(200), default="")
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+
+    subject: Mapped[str] = mapped_column(String(200))
+    category_code: Mapped[str] = mapped_column(String(32))
+    brand_model: Mapped[str] = mapped_column(String(100), default="")
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    amount_cents: Mapped[int | None] = mapped_column(Integer)
+    request_type: Mapped[str] = mapped_column(String(16), default="")
+    request: Mapped[str] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)
+
+    status: Mapped[str] = mapped_column(String(16), default="registered")
+    rule_set_code: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    rejection_ground: Mapped[str | None] = mapped_column(String(32))
+    mediation_started_on: Mapped[date | None] = mapped_column(Date)
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    settlement_terms: Mapped[str | None] = mapped_column(Text)
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    termination_ground: Mapped[str | None] = mapped_column(String(32))
+    transferred_to: Mapped[str | None] = mapped_column(String(200))
+    case_note: Mapped[str | None] = mapped_column(Text)
+    violation_found_on: Mapped[date | None] = mapped_column(Date)
+    odr_started_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(16))
+    recovered_cents: Mapped[int | None] = mapped_column(Integer)
+    at_fault: Mapped[bool | None] = mapped_column(Boolean)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    status_note: Mapped[str | None] = mapped_column(Text)
+
+    pauses: Mapped[list[ClockPause]] = relationship(
+        back_populates="complaint", order_by="ClockPause.started_on", lazy="selectin"
+    )
+    __table_args__ = (
+        Index("ix_complaints_received", "received_at", "id"),
+        Index("ix_complaints_status_received", "status", "received_at", "id"),
+        Index("ix_complaints_office_received", "office_id", "received_at", "id"),
+        Index("ix_complaints_handler_status", "handler_id", "status"),
+        Index("ix_complaints_due", "due_on", postgresql_where=text("due_on IS NOT NULL"),
+              sqlite_where=text("due_on IS NOT NULL")),
+    )
+
+
+class ClockPause(Syncable, Base):
+    __tablename__ = "clock_pauses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    complaint: Mapped[Complaint] = relationship(back_populates="pauses")
+
+
+class MediationRecord(Syncable, Base):
+    """One contact of a mediation (on site, by phone, online, by video). Append-only."""
+
+    __tablename__ = "mediation_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    means: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    participants: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Attachment(Syncable, Base):
+    """A file of a complaint; the bytes live under the data folder, named by their SHA-256."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NumberSequence(Base):
+    __tablename__ = "number_sequences"
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    """Hash-chained audit log: each entry's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_uuid"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(40))
+    office_code: Mapped[str] = mapped_column(String(12), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str | None] = mapped_column(String(36))
+    operation: Mapped[str] = mapped_column(String(8))  # insert / update / delete
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HolidayOverride(Syncable, Base):
+    __tablename__ = "holiday_overrides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    is_working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(100), default="")
+
+
+class CalendarYear(Syncable, Base):
+    """A year whose whole calendar an administrator has entered (no longer a guess)."""
+
+    __tablename__ = "calendar_years"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")

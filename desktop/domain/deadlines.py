@@ -1,0 +1,160 @@
+"""Legal time limits of a complaint, from the dated rule set in force on the day it was received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from desktop.domain.calendar import DueDate, WorkingCalendar, guessed_year_warning
+from desktop.domain.errors import DomainError
+from desktop.domain.workflow import Status
+
+
+class DayUnit(StrEnum):
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    name: str
+    effective_from: date
+    accept_days: int
+    mediation_days: int
+    mediation_unit: DayUnit
+    termination_notice_days: int | None
+    violation_check_days: int | None
+    violation_check_extension: int | None
+    odr_days: int | None
+    tentative: bool = False
+    note: str = ""
+
+
+def rule_set_for(rule_sets: Iterable[RuleSet], received_on: date) -> RuleSet:
+    """The set in force on the day of receipt: the latest one that had taken effect by then."""
+    ordered = sorted(rule_sets, key=lambda r: r.effective_from)
+    if not ordered:
+        raise DomainError("没有配置任何投诉处理时限规则，请管理员在“设置 → 时限规则”中添加")
+    chosen = ordered[0]
+    for rules in ordered:
+        if rules.effective_from <= received_on:
+            chosen = rules
+    return chosen
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The mediation clock stopped for testing or appraisal (检验检测鉴定)."""
+
+    started_on: date
+    ended_on: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    rule_set: RuleSet
+    acceptance_due: DueDate
+    mediation_due: DueDate | None
+    mediation_paused: bool
+    paused_days: int
+    termination_notice_due: DueDate | None
+    violation_check_due: DueDate | None
+    violation_check_extended_due: DueDate | None
+    odr_due: DueDate | None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        notes: list[str] = []
+        years = set().union(
+            *(
+                d.guessed_years
+                for d in (
+                    self.acceptance_due,
+                    self.mediation_due,
+                    self.termination_notice_due,
+                    self.violation_check_due,
+                    self.odr_due,
+                )
+                if d is not None
+            )
+        )
+        if years:
+            notes.append(guessed_year_warning(years))
+        if self.rule_set.tentative:
+            notes.append(f"时限规则「{self.rule_set.name}」的数值待确认。")
+        return tuple(notes)
+
+    def current_due(self, status: Status) -> DueDate | None:
+        """The deadline that matters now for a complaint in this status (None: no clock runs)."""
+        if status is Status.REGISTERED:
+            return self.acceptance_due
+        if status in (Status.ACCEPTED, Status.MEDIATING):
+            return None if self.mediation_paused else self.mediation_due
+        if status is Status.TERMINATED:
+            return self.termination_notice_due
+        return None
+
+
+def compute_deadlines(
+    calendar: WorkingCalendar,
+    rules: RuleSet,
+    *,
+    received_on: date,
+    today: date,
+    accepted_on: date | None = None,
+    pauses: Sequence[Pause] = (),
+    terminated_on: date | None = None,
+    violation_found_on: date | None = None,
+    odr_started_on: date | None = None,
+) -> Deadlines:
+    acceptance_due = calendar.add_working_days(received_on, rules.accept_days)
+    mediation_due: DueDate | None = None
+    paused = any(p.ended_on is None for p in pauses)
+    paused_days = 0
+    if accepted_on is not None:
+        if rules.mediation_unit is DayUnit.WORKING:
+            paused_days = sum(
+                calendar.working_days_between(p.started_on, p.ended_on or today) for p in pauses
+            )
+            mediation_due = calendar.add_working_days(
+                accepted_on, rules.mediation_days + paused_days
+            )
+        else:
+            paused_days = sum(((p.ended_on or today) - p.started_on).days for p in pauses)
+            mediation_due = DueDate(
+                accepted_on + timedelta(days=rules.mediation_days + paused_days)
+            )
+    return Deadlines(
+        rule_set=rules,
+        acceptance_due=acceptance_due,
+        mediation_due=mediation_due,
+        mediation_paused=paused,
+        paused_days=paused_days,
+        termination_notice_due=_after(calendar, terminated_on, rules.termination_notice_days),
+        violation_check_due=_after(calendar, violation_found_on, rules.violation_check_days),
+        violation_check_extended_due=_after(
+            calendar,
+            violation_found_on,
+            None
+            if rules.violation_check_days is None
+            else rules.violation_check_days + (rules.violation_check_extension or 0),
+        ),
+        odr_due=_after(calendar, odr_started_on, rules.odr_days),
+    )
+
+
+def _after(calendar: WorkingCalendar, start: date | None, days: int | None) -> DueDate | None:
+    if start is None or days is None:
+        return None
+    return calendar.add_working_days(start, days)
+
+
+def working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int:
+    """Working days from today to the due date; negative when overdue (days past, any kind)."""
+    if due < today:
+        return -(today - due).days
+    return calendar.working_days_between(today, due)

@@ -1,0 +1,44 @@
+"""Complaint numbers unique across offices without a network: office code + date + daily sequence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from desktop.domain.errors import FieldError
+
+OFFICE_CODE_RE = re.compile(r"^[A-Z0-9]{2,12}$")
+_NUMBER_RE = re.compile(r"^(?P<office>[A-Z0-9]{2,12})-(?P<day>\d{8})-(?P<seq>\d{4,6})$")
+
+
+def check_office_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not OFFICE_CODE_RE.match(code):
+        raise FieldError("单位代码", "应为 2–12 位大写字母或数字，例如 WZ01、GSFJ")
+    return code
+
+
+def format_number(office_code: str, day: date, sequence: int) -> str:
+    """E.g. GSFJ-20261122-0007. Office codes are unique in the district, so numbers are too."""
+    if sequence < 1 or sequence > 999_999:
+        raise ValueError("sequence out of range")
+    return f"{office_code}-{day:%Y%m%d}-{sequence:04d}"
+
+
+@dataclass(frozen=True)
+class ComplaintNumber:
+    office_code: str
+    day: date
+    sequence: int
+
+
+def parse_number(text: str) -> ComplaintNumber | None:
+    match = _NUMBER_RE.match(text.strip().upper())
+    if not match:
+        return None
+    try:
+        day = datetime.strptime(match["day"], "%Y%m%d").date()
+    except ValueError:
+        return None
+    return ComplaintNumber(match["office"], day, int(match["seq"]))
