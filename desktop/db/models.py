@@ -269,6 +269,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str | None] = mapped_column(String(36))
+    # The record whose history this entry belongs to (a complaint for its mediation records).
+    root_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
     operation: Mapped[str] = mapped_column(String(8))  # insert / update / delete
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)

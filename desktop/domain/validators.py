@@ -257,9 +257,10 @@ def check_not_future(value: _D, field: str, now: datetime | None = None) -> _D:
 
 def mask_phone(value: str) -> str:
     s = value.strip()
-    if len(s) < 8:  # too short to show both ends without revealing most of it
+    if len(s) < 8:  # too short to show an end without giving most of it away
         return "*" * len(s)
-    return s[:3] + "*" * (len(s) - 7) + s[-4:]
+    head = 3 if len(s) >= 11 else 0  # a mobile's first 3 digits only name the carrier
+    return s[:head] + "*" * (len(s) - head - 4) + s[-4:]
 
 
 def mask_id_number(value: str) -> str:
@@ -270,22 +271,7 @@ def mask_id_number(value: str) -> str:
 
 
 _COMPOUND_SURNAMES = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "诸葛",
-        "上官",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "夏侯",
-        "令狐",
-    ]
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐".split()  # noqa: SIM905
 )
 
 

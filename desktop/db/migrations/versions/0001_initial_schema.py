@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("entity", sa.String(length=40), nullable=False),
         sa.Column("entity_uuid", sa.String(length=36), nullable=True),
+        sa.Column("root_uuid", sa.String(length=36), nullable=True),
         sa.Column("operation", sa.String(length=8), nullable=False),
         sa.Column("before", sa.Text(), nullable=True),
         sa.Column("after", sa.Text(), nullable=True),
@@ -42,6 +43,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index("ix_audit_entity", ["entity", "entity_uuid"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_log_root_uuid"), ["root_uuid"], unique=False)
 
     op.create_table(
         "code_items",

@@ -1,0 +1,312 @@
+"""Repositories: every query the services need, written once, in SQLAlchemy 2 style."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from desktop.db import models as m
+from desktop.db.search import match_expression
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
+
+_DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position: the sort value and id of the last row of the previous page."""
+
+    value: Any
+    id: int
+
+
+class OfficeRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, office_id: int) -> m.Office | None:
+        return self.s.get(m.Office, office_id)
+
+    def by_code(self, code: str) -> m.Office | None:
+        return self.s.scalars(select(m.Office).where(m.Office.code == code)).first()
+
+    def all(self) -> Sequence[m.Office]:
+        return self.s.scalars(select(m.Office).order_by(m.Office.parent_id, m.Office.code)).all()
+
+    def subtree_ids(self, office_id: int) -> set[int]:
+        """The office and every office below it (a sub-bureau's stations)."""
+        ids, frontier = {office_id}, {office_id}
+        while frontier:
+            children = set(
+                self.s.scalars(select(m.Office.id).where(m.Office.parent_id.in_(frontier))).all()
+            )
+            frontier = children - ids
+            ids |= children
+        return ids
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, user_id: int) -> m.User | None:
+        return self.s.get(m.User, user_id)
+
+    def by_username(self, username: str) -> m.User | None:
+        return self.s.scalars(select(m.User).where(m.User.username == username)).first()
+
+    def all(self) -> Sequence[m.User]:
+        return self.s.scalars(select(m.User).order_by(m.User.office_id, m.User.username)).all()
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(m.User)) or 0
+
+
+class EnterpriseRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, enterprise_id: int) -> m.Enterprise | None:
+        return self.s.get(m.Enterprise, enterprise_id)
+
+    def by_credit_code(self, code: str) -> m.Enterprise | None:
+        return self.s.scalars(select(m.Enterprise).where(m.Enterprise.credit_code == code)).first()
+
+    def search(self, text_: str, limit: int = 20) -> Sequence[m.Enterprise]:
+        """By name fragment or credit-code prefix, for autocomplete."""
+        q = text_.strip()
+        stmt = select(m.Enterprise).order_by(m.Enterprise.name).limit(limit)
+        if q:
+            like = q.replace("%", r"\%").replace("_", r"\_")
+            stmt = stmt.where(
+                or_(
+                    m.Enterprise.name.like(f"%{like}%", escape="\\"),
+                    m.Enterprise.credit_code.like(f"{like.upper()}%", escape="\\"),
+                )
+            )
+        return self.s.scalars(stmt).all()
+
+
+class CodeRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def items(self, kind: str, include_inactive: bool = False) -> Sequence[m.CodeItem]:
+        stmt = select(m.CodeItem).where(m.CodeItem.kind == kind)
+        if not include_inactive:
+            stmt = stmt.where(m.CodeItem.active.is_(True))
+        return self.s.scalars(stmt.order_by(m.CodeItem.sort_order, m.CodeItem.code)).all()
+
+    def get(self, kind: str, code: str) -> m.CodeItem | None:
+        return self.s.scalars(
+            select(m.CodeItem).where(m.CodeItem.kind == kind, m.CodeItem.code == code)
+        ).first()
+
+    def rule_sets(self) -> Sequence[m.RuleSetRow]:
+        return self.s.scalars(select(m.RuleSetRow).order_by(m.RuleSetRow.effective_from)).all()
+
+    def overrides(self) -> Sequence[m.HolidayOverride]:
+        return self.s.scalars(select(m.HolidayOverride).order_by(m.HolidayOverride.day)).all()
+
+    def override(self, day: date) -> m.HolidayOverride | None:
+        return self.s.scalars(select(m.HolidayOverride).where(m.HolidayOverride.day == day)).first()
+
+    def confirmed_years(self) -> Sequence[m.CalendarYear]:
+        return self.s.scalars(select(m.CalendarYear).order_by(m.CalendarYear.year)).all()
+
+    def setting(self, key: str) -> str | None:
+        row = self.s.get(m.AppSetting, key)
+        return row.value if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        row = self.s.get(m.AppSetting, key)
+        if row is None:
+            self.s.add(m.AppSetting(key=key, value=value))
+        else:
+            row.value = value
+
+
+class ComplaintRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, complaint_id: int) -> m.Complaint | None:
+        return self.s.get(m.Complaint, complaint_id)
+
+    def by_number(self, number: str) -> m.Complaint | None:
+        return self.s.scalars(select(m.Complaint).where(m.Complaint.number == number)).first()
+
+    def next_sequence(self, office_id: int, day: date) -> int:
+        """Allocate the next daily sequence number of an office (inside the writer's lock)."""
+        row = self.s.get(m.NumberSequence, (office_id, day))
+        if row is None:
+            row = m.NumberSequence(office_id=office_id, day=day, last=0)
+            self.s.add(row)
+        row.last += 1
+        return row.last
+
+    def open_duplicates(
+        self, phone: str, respondent_name: str, credit_code: str | None, exclude_id: int | None
+    ) -> Sequence[m.Complaint]:
+        """Open complaints of the same phone against the same respondent (并案 candidates)."""
+        same_respondent = m.Complaint.respondent_name == respondent_name
+        if credit_code:
+            same_respondent = or_(same_respondent, m.Complaint.respondent_credit_code == credit_code)
+        stmt = select(m.Complaint).where(
+            m.Complaint.complainant_phone == phone,
+            m.Complaint.status != "closed",
+            same_respondent,
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(m.Complaint.id != exclude_id)
+        return self.s.scalars(stmt.limit(10)).all()
+
+    # -- lists ----------------------------------------------------------------------
+    def _filtered(self, stmt: Select, f: ComplaintFilter, scope: set[int] | None) -> Select:
+        c = m.Complaint
+        conditions: list[Any] = []
+        if scope is not None:
+            conditions.append(c.office_id.in_(scope))
+        if f.statuses:
+            conditions.append(c.status.in_([s.value for s in f.statuses]))
+        if f.open_only:
+            conditions.append(c.status != "closed")
+        if f.channel_code:
+            conditions.append(c.channel_code == f.channel_code)
+        if f.category_code:
+            conditions.append(c.category_code == f.category_code)
+        if f.handler_id is not None:
+            conditions.append(c.handler_id == f.handler_id)
+        if f.office_id is not None:
+            conditions.append(c.office_id == f.office_id)
+        if f.enterprise_id is not None:
+            conditions.append(c.enterprise_id == f.enterprise_id)
+        if f.received_from is not None:
+            conditions.append(c.received_at >= datetime.combine(f.received_from, time.min))
+        if f.received_to is not None:
+            conditions.append(
+                c.received_at < datetime.combine(f.received_to + timedelta(days=1), time.min)
+            )
+        if f.due_before is not None:
+            conditions.append(c.due_on < f.due_before)
+        if f.due_from is not None:
+            conditions.append(c.due_on >= f.due_from)
+        if f.due_until is not None:
+            conditions.append(c.due_on <= f.due_until)
+        if f.dispatched is not None:
+            conditions.append(
+                (c.channel_code == DISTRICT_DISPATCH_CHANNEL)
+                if f.dispatched
+                else (c.channel_code != DISTRICT_DISPATCH_CHANNEL)
+            )
+        if f.text.strip():
+            conditions.append(self._text_condition(f.text.strip()))
+        return stmt.where(and_(*conditions)) if conditions else stmt
+
+    @staticmethod
+    def _text_condition(query: str) -> Any:
+        c = m.Complaint
+        if _DIGITS_RE.match(query) and any(ch.isdigit() for ch in query):
+            # Phones and complaint numbers live in ordinary indexed columns: prefix match.
+            prefix = query.upper()
+            return or_(
+                c.complainant_phone.like(f"{query}%"),
+                c.number.like(f"{prefix}%"),
+                c.district_number.like(f"{prefix}%"),
+                c.respondent_credit_code.like(f"{prefix}%"),
+            )
+        expression = match_expression(query)
+        if expression is None:
+            like = f"%{query}%"
+            return or_(
+                c.complainant_name.like(like),
+                c.respondent_name.like(like),
+                c.subject.like(like),
+                c.facts.like(like),
+                c.request.like(like),
+            )
+        matching = text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
+            q=expression
+        )
+        return c.id.in_(matching)
+
+    def page(
+        self, f: ComplaintFilter, scope: set[int] | None, after: Cursor | None, limit: int
+    ) -> list[m.Complaint]:
+        c = m.Complaint
+        stmt = self._filtered(select(c), f, scope)
+        if f.sort is SortKey.DUE:
+            key = c.due_on
+            stmt = stmt.where(c.due_on.is_not(None))
+            if after is not None:
+                stmt = stmt.where(tuple_(c.due_on, c.id) > tuple_(after.value, after.id))
+            stmt = stmt.order_by(c.due_on.asc(), c.id.asc())
+        else:
+            key = c.received_at if f.sort is SortKey.RECEIVED else c.number
+            if after is not None:
+                stmt = stmt.where(tuple_(key, c.id) < tuple_(after.value, after.id))
+            stmt = stmt.order_by(key.desc(), c.id.desc())
+        return list(self.s.scalars(stmt.limit(limit)).all())
+
+    def count(self, f: ComplaintFilter, scope: set[int] | None) -> int:
+        stmt = self._filtered(select(func.count()).select_from(m.Complaint), f, scope)
+        return self.s.scalar(stmt) or 0
+
+    def mediation_records(self, complaint_id: int) -> Sequence[m.MediationRecord]:
+        return self.s.scalars(
+            select(m.MediationRecord)
+            .where(m.MediationRecord.complaint_id == complaint_id)
+            .order_by(m.MediationRecord.held_at, m.MediationRecord.id)
+        ).all()
+
+    def attachments(self, complaint_id: int) -> Sequence[m.Attachment]:
+        return self.s.scalars(
+            select(m.Attachment)
+            .where(m.Attachment.complaint_id == complaint_id)
+            .order_by(m.Attachment.added_at, m.Attachment.id)
+        ).all()
+
+    def bulk_insert(self, rows: list[dict[str, Any]]) -> None:
+        """Insert many complaint rows at once (demo data, imports); the FTS trigger indexes them."""
+        self.s.execute(m.Complaint.__table__.insert(), rows)
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def history(self, root_uuid: str) -> Sequence[m.AuditEntry]:
+        return self.s.scalars(
+            select(m.AuditEntry).where(m.AuditEntry.root_uuid == root_uuid).order_by(m.AuditEntry.id)
+        ).all()
+
+    def iterate(self, batch: int = 5000) -> Iterator[m.AuditEntry]:
+        last = 0
+        while True:
+            rows = self.s.scalars(
+                select(m.AuditEntry).where(m.AuditEntry.id > last).order_by(m.AuditEntry.id).limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+            self.s.expunge_all()
+
+    def autoincrement_high_water(self) -> int:
+        value = self.s.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+        ).scalar_one_or_none()
+        return int(value or 0)
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(m.AuditEntry)) or 0
+
+
+def integrity_check(session: Session) -> list[str]:
+    return [row[0] for row in session.execute(text("PRAGMA integrity_check")).all()]

@@ -1,0 +1,203 @@
+"""Unit of work: one transaction per service call, audited in one place from what it flushes.
+
+Services never write audit entries by hand: every insert, update and delete the session
+flushes becomes a hash-chained audit entry carrying the action's name, the actor and the
+before/after values. The sync outbox will hook into the same place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from desktop.db.engine import writer
+from desktop.db.models import AuditEntry, Complaint, NumberSequence, utcnow
+
+GENESIS_HASH = "0" * 64
+
+# Technical bookkeeping that is not worth an audit line of its own.
+_NOT_AUDITED = (AuditEntry, NumberSequence)
+_NOISE_COLUMNS = frozenset({"version", "updated_at"})
+_SECRET_COLUMNS = frozenset({"password_hash"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: recorded on every audit entry."""
+
+    user_id: int | None
+    username: str
+    office_code: str = ""
+
+
+SYSTEM = Actor(None, "system")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    out = {}
+    for column in mapper.column_attrs:
+        key = column.key
+        if key in _NOISE_COLUMNS:
+            continue
+        out[key] = "***" if key in _SECRET_COLUMNS else _plain(getattr(obj, key))
+    return out
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for column in state.mapper.column_attrs:
+        key = column.key
+        if key in _NOISE_COLUMNS:
+            continue
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        secret = key in _SECRET_COLUMNS
+        before[key] = "***" if secret else _plain(old)
+        after[key] = "***" if secret else _plain(new)
+    return before, after
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    """The hash of one entry: its content and the previous entry's hash, canonically encoded."""
+    canonical = json.dumps(
+        [
+            fields["at"].isoformat() if isinstance(fields["at"], datetime) else fields["at"],
+            fields["user_id"],
+            fields["username"],
+            fields["office_code"],
+            fields["action"],
+            fields["entity"],
+            fields["entity_uuid"],
+            fields["root_uuid"],
+            fields["operation"],
+            fields["before"],
+            fields["after"],
+            fields["reason"],
+            fields["prev_hash"],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class UnitOfWork:
+    """`with UnitOfWork(engine, actor, "受理") as uow: ...; uow.commit()` — rolls back otherwise."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        actor: Actor = SYSTEM,
+        action: str = "",
+        *,
+        reason: str | None = None,
+        write: bool = True,
+    ) -> None:
+        self._engine = engine
+        self.actor = actor
+        self.action = action
+        self.reason = reason
+        self._write = write
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        bind = writer(self._engine) if self._write else self._engine
+        self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        if self._write:
+            event.listen(self.session, "after_flush", self._audit)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("read-only unit of work")
+        self.session.commit()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    # -- audit ------------------------------------------------------------------------
+    def _audit(self, session: Session, _context: Any) -> None:
+        rows: list[dict[str, Any]] = []
+        for obj in session.new:
+            if not isinstance(obj, _NOT_AUDITED):
+                rows.append(self._row(session, obj, "insert", None, _columns(obj)))
+        for obj in session.dirty:
+            if isinstance(obj, _NOT_AUDITED) or not session.is_modified(obj):
+                continue
+            before, after = _changes(obj)
+            if after or before:
+                rows.append(self._row(session, obj, "update", before, after))
+        for obj in session.deleted:
+            if not isinstance(obj, _NOT_AUDITED):
+                rows.append(self._row(session, obj, "delete", _columns(obj), None))
+        if not rows:
+            return
+        connection = session.connection()
+        prev = connection.execute(
+            select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        prev = prev or GENESIS_HASH
+        for row in rows:
+            row["prev_hash"] = prev
+            row["hash"] = prev = entry_hash(row)
+        connection.execute(insert(AuditEntry), rows)
+
+    def _row(
+        self,
+        session: Session,
+        obj: Any,
+        operation: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        uuid = getattr(obj, "uuid", None)
+        return {
+            "at": utcnow(),
+            "user_id": self.actor.user_id,
+            "username": self.actor.username,
+            "office_code": self.actor.office_code,
+            "action": self.action or operation,
+            "entity": obj.__tablename__,
+            "entity_uuid": uuid,
+            "root_uuid": self._root_uuid(session, obj) or uuid,
+            "operation": operation,
+            "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before else None,
+            "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
+            "reason": self.reason,
+        }
+
+    @staticmethod
+    def _root_uuid(session: Session, obj: Any) -> str | None:
+        complaint_id = getattr(obj, "complaint_id", None)
+        if complaint_id is None or isinstance(obj, Complaint):
+            return None
+        complaint = session.get(Complaint, complaint_id)
+        return complaint.uuid if complaint is not None else None

@@ -1,0 +1,126 @@
+"""The complaint as registered: its fields, their validation, and the list filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from desktop.domain import validators as v
+from desktop.domain.errors import FieldError, ValidationFailed
+from desktop.domain.workflow import Status
+
+DISTRICT_DISPATCH_CHANNEL = "district"
+
+# Chinese labels of the draft's fields, for messages and forms.
+LABELS = {
+    "channel_code": "来源渠道",
+    "received_at": "接收时间",
+    "complainant_name": "投诉人姓名",
+    "complainant_phone": "投诉人电话",
+    "complainant_address": "投诉人地址",
+    "complainant_id_number": "投诉人身份证号码",
+    "respondent_name": "被投诉方名称",
+    "respondent_credit_code": "被投诉方统一社会信用代码",
+    "respondent_address": "被投诉方地址",
+    "subject": "商品或服务",
+    "category_code": "投诉分类",
+    "brand_model": "品牌型号",
+    "purchase_date": "购买日期",
+    "amount": "涉案金额",
+    "request_type": "诉求类型",
+    "request": "诉求",
+    "facts": "事实与理由",
+    "district_number": "区局单号",
+}
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    """What a clerk types when registering (or editing) a complaint."""
+
+    channel_code: str
+    received_at: datetime
+    complainant_name: str
+    complainant_phone: str
+    respondent_name: str
+    subject: str
+    category_code: str
+    request: str
+    facts: str
+    complainant_address: str = ""
+    complainant_id_number: str | None = None
+    respondent_credit_code: str | None = None
+    respondent_address: str = ""
+    enterprise_id: int | None = None
+    brand_model: str = ""
+    purchase_date: date | None = None
+    amount: Decimal | str | None = None
+    request_type: str = ""
+    district_number: str | None = None
+
+    def validated(self, now: datetime) -> ComplaintDraft:
+        """A normalised copy, or ValidationFailed listing every wrong field at once."""
+        errors: list[FieldError] = []
+        out: dict[str, object] = {}
+
+        def check(name: str, fn, *args) -> None:  # type: ignore[no-untyped-def]
+            try:
+                out[name] = fn(*args)
+            except FieldError as exc:
+                errors.append(exc)
+
+        for name in ("channel_code", "complainant_name", "respondent_name", "subject",
+                     "category_code", "request", "facts"):
+            check(name, v.check_required, getattr(self, name), LABELS[name])
+        if self.received_at is None:
+            errors.append(FieldError(LABELS["received_at"], "不能为空"))
+        else:
+            check("received_at", v.check_not_future, self.received_at, LABELS["received_at"], now)
+        check("complainant_phone", v.check_phone, self.complainant_phone, LABELS["complainant_phone"])
+        if self.complainant_id_number:
+            check("complainant_id_number", v.check_id_number, self.complainant_id_number,
+                  LABELS["complainant_id_number"], now.date())
+        if self.respondent_credit_code:
+            check("respondent_credit_code", v.check_credit_code, self.respondent_credit_code,
+                  LABELS["respondent_credit_code"])
+        if self.purchase_date is not None:
+            check("purchase_date", v.check_not_future, self.purchase_date, LABELS["purchase_date"], now)
+        if self.amount not in (None, ""):
+            check("amount", v.check_amount, self.amount, LABELS["amount"])
+        if errors:
+            raise ValidationFailed(errors)
+        stripped = {
+            f.name: getattr(self, f.name).strip()
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), str) and f.name not in out
+        }
+        return replace(self, **stripped, **out)  # type: ignore[arg-type]
+
+
+class SortKey(StrEnum):
+    RECEIVED = "received_at"  # newest first
+    NUMBER = "number"  # newest first
+    DUE = "due_on"  # soonest first; only complaints whose clock runs
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """What a list asks for. Empty fields do not filter."""
+
+    statuses: frozenset[Status] = frozenset()
+    open_only: bool = False
+    channel_code: str | None = None
+    category_code: str | None = None
+    handler_id: int | None = None
+    office_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    due_before: date | None = None  # due_on < this date (overdue: today)
+    due_from: date | None = None  # due_on >= this date
+    due_until: date | None = None  # due_on <= this date (due soon)
+    dispatched: bool | None = None  # district dispatch vs self-received
+    enterprise_id: int | None = None
+    text: str = ""
+    sort: SortKey = SortKey.RECEIVED

@@ -1,0 +1,127 @@
+"""What every service shares: the engine, the clock, the reference data, role and scope checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from desktop.db.models import User
+from desktop.db.repositories import CodeRepository, OfficeRepository
+from desktop.db.uow import Actor, UnitOfWork
+from desktop.domain.calendar import WorkingCalendar
+from desktop.domain.deadlines import DayUnit, RuleSet
+from desktop.domain.errors import PermissionDenied
+from desktop.domain.workflow import Role
+from desktop.services.dto import CurrentUser
+
+
+class Clock:
+    """Beijing wall-clock time of this PC; tests substitute a fixed one."""
+
+    def now(self) -> datetime:
+        return datetime.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+@dataclass
+class FixedClock(Clock):
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+class Reference:
+    """Calendar and rule sets, read once and re-read after an administrator changes them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._calendar: WorkingCalendar | None = None
+        self._rule_sets: list[RuleSet] | None = None
+
+    def invalidate(self) -> None:
+        self._calendar = None
+        self._rule_sets = None
+
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            with UnitOfWork(self._engine, write=False) as uow:
+                codes = CodeRepository(uow.session)
+                overrides = {o.day: o.is_working for o in codes.overrides()}
+                years = [y.year for y in codes.confirmed_years()]
+            self._calendar = WorkingCalendar(overrides, years)
+        return self._calendar
+
+    def rule_sets(self) -> list[RuleSet]:
+        if self._rule_sets is None:
+            with UnitOfWork(self._engine, write=False) as uow:
+                self._rule_sets = [
+                    RuleSet(
+                        code=r.code,
+                        name=r.name,
+                        effective_from=r.effective_from,
+                        accept_days=r.accept_days,
+                        mediation_days=r.mediation_days,
+                        mediation_unit=DayUnit(r.mediation_unit),
+                        termination_notice_days=r.termination_notice_days,
+                        violation_check_days=r.violation_check_days,
+                        violation_check_extension=r.violation_check_extension,
+                        odr_days=r.odr_days,
+                        tentative=r.tentative,
+                        note=r.note,
+                    )
+                    for r in CodeRepository(uow.session).rule_sets()
+                ]
+        return self._rule_sets
+
+
+@dataclass
+class ServiceContext:
+    engine: Engine
+    clock: Clock
+    reference: Reference
+    data_dir: Path
+
+
+class Service:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def _uow(
+        self, user: CurrentUser | None, action: str, *, reason: str | None = None, write: bool = True
+    ) -> UnitOfWork:
+        actor = Actor(user.id, user.username, user.office_code) if user else Actor(None, "system")
+        return UnitOfWork(self.ctx.engine, actor, action, reason=reason, write=write)
+
+
+def require_role(user: CurrentUser, *roles: Role, doing: str) -> None:
+    if not user.has(*roles):
+        who = "、".join(r.label for r in roles)
+        raise PermissionDenied(f"「{doing}」需要以下角色之一：{who}（当前用户 {user.display_name}）")
+
+
+def require_scope(user: CurrentUser, office_id: int, what: str = "该记录") -> None:
+    if user.scope is not None and office_id not in user.scope:
+        raise PermissionDenied(f"{what}不属于您所在单位（{user.office_name}）的管辖范围")
+
+
+def current_user_from(user: User, offices: OfficeRepository) -> CurrentUser:
+    """The logged-in user's DTO, with the office scope worked out once at login."""
+    office = user.office
+    scope = None if office.kind == "district" else frozenset(offices.subtree_ids(office.id))
+    return CurrentUser(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        office_id=office.id,
+        office_code=office.code,
+        office_name=office.name,
+        office_kind=office.kind,
+        roles=frozenset(Role(r.role) for r in user.roles),
+        scope=scope,
+    )

@@ -1,0 +1,401 @@
+"""Complaints: register, edit, every workflow transition, the clock pause, reading and listing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+
+from desktop.db.models import ClockPause, Complaint
+from desktop.db.repositories import CodeRepository, ComplaintRepository, Cursor, EnterpriseRepository
+from desktop.db.uow import UnitOfWork
+from desktop.domain import validators as v
+from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
+from desktop.domain.deadlines import Deadlines, Pause, compute_deadlines, rule_set_for
+from desktop.domain.errors import ConflictError, FieldError, NotFound, TransitionError
+from desktop.domain.numbering import format_number
+from desktop.domain.workflow import HANDLERS, Action, Result, Role, Status, allowed_actions, fire
+from desktop.services.base import Service, require_role, require_scope
+from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, CurrentUser, Page
+
+# Roles that see complainants' personal information in full; others see it masked.
+SEES_PERSONAL_INFO = HANDLERS | {Role.ADMIN}
+MAX_PAGE = 500
+
+
+def _cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int(amount * 100)
+
+
+def _money(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+class ComplaintService(Service):
+    # -- reading ---------------------------------------------------------------------
+    def get(self, user: CurrentUser, complaint_id: int) -> ComplaintDetail:
+        with self._uow(user, "", write=False) as uow:
+            return self._detail(user, self._load(uow, user, complaint_id))
+
+    def find_by_number(self, user: CurrentUser, number: str) -> ComplaintDetail:
+        with self._uow(user, "", write=False) as uow:
+            c = ComplaintRepository(uow.session).by_number(number.strip().upper())
+            if c is None:
+                raise NotFound(f"没有找到投诉单号 {number}")
+            require_scope(user, c.office_id, "该投诉")
+            return self._detail(user, c)
+
+    def page(
+        self,
+        user: CurrentUser,
+        query: ComplaintFilter,
+        after: Cursor | None = None,
+        limit: int = 100,
+    ) -> Page:
+        """One page of a list in keyset order; pass the returned cursor for the next."""
+        limit = max(1, min(limit, MAX_PAGE))
+        scope = set(user.scope) if user.scope is not None else None
+        with self._uow(user, "", write=False) as uow:
+            rows = ComplaintRepository(uow.session).page(query, scope, after, limit + 1)
+            more = len(rows) > limit
+            rows = rows[:limit]
+            cursor = None
+            if more and rows:
+                last = rows[-1]
+                value = {
+                    SortKey.RECEIVED: last.received_at,
+                    SortKey.NUMBER: last.number,
+                    SortKey.DUE: last.due_on,
+                }[query.sort]
+                cursor = Cursor(value, last.id)
+            return Page(tuple(self._row(c) for c in rows), cursor)
+
+    def count(self, user: CurrentUser, query: ComplaintFilter) -> int:
+        scope = set(user.scope) if user.scope is not None else None
+        with self._uow(user, "", write=False) as uow:
+            return ComplaintRepository(uow.session).count(query, scope)
+
+    # The workbench's lists, as filters the caller can page and count.
+    def open_filter(self, user: CurrentUser) -> ComplaintFilter:
+        return ComplaintFilter(open_only=True, handler_id=user.id)
+
+    def overdue_filter(self) -> ComplaintFilter:
+        return ComplaintFilter(due_before=self.ctx.clock.today(), sort=SortKey.DUE)
+
+    def due_soon_filter(self, working_days: int = 2) -> ComplaintFilter:
+        """Clock running and due within the next `working_days` working days (not yet overdue)."""
+        today = self.ctx.clock.today()
+        limit = self.ctx.reference.calendar().add_working_days(today, working_days).day
+        return ComplaintFilter(due_from=today, due_until=limit, sort=SortKey.DUE)
+
+    def received_today_filter(self) -> ComplaintFilter:
+        today = self.ctx.clock.today()
+        return ComplaintFilter(received_from=today, received_to=today)
+
+    def duplicates(
+        self, user: CurrentUser, phone: str, respondent_name: str, credit_code: str | None = None,
+        exclude_id: int | None = None,
+    ) -> list[ComplaintRow]:
+        """Open complaints of the same phone against the same respondent (并案 warning)."""
+        try:
+            phone = v.check_phone(phone)
+        except FieldError:
+            return []
+        with self._uow(user, "", write=False) as uow:
+            found = ComplaintRepository(uow.session).open_duplicates(
+                phone, respondent_name.strip(), credit_code, exclude_id
+            )
+            return [self._row(c) for c in found if user.scope is None or c.office_id in user.scope]
+
+    # -- registering and editing -------------------------------------------------------
+    def register(self, user: CurrentUser, draft: ComplaintDraft) -> Changed:
+        require_role(user, *HANDLERS, doing="投诉登记")
+        now = self.ctx.clock.now()
+        clean = draft.validated(now)
+        with self._uow(user, "投诉登记") as uow:
+            self._check_codes(uow, clean)
+            repo = ComplaintRepository(uow.session)
+            day = clean.received_at.date()
+            number = format_number(user.office_code, day, repo.next_sequence(user.office_id, day))
+            rules = rule_set_for(self.ctx.reference.rule_sets(), day)
+            c = Complaint(
+                number=number,
+                registered_by_id=user.id,
+                office_id=user.office_id,
+                handler_id=user.id,
+                status=Status.REGISTERED.value,
+                rule_set_code=rules.code,
+                **self._draft_columns(uow, clean),
+            )
+            uow.session.add(c)
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), number, deadlines.warnings)
+
+    def edit(
+        self, user: CurrentUser, complaint_id: int, draft: ComplaintDraft, *,
+        expected_version: int, reason: str | None = None,
+    ) -> Changed:
+        """Change the registered facts. Once accepted, a reason is required (全程留痕)."""
+        require_role(user, *HANDLERS, doing="修改投诉")
+        clean = draft.validated(self.ctx.clock.now())
+        with self._uow(user, "修改投诉", reason=reason) as uow:
+            c = self._load(uow, user, complaint_id, expected_version)
+            if c.status == Status.CLOSED:
+                raise TransitionError("已办结的投诉不能修改，如需更正请先“重新办理”")
+            if c.status != Status.REGISTERED and not (reason or "").strip():
+                raise FieldError("修改理由", "投诉已受理，修改须填写理由")
+            self._check_codes(uow, clean)
+            for key, value in self._draft_columns(uow, clean).items():
+                setattr(c, key, value)
+            c.rule_set_code = rule_set_for(
+                self.ctx.reference.rule_sets(), c.received_at.date()
+            ).code
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    # -- workflow ------------------------------------------------------------------------
+    def accept(self, user: CurrentUser, complaint_id: int, *, expected_version: int,
+               on: date | None = None) -> Changed:
+        def apply(c: Complaint) -> None:
+            c.accepted_on = on or self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.ACCEPT, {}, apply, expected_version)
+
+    def reject(self, user: CurrentUser, complaint_id: int, *, ground: str, note: str = "",
+               expected_version: int) -> Changed:
+        def apply(c: Complaint) -> None:
+            c.rejection_ground = ground
+            c.status_note = note or None
+        return self._transition(user, complaint_id, Action.REJECT, {"ground": ground}, apply,
+                                expected_version, ground_kind="rejection_ground", reason=note)
+
+    def start_mediation(self, user: CurrentUser, complaint_id: int, *,
+                        expected_version: int, odr: bool = False) -> Changed:
+        """Mediation begins; `odr` marks that the enterprise negotiates first (10 working days)."""
+        def apply(c: Complaint) -> None:
+            c.mediation_started_on = self.ctx.clock.today()
+            if odr:
+                c.odr_started_on = self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.START_MEDIATION, {}, apply,
+                                expected_version)
+
+    def settle(self, user: CurrentUser, complaint_id: int, *, terms: str,
+               recovered: Decimal | str | None = None, expected_version: int) -> Changed:
+        amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
+        def apply(c: Complaint) -> None:
+            c.settled_on = self.ctx.clock.today()
+            c.settlement_terms = terms.strip()
+            if amount is not None:
+                c.recovered_cents = _cents(amount)
+        return self._transition(user, complaint_id, Action.SETTLE, {"terms": terms}, apply,
+                                expected_version)
+
+    def terminate(self, user: CurrentUser, complaint_id: int, *, ground: str, note: str = "",
+                  expected_version: int) -> Changed:
+        def apply(c: Complaint) -> None:
+            c.terminated_on = self.ctx.clock.today()
+            c.termination_ground = ground
+            c.status_note = note or None
+        return self._transition(user, complaint_id, Action.TERMINATE, {"ground": ground}, apply,
+                                expected_version, ground_kind="termination_ground", reason=note)
+
+    def transfer(self, user: CurrentUser, complaint_id: int, *, target: str, note: str = "",
+                 expected_version: int) -> Changed:
+        def apply(c: Complaint) -> None:
+            c.transferred_to = target.strip()
+            c.status_note = note or None
+        return self._transition(user, complaint_id, Action.TRANSFER, {"target": target}, apply,
+                                expected_version, reason=note)
+
+    def open_case(self, user: CurrentUser, complaint_id: int, *, note: str,
+                  expected_version: int) -> Changed:
+        """诉转案: a suspected violation goes to enforcement; the check clock starts."""
+        def apply(c: Complaint) -> None:
+            c.case_note = note.strip()
+            c.violation_found_on = self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.OPEN_CASE, {"note": note}, apply,
+                                expected_version)
+
+    def close(self, user: CurrentUser, complaint_id: int, *, result: Result | str,
+              recovered: Decimal | str | None = None, at_fault: bool | None = None,
+              satisfaction: str | None = None, note: str = "", expected_version: int) -> Changed:
+        amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
+        result = Result(result)
+        def apply(c: Complaint) -> None:
+            c.closed_on = self.ctx.clock.today()
+            c.result = result.value
+            if amount is not None:
+                c.recovered_cents = _cents(amount)
+            c.at_fault = at_fault
+            c.satisfaction = satisfaction
+            if note:
+                c.status_note = note
+        return self._transition(user, complaint_id, Action.CLOSE, {"result": result}, apply,
+                                expected_version, reason=note)
+
+    def reopen(self, user: CurrentUser, complaint_id: int, *, reason: str,
+               expected_version: int) -> Changed:
+        def apply(c: Complaint) -> None:
+            c.closed_on = None
+            c.result = None
+            if c.accepted_on is None:
+                c.rejection_ground = None
+            else:  # back in mediation: the earlier outcome no longer stands
+                c.settled_on = c.terminated_on = None
+                c.transferred_to = None
+        return self._transition(user, complaint_id, Action.REOPEN, {"reason": reason}, apply,
+                                expected_version, reason=reason)
+
+    def pause_clock(self, user: CurrentUser, complaint_id: int, *, reason: str,
+                    expected_version: int) -> Changed:
+        """Stop the mediation clock for testing or appraisal (检验检测鉴定)."""
+        require_role(user, *HANDLERS, doing="中止计时")
+        if not reason.strip():
+            raise FieldError("中止理由", "不能为空，例如“送检验机构检测”")
+        with self._uow(user, "中止计时", reason=reason) as uow:
+            c = self._load(uow, user, complaint_id, expected_version)
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+                raise TransitionError(f"只有已受理或调解中的投诉可以中止计时（当前为「{Status(c.status).label}」）")
+            if any(p.ended_on is None for p in c.pauses):
+                raise TransitionError("调解计时已经处于中止状态")
+            c.pauses.append(ClockPause(started_on=self.ctx.clock.today(), reason=reason.strip()))
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def resume_clock(self, user: CurrentUser, complaint_id: int, *, note: str = "",
+                     expected_version: int) -> Changed:
+        require_role(user, *HANDLERS, doing="恢复计时")
+        with self._uow(user, "恢复计时", reason=note or None) as uow:
+            c = self._load(uow, user, complaint_id, expected_version)
+            running = [p for p in c.pauses if p.ended_on is None]
+            if not running:
+                raise TransitionError("调解计时没有中止，无需恢复")
+            running[0].ended_on = self.ctx.clock.today()
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    # -- internals -----------------------------------------------------------------------
+    def _transition(self, user, complaint_id, action, context, apply, expected_version,
+                    *, ground_kind: str | None = None, reason: str | None = None) -> Changed:  # type: ignore[no-untyped-def]
+        with self._uow(user, action.label, reason=reason or None) as uow:
+            c = self._load(uow, user, complaint_id, expected_version)
+            if ground_kind and context.get("ground"):
+                item = CodeRepository(uow.session).get(ground_kind, context["ground"])
+                if item is None or not item.active:
+                    raise FieldError("依据", f"「{context['ground']}」不是有效的法定依据")
+            c.status = fire(Status(c.status), action, context, roles=user.roles,
+                            was_accepted=c.accepted_on is not None).value
+            apply(c)
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def _load(self, uow: UnitOfWork, user: CurrentUser, complaint_id: int,
+              expected_version: int | None = None) -> Complaint:
+        c = ComplaintRepository(uow.session).get(complaint_id)
+        if c is None:
+            raise NotFound(f"投诉记录 {complaint_id} 不存在")
+        require_scope(user, c.office_id, f"投诉 {c.number} ")
+        if expected_version is not None and c.version != expected_version:
+            raise ConflictError(
+                f"投诉 {c.number} 已被他人修改（版本 {c.version}，您看到的是版本 {expected_version}），"
+                "请刷新后重试；您填写的内容仍保留在窗口中"
+            )
+        return c
+
+    def deadlines_of(self, c: Complaint) -> Deadlines:
+        rules = next(
+            (r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code),
+            rule_set_for(self.ctx.reference.rule_sets(), c.received_at.date()),
+        )
+        return compute_deadlines(
+            self.ctx.reference.calendar(),
+            rules,
+            received_on=c.received_at.date(),
+            today=self.ctx.clock.today(),
+            accepted_on=c.accepted_on,
+            pauses=[Pause(p.started_on, p.ended_on, p.reason) for p in c.pauses],
+            terminated_on=c.terminated_on,
+            violation_found_on=c.violation_found_on,
+            odr_started_on=c.odr_started_on,
+        )
+
+    def _refresh_due(self, c: Complaint) -> Deadlines:
+        deadlines = self.deadlines_of(c)
+        due = deadlines.current_due(Status(c.status))
+        c.due_on = due.day if due else None
+        return deadlines
+
+    @staticmethod
+    def _check_codes(uow: UnitOfWork, draft: ComplaintDraft) -> None:
+        codes = CodeRepository(uow.session)
+        for kind, value, label in (("channel", draft.channel_code, "来源渠道"),
+                                   ("category", draft.category_code, "投诉分类")):
+            item = codes.get(kind, value)
+            if item is None or not item.active:
+                raise FieldError(label, f"「{value}」不在代码表中")
+
+    @staticmethod
+    def _draft_columns(uow: UnitOfWork, d: ComplaintDraft) -> dict[str, object]:
+        columns = asdict(d)
+        amount = columns.pop("amount")
+        columns["amount_cents"] = _cents(amount) if amount is not None else None
+        if d.enterprise_id is None and d.respondent_credit_code:
+            known = EnterpriseRepository(uow.session).by_credit_code(d.respondent_credit_code)
+            columns["enterprise_id"] = known.id if known else None
+        elif d.enterprise_id is not None and EnterpriseRepository(uow.session).get(d.enterprise_id) is None:
+            raise FieldError("被投诉方", "所选企业不在企业库中")
+        return columns
+
+    @staticmethod
+    def _row(c: Complaint) -> ComplaintRow:
+        return ComplaintRow(
+            id=c.id,
+            number=c.number,
+            received_at=c.received_at,
+            channel_code=c.channel_code,
+            complainant=v.mask_name(c.complainant_name),
+            phone=v.mask_phone(c.complainant_phone),
+            respondent_name=c.respondent_name,
+            subject=c.subject,
+            category_code=c.category_code,
+            status=Status(c.status),
+            due_on=c.due_on,
+            office_id=c.office_id,
+            handler_id=c.handler_id,
+            version=c.version,
+        )
+
+    def _detail(self, user: CurrentUser, c: Complaint) -> ComplaintDetail:
+        full = user.has(*SEES_PERSONAL_INFO)
+        return ComplaintDetail(
+            id=c.id, uuid=c.uuid, version=c.version, number=c.number,
+            district_number=c.district_number, channel_code=c.channel_code,
+            received_at=c.received_at, office_id=c.office_id, handler_id=c.handler_id,
+            registered_by_id=c.registered_by_id,
+            complainant_name=c.complainant_name if full else v.mask_name(c.complainant_name),
+            complainant_phone=c.complainant_phone if full else v.mask_phone(c.complainant_phone),
+            complainant_address=c.complainant_address if full else "（已隐藏）",
+            complainant_id_number=(
+                c.complainant_id_number if full or not c.complainant_id_number
+                else v.mask_id_number(c.complainant_id_number)
+            ),
+            respondent_name=c.respondent_name, respondent_credit_code=c.respondent_credit_code,
+            respondent_address=c.respondent_address, enterprise_id=c.enterprise_id,
+            subject=c.subject, category_code=c.category_code, brand_model=c.brand_model,
+            purchase_date=c.purchase_date, amount=_money(c.amount_cents),
+            request_type=c.request_type, request=c.request, facts=c.facts,
+            status=Status(c.status), rule_set_code=c.rule_set_code, due_on=c.due_on,
+            accepted_on=c.accepted_on, rejection_ground=c.rejection_ground,
+            settled_on=c.settled_on, settlement_terms=c.settlement_terms,
+            terminated_on=c.terminated_on, termination_ground=c.termination_ground,
+            transferred_to=c.transferred_to, case_note=c.case_note, closed_on=c.closed_on,
+            result=c.result, recovered=_money(c.recovered_cents), at_fault=c.at_fault,
+            satisfaction=c.satisfaction, deadlines=self.deadlines_of(c),
+            allowed_actions=tuple(allowed_actions(Status(c.status), user.roles)),
+            personal_info_masked=not full,
+            paused=any(p.ended_on is None for p in c.pauses),
+        )

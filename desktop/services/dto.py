@@ -1,0 +1,191 @@
+"""Frozen values the services hand out: widgets and the command line never see ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from desktop.db.repositories import Cursor
+from desktop.domain.deadlines import Deadlines
+from desktop.domain.workflow import Action, Role, Status
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    office_id: int
+    office_code: str
+    office_name: str
+    office_kind: str
+    roles: frozenset[Role]
+    # Offices whose complaints this user may see: its own and those below it (None: all).
+    scope: frozenset[int] | None
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    tier: str | None
+    parent_id: int | None
+    address: str
+    phone: str
+    seal_text: str
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    office_id: int
+    roles: tuple[Role, ...]
+    active: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    kind: str
+    code: str
+    label: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class EnterpriseInfo:
+    id: int
+    uuid: str
+    name: str
+    credit_code: str | None
+    address: str
+    industry: str
+    phone: str
+    alliance_member: bool
+    demo_street: bool
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    """One line of a list: personal information already masked."""
+
+    id: int
+    number: str
+    received_at: datetime
+    channel_code: str
+    complainant: str  # masked
+    phone: str  # masked
+    respondent_name: str
+    subject: str
+    category_code: str
+    status: Status
+    due_on: date | None
+    office_id: int
+    handler_id: int | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple[ComplaintRow, ...]
+    next_cursor: Cursor | None  # None: this was the last page
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    id: int
+    uuid: str
+    version: int
+    number: str
+    district_number: str | None
+    channel_code: str
+    received_at: datetime
+    office_id: int
+    handler_id: int | None
+    registered_by_id: int
+    complainant_name: str
+    complainant_phone: str
+    complainant_address: str
+    complainant_id_number: str | None
+    respondent_name: str
+    respondent_credit_code: str | None
+    respondent_address: str
+    enterprise_id: int | None
+    subject: str
+    category_code: str
+    brand_model: str
+    purchase_date: date | None
+    amount: Decimal | None
+    request_type: str
+    request: str
+    facts: str
+    status: Status
+    rule_set_code: str
+    due_on: date | None
+    accepted_on: date | None
+    rejection_ground: str | None
+    settled_on: date | None
+    settlement_terms: str | None
+    terminated_on: date | None
+    termination_ground: str | None
+    transferred_to: str | None
+    case_note: str | None
+    closed_on: date | None
+    result: str | None
+    recovered: Decimal | None
+    at_fault: bool | None
+    satisfaction: str | None
+    deadlines: Deadlines
+    allowed_actions: tuple[Action, ...]
+    personal_info_masked: bool
+    paused: bool
+
+
+@dataclass(frozen=True)
+class MediationRecordInfo:
+    id: int
+    uuid: str
+    held_at: datetime
+    means: str
+    place: str
+    participants: str
+    content: str
+    result: str
+    recorded_by_id: int
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    sha256: str
+    filename: str
+    size: int
+    note: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    username: str
+    action: str
+    text: str  # the change in plain words
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a mutating call changed, so open views refresh only what they show."""
+
+    entity: str
+    ids: tuple[int, ...]
+    number: str | None = None
+    warnings: tuple[str, ...] = ()

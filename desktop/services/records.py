@@ -1,0 +1,172 @@
+"""A complaint's records: mediation contacts, attachments (files by SHA-256) and its history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from desktop.db.models import Attachment, MediationRecord
+from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
+from desktop.domain import validators as v
+from desktop.domain.errors import FieldError, NotFound, TransitionError
+from desktop.domain.workflow import HANDLERS, Action, Status, fire
+from desktop.services.base import Service, require_role, require_scope
+from desktop.services.dto import AttachmentInfo, Changed, CurrentUser, HistoryLine, MediationRecordInfo
+
+MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
+
+# Column names as people say them, for the history tab.
+_FIELD_LABELS = {
+    "status": "状态", "handler_id": "承办人", "accepted_on": "受理日期", "due_on": "期限",
+    "settlement_terms": "调解协议", "termination_ground": "终止依据", "rejection_ground": "不予受理依据",
+    "result": "办结结果", "closed_on": "办结日期", "recovered_cents": "挽回损失（分）",
+    "at_fault": "有责任投诉", "facts": "事实与理由", "request": "诉求", "subject": "商品或服务",
+    "complainant_name": "投诉人", "complainant_phone": "投诉人电话", "respondent_name": "被投诉方",
+    "amount_cents": "涉案金额（分）", "transferred_to": "转办单位", "case_note": "立案线索",
+    "started_on": "中止日期", "ended_on": "恢复日期", "content": "调解内容", "filename": "文件名",
+}
+
+
+def _describe(before: str | None, after: str | None, operation: str, entity: str) -> str:
+    if operation == "insert":
+        return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
+                "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
+    if operation == "delete":
+        return "删除记录"
+    old, new = json.loads(before or "{}"), json.loads(after or "{}")
+    parts = []
+    for key in new:
+        if key in ("due_on",):
+            continue
+        label = _FIELD_LABELS.get(key, key)
+        parts.append(f"{label}：{old.get(key) if old.get(key) is not None else '（空）'} → {new[key]}")
+    return "；".join(parts) or "更新记录"
+
+
+class RecordService(Service):
+    # -- mediation records ------------------------------------------------------------------
+    def add_mediation_record(
+        self, user: CurrentUser, complaint_id: int, *, held_at: datetime, means: str,
+        participants: str, content: str, result: str = "", place: str = "",
+    ) -> Changed:
+        """Record one mediation contact; the first one on an accepted complaint starts mediation."""
+        require_role(user, *HANDLERS, doing="添加调解记录")
+        v.check_not_future(held_at, "调解时间", self.ctx.clock.now())
+        v.check_required(participants, "参加人员")
+        v.check_required(content, "调解内容")
+        with self._uow(user, "添加调解记录") as uow:
+            c = ComplaintRepository(uow.session).get(complaint_id)
+            if c is None:
+                raise NotFound(f"投诉记录 {complaint_id} 不存在")
+            require_scope(user, c.office_id, f"投诉 {c.number} ")
+            if CodeRepository(uow.session).get("mediation_means", means) is None:
+                raise FieldError("调解方式", f"「{means}」不在代码表中")
+            status = Status(c.status)
+            if status is Status.ACCEPTED:
+                c.status = fire(status, Action.START_MEDIATION, roles=user.roles).value
+                c.mediation_started_on = held_at.date()
+            elif status is not Status.MEDIATING:
+                raise TransitionError(f"「{status.label}」状态的投诉不能添加调解记录（需已受理或调解中）")
+            record = MediationRecord(
+                complaint_id=c.id, held_at=held_at, means=means, place=place.strip(),
+                participants=participants.strip(), content=content.strip(), result=result.strip(),
+                recorded_by_id=user.id,
+            )
+            uow.session.add(record)
+            uow.commit()
+            return Changed("mediation_record", (record.id,), c.number)
+
+    def mediation_records(self, user: CurrentUser, complaint_id: int) -> list[MediationRecordInfo]:
+        with self._uow(user, "", write=False) as uow:
+            c = self._complaint(uow, user, complaint_id)
+            return [
+                MediationRecordInfo(r.id, r.uuid, r.held_at, r.means, r.place, r.participants,
+                                    r.content, r.result, r.recorded_by_id)
+                for r in ComplaintRepository(uow.session).mediation_records(c.id)
+            ]
+
+    # -- attachments ---------------------------------------------------------------------------
+    def blob_path(self, sha256: str) -> Path:
+        return self.ctx.data_dir / "attachments" / sha256[:2] / sha256
+
+    def attach(
+        self, user: CurrentUser, complaint_id: int, source: Path, note: str = "",
+        progress=None,  # type: ignore[no-untyped-def]  # callable(done_bytes, total_bytes)
+    ) -> Changed:
+        """Copy the file into the store (temp name, then rename), then commit its row."""
+        require_role(user, *HANDLERS, doing="添加附件")
+        source = Path(source)
+        if not source.is_file():
+            raise FieldError("附件", f"文件 {source} 不存在")
+        size = source.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise FieldError("附件", f"文件过大（{size // 1024 // 1024} MB），单个附件不超过 200 MB")
+        with self._uow(user, "", write=False) as uow:
+            self._complaint(uow, user, complaint_id)
+        sha = self._store(source, size, progress)
+        with self._uow(user, "添加附件") as uow:
+            c = self._complaint(uow, user, complaint_id)
+            row = Attachment(complaint_id=c.id, sha256=sha, filename=source.name, size=size,
+                             note=note.strip(), added_by_id=user.id)
+            uow.session.add(row)
+            uow.commit()
+            return Changed("attachment", (row.id,), c.number)
+
+    def _store(self, source: Path, size: int, progress) -> str:  # type: ignore[no-untyped-def]
+        store = self.ctx.data_dir / "attachments"
+        store.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".incoming-")
+        done = 0
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                while chunk := src.read(1024 * 1024):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, size)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            target = self.blob_path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():  # same bytes already stored: keep the one we have
+                os.unlink(tmp_name)
+            else:
+                shutil.move(tmp_name, target)
+            return sha
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    def attachments(self, user: CurrentUser, complaint_id: int) -> list[AttachmentInfo]:
+        with self._uow(user, "", write=False) as uow:
+            c = self._complaint(uow, user, complaint_id)
+            return [
+                AttachmentInfo(a.id, a.sha256, a.filename, a.size, a.note, a.added_at)
+                for a in ComplaintRepository(uow.session).attachments(c.id)
+            ]
+
+    # -- history ------------------------------------------------------------------------------
+    def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
+        with self._uow(user, "", write=False) as uow:
+            c = self._complaint(uow, user, complaint_id)
+            return [
+                HistoryLine(e.at, e.username, e.action,
+                            _describe(e.before, e.after, e.operation, e.entity), e.reason)
+                for e in AuditRepository(uow.session).history(c.uuid)
+            ]
+
+    @staticmethod
+    def _complaint(uow, user: CurrentUser, complaint_id: int):  # type: ignore[no-untyped-def]
+        c = ComplaintRepository(uow.session).get(complaint_id)
+        if c is None:
+            raise NotFound(f"投诉记录 {complaint_id} 不存在")
+        require_scope(user, c.office_id, f"投诉 {c.number} ")
+        return c

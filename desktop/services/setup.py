@@ -1,0 +1,158 @@
+"""Setting up a new office database: code tables, rule sets, this office, the first administrator."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+from desktop.db.models import CodeItem, Office, RuleSetRow
+from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
+from desktop.domain.errors import DomainError, FieldError
+from desktop.domain.numbering import check_office_code
+from desktop.domain.workflow import Role
+from desktop.services.base import Service
+from desktop.services.dto import OfficeInfo, UserInfo
+from desktop.services.users import UserService
+
+OFFICE_KINDS = {"district": "区局", "sub_bureau": "市场监督管理分局", "station": "企业投诉监督站"}
+STATION_TIERS = {"general": "一般商贸企业", "hotspot": "热点难点行业企业", "large": "大中型商贸企业"}
+LOCAL_OFFICE_KEY = "local_office_code"
+
+
+def _resource(name: str) -> dict:
+    return json.loads(resources.files("desktop.resources").joinpath(name).read_text("utf-8"))
+
+
+def office_info(office: Office) -> OfficeInfo:
+    return OfficeInfo(
+        id=office.id,
+        code=office.code,
+        name=office.name,
+        kind=office.kind,
+        tier=office.tier,
+        parent_id=office.parent_id,
+        address=office.address,
+        phone=office.phone,
+        seal_text=office.seal_text,
+    )
+
+
+@dataclass(frozen=True)
+class OfficeSpec:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None = None
+    tier: str | None = None
+    address: str = ""
+    phone: str = ""
+
+
+class SetupService(Service):
+    def is_initialized(self) -> bool:
+        with self._uow(None, "", write=False) as uow:
+            return CodeRepository(uow.session).setting(LOCAL_OFFICE_KEY) is not None
+
+    def seed_reference_data(self) -> None:
+        """Code tables and rule sets shipped with the program; existing rows are left alone."""
+        with self._uow(None, "初始化代码表") as uow:
+            codes = CodeRepository(uow.session)
+            for kind, items in _resource("codetables.json").items():
+                if kind.startswith("_"):
+                    continue
+                for order, (code, label) in enumerate(items):
+                    if codes.get(kind, code) is None:
+                        uow.session.add(CodeItem(kind=kind, code=code, label=label, sort_order=order))
+            known = {r.code for r in codes.rule_sets()}
+            for spec in _resource("rulesets.json")["rule_sets"]:
+                if spec["code"] in known:
+                    continue
+                uow.session.add(
+                    RuleSetRow(**{**spec, "effective_from": date.fromisoformat(spec["effective_from"])})
+                )
+            uow.commit()
+        self.ctx.reference.invalidate()
+
+    def add_offices(self, specs: list[OfficeSpec]) -> list[OfficeInfo]:
+        """Create offices in order (parents before children). Used by init and the demo."""
+        out = []
+        with self._uow(None, "新建单位") as uow:
+            offices = OfficeRepository(uow.session)
+            for spec in specs:
+                code = check_office_code(spec.code)
+                if spec.kind not in OFFICE_KINDS:
+                    raise FieldError("单位类型", f"应为 {', '.join(OFFICE_KINDS)} 之一")
+                if not spec.name.strip():
+                    raise FieldError("单位名称", "不能为空")
+                if spec.kind == "station" and spec.tier not in STATION_TIERS:
+                    raise FieldError("投诉站类别", f"应为 {', '.join(STATION_TIERS)} 之一")
+                if offices.by_code(code) is not None:
+                    raise FieldError("单位代码", f"「{code}」已存在")
+                parent = None
+                if spec.parent_code:
+                    parent = offices.by_code(spec.parent_code)
+                    if parent is None:
+                        raise FieldError("上级单位", f"「{spec.parent_code}」不存在")
+                office = Office(
+                    code=code,
+                    name=spec.name.strip(),
+                    kind=spec.kind,
+                    tier=spec.tier if spec.kind == "station" else None,
+                    parent_id=parent.id if parent else None,
+                    address=spec.address,
+                    phone=spec.phone,
+                    seal_text=spec.name.strip(),
+                )
+                uow.session.add(office)
+                uow.flush()
+                out.append(office_info(office))
+            uow.commit()
+        return out
+
+    def initialize(
+        self,
+        *,
+        offices: list[OfficeSpec],
+        local_office_code: str,
+        admin_username: str,
+        admin_name: str,
+        admin_password: str,
+    ) -> UserInfo:
+        """A new database: reference data, the office tree, which office this PC is, first admin."""
+        if self.is_initialized():
+            raise DomainError("数据库已经初始化过，不能重复初始化")
+        self.seed_reference_data()
+        created = {o.code: o for o in self.add_offices(offices)}
+        local = created.get(local_office_code.upper())
+        if local is None:
+            raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
+        admin = UserService(self.ctx).create(
+            None,
+            username=admin_username,
+            display_name=admin_name,
+            password=admin_password,
+            office_id=local.id,
+            roles={Role.ADMIN},
+        )
+        with self._uow(None, "设定本单位") as uow:
+            CodeRepository(uow.session).set_setting(LOCAL_OFFICE_KEY, local.code)
+            uow.commit()
+        return admin
+
+    def local_office(self) -> OfficeInfo:
+        with self._uow(None, "", write=False) as uow:
+            code = CodeRepository(uow.session).setting(LOCAL_OFFICE_KEY)
+            office = OfficeRepository(uow.session).by_code(code) if code else None
+            if office is None:
+                raise DomainError("数据库尚未初始化：请先运行 hejie-admin init")
+            return office_info(office)
+
+    def offices(self) -> list[OfficeInfo]:
+        with self._uow(None, "", write=False) as uow:
+            return [office_info(o) for o in OfficeRepository(uow.session).all()]
+
+    def user_count(self) -> int:
+        with self._uow(None, "", write=False) as uow:
+            return UserRepository(uow.session).count()

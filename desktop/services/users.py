@@ -1,0 +1,169 @@
+"""Users: create, disable, change password, roles; login with argon2 and lock-out after failures."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from desktop.db.models import User, UserRole
+from desktop.db.repositories import OfficeRepository, UserRepository
+from desktop.domain.errors import AuthenticationError, FieldError, NotFound
+from desktop.domain.workflow import Role
+from desktop.services.base import Service, current_user_from, require_role
+from desktop.services.dto import CurrentUser, UserInfo
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+_USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{2,31}$")
+_hasher = PasswordHasher()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise FieldError("密码", "至少 8 位，且同时包含字母和数字")
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        office_id=user.office_id,
+        roles=tuple(Role(r.role) for r in user.roles),
+        active=user.active,
+        locked_until=user.locked_until,
+    )
+
+
+class UserService(Service):
+    def login(self, username: str, password: str) -> CurrentUser:
+        """Check the password; five failures lock the account for fifteen minutes."""
+        now = self.ctx.clock.now()
+        refused = AuthenticationError("用户名或密码不正确")
+        with self._uow(None, "登录") as uow:
+            user = UserRepository(uow.session).by_username(username.strip())
+            if user is None:
+                _hasher.hash(password)  # same cost as a real check: no timing hint
+                raise refused
+            if not user.active:
+                raise AuthenticationError("该账户已停用，请联系管理员")
+            if user.locked_until is not None and user.locked_until > now:
+                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+                raise AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
+            try:
+                _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                user.failed_logins += 1
+                message = refused
+                if user.failed_logins >= MAX_FAILURES:
+                    user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                    user.failed_logins = 0
+                    message = AuthenticationError(
+                        f"密码连续错误 {MAX_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟"
+                    )
+                uow.commit()
+                raise message from None
+            user.failed_logins = 0
+            user.locked_until = None
+            user.last_login_at = now
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            uow.commit()
+            return current_user_from(user, OfficeRepository(uow.session))
+
+    def create(
+        self,
+        admin: CurrentUser | None,
+        *,
+        username: str,
+        display_name: str,
+        password: str,
+        office_id: int,
+        roles: set[Role],
+    ) -> UserInfo:
+        """Create an account. `admin=None` only for the first administrator at set-up."""
+        with self._uow(admin, "新建用户") as uow:
+            users = UserRepository(uow.session)
+            if admin is None and users.count() > 0:
+                raise AuthenticationError("已有用户，新建用户需由管理员登录后操作")
+            if admin is not None:
+                require_role(admin, Role.ADMIN, doing="新建用户")
+            if not _USERNAME_RE.match(username or ""):
+                raise FieldError("用户名", "以字母开头，3–32 位字母、数字、下划线或点")
+            if not display_name.strip():
+                raise FieldError("姓名", "不能为空")
+            if not roles:
+                raise FieldError("角色", "至少选择一个角色")
+            check_password_strength(password)
+            if users.by_username(username) is not None:
+                raise FieldError("用户名", f"「{username}」已被使用")
+            if OfficeRepository(uow.session).get(office_id) is None:
+                raise FieldError("所属单位", "单位不存在")
+            user = User(
+                username=username,
+                display_name=display_name.strip(),
+                office_id=office_id,
+                password_hash=_hasher.hash(password),
+                roles=[UserRole(role=r.value) for r in sorted(roles)],
+            )
+            uow.session.add(user)
+            uow.commit()
+            return _info(user)
+
+    def set_active(self, admin: CurrentUser, user_id: int, active: bool) -> UserInfo:
+        with self._uow(admin, "启用用户" if active else "停用用户") as uow:
+            require_role(admin, Role.ADMIN, doing="停用或启用用户")
+            user = self._get(uow, user_id)
+            if not active and user.id == admin.id:
+                raise FieldError("用户", "不能停用当前登录的管理员自己")
+            user.active = active
+            uow.commit()
+            return _info(user)
+
+    def set_roles(self, admin: CurrentUser, user_id: int, roles: set[Role]) -> UserInfo:
+        with self._uow(admin, "修改角色") as uow:
+            require_role(admin, Role.ADMIN, doing="修改角色")
+            if not roles:
+                raise FieldError("角色", "至少选择一个角色")
+            user = self._get(uow, user_id)
+            user.roles = [UserRole(role=r.value) for r in sorted(roles)]
+            uow.commit()
+            return _info(user)
+
+    def change_password(
+        self, user: CurrentUser, old_password: str, new_password: str
+    ) -> None:
+        with self._uow(user, "修改密码") as uow:
+            row = self._get(uow, user.id)
+            try:
+                _hasher.verify(row.password_hash, old_password)
+            except (VerificationError, InvalidHashError):
+                raise FieldError("原密码", "不正确") from None
+            check_password_strength(new_password)
+            row.password_hash = _hasher.hash(new_password)
+            uow.commit()
+
+    def reset_password(self, admin: CurrentUser, user_id: int, new_password: str) -> None:
+        with self._uow(admin, "重置密码") as uow:
+            require_role(admin, Role.ADMIN, doing="重置密码")
+            check_password_strength(new_password)
+            row = self._get(uow, user_id)
+            row.password_hash = _hasher.hash(new_password)
+            row.failed_logins = 0
+            row.locked_until = None
+            uow.commit()
+
+    def list(self, admin: CurrentUser) -> list[UserInfo]:
+        require_role(admin, Role.ADMIN, doing="查看用户")
+        with self._uow(admin, "", write=False) as uow:
+            return [_info(u) for u in UserRepository(uow.session).all()]
+
+    @staticmethod
+    def _get(uow, user_id: int) -> User:  # type: ignore[no-untyped-def]
+        user = UserRepository(uow.session).get(user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        return user
