@@ -271,7 +271,7 @@ class AuditEntry(Base):
     entity_uuid: Mapped[str | None] = mapped_column(String(36))
     # The record whose history this entry belongs to (a complaint for its mediation records).
     root_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
-    operation: Mapped[str] = mapped_column(String(8))  # insert / update / delete
+    operation: Mapped[str] = mapped_column(String(8))  # insert / update / delete / bulk
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)

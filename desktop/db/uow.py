@@ -119,13 +119,13 @@ class UnitOfWork:
         self.actor = actor
         self.action = action
         self.reason = reason
-        self._write = write
+        self._writable = write
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
-        bind = writer(self._engine) if self._write else self._engine
+        bind = writer(self._engine) if self._writable else self._engine
         self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
-        if self._write:
+        if self._writable:
             event.listen(self.session, "after_flush", self._audit)
         return self
 
@@ -136,7 +136,7 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        if not self._write:
+        if not self._writable:
             raise RuntimeError("read-only unit of work")
         self.session.commit()
 
@@ -158,6 +158,22 @@ class UnitOfWork:
         for obj in session.deleted:
             if not isinstance(obj, _NOT_AUDITED):
                 rows.append(self._row(session, obj, "delete", _columns(obj), None))
+        self._write(session, rows)
+
+    def log_bulk(self, entity: str, summary: dict[str, Any]) -> None:
+        """One audit entry for a bulk statement the ORM does not see (imports, generated data)."""
+        self.session.flush()
+        after = json.dumps(summary, ensure_ascii=False, sort_keys=True)
+        row = {
+            "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
+            "office_code": self.actor.office_code, "action": self.action or "bulk",
+            "entity": entity, "entity_uuid": None, "root_uuid": None, "operation": "bulk",
+            "before": None, "after": after, "reason": self.reason,
+        }
+        self._write(self.session, [row])
+
+    @staticmethod
+    def _write(session: Session, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         connection = session.connection()

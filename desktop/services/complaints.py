@@ -7,7 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from desktop.db.models import ClockPause, Complaint
-from desktop.db.repositories import CodeRepository, ComplaintRepository, Cursor, EnterpriseRepository
+from desktop.db.repositories import (
+    CodeRepository,
+    ComplaintRepository,
+    Cursor,
+    EnterpriseRepository,
+)
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
@@ -276,6 +281,33 @@ class ComplaintService(Service):
             deadlines = self._refresh_due(c)
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def import_rows(self, rows, label: str, progress=None, batch: int = 5000) -> int:  # type: ignore[no-untyped-def]
+        """Insert complaint rows (final state, already checked) in one transaction, in batches.
+
+        For generated and imported ledgers: one audit line for the whole import, not one per
+        row. `progress(done)` is called after each batch.
+        """
+        done = 0
+        with self._uow(None, label) as uow:
+            repo = ComplaintRepository(uow.session)
+            chunk: list[dict] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= batch:
+                    repo.bulk_insert(chunk)
+                    done += len(chunk)
+                    chunk = []
+                    if progress:
+                        progress(done)
+            if chunk:
+                repo.bulk_insert(chunk)
+                done += len(chunk)
+            uow.log_bulk("complaints", {"rows": done, "label": label})
+            uow.commit()
+        if progress:
+            progress(done)
+        return done
 
     # -- internals -----------------------------------------------------------------------
     def _transition(self, user, complaint_id, action, context, apply, expected_version,

@@ -7,16 +7,22 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.db.models import Attachment, MediationRecord
 from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
 from desktop.domain import validators as v
 from desktop.domain.errors import FieldError, NotFound, TransitionError
-from desktop.domain.workflow import HANDLERS, Action, Status, fire
+from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
 from desktop.services.base import Service, require_role, require_scope
-from desktop.services.dto import AttachmentInfo, Changed, CurrentUser, HistoryLine, MediationRecordInfo
+from desktop.services.dto import (
+    AttachmentInfo,
+    Changed,
+    CurrentUser,
+    HistoryLine,
+    MediationRecordInfo,
+)
 
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 
@@ -24,27 +30,42 @@ MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 _FIELD_LABELS = {
     "status": "状态", "handler_id": "承办人", "accepted_on": "受理日期", "due_on": "期限",
     "settlement_terms": "调解协议", "termination_ground": "终止依据", "rejection_ground": "不予受理依据",
-    "result": "办结结果", "closed_on": "办结日期", "recovered_cents": "挽回损失（分）",
+    "result": "办结结果", "closed_on": "办结日期", "recovered_cents": "挽回经济损失",
     "at_fault": "有责任投诉", "facts": "事实与理由", "request": "诉求", "subject": "商品或服务",
     "complainant_name": "投诉人", "complainant_phone": "投诉人电话", "respondent_name": "被投诉方",
-    "amount_cents": "涉案金额（分）", "transferred_to": "转办单位", "case_note": "立案线索",
+    "amount_cents": "涉案金额", "mediation_started_on": "开始调解日期", "settled_on": "调解成功日期",
+    "terminated_on": "终止日期", "satisfaction": "满意度", "status_note": "说明", "transferred_to": "转办单位", "case_note": "立案线索",
     "started_on": "中止日期", "ended_on": "恢复日期", "content": "调解内容", "filename": "文件名",
 }
 
 
+def _value(key: str, value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if key == "status":
+        return Status(str(value)).label
+    if key == "result":
+        return Result(str(value)).label
+    if key.endswith("_cents") and isinstance(value, int):
+        return f"{value / 100:,.2f} 元"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 def _describe(before: str | None, after: str | None, operation: str, entity: str) -> str:
+    """An audit entry in plain words for the history tab."""
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
     if operation == "delete":
         return "删除记录"
     old, new = json.loads(before or "{}"), json.loads(after or "{}")
-    parts = []
-    for key in new:
-        if key in ("due_on",):
-            continue
-        label = _FIELD_LABELS.get(key, key)
-        parts.append(f"{label}：{old.get(key) if old.get(key) is not None else '（空）'} → {new[key]}")
+    parts = [
+        f"{_FIELD_LABELS.get(key, key)}：{_value(key, old.get(key))} → {_value(key, value)}"
+        for key, value in new.items()
+        if key != "due_on"
+    ]
     return "；".join(parts) or "更新记录"
 
 
@@ -69,7 +90,7 @@ class RecordService(Service):
             status = Status(c.status)
             if status is Status.ACCEPTED:
                 c.status = fire(status, Action.START_MEDIATION, roles=user.roles).value
-                c.mediation_started_on = held_at.date()
+                c.mediation_started_on = max(held_at.date(), c.accepted_on or held_at.date())
             elif status is not Status.MEDIATING:
                 raise TransitionError(f"「{status.label}」状态的投诉不能添加调解记录（需已受理或调解中）")
             record = MediationRecord(
@@ -158,7 +179,7 @@ class RecordService(Service):
         with self._uow(user, "", write=False) as uow:
             c = self._complaint(uow, user, complaint_id)
             return [
-                HistoryLine(e.at, e.username, e.action,
+                HistoryLine(e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None), e.username, e.action,
                             _describe(e.before, e.after, e.operation, e.entity), e.reason)
                 for e in AuditRepository(uow.session).history(c.uuid)
             ]

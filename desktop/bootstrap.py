@@ -1,0 +1,55 @@
+"""The composition root: opens the database and builds the services, once, at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import paths
+from desktop.db.migrate import open_database
+from desktop.services.audit import AuditService
+from desktop.services.base import Clock, Reference, ServiceContext
+from desktop.services.complaints import ComplaintService
+from desktop.services.enterprises import EnterpriseService
+from desktop.services.records import RecordService
+from desktop.services.reference import ReferenceService
+from desktop.services.setup import SetupService
+from desktop.services.users import UserService
+
+
+@dataclass
+class Services:
+    ctx: ServiceContext
+    database: Path
+    backup: Path | None  # the copy made before a migration, if one ran
+    setup: SetupService
+    users: UserService
+    complaints: ComplaintService
+    records: RecordService
+    enterprises: EnterpriseService
+    reference: ReferenceService
+    audit: AuditService
+
+    def close(self) -> None:
+        self.ctx.engine.dispose()
+
+
+def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
+    """Open (creating and migrating as needed) the database in `data_dir`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = paths.database_path(data_dir)
+    engine, backup = open_database(database, paths.backup_dir(data_dir))
+    ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
+                         data_dir=data_dir)
+    return Services(
+        ctx=ctx,
+        database=database,
+        backup=backup,
+        setup=SetupService(ctx),
+        users=UserService(ctx),
+        complaints=ComplaintService(ctx),
+        records=RecordService(ctx),
+        enterprises=EnterpriseService(ctx),
+        reference=ReferenceService(ctx),
+        audit=AuditService(ctx),
+    )

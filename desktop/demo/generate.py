@@ -1,0 +1,312 @@
+"""The demo database: a district, two sub-bureaus, five stations, 200 enterprises, two years of complaints.
+
+Small sizes go through the real services with a clock that walks through each complaint's
+life, so every record has the history, deadlines and audit trail the program would have made.
+Large sizes (`--complaints` beyond SERVICE_LIMIT, for benchmarks) insert final-state rows in
+bulk through the repository, one audit line per batch.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from desktop.bootstrap import Services
+from desktop.db.models import new_uuid
+from desktop.demo import corpus
+from desktop.domain.complaint import ComplaintDraft
+from desktop.domain.deadlines import compute_deadlines, rule_set_for
+from desktop.domain.numbering import format_number
+from desktop.domain.workflow import Result, Role, Status
+from desktop.services.base import FixedClock, ServiceContext
+from desktop.services.complaints import ComplaintService
+from desktop.services.dto import CurrentUser
+from desktop.services.records import RecordService
+from desktop.services.setup import OfficeSpec
+
+DEMO_PASSWORD = "demo1234"
+SERVICE_LIMIT = 3000
+Progress = Callable[[int, int], None]
+
+OFFICES = [
+    OfficeSpec("WZ", "苏州市吴中区市场监督管理局", "district", address="苏州市吴中区东吴北路 98 号"),
+    OfficeSpec("WZCQ", "吴中区市场监督管理局长桥分局", "sub_bureau", "WZ",
+               address="苏州市吴中区长桥街道龙西路 160 号", phone="0512-65251234"),
+    OfficeSpec("WZMD", "吴中区市场监督管理局木渎分局", "sub_bureau", "WZ",
+               address="苏州市吴中区木渎镇中山东路 70 号", phone="0512-66561234"),
+    OfficeSpec("WZCQ01", "吴中万达广场消费投诉监督站", "station", "WZCQ", "large"),
+    OfficeSpec("WZCQ02", "苏州东吴汽车销售服务有限公司投诉监督站", "station", "WZCQ", "hotspot"),
+    OfficeSpec("WZCQ03", "长桥便民超市投诉监督站", "station", "WZCQ", "general"),
+    OfficeSpec("WZMD01", "木渎家居装饰城消费投诉监督站", "station", "WZMD", "hotspot"),
+    OfficeSpec("WZMD02", "木渎古镇商业街消费投诉监督站", "station", "WZMD", "general"),
+]
+# The enterprise each station sits in decides what its complaints are about.
+STATION_INDUSTRY = {"WZCQ01": "商场百货", "WZCQ02": "汽车销售(4S)", "WZCQ03": "超市",
+                    "WZMD01": "家居建材", "WZMD02": "餐饮"}
+
+USERS = [  # username, name, office, roles
+    ("admin", "周建国", "WZCQ", {Role.ADMIN}),
+    ("wangfang", "王芳", "WZCQ", {Role.DESK_STAFF}),
+    ("lijun", "李军", "WZMD", {Role.DESK_STAFF}),
+    ("chenjing", "陈静", "WZCQ01", {Role.CLERK}),
+    ("zhaolei", "赵磊", "WZCQ01", {Role.STATION_HEAD}),
+    ("sunli", "孙丽", "WZCQ02", {Role.CLERK}),
+    ("zhouhong", "周红", "WZCQ03", {Role.CLERK, Role.STATION_HEAD}),
+    ("wuqiang", "吴强", "WZMD01", {Role.CLERK}),
+    ("xuming", "徐明", "WZMD02", {Role.CLERK}),
+    ("xiaobao", "钱晓宝", "WZ", {Role.CONSUMER_PROTECTION}),
+    ("bumen", "郑国华", "WZ", {Role.DEPARTMENT_HEAD}),
+    ("juzhang", "冯志远", "WZ", {Role.DEPUTY_DIRECTOR}),
+]
+HANDLER_OF = {"WZCQ": "wangfang", "WZMD": "lijun", "WZCQ01": "chenjing", "WZCQ02": "sunli",
+              "WZCQ03": "zhouhong", "WZMD01": "wuqiang", "WZMD02": "xuming"}
+REQUEST_CODES = {"退款": "refund", "退货": "return", "换货": "exchange", "维修": "repair",
+                 "赔偿": "compensation", "道歉": "apology", "履行合同": "perform", "其他": "other"}
+SUB_BUREAU_CHANNELS = ["hotline12315"] * 4 + ["web12315"] * 4 + ["district"] * 3 + [
+    "walkin", "walkin", "letter", "hotline12345", "app"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    offices: int
+    users: int
+    enterprises: int
+    complaints: int
+
+
+def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
+               progress: Progress | None = None) -> DemoSummary:
+    rng = random.Random(seed)
+    s.setup.initialize(offices=OFFICES, local_office_code="WZCQ", admin_username="admin",
+                       admin_name="周建国", admin_password=DEMO_PASSWORD)
+    admin = s.users.login("admin", DEMO_PASSWORD)
+    offices = {o.code: o for o in s.setup.offices()}
+    for username, name, office, roles in USERS[1:]:
+        s.users.create(admin, username=username, display_name=name, password=DEMO_PASSWORD,
+                       office_id=offices[office].id, roles=roles)
+    # Each station sits inside an enterprise of its industry; the rest are the sub-bureaus' register.
+    seeds = [corpus.enterprise(rng, industry) for industry in STATION_INDUSTRY.values()]
+    taken = {e.credit_code for e in seeds} | {e.name for e in seeds}
+    seeds += [e for e in corpus.enterprises(rng, 200 + len(seeds))
+              if e.credit_code not in taken and e.name not in taken][: 200 - len(seeds)]
+    enterprise_ids = []
+    for e in seeds:
+        changed = s.enterprises.save(admin, name=e.name, credit_code=e.credit_code,
+                                     address=e.address, industry=e.industry, phone=e.phone,
+                                     alliance_member=rng.random() < 0.3,
+                                     demo_street=rng.random() < 0.1)
+        enterprise_ids.append(changed.ids[0])
+    handlers = {code: s.users.login(name, DEMO_PASSWORD) for code, name in HANDLER_OF.items()}
+    today = s.ctx.clock.today()
+    if complaints <= SERVICE_LIMIT:
+        _through_services(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
+    else:
+        _bulk(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
+    return DemoSummary(len(OFFICES), len(USERS), len(seeds), complaints)
+
+
+def _received_times(rng: random.Random, n: int, today: date) -> list[datetime]:
+    """n receipt times over the last two years, office hours, oldest first; some from today."""
+    start = today - timedelta(days=730)
+    out = []
+    for i in range(n):
+        # A quarter in the last six weeks, so every state of the workflow is on screen.
+        if rng.random() < 0.25:
+            day = today - timedelta(days=rng.randint(0, 45))
+        else:
+            day = start + timedelta(days=int(730 * (i + rng.random()) / n))
+        if i >= n - max(2, n // 150):
+            day = today
+        out.append(datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59))))
+    return sorted(out)
+
+
+def _draft(rng: random.Random, office_code: str, at: datetime, seeds, enterprise_ids) -> ComplaintDraft:  # type: ignore[no-untyped-def]
+    person = corpus.person(rng)
+    if office_code in STATION_INDUSTRY:
+        index = list(STATION_INDUSTRY).index(office_code)
+        industry = STATION_INDUSTRY[office_code]
+        channel = "station"
+    else:
+        index = rng.randrange(len(seeds))
+        industry = seeds[index].industry
+        channel = rng.choice(SUB_BUREAU_CHANNELS)
+    seed = seeds[index]
+    sc = corpus.scenario(rng, industry, complainant=person, before=at.date())
+    return ComplaintDraft(
+        channel_code=channel, received_at=at, complainant_name=person.name,
+        complainant_phone=person.mobile, complainant_address=person.address,
+        complainant_id_number=person.id_number, respondent_name=seed.name,
+        respondent_credit_code=seed.credit_code, respondent_address=seed.address,
+        enterprise_id=enterprise_ids[index], subject=sc.subject, category_code=sc.category_code,
+        brand_model=sc.brand_model, amount=sc.amount,
+        request_type=REQUEST_CODES.get(sc.request_type, "other"), request=sc.request,
+        facts=sc.facts,
+        district_number=f"12315-{at:%Y%m%d}-{rng.randint(100000, 999999)}" if channel == "district" else None,
+    )
+
+
+def _pick_offices(rng: random.Random) -> str:
+    return rng.choices(list(HANDLER_OF), weights=[30, 20, 12, 10, 8, 12, 8])[0]
+
+
+def _through_services(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress) -> None:  # type: ignore[no-untyped-def]
+    clock = FixedClock(datetime.combine(today, time(9)))
+    ctx = ServiceContext(s.ctx.engine, clock, s.ctx.reference, s.ctx.data_dir)
+    complaints, records = ComplaintService(ctx), RecordService(ctx)
+    calendar = s.ctx.reference.calendar()
+    now = s.ctx.clock.now()
+
+    def at(day: date, hour: int = 10) -> None:
+        clock.at = min(datetime.combine(day, time(hour, rng.randint(0, 59))), now)
+
+    for i, received in enumerate(_received_times(rng, n, today)):
+        office = _pick_offices(rng)
+        user: CurrentUser = handlers[office]
+        draft = _draft(rng, office, received, seeds, enterprise_ids)
+        clock.at = received + timedelta(minutes=rng.randint(5, 40))
+        cid = complaints.register(user, draft).ids[0]
+        age = (today - received.date()).days
+        _advance(complaints, records, calendar, user, cid, draft, received.date(), age, rng, at, today)
+        if progress:
+            progress(i + 1, n)
+
+
+def _advance(complaints: ComplaintService, records: RecordService, calendar, user, cid, draft,  # type: ignore[no-untyped-def]
+             received: date, age: int, rng: random.Random, at, today: date) -> None:
+    """Walk one complaint forward as a clerk would have, as far as its age allows."""
+    def version() -> int:
+        return complaints.get(user, cid).version
+
+    # The youngest stay registered; a few old ones are forgotten to show overdue in red.
+    if age <= 1 or (age < 30 and rng.random() < 0.15) or rng.random() < 0.01:
+        return
+    decide = calendar.add_working_days(received, rng.randint(1, 5)).day
+    if decide > today:
+        return
+    at(decide)
+    if rng.random() < 0.08:
+        ground = rng.choice(["not_competent", "not_consumer", "material_missing", "handled_elsewhere"])
+        complaints.reject(user, cid, ground=ground, note="已电话告知投诉人", expected_version=version())
+        if age > 30:
+            at(min(today, decide + timedelta(days=2)))
+            complaints.close(user, cid, result=Result.REJECTED, expected_version=version())
+        return
+    if rng.random() < 0.04:
+        complaints.transfer(user, cid, target="苏州市吴江区市场监督管理局",
+                            note="被投诉方经营地在吴江区，不属本单位管辖", expected_version=version())
+        if age > 30:
+            at(min(today, decide + timedelta(days=1)))
+            complaints.close(user, cid, result=Result.TRANSFERRED, expected_version=version())
+        return
+    complaints.accept(user, cid, expected_version=version())
+    sc = corpus.Scenario(draft.subject, draft.category_code, draft.brand_model, draft.amount,  # type: ignore[arg-type]
+                         draft.request, draft.facts,
+                         next(k for k, v in REQUEST_CODES.items() if v == draft.request_type))
+    first = decide + timedelta(days=rng.randint(0, 4))
+    if first > today or (age < 60 and rng.random() < 0.1):
+        return  # accepted, waiting for the first contact
+    means = rng.choice(["phone", "phone", "on_site", "online", "video"])
+    content, outcome = corpus.mediation_note(rng, sc)
+    at(first, 14)
+    records.add_mediation_record(user, cid, held_at=complaints.ctx.clock.now(), means=means,
+                                 place="调解室" if means == "on_site" else "",
+                                 participants=f"{draft.complainant_name}（投诉人）、{draft.respondent_name}代表、{user.display_name}（调解员）",
+                                 content=content, result=outcome)
+    if rng.random() < 0.05:
+        complaints.pause_clock(user, cid, reason="商品送第三方检测机构检测", expected_version=version())
+        if age < 40:
+            return
+        at(min(today, first + timedelta(days=rng.randint(7, 20))))
+        complaints.resume_clock(user, cid, note="检测报告已出具", expected_version=version())
+    end = first + timedelta(days=rng.randint(1, 25))
+    if end > today or (age < 90 and rng.random() < 0.25):
+        return  # still mediating
+    at(end, 15)
+    if outcome.startswith("调解成功"):
+        complaints.settle(user, cid, terms=corpus.settlement_terms(rng, sc),
+                          recovered=draft.amount if rng.random() < 0.7 else None,
+                          expected_version=version())
+        result = Result.SETTLED
+    elif user.has(Role.DESK_STAFF) and rng.random() < 0.15:
+        complaints.open_case(user, cid, note="调解中发现经营者涉嫌虚假宣传，移送执法机构核查",
+                             expected_version=version())
+        result = Result.TRANSFERRED
+    else:
+        ground = "withdrawn" if "撤回" in outcome else rng.choice(["no_agreement", "refused_attend"])
+        complaints.terminate(user, cid, ground=ground, note="已书面告知双方", expected_version=version())
+        result = Result.NOT_SETTLED if ground != "withdrawn" else Result.TERMINATED
+    if age < 45 and rng.random() < 0.5:
+        return  # outcome recorded, not yet closed
+    at(min(today, end + timedelta(days=rng.randint(0, 3))), 16)
+    complaints.close(user, cid, result=result, at_fault=rng.random() < 0.6,
+                     satisfaction=rng.choice(["满意", "满意", "基本满意", "不满意", None]),
+                     expected_version=version())
+
+
+def _bulk(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress) -> None:  # type: ignore[no-untyped-def]
+    """Final-state rows straight into the table, for benchmark sizes."""
+    calendar = s.ctx.reference.calendar()
+    rule_sets = s.ctx.reference.rule_sets()
+    add_wd = lru_cache(maxsize=None)(calendar.add_working_days)
+    texts = [_draft(rng, code, datetime.combine(today, time(9)), seeds, enterprise_ids)
+             for code in HANDLER_OF for _ in range(60)]
+    sequences: dict[tuple[str, date], int] = {}
+    start = today - timedelta(days=730)
+
+    def rows():  # type: ignore[no-untyped-def]
+        for i in range(n):
+            office = _pick_offices(rng)
+            user = handlers[office]
+            base = texts[rng.randrange(len(texts))]
+            received = datetime.combine(start + timedelta(days=int(730 * i / n)),
+                                        time(rng.randint(8, 16), rng.randint(0, 59), rng.randint(0, 59)))
+            key = (office, received.date())
+            sequences[key] = sequences.get(key, 0) + 1
+            age = (today - received.date()).days
+            rules = rule_set_for(rule_sets, received.date())
+            row = {
+                "uuid": new_uuid(), "version": 1, "updated_at": received,
+                "number": format_number(user.office_code, received.date(), sequences[key]),
+                "district_number": base.district_number, "channel_code": base.channel_code,
+                "received_at": received, "registered_by_id": user.id, "office_id": user.office_id,
+                "handler_id": user.id, "complainant_name": base.complainant_name,
+                "complainant_phone": corpus.person(rng).mobile,
+                "complainant_address": base.complainant_address,
+                "complainant_id_number": None, "respondent_name": base.respondent_name,
+                "respondent_credit_code": base.respondent_credit_code,
+                "respondent_address": base.respondent_address, "enterprise_id": base.enterprise_id,
+                "subject": base.subject, "category_code": base.category_code,
+                "brand_model": base.brand_model, "purchase_date": None,
+                "amount_cents": int(base.amount * 100) if base.amount is not None else None,  # type: ignore[operator]
+                "request_type": base.request_type, "request": base.request, "facts": base.facts,
+                "rule_set_code": rules.code,
+            }
+            row.update(_bulk_state(rng, age, received.date(), today, add_wd, rules, calendar))
+            yield row
+
+    s.complaints.import_rows(rows(), f"批量生成演示投诉 {n} 条",
+                             progress=(lambda done: progress(done, n)) if progress else None)
+
+
+def _bulk_state(rng, age, received, today, add_wd, rules, calendar) -> dict:  # type: ignore[no-untyped-def]
+    accepted = add_wd(received, rng.randint(1, 5)).day
+    state: dict = {"status": Status.CLOSED.value, "accepted_on": accepted, "due_on": None,
+                   "closed_on": min(today, accepted + timedelta(days=rng.randint(3, 40))),
+                   "result": rng.choice([Result.SETTLED.value] * 6 + [Result.NOT_SETTLED.value, Result.TERMINATED.value]),
+                   "at_fault": rng.random() < 0.6}
+    if age < 60 and rng.random() < 0.5:
+        status = rng.choice([Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.MEDIATING])
+        state.update(status=status.value, closed_on=None, result=None, at_fault=None)
+        if status is Status.REGISTERED:
+            state.update(accepted_on=None)
+        deadlines = compute_deadlines(calendar, rules, received_on=received, today=today,
+                                      accepted_on=state["accepted_on"])
+        due = deadlines.current_due(status)
+        state["due_on"] = due.day if due else None
+    return state
+
+
