@@ -388,12 +388,17 @@ _RETAIL = {"appliance", "clothing", "food", "cosmetics", "daily", "vehicle", "ho
 DEFAULT_BEFORE = date(2026, 10, 31)
 
 
+def _comp_range(amount: Decimal) -> tuple[float, float]:
+    """Share of the amount a consumer plausibly claims as compensation: large for cheap goods, small for cars."""
+    return (0.2, 1.5) if amount <= 5000 else (0.1, 0.5) if amount <= 20000 else (0.02, 0.1)
+
+
 def _price(rng: random.Random, lo: float, hi: float, retail: bool) -> Decimal:
     """A price in [lo, hi] as shops write it: 5299.00, 398.00, 12.90 for goods; round sums for fees."""
     v = rng.uniform(lo, hi)
     if v < 100:
         return Decimal(f"{round(v, 1) if retail else max(1, round(v)):.2f}")
-    step = 1000 if v >= 20000 else 100 if v >= 1000 else 10
+    step = 1000 if v >= 20000 else 100 if v >= (1000 if retail else 500) else 10
     r = max(step, round(v / step) * step)
     if retail:
         r -= rng.choice((0, 100, 100, 200) if step == 1000 else (0, 1, 1, 1) if step == 100 else (0, 1, 1, 2))
@@ -427,7 +432,7 @@ def scenario(rng: random.Random, industry: str | None = None, *, complainant: Pe
     v = {"I": rng.choice(("我", "本人")), "shop": rng.choice(_SHOP), "d0": _cn_date(d0), "d1": _cn_date(d1, d0),
          "d2": _cn_date(d2, d0), "subj": subj, "bm": bm or subj, "amt": _plain(amount) + "元", "n": str(rng.randint(2, 5)),
          "amtf": _plain(amount), "three": _plain(max(amount * 3, Decimal(500))), "ten": _plain(max(amount * 10, Decimal(1000))),
-         "comp": str(max(200, int(float(amount) * rng.uniform(0.2, 1.5)) // 100 * 100))}
+         "comp": str(max(200, int(float(amount) * rng.uniform(*_comp_range(amount))) // 100 * 100))}
     xs = [x.partition(">")[2] or x for x in tpl.xs if _fits(x, subj)]
     v["x"] = rng.choice(xs).format(**v)
     sentences = [f.format(**v) for f in tpl.facts]
@@ -454,13 +459,14 @@ _LAW = {
     **dict.fromkeys(("clothing", "daily", "cosmetics"), "《消费者权益保护法》第二十三条、第二十四条"),
 }
 _STANCE = {
-    "退款": ("经营者称合同约定预付款项概不退还", "经营者称已提供部分服务，只能按比例退款", "经营者同意退款，但要求扣除手续费"),
+    "退款": ("经营者称合同约定预付款项概不退还", "经营者称已提供部分服务，只能按比例退款", "经营者同意退款，但要求扣除手续费",
+           "经营者称需核实后再处理"),
     "退货": ("经营者称商品已拆封使用，影响二次销售", "经营者认为问题系消费者使用不当造成", "经营者同意退货，但要求扣除折旧费"),
     "换货": ("经营者称需厂家检测确认后方可换货", "经营者只同意维修，不同意换货"),
     "维修": ("经营者同意维修，但要求消费者承担部分配件费用", "经营者称损坏系人为原因，不属于免费保修范围"),
     "赔偿": ("经营者认为消费者索赔金额过高", "经营者否认存在欺诈故意，称系工作疏忽", "经营者愿意退还货款，但对赔偿金额有异议"),
     "道歉": ("经营者称涉事员工已作内部处理", "经营者认为服务并无不当"),
-    "履行合同": ("经营者称延误系材料供应等客观原因所致", "经营者称活动最终解释权归商家所有"),
+    "履行合同": ("经营者称活动最终解释权归商家所有", "经营者称延误系材料供应等客观原因所致", "经营者称正在积极履行，请消费者再给予一些时间"),
     "其他": ("经营者称已按规定操作", "经营者表示愿意协商解决"),
 }
 _DONE = {"退款": "退还相关款项", "退货": "办理退货退款", "换货": "为消费者更换商品", "维修": "免费维修", "赔偿": "给予消费者一定补偿",
@@ -472,9 +478,14 @@ def mediation_note(rng: random.Random, scenario: Scenario) -> tuple[str, str]:
     law = _LAW.get(scenario.category_code, "《消费者权益保护法》有关规定")
     if "三倍" in scenario.request or "赔三" in scenario.request:
         law += "以及《消费者权益保护法》第五十五条"
+    stances = _STANCE[scenario.request_type]
+    if scenario.request_type == "退款":
+        stances = stances if scenario.category_code in {"prepaid", "education", "decoration", "housing", "catering"} else stances[2:]
+    elif scenario.request_type == "履行合同":
+        stances = stances[:1] if scenario.category_code == "other" else stances[1:]
     how = rng.choice(("在调解室组织双方当面", "通过电话分别与双方", "到经营场所现场", "通过视频连线组织双方"))
     content = (f"调解员{how}进行调解。消费者陈述了{scenario.subject}纠纷的经过，{scenario.request}。"
-               f"{rng.choice(_STANCE[scenario.request_type])}。调解员依据{law}向双方释法说理，"
+               f"{rng.choice(stances)}。调解员依据{law}向双方释法说理，"
                f"{rng.choice(('引导双方互谅互让', '指出经营者应依法承担相应责任', '建议双方各退一步、协商解决'))}。")
     roll = rng.random()
     if roll < 0.7:
