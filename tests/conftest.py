@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+import desktop.services.users as users_module
 from desktop.bootstrap import Services, open_services
 from desktop.domain.complaint import ComplaintDraft
 from desktop.domain.workflow import Role
@@ -26,6 +28,12 @@ OFFICES = [
     OfficeSpec("WZCQ01", "万达广场投诉站", "station", "WZCQ", "large"),
     OfficeSpec("WZMD01", "家居城投诉站", "station", "WZMD", "hotspot"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with the cheapest parameters: the suite creates hundreds of accounts."""
+    monkeypatch.setattr(users_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 from desktop.db.engine import make_engine
 from desktop.domain.errors import DomainError
@@ -105,7 +106,7 @@ def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
         backup = backup_file(path, backup_dir, f"before-{head}")
         upgrade(engine)
         return engine, backup
-    except sqlite3.DatabaseError as exc:  # not a database, disk image malformed …
+    except (sqlite3.DatabaseError, SQLAlchemyDatabaseError) as exc:  # not a database, malformed …
         engine.dispose()
         raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
     except Exception:

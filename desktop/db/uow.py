@@ -130,10 +130,9 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so values read inside stay readable afterwards.
+        self.session.close()
 
     def commit(self) -> None:
         if not self._writable:

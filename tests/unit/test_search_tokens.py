@@ -1,8 +1,9 @@
 """CJK bigram tokens and MATCH expressions for the full-text index."""
 
+from datetime import date
+
 from desktop.db.search import bigrams, index_text, match_expression
 from desktop.domain.numbering import format_number, parse_number
-from datetime import date
 
 
 def test_bigrams_of_chinese_and_latin() -> None:

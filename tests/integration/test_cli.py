@@ -1,0 +1,99 @@
+"""hejie-admin end to end: init, demo, calendar, check, audit, user; clear failures."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.app import main as program_main
+from desktop.cli.main import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_init_then_check_and_user_commands(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data = str(tmp_path / "office")
+    monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
+    code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
+                    "吴中区市场监督管理局", "--office-code", "WZCQ", "--office-name", "长桥分局")
+    assert code == 0 and "长桥分局" in out
+    code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
+                    "x", "--office-code", "WZCQ", "--office-name", "y")
+    assert code == 2 and "不能重复初始化" in out
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 0 and "完整性检查：通过" in out and "（最新）" in out
+    monkeypatch.setenv("HEJIE_NEW_PASSWORD", "clerk1234")
+    code, out = run(capsys, "user", "add", "wangfang", "--name", "王芳", "--role", "desk_staff",
+                    "--data-dir", data)
+    assert code == 0
+    code, out = run(capsys, "user", "list", "--data-dir", data)
+    assert "wangfang" in out and "分局窗口人员" in out
+    code, out = run(capsys, "user", "disable", "wangfang", "--data-dir", data)
+    assert code == 0 and "已停用" in out
+
+
+def test_demo_database_has_every_state_and_a_clean_audit(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "demo"
+    code, out = run(capsys, "demo", "--data-dir", str(data), "--complaints", "120")
+    assert code == 0 and "投诉 120 件" in out and "wangfang" in out
+    con = sqlite3.connect(data / "hejie.db")
+    assert con.execute("SELECT count(*) FROM offices WHERE kind='station'").fetchone() == (5,)
+    assert con.execute("SELECT count(DISTINCT tier) FROM offices WHERE kind='station'").fetchone() == (3,)
+    assert con.execute("SELECT count(*) FROM enterprises").fetchone() == (200,)
+    received = con.execute("SELECT min(received_at), max(received_at) FROM complaints").fetchone()
+    assert received[0] < "2025-01-01" and received[1] > "2026-11-01"
+    statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM complaints")}
+    assert {"registered", "accepted", "mediating", "closed"} <= statuses
+    con.close()
+    code, out = run(capsys, "audit", "verify", "--data-dir", str(data))
+    assert code == 0 and "哈希链校验通过" in out
+    code, out = run(capsys, "demo", "--data-dir", str(data))
+    assert code == 2 and "--force" in out
+    assert program_main(["--demo", "--data-dir", str(data)]) == 0
+    assert "【已超期】" in capsys.readouterr().out
+
+
+def test_bulk_demo_for_benchmark_sizes(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "big"
+    code, _ = run(capsys, "demo", "--data-dir", str(data), "--complaints", "6000")
+    assert code == 0
+    con = sqlite3.connect(data / "hejie.db")
+    assert con.execute("SELECT count(*) FROM complaints").fetchone() == (6000,)
+    assert con.execute("SELECT count(*) FROM complaints_fts WHERE complaints_fts MATCH '\"退款\"'").fetchone()[0] > 0
+    con.close()
+
+
+def test_calendar_commands(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = str(tmp_path / "cal")
+    code, out = run(capsys, "calendar", "show", "2026", "--data-dir", data)
+    assert code == 0 and "国务院公布" in out
+    assert "2026-02-14  星期六  上班  调休上班" in out
+    assert "2026-10-01  星期四  休息  国庆节" in out
+    code, out = run(capsys, "calendar", "show", "2027", "--data-dir", data)
+    assert code == 0 and "推测" in out and "警告" in out and "2027-10-01" in out
+    code, out = run(capsys, "calendar", "due", "--from", "2026-09-30", "--working-days", "7",
+                    "--data-dir", data)
+    # Oct 1–7 off; Oct 8, 9, Sat 10 (调休上班), 12, 13, 14, 15.
+    assert code == 0 and "2026-10-15" in out and "警告" not in out
+    code, out = run(capsys, "calendar", "due", "--from", "2026-12-20", "--working-days", "45",
+                    "--data-dir", data)
+    assert code == 0 and "2027 年" in out and "警告" in out
+
+
+def test_failures_exit_non_zero_with_a_message(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out = run(capsys, "check", "--data-dir", str(tmp_path / "nothing"))
+    assert code == 2 and "不存在" in out
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "hejie.db").write_bytes(b"this is not a database at all" * 100)
+    code, out = run(capsys, "audit", "verify", "--data-dir", str(bad))
+    assert code != 0 and "无法打开数据库文件" in out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["calendar", "due", "--from", "not-a-date", "--working-days", "3"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,137 @@
+"""Migrations: an older file upgrades with a backup and keeps its rows; newer or foreign files are refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from desktop import paths
+from desktop.bootstrap import open_services
+from desktop.db.engine import make_engine
+from desktop.db.migrate import DatabaseError, current_revision, head_revision, upgrade
+from desktop.db.models import Base
+from desktop.domain.complaint import ComplaintFilter
+from tests.conftest import PASSWORD
+
+OLD_ROWS = """
+INSERT INTO offices (id, uuid, version, updated_at, code, name, kind, tier, parent_id, address, phone,
+                     seal_text, active)
+  VALUES (1, 'o-1', 1, '2025-01-01 00:00:00', 'GS', '姑苏分局', 'district', NULL, NULL, '', '', '', 1);
+INSERT INTO users (id, uuid, version, updated_at, username, display_name, office_id, password_hash,
+                   active, failed_logins)
+  VALUES (1, 'u-1', 1, '2025-01-01 00:00:00', 'old', '老用户', 1, 'x', 1, 0);
+INSERT INTO user_roles (user_id, role) VALUES (1, 'desk_staff');
+INSERT INTO complaints (id, uuid, version, updated_at, number, channel_code, received_at,
+    registered_by_id, office_id, complainant_name, complainant_phone, complainant_address,
+    respondent_name, respondent_address, subject, category_code, brand_model, request_type, request,
+    facts, status, rule_set_code)
+  VALUES (1, 'c-1', 1, '2025-01-01 00:00:00', 'GS-20250101-0001', 'walkin', '2025-01-01 09:00:00', 1, 1,
+    '王五', '13800000000', '', '苏州某商场', '', '羽绒服', 'clothing', '', 'refund', '要求退款',
+    '羽绒服洗后严重掉绒', 'closed', 'samr-2020');
+INSERT INTO app_settings (key, value) VALUES ('local_office_code', 'GS');
+"""
+
+
+def _old_file(data_dir: Path) -> Path:
+    """A database as the first release (revision 0001) left it, with rows in it."""
+    data_dir.mkdir(parents=True)
+    database = paths.database_path(data_dir)
+    engine = make_engine(database)
+    upgrade(engine, "0001")
+    engine.dispose()
+    con = sqlite3.connect(database)
+    con.executescript(OLD_ROWS)
+    con.commit()
+    con.close()
+    return database
+
+
+def test_older_file_is_backed_up_then_upgraded_and_rows_survive(tmp_path: Path) -> None:
+    data_dir = tmp_path / "office"
+    database = _old_file(data_dir)
+    s = open_services(data_dir)
+    try:
+        assert current_revision(s.ctx.engine) == head_revision()
+        assert s.backup is not None and s.backup.exists()
+        # The backup is the old file, still at its old revision.
+        old = sqlite3.connect(s.backup)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT count(*) FROM complaints").fetchone() == (1,)
+        old.close()
+        # Rows survive and the new search index covers the old complaint.
+        con = sqlite3.connect(database)
+        assert con.execute("SELECT number, facts FROM complaints").fetchall() == [
+            ("GS-20250101-0001", "羽绒服洗后严重掉绒")]
+        con.close()
+    finally:
+        s.close()
+
+
+def test_upgraded_rows_are_searchable_through_the_service(tmp_path: Path) -> None:
+    data_dir = tmp_path / "office"
+    _old_file(data_dir)
+    s = open_services(data_dir)
+    try:
+        con = sqlite3.connect(paths.database_path(data_dir))
+        # The old user gets a real password so we can log in as them.
+        from argon2 import PasswordHasher
+
+        con.execute("UPDATE users SET password_hash = ?", (PasswordHasher().hash(PASSWORD),))
+        con.commit()
+        con.close()
+        user = s.users.login("old", PASSWORD)
+        rows = s.complaints.page(user, ComplaintFilter(text="掉绒")).rows
+        assert [r.number for r in rows] == ["GS-20250101-0001"]
+    finally:
+        s.close()
+
+
+def test_second_open_makes_no_new_backup(tmp_path: Path) -> None:
+    data_dir = tmp_path / "office"
+    _old_file(data_dir)
+    open_services(data_dir).close()
+    again = open_services(data_dir)
+    assert again.backup is None
+    again.close()
+    assert len(list(paths.backup_dir(data_dir).iterdir())) == 1
+
+
+def test_newer_file_is_refused_untouched(tmp_path: Path) -> None:
+    data_dir = tmp_path / "office"
+    database = _old_file(data_dir)
+    con = sqlite3.connect(database)
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    before = database.read_bytes()
+    with pytest.raises(DatabaseError, match="更新版本"):
+        open_services(data_dir)
+    assert database.read_bytes() == before
+
+
+def test_foreign_file_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "office"
+    data_dir.mkdir()
+    con = sqlite3.connect(paths.database_path(data_dir))
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="不是和解台的数据库"):
+        open_services(data_dir)
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "x.db")
+    upgrade(engine)
+
+    def ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        return not (type_ == "table" and name.startswith("complaints_fts"))
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
