@@ -59,6 +59,7 @@ def _guessed_festivals(year: int) -> Mapping[date, str]:
     return dict(holidays.China(years=year, language="zh_CN"))
 
 
+@lru_cache(maxsize=256)
 def _official_known(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
