@@ -195,7 +195,7 @@ class Complaint(Syncable, Base):
     status_note: Mapped[str | None] = mapped_column(Text)
 
     pauses: Mapped[list[ClockPause]] = relationship(
-        back_populates="complaint", order_by="ClockPause.started_on", lazy="selectin"
+        back_populates="complaint", order_by="ClockPause.started_on"
     )
     __table_args__ = (
         Index("ix_complaints_received", "received_at", "id"),
