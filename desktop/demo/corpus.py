@@ -8,6 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from desktop.domain.validators import (
+    CREDIT_CODE_CHARS,
+    credit_code_check_char,
+    id_number_check_digit,
+)
+
 
 @dataclass(frozen=True)
 class Person:
@@ -54,21 +60,8 @@ _IND: dict[str, str] = {
 INDUSTRIES: tuple[str, ...] = tuple(_IND.values())
 REQUEST_TYPES: tuple[str, ...] = ("退款", "退货", "换货", "维修", "赔偿", "道歉", "履行合同", "其他")
 
-# ---------------------------------------------------------------- check digits
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ID_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def _uscc_check(body17: str) -> str:
-    """GB 32100 check character for the first 17 characters of a unified social credit code."""
-    c = 31 - sum(_USCC_CHARS.index(ch) * w for ch, w in zip(body17, _USCC_W, strict=True)) % 31
-    return _USCC_CHARS[0 if c == 31 else c]
-
-
-def _id_check(body17: str) -> str:
-    """GB 11643 check character for the first 17 digits of a resident ID number."""
-    return "10X98765432"[sum(int(ch) * w for ch, w in zip(body17, _ID_W, strict=True)) % 11]
+# Check characters come from the validators, so demo data passes the same checks as input.
+_USCC_CHARS = CREDIT_CODE_CHARS
 
 
 def _org_code(rng: random.Random) -> str:
@@ -143,7 +136,7 @@ def person(rng: random.Random) -> Person:
     if rng.random() < 0.3:
         seq = f"{rng.randrange(100):02d}{rng.choice('13579' if gender == 'm' else '02468')}"
         body = rng.choice(_ID_AREAS) + born.strftime("%Y%m%d") + seq
-        id_number = body + _id_check(body)
+        id_number = body + id_number_check_digit(body)
     return Person(_name(rng, gender, era), _mobile(rng), address, id_number)
 
 
@@ -189,7 +182,7 @@ def enterprise(rng: random.Random, industry: str | None = None) -> EnterpriseSee
     suffix = rng.choice(("", f"{rng.randint(1, 12)}幢", f"{rng.randint(1, 6)}楼{rng.randint(1, 60):02d}号商铺",
                          f"{rng.randint(1, 3)}层{rng.randint(101, 399)}室"))
     address = f"苏州市{district}{rng.choice(roads)}{rng.randint(1, 1999)}号{suffix}"
-    return EnterpriseSeed(name, body + _uscc_check(body), address, _IND[key], _landline(rng))
+    return EnterpriseSeed(name, body + credit_code_check_char(body), address, _IND[key], _landline(rng))
 
 
 def enterprises(rng: random.Random, n: int) -> list[EnterpriseSeed]:

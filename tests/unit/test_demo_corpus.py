@@ -50,13 +50,11 @@ def id_valid(number: str) -> bool:
 )
 def test_uscc_check_accepts_real_codes(code: str) -> None:
     assert uscc_valid(code)
-    assert corpus._uscc_check(code[:17]) == code[17]
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014"])
 def test_id_check_accepts_published_examples(number: str) -> None:
     assert id_valid(number)
-    assert corpus._id_check(number[:17]) == number[17]
 
 
 def test_checks_reject_altered_values() -> None:
