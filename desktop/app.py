@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop import __version__, paths
 from desktop.bootstrap import open_services
+from desktop.domain.calendar import YearSource, guessed_year_warning
 from desktop.domain.errors import DomainError
 from desktop.domain.workflow import Status
 
@@ -17,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"hejie {__version__}")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时自动生成）")
     parser.add_argument("--data-dir", type=Path, help="数据文件夹")
-    parser.add_argument("--user", default="wangfang", help="以哪个用户查看工作台（演示库默认 wangfang）")
+    parser.add_argument("--user", help="以哪个用户查看工作台（演示库默认 wangfang）")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or (paths.demo_data_dir() if args.demo else paths.default_data_dir())
     try:
@@ -28,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
             code = admin_main(["demo", "--data-dir", str(data_dir)])
             if code:
                 return code
-        return _workbench(data_dir, args.user, args.demo)
+        user = args.user or ("wangfang" if args.demo else None)
+        if user is None:
+            parser.error("请用 --user 指定用户名")
+        return _workbench(data_dir, user, args.demo)
     except DomainError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -54,6 +58,10 @@ def _workbench(data_dir: Path, username: str, demo: bool) -> int:
         ]
         print(f"和解台 {__version__} — {user.office_name}  {user.display_name}")
         print(f"数据库：{s.database}")
+        # Deadlines reach into next year long before it starts: say when its calendar is a guess.
+        today = s.ctx.clock.today()
+        if today.month >= 10 and s.ctx.reference.calendar().source(today.year + 1) is YearSource.GUESSED:
+            print(f"提示：{guessed_year_warning([today.year + 1])}")
         for title, query in lists:
             print(f"\n【{title}】共 {c.count(user, query)} 件")
             for row in c.page(user, query, limit=8).rows:

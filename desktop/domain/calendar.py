@@ -26,7 +26,7 @@ def guessed_year_warning(years: Iterable[int]) -> str:
     listed = "、".join(f"{y} 年" for y in sorted(set(years)))
     return (
         f"{listed}的节假日安排尚未公布，期限按推测计算（含法定节日，未含调休上班日），"
-        "请管理员在“设置 → 工作日”中录入当年日历后复核。"
+        "请管理员在国务院公布后录入当年日历并复核期限。"
     )
 
 

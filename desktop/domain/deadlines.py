@@ -37,7 +37,7 @@ def rule_set_for(rule_sets: Iterable[RuleSet], received_on: date) -> RuleSet:
     """The set in force on the day of receipt: the latest one that had taken effect by then."""
     ordered = sorted(rule_sets, key=lambda r: r.effective_from)
     if not ordered:
-        raise DomainError("没有配置任何投诉处理时限规则，请管理员在“设置 → 时限规则”中添加")
+        raise DomainError("没有配置任何投诉处理时限规则，请管理员添加时限规则")
     chosen = ordered[0]
     for rules in ordered:
         if rules.effective_from <= received_on:
