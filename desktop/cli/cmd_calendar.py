@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from desktop.cli.common import services
+from desktop.cli.common import login, require_initialized, services
 from desktop.domain.calendar import YearSource, guessed_year_warning
 
 _WEEKDAYS = "一二三四五六日"
@@ -22,6 +22,20 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
                      help="起算日（当日不计入），YYYY-MM-DD")
     due.add_argument("--working-days", type=int, required=True, help="工作日数")
     due.set_defaults(run=run_due)
+    day = cal.add_parser("set", parents=[common], help="设定某天上班或休息（管理员）")
+    day.add_argument("day", type=date.fromisoformat, help="日期 YYYY-MM-DD")
+    kind = day.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--working", action="store_true", help="上班（如调休上班的周末）")
+    kind.add_argument("--holiday", action="store_true", help="休息（如法定节假日）")
+    kind.add_argument("--clear", action="store_true", help="删除该日的设定")
+    day.add_argument("--note", default="", help="说明，如 春节调休")
+    day.add_argument("--as", dest="admin", default="admin", help="管理员用户名")
+    day.set_defaults(run=run_set)
+    confirm = cal.add_parser("confirm", parents=[common], help="确认某年日历已全部录入（不再按推测计算）")
+    confirm.add_argument("year", type=int)
+    confirm.add_argument("--note", default="", help="说明，如 国办发明电〔2026〕X号")
+    confirm.add_argument("--as", dest="admin", default="admin", help="管理员用户名")
+    confirm.set_defaults(run=run_confirm)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -52,4 +66,32 @@ def run_due(args: argparse.Namespace) -> int:
           f"（星期{_WEEKDAYS[due.day.weekday()]}）")
     if due.warning:
         print(f"警告：{due.warning}")
+    return 0
+
+
+def run_set(args: argparse.Namespace) -> int:
+    s = services(args.data_dir)
+    try:
+        require_initialized(s)
+        admin = login(s, args.admin)
+        if args.clear:
+            s.reference.remove_override(admin, args.day)
+            print(f"已删除 {args.day} 的设定")
+        else:
+            s.reference.set_override(admin, args.day, bool(args.working), args.note)
+            print(f"{args.day}（星期{_WEEKDAYS[args.day.weekday()]}）设为{'上班' if args.working else '休息'}")
+    finally:
+        s.close()
+    return 0
+
+
+def run_confirm(args: argparse.Namespace) -> int:
+    s = services(args.data_dir)
+    try:
+        require_initialized(s)
+        admin = login(s, args.admin)
+        s.reference.confirm_year(admin, args.year, args.note)
+        print(f"{args.year} 年日历已确认：此后按录入的设定计算，不再提示推测")
+    finally:
+        s.close()
     return 0

@@ -97,3 +97,25 @@ def test_failures_exit_non_zero_with_a_message(tmp_path: Path, capsys) -> None: 
     with pytest.raises(SystemExit) as exit_info:
         main(["calendar", "due", "--from", "not-a-date", "--working-days", "3"])
     assert exit_info.value.code == 2
+
+
+def test_administrator_enters_next_years_calendar(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data = str(tmp_path / "office")
+    monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
+    assert run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name", "区局",
+               "--office-code", "WZCQ", "--office-name", "长桥分局")[0] == 0
+    # Guessed: Thu 2027-02-11 is a working day, Sat 2027-02-20 is not.
+    code, out = run(capsys, "calendar", "due", "--from", "2027-02-10", "--working-days", "1",
+                    "--data-dir", data)
+    assert "2027-02-11" in out and "警告" in out
+    assert run(capsys, "calendar", "set", "2027-02-11", "--holiday", "--note", "春节",
+               "--data-dir", data)[0] == 0
+    assert run(capsys, "calendar", "set", "2027-02-20", "--working", "--note", "春节调休",
+               "--data-dir", data)[0] == 0
+    code, out = run(capsys, "calendar", "confirm", "2027", "--data-dir", data)
+    assert code == 0 and "已确认" in out
+    code, out = run(capsys, "calendar", "due", "--from", "2027-02-10", "--working-days", "2",
+                    "--data-dir", data)
+    assert "2027-02-15" in out and "警告" not in out  # 11th off; 12th, then Mon 15th
+    code, out = run(capsys, "calendar", "show", "2027", "--data-dir", data)
+    assert "管理员录入" in out and "2027-02-20  星期六  上班  管理员设定：上班" in out
