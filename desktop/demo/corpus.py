@@ -210,7 +210,7 @@ class _Tpl(NamedTuple):
     reqs: tuple[str, ...]  # "类型" or "类型:诉求文本"
     items: tuple[tuple[str, str, float, float], ...]  # (subject, brand_model, low, high)
     xs: tuple[str, ...]  # the variable defect / circumstance, {x}; "关键词>文本" limits one to some subjects
-    facts: tuple[str, ...]  # sentences; placeholders {I} {shop} {d0} {d1} {d2} {subj} {bm} {amt} {x} {n}
+    facts: tuple[str, ...]  # sentences; format fields {I} {shop} {d0} {d1} {d2} {subj} {bm} {amt} {x} {n}
 
 
 def _t(inds: str, cat: str, reqs: str, items: tuple, xs: tuple[str, ...], *facts: str) -> _Tpl:
