@@ -7,12 +7,13 @@ from datetime import date
 
 from desktop.cli.common import login, require_initialized, services
 from desktop.domain.calendar import YearSource, guessed_year_warning
+from desktop.domain.errors import DomainError
 
 _WEEKDAYS = "一二三四五六日"
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
-    p = sub.add_parser("calendar", parents=[common], help="工作日日历")
+    p = sub.add_parser("calendar", help="工作日日历")
     cal = p.add_subparsers(dest="calendar_command", required=True, metavar="子命令")
     show = cal.add_parser("show", parents=[common], help="列出某年的节假日和调休上班日")
     show.add_argument("year", type=int)
@@ -55,8 +56,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_due(args: argparse.Namespace) -> int:
     if args.working_days < 0:
-        print("错误：工作日数不能为负")
-        return 2
+        raise DomainError("工作日数不能为负")
     s = services(args.data_dir)
     try:
         due = s.reference.due_date(args.start, args.working_days)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from desktop import paths
 from desktop.db.engine import make_engine
-from desktop.db.migrate import current_revision, head_revision
+from desktop.db.migrate import current_revision, head_revision, known_revisions
 from desktop.db.repositories import integrity_check
 from desktop.db.uow import UnitOfWork
+from desktop.domain.errors import DomainError
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -19,14 +22,15 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace) -> int:
     database = paths.database_path(args.data_dir)
     if not database.exists():
-        print(f"错误：数据库文件 {database} 不存在")
-        return 2
-    # Read-only on purpose: checking must not migrate (or otherwise touch) the file.
+        raise DomainError(f"数据库文件 {database} 不存在")
+    # Checking must not migrate the file: no open_services() here.
     engine = make_engine(database)
     try:
         current, head = current_revision(engine), head_revision()
         with UnitOfWork(engine, write=False) as uow:
             problems = integrity_check(uow.session)
+    except SQLAlchemyError as exc:
+        raise DomainError(f"无法读取数据库文件 {database}：{exc.orig or exc}") from exc
     finally:
         engine.dispose()
     size = database.stat().st_size
@@ -36,8 +40,10 @@ def run(args: argparse.Namespace) -> int:
         print("（最新）")
     elif current is None:
         print("（不是和解台数据库，或尚未初始化）")
-    else:
+    elif current in known_revisions():
         print("（需要升级：下次打开时会先备份再自动升级）")
+    else:
+        print("（由更新版本的和解台创建，本程序不能打开，请升级程序）")
     ok = problems == ["ok"]
     print("完整性检查：通过" if ok else "完整性检查：发现问题")
     if not ok:

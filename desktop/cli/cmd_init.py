@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.common import password, services
+from desktop.domain.errors import DomainError
 from desktop.services.setup import OFFICE_KINDS, STATION_TIERS, OfficeSpec
 
 
@@ -12,8 +13,8 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p = sub.add_parser("init", parents=[common], help="新建本单位数据库和第一个管理员")
     p.add_argument("--district-code", required=True, help="区局代码，如 WZ")
     p.add_argument("--district-name", required=True, help="区局名称，如 苏州市吴中区市场监督管理局")
-    p.add_argument("--office-code", required=True, help="本单位代码，如 WZCQ 或 WZ0101")
-    p.add_argument("--office-name", required=True, help="本单位名称")
+    p.add_argument("--office-code", help="本单位代码，如 WZCQ 或 WZCQ01（区局本身不需要）")
+    p.add_argument("--office-name", help="本单位名称（区局本身不需要）")
     p.add_argument("--office-kind", choices=sorted(OFFICE_KINDS), default="sub_bureau",
                    help="本单位类型：sub_bureau 分局，station 投诉站，district 区局")
     p.add_argument("--parent-code", help="投诉站所属分局的代码")
@@ -26,10 +27,11 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     specs = [OfficeSpec(args.district_code, args.district_name, "district")]
+    if args.office_kind != "district" and not (args.office_code and args.office_name):
+        raise DomainError("分局或投诉站需要 --office-code 和 --office-name")
     if args.office_kind == "station":
         if not (args.parent_code and args.parent_name):
-            print("错误：投诉站需要 --parent-code 和 --parent-name（所属分局）")
-            return 2
+            raise DomainError("投诉站需要 --parent-code 和 --parent-name（所属分局）")
         specs.append(OfficeSpec(args.parent_code, args.parent_name, "sub_bureau", args.district_code))
         specs.append(OfficeSpec(args.office_code, args.office_name, "station", args.parent_code,
                                 tier=args.tier))

@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir",
         type=Path,
-        default=None,
+        default=argparse.SUPPRESS,
         help=f"数据文件夹（默认 {paths.default_data_dir()}，也可用环境变量 HEJIE_DATA_DIR）",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")

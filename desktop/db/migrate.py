@@ -40,7 +40,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
@@ -98,7 +98,7 @@ def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
                 raise DatabaseError(f"文件 {path} 不是和解台的数据库（没有版本信息），未作任何修改")
             upgrade(engine)
             return engine, None
-        if current not in _known_revisions():
+        if current not in known_revisions():
             raise DatabaseError(
                 f"数据库文件由更新版本的和解台创建（结构版本 {current}），"
                 "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"

@@ -85,10 +85,10 @@ class WorkingCalendar:
         self._cache: dict[date, bool] = {}
 
     def source(self, year: int) -> YearSource:
-        if year in self._confirmed:
-            return YearSource.CONFIRMED
         if _official_known(year):
             return YearSource.OFFICIAL
+        if year in self._confirmed:
+            return YearSource.CONFIRMED
         return YearSource.GUESSED
 
     def is_working_day(self, day: date) -> bool:
@@ -103,9 +103,8 @@ class WorkingCalendar:
         source = self.source(day.year)
         if source is YearSource.OFFICIAL:
             return bool(chinese_calendar.is_workday(day))
-        if source is YearSource.CONFIRMED:
-            # The administrator entered every exception of the year as an override.
-            return day.weekday() < 5
+        # Guessed or confirmed: the festivals the `holidays` package knows, corrected by the
+        # administrator's overrides (make-up days, changed dates). Confirming only ends the guess.
         return day.weekday() < 5 and day not in _guessed_festivals(day.year)
 
     def add_working_days(self, start: date, n: int) -> DueDate:

@@ -14,7 +14,7 @@ from desktop.domain.numbering import check_office_code
 from desktop.domain.workflow import Role
 from desktop.services.base import Service
 from desktop.services.dto import OfficeInfo, UserInfo
-from desktop.services.users import UserService
+from desktop.services.users import UserService, check_new_account
 
 OFFICE_KINDS = {"district": "区局", "sub_bureau": "市场监督管理分局", "station": "企业投诉监督站"}
 STATION_TIERS = {"general": "一般商贸企业", "hotspot": "热点难点行业企业", "large": "大中型商贸企业"}
@@ -92,7 +92,7 @@ class SetupService(Service):
                     raise FieldError("单位代码", f"「{code}」已存在")
                 parent = None
                 if spec.parent_code:
-                    parent = offices.by_code(spec.parent_code)
+                    parent = offices.by_code(spec.parent_code.strip().upper())
                     if parent is None:
                         raise FieldError("上级单位", f"「{spec.parent_code}」不存在")
                 office = Office(
@@ -123,9 +123,15 @@ class SetupService(Service):
         """A new database: reference data, the office tree, which office this PC is, first admin."""
         if self.is_initialized():
             raise DomainError("数据库已经初始化过，不能重复初始化")
+        # Check what the person typed before anything is written, so a refused init can simply
+        # be run again with the mistake corrected.
+        check_new_account(admin_username, admin_name, admin_password)
+        codes = [check_office_code(o.code) for o in offices]
+        if local_office_code.strip().upper() not in codes:
+            raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
         self.seed_reference_data()
         created = {o.code: o for o in self.add_offices(offices)}
-        local = created.get(local_office_code.upper())
+        local = created.get(local_office_code.strip().upper())
         if local is None:
             raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
         admin = UserService(self.ctx).create(

@@ -26,6 +26,14 @@ def check_password_strength(password: str) -> None:
         raise FieldError("密码", "至少 8 位，且同时包含字母和数字")
 
 
+def check_new_account(username: str, display_name: str, password: str) -> None:
+    if not _USERNAME_RE.match(username or ""):
+        raise FieldError("用户名", "以字母开头，3–32 位字母、数字、下划线或点")
+    if not (display_name or "").strip():
+        raise FieldError("姓名", "不能为空")
+    check_password_strength(password)
+
+
 def _info(user: User) -> UserInfo:
     return UserInfo(
         id=user.id,
@@ -48,8 +56,6 @@ class UserService(Service):
             if user is None:
                 _hasher.hash(password)  # same cost as a real check: no timing hint
                 raise refused
-            if not user.active:
-                raise AuthenticationError("该账户已停用，请联系管理员")
             if user.locked_until is not None and user.locked_until > now:
                 minutes = int((user.locked_until - now).total_seconds() // 60) + 1
                 raise AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
@@ -66,6 +72,8 @@ class UserService(Service):
                     )
                 uow.commit()
                 raise message from None
+            if not user.active:  # told only to someone who knows the password
+                raise AuthenticationError("该账户已停用，请联系管理员")
             user.failed_logins = 0
             user.locked_until = None
             user.last_login_at = now
@@ -91,13 +99,9 @@ class UserService(Service):
                 raise AuthenticationError("已有用户，新建用户需由管理员登录后操作")
             if admin is not None:
                 require_role(admin, Role.ADMIN, doing="新建用户")
-            if not _USERNAME_RE.match(username or ""):
-                raise FieldError("用户名", "以字母开头，3–32 位字母、数字、下划线或点")
-            if not display_name.strip():
-                raise FieldError("姓名", "不能为空")
+            check_new_account(username, display_name, password)
             if not roles:
                 raise FieldError("角色", "至少选择一个角色")
-            check_password_strength(password)
             if users.by_username(username) is not None:
                 raise FieldError("用户名", f"「{username}」已被使用")
             if OfficeRepository(uow.session).get(office_id) is None:
