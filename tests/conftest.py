@@ -87,6 +87,7 @@ def draft(**overrides: object) -> ComplaintDraft:
         complainant_address="苏州市吴中区长桥街道宝带西路 100 号",
         respondent_name="苏州东吴汽车销售服务有限公司",
         respondent_credit_code="914403001922038216",
+        respondent_address="苏州市吴中区长桥街道龙西路 8 号",
         subject="家用轿车",
         category_code="vehicle",
         amount="158000.00",

@@ -279,6 +279,17 @@ class ComplaintRepository:
             stmt = stmt.order_by(key.desc(), c.id.desc())
         return list(self.s.scalars(stmt.limit(limit)).all())
 
+    def open_batch(self, after_id: int, limit: int) -> list[m.Complaint]:
+        """Complaints not yet closed, in id order, for recomputing their deadlines."""
+        return list(
+            self.s.scalars(
+                select(m.Complaint)
+                .where(m.Complaint.status != "closed", m.Complaint.id > after_id)
+                .order_by(m.Complaint.id)
+                .limit(limit)
+            ).all()
+        )
+
     def count(self, f: ComplaintFilter, scope: set[int] | None) -> int:
         stmt = self._filtered(select(func.count()).select_from(m.Complaint), f, scope)
         return self.s.scalar(stmt) or 0

@@ -71,8 +71,9 @@ class ComplaintDraft:
             except FieldError as exc:
                 errors.append(exc)
 
-        for name in ("channel_code", "complainant_name", "respondent_name", "subject",
-                     "category_code", "request", "facts"):
+        # The national rules require both parties' names and addresses, the request and facts.
+        for name in ("channel_code", "complainant_name", "complainant_address", "respondent_name",
+                     "respondent_address", "subject", "category_code", "request", "facts"):
             check(name, v.check_required, getattr(self, name), LABELS[name])
         if self.received_at is None:
             errors.append(FieldError(LABELS["received_at"], "不能为空"))

@@ -92,8 +92,13 @@ class Deadlines:
         """The deadline that matters now for a complaint in this status (None: no clock runs)."""
         if status is Status.REGISTERED:
             return self.acceptance_due
+        if status is Status.ACCEPTED and self.odr_due is not None:
+            # Accepted for the enterprise to settle first (ODR): its 10 working days run.
+            return self.odr_due
         if status in (Status.ACCEPTED, Status.MEDIATING):
             return None if self.mediation_paused else self.mediation_due
+        if status is Status.CASE_OPENED:
+            return self.violation_check_due
         if status is Status.TERMINATED:
             return self.termination_notice_due
         return None

@@ -26,6 +26,11 @@ from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, Current
 # Roles that see complainants' personal information in full; others see it masked.
 SEES_PERSONAL_INFO = HANDLERS | {Role.ADMIN}
 MAX_PAGE = 500
+_OUTCOME_FIELDS = (
+    "closed_on", "result", "recovered_cents", "at_fault", "satisfaction", "status_note",
+    "rejection_ground", "settled_on", "settlement_terms", "terminated_on", "termination_ground",
+    "transferred_to", "case_note", "violation_found_on",
+)
 
 
 def _cents(amount: Decimal | None) -> int | None:
@@ -162,9 +167,16 @@ class ComplaintService(Service):
 
     # -- workflow ------------------------------------------------------------------------
     def accept(self, user: CurrentUser, complaint_id: int, *, expected_version: int,
-               on: date | None = None) -> Changed:
+               on: date | None = None, odr: bool = False) -> Changed:
+        """Accept; with `odr` the enterprise first negotiates itself for 10 working days."""
+        day = on or self.ctx.clock.today()
+        v.check_not_future(day, "受理日期", self.ctx.clock.now())
+
         def apply(c: Complaint) -> None:
-            c.accepted_on = on or self.ctx.clock.today()
+            if day < c.received_at.date():
+                raise FieldError("受理日期", f"不能早于接收日期 {c.received_at.date()}")
+            c.accepted_on = day
+            c.odr_started_on = day if odr else None
         return self._transition(user, complaint_id, Action.ACCEPT, {}, apply, expected_version)
 
     def reject(self, user: CurrentUser, complaint_id: int, *, ground: str, note: str = "",
@@ -176,12 +188,9 @@ class ComplaintService(Service):
                                 expected_version, ground_kind="rejection_ground", reason=note)
 
     def start_mediation(self, user: CurrentUser, complaint_id: int, *,
-                        expected_version: int, odr: bool = False) -> Changed:
-        """Mediation begins; `odr` marks that the enterprise negotiates first (10 working days)."""
+                        expected_version: int) -> Changed:
         def apply(c: Complaint) -> None:
             c.mediation_started_on = self.ctx.clock.today()
-            if odr:
-                c.odr_started_on = self.ctx.clock.today()
         return self._transition(user, complaint_id, Action.START_MEDIATION, {}, apply,
                                 expected_version)
 
@@ -242,13 +251,9 @@ class ComplaintService(Service):
     def reopen(self, user: CurrentUser, complaint_id: int, *, reason: str,
                expected_version: int) -> Changed:
         def apply(c: Complaint) -> None:
-            c.closed_on = None
-            c.result = None
-            if c.accepted_on is None:
-                c.rejection_ground = None
-            else:  # back in mediation: the earlier outcome no longer stands
-                c.settled_on = c.terminated_on = None
-                c.transferred_to = None
+            # The earlier outcome no longer stands; the audit log keeps what it was.
+            for field in _OUTCOME_FIELDS:
+                setattr(c, field, None)
         return self._transition(user, complaint_id, Action.REOPEN, {"reason": reason}, apply,
                                 expected_version, reason=reason)
 
@@ -281,6 +286,23 @@ class ComplaintService(Service):
             deadlines = self._refresh_due(c)
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def refresh_due_dates(self, user: CurrentUser | None, progress=None) -> int:  # type: ignore[no-untyped-def]
+        """Recompute every open complaint's due date after the calendar or a rule set changed."""
+        changed, last = 0, 0
+        while True:
+            with self._uow(user, "重算期限") as uow:
+                batch = ComplaintRepository(uow.session).open_batch(last, 1000)
+                if not batch:
+                    return changed
+                for c in batch:
+                    before = c.due_on
+                    self._refresh_due(c)
+                    changed += c.due_on != before
+                last = batch[-1].id
+                uow.commit()
+            if progress:
+                progress(changed)
 
     def import_rows(self, rows, label: str, progress=None, batch: int = 5000) -> int:  # type: ignore[no-untyped-def]
         """Insert complaint rows (final state, already checked) in one transaction, in batches.
@@ -334,7 +356,7 @@ class ComplaintService(Service):
         if expected_version is not None and c.version != expected_version:
             raise ConflictError(
                 f"投诉 {c.number} 已被他人修改（版本 {c.version}，您看到的是版本 {expected_version}），"
-                "请刷新后重试；您填写的内容仍保留在窗口中"
+                "请刷新后重试"
             )
         return c
 
@@ -364,8 +386,10 @@ class ComplaintService(Service):
     @staticmethod
     def _check_codes(uow: UnitOfWork, draft: ComplaintDraft) -> None:
         codes = CodeRepository(uow.session)
-        for kind, value, label in (("channel", draft.channel_code, "来源渠道"),
-                                   ("category", draft.category_code, "投诉分类")):
+        checks = [("channel", draft.channel_code, "来源渠道"), ("category", draft.category_code, "投诉分类")]
+        if draft.request_type:
+            checks.append(("request_type", draft.request_type, "诉求类型"))
+        for kind, value, label in checks:
             item = codes.get(kind, value)
             if item is None or not item.active:
                 raise FieldError(label, f"「{value}」不在代码表中")

@@ -66,7 +66,7 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         for key, value in new.items()
         if key != "due_on"
     ]
-    return "；".join(parts) or "更新记录"
+    return "；".join(parts)
 
 
 class RecordService(Service):
@@ -85,7 +85,8 @@ class RecordService(Service):
             if c is None:
                 raise NotFound(f"投诉记录 {complaint_id} 不存在")
             require_scope(user, c.office_id, f"投诉 {c.number} ")
-            if CodeRepository(uow.session).get("mediation_means", means) is None:
+            item = CodeRepository(uow.session).get("mediation_means", means)
+            if item is None or not item.active:
                 raise FieldError("调解方式", f"「{means}」不在代码表中")
             status = Status(c.status)
             if status is Status.ACCEPTED:
@@ -178,11 +179,13 @@ class RecordService(Service):
     def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
         with self._uow(user, "", write=False) as uow:
             c = self._complaint(uow, user, complaint_id)
-            return [
-                HistoryLine(e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None), e.username, e.action,
-                            _describe(e.before, e.after, e.operation, e.entity), e.reason)
-                for e in AuditRepository(uow.session).history(c.uuid)
-            ]
+            lines = []
+            for e in AuditRepository(uow.session).history(c.uuid):
+                text = _describe(e.before, e.after, e.operation, e.entity)
+                if text:  # a recomputed due date alone is not news
+                    at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+                    lines.append(HistoryLine(at, e.username, e.action, text, e.reason))
+            return lines
 
     @staticmethod
     def _complaint(uow, user: CurrentUser, complaint_id: int):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from desktop.domain.deadlines import DayUnit, RuleSet
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.base import Service, require_role
+from desktop.services.complaints import ComplaintService
 from desktop.services.dto import CodeInfo, CurrentUser
 
 
@@ -40,6 +41,11 @@ class ReferenceService(Service):
                 item.label, item.active = label.strip(), active
             uow.commit()
 
+    def _calendar_changed(self, admin: CurrentUser) -> None:
+        # Stored due dates feed the overdue and due-soon lists: bring them in line at once.
+        self.ctx.reference.invalidate()
+        ComplaintService(self.ctx).refresh_due_dates(admin)
+
     # -- calendar ----------------------------------------------------------------------
     def year_exceptions(self, year: int) -> tuple[YearSource, list[DayInfo]]:
         calendar = self.ctx.reference.calendar()
@@ -58,7 +64,7 @@ class ReferenceService(Service):
             else:
                 row.is_working, row.note = is_working, note
             uow.commit()
-        self.ctx.reference.invalidate()
+        self._calendar_changed(admin)
 
     def remove_override(self, admin: CurrentUser, day: date) -> None:
         require_role(admin, Role.ADMIN, doing="设置工作日")
@@ -67,7 +73,7 @@ class ReferenceService(Service):
             if row is not None:
                 uow.session.delete(row)
             uow.commit()
-        self.ctx.reference.invalidate()
+        self._calendar_changed(admin)
 
     def confirm_year(self, admin: CurrentUser, year: int, note: str = "") -> None:
         """The year's holidays and make-up days are all entered: stop calling it a guess."""
@@ -76,7 +82,7 @@ class ReferenceService(Service):
             if year not in {y.year for y in CodeRepository(uow.session).confirmed_years()}:
                 uow.session.add(CalendarYear(year=year, note=note))
             uow.commit()
-        self.ctx.reference.invalidate()
+        self._calendar_changed(admin)
 
     # -- rule sets ---------------------------------------------------------------------
     def rule_sets(self) -> list[RuleSet]:
@@ -100,4 +106,4 @@ class ReferenceService(Service):
             row.odr_days, row.tentative, row.note = rules.odr_days, rules.tentative, rules.note
             uow.session.add(row)
             uow.commit()
-        self.ctx.reference.invalidate()
+        self._calendar_changed(admin)

@@ -234,3 +234,69 @@ def test_attachments_are_stored_by_hash(world: World, tmp_path) -> None:  # type
     assert s.records.blob_path(info.sha256).read_bytes() == receipt.read_bytes()
     assert info.filename == "发票.jpg" and seen[-1] == (info.size, info.size)
     assert not list((world.s.ctx.data_dir / "attachments").glob(".incoming-*"))
+
+
+def test_reopen_clears_the_earlier_outcome_but_history_keeps_it(world: World) -> None:
+    s, clerk = world.s, world.clerk
+    cid = s.complaints.register(clerk, draft()).ids[0]
+    s.complaints.accept(clerk, cid, expected_version=1)
+    c = s.complaints.get(clerk, cid)
+    s.complaints.settle(clerk, cid, terms="退款 1000 元", recovered="1000", expected_version=c.version)
+    c = s.complaints.get(clerk, cid)
+    s.complaints.close(clerk, cid, result=Result.SETTLED, at_fault=True, satisfaction="满意",
+                       expected_version=c.version)
+    c = s.complaints.get(world.head, cid)
+    s.complaints.reopen(world.head, cid, reason="经营者未履行协议", expected_version=c.version)
+    c = s.complaints.get(world.head, cid)
+    assert c.status is Status.MEDIATING
+    assert (c.result, c.closed_on, c.settlement_terms, c.recovered, c.at_fault, c.satisfaction) == (
+        None, None, None, None, None, None)
+    assert c.due_on == c.deadlines.mediation_due.day  # type: ignore[union-attr]
+    texts = " ".join(h.text for h in s.records.history(clerk, cid))
+    assert "退款 1000 元" in texts and "办结 → 调解中" in texts
+    assert all(h.text for h in s.records.history(clerk, cid))
+
+
+def test_the_due_date_that_matters_now_follows_the_status(world: World) -> None:
+    s = world.s
+    cid = s.complaints.register(world.desk, draft()).ids[0]
+    s.complaints.accept(world.desk, cid, expected_version=1, odr=True)
+    c = s.complaints.get(world.desk, cid)
+    assert c.deadlines.odr_due is not None and c.due_on == c.deadlines.odr_due.day
+    s.complaints.start_mediation(world.desk, cid, expected_version=c.version)
+    c = s.complaints.get(world.desk, cid)
+    assert c.due_on == c.deadlines.mediation_due.day  # type: ignore[union-attr]
+    s.complaints.open_case(world.desk, cid, note="涉嫌销售假冒商品", expected_version=c.version)
+    c = s.complaints.get(world.desk, cid)
+    assert c.deadlines.violation_check_due is not None
+    assert c.due_on == c.deadlines.violation_check_due.day
+    s.complaints.close(world.desk, cid, result=Result.TRANSFERRED, expected_version=c.version)
+    assert s.complaints.get(world.desk, cid).due_on is None
+
+
+def test_acceptance_date_and_code_tables_are_checked(world: World) -> None:
+    s, clerk = world.s, world.clerk
+    with pytest.raises(FieldError, match="诉求类型"):
+        s.complaints.register(clerk, draft(request_type="revenge"))
+    cid = s.complaints.register(clerk, draft()).ids[0]
+    from datetime import date
+
+    with pytest.raises(FieldError, match="不能早于接收日期"):
+        s.complaints.accept(clerk, cid, expected_version=1, on=date(2026, 11, 1))
+    with pytest.raises(FieldError, match="受理日期"):
+        s.complaints.accept(clerk, cid, expected_version=1, on=date(2026, 12, 1))
+    assert s.complaints.get(clerk, cid).status is Status.REGISTERED
+
+
+def test_calendar_change_moves_stored_due_dates(world: World) -> None:
+    s, clerk = world.s, world.clerk
+    cid = s.complaints.register(clerk, draft()).ids[0]  # received Thu 19 Nov 2026
+    before = s.complaints.get(clerk, cid).due_on
+    assert before is not None
+    from datetime import date
+
+    # An extra holiday inside the window pushes the due date one working day later.
+    s.reference.set_override(world.admin, date(2026, 11, 23), False, "临时休息")
+    after = s.complaints.get(clerk, cid).due_on
+    assert after is not None and after > before
+    assert [r.id for r in s.complaints.page(clerk, s.complaints.overdue_filter()).rows] == []
