@@ -40,7 +40,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_show(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, create=True)
     try:
         source, days = s.reference.year_exceptions(args.year)
     finally:
@@ -57,7 +57,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     if args.working_days < 0:
         raise DomainError("工作日数不能为负")
-    s = services(args.data_dir)
+    s = services(args.data_dir, create=True)
     try:
         due = s.reference.due_date(args.start, args.working_days)
     finally:

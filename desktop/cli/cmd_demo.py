@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
             raise DomainError(f"{database} 已存在；要重新生成请加 --force（会删除该文件）")
         for suffix in ("", "-wal", "-shm"):
             database.with_name(database.name + suffix).unlink(missing_ok=True)
-    s = services(args.data_dir)
+    s = services(args.data_dir, create=True)
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:

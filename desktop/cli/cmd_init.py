@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
                                 tier=args.tier))
     elif args.office_kind == "sub_bureau":
         specs.append(OfficeSpec(args.office_code, args.office_name, "sub_bureau", args.district_code))
-    s = services(args.data_dir)
+    s = services(args.data_dir, create=True)
     try:
         secret = password("管理员密码（至少 8 位，含字母和数字）：")
         local = args.district_code if args.office_kind == "district" else args.office_code

@@ -7,12 +7,16 @@ import os
 import sys
 from pathlib import Path
 
+from desktop import paths
 from desktop.bootstrap import Services, open_services
 from desktop.domain.errors import DomainError
 from desktop.services.dto import CurrentUser
 
 
-def services(data_dir: Path) -> Services:
+def services(data_dir: Path, *, create: bool = False) -> Services:
+    """Open the office database; only init, demo and the calendar may create a new file."""
+    if not create and not paths.database_path(data_dir).exists():
+        raise DomainError(f"数据库文件 {paths.database_path(data_dir)} 不存在：请先运行 hejie-admin init 或 demo")
     s = open_services(data_dir)
     if s.backup is not None:
         print(f"数据库已升级，升级前的备份：{s.backup}", file=sys.stderr)

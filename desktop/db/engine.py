@@ -25,7 +25,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # 64 MB page cache: index pages of a district-sized ledger stay in memory.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
-    dbapi_connection.create_function("hejie_index_text", 5, index_text, deterministic=True)
+    # Variadic: the triggers pass the indexed columns, whose number may grow in a migration.
+    dbapi_connection.create_function("hejie_index_text", -1, index_text, deterministic=True)
 
 
 def _on_begin(conn: Any) -> None:

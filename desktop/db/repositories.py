@@ -219,7 +219,18 @@ class ComplaintRepository:
             # Phones and numbers live in ordinary indexed columns: a prefix as a range, which
             # (unlike LIKE) each column's index can answer.
             prefix = query.upper()
+            words = match_expression(query)  # model numbers such as KFR-35GW are in the text
+            in_text = (
+                c.id.in_(
+                    text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
+                        q=words
+                    )
+                )
+                if words
+                else false()
+            )
             return or_(
+                in_text,
                 *(
                     and_(column >= value, column < value + "\uffff")
                     for column, value in (

@@ -15,7 +15,7 @@ _RUN_RE = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 
 # The columns the index covers, in the order the trigger passes them.
-INDEXED_COLUMNS = ("complainant_name", "respondent_name", "subject", "facts", "request")
+INDEXED_COLUMNS = ("complainant_name", "respondent_name", "subject", "brand_model", "facts", "request")
 
 
 def bigrams(text: str | None) -> str:

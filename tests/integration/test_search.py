@@ -30,6 +30,9 @@ def test_two_and_four_character_words(world: World) -> None:
     assert _numbers(world, "卡") == {c}  # one character: LIKE fallback
     assert _numbers(world, "139000000") == {b, c}  # phone prefix
     assert _numbers(world, "WZCQ01-20261119-0002") == {b}
+    d = s.complaints.register(clerk, draft(subject="空调", brand_model="格力 KFR-35GW",
+                                           complainant_phone="13900000003")).number
+    assert _numbers(world, "KFR-35GW") == {d}  # a model number is text, not a phone prefix
 
 
 def test_index_follows_updates_and_deletes(world: World) -> None:
