@@ -35,6 +35,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     confirm = cal.add_parser("confirm", parents=[common], help="确认某年日历已全部录入（不再按推测计算）")
     confirm.add_argument("year", type=int)
     confirm.add_argument("--note", default="", help="说明，如 国办发明电〔2026〕X号")
+    confirm.add_argument("--undo", action="store_true", help="撤销确认（该年重新按推测计算并提示）")
     confirm.add_argument("--as", dest="admin", default="admin", help="管理员用户名")
     confirm.set_defaults(run=run_confirm)
 
@@ -90,8 +91,12 @@ def run_confirm(args: argparse.Namespace) -> int:
     try:
         require_initialized(s)
         admin = login(s, args.admin)
-        s.reference.confirm_year(admin, args.year, args.note)
-        print(f"{args.year} 年日历已确认：此后按录入的设定计算，不再提示推测")
+        if args.undo:
+            s.reference.unconfirm_year(admin, args.year)
+            print(f"已撤销 {args.year} 年日历的确认：该年重新按推测计算并提示")
+        else:
+            s.reference.confirm_year(admin, args.year, args.note)
+            print(f"{args.year} 年日历已确认：不再提示推测")
     finally:
         s.close()
     return 0

@@ -84,6 +84,16 @@ class ReferenceService(Service):
             uow.commit()
         self._calendar_changed(admin)
 
+    def unconfirm_year(self, admin: CurrentUser, year: int) -> None:
+        """Take a confirmation back: the year is a guess again (its day settings stay)."""
+        require_role(admin, Role.ADMIN, doing="撤销年度日历确认")
+        with self._uow(admin, "撤销年度日历确认") as uow:
+            for row in CodeRepository(uow.session).confirmed_years():
+                if row.year == year:
+                    uow.session.delete(row)
+            uow.commit()
+        self._calendar_changed(admin)
+
     # -- rule sets ---------------------------------------------------------------------
     def rule_sets(self) -> list[RuleSet]:
         return list(self.ctx.reference.rule_sets())

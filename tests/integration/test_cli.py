@@ -119,3 +119,7 @@ def test_administrator_enters_next_years_calendar(tmp_path: Path, capsys, monkey
     assert "2027-02-15" in out and "警告" not in out  # 11th off; 12th, then Mon 15th
     code, out = run(capsys, "calendar", "show", "2027", "--data-dir", data)
     assert "管理员录入" in out and "2027-02-20  星期六  上班  管理员设定：上班" in out
+    assert "2027-10-01  星期五  休息  国庆节" in out  # festivals stay without being re-entered
+    code, out = run(capsys, "calendar", "confirm", "2027", "--undo", "--data-dir", data)
+    assert code == 0 and "已撤销" in out
+    assert "推测" in run(capsys, "calendar", "show", "2027", "--data-dir", data)[1]
