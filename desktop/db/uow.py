@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from desktop.db.engine import writer
-from desktop.db.models import AuditEntry, Complaint, NumberSequence, utcnow
+from desktop.db.models import AuditEntry, Complaint, NumberSequence, User, UserRole, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -211,6 +211,9 @@ class UnitOfWork:
 
     @staticmethod
     def _root_uuid(session: Session, obj: Any) -> str | None:
+        if isinstance(obj, UserRole):
+            user = session.get(User, obj.user_id)
+            return user.uuid if user is not None else None
         complaint_id = getattr(obj, "complaint_id", None)
         if complaint_id is None or isinstance(obj, Complaint):
             return None

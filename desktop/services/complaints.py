@@ -279,6 +279,8 @@ class ComplaintService(Service):
         require_role(user, *HANDLERS, doing="恢复计时")
         with self._uow(user, "恢复计时", reason=note or None) as uow:
             c = self._load(uow, user, complaint_id, expected_version)
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+                raise TransitionError(f"「{Status(c.status).label}」状态的投诉没有调解计时可恢复")
             running = [p for p in c.pauses if p.ended_on is None]
             if not running:
                 raise TransitionError("调解计时没有中止，无需恢复")
@@ -343,6 +345,11 @@ class ComplaintService(Service):
             c.status = fire(Status(c.status), action, context, roles=user.roles,
                             was_accepted=c.accepted_on is not None).value
             apply(c)
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+                # Mediation is over: a running pause ends today, it cannot outlive the clock.
+                for pause in c.pauses:
+                    if pause.ended_on is None:
+                        pause.ended_on = self.ctx.clock.today()
             deadlines = self._refresh_due(c)
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)

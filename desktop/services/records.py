@@ -16,6 +16,7 @@ from desktop.domain import validators as v
 from desktop.domain.errors import FieldError, NotFound, TransitionError
 from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
 from desktop.services.base import Service, require_role, require_scope
+from desktop.services.complaints import SEES_PERSONAL_INFO
 from desktop.services.dto import (
     AttachmentInfo,
     Changed,
@@ -53,7 +54,13 @@ def _value(key: str, value: object) -> str:
     return str(value)
 
 
-def _describe(before: str | None, after: str | None, operation: str, entity: str) -> str:
+_PERSONAL = {"complainant_name": v.mask_name, "complainant_phone": v.mask_phone,
+             "complainant_id_number": v.mask_id_number,
+             "complainant_address": lambda _value: "（已隐藏）"}
+
+
+def _describe(before: str | None, after: str | None, operation: str, entity: str,
+              masked: bool = False) -> str:
     """An audit entry in plain words for the history tab."""
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
@@ -61,6 +68,11 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
     if operation == "delete":
         return "删除记录"
     old, new = json.loads(before or "{}"), json.loads(after or "{}")
+    if masked:
+        for values in (old, new):
+            for key, mask in _PERSONAL.items():
+                if values.get(key):
+                    values[key] = mask(values[key])
     parts = [
         f"{_FIELD_LABELS.get(key, key)}：{_value(key, old.get(key))} → {_value(key, value)}"
         for key, value in new.items()
@@ -179,9 +191,10 @@ class RecordService(Service):
     def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
         with self._uow(user, "", write=False) as uow:
             c = self._complaint(uow, user, complaint_id)
+            masked = not user.has(*SEES_PERSONAL_INFO)
             lines = []
             for e in AuditRepository(uow.session).history(c.uuid):
-                text = _describe(e.before, e.after, e.operation, e.entity)
+                text = _describe(e.before, e.after, e.operation, e.entity, masked)
                 if text:  # a recomputed due date alone is not news
                     at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
                     lines.append(HistoryLine(at, e.username, e.action, text, e.reason))

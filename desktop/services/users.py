@@ -133,7 +133,15 @@ class UserService(Service):
             if not roles:
                 raise FieldError("角色", "至少选择一个角色")
             user = self._get(uow, user_id)
-            user.roles = [UserRole(role=r.value) for r in sorted(roles)]
+            if user.id == admin.id and Role.ADMIN not in roles:
+                raise FieldError("角色", "不能取消自己的管理员角色（至少保留一个管理员）")
+            wanted = {r.value for r in roles}
+            for row in list(user.roles):
+                if row.role not in wanted:
+                    uow.session.delete(row)  # an explicit delete is audited; an orphan is not
+                    user.roles.remove(row)
+            have = {r.role for r in user.roles}
+            user.roles.extend(UserRole(role=r) for r in sorted(wanted - have))
             uow.commit()
             return _info(user)
 

@@ -300,3 +300,29 @@ def test_calendar_change_moves_stored_due_dates(world: World) -> None:
     after = s.complaints.get(clerk, cid).due_on
     assert after is not None and after > before
     assert [r.id for r in s.complaints.page(clerk, s.complaints.overdue_filter()).rows] == []
+
+
+def test_a_running_pause_ends_with_the_mediation(world: World) -> None:
+    s, clerk = world.s, world.clerk
+    cid = s.complaints.register(clerk, draft()).ids[0]
+    s.complaints.accept(clerk, cid, expected_version=1)
+    c = s.complaints.get(clerk, cid)
+    s.complaints.pause_clock(clerk, cid, reason="送检", expected_version=c.version)
+    c = s.complaints.get(clerk, cid)
+    s.complaints.settle(clerk, cid, terms="退款", expected_version=c.version)
+    c = s.complaints.get(clerk, cid)
+    assert not c.paused
+    with pytest.raises(TransitionError, match="没有调解计时"):
+        s.complaints.resume_clock(clerk, cid, expected_version=c.version)
+
+
+def test_history_masks_personal_information_for_non_handling_roles(world: World) -> None:
+    s = world.s
+    cid = s.complaints.register(world.clerk, draft()).ids[0]
+    s.complaints.edit(world.clerk, cid, draft(complainant_name="李娜", complainant_phone="13900001111"),
+                      expected_version=1)
+    seen_by_clerk = " ".join(h.text for h in s.records.history(world.clerk, cid))
+    seen_by_head = " ".join(h.text for h in s.records.history(world.dept_head, cid))
+    assert "13900001111" in seen_by_clerk and "李娜" in seen_by_clerk
+    assert "13900001111" not in seen_by_head and "李娜" not in seen_by_head
+    assert "139****1111" in seen_by_head

@@ -74,3 +74,20 @@ def test_create_checks_names_and_roles(world: World) -> None:
     assert set(info.roles) == {Role.CLERK, Role.STATION_HEAD}
     assert s.users.login("clerk", PASSWORD).has(Role.STATION_HEAD)
     assert isinstance(world.clock.at, datetime)
+
+
+def test_role_changes_are_audited_both_ways(world: World) -> None:
+    from sqlalchemy import text
+
+    s = world.s
+    s.users.set_roles(world.admin, world.clerk.id, {Role.CLERK, Role.STATION_HEAD})
+    s.users.set_roles(world.admin, world.clerk.id, {Role.STATION_HEAD})
+    with UnitOfWork(s.ctx.engine, write=False) as uow:
+        rows = uow.session.execute(text(
+            "SELECT operation, coalesce(after, before) FROM audit_log WHERE entity='user_roles' "
+            "AND root_uuid = (SELECT uuid FROM users WHERE username='clerk') ORDER BY id")).all()
+    ops = [(op, "station_head" in data, "clerk" in data.replace("station_head", "")) for op, data in rows]
+    assert ops[-2:] == [("insert", True, False), ("delete", False, True)]
+    assert s.audit.verify().ok
+    with pytest.raises(FieldError, match="管理员"):
+        s.users.set_roles(world.admin, world.admin.id, {Role.CLERK})
