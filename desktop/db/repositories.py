@@ -154,7 +154,8 @@ class ComplaintRepository:
         return row.last
 
     def open_duplicates(
-        self, phone: str, respondent_name: str, credit_code: str | None, exclude_id: int | None
+        self, phone: str, respondent_name: str, credit_code: str | None, exclude_id: int | None,
+        scope: set[int] | None,
     ) -> Sequence[m.Complaint]:
         """Open complaints of the same phone against the same respondent (并案 candidates)."""
         same_respondent = m.Complaint.respondent_name == respondent_name
@@ -167,6 +168,8 @@ class ComplaintRepository:
         )
         if exclude_id is not None:
             stmt = stmt.where(m.Complaint.id != exclude_id)
+        if scope is not None:
+            stmt = stmt.where(m.Complaint.office_id.in_(scope))
         return self.s.scalars(stmt.limit(10)).all()
 
     # -- lists ----------------------------------------------------------------------
@@ -209,48 +212,62 @@ class ComplaintRepository:
                 if f.dispatched
                 else (c.channel_code != DISTRICT_DISPATCH_CHANNEL)
             )
+        if f.sort is SortKey.DUE:  # only complaints whose clock runs have a place in that order
+            conditions.append(c.due_on.is_not(None))
         if f.text.strip():
             conditions.append(self._text_condition(f.text.strip(), paging))
         return stmt.where(and_(*conditions)) if conditions else stmt
 
     def _text_condition(self, query: str, paging: bool) -> Any:
+        """Every word must match: words go to the full-text index together; codes and phones
+        to their columns; a lone character to LIKE."""
+        indexed, conditions = [], []
+        for word in query.split():
+            if _DIGITS_RE.match(word) and any(ch.isdigit() for ch in word):
+                conditions.append(self._code_condition(word))
+            elif match_expression(word) is None:
+                conditions.append(self._like_condition(word))
+            else:
+                indexed.append(word)
+        if indexed:
+            expression = match_expression(" ".join(indexed))
+            assert expression is not None
+            conditions.append(self._fts_condition(expression, paging))
+        return and_(*conditions)
+
+    @staticmethod
+    def _code_condition(query: str) -> Any:
+        """Phones and numbers by prefix (a range each column's index can answer, unlike LIKE);
+        model numbers such as KFR-35GW through the text index."""
         c = m.Complaint
-        if _DIGITS_RE.match(query) and any(ch.isdigit() for ch in query):
-            # Phones and numbers live in ordinary indexed columns: a prefix as a range, which
-            # (unlike LIKE) each column's index can answer.
-            prefix = query.upper()
-            words = match_expression(query)  # model numbers such as KFR-35GW are in the text
-            in_text = (
-                c.id.in_(
-                    text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
-                        q=words
-                    )
-                )
-                if words
-                else false()
-            )
-            return or_(
-                in_text,
-                *(
-                    and_(column >= value, column < value + "\uffff")
-                    for column, value in (
-                        (c.complainant_phone, query),
-                        (c.number, prefix),
-                        (c.district_number, prefix),
-                        (c.respondent_credit_code, prefix),
-                    )
+        prefix = query.upper()
+        words = match_expression(query)
+        in_text = (
+            c.id.in_(
+                text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
+                    q=words
                 )
             )
-        expression = match_expression(query)
-        if expression is None:
-            like = f"%{query}%"
-            return or_(
-                c.complainant_name.like(like),
-                c.respondent_name.like(like),
-                c.subject.like(like),
-                c.facts.like(like),
-                c.request.like(like),
-            )
+            if words
+            else false()
+        )
+        columns = (
+            (c.complainant_phone, query),
+            (c.number, prefix),
+            (c.district_number, prefix),
+            (c.respondent_credit_code, prefix),
+        )
+        return or_(in_text, *(and_(col >= value, col < value + "\uffff") for col, value in columns))
+
+    @staticmethod
+    def _like_condition(query: str) -> Any:
+        c = m.Complaint
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        columns = (c.complainant_name, c.respondent_name, c.subject, c.brand_model, c.facts, c.request)
+        return or_(*(col.like(f"%{escaped}%", escape="\\") for col in columns))
+
+    def _fts_condition(self, expression: str, paging: bool) -> Any:
+        c = m.Complaint
         if not paging:  # counting needs the whole set anyway
             return c.id.in_(
                 text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
@@ -279,7 +296,6 @@ class ComplaintRepository:
         stmt = self._filtered(select(c), f, scope, paging=True)
         if f.sort is SortKey.DUE:
             key = c.due_on
-            stmt = stmt.where(c.due_on.is_not(None))
             if after is not None:
                 stmt = stmt.where(tuple_(c.due_on, c.id) > tuple_(after.value, after.id))
             stmt = stmt.order_by(c.due_on.asc(), c.id.asc())

@@ -13,8 +13,11 @@ import re
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
+_ALNUM_PARTS_RE = re.compile(r"[A-Za-z]+|[0-9]+")
 
-# The columns the index covers, in the order the trigger passes them.
+# The columns the index covers, in the order the triggers pass them. The triggers and the
+# index are created by migration 0002, which spells its SQL out: changing these columns or
+# bigrams() needs a new migration that recreates the triggers and rebuilds the index.
 INDEXED_COLUMNS = ("complainant_name", "respondent_name", "subject", "brand_model", "facts", "request")
 
 
@@ -31,6 +34,10 @@ def bigrams(text: str | None) -> str:
                 tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
         else:
             tokens.append(run.lower())
+            # iPhone15 is also found as iphone and as 15.
+            parts = _ALNUM_PARTS_RE.findall(run)
+            if len(parts) > 1:
+                tokens.extend(p.lower() for p in parts)
     return " ".join(tokens)
 
 
@@ -55,29 +62,3 @@ def match_expression(query: str) -> str | None:
         else:
             phrases.append('"' + run.lower() + '"')
     return " AND ".join(phrases) if phrases else None
-
-
-FTS_DDL = (
-    # Contentless: the bigram text is not stored twice. Deleting needs the old tokens, which
-    # the triggers recompute from the old row (SQLite 3.40 has no contentless_delete).
-    "CREATE VIRTUAL TABLE complaints_fts USING fts5(body, content='', tokenize='unicode61')",
-)
-
-# The triggers call hejie_index_text(), registered on every connection by engine.py.
-_NEW = ", ".join(f"new.{c}" for c in INDEXED_COLUMNS)
-_OLD = ", ".join(f"old.{c}" for c in INDEXED_COLUMNS)
-FTS_TRIGGERS = (
-    f"""CREATE TRIGGER complaints_fts_ai AFTER INSERT ON complaints BEGIN
-        INSERT INTO complaints_fts(rowid, body) VALUES (new.id, hejie_index_text({_NEW}));
-    END""",
-    f"""CREATE TRIGGER complaints_fts_au AFTER UPDATE OF {", ".join(INDEXED_COLUMNS)} ON complaints
-    BEGIN
-        INSERT INTO complaints_fts(complaints_fts, rowid, body)
-            VALUES ('delete', old.id, hejie_index_text({_OLD}));
-        INSERT INTO complaints_fts(rowid, body) VALUES (new.id, hejie_index_text({_NEW}));
-    END""",
-    f"""CREATE TRIGGER complaints_fts_ad AFTER DELETE ON complaints BEGIN
-        INSERT INTO complaints_fts(complaints_fts, rowid, body)
-            VALUES ('delete', old.id, hejie_index_text({_OLD}));
-    END""",
-)

@@ -112,10 +112,11 @@ class ComplaintService(Service):
         except FieldError:
             return []
         with self._uow(user, "", write=False) as uow:
+            scope = set(user.scope) if user.scope is not None else None
             found = ComplaintRepository(uow.session).open_duplicates(
-                phone, respondent_name.strip(), credit_code, exclude_id
+                phone, respondent_name.strip(), credit_code, exclude_id, scope
             )
-            return [self._row(c) for c in found if user.scope is None or c.office_id in user.scope]
+            return [self._row(c) for c in found]
 
     # -- registering and editing -------------------------------------------------------
     def register(self, user: CurrentUser, draft: ComplaintDraft) -> Changed:

@@ -326,3 +326,25 @@ def test_history_masks_personal_information_for_non_handling_roles(world: World)
     assert "13900001111" in seen_by_clerk and "李娜" in seen_by_clerk
     assert "13900001111" not in seen_by_head and "李娜" not in seen_by_head
     assert "139****1111" in seen_by_head
+
+
+def test_duplicate_warning_looks_only_in_scope_but_is_not_crowded_out(world: World) -> None:
+    s = world.s
+    for i in range(12):
+        s.complaints.register(world.other_clerk, draft(received_at=datetime(2026, 11, 19, 8, i)))
+    mine = s.complaints.register(world.clerk, draft()).ids[0]
+    assert [r.id for r in s.complaints.duplicates(world.clerk, "13812345678",
+                                                   "苏州东吴汽车销售服务有限公司")] == [mine]
+
+
+def test_count_agrees_with_pages_in_due_order(world: World) -> None:
+    from desktop.domain.complaint import SortKey
+
+    s, clerk = world.s, world.clerk
+    for i in range(3):
+        s.complaints.register(clerk, draft(complainant_phone=f"1390000000{i}"))
+    closed = s.complaints.register(clerk, draft(complainant_phone="13900000009")).ids[0]
+    s.complaints.reject(clerk, closed, ground="not_competent", expected_version=1)
+    s.complaints.close(clerk, closed, result=Result.REJECTED, expected_version=2)
+    query = ComplaintFilter(sort=SortKey.DUE)
+    assert s.complaints.count(clerk, query) == len(s.complaints.page(clerk, query).rows) == 3

@@ -60,3 +60,26 @@ def test_keyset_pages_cover_everything_once(world: World) -> None:
         seen += [r.number for r in page.rows]
     assert len(seen) == 25 and len(set(seen)) == 25
     assert seen == sorted(seen, reverse=True)  # same received time: newest id first
+
+
+def test_mixed_queries_and_special_characters(world: World) -> None:
+    s, clerk = world.s, world.clerk
+    a = s.complaints.register(clerk, draft(subject="iPhone15 手机", facts="新车退款纠纷")).number
+    s.complaints.register(clerk, draft(facts="50%_折扣未兑现", complainant_phone="13900000009"))
+    assert _numbers(world, "车 退款") == {a}  # a lone character and a word, both required
+    assert _numbers(world, "iphone") == {a}
+    assert _numbers(world, "iPhone15") == {a}
+    assert len(_numbers(world, "%")) == 1  # a literal percent sign, not a wildcard
+    assert _numbers(world, '" * ( ) AND NOT') == set()  # FTS syntax typed by a user: no error
+
+
+def test_trigger_columns_match_the_code(world: World) -> None:
+    """Migration 0002 spells its trigger SQL out; it must index what search.py says."""
+    from sqlalchemy import text
+
+    from desktop.db.search import INDEXED_COLUMNS
+
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        sql = uow.session.execute(text(
+            "SELECT sql FROM sqlite_master WHERE name = 'complaints_fts_ai'")).scalar_one()
+    assert ", ".join(f"new.{c}" for c in INDEXED_COLUMNS) in sql

@@ -8,7 +8,27 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from desktop.db.search import FTS_DDL, FTS_TRIGGERS, INDEXED_COLUMNS
+# The SQL is spelled out here, not imported: a migration must mean the same schema forever.
+_COLUMNS = "complainant_name, respondent_name, subject, brand_model, facts, request"
+_NEW = ", ".join(f"new.{c.strip()}" for c in _COLUMNS.split(","))
+_OLD = ", ".join(f"old.{c.strip()}" for c in _COLUMNS.split(","))
+SEARCH_DDL = (
+    # Contentless: the bigram text is not stored twice. Deleting needs the old tokens, which
+    # the triggers recompute from the old row (SQLite 3.40 has no contentless_delete).
+    "CREATE VIRTUAL TABLE complaints_fts USING fts5(body, content='', tokenize='unicode61')",
+    f"""CREATE TRIGGER complaints_fts_ai AFTER INSERT ON complaints BEGIN
+        INSERT INTO complaints_fts(rowid, body) VALUES (new.id, hejie_index_text({_NEW}));
+    END""",
+    f"""CREATE TRIGGER complaints_fts_au AFTER UPDATE OF {_COLUMNS} ON complaints BEGIN
+        INSERT INTO complaints_fts(complaints_fts, rowid, body)
+            VALUES ('delete', old.id, hejie_index_text({_OLD}));
+        INSERT INTO complaints_fts(rowid, body) VALUES (new.id, hejie_index_text({_NEW}));
+    END""",
+    f"""CREATE TRIGGER complaints_fts_ad AFTER DELETE ON complaints BEGIN
+        INSERT INTO complaints_fts(complaints_fts, rowid, body)
+            VALUES ('delete', old.id, hejie_index_text({_OLD}));
+    END""",
+)
 
 revision = "0002"
 down_revision = "0001"
@@ -42,12 +62,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("uuid"),
         sa.UniqueConstraint("year"),
     )
-    for statement in (*FTS_DDL, *FTS_TRIGGERS):
+    for statement in SEARCH_DDL:
         op.execute(statement)
     # Index the complaints that were registered before this revision.
-    columns = ", ".join(INDEXED_COLUMNS)
     op.execute(
-        f"INSERT INTO complaints_fts(rowid, body) SELECT id, hejie_index_text({columns}) FROM complaints"
+        f"INSERT INTO complaints_fts(rowid, body) SELECT id, hejie_index_text({_COLUMNS}) FROM complaints"
     )
 
 
