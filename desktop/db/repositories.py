@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, false, func, or_, select, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.search import match_expression
@@ -138,11 +138,17 @@ class ComplaintRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
 
+    # A complaint is read with its clock pauses: deadlines need them, and loading them later
+    # would flush half-made changes early (and bump the version twice in one action).
     def get(self, complaint_id: int) -> m.Complaint | None:
-        return self.s.get(m.Complaint, complaint_id)
+        return self.s.get(m.Complaint, complaint_id, options=[selectinload(m.Complaint.pauses)])
 
     def by_number(self, number: str) -> m.Complaint | None:
-        return self.s.scalars(select(m.Complaint).where(m.Complaint.number == number)).first()
+        return self.s.scalars(
+            select(m.Complaint)
+            .where(m.Complaint.number == number)
+            .options(selectinload(m.Complaint.pauses))
+        ).first()
 
     def next_sequence(self, office_id: int, day: date) -> int:
         """Allocate the next daily sequence number of an office (inside the writer's lock)."""
