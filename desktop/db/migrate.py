@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
-from desktop.db.engine import make_engine
+from desktop.db.engine import make_engine, writer
 from desktop.domain.errors import DomainError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -68,7 +68,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     migration rolls back whole instead of leaving a half-migrated file.
     """
     cfg = _config()
-    with engine.connect() as conn:
+    # BEGIN IMMEDIATE: two programs opening an old file at once queue for the lock; the second
+    # then finds the file already upgraded and has nothing to do.
+    with writer(engine).connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")
@@ -83,9 +85,36 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
+def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
+    """(revision, has tables) of an existing file, read without changing a byte of it."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return revision, bool(tables)
+    finally:
+        con.close()
+
+
 def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
     """Open (creating if needed) and migrate the file. Returns the engine and any backup made."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size > 0:
+        # Refuse foreign and newer files before the engine turns on WAL (which writes).
+        try:
+            revision, has_tables = _inspect_read_only(path)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
+        if revision is None and has_tables:
+            raise DatabaseError(f"文件 {path} 不是和解台的数据库（没有版本信息），未作任何修改")
+        if revision is not None and revision not in known_revisions():
+            raise DatabaseError(
+                f"数据库文件由更新版本的和解台创建（结构版本 {revision}），"
+                "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"
+            )
     engine = make_engine(path)
     try:
         current = current_revision(engine)

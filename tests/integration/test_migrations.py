@@ -120,8 +120,11 @@ def test_foreign_file_is_refused(tmp_path: Path) -> None:
     con.execute("CREATE TABLE invoices (id INTEGER)")
     con.commit()
     con.close()
+    before = paths.database_path(data_dir).read_bytes()
     with pytest.raises(DatabaseError, match="不是和解台的数据库"):
         open_services(data_dir)
+    assert paths.database_path(data_dir).read_bytes() == before  # not even switched to WAL
+    assert not (data_dir / "hejie.db-wal").exists()
 
 
 def test_models_and_migrations_agree(tmp_path: Path) -> None:
@@ -134,4 +137,28 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_two_programs_opening_an_old_file_at_once_both_succeed(tmp_path: Path) -> None:
+    import threading
+
+    data_dir = tmp_path / "office"
+    _old_file(data_dir)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            open_services(data_dir).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    engine = make_engine(paths.database_path(data_dir))
+    assert current_revision(engine) == head_revision()
     engine.dispose()
