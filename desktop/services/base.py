@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from desktop.db.models import User
+from desktop.db.models import User, new_uuid
 from desktop.db.repositories import CodeRepository, OfficeRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.calendar import WorkingCalendar
@@ -36,19 +36,37 @@ class FixedClock(Clock):
         return self.at
 
 
+GENERATION_KEY = "reference_generation"
+
+
+def bump_generation(codes: CodeRepository) -> None:
+    """Mark calendar or rule sets as changed, in the changing transaction, for every process."""
+    codes.set_setting(GENERATION_KEY, new_uuid())
+
+
 class Reference:
-    """Calendar and rule sets, read once and re-read after an administrator changes them."""
+    """Calendar and rule sets, cached; re-read when any process (another PC's program, the
+    command line) has changed them, which it marks with a new generation in app_settings."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._calendar: WorkingCalendar | None = None
         self._rule_sets: list[RuleSet] | None = None
+        self._generation: str | None = None
 
     def invalidate(self) -> None:
         self._calendar = None
         self._rule_sets = None
 
+    def _check_generation(self) -> None:
+        with UnitOfWork(self._engine, write=False) as uow:
+            current = CodeRepository(uow.session).setting(GENERATION_KEY)
+        if current != self._generation:
+            self.invalidate()
+            self._generation = current
+
     def calendar(self) -> WorkingCalendar:
+        self._check_generation()
         if self._calendar is None:
             with UnitOfWork(self._engine, write=False) as uow:
                 codes = CodeRepository(uow.session)
@@ -58,6 +76,7 @@ class Reference:
         return self._calendar
 
     def rule_sets(self) -> list[RuleSet]:
+        self._check_generation()
         if self._rule_sets is None:
             with UnitOfWork(self._engine, write=False) as uow:
                 self._rule_sets = [

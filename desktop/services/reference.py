@@ -10,7 +10,7 @@ from desktop.domain.calendar import DayInfo, DueDate, YearSource
 from desktop.domain.deadlines import DayUnit, RuleSet
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
-from desktop.services.base import Service, require_role
+from desktop.services.base import Service, bump_generation, require_role
 from desktop.services.complaints import ComplaintService
 from desktop.services.dto import CodeInfo, CurrentUser
 
@@ -63,6 +63,7 @@ class ReferenceService(Service):
                 uow.session.add(HolidayOverride(day=day, is_working=is_working, note=note))
             else:
                 row.is_working, row.note = is_working, note
+            bump_generation(CodeRepository(uow.session))
             uow.commit()
         self._calendar_changed(admin)
 
@@ -72,6 +73,7 @@ class ReferenceService(Service):
             row = CodeRepository(uow.session).override(day)
             if row is not None:
                 uow.session.delete(row)
+            bump_generation(CodeRepository(uow.session))
             uow.commit()
         self._calendar_changed(admin)
 
@@ -81,6 +83,7 @@ class ReferenceService(Service):
         with self._uow(admin, "确认年度日历") as uow:
             if year not in {y.year for y in CodeRepository(uow.session).confirmed_years()}:
                 uow.session.add(CalendarYear(year=year, note=note))
+            bump_generation(CodeRepository(uow.session))
             uow.commit()
         self._calendar_changed(admin)
 
@@ -91,6 +94,7 @@ class ReferenceService(Service):
             for row in CodeRepository(uow.session).confirmed_years():
                 if row.year == year:
                     uow.session.delete(row)
+            bump_generation(CodeRepository(uow.session))
             uow.commit()
         self._calendar_changed(admin)
 
@@ -115,5 +119,6 @@ class ReferenceService(Service):
             row.violation_check_extension = rules.violation_check_extension
             row.odr_days, row.tentative, row.note = rules.odr_days, rules.tentative, rules.note
             uow.session.add(row)
+            bump_generation(CodeRepository(uow.session))
             uow.commit()
         self._calendar_changed(admin)

@@ -12,7 +12,7 @@ from desktop.db.repositories import CodeRepository, OfficeRepository, UserReposi
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.numbering import check_office_code
 from desktop.domain.workflow import Role
-from desktop.services.base import Service
+from desktop.services.base import Service, bump_generation
 from desktop.services.dto import OfficeInfo, UserInfo
 from desktop.services.users import UserService, check_new_account
 
@@ -72,6 +72,7 @@ class SetupService(Service):
                 uow.session.add(
                     RuleSetRow(**{**spec, "effective_from": date.fromisoformat(spec["effective_from"])})
                 )
+            bump_generation(codes)
             uow.commit()
         self.ctx.reference.invalidate()
 

@@ -348,3 +348,18 @@ def test_count_agrees_with_pages_in_due_order(world: World) -> None:
     s.complaints.close(clerk, closed, result=Result.REJECTED, expected_version=2)
     query = ComplaintFilter(sort=SortKey.DUE)
     assert s.complaints.count(clerk, query) == len(s.complaints.page(clerk, query).rows) == 3
+
+
+def test_a_calendar_change_made_by_another_program_is_seen(world: World) -> None:
+    from datetime import date
+
+    from desktop.bootstrap import open_services
+
+    s = world.s
+    assert s.ctx.reference.calendar().is_working_day(date(2026, 11, 23))
+    other = open_services(s.ctx.data_dir)  # e.g. hejie-admin on the same PC
+    try:
+        other.reference.set_override(world.admin, date(2026, 11, 23), False, "临时休息")
+    finally:
+        other.close()
+    assert not s.ctx.reference.calendar().is_working_day(date(2026, 11, 23))
