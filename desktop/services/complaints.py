@@ -15,8 +15,9 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
+from desktop.domain.calendar import WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
-from desktop.domain.deadlines import Deadlines, Pause, compute_deadlines, rule_set_for
+from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import format_number
 from desktop.domain.workflow import HANDLERS, Action, Result, Role, Status, allowed_actions, fire
@@ -41,11 +42,26 @@ def _money(cents: int | None) -> Decimal | None:
     return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
+def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
+                   expected_version: int | None = None) -> Complaint:
+    """The complaint, if it exists, is in the user's scope and (if given) still at that version."""
+    c = ComplaintRepository(uow.session).get(complaint_id)
+    if c is None:
+        raise NotFound(f"投诉记录 {complaint_id} 不存在")
+    require_scope(user, c.office_id, f"投诉 {c.number} ")
+    if expected_version is not None and c.version != expected_version:
+        raise ConflictError(
+            f"投诉 {c.number} 已被他人修改（版本 {c.version}，您看到的是版本 {expected_version}），"
+            "请刷新后重试"
+        )
+    return c
+
+
 class ComplaintService(Service):
     # -- reading ---------------------------------------------------------------------
     def get(self, user: CurrentUser, complaint_id: int) -> ComplaintDetail:
         with self._uow(user, "", write=False) as uow:
-            return self._detail(user, self._load(uow, user, complaint_id))
+            return self._detail(user, load_complaint(uow, user, complaint_id))
 
     def find_by_number(self, user: CurrentUser, number: str) -> ComplaintDetail:
         with self._uow(user, "", write=False) as uow:
@@ -151,7 +167,7 @@ class ComplaintService(Service):
         require_role(user, *HANDLERS, doing="修改投诉")
         clean = draft.validated(self.ctx.clock.now())
         with self._uow(user, "修改投诉", reason=reason) as uow:
-            c = self._load(uow, user, complaint_id, expected_version)
+            c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status == Status.CLOSED:
                 raise TransitionError("已办结的投诉不能修改，如需更正请先“重新办理”")
             if c.status != Status.REGISTERED and not (reason or "").strip():
@@ -265,7 +281,7 @@ class ComplaintService(Service):
         if not reason.strip():
             raise FieldError("中止理由", "不能为空，例如“送检验机构检测”")
         with self._uow(user, "中止计时", reason=reason) as uow:
-            c = self._load(uow, user, complaint_id, expected_version)
+            c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status not in (Status.ACCEPTED, Status.MEDIATING):
                 raise TransitionError(f"只有已受理或调解中的投诉可以中止计时（当前为「{Status(c.status).label}」）")
             if any(p.ended_on is None for p in c.pauses):
@@ -279,7 +295,7 @@ class ComplaintService(Service):
                      expected_version: int) -> Changed:
         require_role(user, *HANDLERS, doing="恢复计时")
         with self._uow(user, "恢复计时", reason=note or None) as uow:
-            c = self._load(uow, user, complaint_id, expected_version)
+            c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status not in (Status.ACCEPTED, Status.MEDIATING):
                 raise TransitionError(f"「{Status(c.status).label}」状态的投诉没有调解计时可恢复")
             running = [p for p in c.pauses if p.ended_on is None]
@@ -293,6 +309,7 @@ class ComplaintService(Service):
     def refresh_due_dates(self, user: CurrentUser | None, progress=None) -> int:  # type: ignore[no-untyped-def]
         """Recompute every open complaint's due date after the calendar or a rule set changed."""
         changed, last = 0, 0
+        calendar, rule_sets = self.ctx.reference.calendar(), self.ctx.reference.rule_sets()
         while True:
             with self._uow(user, "重算期限") as uow:
                 batch = ComplaintRepository(uow.session).open_batch(last, 1000)
@@ -300,7 +317,7 @@ class ComplaintService(Service):
                     return changed
                 for c in batch:
                     before = c.due_on
-                    self._refresh_due(c)
+                    self._refresh_due(c, calendar, rule_sets)
                     changed += c.due_on != before
                 last = batch[-1].id
                 uow.commit()
@@ -338,7 +355,7 @@ class ComplaintService(Service):
     def _transition(self, user, complaint_id, action, context, apply, expected_version,
                     *, ground_kind: str | None = None, reason: str | None = None) -> Changed:  # type: ignore[no-untyped-def]
         with self._uow(user, action.label, reason=reason or None) as uow:
-            c = self._load(uow, user, complaint_id, expected_version)
+            c = load_complaint(uow, user, complaint_id, expected_version)
             if ground_kind and context.get("ground"):
                 item = CodeRepository(uow.session).get(ground_kind, context["ground"])
                 if item is None or not item.active:
@@ -355,26 +372,15 @@ class ComplaintService(Service):
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)
 
-    def _load(self, uow: UnitOfWork, user: CurrentUser, complaint_id: int,
-              expected_version: int | None = None) -> Complaint:
-        c = ComplaintRepository(uow.session).get(complaint_id)
-        if c is None:
-            raise NotFound(f"投诉记录 {complaint_id} 不存在")
-        require_scope(user, c.office_id, f"投诉 {c.number} ")
-        if expected_version is not None and c.version != expected_version:
-            raise ConflictError(
-                f"投诉 {c.number} 已被他人修改（版本 {c.version}，您看到的是版本 {expected_version}），"
-                "请刷新后重试"
-            )
-        return c
-
-    def deadlines_of(self, c: Complaint) -> Deadlines:
-        rules = next(
-            (r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code),
-            rule_set_for(self.ctx.reference.rule_sets(), c.received_at.date()),
-        )
+    def deadlines_of(self, c: Complaint, calendar: WorkingCalendar | None = None,
+                     rule_sets: list[RuleSet] | None = None) -> Deadlines:
+        """`calendar` and `rule_sets` may be passed in by a caller that handles many complaints."""
+        rule_sets = rule_sets if rule_sets is not None else self.ctx.reference.rule_sets()
+        rules = next((r for r in rule_sets if r.code == c.rule_set_code), None)
+        if rules is None:
+            rules = rule_set_for(rule_sets, c.received_at.date())
         return compute_deadlines(
-            self.ctx.reference.calendar(),
+            calendar or self.ctx.reference.calendar(),
             rules,
             received_on=c.received_at.date(),
             today=self.ctx.clock.today(),
@@ -385,8 +391,9 @@ class ComplaintService(Service):
             odr_started_on=c.odr_started_on,
         )
 
-    def _refresh_due(self, c: Complaint) -> Deadlines:
-        deadlines = self.deadlines_of(c)
+    def _refresh_due(self, c: Complaint, calendar: WorkingCalendar | None = None,
+                     rule_sets: list[RuleSet] | None = None) -> Deadlines:
+        deadlines = self.deadlines_of(c, calendar, rule_sets)
         due = deadlines.current_due(Status(c.status))
         c.due_on = due.day if due else None
         return deadlines

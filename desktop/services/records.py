@@ -13,10 +13,10 @@ from pathlib import Path
 from desktop.db.models import Attachment, MediationRecord
 from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
 from desktop.domain import validators as v
-from desktop.domain.errors import FieldError, NotFound, TransitionError
+from desktop.domain.errors import FieldError, TransitionError
 from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
-from desktop.services.base import Service, require_role, require_scope
-from desktop.services.complaints import SEES_PERSONAL_INFO
+from desktop.services.base import Service, require_role
+from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
 from desktop.services.dto import (
     AttachmentInfo,
     Changed,
@@ -93,10 +93,7 @@ class RecordService(Service):
         v.check_required(participants, "参加人员")
         v.check_required(content, "调解内容")
         with self._uow(user, "添加调解记录") as uow:
-            c = ComplaintRepository(uow.session).get(complaint_id)
-            if c is None:
-                raise NotFound(f"投诉记录 {complaint_id} 不存在")
-            require_scope(user, c.office_id, f"投诉 {c.number} ")
+            c = load_complaint(uow, user, complaint_id)
             item = CodeRepository(uow.session).get("mediation_means", means)
             if item is None or not item.active:
                 raise FieldError("调解方式", f"「{means}」不在代码表中")
@@ -117,7 +114,7 @@ class RecordService(Service):
 
     def mediation_records(self, user: CurrentUser, complaint_id: int) -> list[MediationRecordInfo]:
         with self._uow(user, "", write=False) as uow:
-            c = self._complaint(uow, user, complaint_id)
+            c = load_complaint(uow, user, complaint_id)
             return [
                 MediationRecordInfo(r.id, r.uuid, r.held_at, r.means, r.place, r.participants,
                                     r.content, r.result, r.recorded_by_id)
@@ -141,10 +138,10 @@ class RecordService(Service):
         if size > MAX_ATTACHMENT_BYTES:
             raise FieldError("附件", f"文件过大（{size // 1024 // 1024} MB），单个附件不超过 200 MB")
         with self._uow(user, "", write=False) as uow:
-            self._complaint(uow, user, complaint_id)
+            load_complaint(uow, user, complaint_id)
         sha = self._store(source, size, progress)
         with self._uow(user, "添加附件") as uow:
-            c = self._complaint(uow, user, complaint_id)
+            c = load_complaint(uow, user, complaint_id)
             row = Attachment(complaint_id=c.id, sha256=sha, filename=source.name, size=size,
                              note=note.strip(), added_by_id=user.id)
             uow.session.add(row)
@@ -181,7 +178,7 @@ class RecordService(Service):
 
     def attachments(self, user: CurrentUser, complaint_id: int) -> list[AttachmentInfo]:
         with self._uow(user, "", write=False) as uow:
-            c = self._complaint(uow, user, complaint_id)
+            c = load_complaint(uow, user, complaint_id)
             return [
                 AttachmentInfo(a.id, a.sha256, a.filename, a.size, a.note, a.added_at)
                 for a in ComplaintRepository(uow.session).attachments(c.id)
@@ -190,7 +187,7 @@ class RecordService(Service):
     # -- history ------------------------------------------------------------------------------
     def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
         with self._uow(user, "", write=False) as uow:
-            c = self._complaint(uow, user, complaint_id)
+            c = load_complaint(uow, user, complaint_id)
             masked = not user.has(*SEES_PERSONAL_INFO)
             lines = []
             for e in AuditRepository(uow.session).history(c.uuid):
@@ -199,11 +196,3 @@ class RecordService(Service):
                     at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
                     lines.append(HistoryLine(at, e.username, e.action, text, e.reason))
             return lines
-
-    @staticmethod
-    def _complaint(uow, user: CurrentUser, complaint_id: int):  # type: ignore[no-untyped-def]
-        c = ComplaintRepository(uow.session).get(complaint_id)
-        if c is None:
-            raise NotFound(f"投诉记录 {complaint_id} 不存在")
-        require_scope(user, c.office_id, f"投诉 {c.number} ")
-        return c
