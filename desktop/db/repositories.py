@@ -300,17 +300,20 @@ class ComplaintRepository:
     ) -> list[m.Complaint]:
         c = m.Complaint
         stmt = self._filtered(select(c), f, scope, paging=True)
-        if f.sort is SortKey.DUE:
-            key = c.due_on
-            if after is not None:
-                stmt = stmt.where(tuple_(c.due_on, c.id) > tuple_(after.value, after.id))
-            stmt = stmt.order_by(c.due_on.asc(), c.id.asc())
-        else:
-            key = c.received_at if f.sort is SortKey.RECEIVED else c.number
-            if after is not None:
-                stmt = stmt.where(tuple_(key, c.id) < tuple_(after.value, after.id))
-            stmt = stmt.order_by(key.desc(), c.id.desc())
-        return list(self.s.scalars(stmt.limit(limit)).all())
+        key = {SortKey.DUE: c.due_on, SortKey.RECEIVED: c.received_at, SortKey.NUMBER: c.number}[f.sort]
+        # Due dates read soonest first, times and numbers newest first; `reverse` flips either.
+        ascending = (f.sort is SortKey.DUE) != f.reverse
+        if after is not None:
+            position = tuple_(key, c.id), tuple_(after.value, after.id)
+            stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
+        order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
+        return list(self.s.scalars(stmt.order_by(*order).limit(limit)).all())
+
+    def by_ids(self, ids: Sequence[int], scope: set[int] | None) -> list[m.Complaint]:
+        stmt = select(m.Complaint).where(m.Complaint.id.in_(list(ids)))
+        if scope is not None:
+            stmt = stmt.where(m.Complaint.office_id.in_(scope))
+        return list(self.s.scalars(stmt).all())
 
     def open_batch(self, after_id: int, limit: int) -> list[m.Complaint]:
         """Complaints not yet closed, in id order, for recomputing their deadlines."""

@@ -125,3 +125,4 @@ class ComplaintFilter:
     enterprise_id: int | None = None
     text: str = ""
     sort: SortKey = SortKey.RECEIVED
+    reverse: bool = False  # oldest (or, by due date, latest) first

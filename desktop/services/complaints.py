@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -96,6 +97,12 @@ class ComplaintService(Service):
                 cursor = Cursor(value, last.id)
             return Page(tuple(self._row(c) for c in rows), cursor)
 
+    def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
+        """The list rows of these complaints (those in the user's scope), to refresh a view."""
+        scope = set(user.scope) if user.scope is not None else None
+        with self._uow(user, "", write=False) as uow:
+            return [self._row(c) for c in ComplaintRepository(uow.session).by_ids(ids, scope)]
+
     def count(self, user: CurrentUser, query: ComplaintFilter) -> int:
         scope = set(user.scope) if user.scope is not None else None
         with self._uow(user, "", write=False) as uow:
@@ -157,7 +164,7 @@ class ComplaintService(Service):
             uow.session.add(c)
             deadlines = self._refresh_due(c)
             uow.commit()
-            return Changed("complaint", (c.id,), number, deadlines.warnings)
+            return Changed("complaint", (c.id,), number, deadlines.warnings, created=True)
 
     def edit(
         self, user: CurrentUser, complaint_id: int, draft: ComplaintDraft, *,

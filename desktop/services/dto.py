@@ -189,3 +189,10 @@ class Changed:
     ids: tuple[int, ...]
     number: str | None = None
     warnings: tuple[str, ...] = ()
+    created: bool = False  # a new record: lists may gain a row, not just change one
+    complaint_id: int | None = None  # the complaint a mediation record or attachment belongs to
+
+    def touches_complaint(self, complaint_id: int) -> bool:
+        if self.entity == "complaint":
+            return complaint_id in self.ids
+        return self.complaint_id == complaint_id

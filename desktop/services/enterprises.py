@@ -58,4 +58,4 @@ class EnterpriseService(Service):
                 name, code, address.strip(), industry.strip(), phone)
             e.alliance_member, e.demo_street = alliance_member, demo_street
             uow.commit()
-            return Changed("enterprise", (e.id,))
+            return Changed("enterprise", (e.id,), created=enterprise_id is None)

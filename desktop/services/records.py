@@ -110,7 +110,8 @@ class RecordService(Service):
             )
             uow.session.add(record)
             uow.commit()
-            return Changed("mediation_record", (record.id,), c.number)
+            return Changed("mediation_record", (record.id,), c.number, created=True,
+                           complaint_id=c.id)
 
     def mediation_records(self, user: CurrentUser, complaint_id: int) -> list[MediationRecordInfo]:
         with self._uow(user, "", write=False) as uow:
@@ -146,7 +147,7 @@ class RecordService(Service):
                              note=note.strip(), added_by_id=user.id)
             uow.session.add(row)
             uow.commit()
-            return Changed("attachment", (row.id,), c.number)
+            return Changed("attachment", (row.id,), c.number, created=True, complaint_id=c.id)
 
     def _store(self, source: Path, size: int, progress) -> str:  # type: ignore[no-untyped-def]
         store = self.ctx.data_dir / "attachments"

@@ -173,6 +173,14 @@ class UserService(Service):
         with self._uow(admin, "", write=False) as uow:
             return [_info(u) for u in UserRepository(uow.session).all()]
 
+    def colleagues(self, user: CurrentUser) -> list[UserInfo]:
+        """Active accounts of the offices this user sees: names for lists and handler filters."""
+        with self._uow(user, "", write=False) as uow:
+            return [
+                _info(u) for u in UserRepository(uow.session).all()
+                if u.active and (user.scope is None or u.office_id in user.scope)
+            ]
+
     @staticmethod
     def _get(uow, user_id: int) -> User:  # type: ignore[no-untyped-def]
         user = UserRepository(uow.session).get(user_id)
