@@ -16,12 +16,14 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
-from desktop.domain.calendar import WorkingCalendar
+from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import format_number
-from desktop.domain.workflow import HANDLERS, Action, Result, Role, Status, allowed_actions, fire
+from desktop.domain.workflow import (
+    HANDLERS, Action, Result, Role, Status, allowed_actions, fire, transition_for,
+)
 from desktop.services.base import Service, require_role, require_scope
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, CurrentUser, Page
 
@@ -312,6 +314,27 @@ class ComplaintService(Service):
             deadlines = self._refresh_due(c)
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def preview_due(self, user: CurrentUser, complaint_id: int, action: Action, *,
+                    on: date | None = None, odr: bool = False) -> DueDate | None:
+        """The deadline the complaint would have after `action`, for the dialog to show before
+        the user confirms. Nothing is written: the changed copy is rolled back."""
+        today = self.ctx.clock.today()
+        with self._uow(user, "", write=False) as uow:
+            c = load_complaint(uow, user, complaint_id)
+            target = transition_for(action).target
+            if action is Action.REOPEN and c.accepted_on is None:
+                target = Status.REGISTERED
+            if action is Action.ACCEPT:
+                c.accepted_on = on or today
+                c.odr_started_on = c.accepted_on if odr else None
+            elif action is Action.TERMINATE:
+                c.terminated_on = today
+            elif action is Action.OPEN_CASE:
+                c.violation_found_on = today
+            due = self.deadlines_of(c).current_due(target)
+            uow.session.rollback()
+            return due
 
     def refresh_due_dates(self, user: CurrentUser | None, progress=None) -> int:  # type: ignore[no-untyped-def]
         """Recompute every open complaint's due date after the calendar or a rule set changed."""

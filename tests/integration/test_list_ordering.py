@@ -58,3 +58,17 @@ def test_colleagues_are_the_active_accounts_in_scope(world: World) -> None:
     assert {"clerk", "head"} <= names
     assert "other" not in names and "desk" not in names
     assert {"clerk", "other", "desk"} <= {u.username for u in world.s.users.colleagues(world.dept_head)}
+
+
+def test_preview_shows_the_deadline_the_action_will_set_and_writes_nothing(world: World) -> None:
+    from desktop.domain.workflow import Action
+
+    cid = _register(world, 1)[0]
+    before = world.s.complaints.get(world.clerk, cid)
+    due = world.s.complaints.preview_due(world.clerk, cid, Action.ACCEPT)
+    assert due is not None and due.day > before.due_on
+    odr = world.s.complaints.preview_due(world.clerk, cid, Action.ACCEPT, odr=True)
+    assert odr is not None and odr.day < due.day
+    assert world.s.complaints.get(world.clerk, cid) == before
+    world.s.complaints.accept(world.clerk, cid, expected_version=before.version)
+    assert world.s.complaints.get(world.clerk, cid).due_on == due.day
