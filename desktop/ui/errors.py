@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop import __version__
 from desktop.domain.errors import DomainError, ValidationFailed
+from desktop.ui.widgets import messages
 
 
 def _tr(text: str) -> str:
@@ -55,7 +56,7 @@ class ErrorReporter:
         parent = owner if isinstance(owner, QWidget) else QApplication.activeWindow()
         message = environment_message(error)
         if message is not None:
-            QMessageBox.warning(parent, _tr("无法完成"), message)
+            messages.warn(parent, _tr("无法完成"), message)
             return
         self.report_bug(parent, error)
 

@@ -10,7 +10,8 @@ APPLICATION = "Hejie"
 
 
 def settings() -> QSettings:
-    return QSettings(ORGANIZATION, APPLICATION)
+    # INI everywhere (not the Windows registry): one readable file an administrator can copy.
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 def _key(widget: QWidget, what: str) -> str:

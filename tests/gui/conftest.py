@@ -1,0 +1,79 @@
+"""GUI fixtures: the real widgets over a real office database, message boxes answered by tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop.services.dto import CurrentUser
+from desktop.ui.context import AppContext, load_lookups
+from desktop.ui.ops import Ops
+from desktop.ui.widgets import messages
+from tests.conftest import World
+
+
+@dataclass
+class Messages:
+    """What the program would have shown in message boxes; `answer` replies to confirm()."""
+
+    shown: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
+    answer: bool = True
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [text for k, _, text in self.shown if kind is None or k == kind]
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> Messages:
+    record = Messages()
+
+    def confirm(parent, title, text):  # type: ignore[no-untyped-def]
+        record.shown.append(("confirm", title, text))
+        return record.answer
+
+    monkeypatch.setattr(messages, "inform", lambda p, t, x: record.shown.append(("info", t, x)))
+    monkeypatch.setattr(messages, "warn", lambda p, t, x: record.shown.append(("warn", t, x)))
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return record
+
+
+@pytest.fixture
+def make_ctx(world: World, shown: Messages, qtbot) -> Iterator[Callable[[CurrentUser], AppContext]]:  # type: ignore[no-untyped-def]
+    """AppContext for a user; unexpected bugs fail the test instead of opening a crash dialog."""
+    made: list[Ops] = []
+    bugs: list[BaseException] = []
+
+    def on_error(owner, error):  # type: ignore[no-untyped-def]
+        from desktop.ui.errors import environment_message
+
+        message = environment_message(error)
+        if message is None:
+            bugs.append(error)
+        else:
+            shown.shown.append(("warn", "无法完成", message))
+
+    def build(user: CurrentUser) -> AppContext:
+        ops = Ops(on_error)
+        made.append(ops)
+        return AppContext(world.s, ops, user, load_lookups(world.s, user), world.s.ctx.data_dir)
+
+    yield build
+    for ops in made:
+        qtbot.waitUntil(lambda ops=ops: ops.busy == 0, timeout=10000)
+        ops.shutdown()
+    if bugs:
+        raise bugs[0]
+
+
+def wait_idle(qtbot, ctx: AppContext, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
+    """Let every queued database call finish and its result reach the widgets."""
+    qtbot.waitUntil(lambda: ctx.ops.busy == 0, timeout=timeout)
