@@ -128,6 +128,10 @@ class Ops(QObject):
         task.start()  # type: ignore[attr-defined]
         return task
 
+    def report(self, owner: QObject | None, error: BaseException) -> None:
+        """Tell the user about an error the caller caught itself."""
+        self._on_error(owner, error)
+
     def shutdown(self) -> None:
         for task in list(self._tasks):
             task.cancel()

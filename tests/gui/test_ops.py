@@ -79,3 +79,23 @@ def test_long_work_reports_progress_and_stops_when_cancelled(qtbot) -> None:  # 
     assert progress[0] == (0, 1000) and progress[-1][0] < 999
     assert isinstance(Cancelled(), Exception)
     ops.shutdown()
+
+
+def test_this_qt_survives_many_signals_to_python_slots() -> None:
+    """PySide6 6.12.0 loses a reference per signal delivered to a Python slot and aborts the
+    interpreter after tens of thousands; a window emits that many in a working day."""
+    import subprocess
+    import sys
+
+    script = (
+        "from PySide6.QtCore import QCoreApplication, QObject, Signal\n"
+        "app = QCoreApplication([])\n"
+        "class A(QObject):\n    s = Signal(bool)\n"
+        "a = A(); got = []\n"
+        "a.s.connect(lambda v: got.append(v))\n"
+        "for i in range(200000):\n    a.s.emit(True)\n"
+        "print(len(got))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "200000"

@@ -1,0 +1,293 @@
+"""The complaint list as a Qt table model that fetches pages as the user scrolls.
+
+It holds only the rows already shown (Anki's browser and Spyder's collections editor do the
+same): `canFetchMore`/`fetchMore` ask the service for the next keyset page on the database
+worker, so a ledger of a million complaints opens as fast as one of a hundred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.domain.complaint import ComplaintFilter, SortKey
+from desktop.services.dto import Changed, ComplaintRow, Page
+from desktop.ui.context import AppContext
+from desktop.ui.ops import TaskState
+
+ANY_INDEX = QModelIndex | QPersistentModelIndex
+
+OVERDUE_BACKGROUND = QColor("#fde2e1")
+OVERDUE_TEXT = QColor("#a61b1b")
+DUE_SOON_BACKGROUND = QColor("#fff1c2")
+DUE_SOON_TEXT = QColor("#7a5200")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort: SortKey | None = None
+
+
+COLUMNS = (
+    Column("number", "投诉单号", SortKey.NUMBER),
+    Column("received_at", "接收时间", SortKey.RECEIVED),
+    Column("status", "状态"),
+    Column("due_on", "办理期限", SortKey.DUE),
+    Column("respondent", "被投诉方"),
+    Column("subject", "商品或服务"),
+    Column("category", "分类"),
+    Column("complainant", "投诉人"),
+    Column("phone", "电话"),
+    Column("channel", "来源"),
+    Column("office", "承办单位"),
+    Column("handler", "承办人"),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+@dataclass(frozen=True)
+class _FirstPage:
+    page: Page
+    today: date
+    soon: date  # due on or before this day: amber
+
+
+class ComplaintTableModel(QAbstractTableModel):
+    """Rows arrive page by page; `set_filter` starts over; `sig_count_changed` gives the total."""
+
+    sig_count_changed = Signal(int)  # -1 while counting
+    sig_loading_changed = Signal(bool)
+    sig_reset_done = Signal()  # the first page of a new filter has arrived
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, page_size: int = 100) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.page_size = page_size
+        self.query = ComplaintFilter()
+        self._rows: list[ComplaintRow] = []
+        self._cursor: Any = None
+        self._exhausted = True
+        self._loading = False
+        self._generation = 0
+        self._today = date.today()
+        self._soon = self._today
+        self._total: int | None = None
+        self._pending: list[Any] = []
+        ctx.ops.sig_changed.connect(self._on_changed)
+
+    # -- what the view asks ---------------------------------------------------------------------
+    def rowCount(self, parent: ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(COLUMNS[section].title)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if COLUMNS[section].sort is None:
+                return self.tr("此列不能排序")
+            return self.tr("点击排序，再点一次反向")
+        return None
+
+    def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        urgency = self.urgency(row)
+        if role == Qt.ItemDataRole.BackgroundRole and urgency:
+            return QBrush(OVERDUE_BACKGROUND if urgency == "overdue" else DUE_SOON_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and urgency:
+            return QBrush(OVERDUE_TEXT if urgency == "overdue" else DUE_SOON_TEXT)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "due_on" and urgency:
+            return self.tr("已超期") if urgency == "overdue" else self.tr("两个工作日内到期")
+        return None
+
+    def canFetchMore(self, parent: ANY_INDEX = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: ANY_INDEX = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted or self._loading:
+            return
+        self._load_page(first=False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column].sort
+        if key is None:
+            return
+        # The natural order of each key is what a clerk wants first: newest numbers and times,
+        # soonest deadlines. Qt's "ascending" indicator maps to that natural order.
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if key is self.query.sort and reverse == self.query.reverse:
+            return
+        self.set_filter(replace(self.query, sort=key, reverse=reverse))
+
+    # -- what the window asks -------------------------------------------------------------------
+    def set_filter(self, query: ComplaintFilter) -> None:
+        """Start over with a new filter: drop the rows, fetch the first page and the count."""
+        self.query = query
+        self._generation += 1
+        for task in self._pending:
+            task.cancel()  # results of an older filter are not wanted any more
+        self._pending.clear()
+        self.beginResetModel()
+        self._rows, self._cursor, self._exhausted, self._loading = [], None, True, False
+        self._total = None
+        self.endResetModel()
+        self._load_page(first=True)
+        self._count()
+
+    def reload(self) -> None:
+        self.set_filter(self.query)
+
+    def row_at(self, row: int) -> ComplaintRow:
+        return self._rows[row]
+
+    def row_of_id(self, complaint_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == complaint_id), None)
+
+    @property
+    def total(self) -> int | None:
+        return self._total
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def urgency(self, row: ComplaintRow) -> str | None:
+        if row.due_on is None:
+            return None
+        if row.due_on < self._today:
+            return "overdue"
+        if row.due_on <= self._soon:
+            return "soon"
+        return None
+
+    # -- internals -------------------------------------------------------------------------------
+    def _text(self, row: ComplaintRow, key: str) -> str:
+        lookups = self.ctx.lookups
+        match key:
+            case "number":
+                return row.number
+            case "received_at":
+                return row.received_at.strftime("%Y-%m-%d %H:%M")
+            case "status":
+                return row.status.label
+            case "due_on":
+                return row.due_on.isoformat() if row.due_on else ""
+            case "respondent":
+                return row.respondent_name
+            case "subject":
+                return row.subject
+            case "category":
+                return lookups.label("category", row.category_code)
+            case "complainant":
+                return row.complainant
+            case "phone":
+                return row.phone
+            case "channel":
+                return lookups.label("channel", row.channel_code)
+            case "office":
+                return lookups.office_name(row.office_id)
+            case "handler":
+                return lookups.user_name(row.handler_id)
+        return ""
+
+    def _load_page(self, first: bool) -> None:
+        services, user = self.ctx.services, self.ctx.user
+        query, after, size, generation = self.query, self._cursor, self.page_size, self._generation
+
+        def work(state: TaskState) -> Page | _FirstPage | None:
+            if state.cancelled:
+                return None
+            page = services.complaints.page(user, query, after, limit=size)
+            if not first:
+                return page
+            soon = services.complaints.due_soon_filter().due_until
+            return _FirstPage(page, services.ctx.clock.today(), soon or services.ctx.clock.today())
+
+        self._set_loading(True)
+        task = self.ctx.ops.run(work, lambda result: self._page_arrived(generation, result),
+                                owner=self, on_error=lambda e: self._failed(generation, e))
+        self._pending.append(task)
+
+    def _page_arrived(self, generation: int, result: Page | _FirstPage | None) -> None:
+        if generation != self._generation or result is None:
+            return
+        if isinstance(result, _FirstPage):
+            self._today, self._soon = result.today, result.soon
+            page = result.page
+        else:
+            page = result
+        if page.rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self._cursor = page.next_cursor
+        self._exhausted = page.next_cursor is None
+        self._set_loading(False)
+        if isinstance(result, _FirstPage):
+            self.sig_reset_done.emit()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self._exhausted = True
+            self._set_loading(False)
+        self.ctx.ops.report(None, error)  # the reporter decides how to tell the user
+
+    def _count(self) -> None:
+        services, user, query, generation = self.ctx.services, self.ctx.user, self.query, self._generation
+        self.sig_count_changed.emit(-1)
+
+        def work(state: TaskState) -> int | None:
+            return None if state.cancelled else services.complaints.count(user, query)
+
+        def arrived(total: int | None) -> None:
+            if generation == self._generation and total is not None:
+                self._total = total
+                self.sig_count_changed.emit(total)
+
+        self._pending.append(self.ctx.ops.run(work, arrived, owner=self))
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.sig_loading_changed.emit(loading)
+
+    def _on_changed(self, changed: Changed) -> None:
+        """Refresh only what this list shows: a new complaint may belong here, so start over;
+        a changed one is fetched again by id and replaced in place."""
+        if changed.entity == "complaint" and changed.created:
+            self.reload()
+            return
+        if changed.entity == "complaint":
+            ids = [i for i in changed.ids if self.row_of_id(i) is not None]
+        elif changed.complaint_id is not None and self.row_of_id(changed.complaint_id) is not None:
+            ids = [changed.complaint_id]
+        else:
+            ids = []
+        if not ids:
+            return
+        services, user = self.ctx.services, self.ctx.user
+        self.ctx.ops.query(lambda: services.complaints.rows(user, ids), self._replace_rows, owner=self)
+
+    def _replace_rows(self, rows: list[ComplaintRow]) -> None:
+        for fresh in rows:
+            i = self.row_of_id(fresh.id)
+            if i is not None:
+                self._rows[i] = fresh
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
