@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
@@ -93,6 +93,29 @@ class EnterpriseRepository:
                 )
             )
         return self.s.scalars(stmt).all()
+
+    def figures(self, enterprise_id: int, scope: frozenset[int] | set[int] | None) -> dict[str, int]:
+        """One aggregate pass over the enterprise's complaints within the scope (see
+        EnterpriseService.figures for what each number means)."""
+        c = m.Complaint
+        closed = c.status == "closed"
+
+        def count_if(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        stmt = select(
+            func.count(c.id).label("complaints"),
+            count_if(c.status != "closed").label("open"),
+            count_if(closed).label("closed"),
+            count_if(and_(closed, c.result == "settled")).label("settled"),
+            count_if(and_(closed, c.result.in_(("settled", "not_settled", "terminated"))))
+            .label("mediated"),
+            count_if(c.at_fault.is_(True)).label("at_fault"),
+            func.coalesce(func.sum(c.recovered_cents), 0).label("recovered_cents"),
+        ).where(c.enterprise_id == enterprise_id)
+        if scope is not None:
+            stmt = stmt.where(c.office_id.in_(scope))
+        return {k: int(v) for k, v in self.s.execute(stmt).one()._mapping.items()}
 
 
 class CodeRepository:
