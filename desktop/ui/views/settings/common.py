@@ -1,0 +1,211 @@
+"""What the settings tabs share: a form dialog that keeps its input when refused, table helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError, FieldError, ValidationFailed
+from desktop.ui.context import AppContext
+from desktop.ui.errors import environment_message
+
+ERROR_STYLE = "color: #b3261e;"
+W = TypeVar("W", bound=QWidget)
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("settings", text)
+
+
+class FormDialog(QDialog):
+    """A form whose save runs on the database worker. A refusal is shown in the dialog, next to
+    the field it names, and the dialog stays open with everything the user typed."""
+
+    sig_saved = Signal(object)  # what the service returned
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.form = QFormLayout()
+        self._errors: dict[str, QLabel] = {}
+        self._widgets: dict[str, QWidget] = {}
+        # Errors that name no field of this form (or no field at all) go above the buttons.
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+
+    def add_field(self, label: str, widget: W, field: str | None = None) -> W:
+        """A row of the form; `field` is the name the services use in FieldError (default: label)."""
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.form.addRow(label, cell)
+        key = field or label
+        self._errors[key] = error
+        self._widgets[key] = widget
+        # Once the user corrects the field, its old message is out of date.
+        if isinstance(widget, QLineEdit):
+            widget.textEdited.connect(error.hide)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(error.hide)
+        return widget
+
+    def error_text(self, field: str | None = None) -> str:
+        """What the dialog shows for a field (None: the general message); empty when nothing."""
+        label = self.general_error if field is None else self._errors[field]
+        return label.text() if not label.isHidden() else ""
+
+    # -- to implement ------------------------------------------------------------------------
+    def prepare(self) -> Callable[[], Any]:
+        """Check what the form can check itself (raise FieldError) and return the service call.
+
+        Read every widget here, on the UI thread: the returned call runs on the worker.
+        """
+        raise NotImplementedError
+
+    # -- saving ------------------------------------------------------------------------------
+    def submit(self) -> None:
+        self.clear_errors()
+        try:
+            call = self.prepare()
+        except (FieldError, ValidationFailed) as error:
+            self.show_error(error)
+            return
+        self.ok_button.setEnabled(False)  # one save at a time
+        self._ctx.ops.mutate(call, self._saved, owner=self, on_error=self._refused)
+
+    def clear_errors(self) -> None:
+        for label in (*self._errors.values(), self.general_error):
+            label.clear()
+            label.hide()
+
+    def show_error(self, error: BaseException) -> bool:
+        """Show a refusal in the dialog; False for a bug, which the program's reporter handles."""
+        if isinstance(error, ValidationFailed):
+            for item in error.errors:
+                self.show_error(item)
+            return True
+        if isinstance(error, FieldError) and error.field in self._errors:
+            label = self._errors[error.field]
+            label.setText(error.message)
+            label.show()
+            self._widgets[error.field].setFocus()
+            return True
+        message = environment_message(error) if not isinstance(error, DomainError) else str(error)
+        if message is None:
+            return False
+        self.general_error.setText(message)
+        self.general_error.show()
+        return True
+
+    def _saved(self, result: Any) -> None:
+        self.ok_button.setEnabled(True)
+        self.sig_saved.emit(result)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if not self.show_error(error):
+            self._ctx.ops.report(self, error)
+
+
+def make_table(headers: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[tuple[object, Sequence[str]]]) -> None:
+    """Replace the rows (each a key and its texts), keeping the selected key selected."""
+    kept = selected_key(table)
+    table.setRowCount(len(rows))
+    for r, (key, texts) in enumerate(rows):
+        for c, text in enumerate(texts):
+            item = QTableWidgetItem(text)
+            item.setData(KEY_ROLE, key)
+            table.setItem(r, c, item)
+        if key == kept:
+            table.selectRow(r)
+    if kept is not None and selected_key(table) != kept:
+        table.clearSelection()
+
+
+def selected_key(table: QTableWidget) -> Any:
+    rows = table.selectionModel().selectedRows()
+    if not rows:
+        return None
+    item = table.item(rows[0].row(), 0)
+    return item.data(KEY_ROLE) if item is not None else None
+
+
+def select_key(table: QTableWidget, key: object) -> bool:
+    """Select the row of a key (tests and the tabs after a save use it)."""
+    for r in range(table.rowCount()):
+        item = table.item(r, 0)
+        if item is not None and item.data(KEY_ROLE) == key:
+            table.selectRow(r)
+            return True
+    return False
+
+
+def button_row(*buttons: QPushButton, status: QLabel | None = None) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    if status is not None:
+        row.addWidget(status)
+    return row
+
+
+def show_dialog(previous: QDialog | None, dialog: QDialog) -> QDialog:
+    """Open a dialog without blocking (window-modal); the closed one before it is let go."""
+    if previous is not None and not previous.isVisible():
+        previous.deleteLater()
+    dialog.open()
+    return dialog

@@ -1,0 +1,49 @@
+"""The 设置 page: administrators maintain users, offices, code tables, working days and time limits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.domain.workflow import Role
+from desktop.ui.context import AppContext
+from desktop.ui.views.settings.calendar import CalendarTab
+from desktop.ui.views.settings.codes import CodesTab
+from desktop.ui.views.settings.offices import OfficesTab
+from desktop.ui.views.settings.rules import RulesTab
+from desktop.ui.views.settings.users import UsersTab
+
+
+class SettingsPage(QWidget):
+    """Tabs for an administrator; anyone else is told whom to ask (the services refuse them too)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        self.tabs: QTabWidget | None = None
+        self.users: UsersTab | None = None
+        self.offices: OfficesTab | None = None
+        self.codes: CodesTab | None = None
+        self.calendar: CalendarTab | None = None
+        self.rules: RulesTab | None = None
+        if not ctx.user.has(Role.ADMIN):
+            self.refusal = QLabel(self.tr(
+                "「设置」只对系统管理员开放。{name}没有系统管理员角色；如需新增用户、修改单位、代码表、"
+                "工作日或办理时限，请联系本单位的系统管理员。").format(name=ctx.user.display_name))
+            self.refusal.setWordWrap(True)
+            self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(self.refusal)
+            return
+        self.tabs = QTabWidget()
+        self.users = UsersTab(ctx)
+        self.offices = OfficesTab(ctx)
+        self.codes = CodesTab(ctx)
+        self.calendar = CalendarTab(ctx)
+        self.rules = RulesTab(ctx)
+        self.tabs.addTab(self.users, self.tr("用户与角色"))
+        self.tabs.addTab(self.offices, self.tr("单位"))
+        self.tabs.addTab(self.codes, self.tr("代码表"))
+        self.tabs.addTab(self.calendar, self.tr("工作日"))
+        self.tabs.addTab(self.rules, self.tr("办理时限"))
+        layout.addWidget(self.tabs)
