@@ -28,7 +28,7 @@ def environment_message(error: BaseException) -> str | None:
         return "\n".join(f"{e.field}：{e.message}" for e in error.errors)
     if isinstance(error, DomainError):
         return str(error)
-    if isinstance(error, OperationalError) or isinstance(error, sqlite3.OperationalError):
+    if isinstance(error, (OperationalError, sqlite3.OperationalError)):
         text = str(error).lower()
         if "locked" in text or "busy" in text:
             return _tr("数据库正被另一个程序写入，请稍后再试。刚才填写的内容没有丢失。")

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.services.dto import Changed
 
-
 Callback = Callable[[Any], None]
 
 

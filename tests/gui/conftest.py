@@ -77,3 +77,17 @@ def make_ctx(world: World, shown: Messages, qtbot) -> Iterator[Callable[[Current
 def wait_idle(qtbot, ctx: AppContext, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
     """Let every queued database call finish and its result reach the widgets."""
     qtbot.waitUntil(lambda: ctx.ops.busy == 0, timeout=timeout)
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type like a keyboard (with an input method for Chinese): one key event per character.
+    QTest.keyClicks only knows ASCII and aborts the process on anything else."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown if ord(ch) > 127 else ord(ch.upper()),
+                                                     Qt.KeyboardModifier.NoModifier, ch))

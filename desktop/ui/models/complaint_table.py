@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.complaint import ComplaintFilter, SortKey
@@ -162,6 +169,11 @@ class ComplaintTableModel(QAbstractTableModel):
     @property
     def total(self) -> int | None:
         return self._total
+
+    @property
+    def today(self) -> date:
+        """The services' clock's day as of the last first page (deadline colours use it)."""
+        return self._today
 
     @property
     def loading(self) -> bool:

@@ -1,0 +1,187 @@
+"""The program's start: Qt application, Chinese translations, database, first-start setup, login."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QStandardPaths, QTranslator
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from desktop import __version__, paths
+from desktop.bootstrap import Services, open_services
+from desktop.ui.context import AppContext, load_lookups
+from desktop.ui.errors import ErrorReporter
+from desktop.ui.ops import Ops, TaskState
+from desktop.ui.settings import last_username, set_last_username
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="hejie", description="和解台：消费投诉登记、调解与台账")
+    parser.add_argument("--version", action="version", version=f"hejie {__version__}")
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时自动生成）")
+    parser.add_argument("--data-dir", type=Path, help="数据文件夹（默认为用户数据文件夹下的 Hejie）")
+    parser.add_argument("--user", help="登录框预先填写的用户名")
+    return parser.parse_args(argv)
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    """--data-dir, else HEJIE_DATA_DIR, else Qt's AppDataLocation (…/Hejie)."""
+    if args.data_dir:
+        base = args.data_dir
+    else:
+        import os
+
+        env = os.environ.get("HEJIE_DATA_DIR")
+        base = Path(env) if env else Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        if args.demo:
+            base = base / "demo"
+    return base
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            loaded.append(translator)
+    return loaded
+
+
+class Launcher(QObject):
+    """Opens the database off the UI thread, runs set-up or login, and shows the window;
+    comes back here to switch user."""
+
+    def __init__(self, app: QApplication, data_dir: Path, demo: bool, username: str) -> None:
+        super().__init__()
+        self.app, self.data_dir, self.demo = app, data_dir, demo
+        self.username = username
+        self.reporter = ErrorReporter(data_dir / "logs")
+        self.reporter.install()
+        self.ops = Ops(self.reporter)
+        self.services: Services | None = None
+        self.window = None
+        self.exit_code = 0
+
+    def start(self) -> None:
+        progress = QProgressDialog(self.tr("正在打开数据库……"), self.tr("取消"), 0, 0)
+        progress.setWindowTitle(self.tr("和解台"))
+        progress.setCancelButton(None)  # type: ignore[arg-type]
+        progress.setMinimumDuration(400)
+        self._progress = progress
+
+        def work(state: TaskState) -> Services:
+            fresh_demo = self.demo and not paths.database_path(self.data_dir).exists()
+            services = open_services(self.data_dir)
+            if fresh_demo:
+                from desktop.demo.generate import build_demo
+
+                build_demo(services, progress=state.progress)
+            return services
+
+        def shown(done: int, total: int) -> None:
+            progress.setLabelText(self.tr("首次使用演示库，正在生成演示数据 {0}/{1}……").format(done, total))
+            progress.setMaximum(total)
+            progress.setValue(done)
+
+        self.ops.run(work, self._opened, on_progress=shown, on_error=self._failed_to_open)
+
+    def _failed_to_open(self, error: BaseException) -> None:
+        self._progress.close()
+        self.ops.report(None, error)
+        self.exit_code = 2
+        self.app.quit()
+
+    def _opened(self, services: Services) -> None:
+        self._progress.close()
+        self.services = services
+        self.ops.query(services.setup.is_initialized, self._initialized_known)
+
+    def _initialized_known(self, initialized: bool) -> None:
+        assert self.services is not None
+        if initialized:
+            self.login()
+            return
+        from desktop.ui.dialogs.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(self.services, self.ops)
+        dialog.sig_initialized.connect(lambda admin: self._set_username(admin.username))
+        dialog.accepted.connect(self.login)
+        dialog.rejected.connect(self.app.quit)
+        dialog.show()
+        self._dialog = dialog
+
+    def _set_username(self, name: str) -> None:
+        self.username = name
+
+    def login(self) -> None:
+        assert self.services is not None
+        self.ops.query(self.services.setup.local_office, lambda office: self._show_login(office.name))
+
+    def _show_login(self, office: str) -> None:
+        from desktop.ui.dialogs.login import LoginDialog
+
+        assert self.services is not None
+        default = self.username or last_username() or ("wangfang" if self.demo else "")
+        dialog = LoginDialog(self.services, self.ops, username=default, office=office)
+        if self.demo:
+            dialog.message.setStyleSheet("color: #555;")
+            dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
+        dialog.sig_logged_in.connect(self._logged_in)
+        dialog.rejected.connect(self._login_cancelled)
+        dialog.show()
+        self._dialog = dialog
+
+    def _login_cancelled(self) -> None:
+        if self.window is None:
+            self.app.quit()
+
+    def _logged_in(self, user) -> None:  # type: ignore[no-untyped-def]
+        assert self.services is not None
+        set_last_username(user.username)
+        services = self.services
+        self.ops.query(lambda: load_lookups(services, user), lambda lookups: self._open_window(user, lookups))
+
+    def _open_window(self, user, lookups) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.main_window import MainWindow
+
+        assert self.services is not None
+        ctx = AppContext(self.services, self.ops, user, lookups, self.data_dir, self.demo)
+        self.window = MainWindow(ctx)
+        self.window.sig_switch_user.connect(self._switch_user)
+        self.window.sig_closed.connect(self.app.quit)
+        self.window.show()
+
+    def _switch_user(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.username = ""
+        self.login()
+
+    def shutdown(self) -> None:
+        self.ops.shutdown()
+        if self.services is not None:
+            self.services.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(paths.APP_NAME)
+    app.setApplicationDisplayName("和解台")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
+    install_translations(app)
+    launcher = Launcher(app, data_folder(args), args.demo, args.user or "")
+    launcher.start()
+    code = app.exec()
+    launcher.shutdown()
+    return launcher.exit_code or code

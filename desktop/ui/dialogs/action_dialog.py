@@ -1,0 +1,254 @@
+"""One dialog per workflow step: it asks for what the step needs and shows the new deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.calendar import DueDate
+from desktop.domain.workflow import ALLOWED_RESULTS, Action, Result, Status, transition_for
+from desktop.services.dto import Changed, ComplaintDetail
+from desktop.ui.context import AppContext
+from desktop.ui.widgets.field_errors import FieldErrors
+
+PAUSE, RESUME = "pause", "resume"  # the mediation clock: not transitions of the state machine
+
+SATISFACTION = ("满意", "基本满意", "不满意", "未回访")
+
+# What each deadline is called once the complaint reaches a status.
+DUE_NAMES = {
+    Status.REGISTERED: "受理期限",
+    Status.ACCEPTED: "调解期限",
+    Status.MEDIATING: "调解期限",
+    Status.TERMINATED: "终止调解告知期限",
+    Status.CASE_OPENED: "违法行为核查期限",
+}
+
+
+class ActionDialog(QDialog):
+    sig_done = Signal(object)  # Changed
+
+    def __init__(self, ctx: AppContext, detail: ComplaintDetail, action: Action | str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.detail, self.action = ctx, detail, action
+        title = action.label if isinstance(action, Action) else (
+            self.tr("中止调解计时") if action == PAUSE else self.tr("恢复调解计时"))
+        self.setWindowTitle(f"{title} — {detail.number}")
+        self.setMinimumWidth(460)
+        self.form = QFormLayout()
+        general = QLabel()
+        self.errors = FieldErrors(general, self)
+        self.fields: dict[str, QWidget] = {}
+        if isinstance(action, Action):
+            target = transition_for(action).target
+            if action is Action.REOPEN and detail.accepted_on is None:
+                target = Status.REGISTERED
+            head = self.tr("{0}：{1} → {2}").format(action.label, detail.status.label, target.label)
+        else:
+            target = detail.status
+            head = title
+        self.target = target
+        heading = QLabel(head)
+        heading.setStyleSheet("font-weight: bold;")
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet("background: #eef4fb; border: 1px solid #b9cfe8; padding: 6px;")
+        self._build_fields()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定{0}").format(title))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(self.form)
+        layout.addWidget(self.preview)
+        layout.addWidget(general)
+        layout.addWidget(self.buttons)
+        self.refresh_preview()
+
+    # -- fields --------------------------------------------------------------------------------------
+    def _add(self, key: str, label: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        message = QLabel()
+        column.addWidget(widget)
+        column.addWidget(message)
+        self.form.addRow(self.tr(label), holder)
+        self.errors.add(label, widget, message)
+        self.fields[key] = widget
+        return widget
+
+    def _codes(self, kind: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(self.tr("（请选择）"), "")
+        for code in self.ctx.lookups.active(kind):
+            combo.addItem(code.label, code.code)
+        return combo
+
+    def _text(self, lines: int = 4) -> QPlainTextEdit:
+        box = QPlainTextEdit()
+        box.setTabChangesFocus(True)
+        box.setFixedHeight(22 * lines)
+        return box
+
+    def _build_fields(self) -> None:
+        a = self.action
+        if a is Action.ACCEPT:
+            day = QDateEdit(QDate(self.ctx.services.ctx.clock.today()))
+            day.setCalendarPopup(True)
+            day.setDisplayFormat("yyyy-MM-dd")
+            odr = QCheckBox(self.tr("先由经营者自行和解（ODR，10 个工作日）"))
+            self._add("on", "受理日期", day)
+            self._add("odr", "在线纠纷解决", odr)
+            day.dateChanged.connect(lambda _: self.refresh_preview())
+            odr.toggled.connect(lambda _: self.refresh_preview())
+        elif a is Action.REJECT:
+            self._add("ground", "不予受理依据", self._codes("rejection_ground"))
+            self._add("note", "说明", self._text(3))
+        elif a is Action.SETTLE:
+            self._add("terms", "调解协议内容", self._text(5))
+            self._add("recovered", "挽回经济损失", QLineEdit()).setPlaceholderText(self.tr("元，选填"))
+        elif a is Action.TERMINATE:
+            self._add("ground", "终止调解依据", self._codes("termination_ground"))
+            self._add("note", "说明", self._text(3))
+        elif a is Action.TRANSFER:
+            self._add("target", "转办单位", QLineEdit())
+            self._add("note", "说明", self._text(3))
+        elif a is Action.OPEN_CASE:
+            self._add("note", "立案线索说明", self._text(4))
+        elif a is Action.CLOSE:
+            result = QComboBox()
+            for r in Result:
+                if r in ALLOWED_RESULTS.get(self.detail.status, ()):
+                    result.addItem(r.label, r.value)
+            self._add("result", "办结结果", result)
+            recovered = QLineEdit()
+            if self.detail.recovered is not None:
+                recovered.setText(str(self.detail.recovered))
+            recovered.setPlaceholderText(self.tr("元，选填"))
+            self._add("recovered", "挽回经济损失", recovered)
+            fault = QComboBox()
+            fault.addItem(self.tr("未认定"), None)
+            fault.addItem(self.tr("经营者有责"), True)
+            fault.addItem(self.tr("经营者无责"), False)
+            self._add("at_fault", "经营者责任", fault)
+            satisfaction = QComboBox()
+            satisfaction.addItems([self.tr(s) for s in SATISFACTION])
+            satisfaction.setCurrentIndex(len(SATISFACTION) - 1)
+            self._add("satisfaction", "投诉人满意度", satisfaction)
+            self._add("note", "说明", self._text(2))
+        elif a is Action.REOPEN:
+            self._add("reason", "重新办理理由", self._text(3))
+        elif a == PAUSE:
+            box = self._add("reason", "中止理由", QLineEdit())
+            assert isinstance(box, QLineEdit)
+            box.setPlaceholderText(self.tr("例如：送检验机构检测"))
+        elif a == RESUME:
+            self._add("note", "说明", QLineEdit())
+
+    def value(self, key: str):  # type: ignore[no-untyped-def]
+        w = self.fields[key]
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QLineEdit):
+            return w.text()
+        if isinstance(w, QComboBox):
+            return w.currentData() if w.currentData() is not None or key == "at_fault" else w.currentText()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QDateEdit):
+            return w.date().toPython()
+        raise KeyError(key)
+
+    # -- the deadline -----------------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        if self.target not in DUE_NAMES and self.action not in (PAUSE, RESUME):
+            self.preview.setText(self.tr("执行后状态为「{0}」，不再计算办理期限。").format(self.target.label))
+            return
+        if self.action in (PAUSE, RESUME):
+            self.preview.setText(self.tr("中止期间不计入调解期限；恢复后期限顺延。"))
+            return
+        services, user, detail = self.ctx.services, self.ctx.user, self.detail
+        action = self.action
+        assert isinstance(action, Action)
+        on = self.value("on") if action is Action.ACCEPT else None
+        odr = bool(self.value("odr")) if action is Action.ACCEPT else False
+        self.preview.setText(self.tr("正在计算新的期限……"))
+        self.ctx.ops.query(lambda: services.complaints.preview_due(user, detail.id, action, on=on, odr=odr),
+                           self._show_preview, owner=self, on_error=lambda e: self.preview.setText(str(e)))
+
+    def _show_preview(self, due: DueDate | None) -> None:
+        name = DUE_NAMES.get(self.target, "期限")
+        if due is None:
+            self.preview.setText(self.tr("执行后{0}暂停计算。").format(self.tr(name)))
+            return
+        text = self.tr("执行后{0}：{1}").format(self.tr(name), due.day.isoformat())
+        if self.action is Action.ACCEPT and self.value("odr"):
+            text = self.tr("执行后经营者和解期限：{0}（期满未和解再进入调解）").format(due.day.isoformat())
+        if due.warning:
+            text += "\n" + due.warning
+        self.preview.setText(text)
+
+    # -- doing it --------------------------------------------------------------------------------------
+    def call(self, values: dict[str, object]) -> Callable[[], Changed]:
+        """The service call, bound to plain values read from the widgets on the UI thread."""
+        s, user, d = self.ctx.services.complaints, self.ctx.user, self.detail
+        cid, version, a, v = d.id, d.version, self.action, values.__getitem__
+        calls: dict[object, Callable[[], Changed]] = {
+            Action.ACCEPT: lambda: s.accept(user, cid, expected_version=version, on=v("on"), odr=v("odr")),
+            Action.REJECT: lambda: s.reject(user, cid, ground=v("ground"), note=v("note"), expected_version=version),
+            Action.START_MEDIATION: lambda: s.start_mediation(user, cid, expected_version=version),
+            Action.SETTLE: lambda: s.settle(user, cid, terms=v("terms"), recovered=v("recovered") or None,
+                                            expected_version=version),
+            Action.TERMINATE: lambda: s.terminate(user, cid, ground=v("ground"), note=v("note"),
+                                                  expected_version=version),
+            Action.TRANSFER: lambda: s.transfer(user, cid, target=v("target"), note=v("note"),
+                                                expected_version=version),
+            Action.OPEN_CASE: lambda: s.open_case(user, cid, note=v("note"), expected_version=version),
+            Action.CLOSE: lambda: s.close(user, cid, result=v("result"), recovered=v("recovered") or None,
+                                          at_fault=v("at_fault"), satisfaction=v("satisfaction"),
+                                          note=v("note"), expected_version=version),
+            Action.REOPEN: lambda: s.reopen(user, cid, reason=v("reason"), expected_version=version),
+            PAUSE: lambda: s.pause_clock(user, cid, reason=v("reason"), expected_version=version),
+            RESUME: lambda: s.resume_clock(user, cid, note=v("note"), expected_version=version),
+        }
+        return calls[a]
+
+    def submit(self) -> None:
+        work = self.call({key: self.value(key) for key in self.fields})
+        self.buttons.setEnabled(False)
+        self.ctx.ops.mutate(work, self._done, owner=self, on_error=self._refused)
+
+    def _done(self, changed: Changed) -> None:
+        self.sig_done.emit(changed)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if not self.errors.show(error):
+            from desktop.ui.errors import environment_message
+
+            message = environment_message(error)
+            if message is None:
+                self.ctx.ops.report(self, error)
+            else:
+                self.errors.general.setText(message)
+                self.errors.general.show()

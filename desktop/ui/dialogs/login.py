@@ -1,0 +1,83 @@
+"""Login and unlock: the password is checked on the database worker (argon2 takes a moment)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.bootstrap import Services
+from desktop.services.dto import CurrentUser
+from desktop.ui.errors import environment_message
+from desktop.ui.ops import Ops
+
+
+class LoginDialog(QDialog):
+    sig_logged_in = Signal(object)  # CurrentUser
+
+    def __init__(self, services: Services, ops: Ops, *, username: str = "", office: str = "",
+                 locked_to: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.ops = services, ops
+        self.setWindowTitle(self.tr("和解台 — 锁定") if locked_to else self.tr("和解台 — 登录"))
+        self.setMinimumWidth(380)
+        title = QLabel(self.tr("和解台 消费投诉调解"))
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        place = QLabel(office)
+        place.setStyleSheet("color: #555;")
+        self.username = QLineEdit(locked_to or username)
+        self.username.setReadOnly(locked_to is not None)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("解锁") if locked_to else self.tr("登录"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(place)
+        layout.addSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        (self.password if self.username.text() else self.username).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def submit(self) -> None:
+        name, secret = self.username.text().strip(), self.password.text()
+        if not name or not secret:
+            self.message.setText(self.tr("请输入用户名和密码"))
+            return
+        self.buttons.setEnabled(False)
+        self.message.setText(self.tr("正在验证……"))
+        self.ops.query(lambda: self.services.users.login(name, secret), self._accepted,
+                       owner=self, on_error=self._refused)
+
+    def _accepted(self, user: CurrentUser) -> None:
+        self.sig_logged_in.emit(user)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        message = environment_message(error)
+        if message is None:
+            self.ops.report(self, error)
+            message = self.tr("登录时出错")
+        self.message.setText(message)
+        self.password.clear()
+        self.password.setFocus()

@@ -1,0 +1,112 @@
+"""Add (or read) one mediation record 调解记录: when, how, who took part, what was said."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.dto import Changed, MediationRecordInfo
+from desktop.ui.context import AppContext
+from desktop.ui.widgets.field_errors import FieldErrors
+
+
+class MediationDialog(QDialog):
+    sig_saved = Signal(object)  # Changed
+
+    def __init__(self, ctx: AppContext, complaint_id: int, number: str,
+                 record: MediationRecordInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.complaint_id = ctx, complaint_id
+        self.setWindowTitle((self.tr("调解记录") if record else self.tr("添加调解记录")) + f" — {number}")
+        self.setMinimumWidth(520)
+        now = ctx.services.ctx.clock.now()
+        self.held_at = QDateTimeEdit(QDateTime(now.replace(second=0, microsecond=0)))
+        self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.held_at.setCalendarPopup(True)
+        self.means = QComboBox()
+        for code in ctx.lookups.active("mediation_means"):
+            self.means.addItem(code.label, code.code)
+        self.place = QLineEdit()
+        self.participants = QLineEdit()
+        self.participants.setPlaceholderText(self.tr("例如：投诉人张某、经营者代表李某、调解员王芳"))
+        self.content = QPlainTextEdit()
+        self.content.setTabChangesFocus(True)
+        self.content.setMinimumHeight(120)
+        self.result = QLineEdit()
+        self.result.setPlaceholderText(self.tr("例如：双方同意三日内退款；或：经营者不同意，下次再约"))
+        general = QLabel()
+        self.errors = FieldErrors(general, self)
+        form = QFormLayout()
+        for label, widget in (("调解时间", self.held_at), ("调解方式", self.means), ("地点", self.place),
+                              ("参加人员", self.participants), ("调解内容", self.content),
+                              ("调解结果", self.result)):
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            message = QLabel()
+            column.addWidget(widget)
+            column.addWidget(message)
+            form.addRow(self.tr(label), holder)
+            self.errors.add(label, widget, message)
+        buttons = QDialogButtonBox.StandardButton.Close if record else (
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(buttons)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(general)
+        layout.addWidget(self.buttons)
+        if record is not None:
+            self._show_record(record)
+
+    def _show_record(self, r: MediationRecordInfo) -> None:
+        self.held_at.setDateTime(QDateTime(r.held_at))
+        index = self.means.findData(r.means)
+        if index < 0:
+            self.means.addItem(self.ctx.lookups.label("mediation_means", r.means), r.means)
+            index = self.means.count() - 1
+        self.means.setCurrentIndex(index)
+        self.place.setText(r.place)
+        self.participants.setText(r.participants)
+        self.content.setPlainText(r.content)
+        self.result.setText(r.result)
+        for w in (self.held_at, self.place, self.participants, self.result):
+            w.setReadOnly(True)
+        self.content.setReadOnly(True)
+        self.means.setEnabled(False)
+
+    def submit(self) -> None:
+        held_at: datetime = self.held_at.dateTime().toPython()
+        means, place = self.means.currentData() or "", self.place.text()
+        participants, content, result = (self.participants.text(), self.content.toPlainText(),
+                                         self.result.text())
+        services, user, cid = self.ctx.services, self.ctx.user, self.complaint_id
+        self.buttons.setEnabled(False)
+        self.ctx.ops.mutate(
+            lambda: services.records.add_mediation_record(
+                user, cid, held_at=held_at, means=means, place=place, participants=participants,
+                content=content, result=result),
+            self._saved, owner=self, on_error=self._refused)
+
+    def _saved(self, changed: Changed) -> None:
+        self.sig_saved.emit(changed)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if not self.errors.show(error):
+            self.ctx.ops.report(self, error)

@@ -1,0 +1,199 @@
+"""First start: which office this computer belongs to, and the first administrator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.bootstrap import Services
+from desktop.domain.errors import FieldError
+from desktop.services.dto import UserInfo
+from desktop.services.setup import STATION_TIERS, OfficeSpec
+from desktop.ui.ops import Ops
+from desktop.ui.widgets.field_errors import FieldErrors
+
+
+class SetupDialog(QDialog):
+    """Creates district → sub-bureau (→ station) and the administrator in one transaction set."""
+
+    sig_initialized = Signal(object)  # UserInfo of the administrator
+
+    def __init__(self, services: Services, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.ops = services, ops
+        self.setWindowTitle(self.tr("和解台 — 首次使用设置"))
+        self.setMinimumWidth(520)
+        intro = QLabel(self.tr(
+            "这台电脑上还没有和解台的数据库。请填写本单位的信息和第一个管理员账号，"
+            "之后可在“设置”中添加其他用户。单位代码用于投诉单号（例如 WZCQ-20261122-0001），"
+            "设定后不能更改，请与区局统一的代码一致。"))
+        intro.setWordWrap(True)
+
+        self.kind_station = QRadioButton(self.tr("企业投诉监督站"))
+        self.kind_sub_bureau = QRadioButton(self.tr("市场监督管理分局"))
+        self.kind_sub_bureau.setChecked(True)
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.kind_sub_bureau)
+        kinds.addButton(self.kind_station)
+        self.kind_station.toggled.connect(self._kind_changed)
+
+        self.district_code, self.district_name = QLineEdit(), QLineEdit()
+        self.bureau_code, self.bureau_name = QLineEdit(), QLineEdit()
+        self.station_code, self.station_name = QLineEdit(), QLineEdit()
+        self.station_tier = QComboBox()
+        for code, label in STATION_TIERS.items():
+            self.station_tier.addItem(self.tr(label), code)
+        self.district_code.setPlaceholderText("WZ")
+        self.district_name.setPlaceholderText(self.tr("吴中区市场监督管理局"))
+        self.bureau_code.setPlaceholderText("WZCQ")
+        self.bureau_name.setPlaceholderText(self.tr("长桥分局"))
+        self.station_code.setPlaceholderText("WZCQ01")
+        self.station_name.setPlaceholderText(self.tr("万达广场消费投诉监督站"))
+        self.admin_username, self.admin_name = QLineEdit("admin"), QLineEdit()
+        self.password, self.password_again = QLineEdit(), QLineEdit()
+        for box in (self.password, self.password_again):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+
+        general = QLabel()
+        self.errors = FieldErrors(general, self)
+        office = QGroupBox(self.tr("本单位"))
+        office_form = QFormLayout(office)
+        office_form.addRow(self.tr("本机属于"), self._row(self.kind_sub_bureau, self.kind_station))
+        self._add(office_form, "区局代码", self.district_code)
+        self._add(office_form, "区局名称", self.district_name)
+        self._add(office_form, "分局代码", self.bureau_code)
+        self._add(office_form, "分局名称", self.bureau_name)
+        self.station_rows = [
+            self._add(office_form, "投诉站代码", self.station_code),
+            self._add(office_form, "投诉站名称", self.station_name),
+            self._add(office_form, "投诉站类别", self.station_tier),
+        ]
+        self.office_form = office_form
+        admin = QGroupBox(self.tr("第一个管理员"))
+        admin_form = QFormLayout(admin)
+        self._add(admin_form, "用户名", self.admin_username)
+        self._add(admin_form, "姓名", self.admin_name)
+        self._add(admin_form, "密码", self.password)
+        self._add(admin_form, "再输一次密码", self.password_again)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("创建数据库"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(office)
+        layout.addWidget(admin)
+        layout.addWidget(general)
+        layout.addWidget(self.buttons)
+        self._kind_changed(False)
+
+    def _row(self, *widgets: QWidget) -> QWidget:
+        from PySide6.QtWidgets import QHBoxLayout
+
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in widgets:
+            row.addWidget(w)
+        row.addStretch()
+        return box
+
+    def _add(self, form: QFormLayout, label: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        message = QLabel()
+        column.addWidget(widget)
+        column.addWidget(message)
+        form.addRow(self.tr(label), holder)
+        self.errors.add(label, widget, message)
+        return holder
+
+    def _kind_changed(self, station: bool) -> None:
+        for holder in self.station_rows:
+            self.office_form.setRowVisible(holder, station)
+
+    def specs(self) -> tuple[list[OfficeSpec], str]:
+        district = self.district_code.text().strip().upper()
+        bureau = self.bureau_code.text().strip().upper()
+        specs = [
+            OfficeSpec(district, self.district_name.text().strip(), "district"),
+            OfficeSpec(bureau, self.bureau_name.text().strip(), "sub_bureau", district),
+        ]
+        local = bureau
+        if self.kind_station.isChecked():
+            local = self.station_code.text().strip().upper()
+            specs.append(OfficeSpec(local, self.station_name.text().strip(), "station", bureau,
+                                    self.station_tier.currentData()))
+        return specs, local
+
+    def _check(self) -> list[FieldError]:
+        """What can be said before the services look: empty names, codes repeated, passwords."""
+        problems = []
+        names = [("区局名称", self.district_name), ("分局名称", self.bureau_name)]
+        codes = [("区局代码", self.district_code), ("分局代码", self.bureau_code)]
+        if self.kind_station.isChecked():
+            names.append(("投诉站名称", self.station_name))
+            codes.append(("投诉站代码", self.station_code))
+        problems += [FieldError(label, self.tr("不能为空")) for label, box in names + codes
+                     if not box.text().strip()]
+        seen: dict[str, str] = {}
+        for label, box in codes:
+            code = box.text().strip().upper()
+            if code and code in seen:
+                problems.append(FieldError(label, self.tr("与{0}相同，各级单位的代码不能重复").format(seen[code])))
+            seen.setdefault(code, label)
+        if self.password.text() != self.password_again.text():
+            problems.append(FieldError("再输一次密码", self.tr("两次输入的密码不一致")))
+        return problems
+
+    def submit(self) -> None:
+        from desktop.domain.errors import ValidationFailed
+
+        problems = self._check()
+        if problems:
+            self.errors.show(ValidationFailed(problems))
+            return
+        specs, local = self.specs()
+        username, name, secret = (self.admin_username.text().strip(), self.admin_name.text().strip(),
+                                  self.password.text())
+        self.buttons.setEnabled(False)
+
+        def work() -> UserInfo:
+            # Code fields are checked per office; name the right box when one is refused.
+            from desktop.domain.numbering import check_office_code
+
+            for spec, label in zip(specs, ("区局代码", "分局代码", "投诉站代码"), strict=False):
+                try:
+                    check_office_code(spec.code)
+                except FieldError as exc:
+                    raise FieldError(label, exc.message) from exc
+            return self.services.setup.initialize(
+                offices=specs, local_office_code=local, admin_username=username,
+                admin_name=name, admin_password=secret)
+
+        self.ops.mutate(work, self._done, owner=self, on_error=self._refused)
+
+    def _done(self, admin: UserInfo) -> None:
+        self.sig_initialized.emit(admin)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if not self.errors.show(error):
+            self.ops.report(self, error)

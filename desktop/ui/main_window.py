@@ -1,0 +1,298 @@
+"""The main window: navigation, pages, the find-by-number box, who and where in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.domain.workflow import Role
+from desktop.services.dto import Changed, ComplaintDetail
+from desktop.ui.context import AppContext, load_lookups
+from desktop.ui.settings import restore_geometry, restore_splitter, save_geometry, save_splitter
+from desktop.ui.widgets import messages
+
+
+class MainWindow(QMainWindow):
+    sig_switch_user = Signal()
+    sig_closed = Signal()
+
+    PAGES = ("workbench", "ledger", "register", "enterprises", "settings")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.switching = False
+        self._complaints: dict[int, QWidget] = {}
+        self._pages: dict[str, QWidget] = {}
+        user = ctx.user
+        self.setWindowTitle(self.tr("和解台 — {0} {1}").format(user.office_name, user.display_name)
+                            + (self.tr("（演示库）") if ctx.demo else ""))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(180)
+        self.nav.setStyleSheet("QListWidget#navigation { font-size: 15px; }"
+                               "QListWidget#navigation::item { padding: 9px 6px; }")
+        self.stack = QStackedWidget()
+        style = self.style()
+        icons = {
+            "workbench": QStyle.StandardPixmap.SP_DesktopIcon,
+            "ledger": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            "register": QStyle.StandardPixmap.SP_FileDialogNewFolder,
+            "enterprises": QStyle.StandardPixmap.SP_DirHomeIcon,
+            "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
+        }
+        titles = {"workbench": self.tr("工作台"), "ledger": self.tr("投诉台账"),
+                  "register": self.tr("投诉登记"), "enterprises": self.tr("企业库"),
+                  "settings": self.tr("设置")}
+        for key in self.PAGES:
+            if key == "settings" and not user.has(Role.ADMIN):
+                continue
+            item = QListWidgetItem(style.standardIcon(icons[key]), titles[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self._build_status_bar()
+
+        ctx.ops.sig_changed.connect(self._on_changed)
+        ctx.ops.sig_busy_changed.connect(self._busy_changed)
+        if not restore_geometry(self):
+            self.resize(1280, 760)
+        restore_splitter(self, self.splitter)
+        self.nav.setCurrentRow(0)
+
+    # -- building --------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        bar = QToolBar(self.tr("常用"))
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        style = self.style()
+        self.act_new = QAction(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), self.tr("新登记"), self)
+        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        self.act_new.triggered.connect(lambda: self.show_page("register"))
+        self.act_refresh = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), self.tr("刷新"), self)
+        self.act_refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.act_refresh.triggered.connect(self.refresh)
+        self.act_lock = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogNoButton), self.tr("锁定"), self)
+        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_lock.setToolTip(self.tr("离开座位时锁定，输入密码继续（Ctrl+L）"))
+        self.act_lock.triggered.connect(self.lock)
+        self.act_switch = QAction(self.tr("切换用户"), self)
+        self.act_switch.triggered.connect(self.switch_user)
+        self.act_quit = QAction(self.tr("退出"), self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText(self.tr("输入投诉单号，回车打开"))
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setMaximumWidth(260)
+        self.find_box.returnPressed.connect(self.find_number)
+        self.act_find = QAction(self.tr("按单号查找"), self)
+        self.act_find.setShortcut(QKeySequence("Ctrl+G"))
+        self.act_find.triggered.connect(lambda: (self.find_box.setFocus(), self.find_box.selectAll()))
+        self.addAction(self.act_find)
+        bar.addAction(self.act_new)
+        bar.addAction(self.act_refresh)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr(" 查找单号 ")))
+        bar.addWidget(self.find_box)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.act_lock)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("文件(&F)"))
+        file_menu.addAction(self.act_new)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_lock)
+        file_menu.addAction(self.act_switch)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        view_menu = menu.addMenu(self.tr("查看(&V)"))
+        view_menu.addAction(self.act_refresh)
+        view_menu.addAction(self.act_find)
+        help_menu = menu.addMenu(self.tr("帮助(&H)"))
+        about = help_menu.addAction(self.tr("关于和解台"))
+        about.triggered.connect(self._about)
+
+    def _build_status_bar(self) -> None:
+        user = self.ctx.user
+        roles = "、".join(r.label for r in sorted(user.roles, key=lambda r: r.value))
+        self.who = QLabel(self.tr("当前用户：{0}（{1}）").format(user.display_name, roles))
+        self.where = QLabel(self.tr("单位：{0}").format(user.office_name))
+        self.database = QLabel(self.tr("数据库：{0}").format(self.ctx.services.database))
+        self.database.setToolTip(str(self.ctx.services.database))
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.hide()
+        self._busy_timer = QTimer(self, singleShot=True, interval=300)
+        self._busy_timer.timeout.connect(lambda: self.busy.setVisible(self.ctx.ops.busy > 0))
+        bar = self.statusBar()
+        bar.addWidget(self.who)
+        bar.addWidget(self.where)
+        bar.addWidget(self.database, 1)
+        bar.addPermanentWidget(self.busy)
+
+    # -- pages -----------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """Pages are built when first shown, so the window opens at once."""
+        if key not in self._pages:
+            widget = self._make_page(key)
+            open_signal = getattr(widget, "sig_open_complaint", None)
+            if open_signal is not None:
+                open_signal.connect(self.open_complaint)
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return self._pages[key]
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "workbench":
+            from desktop.ui.views.workbench import WorkbenchPage
+            return WorkbenchPage(self.ctx)
+        if key == "ledger":
+            from desktop.ui.views.ledger import LedgerPage
+            return LedgerPage(self.ctx)
+        if key == "register":
+            from desktop.ui.views.registration import RegistrationPage
+            return RegistrationPage(self.ctx)
+        if key == "enterprises":
+            from desktop.ui.views.enterprises import EnterprisesPage
+            return EnterprisesPage(self.ctx)
+        from desktop.ui.views.settings import SettingsPage
+        return SettingsPage(self.ctx)
+
+    def show_page(self, key: str) -> QWidget:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+        return self.page(key)
+
+    def _nav_changed(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.stack.setCurrentWidget(self.page(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_complaint(self, complaint_id: int) -> QWidget:
+        """One window per complaint; asking again brings it to the front."""
+        from desktop.ui.views.complaint_window import ComplaintWindow
+
+        window = self._complaints.get(complaint_id)
+        if window is None:
+            window = ComplaintWindow(self.ctx, complaint_id)
+            window.destroyed.connect(lambda *_, i=complaint_id: self._complaints.pop(i, None))
+            window.sig_open_complaint.connect(self.open_complaint)
+            self._complaints[complaint_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def find_number(self) -> None:
+        number = self.find_box.text().strip()
+        if not number:
+            return
+        services, user = self.ctx.services, self.ctx.user
+
+        def found(detail: ComplaintDetail) -> None:
+            self.find_box.clear()
+            self.open_complaint(detail.id)
+
+        self.ctx.ops.query(lambda: services.complaints.find_by_number(user, number), found, owner=self)
+
+    def refresh(self) -> None:
+        for widget in self._pages.values():
+            reload = getattr(widget, "reload", None)
+            if reload is not None:
+                reload()
+
+    # -- changes, lock, close --------------------------------------------------------------------
+    def _on_changed(self, changed: Changed) -> None:
+        if changed.entity in ("code", "office", "user"):
+            services, user = self.ctx.services, self.ctx.user
+
+            def reloaded(lookups) -> None:  # type: ignore[no-untyped-def]
+                self.ctx.lookups = lookups
+
+            self.ctx.ops.query(lambda: load_lookups(services, user), reloaded, owner=self)
+        for warning in changed.warnings:
+            self.statusBar().showMessage(warning, 15000)
+
+    def _busy_changed(self, count: int) -> None:
+        if count == 0:
+            self.busy.hide()
+        elif not self._busy_timer.isActive():
+            self._busy_timer.start()
+
+    def lock(self) -> None:
+        from desktop.ui.dialogs.login import LoginDialog
+
+        windows = [w for w in (self, *self._complaints.values()) if w.isVisible()]
+        for w in windows:
+            w.hide()
+        dialog = LoginDialog(self.ctx.services, self.ctx.ops, office=self.ctx.user.office_name,
+                             locked_to=self.ctx.user.username)
+        switch = dialog.buttons.addButton(self.tr("切换用户"), dialog.buttons.ButtonRole.ResetRole)
+        switch.clicked.connect(dialog.reject)
+        dialog.accepted.connect(lambda: [w.show() for w in windows])
+        dialog.rejected.connect(self.switch_user)
+        dialog.show()
+        self._lock_dialog = dialog
+
+    def switch_user(self) -> None:
+        if not self._may_close():
+            self.show()
+            return
+        self.switching = True
+        self.sig_switch_user.emit()
+
+    def _may_close(self) -> bool:
+        register = self._pages.get("register")
+        if register is not None and getattr(register, "dirty", False):
+            return messages.confirm(self, self.tr("未保存的登记"),
+                                    self.tr("投诉登记表里有尚未保存的内容，确定要放弃吗？"))
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.switching and not self._may_close():
+            event.ignore()
+            return
+        save_geometry(self)
+        save_splitter(self, self.splitter)
+        for window in list(self._complaints.values()):
+            window.close()
+        for widget in self._pages.values():
+            widget.close()  # pages save their table layouts
+        super().closeEvent(event)
+        if not self.switching:
+            self.sig_closed.emit()
+
+    def _about(self) -> None:
+        messages.inform(self, self.tr("关于和解台"), self.tr(
+            "和解台 {0}\n消费投诉登记、调解、台账与公示\n数据库：{1}").format(__version__, self.ctx.services.database))

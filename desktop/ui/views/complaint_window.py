@@ -1,0 +1,320 @@
+"""One complaint in its own window: the record, mediation records, attachments, history, and
+exactly the actions the state machine allows this user now."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.complaint import LABELS
+from desktop.domain.workflow import HANDLERS, Action, Result, Status
+from desktop.services.dto import (
+    AttachmentInfo,
+    Changed,
+    ComplaintDetail,
+    HistoryLine,
+    MediationRecordInfo,
+)
+from desktop.ui.context import AppContext
+from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
+from desktop.ui.dialogs.mediation_dialog import MediationDialog
+from desktop.ui.settings import restore_geometry, save_geometry
+from desktop.ui.views.attachments import attach_files
+from desktop.ui.widgets import messages
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            table.setItem(r, c, item)
+    table.resizeRowsToContents()
+
+
+class ComplaintWindow(QWidget):
+    sig_open_complaint = Signal(int)
+    sig_loaded = Signal()
+
+    def __init__(self, ctx: AppContext, complaint_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx, self.complaint_id = ctx, complaint_id
+        self.detail: ComplaintDetail | None = None
+        self.records: list[MediationRecordInfo] = []
+        self.attachments: list[AttachmentInfo] = []
+        self.action_buttons: dict[object, QPushButton] = {}
+        self.setWindowTitle(self.tr("投诉"))
+
+        self.title = QLabel(self.tr("正在读取……"))
+        self.title.setStyleSheet("font-size: 17px; font-weight: bold;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_line = QLabel()
+        self.status_line.setWordWrap(True)
+        self.actions_bar = QHBoxLayout()
+
+        self.tabs = QTabWidget()
+        self.record_form = QFormLayout()
+        record = QWidget()
+        record.setLayout(self.record_form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(record)
+        self.tabs.addTab(scroll, self.tr("投诉信息"))
+
+        self.records_table = _table([self.tr("调解时间"), self.tr("方式"), self.tr("参加人员"),
+                                     self.tr("调解内容"), self.tr("结果")])
+        self.records_table.doubleClicked.connect(lambda i: self.view_record(i.row()))
+        self.add_record_button = QPushButton(self.tr("添加调解记录…"))
+        self.add_record_button.clicked.connect(self.add_record)
+        self.tabs.addTab(self._with_buttons(self.records_table, self.add_record_button), self.tr("调解记录"))
+
+        self.files_table = _table([self.tr("文件名"), self.tr("大小"), self.tr("添加时间"),
+                                   self.tr("说明"), self.tr("SHA-256 校验值")])
+        self.files_table.doubleClicked.connect(lambda i: self.open_attachment(i.row()))
+        self.add_file_button = QPushButton(self.tr("添加附件…"))
+        self.add_file_button.clicked.connect(self.choose_attachments)
+        self.open_file_button = QPushButton(self.tr("打开"))
+        self.open_file_button.clicked.connect(lambda: self.open_attachment(self.files_table.currentRow()))
+        self.tabs.addTab(self._with_buttons(self.files_table, self.add_file_button, self.open_file_button),
+                         self.tr("附件"))
+
+        self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
+                                     self.tr("内容"), self.tr("理由")])
+        self.tabs.addTab(self.history_table, self.tr("处理经过"))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status_line)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.tabs, 1)
+        ctx.ops.sig_changed.connect(self._on_changed)
+        if not restore_geometry(self):
+            self.resize(980, 680)
+        self.reload()
+
+    def _with_buttons(self, table: QTableWidget, *buttons: QPushButton) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        row = QHBoxLayout()
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch()
+        column.addLayout(row)
+        column.addWidget(table)
+        return box
+
+    # -- loading ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        services, user, cid = self.ctx.services, self.ctx.user, self.complaint_id
+
+        def work() -> tuple[ComplaintDetail, list[MediationRecordInfo], list[AttachmentInfo], list[HistoryLine]]:
+            return (services.complaints.get(user, cid), services.records.mediation_records(user, cid),
+                    services.records.attachments(user, cid), services.records.history(user, cid))
+
+        self.ctx.ops.query(work, self._show, owner=self)
+
+    def _show(self, loaded) -> None:  # type: ignore[no-untyped-def]
+        detail, self.records, self.attachments, history = loaded
+        self.detail = detail
+        self.setWindowTitle(self.tr("投诉 {0}").format(detail.number))
+        self.title.setText(f"{detail.number}　{detail.respondent_name}")
+        self._show_status(detail)
+        self._show_actions(detail)
+        self._show_record(detail)
+        lookups = self.ctx.lookups
+        _fill(self.records_table, [
+            [r.held_at.strftime("%Y-%m-%d %H:%M"), lookups.label("mediation_means", r.means),
+             r.participants, r.content, r.result] for r in self.records])
+        _fill(self.files_table, [
+            [a.filename, _size(a.size), a.added_at.strftime("%Y-%m-%d %H:%M"), a.note, a.sha256]
+            for a in self.attachments])
+        _fill(self.history_table, [
+            [h.at.strftime("%Y-%m-%d %H:%M"), h.username, h.action, h.text, h.reason or ""]
+            for h in history])
+        self.tabs.setTabText(1, self.tr("调解记录（{0}）").format(len(self.records)))
+        self.tabs.setTabText(2, self.tr("附件（{0}）").format(len(self.attachments)))
+        self.sig_loaded.emit()
+
+    def _show_status(self, d: ComplaintDetail) -> None:
+        today = self.ctx.services.ctx.clock.today()
+        parts = [self.tr("状态：<b>{0}</b>").format(d.status.label)]
+        if d.due_on is not None:
+            colour = "#a61b1b" if d.due_on < today else "#222"
+            late = self.tr("（已超期）") if d.due_on < today else ""
+            parts.append(self.tr("办理期限：<b style='color:{0}'>{1}</b>{2}").format(colour, d.due_on, late))
+        if d.paused:
+            parts.append(self.tr("<span style='color:#7a5200'>调解计时已中止</span>"))
+        parts.append(self.tr("承办：{0} {1}").format(self.ctx.lookups.office_name(d.office_id),
+                                                      self.ctx.lookups.user_name(d.handler_id)))
+        if d.personal_info_masked:
+            parts.append(self.tr("<span style='color:#666'>投诉人个人信息已按权限隐藏</span>"))
+        warnings = [w for w in d.deadlines.warnings]
+        self.status_line.setText("　".join(parts) + ("<br>" + "<br>".join(warnings) if warnings else ""))
+
+    def _show_actions(self, d: ComplaintDetail) -> None:
+        while self.actions_bar.count():
+            item = self.actions_bar.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.action_buttons = {}
+        for action in d.allowed_actions:
+            self._action_button(action, action.label)
+        handles = self.ctx.user.has(*HANDLERS)
+        if handles and d.status in (Status.ACCEPTED, Status.MEDIATING):
+            if d.paused:
+                self._action_button(RESUME, self.tr("恢复计时"))
+            else:
+                self._action_button(PAUSE, self.tr("中止计时"))
+        self.actions_bar.addStretch()
+        can_record = handles and d.status in (Status.ACCEPTED, Status.MEDIATING)
+        self.add_record_button.setEnabled(can_record)
+        self.add_record_button.setToolTip("" if can_record else self.tr("已受理或调解中的投诉才能添加调解记录"))
+        self.add_file_button.setEnabled(handles and d.status is not Status.CLOSED)
+
+    def _action_button(self, action: object, text: str) -> None:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _=False, a=action: self.start_action(a))
+        self.actions_bar.addWidget(button)
+        self.action_buttons[action] = button
+
+    def _show_record(self, d: ComplaintDetail) -> None:
+        lookups = self.ctx.lookups
+        while self.record_form.rowCount():
+            self.record_form.removeRow(0)
+
+        def money(value: object) -> str:
+            return f"{value} 元" if value is not None else ""
+
+        rows = [
+            (LABELS["channel_code"], lookups.label("channel", d.channel_code)),
+            (LABELS["received_at"], d.received_at.strftime("%Y-%m-%d %H:%M")),
+            (LABELS["district_number"], d.district_number or ""),
+            (LABELS["complainant_name"], d.complainant_name),
+            (LABELS["complainant_phone"], d.complainant_phone),
+            (LABELS["complainant_address"], d.complainant_address),
+            (LABELS["complainant_id_number"], d.complainant_id_number or ""),
+            (LABELS["respondent_name"], d.respondent_name),
+            (LABELS["respondent_credit_code"], d.respondent_credit_code or ""),
+            (LABELS["respondent_address"], d.respondent_address),
+            (LABELS["subject"], d.subject),
+            (LABELS["brand_model"], d.brand_model),
+            (LABELS["purchase_date"], d.purchase_date.isoformat() if d.purchase_date else ""),
+            (LABELS["category_code"], lookups.label("category", d.category_code)),
+            (LABELS["amount"], money(d.amount)),
+            (LABELS["request_type"], lookups.label("request_type", d.request_type)),
+            (LABELS["request"], d.request),
+            (LABELS["facts"], d.facts),
+            ("受理日期", d.accepted_on.isoformat() if d.accepted_on else ""),
+            ("不予受理依据", lookups.label("rejection_ground", d.rejection_ground)),
+            ("调解协议", d.settlement_terms or ""),
+            ("终止调解依据", lookups.label("termination_ground", d.termination_ground)),
+            ("转办单位", d.transferred_to or ""),
+            ("立案线索", d.case_note or ""),
+            ("办结日期", d.closed_on.isoformat() if d.closed_on else ""),
+            ("办结结果", Result(d.result).label if d.result else ""),
+            ("挽回经济损失", money(d.recovered)),
+            ("经营者责任", "" if d.at_fault is None else ("有责" if d.at_fault else "无责")),
+            ("满意度", d.satisfaction or ""),
+        ]
+        for label, value in rows:
+            if not value and label not in (LABELS["complainant_name"], LABELS["respondent_name"]):
+                continue
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.record_form.addRow(self.tr(label) + "：", text)
+
+    # -- actions -----------------------------------------------------------------------------------
+    def start_action(self, action: Action | str) -> ActionDialog:
+        assert self.detail is not None
+        dialog = ActionDialog(self.ctx, self.detail, action, self)
+        dialog.sig_done.connect(self._action_done)
+        dialog.open()
+        return dialog
+
+    def _action_done(self, changed: Changed) -> None:
+        if changed.warnings:
+            messages.inform(self, self.tr("提示"), "\n".join(changed.warnings))
+
+    def add_record(self) -> MediationDialog:
+        assert self.detail is not None
+        dialog = MediationDialog(self.ctx, self.complaint_id, self.detail.number, parent=self)
+        dialog.open()
+        return dialog
+
+    def view_record(self, row: int) -> MediationDialog | None:
+        if not 0 <= row < len(self.records) or self.detail is None:
+            return None
+        dialog = MediationDialog(self.ctx, self.complaint_id, self.detail.number, self.records[row], self)
+        dialog.open()
+        return dialog
+
+    def choose_attachments(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"))
+        if names:
+            attach_files(self.ctx, self, self.complaint_id, [Path(n) for n in names])
+
+    def open_attachment(self, row: int) -> Path | None:
+        """The store names files by hash; open a copy under the original name so that the
+        system picks the right program and the stored original cannot be edited."""
+        if not 0 <= row < len(self.attachments):
+            return None
+        attachment = self.attachments[row]
+        source = self.ctx.services.records.blob_path(attachment.sha256)
+        view = self.ctx.data_dir / "opened" / attachment.sha256[:12] / attachment.filename
+
+        def copy(_state) -> Path:  # type: ignore[no-untyped-def]
+            if not view.exists():
+                view.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, view)
+            return view
+
+        self.ctx.ops.run(copy, lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
+                         owner=self, database=False)
+        return view
+
+    def _on_changed(self, changed: Changed) -> None:
+        if changed.touches_complaint(self.complaint_id):
+            self.reload()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        save_geometry(self)
+        super().closeEvent(event)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return ""

@@ -1,0 +1,199 @@
+"""投诉台账: the whole complaint list, filtered and searched, fetched page by page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.complaint import ComplaintFilter
+from desktop.domain.workflow import Status
+from desktop.ui.context import AppContext
+from desktop.ui.models.complaint_table import ComplaintTableModel
+from desktop.ui.settings import restore_header, save_header
+from desktop.ui.widgets.complaint_view import ComplaintTableView
+
+OPEN = "__open__"
+
+
+class LedgerPage(QWidget):
+    sig_open_complaint = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索：被投诉方、商品、事实、姓名、电话、单号……（空格分隔多个词）"))
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.channel = QComboBox()
+        self.category = QComboBox()
+        self.handler = QComboBox()
+        self.office = QComboBox()
+        self.source = QComboBox()
+        self.date_from = self._date_edit()
+        self.date_to = self._date_edit()
+        self.use_dates = QCheckBox(self.tr("接收日期"))
+        self.overdue = QCheckBox(self.tr("只看超期"))
+        self.reset = QPushButton(self.tr("清除条件"))
+        self.total = QLabel()
+        self.fill_choices()
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("状态")), 0, 0)
+        grid.addWidget(self.status, 0, 1)
+        grid.addWidget(QLabel(self.tr("来源")), 0, 2)
+        grid.addWidget(self.channel, 0, 3)
+        grid.addWidget(QLabel(self.tr("分类")), 0, 4)
+        grid.addWidget(self.category, 0, 5)
+        grid.addWidget(QLabel(self.tr("承办单位")), 0, 6)
+        grid.addWidget(self.office, 0, 7)
+        grid.addWidget(QLabel(self.tr("承办人")), 1, 0)
+        grid.addWidget(self.handler, 1, 1)
+        grid.addWidget(QLabel(self.tr("受理方式")), 1, 2)
+        grid.addWidget(self.source, 1, 3)
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("—"))
+        dates.addWidget(self.date_to)
+        grid.addLayout(dates, 1, 4, 1, 2)
+        grid.addWidget(self.overdue, 1, 6)
+        grid.addWidget(self.reset, 1, 7)
+        for column in (1, 3, 5, 7):
+            grid.setColumnStretch(column, 1)
+
+        self.model = ComplaintTableModel(ctx, self)
+        self.table = ComplaintTableView(self.model)
+        self.table.sig_open_complaint.connect(self.sig_open_complaint)
+        restore_header(self, self.table.horizontalHeader())
+        self.model.sig_count_changed.connect(self._count_changed)
+        self.model.rowsInserted.connect(lambda *_: self._count_changed(self.model.total))
+        hint = QLabel(self.tr("红色：已超期　黄色：两个工作日内到期　双击或回车打开"))
+        hint.setStyleSheet("color: #666;")
+        footer = QHBoxLayout()
+        footer.addWidget(self.total)
+        footer.addStretch()
+        footer.addWidget(hint)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addLayout(grid)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
+
+        # Typing waits for a pause before asking the database, so keys never queue searches.
+        self._debounce = QTimer(self, singleShot=True, interval=300)
+        self._debounce.timeout.connect(self.apply)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.returnPressed.connect(self.apply)
+        for combo in (self.status, self.channel, self.category, self.handler, self.office, self.source):
+            combo.currentIndexChanged.connect(lambda _: self.apply())
+        for box in (self.use_dates, self.overdue):
+            box.toggled.connect(lambda _: self.apply())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _: self.use_dates.isChecked() and self.apply())
+        self.reset.clicked.connect(self.clear_filters)
+        self.apply()
+
+    def _date_edit(self) -> QDateEdit:
+        edit = QDateEdit(QDate.currentDate())
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def fill_choices(self) -> None:
+        lookups = self.ctx.lookups
+        self.status.addItem(self.tr("全部"), None)
+        self.status.addItem(self.tr("在办（未办结）"), OPEN)
+        for status in Status:
+            self.status.addItem(status.label, status.value)
+        for combo, kind in ((self.channel, "channel"), (self.category, "category")):
+            combo.addItem(self.tr("全部"), None)
+            for code in lookups.codes.get(kind, ()):
+                combo.addItem(code.label, code.code)
+        self.handler.addItem(self.tr("全部"), None)
+        self.handler.addItem(self.tr("我承办的"), self.ctx.user.id)
+        for user in lookups.users:
+            if user.id != self.ctx.user.id:
+                self.handler.addItem(user.display_name, user.id)
+        self.office.addItem(self.tr("全部"), None)
+        scope = self.ctx.user.scope
+        for office in lookups.offices:
+            if scope is None or office.id in scope:
+                self.office.addItem(office.name, office.id)
+        self.source.addItem(self.tr("全部"), None)
+        self.source.addItem(self.tr("区局分流"), True)
+        self.source.addItem(self.tr("自行受理"), False)
+
+    def current_filter(self) -> ComplaintFilter:
+        status = self.status.currentData()
+        use_dates = self.use_dates.isChecked()
+        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        if use_dates and start > end:
+            start, end = end, start
+        today: date = self.model.today
+        return ComplaintFilter(
+            statuses=frozenset({Status(status)}) if status not in (None, OPEN) else frozenset(),
+            open_only=status == OPEN,
+            channel_code=self.channel.currentData(),
+            category_code=self.category.currentData(),
+            handler_id=self.handler.currentData(),
+            office_id=self.office.currentData(),
+            received_from=start if use_dates else None,
+            received_to=end if use_dates else None,
+            due_before=today if self.overdue.isChecked() else None,
+            dispatched=self.source.currentData(),
+            text=self.search.text().strip(),
+            sort=self.model.query.sort,
+            reverse=self.model.query.reverse,
+        )
+
+    def apply(self) -> None:
+        self._debounce.stop()
+        query = self.current_filter()
+        if query != self.model.query or self.model.rowCount() == 0:
+            self.model.set_filter(query)
+
+    def reload(self) -> None:
+        self.model.reload()
+
+    def clear_filters(self) -> None:
+        widgets = (self.search, self.status, self.channel, self.category, self.handler, self.office,
+                   self.source, self.use_dates, self.overdue)
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        for combo in (self.status, self.channel, self.category, self.handler, self.office, self.source):
+            combo.setCurrentIndex(0)
+        self.use_dates.setChecked(False)
+        self.overdue.setChecked(False)
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply()
+
+    def _count_changed(self, total: int | None) -> None:
+        if total is None or total < 0:
+            self.total.setText(self.tr("正在统计……"))
+        else:
+            self.total.setText(self.tr("共 {0} 件，已显示 {1} 件").format(total, self.model.rowCount()))
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        save_header(self, self.table.horizontalHeader())
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        save_header(self, self.table.horizontalHeader())
+        super().closeEvent(event)

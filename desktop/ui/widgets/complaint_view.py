@@ -1,0 +1,49 @@
+"""A table view over ComplaintTableModel: opens a complaint on double-click or Enter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop.ui.models.complaint_table import COLUMN_INDEX, ComplaintTableModel
+
+
+class ComplaintTableView(QTableView):
+    sig_open_complaint = Signal(int)
+
+    def __init__(self, model: ComplaintTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.setSortingEnabled(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        header.setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.AscendingOrder)
+        widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90, "respondent": 230,
+                  "subject": 140, "category": 90, "complainant": 70, "phone": 105, "channel": 80,
+                  "office": 140, "handler": 70}
+        for key, width in widths.items():
+            self.setColumnWidth(COLUMN_INDEX[key], width)
+        self.doubleClicked.connect(self._open)
+
+    def complaint_model(self) -> ComplaintTableModel:
+        model = self.model()
+        assert isinstance(model, ComplaintTableModel)
+        return model
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.sig_open_complaint.emit(self.complaint_model().row_at(index.row()).id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
