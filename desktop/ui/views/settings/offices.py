@@ -104,6 +104,8 @@ class OfficesTab(QWidget):
                                    self.tr("投诉站类别"), self.tr("地址"), self.tr("电话"),
                                    self.tr("印章文字")])
         self.tree.setAlternatingRowColors(True)
+        for column, width in ((0, 280), (1, 90), (2, 150), (3, 140)):  # until the user's own layout
+            self.tree.setColumnWidth(column, width)
         restore_header(self, self.tree.header(), "offices")
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(self.add_button, self.edit_button, status=self.status))

@@ -143,6 +143,8 @@ class UsersTab(QWidget):
         self.status = QLabel()
         self.table = make_table([self.tr("用户名"), self.tr("姓名"), self.tr("所属单位"),
                                  self.tr("角色"), self.tr("状态"), self.tr("锁定至")])
+        for column, width in ((2, 200), (3, 220)):  # until the user's own layout
+            self.table.setColumnWidth(column, width)
         restore_header(self, self.table.horizontalHeader(), "users")
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(self.add_button, self.roles_button, self.active_button,
