@@ -43,7 +43,7 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 def install_translations(app: QApplication) -> list[QTranslator]:
     """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese."""
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale("zh_CN"))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):

@@ -79,10 +79,22 @@ class MainWindow(QMainWindow):
 
         ctx.ops.sig_changed.connect(self._on_changed)
         ctx.ops.sig_busy_changed.connect(self._busy_changed)
-        if not restore_geometry(self):
-            self.resize(1280, 760)
+        self.splitter.setSizes([160, 1100])
         restore_splitter(self, self.splitter)
+        self._first_show = not restore_geometry(self)
         self.nav.setCurrentRow(0)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._first_show:
+            # First start: office laptops are mostly 1366×768, where only a maximised window
+            # leaves the ledger room for its columns.
+            self._first_show = False
+            screen = self.screen().availableGeometry()
+            if screen.width() < 1600:
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            else:
+                self.resize(1440, 900)
 
     # -- building --------------------------------------------------------------------------------
     def _build_actions(self) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
 
-from desktop.domain.complaint import ComplaintFilter, LABELS
+from desktop.domain.complaint import LABELS, ComplaintFilter
 from desktop.domain.workflow import Action, Status, allowed_actions
 from desktop.ui.dialogs.action_dialog import PAUSE, ActionDialog
 from desktop.ui.views.complaint_window import ComplaintWindow

@@ -1,0 +1,87 @@
+"""First start: the set-up dialog creates the office and administrator, then login opens the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop.bootstrap import open_services
+from desktop.ui.app import Launcher, data_folder, parse_args
+from desktop.ui.dialogs.login import LoginDialog
+from desktop.ui.dialogs.setup_dialog import SetupDialog
+from tests.gui.conftest import type_text
+
+
+@pytest.fixture
+def launcher(tmp_path: Path, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the launcher installs its own
+    made = Launcher(QApplication.instance(), tmp_path / "office", demo=False, username="")
+    yield made
+    if made.window is not None:
+        made.window.switching = True  # closing must not quit the test's application
+        made.window.close()
+    qtbot.waitUntil(lambda: made.ops.busy == 0, timeout=10000)
+    made.shutdown()
+
+
+def _fill(qtbot, dialog: SetupDialog, password_again: str = "station2026") -> None:  # type: ignore[no-untyped-def]
+    dialog.kind_station.setChecked(True)
+    for box, text in ((dialog.district_code, "WZ"), (dialog.district_name, "吴中区市场监督管理局"),
+                      (dialog.bureau_code, "WZCQ"), (dialog.bureau_name, "长桥分局"),
+                      (dialog.station_code, "wzcq07"), (dialog.station_name, "宝带商城消费投诉监督站"),
+                      (dialog.admin_name, "周建国"), (dialog.password, "station2026"),
+                      (dialog.password_again, password_again)):
+        type_text(box, text)
+
+
+def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]
+    launcher.start()
+    qtbot.waitUntil(lambda: isinstance(getattr(launcher, "_dialog", None), SetupDialog), timeout=10000)
+    dialog = launcher._dialog
+    _fill(qtbot, dialog, password_again="station2025")
+    dialog.submit()
+    assert dialog.errors.message_of("再输一次密码") == "两次输入的密码不一致"
+    assert dialog.isVisible() and dialog.station_name.text() == "宝带商城消费投诉监督站"
+    dialog.password_again.clear()
+    type_text(dialog.password_again, "station2026")
+    dialog.submit()
+    qtbot.waitUntil(lambda: isinstance(launcher._dialog, LoginDialog), timeout=10000)
+    login = launcher._dialog
+    assert login.username.text() == "admin"
+    type_text(login.password, "station2026")
+    login.submit()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10000)
+    window = launcher.window
+    assert "宝带商城消费投诉监督站" in window.where.text()
+    assert window.nav.item(window.nav.count() - 1).text() == "设置"
+    services = launcher.services
+    assert services.setup.local_office().code == "WZCQ07"
+    assert [o.kind for o in services.setup.offices()] == ["district", "sub_bureau", "station"]
+
+
+def test_a_refused_office_code_is_shown_next_to_its_field(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]
+    launcher.start()
+    qtbot.waitUntil(lambda: isinstance(getattr(launcher, "_dialog", None), SetupDialog), timeout=10000)
+    dialog = launcher._dialog
+    _fill(qtbot, dialog)
+    dialog.bureau_code.clear()
+    type_text(dialog.bureau_code, "长桥")
+    dialog.submit()
+    qtbot.waitUntil(lambda: bool(dialog.errors.message_of("分局代码")), timeout=10000)
+    assert "大写字母或数字" in dialog.errors.message_of("分局代码")
+    assert dialog.isVisible()
+    services = open_services(launcher.data_dir)
+    try:
+        assert not services.setup.is_initialized()  # nothing half-written
+    finally:
+        services.close()
+
+
+def test_data_folder_follows_the_command_line_and_the_environment(tmp_path: Path, monkeypatch) -> None:
+    assert data_folder(parse_args(["--data-dir", str(tmp_path / "x")])) == tmp_path / "x"
+    monkeypatch.setenv("HEJIE_DATA_DIR", str(tmp_path / "env"))
+    assert data_folder(parse_args([])) == tmp_path / "env"
+    assert data_folder(parse_args(["--demo"])) == tmp_path / "env" / "demo"
