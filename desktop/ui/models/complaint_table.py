@@ -283,7 +283,8 @@ class ComplaintTableModel(QAbstractTableModel):
     def _on_changed(self, changed: Changed) -> None:
         """Refresh only what this list shows: a new complaint may belong here, so start over;
         a changed one is fetched again by id and replaced in place."""
-        if changed.entity == "complaint" and changed.created:
+        # A new complaint may belong here; a calendar or rule change moves many due dates.
+        if (changed.entity == "complaint" and changed.created) or changed.entity in ("calendar", "rule_set"):
             self.reload()
             return
         if changed.entity == "complaint":
