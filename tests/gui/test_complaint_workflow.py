@@ -173,3 +173,25 @@ def test_action_buttons_are_the_allowed_transitions_for_each_role(world: World, 
     head_window = _window(qtbot, make_ctx(world.dept_head), cid)
     assert head_window.action_buttons == {}
     assert head_window.detail.personal_info_masked is False or head_window.detail.complainant_phone
+
+
+def test_correcting_an_accepted_complaint_needs_a_reason_that_history_keeps(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import draft
+
+    cid = world.s.complaints.register(world.clerk, draft()).ids[0]
+    world.s.complaints.accept(world.clerk, cid, expected_version=world.s.complaints.get(world.clerk, cid).version)
+    ctx = make_ctx(world.clerk)
+    window = _window(qtbot, ctx, cid)
+    form = window.edit()
+    assert form.complainant_name.text() == "张伟" and form.facts.toPlainText().startswith("新车")
+    form.subject.clear()
+    type_text(form.subject, "家用轿车（白色）")
+    form.save()
+    qtbot.waitUntil(lambda: bool(form.errors.message_of("修改理由")), timeout=5000)
+    assert world.s.complaints.get(world.clerk, cid).subject == "家用轿车"
+    type_text(form.reason, "投诉人来电补充车辆颜色")
+    with qtbot.waitSignal(window.sig_loaded, timeout=10000):
+        form.save()
+    assert world.s.complaints.get(world.clerk, cid).subject == "家用轿车（白色）"
+    reasons = [window.history_table.item(r, 4).text() for r in range(window.history_table.rowCount())]
+    assert "投诉人来电补充车辆颜色" in reasons

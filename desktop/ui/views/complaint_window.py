@@ -196,6 +196,11 @@ class ComplaintWindow(QWidget):
             else:
                 self._action_button(PAUSE, self.tr("中止计时"))
         self.actions_bar.addStretch()
+        if handles and d.status is not Status.CLOSED and not d.personal_info_masked:
+            edit = QPushButton(self.tr("修改登记信息…"))
+            edit.clicked.connect(self.edit)
+            self.actions_bar.addWidget(edit)
+            self.edit_button = edit
         can_record = handles and d.status in (Status.ACCEPTED, Status.MEDIATING)
         self.add_record_button.setEnabled(can_record)
         self.add_record_button.setToolTip("" if can_record else self.tr("已受理或调解中的投诉才能添加调解记录"))
@@ -265,6 +270,19 @@ class ComplaintWindow(QWidget):
     def _action_done(self, changed: Changed) -> None:
         if changed.warnings:
             messages.inform(self, self.tr("提示"), "\n".join(changed.warnings))
+
+    def edit(self) -> QWidget:
+        """The registration form, filled in, in a window of its own (修改须留痕)."""
+        from desktop.ui.views.registration import RegistrationPage
+
+        assert self.detail is not None
+        form = RegistrationPage(self.ctx, editing=self.detail)
+        form.setParent(self, Qt.WindowType.Window)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.setWindowTitle(self.tr("修改登记信息 {0}").format(self.detail.number))
+        form.resize(900, 700)
+        form.show()
+        return form
 
     def add_record(self) -> MediationDialog:
         assert self.detail is not None

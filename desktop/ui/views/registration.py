@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import LABELS, ComplaintDraft
-from desktop.services.dto import Changed, ComplaintRow, EnterpriseInfo
+from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
 from desktop.ui.context import AppContext
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
@@ -39,13 +39,17 @@ class RegistrationPage(QWidget):
     sig_open_complaint = Signal(int)
     sig_registered = Signal(object)  # Changed
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 editing: ComplaintDetail | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.editing = editing  # correcting a registered complaint instead of a new one
         self.enterprise_id: int | None = None
         self.duplicates: list[ComplaintRow] = []
         self._saving = False
         self._build()
+        if editing is not None:
+            self.load(editing)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -155,6 +159,10 @@ class RegistrationPage(QWidget):
         buttons.addStretch()
         column.addLayout(buttons)
 
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("修改理由（已受理的投诉必填，记入处理经过）"))
+        self.reason_message = QLabel()
+        self.errors.add("修改理由", self.reason, self.reason_message)
         self.save_button = QPushButton(self.tr("保存登记（Ctrl+S）"))
         self.save_button.setDefault(False)
         self.save_button.setAutoDefault(False)
@@ -162,13 +170,21 @@ class RegistrationPage(QWidget):
         self.clear_button = QPushButton(self.tr("清空"))
         self.clear_button.clicked.connect(self.ask_clear)
         actions = QHBoxLayout()
+        if self.editing is not None:
+            self.save_button.setText(self.tr("保存修改（Ctrl+S）"))
+            self.clear_button.hide()
+            reason = QVBoxLayout()
+            reason.addWidget(self.reason)
+            reason.addWidget(self.reason_message)
+            actions.addLayout(reason, 2)
         actions.addWidget(general, 1)
         actions.addWidget(self.clear_button)
         actions.addWidget(self.save_button)
 
         body = QWidget()
         form = QVBoxLayout(body)
-        title = QLabel(self.tr("投诉登记"))
+        title = QLabel(self.tr("投诉登记") if self.editing is None
+                       else self.tr("修改登记信息 {0}").format(self.editing.number))
         title.setStyleSheet("font-size: 16px; font-weight: bold;")
         form.addWidget(title)
         for box in (source, person, respondent, self.duplicate_box, matter, files):
@@ -316,6 +332,9 @@ class RegistrationPage(QWidget):
     def save(self) -> None:
         if self._saving:
             return
+        if self.editing is not None:
+            self._save_edit()
+            return
         if self.duplicates and not messages.confirm(
             self, self.tr("可能重复"),
             self.tr("同一电话对同一被投诉方已有未办结的投诉（{0}）。仍然登记为新投诉吗？").format(
@@ -349,6 +368,50 @@ class RegistrationPage(QWidget):
             attach_files(self.ctx, self, changed.ids[0], files)
         messages.inform(self, self.tr("登记成功"), text)
         self.sig_open_complaint.emit(changed.ids[0])
+
+    def load(self, d: ComplaintDetail) -> None:
+        """Fill the form with a registered complaint, to correct it."""
+        self.channel.setCurrentIndex(max(0, self.channel.findData(d.channel_code)))
+        self.received_at.setDateTime(QDateTime(d.received_at))
+        self.district_number.setText(d.district_number or "")
+        self.complainant_name.setText(d.complainant_name)
+        self.complainant_phone.setText(d.complainant_phone)
+        self.complainant_address.setText(d.complainant_address)
+        self.complainant_id_number.setText(d.complainant_id_number or "")
+        self.respondent_name.setText(d.respondent_name)
+        self.respondent_credit_code.setText(d.respondent_credit_code or "")
+        self.respondent_address.setText(d.respondent_address)
+        self.enterprise_id = d.enterprise_id
+        self.subject.setText(d.subject)
+        self.brand_model.setText(d.brand_model)
+        self.has_purchase_date.setChecked(d.purchase_date is not None)
+        if d.purchase_date is not None:
+            self.purchase_date.setDate(QDate(d.purchase_date))
+        self.category.setCurrentIndex(max(0, self.category.findData(d.category_code)))
+        self.amount.setText("" if d.amount is None else str(d.amount))
+        self.request_type.setCurrentIndex(max(0, self.request_type.findData(d.request_type)))
+        self.request.setText(d.request)
+        self.facts.setPlainText(d.facts)
+        self.files.setEnabled(False)
+        self.add_file.hide()
+        self.remove_file.hide()
+
+    def _save_edit(self) -> None:
+        assert self.editing is not None
+        draft, reason = self.draft(), self.reason.text().strip() or None
+        cid, version = self.editing.id, self.editing.version
+        services, user = self.ctx.services, self.ctx.user
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.ctx.ops.mutate(
+            lambda: services.complaints.edit(user, cid, draft, expected_version=version, reason=reason),
+            self._edited, owner=self, on_error=self._refused)
+
+    def _edited(self, changed: Changed) -> None:
+        self._saving = False
+        self.errors.clear()
+        self.sig_registered.emit(changed)
+        self.close()
 
     @property
     def dirty(self) -> bool:
