@@ -84,15 +84,7 @@ class ActionDialog(QDialog):
 
     # -- fields --------------------------------------------------------------------------------------
     def _add(self, key: str, label: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        message = QLabel()
-        column.addWidget(widget)
-        column.addWidget(message)
-        self.form.addRow(self.tr(label), holder)
-        self.errors.add(label, widget, message)
+        self.form.addRow(self.tr(label), self.errors.field(label, widget))
         self.fields[key] = widget
         return widget
 

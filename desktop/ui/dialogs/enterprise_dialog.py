@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -14,13 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.services.dto import Changed, EnterpriseInfo
 from desktop.services.enterprises import EDITORS
 from desktop.ui.context import AppContext
-
-ERROR_STYLE = "color: #b00020;"
-FIELD_ERROR_STYLE = "border: 1px solid #d93025; border-radius: 2px;"
+from desktop.ui.widgets.field_errors import FieldErrors
 
 
 class EnterpriseDialog(QDialog):
@@ -55,20 +52,17 @@ class EnterpriseDialog(QDialog):
         self.demo_street = QCheckBox(self.tr("位于放心消费示范街区"))
 
         form = QFormLayout()
+        # Errors that name no field of this form go above the buttons.
+        self.general_error = QLabel()
+        self.errors = FieldErrors(self.general_error, self)
         # Keyed by the labels the service names in FieldError (the phone is 企业电话 there).
-        self._messages: dict[str, tuple[QWidget, QLabel]] = {}
-        self._add_row(form, self.tr("企业名称"), self.name, ("企业名称",))
-        self._add_row(form, self.tr("统一社会信用代码"), self.credit_code, ("统一社会信用代码",))
-        self._add_row(form, self.tr("地址"), self.address, ("地址",))
-        self._add_row(form, self.tr("行业"), self.industry, ("行业",))
-        self._add_row(form, self.tr("电话"), self.phone, ("企业电话", "电话"))
+        for label, widget, aliases in (("企业名称", self.name, ()),
+                                       ("统一社会信用代码", self.credit_code, ()),
+                                       ("地址", self.address, ()), ("行业", self.industry, ()),
+                                       ("电话", self.phone, ("企业电话",))):
+            form.addRow(self.tr(label), self.errors.field(label, widget, *aliases))
         form.addRow("", self.alliance_member)
         form.addRow("", self.demo_street)
-
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -100,27 +94,10 @@ class EnterpriseDialog(QDialog):
             self.save_button.setEnabled(False)
             self.save_button.setToolTip(self.tr("您的角色不能维护企业库"))
 
-    def _add_row(self, form: QFormLayout, label: str, widget: QLineEdit,
-                 names: tuple[str, ...]) -> None:
-        message = QLabel()
-        message.setStyleSheet(ERROR_STYLE)
-        message.setWordWrap(True)
-        message.hide()
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(message)
-        form.addRow(label, box)
-        for name in names:
-            self._messages[name] = (widget, message)
-        widget.textEdited.connect(lambda _text, w=widget, m=message: self._clear_one(w, m))
-
     # -- what tests and the window ask ------------------------------------------------------------
     def error_text(self, field: str) -> str:
         """The red message shown under a field (by its label as the service names it)."""
-        return self._messages[field][1].text()
+        return self.errors.message_of(field)
 
     @property
     def saving(self) -> bool:
@@ -130,7 +107,7 @@ class EnterpriseDialog(QDialog):
     def save(self) -> None:
         if self._saving:
             return  # a second click while the first save is under way
-        self._clear_all()
+        self.errors.clear()
         services, user = self.ctx.services, self.ctx.user
         values = dict(
             name=self.name.text(),
@@ -154,43 +131,11 @@ class EnterpriseDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self._set_saving(False)
-        if isinstance(error, ValidationFailed):
-            problems = list(error.errors)
-        elif isinstance(error, FieldError):
-            problems = [error]
-        else:
+        if not self.errors.show(error):
             self.ctx.ops.report(self, error)  # not the user's typing: the reporter tells them
-            return
-        first: QWidget | None = None
-        unplaced = []
-        for problem in problems:
-            if problem.field in self._messages:
-                widget, message = self._messages[problem.field]
-                message.setText(problem.message)
-                message.show()
-                widget.setStyleSheet(FIELD_ERROR_STYLE)
-                first = first or widget
-            else:
-                unplaced.append(f"{problem.field}：{problem.message}")
-        if unplaced:
-            self.general_error.setText("\n".join(unplaced))
-            self.general_error.show()
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
         self.save_button.setEnabled(self._can_edit and not saving)
         self.save_button.setText(self.tr("正在保存…") if saving else self.tr("保存"))
 
-    def _clear_one(self, widget: QWidget, message: QLabel) -> None:
-        if message.text():
-            message.clear()
-            message.hide()
-            widget.setStyleSheet("")
-
-    def _clear_all(self) -> None:
-        for widget, message in self._messages.values():
-            self._clear_one(widget, message)
-        self.general_error.clear()
-        self.general_error.hide()

@@ -53,14 +53,7 @@ class MediationDialog(QDialog):
         for label, widget in (("调解时间", self.held_at), ("调解方式", self.means), ("地点", self.place),
                               ("参加人员", self.participants), ("调解内容", self.content),
                               ("调解结果", self.result)):
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            message = QLabel()
-            column.addWidget(widget)
-            column.addWidget(message)
-            form.addRow(self.tr(label), holder)
-            self.errors.add(label, widget, message)
+            form.addRow(self.tr(label), self.errors.field(label, widget))
         buttons = QDialogButtonBox.StandardButton.Close if record else (
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons = QDialogButtonBox(buttons)

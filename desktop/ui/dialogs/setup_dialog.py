@@ -113,15 +113,8 @@ class SetupDialog(QDialog):
         return box
 
     def _add(self, form: QFormLayout, label: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        message = QLabel()
-        column.addWidget(widget)
-        column.addWidget(message)
+        holder = self.errors.field(label, widget)
         form.addRow(self.tr(label), holder)
-        self.errors.add(label, widget, message)
         return holder
 
     def _kind_changed(self, station: bool) -> None:

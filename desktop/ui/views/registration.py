@@ -229,17 +229,9 @@ class RegistrationPage(QWidget):
         required = field in ("channel_code", "received_at", "complainant_name", "complainant_phone",
                              "complainant_address", "respondent_name", "respondent_address",
                              "subject", "category_code", "request", "facts")
-        label = QLabel(self.tr(LABELS[field]) + (" *" if required else ""))
-        message = QLabel()
-        holder = QWidget()
-        column_layout = QVBoxLayout(holder)
-        column_layout.setContentsMargins(0, 0, 0, 0)
-        column_layout.setSpacing(2)
-        column_layout.addWidget(label)
-        column_layout.addWidget(widget)
-        column_layout.addWidget(message)
+        caption = self.tr(LABELS[field]) + (" *" if required else "")
+        holder = self.errors.field(LABELS[field], widget, caption=caption, marks=focus)
         grid.addWidget(holder, row, column, 1, span)
-        self.errors.add(LABELS[field], focus or widget, message)
 
     # -- respondent ---------------------------------------------------------------------------------
     def _respondent_typed(self, _text: str) -> None:

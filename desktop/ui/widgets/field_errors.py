@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +31,24 @@ class FieldErrors(QObject):
         general.setWordWrap(True)
         general.hide()
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def field(self, label: str, widget: QWidget, *aliases: str, caption: str | None = None,
+              marks: QWidget | None = None) -> QWidget:
+        """The widget with its red message line below it (and `caption` above), registered under
+        `label` and any other names the services use for it; put the result in a layout.
+        `marks` is the part of a compound widget that gets the red border and the focus."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if caption is not None:
+            column.addWidget(QLabel(caption))
+        message = QLabel()
+        column.addWidget(widget)
+        column.addWidget(message)
+        for name in (label, *aliases):
+            self.add(name, marks or widget, message)
+        return holder
 
     def add(self, label: str, widget: QWidget, message: QLabel) -> None:
         message.setStyleSheet(ERROR_STYLE)

@@ -8,13 +8,11 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -22,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError, FieldError, ValidationFailed
+from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
+from desktop.ui.widgets.field_errors import FieldErrors
 
 ERROR_STYLE = "color: #b3261e;"
 W = TypeVar("W", bound=QWidget)
@@ -47,13 +46,9 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.form = QFormLayout()
-        self._errors: dict[str, QLabel] = {}
-        self._widgets: dict[str, QWidget] = {}
         # Errors that name no field of this form (or no field at all) go above the buttons.
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.errors = FieldErrors(self.general_error, self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
@@ -68,31 +63,14 @@ class FormDialog(QDialog):
 
     def add_field(self, label: str, widget: W, field: str | None = None) -> W:
         """A row of the form; `field` is the name the services use in FieldError (default: label)."""
-        error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget()
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
-        self.form.addRow(label, cell)
-        key = field or label
-        self._errors[key] = error
-        self._widgets[key] = widget
-        # Once the user corrects the field, its old message is out of date.
-        if isinstance(widget, QLineEdit):
-            widget.textEdited.connect(error.hide)
-        elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(error.hide)
+        self.form.addRow(label, self.errors.field(field or label, widget))
         return widget
 
     def error_text(self, field: str | None = None) -> str:
         """What the dialog shows for a field (None: the general message); empty when nothing."""
-        label = self.general_error if field is None else self._errors[field]
-        return label.text() if not label.isHidden() else ""
+        if field is not None:
+            return self.errors.message_of(field)
+        return self.general_error.text() if not self.general_error.isHidden() else ""
 
     # -- to implement ------------------------------------------------------------------------
     def prepare(self) -> Callable[[], Any]:
@@ -114,23 +92,13 @@ class FormDialog(QDialog):
         self._ctx.ops.mutate(call, self._saved, owner=self, on_error=self._refused)
 
     def clear_errors(self) -> None:
-        for label in (*self._errors.values(), self.general_error):
-            label.clear()
-            label.hide()
+        self.errors.clear()
 
     def show_error(self, error: BaseException) -> bool:
         """Show a refusal in the dialog; False for a bug, which the program's reporter handles."""
-        if isinstance(error, ValidationFailed):
-            for item in error.errors:
-                self.show_error(item)
+        if self.errors.show(error):
             return True
-        if isinstance(error, FieldError) and error.field in self._errors:
-            label = self._errors[error.field]
-            label.setText(error.message)
-            label.show()
-            self._widgets[error.field].setFocus()
-            return True
-        message = environment_message(error) if not isinstance(error, DomainError) else str(error)
+        message = environment_message(error)
         if message is None:
             return False
         self.general_error.setText(message)
