@@ -79,15 +79,21 @@ def wait_idle(qtbot, ctx: AppContext, timeout: int = 10000) -> None:  # type: ig
     qtbot.waitUntil(lambda: ctx.ops.busy == 0, timeout=timeout)
 
 
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like a keyboard (with an input method for Chinese): one key event per character.
-    QTest.keyClicks only knows ASCII and aborts the process on anything else."""
-    from PySide6.QtCore import QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QApplication
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as a clerk does: Latin letters and digits key by key, Chinese as an input method
+    commits it (QTest's keyClicks only knows ASCII keys and aborts the process on others)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QInputMethodEvent
 
-    widget.setFocus()
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown if ord(ch) > 127 else ord(ch.upper()),
-                                                     Qt.KeyboardModifier.NoModifier, ch))
+    run = ""
+    for i, ch in enumerate(text):
+        run += ch
+        if i + 1 == len(text) or ch.isascii() != text[i + 1].isascii():
+            if run.isascii():
+                qtbot.keyClicks(widget, run)
+            else:
+                widget.setFocus()
+                event = QInputMethodEvent()
+                event.setCommitString(run)
+                QCoreApplication.sendEvent(widget, event)
+            run = ""

@@ -16,7 +16,7 @@ from tests.gui.conftest import type_text, wait_idle
 
 
 def _type(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    type_text(widget, text)
+    type_text(qtbot, widget, text)
 
 
 def _fill_form(qtbot, page: RegistrationPage) -> None:  # type: ignore[no-untyped-def]
@@ -185,11 +185,11 @@ def test_correcting_an_accepted_complaint_needs_a_reason_that_history_keeps(worl
     form = window.edit()
     assert form.complainant_name.text() == "张伟" and form.facts.toPlainText().startswith("新车")
     form.subject.clear()
-    type_text(form.subject, "家用轿车（白色）")
+    type_text(qtbot, form.subject, "家用轿车（白色）")
     form.save()
     qtbot.waitUntil(lambda: bool(form.errors.message_of("修改理由")), timeout=5000)
     assert world.s.complaints.get(world.clerk, cid).subject == "家用轿车"
-    type_text(form.reason, "投诉人来电补充车辆颜色")
+    type_text(qtbot, form.reason, "投诉人来电补充车辆颜色")
     with qtbot.waitSignal(window.sig_loaded, timeout=10000):
         form.save()
     assert world.s.complaints.get(world.clerk, cid).subject == "家用轿车（白色）"

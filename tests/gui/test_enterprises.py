@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.domain.workflow import Result
 from desktop.services.dto import CurrentUser
 from desktop.ui.dialogs.enterprise_dialog import EnterpriseDialog
 from desktop.ui.views.enterprises import EnterprisesPage
 from tests.conftest import World, draft
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import type_text, wait_idle
 
 CODE = "914403001922038216"  # a valid code (the one draft() uses)
 NEW_CODE = "91320000134762345X"
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a clerk does: Latin letters and digits key by key (qtbot.keyClicks), Chinese as
-    an input method commits it (QTest's keyClicks only knows ASCII keys)."""
-    run = ""
-    for i, ch in enumerate(text):
-        run += ch
-        if i + 1 == len(text) or ch.isascii() != text[i + 1].isascii():
-            if run.isascii():
-                qtbot.keyClicks(widget, run)
-            else:
-                widget.setFocus()
-                event = QInputMethodEvent()
-                event.setCommitString(run)
-                QCoreApplication.sendEvent(widget, event)
-            run = ""
 
 
 def _enterprises(world: World) -> dict[str, int]:

@@ -49,10 +49,10 @@ def test_filters_and_search_narrow_the_list(world: World, make_ctx, qtbot) -> No
     assert _ids(page) == set(ids.values())
     assert "共 3 件" in page.total.text()
 
-    type_text(page.search, "不制冷")
+    type_text(qtbot, page.search, "不制冷")
     qtbot.waitUntil(lambda: _ids(page) == {ids["aircon"]}, timeout=5000)
     page.search.clear()
-    type_text(page.search, "退款 沙发")  # every word must match
+    type_text(qtbot, page.search, "退款 沙发")  # every word must match
     qtbot.waitUntil(lambda: _ids(page) == {ids["other"]}, timeout=5000)
     wait_idle(qtbot, page.ctx)
     assert "共 1 件" in page.total.text()
@@ -97,7 +97,7 @@ def test_a_station_clerk_sees_only_their_station_in_the_window(world: World, mak
     assert _ids(page) == {ids["other"]}
     offices = {page.office.itemData(i) for i in range(page.office.count())}
     assert world.office_ids["WZCQ01"] not in offices
-    type_text(page.search, "空调")
+    type_text(qtbot, page.search, "空调")
     page.apply()
     wait_idle(qtbot, page.ctx)
     assert _ids(page) == set()
@@ -133,7 +133,7 @@ def test_main_window_shows_who_where_and_opens_by_number(world: World, make_ctx,
     pages = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert pages == ["工作台", "投诉台账", "投诉登记", "企业库"]  # no 设置 for a clerk
     number = world.s.complaints.get(world.clerk, ids["aircon"]).number
-    type_text(window.find_box, number.lower())
+    type_text(qtbot, window.find_box, number.lower())
     window.find_number()
     qtbot.waitUntil(lambda: ids["aircon"] in window._complaints, timeout=5000)
     # Another office's number is refused with a message, not opened.
@@ -159,10 +159,10 @@ def test_the_administrator_has_settings_and_lock_asks_for_the_password(world: Wo
     assert not window.isVisible()
     dialog = window._lock_dialog
     assert isinstance(dialog, LoginDialog) and dialog.username.isReadOnly()
-    type_text(dialog.password, "wrong-password")
+    type_text(qtbot, dialog.password, "wrong-password")
     dialog.submit()
     wait_idle(qtbot, ctx)
     assert not window.isVisible() and "密码" in dialog.message.text()
-    type_text(dialog.password, "test1234")
+    type_text(qtbot, dialog.password, "test1234")
     dialog.submit()
     qtbot.waitUntil(window.isVisible, timeout=5000)

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget
 
 from desktop.domain.calendar import YearSource
 from desktop.domain.errors import AuthenticationError
@@ -16,7 +15,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.views.settings import SettingsPage
 from desktop.ui.views.settings.common import FormDialog, select_key
 from tests.conftest import PASSWORD, World, draft
-from tests.gui.conftest import Messages, wait_idle
+from tests.gui.conftest import Messages, type_text, wait_idle
 
 
 @pytest.fixture
@@ -27,18 +26,6 @@ def admin_page(make_ctx, world: World, qtbot) -> tuple[SettingsPage, AppContext]
     page.show()
     wait_idle(qtbot, ctx)
     return page, ctx
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a user would: ASCII key by key, Chinese as an input method commits it (QTest
-    cannot send non-ASCII keys)."""
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-        return
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def _save(qtbot, ctx: AppContext, dialog: FormDialog) -> None:  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ def _fill(qtbot, dialog: SetupDialog, password_again: str = "station2026") -> No
                       (dialog.station_code, "wzcq07"), (dialog.station_name, "宝带商城消费投诉监督站"),
                       (dialog.admin_name, "周建国"), (dialog.password, "station2026"),
                       (dialog.password_again, password_again)):
-        type_text(box, text)
+        type_text(qtbot, box, text)
 
 
 def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -46,12 +46,12 @@ def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher,
     assert dialog.errors.message_of("再输一次密码") == "两次输入的密码不一致"
     assert dialog.isVisible() and dialog.station_name.text() == "宝带商城消费投诉监督站"
     dialog.password_again.clear()
-    type_text(dialog.password_again, "station2026")
+    type_text(qtbot, dialog.password_again, "station2026")
     dialog.submit()
     qtbot.waitUntil(lambda: isinstance(launcher._dialog, LoginDialog), timeout=10000)
     login = launcher._dialog
     assert login.username.text() == "admin"
-    type_text(login.password, "station2026")
+    type_text(qtbot, login.password, "station2026")
     login.submit()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=10000)
     window = launcher.window
@@ -68,7 +68,7 @@ def test_a_refused_office_code_is_shown_next_to_its_field(launcher, qtbot) -> No
     dialog = launcher._dialog
     _fill(qtbot, dialog)
     dialog.bureau_code.clear()
-    type_text(dialog.bureau_code, "长桥")
+    type_text(qtbot, dialog.bureau_code, "长桥")
     dialog.submit()
     qtbot.waitUntil(lambda: bool(dialog.errors.message_of("分局代码")), timeout=10000)
     assert "大写字母或数字" in dialog.errors.message_of("分局代码")
