@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QStandardPaths, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QStandardPaths, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop import __version__, paths
@@ -172,6 +173,18 @@ class Launcher(QObject):
             self.services.close()
 
 
+def collect_garbage_in_the_ui_thread(app: QApplication) -> QTimer:
+    """Qt objects caught in reference cycles must be destroyed in the thread that owns them.
+    Python's collector runs in whatever thread allocates, often the database worker; so, as
+    Anki does, switch automatic collection off and collect on a timer in the UI thread."""
+    gc.disable()
+    timer = QTimer(app)
+    timer.setInterval(10_000)
+    timer.timeout.connect(gc.collect)
+    timer.start()
+    return timer
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -180,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
     install_translations(app)
+    collect_garbage_in_the_ui_thread(app)
     launcher = Launcher(app, data_folder(args), args.demo, args.user or "")
     launcher.start()
     code = app.exec()

@@ -24,6 +24,10 @@ class Cancelled(Exception):
     """Raised inside a task when the user pressed 取消."""
 
 
+def _ignore(_: Any) -> None:
+    pass
+
+
 class TaskState:
     """Handed to long work: report progress, and learn whether the user cancelled."""
 
@@ -190,3 +194,9 @@ class Ops(QObject):
         task.done = True
         self._tasks.discard(task)
         self.sig_busy_changed.emit(len(self._tasks))
+        # The relay and its callbacks reference each other. Break the cycle and let Qt delete
+        # the relay here, in the UI thread: left to the garbage collector it could be
+        # destroyed from whichever thread happens to run a collection, and Qt crashes.
+        relay = task.relay
+        relay._on_finished = relay._on_failed = _ignore
+        relay.deleteLater()

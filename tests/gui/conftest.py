@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,16 @@ class Messages:
 
     def texts(self, kind: str | None = None) -> list[str]:
         return [text for k, _, text in self.shown if kind is None or k == kind]
+
+
+@pytest.fixture(autouse=True)
+def collect_in_the_ui_thread() -> Iterator[None]:
+    """As in the program (ui/app.py): Qt objects in reference cycles are collected here, in the
+    UI thread, never by a collection that happens to run in a worker thread."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
