@@ -1,0 +1,506 @@
+"""Screenshots of the real program for the user guide (docs/user-guide.md).
+
+Run on a virtual X screen, once per screen size:
+
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/take_screenshots.py --size 1366x768
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/take_screenshots.py --size 1920x1080
+
+The demo database is built in --data-dir (default /tmp/hejie-shots) when it is missing. The
+program's own pieces (login and setup dialogs, MainWindow, complaint windows, action and
+mediation dialogs) are opened in this process with the demo users; every grab waits until the
+database worker is idle. Window layouts are kept in a throw-away settings folder, so each run
+shows what a clerk sees the first time. Nothing is saved to the database except two small
+sample attachments on the complaint shown in the complaint window (added once).
+Files: docs/screenshots/<size>-<nn>-<what>.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+PASSWORD = "demo1234"
+SHRINK_ABOVE = 100 * 1024  # larger files are reduced to 256 colours (no visible change)
+
+APP: QApplication | None = None
+BUGS: list[BaseException] = []
+SHOWN: list[tuple[str, str, str]] = []  # message boxes the program would have shown
+SAVED: list[Path] = []
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def on_error(owner: object, error: BaseException) -> None:
+    """Instead of the crash dialog: print, remember, go on."""
+    from desktop.ui.errors import environment_message
+
+    message = environment_message(error)
+    if message is not None:
+        SHOWN.append(("warn", "无法完成", message))
+        print(f"  [program would warn] {message}", file=sys.stderr)
+        return
+    BUGS.append(error)
+    traceback.print_exception(error)
+
+
+def answer_message_boxes() -> None:
+    """Message boxes would block; note them and answer 'yes'."""
+    from desktop.ui.widgets import messages
+
+    def note(kind: str) -> Callable[..., Any]:
+        def show(parent: object, title: str, text: str) -> bool:
+            SHOWN.append((kind, title, text))
+            print(f"  [message box {kind}] {title}: {text}", file=sys.stderr)
+            return True
+        return show
+
+    messages.inform = note("info")  # type: ignore[assignment]
+    messages.warn = note("warn")  # type: ignore[assignment]
+    messages.confirm = note("confirm")  # type: ignore[assignment]
+
+
+def settle(ops: Any, linger: float = 0.5, timeout: float = 60.0) -> None:
+    """Process events until the database worker has been idle for `linger` seconds
+    (debounce timers of 250-400 ms fire in that time and may start new work)."""
+    end = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < end:
+        QTest.qWait(25)
+        if ops.busy == 0:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= linger:
+                return
+        else:
+            quiet_since = None
+    raise TimeoutError("the database worker did not become idle")
+
+
+def call(ops: Any, fn: Callable[[], Any]) -> Any:
+    """Run a service call on the program's database worker and wait for its answer."""
+    box: dict[str, Any] = {}
+    ops.query(fn, lambda result: box.setdefault("result", result),
+              on_error=lambda e: box.setdefault("error", e))
+    settle(ops, linger=0.0)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def save(pixmap: QPixmap, prefix: str, number: int, what: str) -> Path:
+    path = OUT / f"{prefix}-{number:02d}-{what}.png"
+    if not pixmap.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    if path.stat().st_size > SHRINK_ABOVE:
+        shrink(path)
+    SAVED.append(path)
+    print(f"  {path.name}  {pixmap.width()}x{pixmap.height()}  {path.stat().st_size // 1024} KB")
+    return path
+
+
+def shrink(path: Path) -> None:
+    """256 colours with pngquant or ImageMagick, when installed; kept only if smaller."""
+    smaller = path.with_suffix(".tmp.png")
+    if shutil.which("pngquant"):
+        command = ["pngquant", "--force", "--output", str(smaller), "256", str(path)]
+    elif shutil.which("convert"):
+        command = ["convert", str(path), "-colors", "256", str(smaller)]
+    else:
+        return
+    if subprocess.run(command, check=False).returncode == 0 and smaller.exists() \
+            and smaller.stat().st_size < path.stat().st_size:
+        smaller.replace(path)
+    smaller.unlink(missing_ok=True)
+
+
+def grab(widget: QWidget, ops: Any, *popups: QWidget) -> QPixmap:
+    """The widget as painted, with any visible popups (completer lists) drawn where they are."""
+    settle(ops)
+    pixmap = widget.grab()
+    visible = [p for p in popups if p is not None and p.isVisible()]
+    if visible:
+        painter = QPainter(pixmap)
+        origin = widget.mapToGlobal(QPoint(0, 0))
+        for popup in visible:
+            painter.drawPixmap(popup.mapToGlobal(QPoint(0, 0)) - origin, popup.grab())
+        painter.end()
+    return pixmap
+
+
+def fill_screen(window: QWidget, width: int, height: int) -> None:
+    """Maximised: without a window manager, place the window over the whole screen ourselves."""
+    window.showMaximized()
+    window.setGeometry(0, 0, width, height)
+    window.raise_()
+    window.activateWindow()
+
+
+def sample_files(folder: Path) -> list[Path]:
+    """Two small pictures a complainant might bring: a till receipt and a chat screenshot."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, lines in (("购物小票.png", ["吴中万达广场", "商品：真皮男鞋", "金额：¥899.00", "2026-11-01 15:42"]),
+                        ("与商家聊天记录.png", ["客服：鞋子穿过不能退", "顾客：开胶了，质量问题", "客服：只能修"])):
+        path = folder / name
+        if not path.exists():
+            image = QImage(360, 220, QImage.Format.Format_RGB32)
+            image.fill(QColor("#ffffff"))
+            painter = QPainter(image)
+            font = QFont("WenQuanYi Micro Hei", 14)
+            painter.setFont(font)
+            for i, line in enumerate(lines):
+                painter.drawText(20, 40 + i * 42, line)
+            painter.end()
+            image.save(str(path))
+        made.append(path)
+    return made
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    global APP
+    parser = argparse.ArgumentParser(description="Screenshots for docs/user-guide.md")
+    parser.add_argument("--size", default="1366x768", help="screen size, as in the file names")
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/hejie-shots"),
+                        help="demo database folder (built when missing)")
+    args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    prefix = f"{width}x{height}"
+
+    from desktop import paths
+    from desktop.cli.main import main as admin_main
+
+    if not paths.database_path(args.data_dir).exists():
+        print(f"building the demo database in {args.data_dir} …")
+        if admin_main(["demo", "--data-dir", str(args.data_dir)]) != 0:
+            return 2
+
+    scratch = Path(tempfile.mkdtemp(prefix="hejie-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "config"))
+
+    from desktop.ui.app import install_translations
+
+    APP = QApplication.instance() or QApplication([sys.argv[0]])
+    APP.setApplicationName(paths.APP_NAME)
+    APP.setApplicationDisplayName("和解台")
+    APP.setQuitOnLastWindowClosed(False)
+    install_translations(APP)
+    answer_message_boxes()
+    screen = APP.primaryScreen().geometry()
+    if (screen.width(), screen.height()) != (width, height):
+        print(f"warning: the X screen is {screen.width()}x{screen.height()}, not {width}x{height}",
+              file=sys.stderr)
+
+    from desktop.bootstrap import open_services
+    from desktop.ui.ops import Ops
+
+    services = open_services(args.data_dir)
+    ops = Ops(on_error)
+    try:
+        shots = Shots(services, ops, prefix, width, height, scratch)
+        shots.run()
+    finally:
+        settle(ops)
+        ops.shutdown()
+        services.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{len(SAVED)} screenshots in {OUT}")
+    if BUGS:
+        print(f"{len(BUGS)} unexpected error(s) in the program, see above", file=sys.stderr)
+        return 1
+    return 0
+
+
+class Shots:
+    def __init__(self, services: Any, ops: Any, prefix: str, width: int, height: int, scratch: Path) -> None:
+        self.s, self.ops, self.prefix = services, ops, prefix
+        self.width, self.height, self.scratch = width, height, scratch
+        self.number = 0
+
+    def save(self, pixmap: QPixmap, what: str) -> None:
+        self.number += 1
+        save(pixmap, self.prefix, self.number, what)
+
+    def ctx(self, username: str) -> Any:
+        from desktop.ui.context import AppContext, load_lookups
+
+        user = call(self.ops, lambda: self.s.users.login(username, PASSWORD))
+        lookups = call(self.ops, lambda: load_lookups(self.s, user))
+        return AppContext(self.s, self.ops, user, lookups, self.s.ctx.data_dir, demo=True)
+
+    def window(self, ctx: Any) -> Any:
+        from desktop.ui.main_window import MainWindow
+
+        window = MainWindow(ctx)
+        fill_screen(window, self.width, self.height)
+        settle(self.ops)
+        return window
+
+    def close(self, window: Any) -> None:
+        window.switching = True  # closing must not end the run
+        window.close()
+        window.deleteLater()
+        settle(self.ops)
+
+    def run(self) -> None:
+        self.login_and_setup()
+        self.desk_officer()
+        self.station_clerk()
+        self.enterprises()
+        self.administrator()
+
+    # -- before the window ----------------------------------------------------------------------------
+    def login_and_setup(self) -> None:
+        from desktop.bootstrap import open_services
+        from desktop.ui.dialogs.login import LoginDialog
+        from desktop.ui.dialogs.setup_dialog import SetupDialog
+
+        office = call(self.ops, self.s.setup.local_office)
+        login = LoginDialog(self.s, self.ops, username="wangfang", office=office.name)
+        login.message.setStyleSheet("color: #555;")
+        login.message.setText("演示库：所有演示账号的密码都是 demo1234")  # as the launcher does with --demo
+        login.password.setText(PASSWORD)
+        login.show()
+        self.save(grab(login, self.ops), "login")
+        login.close()
+
+        empty = open_services(self.scratch / "empty-office")
+        try:
+            setup = SetupDialog(empty, self.ops)
+            setup.show()
+            self.save(grab(setup, self.ops), "setup")
+            setup.close()
+        finally:
+            settle(self.ops)
+            empty.close()
+
+    # -- 王芳, desk officer of the sub-bureau: workbench and ledger --------------------------------------
+    def desk_officer(self) -> None:
+        from desktop.ui.models.complaint_table import COLUMN_INDEX
+
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        self.save(grab(window, self.ops), "workbench")
+
+        ledger = window.show_page("ledger")
+        self.save(grab(window, self.ops), "ledger")
+
+        ledger.search.setText("退款")
+        ledger.status.setCurrentIndex(ledger.status.findText("在办（未办结）"))
+        ledger.apply()
+        settle(self.ops)
+        ledger.table.sortByColumn(COLUMN_INDEX["due_on"], Qt.SortOrder.AscendingOrder)
+        self.save(grab(window, self.ops), "ledger-search")
+        self.close(window)
+
+    # -- 陈静, clerk of a complaint station: registration, complaint window, dialogs -------------------
+    def station_clerk(self) -> None:
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.domain.workflow import Action, Status
+        from desktop.ui.dialogs.action_dialog import PAUSE
+
+        ctx = self.ctx("chenjing")
+        user = ctx.user
+        window = self.window(ctx)
+        page = window.show_page("register")
+        self.save(grab(window, self.ops), "register")
+
+        # A refused save: the messages stand under the fields they name.
+        page.complainant_name.setText("张伟")
+        page.complainant_phone.setText("1381234")
+        page.respondent_name.setText("吴中万达广场某服饰店")
+        page.save()
+        self.save(grab(window, self.ops), "register-refused")
+        page.clear()
+        settle(self.ops)
+
+        # Enterprise suggestions while typing the respondent's name.
+        page.complainant_name.setText("张伟")
+        page.complainant_phone.setText("13812345678")
+        page.complainant_address.setText("苏州市吴中区长桥街道宝带西路 100 号")
+        page.respondent_name.setFocus()
+        page.respondent_name.setText("苏州吉")
+        page.completer.lookup()
+        settle(self.ops)
+        popup = page.completer.completer.popup()
+        if not popup.isVisible() and page.completer.model.rowCount():
+            page.completer.completer.complete()  # no window manager: the box may lack focus
+        self.save(grab(window, self.ops, popup), "register-suggestions")
+        popup.hide()
+
+        # Not in the register: 新增到企业库…, the name carried over.
+        page.respondent_name.setText("苏州吉顺眼镜有限公司")
+        dialog = page.new_enterprise()
+        self.save(grab(dialog, self.ops), "enterprise-new")
+        dialog.reject()
+        page.clear()
+        settle(self.ops)
+
+        # Same phone, same respondent as an open complaint: the duplicate warning.
+        open_rows = call(self.ops, lambda: self.s.complaints.page(
+            user, ComplaintFilter(statuses=frozenset({Status.MEDIATING, Status.ACCEPTED})), limit=200).rows)
+        twin = call(self.ops, lambda: self.s.complaints.get(user, open_rows[-1].id))
+        page.complainant_name.setText("刘洋")
+        page.complainant_phone.setText(twin.complainant_phone)
+        page.complainant_address.setText("苏州市吴中区长桥街道新家桥路 25 号")
+        enterprise = None
+        if twin.enterprise_id is not None:
+            enterprise = call(self.ops, lambda: self.s.enterprises.get(user, twin.enterprise_id))
+        if enterprise is not None:
+            page.use_enterprise(enterprise)
+        else:
+            page.respondent_name.setText(twin.respondent_name)
+            page.respondent_address.setText(twin.respondent_address)
+        page.subject.setText(twin.subject)
+        page.request.setText(twin.request)
+        page.facts.setPlainText(twin.facts)
+        page.add_files(sample_files(self.scratch / "files"))
+        page.check_duplicates()
+        settle(self.ops)
+        scroll = page.findChild(QScrollArea)
+        if scroll is not None:  # the lower half: the warning, the matter and the attachments
+            scroll.ensureWidgetVisible(page.files)
+        self.save(grab(window, self.ops), "register-duplicate")
+        if scroll is not None:
+            scroll.verticalScrollBar().setValue(0)
+        page.clear()
+        settle(self.ops)
+
+        # A complaint being mediated, with its records, attachments and history.
+        chosen = self.mediating_complaint(user, open_rows)
+        complaint = window.open_complaint(chosen)
+        complaint.move(40, 20)
+        settle(self.ops)
+        for index, what in enumerate(("complaint-info", "complaint-mediation", "complaint-attachments",
+                                      "complaint-history")):
+            complaint.tabs.setCurrentIndex(index)
+            self.save(grab(complaint, self.ops), what)
+        complaint.tabs.setCurrentIndex(0)
+
+        # 修改登记信息: the registration form, filled in, in a window of its own.
+        edit = getattr(complaint, "edit", None)
+        if edit is not None and getattr(complaint, "edit_button", None) is not None:
+            form = edit()
+            form.move(60, 30)
+            self.save(grab(form, self.ops), "complaint-edit")
+            form.close()
+            settle(self.ops)
+
+        # 受理 on a registered complaint: the dialog shows the new deadline.
+        registered = call(self.ops, lambda: self.s.complaints.page(
+            user, ComplaintFilter(statuses=frozenset({Status.REGISTERED})), limit=1).rows)
+        if registered:
+            other = window.open_complaint(registered[0].id)
+            settle(self.ops)
+            dialog = other.start_action(Action.ACCEPT)
+            self.save(grab(dialog, self.ops), "action-accept")
+            dialog.reject()
+            other.close()
+        else:
+            print("  no registered complaint in the demo: 受理 not captured", file=sys.stderr)
+
+        # 办结 on a settled complaint.
+        settled = call(self.ops, lambda: self.s.complaints.page(
+            user, ComplaintFilter(statuses=frozenset({Status.SETTLED})), limit=1).rows)
+        if settled:
+            other = window.open_complaint(settled[0].id)
+            settle(self.ops)
+            dialog = other.start_action(Action.CLOSE)
+            self.save(grab(dialog, self.ops), "action-close")
+            dialog.reject()
+            other.close()
+        else:
+            print("  no settled complaint in the demo: 办结 not captured", file=sys.stderr)
+
+        # 中止计时 and the mediation record dialog on the mediated complaint.
+        if PAUSE in complaint.action_buttons:
+            dialog = complaint.start_action(PAUSE)
+            dialog.fields["reason"].setText("送苏州市产品质量监督检验院检测")
+            self.save(grab(dialog, self.ops), "action-pause")
+            dialog.reject()
+        record = complaint.add_record()
+        record.place.setText("吴中万达广场消费投诉监督站调解室")
+        record.participants.setText("投诉人、商户店长、调解员陈静")
+        record.content.setPlainText("双方到场。商户同意对开胶鞋子免费维修，投诉人要求退货。"
+                                    "经调解，商户同意按八折退款，投诉人表示考虑后答复。")
+        record.result.setText("未达成一致，约定 11 月 25 日再次调解")
+        self.save(grab(record, self.ops), "mediation-record")
+        record.reject()
+        complaint.close()
+        self.close(window)
+
+    def mediating_complaint(self, user: Any, rows: list[Any]) -> int:
+        """Among complaints being mediated, the one with most mediation records; give it two
+        attachments the first time."""
+        from desktop.domain.workflow import Status
+
+        best, best_count = None, -1
+        for row in rows:
+            if row.status is not Status.MEDIATING:
+                continue
+            count = len(call(self.ops, lambda r=row: self.s.records.mediation_records(user, r.id)))
+            detail = call(self.ops, lambda r=row: self.s.complaints.get(user, r.id))
+            if not detail.paused and count > best_count:
+                best, best_count = row.id, count
+        if best is None:
+            best = rows[0].id
+        if not call(self.ops, lambda: self.s.records.attachments(user, best)):
+            for path in sample_files(self.scratch / "files"):
+                self.ops.mutate(lambda p=path: self.s.records.attach(user, best, p))
+            settle(self.ops)
+        return best
+
+    # -- 企业库 ---------------------------------------------------------------------------------------
+    def enterprises(self) -> None:
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        page = window.show_page("enterprises")
+        settle(self.ops)
+        user = ctx.user
+        # The enterprise with most complaints in the list shown.
+        counts = call(self.ops, lambda: [
+            (self.s.enterprises.figures(user, page.model.row_at(i).id).complaints, page.model.row_at(i).id)
+            for i in range(page.model.rowCount())])
+        if counts:
+            page.select_enterprise(max(counts)[1])
+        self.save(grab(window, self.ops), "enterprises")
+        self.close(window)
+
+    # -- 周建国, administrator: 设置 and the lock --------------------------------------------------------
+    def administrator(self) -> None:
+        ctx = self.ctx("admin")
+        window = self.window(ctx)
+        settings = window.show_page("settings")
+        for index, what in enumerate(("settings-users", "settings-offices", "settings-codes",
+                                      "settings-calendar", "settings-rules")):
+            settings.tabs.setCurrentIndex(index)
+            self.save(grab(window, self.ops), what)
+        window.lock()
+        settle(self.ops)
+        self.save(grab(window._lock_dialog, self.ops), "lock")
+        window._lock_dialog.accepted.disconnect()
+        window._lock_dialog.rejected.disconnect()
+        window._lock_dialog.close()
+        self.close(window)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
