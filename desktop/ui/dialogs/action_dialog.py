@@ -198,6 +198,7 @@ class ActionDialog(QDialog):
         if due.warning:
             text += "\n" + due.warning
         self.preview.setText(text)
+        self.adjustSize()  # the text arrives after the dialog is shown: let it grow
 
     # -- doing it --------------------------------------------------------------------------------------
     def call(self, values: dict[str, object]) -> Callable[[], Changed]:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -40,14 +41,18 @@ from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], widths: list[int], stretch: int) -> QTableWidget:
+    """Fixed widths for short columns; the `stretch` column (the text) takes the rest."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
     table.setWordWrap(True)
+    header = table.horizontalHeader()
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -92,14 +97,14 @@ class ComplaintWindow(QWidget):
         self.tabs.addTab(scroll, self.tr("投诉信息"))
 
         self.records_table = _table([self.tr("调解时间"), self.tr("方式"), self.tr("参加人员"),
-                                     self.tr("调解内容"), self.tr("结果")])
+                                     self.tr("调解内容"), self.tr("结果")], [130, 90, 200, 300, 220], 3)
         self.records_table.doubleClicked.connect(lambda i: self.view_record(i.row()))
         self.add_record_button = QPushButton(self.tr("添加调解记录…"))
         self.add_record_button.clicked.connect(self.add_record)
         self.tabs.addTab(self._with_buttons(self.records_table, self.add_record_button), self.tr("调解记录"))
 
         self.files_table = _table([self.tr("文件名"), self.tr("大小"), self.tr("添加时间"),
-                                   self.tr("说明"), self.tr("SHA-256 校验值")])
+                                   self.tr("说明"), self.tr("SHA-256 校验值")], [220, 80, 130, 150, 480], 0)
         self.files_table.doubleClicked.connect(lambda i: self.open_attachment(i.row()))
         self.add_file_button = QPushButton(self.tr("添加附件…"))
         self.add_file_button.clicked.connect(self.choose_attachments)
@@ -109,7 +114,7 @@ class ComplaintWindow(QWidget):
                          self.tr("附件"))
 
         self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
-                                     self.tr("内容"), self.tr("理由")])
+                                     self.tr("内容"), self.tr("理由")], [130, 80, 110, 400, 200], 3)
         self.tabs.addTab(self.history_table, self.tr("处理经过"))
 
         layout = QVBoxLayout(self)
@@ -152,6 +157,7 @@ class ComplaintWindow(QWidget):
         self._show_actions(detail)
         self._show_record(detail)
         lookups = self.ctx.lookups
+        names = {u.username: u.display_name for u in lookups.users}
         _fill(self.records_table, [
             [r.held_at.strftime("%Y-%m-%d %H:%M"), lookups.label("mediation_means", r.means),
              r.participants, r.content, r.result] for r in self.records])
@@ -159,7 +165,8 @@ class ComplaintWindow(QWidget):
             [a.filename, _size(a.size), a.added_at.strftime("%Y-%m-%d %H:%M"), a.note, a.sha256]
             for a in self.attachments])
         _fill(self.history_table, [
-            [h.at.strftime("%Y-%m-%d %H:%M"), h.username, h.action, h.text, h.reason or ""]
+            [h.at.strftime("%Y-%m-%d %H:%M"), names.get(h.username, h.username), h.action, h.text,
+             h.reason or ""]
             for h in history])
         self.tabs.setTabText(1, self.tr("调解记录（{0}）").format(len(self.records)))
         self.tabs.setTabText(2, self.tr("附件（{0}）").format(len(self.attachments)))

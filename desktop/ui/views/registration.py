@@ -131,10 +131,12 @@ class RegistrationPage(QWidget):
         respondent = QGroupBox(self.tr("被投诉方"))
         grid = QGridLayout(respondent)
         self._cell(grid, 0, 0, "respondent_name", self.respondent_name, span=2)
-        grid.addWidget(self.add_enterprise, 1, 2, Qt.AlignmentFlag.AlignTop)
-        self._cell(grid, 2, 0, "respondent_credit_code", self.respondent_credit_code)
-        self._cell(grid, 2, 1, "respondent_address", self.respondent_address, span=2)
-        grid.addWidget(self.enterprise_note, 4, 0, 1, 3)
+        grid.addWidget(self.add_enterprise, 0, 2, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+        self._cell(grid, 1, 0, "respondent_credit_code", self.respondent_credit_code)
+        self._cell(grid, 1, 1, "respondent_address", self.respondent_address, span=2)
+        grid.addWidget(self.enterprise_note, 2, 0, 1, 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         matter = QGroupBox(self.tr("投诉事项"))
         grid = QGridLayout(matter)
         self._cell(grid, 0, 0, "subject", self.subject)
@@ -178,6 +180,7 @@ class RegistrationPage(QWidget):
             reason.addWidget(self.reason_message)
             actions.addLayout(reason, 2)
         actions.addWidget(general, 1)
+        actions.addStretch()
         actions.addWidget(self.clear_button)
         actions.addWidget(self.save_button)
 
@@ -231,7 +234,8 @@ class RegistrationPage(QWidget):
                              "subject", "category_code", "request", "facts")
         caption = self.tr(LABELS[field]) + (" *" if required else "")
         holder = self.errors.field(LABELS[field], widget, caption=caption, marks=focus)
-        grid.addWidget(holder, row, column, 1, span)
+        # Top-aligned, so a red message under one field does not shift its neighbours.
+        grid.addWidget(holder, row, column, 1, span, Qt.AlignmentFlag.AlignTop)
 
     # -- respondent ---------------------------------------------------------------------------------
     def _respondent_typed(self, _text: str) -> None:
@@ -274,7 +278,8 @@ class RegistrationPage(QWidget):
             self._show_duplicates([])
             return
         services, user = self.ctx.services, self.ctx.user
-        self.ctx.ops.query(lambda: services.complaints.duplicates(user, phone, name, code),
+        exclude = self.editing.id if self.editing is not None else None
+        self.ctx.ops.query(lambda: services.complaints.duplicates(user, phone, name, code, exclude),
                            self._show_duplicates, owner=self)
 
     def _show_duplicates(self, rows: list[ComplaintRow]) -> None:

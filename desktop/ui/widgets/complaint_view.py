@@ -25,10 +25,11 @@ class ComplaintTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
+        header.setStretchLastSection(True)
         header.setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.AscendingOrder)
         widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90, "respondent": 230,
-                  "subject": 140, "category": 90, "complainant": 70, "phone": 105, "channel": 80,
-                  "office": 140, "handler": 70}
+                  "subject": 140, "category": 110, "complainant": 70, "phone": 105, "channel": 120,
+                  "office": 150, "handler": 70}
         for key, width in widths.items():
             self.setColumnWidth(COLUMN_INDEX[key], width)
         self.doubleClicked.connect(self._open)
