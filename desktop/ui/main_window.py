@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
             w.hide()
         dialog = LoginDialog(self.ctx.services, self.ctx.ops, office=self.ctx.user.office_name,
                              locked_to=self.ctx.user.username)
+        dialog.buttons.button(dialog.buttons.StandardButton.Cancel).hide()  # 切换用户 is the way out
         switch = dialog.buttons.addButton(self.tr("切换用户"), dialog.buttons.ButtonRole.ResetRole)
         switch.clicked.connect(dialog.reject)
         dialog.accepted.connect(lambda: [w.show() for w in windows])

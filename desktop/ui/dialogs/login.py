@@ -30,7 +30,7 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(380)
         title = QLabel(self.tr("和解台 消费投诉调解"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        place = QLabel(office)
+        place = QLabel(self.tr("{0}　已锁定，请输入密码继续").format(office) if locked_to else office)
         place.setStyleSheet("color: #555;")
         self.username = QLineEdit(locked_to or username)
         self.username.setReadOnly(locked_to is not None)
