@@ -3,11 +3,11 @@
     .venv/bin/python bench/bench_ledger.py --complaints 200000
 
 Builds the demo database of that size once (`hejie-admin demo --complaints N`, kept in
-bench/out/ledger-N and reused while it holds N complaints), then opens a real LedgerPage at
-1366x768 under Qt's offscreen platform, logged in as the desk officer wangfang (a sub-bureau
-and its stations) and as the deputy director juzhang (every office), and times what a clerk
-does: open the list, scroll to the bottom (the view's fetchMore), click a column header, pick
-a filter, search.
+bench/out/ledger-N and reused while it holds N complaints made by the same generator), then
+opens a real LedgerPage at 1366x768 under Qt's offscreen platform, logged in as the desk
+officer wangfang (a sub-bureau and its stations) and as the deputy director juzhang (every
+office), and times what a clerk does: open the list, scroll to the bottom (the view's
+fetchMore), click a column header, pick a filter, search.
 
 Each action is timed from the call that stands for the user's click to three moments:
 "rows", when the rows are in the model (`sig_reset_done` for a new filter, `rowsInserted`
@@ -20,6 +20,7 @@ The Qt event loop runs in between, as in the program. Times are the median and m
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sqlite3
 import statistics
@@ -72,10 +73,29 @@ def complaints_in(database: Path) -> int | None:
         return None
 
 
+def generator_stamp(complaints: int) -> str:
+    """What the database was made from: a changed generator, schema or index rebuilds it."""
+    digest = hashlib.sha256(str(complaints).encode())
+    sources = [*sorted((ROOT / "desktop" / "demo").glob("*.py")),
+               *sorted((ROOT / "desktop" / "db" / "migrations" / "versions").glob("*.py")),
+               ROOT / "desktop" / "db" / "search.py"]
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def has_statistics(database: Path) -> bool:
+    """Whether ANALYZE has given the query planner statistics (the plans depend on it)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as con:
+        return con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0] > 0
+
+
 def ensure_database(data_dir: Path, complaints: int) -> None:
     database = paths.database_path(data_dir)
+    stamp_file = data_dir / "bench-ledger.stamp"
+    stamp = generator_stamp(complaints)
     have = complaints_in(database)
-    if have == complaints:
+    if have == complaints and stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         print(f"reusing {database} ({have:,} complaints)")
         return
     print(f"generating {complaints:,} complaints in {data_dir} (hejie-admin demo) ...", flush=True)
@@ -83,14 +103,15 @@ def ensure_database(data_dir: Path, complaints: int) -> None:
     code = admin_main(["demo", "--complaints", str(complaints), "--data-dir", str(data_dir), "--force"])
     if code != 0:
         raise SystemExit(f"hejie-admin demo failed with exit code {code}")
+    stamp_file.write_text(stamp + "\n")
     print(f"generated in {time.perf_counter() - start:.1f} s")
 
 
 # -- watching the window ------------------------------------------------------------------------
 class Probe(QObject):
     """Timestamps of what the model, the view and the executors report, and a way to wait for
-    them while the Qt event loop runs (the loop sleeps in the event dispatcher, as `exec` does,
-    so the database worker has the GIL to itself while the UI thread waits)."""
+    them while the Qt event loop runs: a QEventLoop that sleeps in the event dispatcher like the
+    program's `exec`, not a processEvents() spin that would compete with the database worker."""
 
     def __init__(self, page: LedgerPage) -> None:
         super().__init__()
@@ -568,7 +589,8 @@ def main() -> None:
     database = paths.database_path(data_dir)
     print(f"database: {database} {database.stat().st_size / 1024 / 1024:,.0f} MB; "
           f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PySide6 {PySide6.__version__} "
-          f"({app.platformName()}); {os.cpu_count()} cores; {args.repeat} runs after one warm-up")
+          f"({app.platformName()}); {os.cpu_count()} cores; {args.repeat} runs after one warm-up; "
+          f"planner statistics (sqlite_stat1): {'yes' if has_statistics(database) else 'no'}")
     errors: list[BaseException] = []
     tables: list[str] = []
     for username in args.users.split(","):
