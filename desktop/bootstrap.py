@@ -38,6 +38,7 @@ class Services:
         try:
             with self.ctx.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA optimize")
+                connection.commit()  # the engine opens a transaction on every connection
         except OperationalError:
             pass  # a read-only or busy file: statistics can wait for the next close; closing cannot
         self.ctx.engine.dispose()

@@ -107,6 +107,7 @@ def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
         _bulk(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
     with s.ctx.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")  # statistics for the planner, as after any bulk load
+        connection.commit()  # the engine opens a transaction on every connection
     return DemoSummary(len(OFFICES), len(USERS), len(seeds), complaints)
 
 

@@ -164,7 +164,8 @@ class LedgerPage(QWidget):
     def apply(self) -> None:
         self._debounce.stop()
         query = self.current_filter()
-        if query != self.model.query or self.model.rowCount() == 0:
+        # The same filter already loading (or loaded) needs no second query.
+        if query != self.model.query or (self.model.rowCount() == 0 and not self.model.loading):
             self.model.set_filter(query)
 
     def reload(self) -> None:
