@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, event, insert, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from desktop.db.engine import writer
 from desktop.db.models import AuditEntry, Complaint, NumberSequence, User, UserRole, utcnow
+from desktop.domain.errors import StorageError
 
 GENESIS_HASH = "0" * 64
 
@@ -103,6 +106,20 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def storage_problem(error: BaseException) -> str | None:
+    """A Chinese sentence when SQLite failed because of the machine (busy, full, read-only)."""
+    if not isinstance(error, (OperationalError, sqlite3.OperationalError)):
+        return None
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return "数据库正被另一个程序写入，请稍后再试。刚才填写的内容没有丢失。"
+    if "disk" in text or "full" in text:
+        return "磁盘已满，无法写入数据库。请清理磁盘空间后再试。"
+    if "readonly" in text or "read-only" in text:
+        return "数据库文件是只读的，无法保存。请检查文件权限。"
+    return None
+
+
 class UnitOfWork:
     """`with UnitOfWork(engine, actor, "受理") as uow: ...; uow.commit()` — rolls back otherwise."""
 
@@ -129,10 +146,13 @@ class UnitOfWork:
             event.listen(self.session, "after_flush", self._audit)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so values read inside stay readable afterwards.
         self.session.close()
+        message = storage_problem(error) if error is not None else None
+        if message is not None:
+            raise StorageError(message) from error
 
     def commit(self) -> None:
         if not self._writable:

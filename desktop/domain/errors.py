@@ -45,3 +45,8 @@ class ConflictError(DomainError):
 
 class AuthenticationError(DomainError):
     """Login refused: wrong name or password, disabled or locked account."""
+
+
+class StorageError(DomainError):
+    """The database file could not be read or written (busy, disk full, read-only): the user's
+    machine, not the request, is the problem; what they typed is kept and they may try again."""

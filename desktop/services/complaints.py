@@ -22,7 +22,14 @@ from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadline
 from desktop.domain.errors import ConflictError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import format_number
 from desktop.domain.workflow import (
-    HANDLERS, Action, Result, Role, Status, allowed_actions, fire, transition_for,
+    HANDLERS,
+    Action,
+    Result,
+    Role,
+    Status,
+    allowed_actions,
+    fire,
+    transition_for,
 )
 from desktop.services.base import Service, require_role, require_scope
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, CurrentUser, Page

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-import sqlite3
 import sys
 import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from sqlalchemy.exc import OperationalError
 
 from desktop import __version__
 from desktop.domain.errors import DomainError, ValidationFailed
@@ -28,15 +26,6 @@ def environment_message(error: BaseException) -> str | None:
         return "\n".join(f"{e.field}：{e.message}" for e in error.errors)
     if isinstance(error, DomainError):
         return str(error)
-    if isinstance(error, (OperationalError, sqlite3.OperationalError)):
-        text = str(error).lower()
-        if "locked" in text or "busy" in text:
-            return _tr("数据库正被另一个程序写入，请稍后再试。刚才填写的内容没有丢失。")
-        if "disk" in text or "full" in text:
-            return _tr("磁盘已满，无法写入数据库。请清理磁盘空间后再试。")
-        if "readonly" in text or "read-only" in text:
-            return _tr("数据库文件是只读的，无法保存。请检查文件权限。")
-        return None
     if isinstance(error, PermissionError):
         return _tr("没有权限访问文件：") + str(error.filename or error)
     if isinstance(error, FileNotFoundError):

@@ -125,10 +125,10 @@ class Ops(QObject):
             broadcast: bool = False) -> Task:
         """Long work that reports progress and may be cancelled: fn(state) gets a TaskState."""
         executor = self._db if database else self._pool
-        task = self._submit(executor, fn, on_done, owner, on_error, broadcast, start=False)
+        task = self._submit(executor, fn, on_done, owner, on_error, broadcast)
         if on_progress is not None:
+            # Progress reaches the UI thread queued, so connecting after the start loses nothing.
             task.relay.sig_progress_shown.connect(on_progress)
-        task.start()  # type: ignore[attr-defined]
         return task
 
     def report(self, owner: QObject | None, error: BaseException) -> None:
@@ -144,7 +144,7 @@ class Ops(QObject):
     # -- internals ----------------------------------------------------------------------------
     def _submit(self, executor: ThreadPoolExecutor, fn: Callable[[TaskState], Any],
                 on_done: Callback | None, owner: QObject | None, on_error: Callback | None,
-                broadcast: bool, start: bool = True) -> Task:
+                broadcast: bool) -> Task:
         task: Task
 
         def alive() -> bool:
@@ -180,14 +180,9 @@ class Ops(QObject):
             else:
                 relay.sig_finished.emit(result)
 
-        def go() -> None:
-            self._tasks.add(task)
-            self.sig_busy_changed.emit(len(self._tasks))
-            executor.submit(work)
-
-        task.start = go  # type: ignore[attr-defined]
-        if start:
-            go()
+        self._tasks.add(task)
+        self.sig_busy_changed.emit(len(self._tasks))
+        executor.submit(work)
         return task
 
     def _forget(self, task: Task) -> None:

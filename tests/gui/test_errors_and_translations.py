@@ -9,7 +9,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy.exc import OperationalError
 
-from desktop.domain.errors import FieldError, ValidationFailed
+from desktop.db.uow import UnitOfWork
+from desktop.domain.errors import FieldError, StorageError, ValidationFailed
 from desktop.ui.app import install_translations
 from desktop.ui.errors import ErrorReporter, environment_message
 
@@ -27,8 +28,13 @@ def test_qt_standard_buttons_speak_chinese(qtbot) -> None:  # type: ignore[no-un
             QCoreApplication.removeTranslator(t)
 
 
-def test_environment_errors_get_a_chinese_sentence_and_bugs_none() -> None:
-    locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+def test_environment_errors_get_a_chinese_sentence_and_bugs_none(world) -> None:  # type: ignore[no-untyped-def]
+    # The unit of work turns SQLite's "locked" into a StorageError the window can show as is.
+    try:
+        with UnitOfWork(world.s.ctx.engine, write=False):
+            raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+    except StorageError as exc:
+        locked = exc
     assert "另一个程序" in environment_message(locked)
     full = OSError(28, "No space left on device")
     assert "磁盘已满" in environment_message(full)

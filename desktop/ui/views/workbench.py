@@ -142,6 +142,8 @@ class WorkbenchPage(QWidget):
         self.cards[key].setChecked(True)
         title = next(c.title for c in CARDS if c.key == key)
         self.list_title.setText(self.tr(title))
+        # Always start over: a change can move a complaint into or out of these lists (closed,
+        # no longer overdue), which refreshing rows in place would not show.
         if key in self.filters:
             self.model.set_filter(self.filters[key])
 
