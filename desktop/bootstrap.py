@@ -13,6 +13,7 @@ from desktop.services.audit import AuditService
 from desktop.services.base import Clock, Reference, ServiceContext
 from desktop.services.complaints import ComplaintService
 from desktop.services.enterprises import EnterpriseService
+from desktop.services.printing import PrintService
 from desktop.services.records import RecordService
 from desktop.services.reference import ReferenceService
 from desktop.services.setup import SetupService
@@ -31,6 +32,7 @@ class Services:
     enterprises: EnterpriseService
     reference: ReferenceService
     audit: AuditService
+    printing: PrintService
 
     def close(self) -> None:
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
@@ -62,4 +64,5 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         enterprises=EnterpriseService(ctx),
         reference=ReferenceService(ctx),
         audit=AuditService(ctx),
+        printing=PrintService(ctx),
     )

@@ -181,6 +181,8 @@ class Complaint(Syncable, Base):
     mediation_started_on: Mapped[date | None] = mapped_column(Date)
     settled_on: Mapped[date | None] = mapped_column(Date)
     settlement_terms: Mapped[str | None] = mapped_column(Text)
+    # The agreement's performance deadline; None with settlement terms: performed on the spot.
+    performance_due_on: Mapped[date | None] = mapped_column(Date)
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_ground: Mapped[str | None] = mapped_column(String(32))
     transferred_to: Mapped[str | None] = mapped_column(String(200))
@@ -244,6 +246,23 @@ class Attachment(Syncable, Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Printing(Syncable, Base):
+    """One form printed (or saved as PDF): who, which form, when, and the record's checksum
+    at that moment, which the form's QR code carries so the paper can be checked later."""
+
+    __tablename__ = "printings"
+    __table_args__ = (Index("ix_printings_complaint", "complaint_id", "checksum"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    form: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(100))  # what the sheet covers: number, month, period
+    pages: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str | None] = mapped_column(String(16))
+    how: Mapped[str] = mapped_column(String(16))  # print / pdf / cli
+    printed_at: Mapped[datetime] = mapped_column(DateTime)  # Beijing wall-clock time
+    printed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
 class NumberSequence(Base):

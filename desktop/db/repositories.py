@@ -235,6 +235,10 @@ class ComplaintRepository:
             conditions.append(c.due_on >= f.due_from)
         if f.due_until is not None:
             conditions.append(c.due_on <= f.due_until)
+        if f.closed_from is not None:
+            conditions.append(c.closed_on >= f.closed_from)
+        if f.closed_to is not None:
+            conditions.append(c.closed_on <= f.closed_to)
         if f.dispatched is not None:
             conditions.append(
                 (c.channel_code == DISTRICT_DISPATCH_CHANNEL)
@@ -332,6 +336,13 @@ class ComplaintRepository:
         order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
         return list(self.s.scalars(stmt.order_by(*order).limit(limit)).all())
 
+    def chronological(self, f: ComplaintFilter, scope: set[int] | None,
+                      limit: int) -> list[m.Complaint]:
+        """Everything the filter matches, oldest first, as a printed list reads (at most `limit`)."""
+        c = m.Complaint
+        stmt = self._filtered(select(c), f, scope).options(selectinload(c.pauses))
+        return list(self.s.scalars(stmt.order_by(c.received_at, c.id).limit(limit)).all())
+
     def by_ids(self, ids: Sequence[int], scope: set[int] | None) -> list[m.Complaint]:
         stmt = select(m.Complaint).where(m.Complaint.id.in_(list(ids)))
         if scope is not None:
@@ -370,6 +381,21 @@ class ComplaintRepository:
     def bulk_insert(self, rows: list[dict[str, Any]]) -> None:
         """Insert many complaint rows at once (demo data, imports); the FTS trigger indexes them."""
         self.s.execute(m.Complaint.__table__.insert(), rows)
+
+
+class PrintingRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, printing: m.Printing) -> None:
+        self.s.add(printing)
+
+    def of_complaint(self, complaint_id: int, checksum: str | None = None) -> Sequence[m.Printing]:
+        """A complaint's printings, newest first (only those with `checksum`, if given)."""
+        stmt = select(m.Printing).where(m.Printing.complaint_id == complaint_id)
+        if checksum is not None:
+            stmt = stmt.where(m.Printing.checksum == checksum)
+        return self.s.scalars(stmt.order_by(m.Printing.printed_at.desc(), m.Printing.id.desc())).all()
 
 
 class AuditRepository:

@@ -122,6 +122,8 @@ class ComplaintFilter:
     due_from: date | None = None  # due_on >= this date
     due_until: date | None = None  # due_on <= this date (due soon)
     dispatched: bool | None = None  # district dispatch vs self-received
+    closed_from: date | None = None  # closed_on within [closed_from, closed_to]
+    closed_to: date | None = None
     enterprise_id: int | None = None
     text: str = ""
     sort: SortKey = SortKey.RECEIVED

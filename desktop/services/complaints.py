@@ -228,11 +228,18 @@ class ComplaintService(Service):
                                 expected_version)
 
     def settle(self, user: CurrentUser, complaint_id: int, *, terms: str,
-               recovered: Decimal | str | None = None, expected_version: int) -> Changed:
+               recovered: Decimal | str | None = None, performance_due: date | None = None,
+               expected_version: int) -> Changed:
+        """`performance_due`: the agreement's deadline for performing it; None: on the spot."""
         amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
+        today = self.ctx.clock.today()
+        if performance_due is not None and performance_due < today:
+            raise FieldError("履行期限", f"不能早于今天（{today}）")
+
         def apply(c: Complaint) -> None:
-            c.settled_on = self.ctx.clock.today()
+            c.settled_on = today
             c.settlement_terms = terms.strip()
+            c.performance_due_on = performance_due
             if amount is not None:
                 c.recovered_cents = _cents(amount)
         return self._transition(user, complaint_id, Action.SETTLE, {"terms": terms}, apply,
@@ -499,7 +506,7 @@ class ComplaintService(Service):
             status=Status(c.status), rule_set_code=c.rule_set_code, due_on=c.due_on,
             accepted_on=c.accepted_on, rejection_ground=c.rejection_ground,
             settled_on=c.settled_on, settlement_terms=c.settlement_terms,
-            terminated_on=c.terminated_on, termination_ground=c.termination_ground,
+            performance_due_on=c.performance_due_on, terminated_on=c.terminated_on, termination_ground=c.termination_ground,
             transferred_to=c.transferred_to, case_note=c.case_note, closed_on=c.closed_on,
             result=c.result, recovered=_money(c.recovered_cents), at_fault=c.at_fault,
             satisfaction=c.satisfaction, deadlines=self.deadlines_of(c),

@@ -134,6 +134,7 @@ class ComplaintDetail:
     rejection_ground: str | None
     settled_on: date | None
     settlement_terms: str | None
+    performance_due_on: date | None
     terminated_on: date | None
     termination_ground: str | None
     transferred_to: str | None

@@ -15,6 +15,7 @@ from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRe
 from desktop.domain import validators as v
 from desktop.domain.errors import FieldError, TransitionError
 from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
+from desktop.forms.catalog import FORMS, HOW_LABELS
 from desktop.services.base import Service, require_role
 from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
 from desktop.services.dto import (
@@ -35,7 +36,7 @@ _FIELD_LABELS = {
     "at_fault": "有责任投诉", "facts": "事实与理由", "request": "诉求", "subject": "商品或服务",
     "complainant_name": "投诉人", "complainant_phone": "投诉人电话", "respondent_name": "被投诉方",
     "amount_cents": "涉案金额", "mediation_started_on": "开始调解日期", "settled_on": "调解成功日期",
-    "terminated_on": "终止日期", "satisfaction": "满意度", "status_note": "说明", "transferred_to": "转办单位", "case_note": "立案线索",
+    "terminated_on": "终止日期", "performance_due_on": "履行期限", "satisfaction": "满意度", "status_note": "说明", "transferred_to": "转办单位", "case_note": "立案线索",
     "started_on": "中止日期", "ended_on": "恢复日期", "content": "调解内容", "filename": "文件名",
 }
 
@@ -62,6 +63,12 @@ _PERSONAL = {"complainant_name": v.mask_name, "complainant_phone": v.mask_phone,
 def _describe(before: str | None, after: str | None, operation: str, entity: str,
               masked: bool = False) -> str:
     """An audit entry in plain words for the history tab."""
+    if operation == "insert" and entity == "printings":
+        printed = json.loads(after or "{}")
+        info = FORMS.get(printed.get("form", ""))
+        title = info.title if info else printed.get("form", "")
+        return (f"{HOW_LABELS.get(printed.get('how', ''), '打印')}《{title}》，"
+                f"{printed.get('pages', '?')} 页，核验码 {printed.get('checksum') or '—'}")
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")

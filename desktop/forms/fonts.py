@@ -1,0 +1,109 @@
+"""The fonts the forms embed, and per-character fallback.
+
+ReportLab's built-in STSong-Light is not embedded (blank on a PC without Chinese fonts), and
+ReportLab picks no fallback glyph by itself: a character the font lacks prints as an empty
+box. So the forms use two shipped TrueType fonts (see resources/fonts/README.md) and every
+text goes through `markup` / `runs`, which switch to the second font for the characters the
+first lacks, and print 〓 for the few neither has.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+BODY = "HejieSong"  # AR PL UMing CN: body text
+HEADING = "HejieHei"  # WenQuanYi Zen Hei: titles, headings, fallback
+MISSING_MARK = "〓"  # the typesetter's mark for a character that cannot be set
+
+_FILES = {BODY: "uming.ttc", HEADING: "wqy-zenhei.ttc"}
+_lock = threading.Lock()
+
+
+def font_dir() -> Path:
+    return Path(str(resources.files("desktop.resources").joinpath("fonts")))
+
+
+def font_path(name: str) -> Path:
+    return font_dir() / _FILES[name]
+
+
+def register() -> None:
+    """Register both fonts with ReportLab (once per process; about 0.15 s)."""
+    with _lock:
+        registered = set(pdfmetrics.getRegisteredFontNames())
+        for name, filename in _FILES.items():
+            if name not in registered:
+                pdfmetrics.registerFont(TTFont(name, str(font_dir() / filename), subfontIndex=0))
+
+
+@lru_cache(maxsize=4)
+def _glyphs(name: str) -> frozenset[int]:
+    register()
+    face = pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
+    return frozenset(code for code, glyph in face.charToGlyph.items() if glyph)
+
+
+def _is_layout(char: str) -> bool:
+    return char in "\n\t\r "
+
+
+def font_for(char: str, preferred: str = BODY) -> str | None:
+    """The font that prints `char`: the preferred one, else the other, else None."""
+    if _is_layout(char):
+        return preferred
+    code = ord(char)
+    for name in (preferred, HEADING if preferred == BODY else BODY):
+        if code in _glyphs(name):
+            return name
+    return None
+
+
+def runs(text: str, preferred: str = BODY) -> list[tuple[str, str]]:
+    """`text` cut into (font, text) runs, characters no font has replaced by 〓."""
+    out: list[tuple[str, str]] = []
+    for char in text:
+        font = font_for(char, preferred)
+        if font is None:
+            font, char = preferred, MISSING_MARK
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + char)
+        else:
+            out.append((font, char))
+    return out
+
+
+def missing(text: str) -> set[str]:
+    """The characters of `text` that neither font can print."""
+    return {c for c in text if font_for(c) is None}
+
+
+def markup(text: str, preferred: str = BODY) -> str:
+    """Paragraph markup for plain `text`: escaped, line breaks kept, fallback runs tagged."""
+    parts = []
+    for font, run in runs(text, preferred):
+        piece = escape(run).replace("\r\n", "\n").replace("\n", "<br/>")
+        parts.append(piece if font == preferred else f'<font face="{font}">{piece}</font>')
+    return "".join(parts)
+
+
+def string_width(text: str, size: float, preferred: str = BODY) -> float:
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text, preferred))
+
+
+def draw_string(canvas, x: float, y: float, text: str, size: float,  # type: ignore[no-untyped-def]
+                preferred: str = BODY, align: str = "left") -> None:
+    """Draw one line on a canvas with the same fallback as `markup`."""
+    if align != "left":
+        width = string_width(text, size, preferred)
+        x -= width if align == "right" else width / 2
+    for font, run in runs(text, preferred):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, font, size)

@@ -1,0 +1,458 @@
+"""Printed forms: gather a form's data (masked as the user must see it), render the PDF,
+record each printing in the complaint's history, and check a sheet's QR code against the
+record as it is now."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+
+from desktop.db.models import Complaint, Printing
+from desktop.db.repositories import (
+    CodeRepository,
+    ComplaintRepository,
+    OfficeRepository,
+    PrintingRepository,
+    UserRepository,
+)
+from desktop.db.uow import UnitOfWork
+from desktop.domain import validators as v
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
+from desktop.domain.deadlines import DayUnit
+from desktop.domain.disclosure import public_text
+from desktop.domain.errors import FieldError, NotFound
+from desktop.domain.workflow import Result, Status
+from desktop.forms import code as qr
+from desktop.forms import complaint_forms, fonts, list_forms
+from desktop.forms.catalog import FORMS, HOW_LABELS, FormInfo, Scope
+from desktop.forms.data import (
+    ComplaintPaper,
+    DisclosureLine,
+    LedgerLine,
+    Letterhead,
+    OpenLine,
+    RefusalLine,
+    SessionPaper,
+)
+from desktop.forms.sheet import Pdf
+from desktop.services.base import Service
+from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
+from desktop.services.dto import Changed, CurrentUser
+
+MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
+_TECHNICAL = frozenset({"id", "uuid", "version", "updated_at", "due_on", "complaint_id"})
+_DISCLOSED_RESULTS = (Result.SETTLED, Result.NOT_SETTLED, Result.TERMINATED)
+
+_NEXT_STEPS = {
+    Status.REGISTERED: "审查并决定是否受理",
+    Status.ACCEPTED: "组织调解",
+    Status.MEDIATING: "继续调解，达成协议或终止调解",
+    Status.SETTLED: "督促履行，回访后办结",
+    Status.TERMINATED: "告知双方后办结",
+    Status.REJECTED: "告知投诉人后办结",
+    Status.TRANSFERRED: "确认转办后办结",
+    Status.CASE_OPENED: "核查违法线索后办结",
+}
+
+
+@dataclass(frozen=True)
+class FormRequest:
+    """Which form, and for what: fill in the fields the form's scope needs."""
+
+    form: str
+    complaint_id: int | None = None
+    session_id: int | None = None  # a mediation record; None: the latest
+    month: date | None = None  # any day of the month
+    start: date | None = None
+    end: date | None = None
+    year: int | None = None
+    quarter: int | None = None
+    complaint_ids: tuple[int, ...] = ()
+    reasons: dict[int, str] = field(default_factory=dict)  # 不予公示理由 by complaint id
+    filter: ComplaintFilter | None = None  # the ledger view's filters, if printed from there
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedForm:
+    form: FormInfo
+    pdf: bytes
+    pages: int
+    scope: str  # what it covers, in words: a number, a month, a period
+    filename: str
+    complaint_id: int | None = None
+    checksum: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    """A form that can be printed for a complaint in its present state."""
+
+    form: FormInfo
+    label: str
+    session_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    complaint_id: int
+    number: str
+    scanned: bool  # the text carried a checksum (a sheet's code), not just a number
+    unchanged: bool | None  # None: nothing to compare
+    message: str
+
+
+def month_range(month: date) -> tuple[date, date]:
+    last = calendar.monthrange(month.year, month.month)[1]
+    return month.replace(day=1), month.replace(day=last)
+
+
+def quarter_range(year: int, quarter: int) -> tuple[date, date]:
+    if quarter not in (1, 2, 3, 4):
+        raise FieldError("季度", "应为 1–4")
+    first = date(year, 3 * quarter - 2, 1)
+    return first, month_range(date(year, 3 * quarter, 1))[1]
+
+
+def _money(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _plain_columns(obj: Any) -> dict[str, Any]:
+    return {a.key: getattr(obj, a.key) for a in inspect(obj).mapper.column_attrs
+            if a.key not in _TECHNICAL}
+
+
+class PrintService(Service):
+    # -- what can be printed ---------------------------------------------------------
+    @staticmethod
+    def catalog() -> list[FormInfo]:
+        return list(FORMS.values())
+
+    def choices(self, user: CurrentUser, complaint_id: int) -> list[FormChoice]:
+        """The forms of this complaint that have something to say, in the order of its life."""
+        with self._uow(user, "", write=False) as uow:
+            c = load_complaint(uow, user, complaint_id)
+            sessions = ComplaintRepository(uow.session).mediation_records(c.id)
+            out = [FormChoice(FORMS["registration"], FORMS["registration"].title)]
+            if c.accepted_on:
+                out.append(FormChoice(FORMS["acceptance"], FORMS["acceptance"].title))
+            if c.rejection_ground:
+                out.append(FormChoice(FORMS["rejection"], FORMS["rejection"].title))
+            for n, s in enumerate(sessions, start=1):
+                out.append(FormChoice(FORMS["mediation-record"],
+                                      f"调解记录（第 {n} 次，{s.held_at:%Y-%m-%d}）", s.id))
+            if c.settlement_terms:
+                out.append(FormChoice(FORMS["agreement"], FORMS["agreement"].title))
+            if c.terminated_on:
+                out.append(FormChoice(FORMS["termination"], FORMS["termination"].title))
+            return out
+
+    # -- rendering ---------------------------------------------------------------------
+    def render(self, user: CurrentUser, request: FormRequest) -> RenderedForm:
+        info = FORMS.get(request.form)
+        if info is None:
+            raise FieldError("表格", f"没有名为「{request.form}」的表格")
+        builders: dict[Scope, Callable[[UnitOfWork, CurrentUser, FormInfo, FormRequest],
+                                       RenderedForm]] = {
+            Scope.COMPLAINT: self._complaint_form, Scope.SESSION: self._complaint_form,
+            Scope.MONTH: self._disclosure, Scope.SELECTION: self._refusal,
+            Scope.PERIOD: self._ledger, Scope.QUARTER: self._quarterly,
+        }
+        with self._uow(user, "", write=False) as uow:
+            return builders[info.scope](uow, user, info, request)
+
+    def _complaint_form(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                        request: FormRequest) -> RenderedForm:
+        if request.complaint_id is None:
+            raise FieldError("投诉单号", f"打印{info.title}需要指定投诉")
+        c = load_complaint(uow, user, request.complaint_id)
+        repo = ComplaintRepository(uow.session)
+        sessions = list(repo.mediation_records(c.id))
+        digest = qr.checksum(self._content(c, sessions))
+        paper = self._paper(uow, user, c, qr.encode(c.number, digest))
+        lh = self._letterhead(uow, c.office_id)
+        now = self.ctx.clock.now()
+        texts = [paper.complainant_name, paper.respondent_name, paper.facts, paper.request]
+        missing_what = {
+            "acceptance": (c.accepted_on, "尚未受理"),
+            "rejection": (c.rejection_ground, "没有不予受理的决定"),
+            "agreement": (c.settlement_terms, "没有调解协议"),
+            "termination": (c.terminated_on, "没有终止调解"),
+        }.get(info.key)
+        if missing_what and not missing_what[0]:
+            raise FieldError("表格", f"投诉 {c.number} {missing_what[1]}，不能打印{info.title}")
+        if info.key == "registration":
+            pdf = complaint_forms.registration(paper, lh, now)
+        elif info.key == "acceptance":
+            pdf = complaint_forms.acceptance(paper, lh, now)
+        elif info.key == "rejection":
+            pdf = complaint_forms.rejection(paper, lh, now)
+        elif info.key == "agreement":
+            pdf = complaint_forms.agreement(paper, lh, now)
+            texts.append(paper.settlement_terms)
+        elif info.key == "termination":
+            pdf = complaint_forms.termination(paper, lh, now)
+        else:
+            session = self._session(uow, sessions, request.session_id, c.number)
+            pdf = complaint_forms.mediation_record(paper, session, lh, now)
+            texts += [session.participants, session.content, session.result]
+        return self._rendered(info, pdf, c.number, f"{info.title}-{c.number}", texts,
+                              complaint_id=c.id, checksum=digest)
+
+    def _session(self, uow: UnitOfWork, sessions: list, session_id: int | None,
+                 number: str) -> SessionPaper:
+        if not sessions:
+            raise FieldError("表格", f"投诉 {number} 还没有调解记录")
+        chosen = next((s for s in sessions if s.id == session_id), None) if session_id else sessions[-1]
+        if chosen is None:
+            raise NotFound(f"投诉 {number} 没有编号为 {session_id} 的调解记录")
+        means = self._labels(uow, "mediation_means")
+        return SessionPaper(
+            ordinal=sessions.index(chosen) + 1, held_at=chosen.held_at,
+            means=means.get(chosen.means, chosen.means), place=chosen.place,
+            participants=chosen.participants, content=chosen.content, result=chosen.result,
+            recorded_by=self._user_name(uow, chosen.recorded_by_id))
+
+    def _disclosure(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                    request: FormRequest) -> RenderedForm:
+        month = self._month(request)
+        first, last = month_range(month)
+        f = ComplaintFilter(statuses=frozenset({Status.CLOSED}), closed_from=first, closed_to=last)
+        lines = [
+            DisclosureLine(
+                number=c.number, received_at=c.received_at, respondent=c.respondent_name,
+                content=public_text(f"{c.subject}：{c.facts}", [c.complainant_name]),
+                success=c.result == Result.SETTLED)
+            for c in self._list(uow, user, f)
+            if c.accepted_on is not None and c.result in _DISCLOSED_RESULTS
+        ]
+        lh = self._letterhead(uow, user.office_id)
+        pdf = list_forms.disclosure_approval(lines, month, lh, self.ctx.clock.now())
+        return self._rendered(info, pdf, f"{month:%Y-%m}", f"{info.title}-{month:%Y-%m}",
+                              [x.content for x in lines] + [x.respondent for x in lines])
+
+    def _refusal(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                 request: FormRequest) -> RenderedForm:
+        month = self._month(request)
+        complaints = ComplaintRepository(uow.session).by_ids(request.complaint_ids, user.scope)
+        if len(complaints) != len(set(request.complaint_ids)):
+            raise NotFound("所选投诉中有的不存在或不在您的管辖范围内")
+        offices = {o.id: o.name for o in OfficeRepository(uow.session).all()}
+        complaints.sort(key=lambda c: (c.received_at, c.id))
+        lines = [RefusalLine(c.number, offices.get(c.office_id, ""), c.respondent_name,
+                             request.reasons.get(c.id, "")) for c in complaints]
+        lh = self._letterhead(uow, user.office_id)
+        pdf = list_forms.disclosure_refusal(lines, month, lh, self.ctx.clock.now())
+        return self._rendered(info, pdf, f"{month:%Y-%m}", f"{info.title}-{month:%Y-%m}",
+                              [x.reason for x in lines] + [x.respondent for x in lines])
+
+    def _ledger(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                request: FormRequest) -> RenderedForm:
+        today = self.ctx.clock.today()
+        start = request.start or (request.filter.received_from if request.filter else None)
+        end = request.end or (request.filter.received_to if request.filter else None)
+        start, end = start or today.replace(day=1), end or today
+        if end < start:
+            raise FieldError("截止日期", "不能早于起始日期")
+        base = request.filter or ComplaintFilter()
+        f = ComplaintFilter(**{**base.__dict__, "received_from": start, "received_to": end})
+        channels = self._labels(uow, "channel")
+        categories = self._labels(uow, "category")
+        lines = [
+            LedgerLine(
+                number=c.number, received_at=c.received_at,
+                channel=channels.get(c.channel_code, c.channel_code),
+                dispatched=c.channel_code == DISTRICT_DISPATCH_CHANNEL,
+                complainant=v.mask_name(c.complainant_name), respondent=c.respondent_name,
+                subject=c.subject, category=categories.get(c.category_code, c.category_code),
+                handler=self._user_name(uow, c.handler_id), status=Status(c.status).label,
+                due_on=c.due_on, closed_on=c.closed_on,
+                result=Result(c.result).label if c.result else "",
+                recovered=_money(c.recovered_cents))
+            for c in self._list(uow, user, f)
+        ]
+        lh = self._letterhead(uow, user.office_id)
+        pdf = list_forms.ledger(lines, (start, end), lh, self.ctx.clock.now(),
+                               title=request.title or info.title)
+        scope = f"{start:%Y-%m-%d}–{end:%Y-%m-%d}"
+        return self._rendered(info, pdf, scope, f"{info.title}-{start:%Y%m%d}-{end:%Y%m%d}",
+                              [x.respondent + x.subject for x in lines])
+
+    def _quarterly(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                   request: FormRequest) -> RenderedForm:
+        today = self.ctx.clock.today()
+        year = request.year or today.year
+        quarter = request.quarter or (today.month - 1) // 3 + 1
+        _first, last = quarter_range(year, quarter)
+        as_of = min(today, last)
+        f = ComplaintFilter(open_only=True, received_to=as_of)
+        lines = []
+        for c in self._list(uow, user, f):
+            status = Status(c.status)
+            paused = any(p.ended_on is None for p in c.pauses)
+            step = "检验检测鉴定中（中止计时），结果出具后恢复调解" if paused else _NEXT_STEPS[status]
+            if status is Status.ACCEPTED and c.odr_started_on:
+                step = "经营者先行和解中，跟进和解结果"
+            lines.append(OpenLine(
+                number=c.number, received_on=c.received_at.date(), respondent=c.respondent_name,
+                subject=c.subject, handler=self._user_name(uow, c.handler_id), status=status.label,
+                days_open=(as_of - c.received_at.date()).days, due_on=c.due_on,
+                overdue=c.due_on is not None and c.due_on < as_of, next_step=step))
+        lh = self._letterhead(uow, user.office_id)
+        pdf = list_forms.quarterly_check(lines, year, quarter, as_of, lh, self.ctx.clock.now())
+        return self._rendered(info, pdf, f"{year}Q{quarter}", f"{info.title}-{year}Q{quarter}",
+                              [x.respondent + x.subject for x in lines])
+
+    # -- the printing log and the code on the paper --------------------------------------
+    def record(self, user: CurrentUser, rendered: RenderedForm, how: str) -> Changed:
+        """Write that `rendered` was printed (`how`: print / pdf / cli) into the history."""
+        if how not in HOW_LABELS:
+            raise ValueError(how)
+        with self._uow(user, f"{HOW_LABELS[how]}《{rendered.form.title}》") as uow:
+            row = Printing(complaint_id=rendered.complaint_id, form=rendered.form.key,
+                           scope=rendered.scope[:100], pages=rendered.pages,
+                           checksum=rendered.checksum, how=how,
+                           printed_at=self.ctx.clock.now(), printed_by_id=user.id)
+            PrintingRepository(uow.session).add(row)
+            uow.commit()
+            if rendered.complaint_id is None:
+                return Changed("printing", (row.id,), created=True)
+            return Changed("printing", (row.id,), created=True,
+                           complaint_id=rendered.complaint_id)
+
+    def check_code(self, user: CurrentUser, text: str) -> CodeCheck:
+        """What the find box received: a complaint number, or a printed sheet's code. For a
+        code, compare its checksum with the record as it is now."""
+        scanned = qr.decode(text)
+        if not scanned.number:
+            raise FieldError("查找", "请输入投诉单号，或扫描表格上的二维码")
+        with self._uow(user, "", write=False) as uow:
+            repo = ComplaintRepository(uow.session)
+            found = repo.by_number(scanned.number)
+            if found is None:
+                raise NotFound(f"没有找到投诉单号 {scanned.number}")
+            c = load_complaint(uow, user, found.id)
+            if scanned.checksum is None:
+                return CodeCheck(c.id, c.number, False, None, "")
+            current = qr.checksum(self._content(c, list(repo.mediation_records(c.id))))
+            printings = PrintingRepository(uow.session).of_complaint(c.id, scanned.checksum)
+            when = ""
+            if printings:
+                p = printings[-1]  # the first printing of that content
+                when = (f"该表格（{FORMS[p.form].title if p.form in FORMS else p.form}）于 "
+                        f"{p.printed_at:%Y-%m-%d %H:%M} 由{self._user_name(uow, p.printed_by_id)}打印。")
+            if current == scanned.checksum:
+                return CodeCheck(c.id, c.number, True, True,
+                                 f"{when}投诉 {c.number} 自打印以来没有改动，纸面内容与记录一致。")
+            return CodeCheck(c.id, c.number, True, False,
+                             f"{when}投诉 {c.number} 在打印之后已有改动，纸面内容可能已过时，"
+                             "请以系统记录为准，必要时重新打印。")
+
+    # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _content(c: Complaint, sessions: list) -> dict[str, Any]:
+        """What the checksum covers: the complaint as people wrote it, its pauses and its
+        mediation records; not bookkeeping (versions, recomputed due dates, printings)."""
+        return {
+            "complaint": _plain_columns(c),
+            "pauses": [_plain_columns(p) for p in c.pauses],
+            "sessions": [_plain_columns(s) for s in sessions],
+        }
+
+    def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str) -> ComplaintPaper:
+        full = user.has(*SEES_PERSONAL_INFO)
+        offices = OfficeRepository(uow.session)
+        office = offices.get(c.office_id)
+        rules = next((r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code), None)
+        limit = ""
+        if rules is not None:
+            unit = "个工作日" if rules.mediation_unit is DayUnit.WORKING else "日"
+            limit = f"{rules.mediation_days}{unit}"
+        label = self._labels
+        return ComplaintPaper(
+            number=c.number, code=code, received_at=c.received_at,
+            channel=label(uow, "channel").get(c.channel_code, c.channel_code),
+            district_number=c.district_number, office=office.name if office else "",
+            registered_by=self._user_name(uow, c.registered_by_id),
+            handler=self._user_name(uow, c.handler_id),
+            complainant_name=c.complainant_name if full else v.mask_name(c.complainant_name),
+            complainant_phone=c.complainant_phone if full else v.mask_phone(c.complainant_phone),
+            complainant_address=c.complainant_address if full else "（已隐藏）",
+            complainant_id_number=(c.complainant_id_number or "") if full
+            else v.mask_id_number(c.complainant_id_number or ""),
+            respondent_name=c.respondent_name, respondent_credit_code=c.respondent_credit_code or "",
+            respondent_address=c.respondent_address, subject=c.subject,
+            category=label(uow, "category").get(c.category_code, c.category_code),
+            brand_model=c.brand_model, purchase_date=c.purchase_date,
+            amount=_money(c.amount_cents),
+            request_type=label(uow, "request_type").get(c.request_type, c.request_type),
+            request=c.request, facts=c.facts, status=Status(c.status).label,
+            rule_set_name=rules.name if rules else "有关规定", mediation_limit=limit,
+            accepted_on=c.accepted_on,
+            rejection_ground=label(uow, "rejection_ground").get(c.rejection_ground or "", ""),
+            settled_on=c.settled_on, settlement_terms=c.settlement_terms or "",
+            performance_due_on=c.performance_due_on, recovered=_money(c.recovered_cents),
+            terminated_on=c.terminated_on,
+            termination_ground=label(uow, "termination_ground").get(c.termination_ground or "", ""),
+            status_note=c.status_note or "",
+        )
+
+    def _letterhead(self, uow: UnitOfWork, office_id: int) -> Letterhead:
+        """The issuing office's names and seal, and its district, from the office settings."""
+        offices = OfficeRepository(uow.session)
+        office = offices.get(office_id)
+        if office is None:
+            raise NotFound(f"单位 {office_id} 不存在")
+        district = office
+        while district.kind != "district" and district.parent_id is not None:
+            parent = offices.get(district.parent_id)
+            if parent is None:
+                break
+            district = parent
+        return Letterhead(office=office.name, district=district.name,
+                          seal_text=office.seal_text or office.name, address=office.address,
+                          phone=office.phone)
+
+    def _list(self, uow: UnitOfWork, user: CurrentUser, f: ComplaintFilter) -> list[Complaint]:
+        rows = ComplaintRepository(uow.session).chronological(f, user.scope, MAX_LIST_ROWS + 1)
+        if len(rows) > MAX_LIST_ROWS:
+            raise FieldError("范围", f"超过 {MAX_LIST_ROWS:,} 件，请缩小日期范围或改用导出 Excel")
+        return rows
+
+    def _month(self, request: FormRequest) -> date:
+        return request.month or self.ctx.clock.today().replace(day=1)
+
+    @staticmethod
+    def _labels(uow: UnitOfWork, kind: str) -> dict[str, str]:
+        cache = uow.session.info.setdefault("labels", {})
+        if kind not in cache:
+            cache[kind] = {i.code: i.label for i in CodeRepository(uow.session).items(kind, True)}
+        return cache[kind]
+
+    @staticmethod
+    def _user_name(uow: UnitOfWork, user_id: int | None) -> str:
+        if user_id is None:
+            return ""
+        cache = uow.session.info.setdefault("user_names", {})
+        if user_id not in cache:
+            u = UserRepository(uow.session).get(user_id)
+            cache[user_id] = u.display_name if u else ""
+        return cache[user_id]
+
+    def _rendered(self, info: FormInfo, pdf: Pdf, scope: str, name: str, texts: list[str],
+                  complaint_id: int | None = None, checksum: str | None = None) -> RenderedForm:
+        missing = sorted(set().union(*(fonts.missing(t or "") for t in texts))) if texts else []
+        warnings = (f"以下字符字库中没有，已印作「{fonts.MISSING_MARK}」，请在纸面上手写补全："
+                    f"{'、'.join(missing)}",) if missing else ()
+        stamp = self.ctx.clock.now().strftime("%Y%m%d-%H%M")
+        return RenderedForm(form=info, pdf=pdf.data, pages=pdf.pages, scope=scope,
+                            filename=f"{name}-{stamp}.pdf", complaint_id=complaint_id,
+                            checksum=checksum, warnings=warnings)
