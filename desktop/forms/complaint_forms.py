@@ -65,7 +65,7 @@ def registration(p: ComplaintPaper, lh: Letterhead, printed_at: datetime) -> Pdf
     ]
     story: list[Flowable] = [
         *heading(h),
-        field_grid(rows, h.width),
+        *field_grid(rows, h.width),
         signatures(
             [("投诉人（签字）", BLANK_DATE), ("登记人（签字）", BLANK_DATE)], h.width,
             lead=[Spacer(1, 3 * mm),
@@ -129,7 +129,7 @@ def mediation_record(p: ComplaintPaper, s: SessionPaper, lh: Letterhead,
     ]
     story = [
         *heading(h),
-        field_grid(rows, h.width),
+        *field_grid(rows, h.width),
         signatures([("投诉人（签字）", BLANK_DATE), ("被投诉方（签字或盖章）", BLANK_DATE),
                     ("调解人（签字）", BLANK_DATE)], h.width,
                    lead=[Spacer(1, 2 * mm),
@@ -154,7 +154,7 @@ def agreement(p: ComplaintPaper, lh: Letterhead, printed_at: datetime) -> Pdf:
     story: list[Flowable] = [
         *heading(h),
         para("一、当事人", SECTION),
-        field_grid(parties, h.width),
+        *field_grid(parties, h.width),
         para("二、投诉事项与事实", SECTION),
         para(f"投诉人于{day(p.received_at)}就{p.subject}向本单位投诉，诉求：{p.request}", BODY),
         para(p.facts, BODY),

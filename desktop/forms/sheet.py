@@ -11,9 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -64,6 +62,11 @@ SECTION = _style("section", fonts.HEADING, 11, 16, spaceBefore=3 * mm, spaceAfte
                  keepWithNext=1)
 RIGHT = _style("right", fonts.BODY, 12, 22, alignment=TA_RIGHT)
 NOTE = _style("note", fonts.BODY, 9, 13, alignment=TA_LEFT, textColor=colors.Color(0.3, 0.3, 0.3))
+
+
+# Tables set plain-string cells (even empty ones) in Helvetica unless told otherwise, which
+# would put an unembedded font into the PDF.
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), fonts.BODY)
 
 
 def para(text: str | None, style: ParagraphStyle = CELL) -> Paragraph:
@@ -121,7 +124,7 @@ def heading(header: SheetHeader) -> list[Flowable]:
 
 
 def grid_style(extra: Sequence[tuple] = (), padding: float = 4) -> TableStyle:
-    return TableStyle([
+    return TableStyle([CELL_FONT, 
         ("GRID", (0, 0), (-1, -1), 0.6, RULE),
         ("BOX", (0, 0), (-1, -1), 1.0, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -137,28 +140,41 @@ Field = tuple[str, str | None]
 
 
 def field_grid(rows: Sequence[Sequence[Field]], width: float, label_width: float = 27 * mm,
-               min_height: float = 8 * mm) -> Table:
-    """A ruled label/value grid of 4 columns; a row with one field spans the whole width.
+               min_height: float = 8 * mm) -> list[Flowable]:
+    """A ruled label/value grid: rows of two fields in 4 columns, rows of one field across.
 
     Long values wrap inside their cell, and a cell longer than a page continues on the next
-    (splitInRow), so a 3,000-character statement never falls off the page."""
+    (splitInRow), so a 3,000-character statement never falls off the page. One-field rows
+    are their own 2-column tables stacked flush, not SPANs: ReportLab wraps a spanned cell
+    it splits across pages at the narrow width of its first column."""
     value_width = (width - 2 * label_width) / 2
-    data, spans = [], []
-    for r, row in enumerate(rows):
-        if len(row) == 1:
-            label, value = row[0]
-            data.append([para(label, LABEL), para(value), "", ""])
-            spans.append(("SPAN", (1, r), (3, r)))
-            spans.append(("BACKGROUND", (0, r), (0, r), SHADE))
+    out: list[Flowable] = []
+    group: list[Sequence[Field]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        if len(group[0]) == 1:
+            data = [[para(label, LABEL), para(value)] for ((label, value),) in group]
+            widths = [label_width, width - label_width]
+            shade = [("BACKGROUND", (0, 0), (0, -1), SHADE)]
         else:
-            (l1, v1), (l2, v2) = row
-            data.append([para(l1, LABEL), para(v1), para(l2, LABEL), para(v2)])
-            spans.append(("BACKGROUND", (0, r), (0, r), SHADE))
-            spans.append(("BACKGROUND", (2, r), (2, r), SHADE))
-    table = Table(data, colWidths=[label_width, value_width, label_width, value_width],
-                  splitInRow=1, hAlign="CENTER", minRowHeights=[min_height] * len(data))
-    table.setStyle(grid_style(spans))
-    return table
+            data = [[para(l1, LABEL), para(v1), para(l2, LABEL), para(v2)]
+                    for (l1, v1), (l2, v2) in group]
+            widths = [label_width, value_width, label_width, value_width]
+            shade = [("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE)]
+        table = Table(data, colWidths=widths, splitInRow=1, hAlign="CENTER",
+                      minRowHeights=[min_height] * len(data))
+        table.setStyle(grid_style(shade))
+        out.append(table)
+        group.clear()
+
+    for row in rows:
+        if group and len(group[0]) != len(row):
+            flush()
+        group.append(row)
+    flush()
+    return out
 
 
 def ruled_table(header: Sequence[str], rows: Sequence[Sequence[str | None]],
@@ -186,7 +202,7 @@ def signatures(lines: Sequence[tuple[str, str]], width: float, *, lead: Sequence
             for who, when in lines]
     table = Table(data, colWidths=[width * 0.34, width * 0.26, width * 0.40],
                   rowHeights=[row_height] * len(data), hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(TableStyle([CELL_FONT, 
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
@@ -208,7 +224,7 @@ def _seal_table(letterhead: Letterhead, when: str, width: float, compact: bool =
          [para(when, style)]],
         colWidths=[width], hAlign="RIGHT",
         rowHeights=[8 * mm, 10 * mm, 8 * mm] if compact else [10 * mm, 14 * mm, 10 * mm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    block.setStyle(TableStyle([CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return block
 
 
@@ -217,25 +233,36 @@ def signatures_beside_seal(who: Sequence[str], letterhead: Letterhead, when: str
     """Signature lines on the left, the office's seal place and date on the right."""
     lines = Table([[para(f"{w}：", BODY_FLUSH), ""] for w in who],
                   colWidths=[width * 0.33, width * 0.2], rowHeights=[12 * mm] * len(who))
-    lines.setStyle(TableStyle([
+    lines.setStyle(TableStyle([CELL_FONT, 
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
     ]))
     seal = _seal_table(letterhead, when, width * 0.42, compact=True)
     table = Table([[lines, seal]], colWidths=[width * 0.55, width * 0.45], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    table.setStyle(TableStyle([CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return KeepTogether([Spacer(1, 4 * mm), table])
 
 
 # -- the page and the document -----------------------------------------------------------
-def _qr_drawing(code: str, size: float) -> Drawing:
+def _qr_modules(code: str) -> list[list[bool]]:
+    """The QR matrix from ReportLab's own encoder (error correction M)."""
     widget = QrCodeWidget(code, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+    widget.qr.make()
+    return [[bool(m) for m in row] for row in widget.qr.modules]
+
+
+def _draw_qr(canvas: Canvas, modules: list[list[bool]], x: float, y: float, size: float) -> None:
+    """Dark modules as filled squares, with the standard 4-module quiet zone. Drawn directly
+    rather than through renderPDF, which would add an unembedded Helvetica to the PDF."""
+    count = len(modules)
+    box = size / (count + 8)
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(x + (c + 4) * box, y + size - (r + 5) * box, box, box, stroke=0, fill=1)
 
 
 class _NumberedCanvas(Canvas):
@@ -245,7 +272,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._header = header
         self._pages: list[dict] = []
-        self._qr = _qr_drawing(header.code, QR_SIZE) if header.code else None
+        self._qr = _qr_modules(header.code) if header.code else None
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
         self._pages.append(dict(self.__dict__))
@@ -270,7 +297,7 @@ class _NumberedCanvas(Canvas):
             fonts.draw_string(self, right, top - 4 * mm, f"投诉单号：{h.number}", 10,
                               align="right")
         if self._qr is not None:
-            renderPDF.draw(self._qr, self, width - MARGIN - QR_SIZE, top - QR_SIZE + 1 * mm)
+            _draw_qr(self, self._qr, width - MARGIN - QR_SIZE, top - QR_SIZE + 1 * mm, QR_SIZE)
         if total > 1 and page > 1:  # continuation pages name their form
             fonts.draw_string(self, MARGIN, top - 4 * mm, f"{h.title}（续）", 9)
         self.setLineWidth(0.4)
