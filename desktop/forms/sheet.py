@@ -124,7 +124,7 @@ def heading(header: SheetHeader) -> list[Flowable]:
 
 
 def grid_style(extra: Sequence[tuple] = (), padding: float = 4) -> TableStyle:
-    return TableStyle([CELL_FONT, 
+    return TableStyle([CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.6, RULE),
         ("BOX", (0, 0), (-1, -1), 1.0, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -202,7 +202,7 @@ def signatures(lines: Sequence[tuple[str, str]], width: float, *, lead: Sequence
             for who, when in lines]
     table = Table(data, colWidths=[width * 0.34, width * 0.26, width * 0.40],
                   rowHeights=[row_height] * len(data), hAlign="LEFT")
-    table.setStyle(TableStyle([CELL_FONT, 
+    table.setStyle(TableStyle([CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
@@ -233,7 +233,7 @@ def signatures_beside_seal(who: Sequence[str], letterhead: Letterhead, when: str
     """Signature lines on the left, the office's seal place and date on the right."""
     lines = Table([[para(f"{w}：", BODY_FLUSH), ""] for w in who],
                   colWidths=[width * 0.33, width * 0.2], rowHeights=[12 * mm] * len(who))
-    lines.setStyle(TableStyle([CELL_FONT, 
+    lines.setStyle(TableStyle([CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),

@@ -92,7 +92,7 @@ def test_every_complaint_form_renders_with_its_text_fonts_and_one_page(world: Wo
         assert rendered.pages == len(pages) == 1, key
         for needle in [number, *needles]:
             assert flat(needle) in text, f"{key}: {needle!r} missing"
-        assert f"第1页共1页" in text
+        assert "第1页共1页" in text
         assert qr.encode(number, rendered.checksum or "") in text  # the code under the QR
         assert_fonts_embedded_subsets(reader)
 
