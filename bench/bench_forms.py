@@ -1,0 +1,85 @@
+"""Time to render each printed form, and a 300-row disclosure approval sheet.
+
+    .venv/bin/python bench/bench_forms.py [--repeat 20]
+
+Renders through PrintService on a demo database (built once in bench/out/forms-demo), so the
+figures include reading the record and labels, not only ReportLab. "first" is the first
+render in a fresh process (it loads the two fonts' character maps); "median"/"max" are the
+following renders. Targets (issue 4): one-page form < 100 ms, 300-row sheet < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from desktop.bootstrap import open_services  # noqa: E402
+from desktop.demo.generate import build_demo  # noqa: E402
+from desktop.domain.complaint import ComplaintFilter  # noqa: E402
+from desktop.forms import list_forms  # noqa: E402
+from desktop.forms.data import DisclosureLine, Letterhead  # noqa: E402
+from desktop.services.printing import FormRequest  # noqa: E402
+
+
+def timed(fn, repeat: int) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    pages = fn()
+    first = time.perf_counter() - start
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return first, statistics.median(times), max(times), pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "out" / "forms-demo")
+    args = parser.parse_args()
+
+    fresh = not (args.data_dir / "hejie.db").exists()
+    s = open_services(args.data_dir)
+    if fresh:
+        print("building the demo database (300 complaints)…", file=sys.stderr)
+        build_demo(s)
+    admin = s.users.login("admin", "demo1234")
+
+    # One complaint for each complaint form, the first in the ledger that has it.
+    wanted: dict[str, FormRequest] = {}
+    for row in s.complaints.page(admin, ComplaintFilter(), None, 300).rows:
+        for choice in s.printing.choices(admin, row.id):
+            wanted.setdefault(choice.form.key, FormRequest(
+                choice.form.key, complaint_id=row.id, session_id=choice.session_id))
+    today = s.ctx.clock.today()
+    wanted["disclosure"] = FormRequest("disclosure", month=today.replace(day=1))
+    wanted["ledger"] = FormRequest("ledger", start=today.replace(day=1), end=today)
+    wanted["quarterly-check"] = FormRequest("quarterly-check")
+
+    print(f"{'form':22} {'pages':>5} {'first ms':>9} {'median ms':>10} {'max ms':>8}")
+    for key, request in wanted.items():
+        first, median, worst, pages = timed(
+            lambda request=request: s.printing.render(admin, request).pages, args.repeat)
+        print(f"{key:22} {pages:5d} {first * 1000:9.0f} {median * 1000:10.1f} {worst * 1000:8.1f}")
+
+    letterhead = Letterhead("吴中区市场监督管理局长桥分局", "吴中区市场监督管理局", "长桥分局投诉专用章")
+    lines = [DisclosureLine(f"WZCQ-20261001-{i:04d}", datetime(2026, 10, 1, 9), f"苏州第{i}商贸有限公司",
+                            "商品质量问题：消费者购买的电冰箱制冷效果差，经两次维修仍未解决，要求退货退款。",
+                            i % 3 != 0) for i in range(1, 301)]
+    first, median, worst, pages = timed(
+        lambda: list_forms.disclosure_approval(lines, date(2026, 10, 1), letterhead,
+                                               datetime(2026, 11, 20)).pages, max(3, args.repeat // 4))
+    print(f"{'disclosure, 300 rows':22} {pages:5d} {first * 1000:9.0f} {median * 1000:10.1f} {worst * 1000:8.1f}")
+    s.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
