@@ -107,3 +107,10 @@ def draw_string(canvas, x: float, y: float, text: str, size: float,  # type: ign
         canvas.setFont(font, size)
         canvas.drawString(x, y, run)
         x += pdfmetrics.stringWidth(run, font, size)
+
+
+def warm_up() -> None:
+    """Load both fonts and their character sets now (about 0.3 s), so that the first form a
+    user prints does not wait for it; the window calls this on a worker after login."""
+    for name in _FILES:
+        _glyphs(name)

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from desktop.forms.data import DisclosureLine, LedgerLine, Letterhead, OpenLine, RefusalLine
 from desktop.forms.sheet import (
     BLANK_DATE,
     BODY_FLUSH,
+    LIST_SECTION,
     NOTE,
-    SECTION,
     Pdf,
     SheetHeader,
     build,
@@ -90,14 +90,16 @@ def ledger(lines: Sequence[LedgerLine], period: tuple[date, date], lh: Letterhea
     w = h.width
     header = ["序号", "投诉单号", "接收时间", "来源", "投诉人", "被投诉方", "商品或服务",
               "分类", "承办人", "状态", "办理期限", "办结日期", "办结结果", "挽回损失(元)"]
-    fractions = [0.035, 0.125, 0.07, 0.065, 0.045, 0.13, 0.12, 0.075, 0.045, 0.05, 0.07, 0.07,
-                 0.05, 0.05]
+    fractions = [0.035, 0.115, 0.07, 0.075, 0.045, 0.115, 0.115, 0.075, 0.045, 0.055, 0.07, 0.07,
+                 0.06, 0.055]
     widths = [w * f for f in fractions]
     story: list[Flowable] = list(heading(h))
     parts = [("一、区局平台分流件", [x for x in lines if x.dispatched]),
              ("二、自行受理件", [x for x in lines if not x.dispatched])]
     for caption, part in parts:
-        story.append(para(f"{caption}（{len(part)} 件）", SECTION))
+        # A part's heading starts a page rather than end one; the table itself may then split.
+        story.append(CondPageBreak(30 * mm))
+        story.append(para(f"{caption}（{len(part)} 件）", LIST_SECTION))
         if not part:
             story.append(para("本期无。", NOTE))
             continue

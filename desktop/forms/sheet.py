@@ -60,6 +60,8 @@ LABEL_CENTER = _style("label_center", fonts.HEADING, 10, 14.5, alignment=TA_CENT
 HEAD_SMALL = _style("head_small", fonts.HEADING, 8, 10.5, alignment=TA_CENTER)
 SECTION = _style("section", fonts.HEADING, 11, 16, spaceBefore=3 * mm, spaceAfter=1.5 * mm,
                  keepWithNext=1)
+LIST_SECTION = _style("list_section", fonts.HEADING, 11, 16, spaceBefore=3 * mm,
+                      spaceAfter=1.5 * mm)
 RIGHT = _style("right", fonts.BODY, 12, 22, alignment=TA_RIGHT)
 NOTE = _style("note", fonts.BODY, 9, 13, alignment=TA_LEFT, textColor=colors.Color(0.3, 0.3, 0.3))
 
@@ -123,10 +125,11 @@ def heading(header: SheetHeader) -> list[Flowable]:
     return out
 
 
-def grid_style(extra: Sequence[tuple] = (), padding: float = 4) -> TableStyle:
-    return TableStyle([CELL_FONT,
+def grid_style(extra: Sequence[tuple] = (), padding: float = 4, box: float = 1.0) -> TableStyle:
+    return TableStyle([
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.6, RULE),
-        ("BOX", (0, 0), (-1, -1), 1.0, RULE),
+        ("BOX", (0, 0), (-1, -1), box, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), padding - 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
@@ -165,7 +168,7 @@ def field_grid(rows: Sequence[Sequence[Field]], width: float, label_width: float
             shade = [("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE)]
         table = Table(data, colWidths=widths, splitInRow=1, hAlign="CENTER",
                       minRowHeights=[min_height] * len(data))
-        table.setStyle(grid_style(shade))
+        table.setStyle(grid_style(shade, box=0.6))  # stacked tables: no heavier lines at joins
         out.append(table)
         group.clear()
 
