@@ -20,8 +20,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("errors", text)
 
 
+class DeviceError(Exception):
+    """A device or the system refused (a printer, a PDF that cannot be read back); the
+    message is a Chinese sentence for the user."""
+
+
 def environment_message(error: BaseException) -> str | None:
     """A Chinese sentence for errors the user or the machine caused; None for a bug."""
+    if isinstance(error, DeviceError):
+        return str(error)
     if isinstance(error, ValidationFailed):
         return "\n".join(f"{e.field}：{e.message}" for e in error.errors)
     if isinstance(error, DomainError):
