@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +36,11 @@ from desktop.services.dto import (
     HistoryLine,
     MediationRecordInfo,
 )
+from desktop.services.printing import FormChoice, FormRequest
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
 from desktop.ui.dialogs.mediation_dialog import MediationDialog
+from desktop.ui.ops import Task
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
@@ -78,11 +83,26 @@ class ComplaintWindow(QWidget):
         self.records: list[MediationRecordInfo] = []
         self.attachments: list[AttachmentInfo] = []
         self.action_buttons: dict[object, QPushButton] = {}
+        self.print_choices: list[FormChoice] = []
         self.setWindowTitle(self.tr("投诉"))
 
         self.title = QLabel(self.tr("正在读取……"))
         self.title.setStyleSheet("font-size: 17px; font-weight: bold;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The forms this complaint has reached, rebuilt on every reload.
+        self.print_menu = QMenu(self)
+        self.print_button = QToolButton()
+        self.print_button.setText(self.tr("打印"))
+        self.print_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button.setMenu(self.print_menu)
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip(self.tr("预览并打印本投诉的登记表、通知书、调解记录、调解书（Ctrl+P）"))
+        self.print_button.setEnabled(False)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.print_button)
         self.status_line = QLabel()
         self.status_line.setWordWrap(True)
         self.actions_bar = QHBoxLayout()
@@ -118,7 +138,7 @@ class ComplaintWindow(QWidget):
         self.tabs.addTab(self.history_table, self.tr("处理经过"))
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.status_line)
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.tabs, 1)
@@ -142,14 +162,16 @@ class ComplaintWindow(QWidget):
     def reload(self) -> None:
         services, user, cid = self.ctx.services, self.ctx.user, self.complaint_id
 
-        def work() -> tuple[ComplaintDetail, list[MediationRecordInfo], list[AttachmentInfo], list[HistoryLine]]:
+        def work() -> tuple[ComplaintDetail, list[MediationRecordInfo], list[AttachmentInfo],
+                            list[HistoryLine], list[FormChoice]]:
             return (services.complaints.get(user, cid), services.records.mediation_records(user, cid),
-                    services.records.attachments(user, cid), services.records.history(user, cid))
+                    services.records.attachments(user, cid), services.records.history(user, cid),
+                    services.printing.choices(user, cid))
 
         self.ctx.ops.query(work, self._show, owner=self)
 
     def _show(self, loaded) -> None:  # type: ignore[no-untyped-def]
-        detail, self.records, self.attachments, history = loaded
+        detail, self.records, self.attachments, history, choices = loaded
         self.detail = detail
         self.setWindowTitle(self.tr("投诉 {0}").format(detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
@@ -170,7 +192,18 @@ class ComplaintWindow(QWidget):
             for h in history])
         self.tabs.setTabText(1, self.tr("调解记录（{0}）").format(len(self.records)))
         self.tabs.setTabText(2, self.tr("附件（{0}）").format(len(self.attachments)))
+        self._show_print_choices(choices)
         self.sig_loaded.emit()
+
+    def _show_print_choices(self, choices: list[FormChoice]) -> None:
+        self.print_choices = choices
+        self.print_menu.clear()
+        for choice in choices:
+            action = self.print_menu.addAction(choice.label)
+            action.setToolTip(choice.form.purpose)
+            action.triggered.connect(lambda _=False, c=choice: self.print_form(c))
+        self.print_menu.setToolTipsVisible(True)
+        self.print_button.setEnabled(bool(choices))
 
     def _show_status(self, d: ComplaintDetail) -> None:
         today = self.ctx.services.ctx.clock.today()
@@ -249,6 +282,8 @@ class ComplaintWindow(QWidget):
             ("受理日期", d.accepted_on.isoformat() if d.accepted_on else ""),
             ("不予受理依据", lookups.label("rejection_ground", d.rejection_ground)),
             ("调解协议", d.settlement_terms or ""),
+            ("履行期限", d.performance_due_on.isoformat() if d.performance_due_on
+             else ("当场履行" if d.settlement_terms else "")),
             ("终止调解依据", lookups.label("termination_ground", d.termination_ground)),
             ("转办单位", d.transferred_to or ""),
             ("立案线索", d.case_note or ""),
@@ -273,6 +308,13 @@ class ComplaintWindow(QWidget):
         dialog.sig_done.connect(self._action_done)
         dialog.open()
         return dialog
+
+    def print_form(self, choice: FormChoice) -> Task:
+        """Render the chosen form on the worker, then show its preview."""
+        from desktop.ui.dialogs.print_preview import preview_form
+
+        request = FormRequest(choice.form.key, complaint_id=self.complaint_id, session_id=choice.session_id)
+        return preview_form(self.ctx, self, request)
 
     def _action_done(self, changed: Changed) -> None:
         if changed.warnings:

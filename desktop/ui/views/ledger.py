@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -13,16 +14,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.complaint import ComplaintFilter
 from desktop.domain.workflow import Status
+from desktop.services.dto import ComplaintRow
+from desktop.services.printing import FormRequest
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.print_options import MonthDialog, PeriodDialog, QuarterDialog, RefusalDialog
+from desktop.ui.dialogs.print_preview import preview_form
 from desktop.ui.models.complaint_table import ComplaintTableModel
 from desktop.ui.settings import restore_header, save_header
+from desktop.ui.widgets import messages
 from desktop.ui.widgets.complaint_view import ComplaintTableView
 
 OPEN = "__open__"
@@ -77,6 +86,8 @@ class LedgerPage(QWidget):
 
         self.model = ComplaintTableModel(ctx, self)
         self.table = ComplaintTableView(self.model)
+        # Several rows at once: the 不予公示 form is printed for the chosen complaints.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.sig_open_complaint.connect(self.sig_open_complaint)
         restore_header(self, self.table.horizontalHeader())
         self.model.sig_count_changed.connect(self._count_changed)
@@ -88,8 +99,13 @@ class LedgerPage(QWidget):
         footer.addStretch()
         footer.addWidget(hint)
 
+        self._build_print_menu()
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.print_button)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
@@ -107,6 +123,25 @@ class LedgerPage(QWidget):
             edit.dateChanged.connect(lambda _: self.use_dates.isChecked() and self.apply())
         self.reset.clicked.connect(self.clear_filters)
         self.apply()
+
+    def _build_print_menu(self) -> None:
+        menu = QMenu(self)
+        self.act_print_ledger = menu.addAction(self.tr("投诉台账（按当前筛选）…"))
+        self.act_print_ledger.triggered.connect(self.print_ledger)
+        self.act_print_quarterly = menu.addAction(self.tr("季度未办结件核对表…"))
+        self.act_print_quarterly.triggered.connect(self.print_quarterly)
+        menu.addSeparator()
+        self.act_print_disclosure = menu.addAction(self.tr("消费投诉公示审批表…"))
+        self.act_print_disclosure.triggered.connect(self.print_disclosure)
+        self.act_print_refusal = menu.addAction(self.tr("消费投诉不予公示审批表（所选投诉）…"))
+        self.act_print_refusal.triggered.connect(self.print_refusal)
+        self.print_button = QToolButton()
+        self.print_button.setText(self.tr("打印"))
+        self.print_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button.setMenu(menu)
+        self.print_menu = menu
 
     def _date_edit(self) -> QDateEdit:
         edit = QDateEdit(QDate.currentDate())
@@ -184,6 +219,63 @@ class LedgerPage(QWidget):
         for w in widgets:
             w.blockSignals(False)
         self.apply()
+
+    # -- printing ------------------------------------------------------------------------------------
+    def selected_rows(self) -> list[ComplaintRow]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row_at(r) for r in rows]
+
+    def print_ledger(self) -> PeriodDialog | None:
+        """投诉台账 of what the list shows; a list without a received-date range asks for one,
+        because a ledger covers a period."""
+        query = self.current_filter()
+        if query.received_from is not None:
+            preview_form(self.ctx, self, FormRequest("ledger", filter=query))
+            return None
+        dialog = PeriodDialog(self.model.today, self)
+
+        def chosen() -> None:
+            start, end = dialog.period()
+            preview_form(self.ctx, self, FormRequest("ledger", filter=query, start=start, end=end))
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def print_quarterly(self) -> QuarterDialog:
+        dialog = QuarterDialog(self.model.today, self)
+
+        def chosen() -> None:
+            year, quarter = dialog.quarter()
+            preview_form(self.ctx, self, FormRequest("quarterly-check", year=year, quarter=quarter))
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def print_disclosure(self) -> MonthDialog:
+        dialog = MonthDialog(self.tr("消费投诉公示审批表"), self.model.today, self)
+        dialog.accepted.connect(
+            lambda: preview_form(self.ctx, self, FormRequest("disclosure", month=dialog.month())))
+        dialog.open()
+        return dialog
+
+    def print_refusal(self) -> RefusalDialog | None:
+        rows = self.selected_rows()
+        if not rows:
+            messages.inform(self, self.tr("不予公示审批表"),
+                            self.tr("请先在列表中选择要申请不予公示的投诉（按住 Ctrl 或 Shift 可选择多件）。"))
+            return None
+        dialog = RefusalDialog(rows, self.model.today, self)
+
+        def chosen() -> None:
+            request = FormRequest("disclosure-refusal", month=dialog.month(),
+                                  complaint_ids=tuple(r.id for r in rows), reasons=dialog.reasons())
+            preview_form(self.ctx, self, request)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
 
     def _count_changed(self, total: int | None) -> None:
         if total is None or total < 0:

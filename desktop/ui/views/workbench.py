@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import YearSource, guessed_year_warning
-from desktop.domain.complaint import ComplaintFilter
+from desktop.domain.complaint import ComplaintFilter, SortKey
 from desktop.services.dto import Changed
+from desktop.services.printing import FormRequest
 from desktop.ui.context import AppContext
 from desktop.ui.models.complaint_table import ComplaintTableModel
+from desktop.ui.ops import Task
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.widgets.complaint_view import ComplaintTableView
 
@@ -80,6 +82,13 @@ class WorkbenchPage(QWidget):
             self._set_card(card.key, None)
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        self.print_button = QPushButton(self.tr("打印当前列表…"))
+        self.print_button.setToolTip(self.tr("按投诉台账的格式打印这张卡片列出的投诉"))
+        self.print_button.clicked.connect(self.print_list)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.list_title)
+        title_row.addStretch()
+        title_row.addWidget(self.print_button)
         self.model = ComplaintTableModel(ctx, self)
         self.table = ComplaintTableView(self.model)
         self.table.sig_open_complaint.connect(self.sig_open_complaint)
@@ -89,7 +98,7 @@ class WorkbenchPage(QWidget):
         layout.addWidget(hello)
         layout.addWidget(self.warning)
         layout.addLayout(cards)
-        layout.addWidget(self.list_title)
+        layout.addLayout(title_row)
         layout.addWidget(self.table, 1)
         ctx.ops.sig_changed.connect(self._on_changed)
         self.cards["mine"].setChecked(True)
@@ -146,6 +155,27 @@ class WorkbenchPage(QWidget):
         # no longer overdue), which refreshing rows in place would not show.
         if key in self.filters:
             self.model.set_filter(self.filters[key])
+
+    def print_list(self) -> Task | None:
+        """The card's list as a 投诉台账 under the card's name. The cards have no date range, and
+        the ledger covers one: from the oldest complaint listed up to today."""
+        from desktop.ui.dialogs.print_preview import preview_form
+
+        query = self.filters.get(self.current)
+        if query is None:
+            return None
+        services, user = self.ctx.services, self.ctx.user
+        title = self.tr(next(c.title for c in CARDS if c.key == self.current))
+
+        def request() -> FormRequest:
+            today = services.ctx.clock.today()
+            oldest = services.complaints.page(
+                user, replace(query, sort=SortKey.RECEIVED, reverse=True), limit=1).rows
+            start = min(oldest[0].received_at.date(), today) if oldest else today
+            return FormRequest("ledger", filter=query, start=start,
+                               end=max(today, query.received_to or today), title=title)
+
+        return preview_form(self.ctx, self, request)
 
     def _on_changed(self, changed: Changed) -> None:
         if changed.entity in ("complaint", "mediation_record", "calendar", "rule_set"):
