@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.domain.workflow import Role
-from desktop.services.dto import Changed, ComplaintDetail
+from desktop.services.dto import Changed
+from desktop.services.printing import CodeCheck
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.settings import restore_geometry, restore_splitter, save_geometry, save_splitter
 from desktop.ui.widgets import messages
@@ -120,9 +122,10 @@ class MainWindow(QMainWindow):
         self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.act_quit.triggered.connect(self.close)
         self.find_box = QLineEdit()
-        self.find_box.setPlaceholderText(self.tr("输入投诉单号，回车打开"))
+        self.find_box.setPlaceholderText(self.tr("输入单号或扫描表格二维码，回车打开"))
+        self.find_box.setToolTip(self.tr("扫描打印出的表格右上角的二维码，可核对纸面内容与系统记录是否一致"))
         self.find_box.setClearButtonEnabled(True)
-        self.find_box.setMaximumWidth(260)
+        self.find_box.setMaximumWidth(300)
         self.find_box.returnPressed.connect(self.find_number)
         self.act_find = QAction(self.tr("按单号查找"), self)
         self.act_find.setShortcut(QKeySequence("Ctrl+G"))
@@ -227,16 +230,28 @@ class MainWindow(QMainWindow):
         return window
 
     def find_number(self) -> None:
-        number = self.find_box.text().strip()
-        if not number:
+        """A typed number, or the code a barcode scanner types from a printed sheet (it ends
+        with Enter); for a code, say whether the record changed since the sheet was printed."""
+        text = self.find_box.text().strip()
+        if not text:
             return
         services, user = self.ctx.services, self.ctx.user
 
-        def found(detail: ComplaintDetail) -> None:
+        def found(check: CodeCheck) -> None:
             self.find_box.clear()
-            self.open_complaint(detail.id)
+            window = self.open_complaint(check.complaint_id)
+            if check.scanned and check.message:
+                # After the window is up: a message box opened here would hold it back.
+                QTimer.singleShot(0, lambda: self._tell_code(window, check))
 
-        self.ctx.ops.query(lambda: services.complaints.find_by_number(user, number), found, owner=self)
+        self.ctx.ops.query(lambda: services.printing.check_code(user, text), found, owner=self)
+
+    def _tell_code(self, window: QWidget, check: CodeCheck) -> None:
+        parent = window if shiboken6.isValid(window) else self
+        if check.unchanged is False:
+            messages.warn(parent, self.tr("纸面内容已过时"), check.message)
+        else:
+            messages.inform(parent, self.tr("核对表格"), check.message)
 
     def refresh(self) -> None:
         for widget in self._pages.values():
