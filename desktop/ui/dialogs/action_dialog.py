@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -118,6 +119,7 @@ class ActionDialog(QDialog):
         elif a is Action.SETTLE:
             self._add("terms", "调解协议内容", self._text(5))
             self._add("recovered", "挽回经济损失", QLineEdit()).setPlaceholderText(self.tr("元，选填"))
+            self._performance_due()
         elif a is Action.TERMINATE:
             self._add("ground", "终止调解依据", self._codes("termination_ground"))
             self._add("note", "说明", self._text(3))
@@ -155,6 +157,29 @@ class ActionDialog(QDialog):
             box.setPlaceholderText(self.tr("例如：送检验机构检测"))
         elif a == RESUME:
             self._add("note", "说明", QLineEdit())
+
+    def _performance_due(self) -> None:
+        """履行期限 of the agreement: 当场履行 (no date) unless the parties agreed on a day."""
+        today = self.ctx.services.ctx.clock.today()
+        on_the_spot = QCheckBox(self.tr("当场履行"))
+        on_the_spot.setChecked(True)
+        due = QDateEdit(QDate(today))
+        due.setCalendarPopup(True)
+        due.setDisplayFormat("yyyy-MM-dd")
+        due.setMinimumDate(QDate(today))
+        due.setEnabled(False)
+        on_the_spot.toggled.connect(lambda checked: due.setEnabled(not checked))
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(on_the_spot)
+        line.addWidget(QLabel(self.tr("或于")))
+        line.addWidget(due)
+        line.addWidget(QLabel(self.tr("前履行完毕")))
+        line.addStretch()
+        self.form.addRow(self.tr("履行期限"), self.errors.field("履行期限", row, marks=due))
+        self.fields["on_the_spot"] = on_the_spot
+        self.fields["performance_due"] = due
 
     def value(self, key: str):  # type: ignore[no-untyped-def]
         w = self.fields[key]
@@ -209,8 +234,10 @@ class ActionDialog(QDialog):
             Action.ACCEPT: lambda: s.accept(user, cid, expected_version=version, on=v("on"), odr=v("odr")),
             Action.REJECT: lambda: s.reject(user, cid, ground=v("ground"), note=v("note"), expected_version=version),
             Action.START_MEDIATION: lambda: s.start_mediation(user, cid, expected_version=version),
-            Action.SETTLE: lambda: s.settle(user, cid, terms=v("terms"), recovered=v("recovered") or None,
-                                            expected_version=version),
+            Action.SETTLE: lambda: s.settle(
+                user, cid, terms=v("terms"), recovered=v("recovered") or None,
+                performance_due=None if v("on_the_spot") else v("performance_due"),
+                expected_version=version),
             Action.TERMINATE: lambda: s.terminate(user, cid, ground=v("ground"), note=v("note"),
                                                   expected_version=version),
             Action.TRANSFER: lambda: s.transfer(user, cid, target=v("target"), note=v("note"),
