@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QStandardPaths, QTimer, QTranslator
+from PySide6.QtGui import QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop import __version__, paths
@@ -53,6 +54,23 @@ def install_translations(app: QApplication) -> list[QTranslator]:
             app.installTranslator(translator)
             loaded.append(translator)
     return loaded
+
+
+def register_fonts(app: QApplication) -> list[str]:
+    """The Chinese font the printed forms embed, for the window too: a PC without a Chinese
+    system font would otherwise show boxes. It comes after the system's UI font, so Latin
+    text keeps the system look and only what that font lacks is drawn from ours."""
+    from desktop.forms import fonts
+
+    font_id = QFontDatabase.addApplicationFont(str(fonts.font_path(fonts.HEADING)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if families:
+        font = app.font()
+        # The resolved family, not an alias such as "Sans Serif": Qt skips a listed family it
+        # cannot find by name and would draw everything in the next one.
+        font.setFamilies([QFontInfo(font).family(), families[0]])
+        app.setFont(font)
+    return families
 
 
 class Launcher(QObject):
@@ -193,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
     install_translations(app)
+    register_fonts(app)
     collect_garbage_in_the_ui_thread(app)
     launcher = Launcher(app, data_folder(args), args.demo, args.user or "")
     launcher.start()
