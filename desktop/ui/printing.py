@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPainter
+from PySide6.QtGui import QColor, QIcon, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QStyle, QWidget
 
 from desktop.ui.errors import DeviceError
 from desktop.ui.ops import Cancelled
@@ -59,6 +60,13 @@ class PdfPages:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def print_icon(widget: QWidget) -> QIcon:
+    """A printer where the platform has one (Qt maps it to Windows' icon font and to Linux
+    icon themes), else the style's document icon."""
+    fallback = widget.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
+    return QIcon.fromTheme(QIcon.ThemeIcon.DocumentPrint, fallback)
 
 
 def pages_to_print(printer: QPrinter, count: int) -> list[int]:

@@ -78,9 +78,9 @@ class PeriodDialog(_OptionsDialog):
         super().__init__(self.tr("投诉台账：接收日期"), parent)
         self.start = _date_edit(today.replace(day=1))
         self.end = _date_edit(today)
+        self.form.addRow(QLabel(self.tr("列表没有限定接收日期，台账按这段时间内接收的投诉打印：")))
         self.form.addRow(self.tr("起始日期"), self.start)
         self.form.addRow(self.tr("截止日期"), self.end)
-        self.form.addRow(QLabel(self.tr("列表没有限定接收日期，台账按这段时间内接收的投诉打印。")))
         self.finish_layout()
 
     def period(self) -> tuple[date, date]:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -41,6 +40,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
 from desktop.ui.dialogs.mediation_dialog import MediationDialog
 from desktop.ui.ops import Task
+from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
@@ -93,7 +93,7 @@ class ComplaintWindow(QWidget):
         self.print_menu = QMenu(self)
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
-        self.print_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.print_button.setIcon(print_icon(self))
         self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.print_button.setMenu(self.print_menu)

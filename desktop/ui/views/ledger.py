@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.dialogs.print_options import MonthDialog, PeriodDialog, QuarterDialog, RefusalDialog
 from desktop.ui.dialogs.print_preview import preview_form
 from desktop.ui.models.complaint_table import ComplaintTableModel
+from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.widgets import messages
 from desktop.ui.widgets.complaint_view import ComplaintTableView
@@ -137,7 +137,7 @@ class LedgerPage(QWidget):
         self.act_print_refusal.triggered.connect(self.print_refusal)
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
-        self.print_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.print_button.setIcon(print_icon(self))
         self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.print_button.setMenu(menu)
