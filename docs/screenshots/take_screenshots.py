@@ -39,6 +39,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
+OUTPUT = [OUT]  # --out
 PASSWORD = "demo1234"
 SHRINK_ABOVE = 100 * 1024  # larger files are reduced to 256 colours (no visible change)
 
@@ -106,7 +107,7 @@ def call(ops: Any, fn: Callable[[], Any]) -> Any:
 
 
 def save(pixmap: QPixmap, prefix: str, number: int, what: str) -> Path:
-    path = OUT / f"{prefix}-{number:02d}-{what}.png"
+    path = OUTPUT[0] / f"{prefix}-{number:02d}-{what}.png"
     if not pixmap.save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     if path.stat().st_size > SHRINK_ABOVE:
@@ -181,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1366x768", help="screen size, as in the file names")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/hejie-shots"),
                         help="demo database folder (built when missing)")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the PNG files go")
     args = parser.parse_args(argv)
+    OUTPUT[0] = args.out
+    args.out.mkdir(parents=True, exist_ok=True)
     width, height = (int(v) for v in args.size.lower().split("x"))
     prefix = f"{width}x{height}"
 
@@ -196,13 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="hejie-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "config"))
 
-    from desktop.ui.app import install_translations
+    from desktop.ui.app import install_translations, register_fonts
 
     APP = QApplication.instance() or QApplication([sys.argv[0]])
     APP.setApplicationName(paths.APP_NAME)
     APP.setApplicationDisplayName("和解台")
     APP.setQuitOnLastWindowClosed(False)
     install_translations(APP)
+    register_fonts(APP)  # as the program does: Chinese in the shipped font where the system has none
     answer_message_boxes()
     screen = APP.primaryScreen().geometry()
     if (screen.width(), screen.height()) != (width, height):
@@ -222,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         ops.shutdown()
         services.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{len(SAVED)} screenshots in {OUT}")
+    print(f"{len(SAVED)} screenshots in {OUTPUT[0]}")
     if BUGS:
         print(f"{len(BUGS)} unexpected error(s) in the program, see above", file=sys.stderr)
         return 1
@@ -266,6 +271,7 @@ class Shots:
         self.station_clerk()
         self.enterprises()
         self.administrator()
+        self.printing()  # last, so that the earlier files keep their numbers
 
     # -- before the window ----------------------------------------------------------------------------
     def login_and_setup(self) -> None:
@@ -499,6 +505,54 @@ class Shots:
         window._lock_dialog.accepted.disconnect()
         window._lock_dialog.rejected.disconnect()
         window._lock_dialog.close()
+        self.close(window)
+
+    # -- 打印: the complaint window's menu, the preview of a form and of a list ----------------------
+    def printing(self) -> None:
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.domain.workflow import Status
+        from desktop.ui.dialogs.print_preview import PrintPreviewDialog
+
+        ctx = self.ctx("chenjing")
+        user = ctx.user
+        window = self.window(ctx)
+        open_rows = call(self.ops, lambda: self.s.complaints.page(
+            user, ComplaintFilter(statuses=frozenset({Status.MEDIATING, Status.ACCEPTED})), limit=200).rows)
+        complaint = window.open_complaint(self.mediating_complaint(user, open_rows))
+        complaint.move(40, 20)
+        settle(self.ops)
+        button, menu = complaint.print_button, complaint.print_menu
+        # Right-aligned under the button, as Qt places it at the screen's edge: inside the grab.
+        menu.popup(button.mapToGlobal(button.rect().bottomRight()) - QPoint(menu.sizeHint().width(), 0))
+        self.save(grab(complaint, self.ops, complaint.print_menu), "complaint-print-menu")
+        complaint.print_menu.hide()
+
+        # The latest mediation record: what the clerk prints for both parties to sign.
+        records = [c for c in complaint.print_choices if c.form.key == "mediation-record"]
+        complaint.print_form(records[-1] if records else complaint.print_choices[0])
+        settle(self.ops)
+        preview = complaint.findChild(PrintPreviewDialog)
+        preview.move(60, 10)
+        self.save(grab(preview, self.ops), "print-preview")
+        preview.close()
+        complaint.close()
+        self.close(window)
+
+        # 投诉台账 of this month from the ledger: a landscape list.
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        ledger = window.show_page("ledger")
+        settle(self.ops)
+        period = ledger.print_ledger()
+        if period is not None:
+            period.move(400, 250)
+            self.save(grab(period, self.ops), "print-ledger-period")
+            period.buttons.button(period.buttons.StandardButton.Ok).click()
+        settle(self.ops)
+        preview = ledger.findChild(PrintPreviewDialog)
+        preview.move(60, 10)
+        self.save(grab(preview, self.ops), "print-preview-ledger")
+        preview.close()
         self.close(window)
 
 
