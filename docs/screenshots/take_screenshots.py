@@ -553,6 +553,36 @@ class Shots:
         preview.move(60, 10)
         self.save(grab(preview, self.ops), "print-preview-ledger")
         preview.close()
+
+        # 不予公示审批表 for two chosen rows, the first reason typed in.
+        selection = ledger.table.selectionModel()
+        for row in (0, 1):
+            selection.select(ledger.model.index(row, 0),
+                             selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        refusal = ledger.print_refusal()
+        if refusal is not None:
+            refusal.table.item(0, refusal.REASON).setText("涉及未成年人，公示可能泄露其身份")
+            refusal.move(200, 150)
+            self.save(grab(refusal, self.ops), "print-refusal")
+            refusal.reject()
+        self.close(window)
+
+        # 调解成功 with the agreement's 履行期限.
+        from desktop.domain.workflow import Action
+
+        ctx = self.ctx("chenjing")
+        window = self.window(ctx)
+        complaint = window.open_complaint(self.mediating_complaint(ctx.user, open_rows))
+        settle(self.ops)
+        if Action.SETTLE in complaint.action_buttons:
+            dialog = complaint.start_action(Action.SETTLE)
+            dialog.fields["terms"].setPlainText("经营者于 2026 年 11 月 30 日前为投诉人更换同型号新鞋一双。")
+            dialog.fields["recovered"].setText("629")
+            dialog.fields["on_the_spot"].setChecked(False)
+            dialog.fields["performance_due"].setDate(dialog.fields["performance_due"].date().addDays(8))
+            self.save(grab(dialog, self.ops), "action-settle")
+            dialog.reject()
+        complaint.close()
         self.close(window)
 
 
