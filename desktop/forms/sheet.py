@@ -62,6 +62,7 @@ SECTION = _style("section", fonts.HEADING, 11, 16, spaceBefore=3 * mm, spaceAfte
                  keepWithNext=1)
 LIST_SECTION = _style("list_section", fonts.HEADING, 11, 16, spaceBefore=3 * mm,
                       spaceAfter=1.5 * mm)
+SIGN = _style("sign", fonts.BODY, 12, 14)  # tight leading: the text sits on the signing line
 RIGHT = _style("right", fonts.BODY, 12, 22, alignment=TA_RIGHT)
 NOTE = _style("note", fonts.BODY, 9, 13, alignment=TA_LEFT, textColor=colors.Color(0.3, 0.3, 0.3))
 
@@ -201,14 +202,14 @@ def ruled_table(header: Sequence[str], rows: Sequence[Sequence[str | None]],
 def signatures(lines: Sequence[tuple[str, str]], width: float, *, lead: Sequence[Flowable] = (),
                row_height: float = 13 * mm) -> KeepTogether:
     """Signature lines ("投诉人（签字）", date text) kept whole, on the last page if need be."""
-    data = [[para(f"{who}：", BODY_FLUSH), "", para(f"日期：{when}", BODY_FLUSH)]
-            for who, when in lines]
+    data = [[para(f"{who}：", SIGN), "", para(f"日期：{when}", SIGN)] for who, when in lines]
     table = Table(data, colWidths=[width * 0.34, width * 0.26, width * 0.40],
                   rowHeights=[row_height] * len(data), hAlign="LEFT")
     table.setStyle(TableStyle([CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
     return KeepTogether([*lead, Spacer(1, 4 * mm), table])
 
@@ -234,12 +235,13 @@ def _seal_table(letterhead: Letterhead, when: str, width: float, compact: bool =
 def signatures_beside_seal(who: Sequence[str], letterhead: Letterhead, when: str,
                            width: float) -> KeepTogether:
     """Signature lines on the left, the office's seal place and date on the right."""
-    lines = Table([[para(f"{w}：", BODY_FLUSH), ""] for w in who],
+    lines = Table([[para(f"{w}：", SIGN), ""] for w in who],
                   colWidths=[width * 0.33, width * 0.2], rowHeights=[12 * mm] * len(who))
     lines.setStyle(TableStyle([CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
     seal = _seal_table(letterhead, when, width * 0.42, compact=True)
     table = Table([[lines, seal]], colWidths=[width * 0.55, width * 0.45], hAlign="LEFT")
