@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -91,11 +90,9 @@ class ComplaintWindow(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # The forms this complaint has reached, rebuilt on every reload.
         self.print_menu = QMenu(self)
-        self.print_button = QToolButton()
-        self.print_button.setText(self.tr("打印"))
-        self.print_button.setIcon(print_icon(self))
-        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button, like the action buttons beside it (a QToolButton drew its icon over
+        # the text in the Fusion style).
+        self.print_button = QPushButton(print_icon(self), self.tr("打印"))
         self.print_button.setMenu(self.print_menu)
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.setToolTip(self.tr("预览并打印本投诉的登记表、通知书、调解记录、调解书（Ctrl+P）"))
