@@ -48,8 +48,22 @@ def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
-def _money(cents: int | None) -> Decimal | None:
+def from_cents(cents: int | None) -> Decimal | None:
     return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def personal_fields(user: CurrentUser, c: Complaint) -> dict[str, str | None]:
+    """The complainant's personal information as `user` may see it: in full for the roles that
+    handle complaints, masked for the others."""
+    if user.has(*SEES_PERSONAL_INFO):
+        return {"complainant_name": c.complainant_name, "complainant_phone": c.complainant_phone,
+                "complainant_address": c.complainant_address,
+                "complainant_id_number": c.complainant_id_number}
+    return {"complainant_name": v.mask_name(c.complainant_name),
+            "complainant_phone": v.mask_phone(c.complainant_phone),
+            "complainant_address": "（已隐藏）",
+            "complainant_id_number": (v.mask_id_number(c.complainant_id_number)
+                                      if c.complainant_id_number else c.complainant_id_number)}
 
 
 def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
@@ -491,24 +505,19 @@ class ComplaintService(Service):
             district_number=c.district_number, channel_code=c.channel_code,
             received_at=c.received_at, office_id=c.office_id, handler_id=c.handler_id,
             registered_by_id=c.registered_by_id,
-            complainant_name=c.complainant_name if full else v.mask_name(c.complainant_name),
-            complainant_phone=c.complainant_phone if full else v.mask_phone(c.complainant_phone),
-            complainant_address=c.complainant_address if full else "（已隐藏）",
-            complainant_id_number=(
-                c.complainant_id_number if full or not c.complainant_id_number
-                else v.mask_id_number(c.complainant_id_number)
-            ),
+            **personal_fields(user, c),  # type: ignore[arg-type]
             respondent_name=c.respondent_name, respondent_credit_code=c.respondent_credit_code,
             respondent_address=c.respondent_address, enterprise_id=c.enterprise_id,
             subject=c.subject, category_code=c.category_code, brand_model=c.brand_model,
-            purchase_date=c.purchase_date, amount=_money(c.amount_cents),
+            purchase_date=c.purchase_date, amount=from_cents(c.amount_cents),
             request_type=c.request_type, request=c.request, facts=c.facts,
             status=Status(c.status), rule_set_code=c.rule_set_code, due_on=c.due_on,
             accepted_on=c.accepted_on, rejection_ground=c.rejection_ground,
             settled_on=c.settled_on, settlement_terms=c.settlement_terms,
-            performance_due_on=c.performance_due_on, terminated_on=c.terminated_on, termination_ground=c.termination_ground,
+            performance_due_on=c.performance_due_on, terminated_on=c.terminated_on,
+            termination_ground=c.termination_ground,
             transferred_to=c.transferred_to, case_note=c.case_note, closed_on=c.closed_on,
-            result=c.result, recovered=_money(c.recovered_cents), at_fault=c.at_fault,
+            result=c.result, recovered=from_cents(c.recovered_cents), at_fault=c.at_fault,
             satisfaction=c.satisfaction, deadlines=self.deadlines_of(c),
             allowed_actions=tuple(allowed_actions(Status(c.status), user.roles)),
             personal_info_masked=not full,

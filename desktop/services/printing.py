@@ -8,7 +8,6 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
@@ -41,13 +40,30 @@ from desktop.forms.data import (
     SessionPaper,
 )
 from desktop.forms.sheet import Pdf
-from desktop.services.base import Service
-from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
+from desktop.services.base import Service, require_scope
+from desktop.services.complaints import from_cents, load_complaint, personal_fields
 from desktop.services.dto import Changed, CurrentUser
 
 MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
 _TECHNICAL = frozenset({"id", "uuid", "version", "updated_at", "due_on", "complaint_id"})
 _DISCLOSED_RESULTS = (Result.SETTLED, Result.NOT_SETTLED, Result.TERMINATED)
+
+# The one-page letters of a complaint: the record field that must be set for the form to have
+# something to say, the refusal if it is not, and the form function. choices() and render()
+# both read this table. (登记表 always applies; 调解记录 is per session, handled apart.)
+_LETTERS: dict[str, tuple[str | None, str, Callable[..., Pdf]]] = {
+    "registration": (None, "", complaint_forms.registration),
+    "acceptance": ("accepted_on", "尚未受理", complaint_forms.acceptance),
+    "rejection": ("rejection_ground", "没有不予受理的决定", complaint_forms.rejection),
+    "agreement": ("settlement_terms", "没有调解协议", complaint_forms.agreement),
+    "termination": ("terminated_on", "没有终止调解", complaint_forms.termination),
+}
+
+
+def _applies(key: str, c: Complaint) -> bool:
+    needed = _LETTERS[key][0]
+    return needed is None or bool(getattr(c, needed))
+
 
 _NEXT_STEPS = {
     Status.REGISTERED: "审查并决定是否受理",
@@ -121,10 +137,6 @@ def quarter_range(year: int, quarter: int) -> tuple[date, date]:
     return first, month_range(date(year, 3 * quarter, 1))[1]
 
 
-def _money(cents: int | None) -> Decimal | None:
-    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
-
-
 def _plain_columns(obj: Any) -> dict[str, Any]:
     return {a.key: getattr(obj, a.key) for a in inspect(obj).mapper.column_attrs
             if a.key not in _TECHNICAL}
@@ -141,18 +153,14 @@ class PrintService(Service):
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
             sessions = ComplaintRepository(uow.session).mediation_records(c.id)
-            out = [FormChoice(FORMS["registration"], FORMS["registration"].title)]
-            if c.accepted_on:
-                out.append(FormChoice(FORMS["acceptance"], FORMS["acceptance"].title))
-            if c.rejection_ground:
-                out.append(FormChoice(FORMS["rejection"], FORMS["rejection"].title))
-            for n, s in enumerate(sessions, start=1):
-                out.append(FormChoice(FORMS["mediation-record"],
-                                      f"调解记录（第 {n} 次，{s.held_at:%Y-%m-%d}）", s.id))
-            if c.settlement_terms:
-                out.append(FormChoice(FORMS["agreement"], FORMS["agreement"].title))
-            if c.terminated_on:
-                out.append(FormChoice(FORMS["termination"], FORMS["termination"].title))
+            # In the order of the complaint's life: the sessions come before the agreement.
+            letters = [k for k in _LETTERS if _applies(k, c)]
+            early = [k for k in letters if k in ("registration", "acceptance", "rejection")]
+            out = [FormChoice(FORMS[k], FORMS[k].title) for k in early]
+            out += [FormChoice(FORMS["mediation-record"],
+                               f"调解记录（第 {n} 次，{s.held_at:%Y-%m-%d}）", s.id)
+                    for n, s in enumerate(sessions, start=1)]
+            out += [FormChoice(FORMS[k], FORMS[k].title) for k in letters if k not in early]
             return out
 
     # -- rendering ---------------------------------------------------------------------
@@ -181,25 +189,11 @@ class PrintService(Service):
         lh = self._letterhead(uow, c.office_id)
         now = self.ctx.clock.now()
         texts = [paper.complainant_name, paper.respondent_name, paper.facts, paper.request]
-        missing_what = {
-            "acceptance": (c.accepted_on, "尚未受理"),
-            "rejection": (c.rejection_ground, "没有不予受理的决定"),
-            "agreement": (c.settlement_terms, "没有调解协议"),
-            "termination": (c.terminated_on, "没有终止调解"),
-        }.get(info.key)
-        if missing_what and not missing_what[0]:
-            raise FieldError("表格", f"投诉 {c.number} {missing_what[1]}，不能打印{info.title}")
-        if info.key == "registration":
-            pdf = complaint_forms.registration(paper, lh, now)
-        elif info.key == "acceptance":
-            pdf = complaint_forms.acceptance(paper, lh, now)
-        elif info.key == "rejection":
-            pdf = complaint_forms.rejection(paper, lh, now)
-        elif info.key == "agreement":
-            pdf = complaint_forms.agreement(paper, lh, now)
+        if info.key in _LETTERS:
+            if not _applies(info.key, c):
+                raise FieldError("表格", f"投诉 {c.number} {_LETTERS[info.key][1]}，不能打印{info.title}")
+            pdf = _LETTERS[info.key][2](paper, lh, now)
             texts.append(paper.settlement_terms)
-        elif info.key == "termination":
-            pdf = complaint_forms.termination(paper, lh, now)
         else:
             session = self._session(uow, sessions, request.session_id, c.number)
             pdf = complaint_forms.mediation_record(paper, session, lh, now)
@@ -276,7 +270,7 @@ class PrintService(Service):
                 handler=self._user_name(uow, c.handler_id), status=Status(c.status).label,
                 due_on=c.due_on, closed_on=c.closed_on,
                 result=Result(c.result).label if c.result else "",
-                recovered=_money(c.recovered_cents))
+                recovered=from_cents(c.recovered_cents))
             for c in self._list(uow, user, f)
         ]
         lh = self._letterhead(uow, user.office_id)
@@ -336,10 +330,10 @@ class PrintService(Service):
             raise FieldError("查找", "请输入投诉单号，或扫描表格上的二维码")
         with self._uow(user, "", write=False) as uow:
             repo = ComplaintRepository(uow.session)
-            found = repo.by_number(scanned.number)
-            if found is None:
+            c = repo.by_number(scanned.number)
+            if c is None:
                 raise NotFound(f"没有找到投诉单号 {scanned.number}")
-            c = load_complaint(uow, user, found.id)
+            require_scope(user, c.office_id, f"投诉 {c.number} ")
             if scanned.checksum is None:
                 return CodeCheck(c.id, c.number, False, None, "")
             current = qr.checksum(self._content(c, list(repo.mediation_records(c.id))))
@@ -368,7 +362,7 @@ class PrintService(Service):
         }
 
     def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str) -> ComplaintPaper:
-        full = user.has(*SEES_PERSONAL_INFO)
+        personal = personal_fields(user, c)
         offices = OfficeRepository(uow.session)
         office = offices.get(c.office_id)
         rules = next((r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code), None)
@@ -383,23 +377,22 @@ class PrintService(Service):
             district_number=c.district_number, office=office.name if office else "",
             registered_by=self._user_name(uow, c.registered_by_id),
             handler=self._user_name(uow, c.handler_id),
-            complainant_name=c.complainant_name if full else v.mask_name(c.complainant_name),
-            complainant_phone=c.complainant_phone if full else v.mask_phone(c.complainant_phone),
-            complainant_address=c.complainant_address if full else "（已隐藏）",
-            complainant_id_number=(c.complainant_id_number or "") if full
-            else v.mask_id_number(c.complainant_id_number or ""),
+            complainant_name=personal["complainant_name"],
+            complainant_phone=personal["complainant_phone"],
+            complainant_address=personal["complainant_address"],
+            complainant_id_number=personal["complainant_id_number"] or "",
             respondent_name=c.respondent_name, respondent_credit_code=c.respondent_credit_code or "",
             respondent_address=c.respondent_address, subject=c.subject,
             category=label(uow, "category").get(c.category_code, c.category_code),
             brand_model=c.brand_model, purchase_date=c.purchase_date,
-            amount=_money(c.amount_cents),
+            amount=from_cents(c.amount_cents),
             request_type=label(uow, "request_type").get(c.request_type, c.request_type),
             request=c.request, facts=c.facts, status=Status(c.status).label,
             rule_set_name=rules.name if rules else "有关规定", mediation_limit=limit,
             accepted_on=c.accepted_on,
             rejection_ground=label(uow, "rejection_ground").get(c.rejection_ground or "", ""),
             settled_on=c.settled_on, settlement_terms=c.settlement_terms or "",
-            performance_due_on=c.performance_due_on, recovered=_money(c.recovered_cents),
+            performance_due_on=c.performance_due_on, recovered=from_cents(c.recovered_cents),
             terminated_on=c.terminated_on,
             termination_ground=label(uow, "termination_ground").get(c.termination_ground or "", ""),
             status_note=c.status_note or "",
