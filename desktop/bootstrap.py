@@ -12,6 +12,7 @@ from desktop.db.migrate import open_database
 from desktop.services.audit import AuditService
 from desktop.services.base import Clock, Reference, ServiceContext
 from desktop.services.complaints import ComplaintService
+from desktop.services.disclosure import DisclosureService
 from desktop.services.enterprises import EnterpriseService
 from desktop.services.printing import PrintService
 from desktop.services.records import RecordService
@@ -33,6 +34,7 @@ class Services:
     reference: ReferenceService
     audit: AuditService
     printing: PrintService
+    disclosure: DisclosureService
 
     def close(self) -> None:
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
@@ -65,4 +67,5 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         reference=ReferenceService(ctx),
         audit=AuditService(ctx),
         printing=PrintService(ctx),
+        disclosure=DisclosureService(ctx),
     )

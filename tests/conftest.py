@@ -47,6 +47,8 @@ class World:
     other_clerk: CurrentUser  # WZMD01 station clerk
     dept_head: CurrentUser  # district department head
     office_ids: dict[str, int]
+    cp: CurrentUser  # district consumer-protection section 消保科
+    deputy: CurrentUser  # district deputy director 分管局长
 
 
 def make_world(data_dir: Path) -> World:
@@ -62,13 +64,15 @@ def make_world(data_dir: Path) -> World:
         "head": ("WZCQ01", {Role.STATION_HEAD}),
         "other": ("WZMD01", {Role.CLERK}),
         "dept": ("WZ", {Role.DEPARTMENT_HEAD}),
+        "section": ("WZ", {Role.CONSUMER_PROTECTION}),
+        "deputy": ("WZ", {Role.DEPUTY_DIRECTOR}),
     }
     for username, (office, roles) in people.items():
         s.users.create(admin, username=username, display_name=username, password=PASSWORD,
                        office_id=ids[office], roles=roles)
     login = lambda name: s.users.login(name, PASSWORD)  # noqa: E731
     return World(s, clock, admin, login("desk"), login("clerk"), login("head"), login("other"),
-                 login("dept"), ids)
+                 login("dept"), ids, login("section"), login("deputy"))
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
     hejie-admin print --list
     hejie-admin print registration --complaint GSFJ-20261122-0007 --out 登记表.pdf
     hejie-admin print mediation-record --complaint N --session 2
-    hejie-admin print disclosure --month 2026-10
-    hejie-admin print disclosure-refusal --month 2026-10 --complaint N1 --complaint N2 --reason …
+    hejie-admin print disclosure --month 2026-10 [--scope WZCQ]
+    hejie-admin print disclosure-refusal --month 2026-10
+    hejie-admin print correction-reply --request 3
     hejie-admin print ledger --from 2026-10-01 --to 2026-10-31
     hejie-admin print quarterly-check --quarter 2026-Q3
 """
@@ -34,15 +35,17 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--user", default="admin", help="以哪个用户的身份输出（决定可见范围和脱敏）；"
                    "密码取自环境变量 HEJIE_PASSWORD 或提示输入")
     p.add_argument("--complaint", action="append", default=[], metavar="投诉单号",
-                   help="投诉单号；可重复，每件输出一个文件（不予公示审批表则合在一张表上）")
+                   help="投诉单号；可重复，每件输出一个文件")
     p.add_argument("--session", type=int, metavar="N", help="调解记录：第 N 次调解（默认最近一次）")
     p.add_argument("--month", metavar="YYYY-MM", help="公示/不予公示审批表的月份")
+    p.add_argument("--scope", metavar="单位代码",
+                   help="公示/不予公示审批表：哪个区局或分局的清单（默认本人所在单位）")
+    p.add_argument("--request", type=int, metavar="编号", help="更正申请答复书：更正申请的编号")
     p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="投诉台账：接收日期起")
     p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="投诉台账：接收日期止")
     p.add_argument("--quarter", metavar="YYYY-Qn", help="季度未办结件核对表的季度，如 2026-Q3")
-    p.add_argument("--reason", default="", help="不予公示理由（所有 --complaint 共用）")
     p.add_argument("--out", type=Path, help="输出文件；输出多个文件时为文件夹（默认当前文件夹）")
     p.set_defaults(run=run)
 
@@ -97,15 +100,19 @@ def run(args: argparse.Namespace) -> int:
                         raise DomainError(f"投诉 {detail.number} 只有 {len(sessions)} 次调解记录")
                     session_id = sessions[args.session - 1]
                 requests.append(FormRequest(info.key, complaint_id=detail.id, session_id=session_id))
-        elif info.scope is Scope.SELECTION:
-            ids = tuple(s.complaints.find_by_number(user, n).id for n in args.complaint)
-            if not ids:
-                raise DomainError(f"打印{info.title}需要至少一个 --complaint 投诉单号")
-            requests = [FormRequest(info.key, month=month, complaint_ids=ids,
-                                    reasons=dict.fromkeys(ids, args.reason))]
+        elif info.scope is Scope.REQUEST:
+            if args.request is None:
+                raise DomainError(f"打印{info.title}需要 --request 申请编号（见「公示」中的更正申请）")
+            requests = [FormRequest(info.key, request_id=args.request)]
         else:
+            scope = None
+            if args.scope:
+                office = next((o for o in s.setup.offices() if o.code == args.scope.upper()), None)
+                if office is None:
+                    raise DomainError(f"没有代码为 {args.scope} 的单位")
+                scope = office.id
             requests = [FormRequest(info.key, month=month, start=args.start, end=args.end,
-                                    year=year, quarter=quarter)]
+                                    year=year, quarter=quarter, scope_office_id=scope)]
         several = len(requests) > 1
         for request in requests:
             rendered = s.printing.render(user, request)

@@ -313,3 +313,83 @@ class CalendarYear(Syncable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DisclosureList(Syncable, Base):
+    """A month's disclosure list 消费投诉公示 for a district or a sub-bureau (seed 002).
+
+    `round` counts the times it went back to draft: approvals belong to one round. `revision`
+    counts the corrections applied after publishing. `enterprise_figures` is the per-enterprise
+    summary frozen with the rows (JSON), so the published figures never move afterwards."""
+
+    __tablename__ = "disclosure_lists"
+    __table_args__ = (UniqueConstraint("scope_office_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    enterprise_figures: Mapped[str] = mapped_column(Text, default="[]")
+    channels: Mapped[str] = mapped_column(String(100), default="")  # where it was published
+
+    entries: Mapped[list[DisclosureEntry]] = relationship(
+        back_populates="list", order_by="DisclosureEntry.seq", cascade="all, delete-orphan"
+    )
+
+
+class DisclosureEntry(Syncable, Base):
+    """One row of a list: a copy of what is published, frozen once the list is submitted."""
+
+    __tablename__ = "disclosure_entries"
+    __table_args__ = (UniqueConstraint("list_id", "complaint_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("disclosure_lists.id"), index=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    respondent: Mapped[str] = mapped_column(String(200))
+    respondent_credit_code: Mapped[str | None] = mapped_column(String(18))
+    content: Mapped[str] = mapped_column(Text)  # as approved and published
+    proposed_content: Mapped[str] = mapped_column(Text)  # the program's masked summary
+    success: Mapped[bool] = mapped_column(Boolean)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)  # an approved 不予公示
+    corrected_on: Mapped[date | None] = mapped_column(Date)
+
+    list: Mapped[DisclosureList] = relationship(back_populates="entries")
+
+
+class DisclosureRequest(Syncable, Base):
+    """A handling office's objection 不予公示 to a row, or a correction 更正 of a published row."""
+
+    __tablename__ = "disclosure_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # objection / correction
+    entry_id: Mapped[int] = mapped_column(ForeignKey("disclosure_entries.id"), index=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))  # the handling office
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str] = mapped_column(Text)
+    new_content: Mapped[str | None] = mapped_column(Text)  # a correction's proposed text
+    old_content: Mapped[str | None] = mapped_column(Text)  # what was published before it
+    requester: Mapped[str] = mapped_column(String(200), default="")  # who asked; "" if found
+    requester_address: Mapped[str] = mapped_column(String(200), default="")
+    filed_at: Mapped[datetime] = mapped_column(DateTime)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class DisclosureDecision(Syncable, Base):
+    """One step in the life of a list or a request: who, when, what, and why (append-only)."""
+
+    __tablename__ = "disclosure_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_lists.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_requests.id"),
+                                                   index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    step: Mapped[str] = mapped_column(String(20))
+    approve: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)  # Beijing wall-clock time
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

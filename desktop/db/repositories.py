@@ -398,6 +398,93 @@ class PrintingRepository:
         return self.s.scalars(stmt.order_by(m.Printing.printed_at.desc(), m.Printing.id.desc())).all()
 
 
+class DisclosureRepository:
+    """The monthly disclosure lists, their rows, requests and decisions."""
+
+    MEDIATED = ("settled", "not_settled", "terminated")
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, obj: Any) -> None:
+        self.s.add(obj)
+
+    def list_for(self, scope_office_id: int, month: date) -> m.DisclosureList | None:
+        return self.s.scalars(select(m.DisclosureList).where(
+            m.DisclosureList.scope_office_id == scope_office_id,
+            m.DisclosureList.month == month)).one_or_none()
+
+    def get_list(self, list_id: int) -> m.DisclosureList | None:
+        return self.s.get(m.DisclosureList, list_id)
+
+    def lists_of(self, scope_office_id: int, first: date, last: date) -> Sequence[m.DisclosureList]:
+        return self.s.scalars(select(m.DisclosureList).where(
+            m.DisclosureList.scope_office_id == scope_office_id,
+            m.DisclosureList.month.between(first, last)).order_by(m.DisclosureList.month)).all()
+
+    def entry(self, entry_id: int) -> m.DisclosureEntry | None:
+        return self.s.get(m.DisclosureEntry, entry_id)
+
+    def request(self, request_id: int) -> m.DisclosureRequest | None:
+        return self.s.get(m.DisclosureRequest, request_id)
+
+    def requests_of(self, list_id: int) -> Sequence[m.DisclosureRequest]:
+        """A list's objections and corrections, in the order they were filed."""
+        r = m.DisclosureRequest
+        return self.s.scalars(
+            select(r).join(m.DisclosureEntry, m.DisclosureEntry.id == r.entry_id)
+            .where(m.DisclosureEntry.list_id == list_id).order_by(r.filed_at, r.id)).all()
+
+    def requests_of_entry(self, entry_id: int) -> Sequence[m.DisclosureRequest]:
+        r = m.DisclosureRequest
+        return self.s.scalars(select(r).where(r.entry_id == entry_id).order_by(r.id)).all()
+
+    def decisions(self, *, list_id: int | None = None,
+                  request_ids: Sequence[int] = ()) -> Sequence[m.DisclosureDecision]:
+        d = m.DisclosureDecision
+        condition = d.list_id == list_id if list_id is not None else d.request_id.in_(request_ids)
+        return self.s.scalars(select(d).where(condition).order_by(d.decided_at, d.id)).all()
+
+    def candidates(self, scope: set[int], first: date, last: date) -> list[m.Complaint]:
+        """Complaints of the scope closed in [first, last] after acceptance and mediation: what
+        seed 002 publishes (受理并办结的投诉). Oldest first."""
+        c = m.Complaint
+        stmt = select(c).where(
+            c.office_id.in_(scope), c.status == "closed", c.closed_on.between(first, last),
+            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED))
+        return list(self.s.scalars(stmt.order_by(c.received_at, c.id)).all())
+
+    def enterprise_counts(self, scope: set[int], first: date, last: date) -> list[dict[str, Any]]:
+        """Per respondent (credit code, else name): accepted in the period, closed after
+        acceptance in the period, of those mediated and settled. Largest first."""
+        c = m.Complaint
+        in_period = lambda column: column.between(first, last)  # noqa: E731
+        closed = and_(c.status == "closed", in_period(c.closed_on), c.accepted_on.is_not(None))
+
+        def count_if(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        key = func.coalesce(c.respondent_credit_code, c.respondent_name)
+        stmt = (
+            select(
+                func.max(c.respondent_name).label("respondent"),
+                func.max(c.respondent_credit_code).label("credit_code"),
+                count_if(in_period(c.accepted_on)).label("accepted"),
+                count_if(closed).label("closed"),
+                count_if(and_(closed, c.result.in_(self.MEDIATED))).label("mediated"),
+                count_if(and_(closed, c.result == "settled")).label("settled"),
+                key.label("key"),
+            )
+            .where(c.office_id.in_(scope),
+                   or_(in_period(c.accepted_on), in_period(c.closed_on)))
+            .group_by(key)
+        )
+        rows = [dict(r._mapping) for r in self.s.execute(stmt)]
+        rows = [r for r in rows if r["accepted"] or r["closed"]]
+        rows.sort(key=lambda r: (-r["accepted"] - r["closed"], r["respondent"]))
+        return rows
+
+
 class AuditRepository:
     def __init__(self, session: Session) -> None:
         self.s = session

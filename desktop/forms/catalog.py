@@ -9,8 +9,8 @@ from enum import StrEnum
 class Scope(StrEnum):
     COMPLAINT = "complaint"  # one complaint
     SESSION = "session"  # one mediation contact of a complaint
-    MONTH = "month"  # a month of a district's complaints
-    SELECTION = "selection"  # chosen complaints, for a month
+    MONTH = "month"  # a month's disclosure list of a district or sub-bureau
+    REQUEST = "request"  # one request about a disclosure list (a correction)
     PERIOD = "period"  # complaints received in a date range
     QUARTER = "quarter"  # a quarter's unfinished complaints
 
@@ -31,8 +31,10 @@ FORMS: dict[str, FormInfo] = {f.key: f for f in (
     FormInfo("agreement", "调解书", Scope.COMPLAINT, "调解协议，双方签字、调解单位盖章，一式三份"),
     FormInfo("termination", "终止调解告知书", Scope.COMPLAINT, "终止调解的依据和日期，告知双方"),
     FormInfo("disclosure", "消费投诉公示审批表", Scope.MONTH, "本月拟公示的投诉，部门负责人、分管局长签字"),
-    FormInfo("disclosure-refusal", "消费投诉不予公示审批表", Scope.SELECTION,
-             "申请不予公示的投诉，部门负责人、分管局长签字"),
+    FormInfo("disclosure-refusal", "消费投诉不予公示审批表", Scope.MONTH,
+             "本月申请不予公示的投诉，部门负责人、分管局长签字"),
+    FormInfo("correction-reply", "消费投诉公示更正申请答复书", Scope.REQUEST,
+             "更正申请的审核结果，告知申请人"),
     FormInfo("ledger", "投诉台账", Scope.PERIOD, "一段时间内接收的投诉（横向），分区局分流件和自行受理件"),
     FormInfo("quarterly-check", "季度未办结件核对表", Scope.QUARTER, "季度末未办结的投诉：历时、期限、下一步"),
 )}

@@ -124,3 +124,21 @@ class RefusalLine:
     office: str
     respondent: str
     reason: str
+    approval: str = ""  # the electronic approvals so far, in words
+
+
+@dataclass(frozen=True)
+class CorrectionPaper:
+    """A decided correction request 更正申请, answered by letter to whoever asked."""
+
+    number: str  # the complaint's number on the list
+    month: date  # the list's month
+    requester: str
+    requester_address: str
+    filed_on: date
+    reason: str
+    old_content: str
+    new_content: str
+    approved: bool
+    decided_on: date
+    note: str  # why not, when refused

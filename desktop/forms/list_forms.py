@@ -1,5 +1,5 @@
-"""The sheets of many complaints: the two disclosure approval sheets (seed 002's annexes), the
-ledger (台账) and the quarterly check of unfinished complaints (每季度核对未办结件)."""
+"""The sheets of many complaints: the ledger (台账) and the quarterly check of unfinished
+complaints (每季度核对未办结件)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from desktop.forms.data import DisclosureLine, LedgerLine, Letterhead, OpenLine, RefusalLine
+from desktop.forms.data import LedgerLine, Letterhead, OpenLine
 from desktop.forms.sheet import (
     BLANK_DATE,
     BODY_FLUSH,
@@ -18,67 +18,14 @@ from desktop.forms.sheet import (
     Pdf,
     SheetHeader,
     build,
+    empty_note,
     heading,
+    iso_day,
     money,
     para,
     ruled_table,
     signatures,
 )
-
-_APPROVALS = [("部门负责人签字", BLANK_DATE), ("分管局长签字", BLANK_DATE)]
-
-
-def _short(value: date | datetime | None) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
-
-
-def _empty_note(rows: Sequence[object], text: str) -> list[Flowable]:
-    return [] if rows else [Spacer(1, 2 * mm), para(text, NOTE)]
-
-
-def disclosure_approval(lines: Sequence[DisclosureLine], month: date, lh: Letterhead,
-                        printed_at: datetime) -> Pdf:
-    """消费投诉公示审批表 — 月: the month's list as it will be published."""
-    h = SheetHeader(title="消费投诉公示审批表", letterhead=lh, printed_at=printed_at,
-                    subtitle=f"{month.year}年{month.month}月　共 {len(lines)} 件",
-                    issuer=lh.district)
-    w = h.width
-    widths = [w * 0.05, w * 0.19, w * 0.1, w * 0.17, w * 0.41, w * 0.08]
-    rows = [
-        [str(i), line.number, _short(line.received_at), line.respondent, line.content,
-         "成功" if line.success else "不成功"]
-        for i, line in enumerate(lines, start=1)
-    ]
-    story: list[Flowable] = [
-        *heading(h),
-        ruled_table(["序号", "投诉单号", "投诉时间", "被投诉方", "投诉内容", "成功与否"], rows,
-                    widths, small=True, centered=(0, 2, 5)),
-        *_empty_note(lines, "本月没有可公示的已办结投诉。"),
-        signatures(_APPROVALS, w, lead=[Spacer(1, 2 * mm), para(
-            f"公示范围：{month.year}年{month.month}月受理并办结的消费投诉；投诉内容已隐去"
-            "个人信息和商业秘密。经审核，同意按上表公示。", BODY_FLUSH)]),
-    ]
-    return build(h, story)
-
-
-def disclosure_refusal(lines: Sequence[RefusalLine], month: date, lh: Letterhead,
-                       printed_at: datetime) -> Pdf:
-    """消费投诉不予公示审批表 — 月: the complaints a handling office asks to keep off the list."""
-    h = SheetHeader(title="消费投诉不予公示审批表", letterhead=lh,
-                    printed_at=printed_at, issuer=lh.district,
-                    subtitle=f"{month.year}年{month.month}月　共 {len(lines)} 件")
-    w = h.width
-    widths = [w * 0.07, w * 0.22, w * 0.2, w * 0.21, w * 0.3]
-    rows = [[str(i), line.number, line.office, line.respondent, line.reason]
-            for i, line in enumerate(lines, start=1)]
-    story: list[Flowable] = [
-        *heading(h),
-        ruled_table(["序号", "投诉单号", "承办单位", "被投诉方", "不予公示理由"], rows, widths,
-                    centered=(0,)),
-        *_empty_note(lines, "本月没有申请不予公示的投诉。"),
-        signatures([("承办单位（签字）", BLANK_DATE), *_APPROVALS], w),
-    ]
-    return build(h, story)
 
 
 def ledger(lines: Sequence[LedgerLine], period: tuple[date, date], lh: Letterhead,
@@ -86,7 +33,7 @@ def ledger(lines: Sequence[LedgerLine], period: tuple[date, date], lh: Letterhea
     """投诉台账 (landscape): its two parts, dispatched complaints and the office's own."""
     start, end = period
     h = SheetHeader(title=title, letterhead=lh, printed_at=printed_at, landscape=True,
-                    subtitle=f"接收日期 {_short(start)} 至 {_short(end)}　共 {len(lines)} 件")
+                    subtitle=f"接收日期 {iso_day(start)} 至 {iso_day(end)}　共 {len(lines)} 件")
     w = h.width
     header = ["序号", "投诉单号", "接收时间", "来源", "投诉人", "被投诉方", "商品或服务",
               "分类", "承办人", "状态", "办理期限", "办结日期", "办结结果", "挽回损失(元)"]
@@ -105,8 +52,8 @@ def ledger(lines: Sequence[LedgerLine], period: tuple[date, date], lh: Letterhea
             continue
         rows = [
             [str(i), x.number, f"{x.received_at:%Y-%m-%d %H:%M}", x.channel, x.complainant,
-             x.respondent, x.subject, x.category, x.handler, x.status, _short(x.due_on),
-             _short(x.closed_on), x.result, f"{x.recovered:,.2f}" if x.recovered else ""]
+             x.respondent, x.subject, x.category, x.handler, x.status, iso_day(x.due_on),
+             iso_day(x.closed_on), x.result, f"{x.recovered:,.2f}" if x.recovered else ""]
             for i, x in enumerate(part, start=1)
         ]
         story.append(ruled_table(header, rows, widths, small=True, centered=(0, 2, 9, 10, 11)))
@@ -123,15 +70,15 @@ def quarterly_check(lines: Sequence[OpenLine], year: int, quarter: int, as_of: d
                     lh: Letterhead, printed_at: datetime) -> Pdf:
     """季度未办结件核对表: what is open, how long, what is next; checked and signed."""
     h = SheetHeader(title="季度未办结件核对表", letterhead=lh, printed_at=printed_at, landscape=True,
-                    subtitle=f"{year}年第{quarter}季度　核对截止日 {_short(as_of)}　"
+                    subtitle=f"{year}年第{quarter}季度　核对截止日 {iso_day(as_of)}　"
                              f"未办结 {len(lines)} 件（其中超期 {sum(x.overdue for x in lines)} 件）")
     w = h.width
     header = ["序号", "投诉单号", "接收日期", "被投诉方", "商品或服务", "承办人", "当前状态",
               "已历时\n(天)", "办理期限", "下一步", "核对意见"]
     fractions = [0.035, 0.125, 0.07, 0.15, 0.13, 0.055, 0.065, 0.05, 0.085, 0.135, 0.1]
     rows = [
-        [str(i), x.number, _short(x.received_on), x.respondent, x.subject, x.handler,
-         x.status, str(x.days_open), _short(x.due_on) + ("（超期）" if x.overdue else ""),
+        [str(i), x.number, iso_day(x.received_on), x.respondent, x.subject, x.handler,
+         x.status, str(x.days_open), iso_day(x.due_on) + ("（超期）" if x.overdue else ""),
          x.next_step, ""]
         for i, x in enumerate(lines, start=1)
     ]
@@ -140,7 +87,7 @@ def quarterly_check(lines: Sequence[OpenLine], year: int, quarter: int, as_of: d
         *heading(h),
         ruled_table(header, rows, [w * f for f in fractions], small=True,
                     centered=(0, 2, 7, 8), shaded_rows=overdue_rows),
-        *_empty_note(lines, "本季度没有未办结的投诉。"),
+        *empty_note(lines, "本季度没有未办结的投诉。"),
         signatures([("核对人（签字）", BLANK_DATE), ("负责人（签字）", BLANK_DATE)], w * 0.7),
     ]
     return build(h, story)

@@ -83,6 +83,16 @@ def day(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def iso_day(value: date | datetime | None) -> str:
+    """2026-11-20: the short date of list columns."""
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def empty_note(rows: Sequence[object], text: str) -> list[Flowable]:
+    """What a list says when it has no rows, instead of an empty table."""
+    return [] if rows else [Spacer(1, 2 * mm), para(text, NOTE)]
+
+
 def minute(value: datetime | None) -> str:
     return f"{day(value)} {value:%H:%M}" if value else ""
 

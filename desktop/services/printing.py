@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from desktop.db.models import Complaint, Printing
 from desktop.db.repositories import (
     CodeRepository,
     ComplaintRepository,
+    DisclosureRepository,
     OfficeRepository,
     PrintingRepository,
     UserRepository,
@@ -24,14 +25,15 @@ from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
 from desktop.domain.deadlines import DayUnit
-from desktop.domain.disclosure import public_text
+from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
 from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import Result, Status
 from desktop.forms import code as qr
-from desktop.forms import complaint_forms, fonts, list_forms
+from desktop.forms import complaint_forms, disclosure_forms, fonts, list_forms
 from desktop.forms.catalog import FORMS, HOW_LABELS, FormInfo, Scope
 from desktop.forms.data import (
     ComplaintPaper,
+    CorrectionPaper,
     DisclosureLine,
     LedgerLine,
     Letterhead,
@@ -42,11 +44,12 @@ from desktop.forms.data import (
 from desktop.forms.sheet import Pdf
 from desktop.services.base import Service, require_scope
 from desktop.services.complaints import from_cents, load_complaint, personal_fields
+from desktop.services.disclosure import DisclosureService
 from desktop.services.dto import Changed, CurrentUser
 
 MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
 _TECHNICAL = frozenset({"id", "uuid", "version", "updated_at", "due_on", "complaint_id"})
-_DISCLOSED_RESULTS = (Result.SETTLED, Result.NOT_SETTLED, Result.TERMINATED)
+_APPROVAL_STEPS = (Step.DEPARTMENT_HEAD, Step.DEPUTY_DIRECTOR)
 
 # The one-page letters of a complaint: the record field that must be set for the form to have
 # something to say, the refusal if it is not, and the form function. choices() and render()
@@ -89,8 +92,8 @@ class FormRequest:
     end: date | None = None
     year: int | None = None
     quarter: int | None = None
-    complaint_ids: tuple[int, ...] = ()
-    reasons: dict[int, str] = field(default_factory=dict)  # 不予公示理由 by complaint id
+    scope_office_id: int | None = None  # whose disclosure list; None: the user's own
+    request_id: int | None = None  # a correction request
     filter: ComplaintFilter | None = None  # the ledger view's filters, if printed from there
     title: str | None = None
 
@@ -171,7 +174,7 @@ class PrintService(Service):
         builders: dict[Scope, Callable[[UnitOfWork, CurrentUser, FormInfo, FormRequest],
                                        RenderedForm]] = {
             Scope.COMPLAINT: self._complaint_form, Scope.SESSION: self._complaint_form,
-            Scope.MONTH: self._disclosure, Scope.SELECTION: self._refusal,
+            Scope.MONTH: self._disclosure, Scope.REQUEST: self._correction_reply,
             Scope.PERIOD: self._ledger, Scope.QUARTER: self._quarterly,
         }
         with self._uow(user, "", write=False) as uow:
@@ -217,36 +220,58 @@ class PrintService(Service):
 
     def _disclosure(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
                     request: FormRequest) -> RenderedForm:
+        """The month's two approval sheets, from the disclosure workflow: the rows as built
+        (or as frozen for approval) and the electronic approvals given so far."""
         month = self._month(request)
-        first, last = month_range(month)
-        f = ComplaintFilter(statuses=frozenset({Status.CLOSED}), closed_from=first, closed_to=last)
-        lines = [
-            DisclosureLine(
-                number=c.number, received_at=c.received_at, respondent=c.respondent_name,
-                content=public_text(f"{c.subject}：{c.facts}", [c.complainant_name]),
-                success=c.result == Result.SETTLED)
-            for c in self._list(uow, user, f)
-            if c.accepted_on is not None and c.result in _DISCLOSED_RESULTS
-        ]
-        lh = self._letterhead(uow, user.office_id)
-        pdf = list_forms.disclosure_approval(lines, month, lh, self.ctx.clock.now())
-        return self._rendered(info, pdf, f"{month:%Y-%m}", f"{info.title}-{month:%Y-%m}",
-                              [x.content for x in lines] + [x.respondent for x in lines])
+        ov = DisclosureService(self.ctx).overview(user, month, request.scope_office_id)
+        if ov.list is None:
+            raise FieldError("月份", f"{ov.scope_name}{month:%Y年%m月}的公示清单尚未生成，"
+                                   "请先在「公示」中生成清单")
+        lst = ov.list
+        lh = self._letterhead(uow, lst.scope_office_id)
+        now = self.ctx.clock.now()
+        if info.key == "disclosure":
+            lines = [DisclosureLine(number=e.number, received_at=e.received_at,
+                                    respondent=e.respondent, content=e.content, success=e.success)
+                     for e in ov.entries if not e.excluded]
+            approvals = [d.text for d in (lst.current(Step.DEPARTMENT_HEAD),
+                                          lst.current(Step.DEPUTY_DIRECTOR)) if d and d.approve]
+            unapproved = lst.status not in (ListStatus.APPROVED, ListStatus.PUBLISHED)
+            pdf = disclosure_forms.disclosure_approval(
+                lines, month, lh, now, approvals, state=lst.status.label if unapproved else "")
+            texts = [x.content for x in lines] + [x.respondent for x in lines]
+        else:
+            refusals = [
+                RefusalLine(r.number, r.office, r.respondent, r.reason, "；".join(
+                    [d.text for d in r.decisions if d.step in _APPROVAL_STEPS]
+                    + [f"当前：{r.status.label}"]))
+                for r in ov.requests
+                if r.kind is RequestKind.OBJECTION and r.status is not RequestStatus.WITHDRAWN]
+            pdf = disclosure_forms.disclosure_refusal(refusals, month, lh, now)
+            texts = [x.reason for x in refusals] + [x.respondent for x in refusals]
+        return self._rendered(info, pdf, f"{month:%Y-%m}", f"{info.title}-{month:%Y-%m}", texts)
 
-    def _refusal(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
-                 request: FormRequest) -> RenderedForm:
-        month = self._month(request)
-        complaints = ComplaintRepository(uow.session).by_ids(request.complaint_ids, user.scope)
-        if len(complaints) != len(set(request.complaint_ids)):
-            raise NotFound("所选投诉中有的不存在或不在您的管辖范围内")
-        offices = {o.id: o.name for o in OfficeRepository(uow.session).all()}
-        complaints.sort(key=lambda c: (c.received_at, c.id))
-        lines = [RefusalLine(c.number, offices.get(c.office_id, ""), c.respondent_name,
-                             request.reasons.get(c.id, "")) for c in complaints]
-        lh = self._letterhead(uow, user.office_id)
-        pdf = list_forms.disclosure_refusal(lines, month, lh, self.ctx.clock.now())
-        return self._rendered(info, pdf, f"{month:%Y-%m}", f"{info.title}-{month:%Y-%m}",
-                              [x.reason for x in lines] + [x.respondent for x in lines])
+    def _correction_reply(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
+                          request: FormRequest) -> RenderedForm:
+        if request.request_id is None:
+            raise FieldError("更正申请", "请指定要答复的更正申请")
+        req = DisclosureService(self.ctx).request(user, request.request_id)
+        if req.kind is not RequestKind.CORRECTION:
+            raise FieldError("更正申请", "只有更正申请需要答复书")
+        if req.status not in (RequestStatus.APPROVED, RequestStatus.REFUSED):
+            raise FieldError("更正申请", f"该申请{req.status.label}，审批完毕后才能打印答复书")
+        decided = req.decisions[-1]
+        lst = DisclosureRepository(uow.session).entry(req.entry_id).list
+        paper = CorrectionPaper(
+            number=req.number, month=lst.month, requester=req.requester,
+            requester_address=req.requester_address, filed_on=req.filed_at.date(),
+            reason=req.reason, old_content=req.old_content or "", new_content=req.new_content or "",
+            approved=req.status is RequestStatus.APPROVED, decided_on=decided.at.date(),
+            note=decided.note)
+        pdf = disclosure_forms.correction_reply(paper, self._letterhead(uow, lst.scope_office_id),
+                                                self.ctx.clock.now())
+        return self._rendered(info, pdf, req.number, f"{info.title}-{req.number}",
+                              [paper.requester, paper.reason, paper.old_content, paper.new_content])
 
     def _ledger(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
                 request: FormRequest) -> RenderedForm:

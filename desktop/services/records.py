@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop.db.models import Attachment, MediationRecord
 from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
 from desktop.domain import validators as v
+from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.domain.errors import FieldError, TransitionError
 from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
 from desktop.forms.catalog import FORMS, HOW_LABELS
@@ -69,6 +70,9 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         title = info.title if info else printed.get("form", "")
         return (f"{HOW_LABELS.get(printed.get('how', ''), '打印')}《{title}》，"
                 f"{printed.get('pages', '?')} 页，核验码 {printed.get('checksum') or '—'}")
+    if entity.startswith("disclosure_"):
+        return _describe_disclosure(entity, operation, json.loads(before or "{}"),
+                                    json.loads(after or "{}"))
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
@@ -86,6 +90,33 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         if key != "due_on"
     ]
     return "；".join(parts)
+
+
+def _describe_disclosure(entity: str, operation: str, old: dict, new: dict) -> str:
+    """A complaint's disclosure rows and requests, in the words of the 公示 screen."""
+    if entity == "disclosure_entries":
+        if operation == "insert":
+            return "列入消费投诉公示清单"
+        if operation == "delete":
+            return "移出消费投诉公示清单（已不符合公示条件）"
+        parts = []
+        if "content" in new:
+            parts.append(f"公示内容：{old.get('content') or '（空）'} → {new['content']}")
+        if new.get("excluded") is True:
+            parts.append("不予公示")
+        elif new.get("excluded") is False:
+            parts.append("恢复公示")
+        if new.get("corrected_on"):
+            parts.append(f"已于 {new['corrected_on']} 更正")
+        return "；".join(parts) or "公示清单条目已更新"
+    if entity == "disclosure_requests":
+        if operation == "insert":
+            text = f"申请{RequestKind(new['kind']).label}：{new.get('reason', '')}"
+            return text + (f"；更正为：{new['new_content']}" if new.get("new_content") else "")
+        if "status" in new:
+            return (f"申请状态：{RequestStatus(old['status']).label} → "
+                    f"{RequestStatus(new['status']).label}")
+    return "公示记录已更新"
 
 
 class RecordService(Service):

@@ -11,10 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.cli.main import main
-from desktop.domain.disclosure import public_text
 from desktop.domain.workflow import Result
 from desktop.forms import code as qr
-from desktop.forms import fonts, list_forms
+from desktop.forms import disclosure_forms, fonts
 from desktop.forms.catalog import FORMS
 from desktop.forms.data import DisclosureLine, Letterhead
 from desktop.services.printing import FormRequest
@@ -162,7 +161,7 @@ def test_a_300_row_disclosure_sheet_repeats_its_header_and_signs_on_the_last_pag
     lines = [DisclosureLine(number=f"WZCQ-20261001-{i:04d}", received_at=datetime(2026, 10, 1, 9),
                             respondent=f"苏州第{i}商贸有限公司", content=f"商品质量问题，要求退货（第{i}件）",
                             success=i % 3 != 0) for i in range(1, 301)]
-    pdf = list_forms.disclosure_approval(lines, date(2026, 10, 1), LH, datetime(2026, 11, 20, 10))
+    pdf = disclosure_forms.disclosure_approval(lines, date(2026, 10, 1), LH, datetime(2026, 11, 20, 10))
     pages, reader = read(pdf.data)
     assert pdf.pages == len(pages) > 5
     for page in pages:
@@ -225,33 +224,6 @@ def test_quarterly_check_lists_unfinished_complaints_with_days_and_next_step(wor
     assert re.search(rf"{number}2026-11-02.*?登记18\d{{4}}-\d\d-\d\d（超期）", text)
 
 
-def test_disclosure_lists_the_months_closed_complaints_without_personal_information(world: World) -> None:
-    s, clerk = world.s, world.clerk
-    cid = settled_complaint(world, facts="本人张伟，电话13812345678，购车后发动机故障。")
-    s.complaints.close(clerk, cid, result=Result.SETTLED,
-                       expected_version=s.complaints.get(clerk, cid).version)
-    s.complaints.register(clerk, draft(complainant_phone="13900000006"))  # open: not listed
-    rendered = s.printing.render(world.admin, FormRequest("disclosure", month=date(2026, 11, 1)))
-    text = flat("".join(read(rendered.pdf)[0]))
-    assert s.complaints.get(clerk, cid).number in text and "成功" in text and "共1件" in text
-    assert "13812345678" not in text and "张伟" not in text and "张某" in text
-
-    refusal = s.printing.render(world.admin, FormRequest(
-        "disclosure-refusal", month=date(2026, 11, 1), complaint_ids=(cid,),
-        reasons={cid: "投诉内容与事实明显不符"}))
-    text = flat("".join(read(refusal.pdf)[0]))
-    assert "消费投诉不予公示审批表" in text and "投诉内容与事实明显不符" in text
-    assert "万达广场投诉站" in text and "分管局长签字" in text
-
-
-def test_public_text_hides_ids_phones_and_names() -> None:
-    out = public_text("我是王小明，身份证320102199001011234，手机 13912345678，固话 0512-65251234",
-                      ["王小明"])
-    assert "王某" in out and "王小明" not in out
-    assert "320102199001011234" not in out and "13912345678" not in out and "65251234" not in out
-    assert len(public_text("好" * 500)) == 120
-
-
 # -- the code on the paper, and the printing log -------------------------------------------
 def test_the_code_tells_whether_the_record_changed_since_printing(world: World) -> None:
     s, clerk = world.s, world.clerk
@@ -293,6 +265,7 @@ def test_each_printing_is_in_the_complaints_history(world: World) -> None:
 def test_hejie_admin_print(world: World, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     cid = settled_complaint(world)
     number = world.s.complaints.get(world.clerk, cid).number
+    world.s.disclosure.build(world.cp, date(2026, 11, 1))
     world.s.close()
     data = str(world.s.ctx.data_dir)
     monkeypatch.setenv("HEJIE_PASSWORD", PASSWORD)
@@ -314,7 +287,7 @@ def test_hejie_admin_print(world: World, tmp_path: Path, capsys, monkeypatch) ->
     assert main(["print", "ledger", "--from", "2026-11-01", "--to", "2026-11-30",
                  "--out", str(tmp_path / "台账.pdf"), "--data-dir", data]) == 0
     assert main(["print", "disclosure", "--month", "2026-11", "--out", str(folder),
-                 "--data-dir", data]) == 0
+                 "--user", "section", "--data-dir", data]) == 0
     assert main(["print", "quarterly-check", "--quarter", "2026-Q4", "--out", str(folder),
                  "--data-dir", data]) == 0
     assert len(list(folder.iterdir())) == 3
