@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
     sig_switch_user = Signal()
     sig_closed = Signal()
 
-    PAGES = ("workbench", "ledger", "register", "enterprises", "settings")
+    PAGES = ("workbench", "ledger", "register", "enterprises", "disclosure", "settings")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,11 +57,12 @@ class MainWindow(QMainWindow):
             "ledger": QStyle.StandardPixmap.SP_FileDialogDetailedView,
             "register": QStyle.StandardPixmap.SP_FileDialogNewFolder,
             "enterprises": QStyle.StandardPixmap.SP_DirHomeIcon,
+            "disclosure": QStyle.StandardPixmap.SP_FileDialogContentsView,
             "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
         }
         titles = {"workbench": self.tr("工作台"), "ledger": self.tr("投诉台账"),
                   "register": self.tr("投诉登记"), "enterprises": self.tr("企业库"),
-                  "settings": self.tr("设置")}
+                  "disclosure": self.tr("公示"), "settings": self.tr("设置")}
         for key in self.PAGES:
             if key == "settings" and not user.has(Role.ADMIN):
                 continue
@@ -201,6 +202,9 @@ class MainWindow(QMainWindow):
         if key == "enterprises":
             from desktop.ui.views.enterprises import EnterprisesPage
             return EnterprisesPage(self.ctx)
+        if key == "disclosure":
+            from desktop.ui.views.disclosure import DisclosurePage
+            return DisclosurePage(self.ctx)
         from desktop.ui.views.settings import SettingsPage
         return SettingsPage(self.ctx)
 

@@ -18,7 +18,7 @@ from desktop.domain.workflow import Action, Status
 from desktop.services.printing import FormRequest
 from desktop.ui.dialogs import print_preview
 from desktop.ui.dialogs.action_dialog import ActionDialog
-from desktop.ui.dialogs.print_options import MonthDialog, PeriodDialog, QuarterDialog, RefusalDialog
+from desktop.ui.dialogs.print_options import PeriodDialog, QuarterDialog
 from desktop.ui.dialogs.print_preview import PrintPreviewDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.ops import Cancelled
@@ -412,44 +412,6 @@ def test_the_ledger_print_menu_asks_what_each_list_covers(world: World, make_ctx
     assert dialog.rendered.form.key == "quarterly-check" and dialog.rendered.scope == "2026Q4"
     assert all(n in _text(dialog.rendered.pdf) for n in numbers.values())
     _close(qtbot, dialog, page)
-
-    # 公示审批表: last month by default.
-    disclosure = page.print_disclosure()
-    assert isinstance(disclosure, MonthDialog) and disclosure.month() == date(2026, 10, 1)
-    _ok(disclosure)
-    dialog = _preview(qtbot, page)
-    assert dialog.rendered.form.key == "disclosure" and dialog.rendered.scope == "2026-10"
-    assert dialog.page_count == len(_pages(dialog.rendered.pdf).pages)
-    _close(qtbot, dialog, page)
-
-    # 不予公示审批表 needs chosen rows, then a reason for each.
-    page.clear_filters()
-    wait_idle(qtbot, ctx)
-    page.table.clearSelection()
-    assert page.print_refusal() is None
-    assert "请先在列表中选择" in shown.texts("info")[-1]
-    for cid in (first, second):
-        row = page.model.row_of_id(cid)
-        page.table.selectionModel().select(
-            page.model.index(row, 0),
-            page.table.selectionModel().SelectionFlag.Select | page.table.selectionModel().SelectionFlag.Rows)
-    refusal = page.print_refusal()
-    assert isinstance(refusal, RefusalDialog)
-    assert {refusal.table.item(r, 0).text() for r in range(refusal.table.rowCount())} == {numbers[first], numbers[second]}
-    _ok(refusal)
-    assert refusal.error.isVisible() and refusal.isVisible()  # reasons missing: not sent
-    for r in range(refusal.table.rowCount()):
-        item = refusal.table.item(r, refusal.REASON)
-        refusal.table.setCurrentItem(item)
-        refusal.table.editItem(item)
-        editor = refusal.table.focusWidget()
-        type_text(qtbot, editor, "涉及未成年人隐私" if r == 0 else "已转立案调查")
-    _ok(refusal)
-    dialog = _preview(qtbot, page)
-    text = _text(dialog.rendered.pdf)
-    assert dialog.rendered.form.key == "disclosure-refusal" and dialog.rendered.scope == "2026-10"
-    assert "涉及未成年人隐私" in text and "已转立案调查" in text
-    assert numbers[first] in text and numbers[second] in text and numbers[older] not in text
 
 
 def test_the_workbench_prints_the_card_list_under_the_card_name(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]

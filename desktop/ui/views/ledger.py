@@ -26,12 +26,11 @@ from desktop.domain.workflow import Status
 from desktop.services.dto import ComplaintRow
 from desktop.services.printing import FormRequest
 from desktop.ui.context import AppContext
-from desktop.ui.dialogs.print_options import MonthDialog, PeriodDialog, QuarterDialog, RefusalDialog
+from desktop.ui.dialogs.print_options import PeriodDialog, QuarterDialog
 from desktop.ui.dialogs.print_preview import preview_form
 from desktop.ui.models.complaint_table import ComplaintTableModel
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_header, save_header
-from desktop.ui.widgets import messages
 from desktop.ui.widgets.complaint_view import ComplaintTableView
 
 OPEN = "__open__"
@@ -131,10 +130,6 @@ class LedgerPage(QWidget):
         self.act_print_quarterly = menu.addAction(self.tr("季度未办结件核对表…"))
         self.act_print_quarterly.triggered.connect(self.print_quarterly)
         menu.addSeparator()
-        self.act_print_disclosure = menu.addAction(self.tr("消费投诉公示审批表…"))
-        self.act_print_disclosure.triggered.connect(self.print_disclosure)
-        self.act_print_refusal = menu.addAction(self.tr("消费投诉不予公示审批表（所选投诉）…"))
-        self.act_print_refusal.triggered.connect(self.print_refusal)
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
         self.print_button.setIcon(print_icon(self))
@@ -248,30 +243,6 @@ class LedgerPage(QWidget):
         def chosen() -> None:
             year, quarter = dialog.quarter()
             preview_form(self.ctx, self, FormRequest("quarterly-check", year=year, quarter=quarter))
-
-        dialog.accepted.connect(chosen)
-        dialog.open()
-        return dialog
-
-    def print_disclosure(self) -> MonthDialog:
-        dialog = MonthDialog(self.tr("消费投诉公示审批表"), self.model.today, self)
-        dialog.accepted.connect(
-            lambda: preview_form(self.ctx, self, FormRequest("disclosure", month=dialog.month())))
-        dialog.open()
-        return dialog
-
-    def print_refusal(self) -> RefusalDialog | None:
-        rows = self.selected_rows()
-        if not rows:
-            messages.inform(self, self.tr("不予公示审批表"),
-                            self.tr("请先在列表中选择要申请不予公示的投诉（按住 Ctrl 或 Shift 可选择多件）。"))
-            return None
-        dialog = RefusalDialog(rows, self.model.today, self)
-
-        def chosen() -> None:
-            request = FormRequest("disclosure-refusal", month=dialog.month(),
-                                  complaint_ids=tuple(r.id for r in rows), reasons=dialog.reasons())
-            preview_form(self.ctx, self, request)
 
         dialog.accepted.connect(chosen)
         dialog.open()
