@@ -23,6 +23,7 @@ from desktop.domain.numbering import format_number
 from desktop.domain.workflow import Result, Role, Status
 from desktop.services.base import FixedClock, ServiceContext
 from desktop.services.complaints import ComplaintService
+from desktop.services.disclosure import DisclosureService
 from desktop.services.dto import CurrentUser
 from desktop.services.records import RecordService
 from desktop.services.setup import OfficeSpec
@@ -103,12 +104,47 @@ def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
     today = s.ctx.clock.today()
     if complaints <= SERVICE_LIMIT:
         _through_services(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
+        _disclosures(s, today)
     else:
         _bulk(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
     with s.ctx.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")  # statistics for the planner, as after any bulk load
         connection.commit()  # the engine opens a transaction on every connection
     return DemoSummary(len(OFFICES), len(USERS), len(seeds), complaints)
+
+
+def _disclosures(s: Services, today: date) -> None:
+    """The district's monthly disclosure: published for the months before last, and last
+    month's list in draft with one station's objection waiting, as the office finds it."""
+    clock = FixedClock(datetime.combine(today, time(9)))
+    disclosure = DisclosureService(ServiceContext(s.ctx.engine, clock, s.ctx.reference,
+                                                  s.ctx.data_dir))
+    login = lambda name: s.users.login(name, DEMO_PASSWORD)  # noqa: E731
+    section, head, deputy = login("xiaobao"), login("bumen"), login("juzhang")
+    first_of_this = today.replace(day=1)
+    months = []
+    for _ in range(3):
+        first_of_this = (first_of_this - timedelta(days=1)).replace(day=1)
+        months.append(first_of_this)
+    for n, month in enumerate(reversed(months)):
+        # The work happens in the first days of the following month.
+        after = (month + timedelta(days=32)).replace(day=1)
+        clock.at = min(datetime.combine(after + timedelta(days=2), time(9, 30)), s.ctx.clock.now())
+        disclosure.build(section, month)
+        list_id = disclosure.overview(section, month).list.id  # type: ignore[union-attr]
+        if n == 2:
+            station = login(HANDLER_OF["WZCQ01"])
+            mine = disclosure.overview(station, month).entries
+            if mine:
+                disclosure.object(station, mine[0].id, "经营者提供的证据表明投诉内容与事实明显不符")
+            return
+        disclosure.submit(section, list_id)
+        clock.at += timedelta(hours=3)
+        disclosure.approve(head, list_id, "同意")
+        clock.at += timedelta(days=1)
+        disclosure.approve(deputy, list_id)
+        clock.at += timedelta(hours=2)
+        disclosure.publish(section, list_id, ["website", "wechat"])
 
 
 def _received_times(rng: random.Random, n: int, today: date) -> list[datetime]:
