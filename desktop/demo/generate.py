@@ -133,10 +133,14 @@ def _disclosures(s: Services, today: date) -> None:
         disclosure.build(section, month)
         list_id = disclosure.overview(section, month).list.id  # type: ignore[union-attr]
         if n == 2:
-            station = login(HANDLER_OF["WZCQ01"])
-            mine = disclosure.overview(station, month).entries
-            if mine:
-                disclosure.object(station, mine[0].id, "经营者提供的证据表明投诉内容与事实明显不符")
+            # The first station with a complaint on the list objects to one of them.
+            for code, username in HANDLER_OF.items():
+                station = login(username)
+                mine = disclosure.overview(station, month).entries
+                if len(code) > 4 and mine:
+                    disclosure.object(station, mine[0].id,
+                                      "经营者提供的证据表明投诉内容与事实明显不符")
+                    break
             return
         disclosure.submit(section, list_id)
         clock.at += timedelta(hours=3)

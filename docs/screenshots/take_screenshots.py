@@ -271,7 +271,8 @@ class Shots:
         self.station_clerk()
         self.enterprises()
         self.administrator()
-        self.printing()  # last, so that the earlier files keep their numbers
+        self.printing()
+        self.disclosure()  # last, so that the earlier files keep their numbers
 
     # -- before the window ----------------------------------------------------------------------------
     def login_and_setup(self) -> None:
@@ -554,17 +555,6 @@ class Shots:
         self.save(grab(preview, self.ops), "print-preview-ledger")
         preview.close()
 
-        # 不予公示审批表 for two chosen rows, the first reason typed in.
-        selection = ledger.table.selectionModel()
-        for row in (0, 1):
-            selection.select(ledger.model.index(row, 0),
-                             selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
-        refusal = ledger.print_refusal()
-        if refusal is not None:
-            refusal.table.item(0, refusal.REASON).setText("涉及未成年人，公示可能泄露其身份")
-            refusal.move(200, 150)
-            self.save(grab(refusal, self.ops), "print-refusal")
-            refusal.reject()
         self.close(window)
 
         # 调解成功 with the agreement's 履行期限.
@@ -583,6 +573,52 @@ class Shots:
             self.save(grab(dialog, self.ops), "action-settle")
             dialog.reject()
         complaint.close()
+        self.close(window)
+
+
+    # -- 公示 ----------------------------------------------------------------------------------
+    def disclosure(self) -> None:
+        from datetime import timedelta
+
+        today = call(self.ops, self.s.ctx.clock.today)
+        last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        before = (last - timedelta(days=1)).replace(day=1)
+
+        # The section (钱晓宝) on last month's draft, with a station's objection waiting.
+        ctx = self.ctx("xiaobao")
+        window = self.window(ctx)
+        page = window.show_page("disclosure")
+        settle(self.ops)
+        page.year_box.setValue(last.year)
+        page.select_month(last.month)
+        settle(self.ops)
+        if page.entries.rowCount() > 1:
+            page.entries.selectRow(1)
+        self.save(grab(window, self.ops), "disclosure-draft")
+        dialog = page.edit_content()
+        if dialog is not None:
+            dialog.move(300, 180)
+            self.save(grab(dialog, self.ops), "disclosure-edit")
+            dialog.reject()
+        page.tabs.setCurrentIndex(1)
+        if page.requests.rowCount():
+            page.requests.selectRow(0)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "disclosure-requests")
+        self.close(window)
+
+        # The deputy director (冯志远) on a published month: every step done, the figures.
+        ctx = self.ctx("juzhang")
+        window = self.window(ctx)
+        page = window.show_page("disclosure")
+        settle(self.ops)
+        page.year_box.setValue(before.year)
+        page.select_month(before.month)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "disclosure-published")
+        page.tabs.setCurrentIndex(2)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "disclosure-enterprises")
         self.close(window)
 
 

@@ -70,7 +70,7 @@ def test_users_are_listed_with_chinese_roles_and_offices(admin_page, world: Worl
     table = admin_page[0].users.table
     rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(6)]
             for r in range(table.rowCount())}
-    assert set(rows) == {"admin", "desk", "clerk", "head", "other", "dept"}
+    assert set(rows) == {"admin", "desk", "clerk", "head", "other", "dept", "section", "deputy"}
     assert rows["clerk"][2:5] == ["万达广场投诉站", "投诉站登记员", "启用"]
     assert rows["admin"][3] == "系统管理员"
 

@@ -113,6 +113,8 @@ class DisclosurePage(QWidget):
         self.auto_scope = True
 
         self.scope_box = QComboBox()
+        self.scope_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scope_box.setMinimumContentsLength(12)
         self.year_box = QSpinBox()
         self.year_box.setRange(2018, 2100)
         self.year_box.setValue(self.month.year)
@@ -421,6 +423,14 @@ class DisclosurePage(QWidget):
         self.btn_build.setText(self.tr("重新生成") if lst else self.tr("生成清单"))
         self.btn_build.setVisible(self.is_section and (lst is None or draft))
         self.btn_submit.setVisible(self.is_section and draft)
+        blocked = ""
+        if self.overview is not None and draft:
+            if any(r.status.open for r in self.overview.requests):
+                blocked = self.tr("还有申请正在审批，审批完毕后才能提交")
+            elif self.overview.candidates_changed:
+                blocked = self.tr("本月又有投诉办结或重新办理，请先重新生成")
+        self.btn_submit.setEnabled(not blocked)
+        self.btn_submit.setToolTip(blocked or self.tr("提交后清单内容冻结，交部门负责人审批"))
         self.btn_withdraw.setVisible(self.is_section and status in (ListStatus.SUBMITTED,
                                                                     ListStatus.DEPT_APPROVED))
         approver = waiting is not None and user.has(waiting)
