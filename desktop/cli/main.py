@@ -8,10 +8,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
-from desktop.cli import cmd_audit, cmd_calendar, cmd_check, cmd_demo, cmd_init, cmd_print, cmd_user
+from desktop.cli import (
+    cmd_audit,
+    cmd_calendar,
+    cmd_check,
+    cmd_demo,
+    cmd_init,
+    cmd_mask,
+    cmd_print,
+    cmd_user,
+)
 from desktop.domain.errors import DomainError
 
-COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print)
+COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_mask)
 
 
 def build_parser() -> argparse.ArgumentParser:

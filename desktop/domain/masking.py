@@ -1,0 +1,516 @@
+"""Personal information out of a complaint's text, for the monthly disclosure (消费投诉公示).
+
+Closed complaints are published "在保护国家秘密、商业秘密和个人隐私的前提下": the 投诉内容
+column must still say what the enterprise did, but nothing in it may point to the consumer.
+So `mask` hides the person and leaves the business readable.
+
+Names become surname + 某 (张伟 → 张某, 欧阳娜娜 → 欧阳某, 王小明 → 王某); in front of
+先生/女士/小姐 only the surname stays (张伟先生 → 张先生; 王先生 and 李女士 are left as they
+are). The record's own names (``names``) are masked wherever they occur. Others are found in
+the text: after cues (投诉人 消费者 本人 我叫 姓名 联系人 申请人 委托人 家属 丈夫 妻子 …),
+in front of 先生/女士/小姐, and in front of "（身份证…" or "，男，". A name there is a known
+surname (single or compound) plus one or two given-name characters, and it must end where the
+next word visibly begins (于 在 称 反映 购买 向 的 ， 2026 …): 消费者张伟于 gives 张伟, 投诉人
+李娜称 gives 李娜, while 消费者权益保护法, 消费者于今年, 投诉人向商家 and 吴中区 give no
+name. A name found once is masked everywhere in the text.
+
+Numbers that identify a person become tags: 【电话】 (mobiles in any spacing, with or without
++86; landlines with an area code - a shop's too, they cannot be told apart; 7–8 digit local
+numbers after 电话/座机), 【身份证号】
+(18 characters with X, or 15 digits, whose birth date is a real date), 【银行卡号】 (16–19
+digits, grouped or not; 12–19 after 卡号/账号/银行卡), 【车牌号】 (苏E·12345, 苏EA1234D,
+苏E1234学 …). Numbers already starred by the program (138****5678) become tags as well.
+
+A person's address keeps only what says where the case happened - province, city, district or
+county - and loses the rest (街道, road and number, estate, 幢/单元/室): "家住苏州市吴中区长桥
+街道宝带西路100号3幢201室" → "家住苏州市吴中区【地址】". This applies after address cues
+(家住 住址 现住 住在 居住在 地址 收货地址 送至 住房位于 …) when what follows has a number or
+an address word (路 号 小区 幢 室 …): "地址不详" stays; it ends with its last address word
+(送至…501室门口后丢失 keeps 门口后丢失). Without a cue only building and room
+numbers (3幢201室, 5栋2单元302室) are masked: they point to one household, a mall or a road
+does not. Business addresses stay: the address of a 公司/商家/门店/店铺/被投诉人 (…地址：,
+…位于), and after the ambiguous cues 住在/地址/送至 a place that is a hotel, shop or company
+(住在苏州某某大酒店). Shops and malls named as the place of purchase are never touched.
+
+Left readable on purpose: enterprise names, brands, products and models, amounts, dates,
+numbers called 订单号/合同编号/发票号码/运单号/型号 (they identify the transaction, not the
+person), hotlines (12315, 12345) and 400/800/95xxx service numbers. Device serials (IMEI) are
+not looked for; they go only if they look like an ID or a card number.
+
+The rules run again until a pass changes nothing, so mask(mask(x)) == mask(x); text outside
+the masked spans (whitespace included) is unchanged.
+The text rules are a safety net for what clerks type; the record's names should always be
+passed in, because a name in free text without any cue cannot be told from other words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+
+from desktop.domain.validators import _COMPOUND_SURNAMES
+
+PHONE_TAG = "【电话】"
+ID_TAG = "【身份证号】"
+CARD_TAG = "【银行卡号】"
+PLATE_TAG = "【车牌号】"
+ADDRESS_TAG = "【地址】"
+MASK_CHAR = "某"
+TITLES = ("先生", "女士", "小姐")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+COMPOUND_SURNAMES = _COMPOUND_SURNAMES | _words(
+    "端木 南宫 西门 独孤 轩辕 申屠 太史 百里 呼延 澹台 公冶 宗政 濮阳 淳于 单于 钟离 闻人 "
+    "万俟 赫连 第五 拓跋 左丘 梁丘 东郭 仲孙 鲜于 闾丘 司空 亓官 司寇 颛孙 公良 漆雕 乐正 "
+    "巫马 公西 谷梁 羊舌"
+)
+
+# Common single surnames. Left out on purpose: rare surnames that are everyday words in a
+# complaint (和 时 都 由 国 公 海 平 明 商 原 利 信 …) - with them 消费者和商家 would hold a name.
+SINGLE_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关"
+    "兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶牟艾尤阳穆农卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟臧闵"
+    "苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝封谈匡鞠惠荆冀郁胥班储栗燕楚鄢劳谌"
+    "奚皮粟冼蔺满闻厉伊仝郜阚帅屠豆朴盖练廉禹祖漆巴丰卿狄索晋初扈晁芮阙浦戈伏鹿薄邸雍辜羊乌裘"
+    "亓修邰赫杭况宿鲜逯隆茹诸慕嵇湛宾勾茅於揭尉冶昝尧"
+)
+
+# Surnames that are also function words: 向商家, 于今年, 曾多次. When the next character is
+# itself a surname (投诉人向张伟先生反映) they are read as the word, not as a surname.
+_FUNCTION_SURNAMES = frozenset("向于曾")
+
+# ---------------------------------------------------------------- protected spans
+
+
+class _Vault:
+    """Spans that must come out unchanged, swapped for private-use placeholders meanwhile."""
+
+    _BASE = 0xE100
+    _PLACEHOLDER = re.compile("\ue000([\ue100-\uf8ff])\ue001")
+
+    def __init__(self) -> None:
+        self._kept: list[str] = []
+
+    def keep(self, span: str) -> str:
+        self._kept.append(span)
+        return f"\ue000{chr(self._BASE + len(self._kept) - 1)}\ue001"
+
+    def restore(self, text: str) -> str:
+        def back(m: re.Match[str]) -> str:
+            index = ord(m[1]) - self._BASE
+            return self._kept[index] if index < len(self._kept) else m[0]
+
+        return self._PLACEHOLDER.sub(back, text)
+
+
+def _replace_group(
+    pattern: re.Pattern[str], text: str, group: str, new: Callable[[re.Match[str]], str]
+) -> str:
+    """Replace only `group` of each match; the cue around it stays as it was."""
+
+    def repl(m: re.Match[str]) -> str:
+        start, end = m.span(group)
+        if start < 0:
+            return m[0]
+        return m[0][: start - m.start()] + new(m) + m[0][end - m.start() :]
+
+    return pattern.sub(repl, text)
+
+
+_SEP = r"[：:\s]*(?:为|是)?[：:\s]*"
+
+# Identifiers of the transaction rather than of the person; also keeps an 18-19 digit
+# order number from being taken for a bank card.
+_TRANSACTION_NUMBER = re.compile(
+    r"(?:订单号码|订单编号|订单号|订单|运单号|快递单号|物流单号|合同编号|合同号|发票号码|发票号"
+    r"|交易单号|交易号|统一社会信用代码|信用代码|注册号|型号|货号|批号|批次号)"
+    + _SEP
+    + r"(?P<code>[A-Za-z0-9][A-Za-z0-9\-_/]*)"
+)
+_BUSINESS_ADDRESS = re.compile(
+    r"(?:商家|店铺|门店|公司|企业|经营|营业|注册|厂家|商户|被投诉人|被申请人|商场|酒店|机构|店)"
+    r"的?(?:地址|住所地?|经营场所|所在地|位于)"
+    + r"[：:\s]*(?:为|是|在)?[：:\s]*"
+    + r"(?P<place>[^\s，。；;,！!？?（）()]{1,60})"
+)
+
+
+def _protect(text: str, vault: _Vault) -> str:
+    text = _replace_group(_TRANSACTION_NUMBER, text, "code", lambda m: vault.keep(m["code"]))
+    return _replace_group(_BUSINESS_ADDRESS, text, "place", lambda m: vault.keep(m["place"]))
+
+
+# ---------------------------------------------------------------- numbers
+
+_GAP = r"[ \t\u3000\-－]?"
+_CARD_AFTER_CUE = re.compile(
+    r"(?:(?:银行)?卡号码?|银行卡|储蓄卡|借记卡|信用卡|(?:银行)?账号|帐号|(?:银行)?账户|帐户)"
+    + _SEP
+    + rf"(?P<num>\d(?:{_GAP}\d){{11,18}})(?!\d)"
+)
+_ID_CANDIDATE = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\d(?:{_GAP}\d){{16}}{_GAP}[\dXx]|\d{{15}})(?![0-9A-Za-z])"
+)
+_CARD = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{4}(?:[ \-]\d{4}){3}(?:[ \-]\d{1,3})?|\d{6}[ \-]\d{10,13}|\d{16,19})"
+    r"(?![0-9A-Za-z])"
+)
+_STARRED_PHONE = re.compile(r"(?<!\d)1[3-9]\d[*＊]{4}\d{4}(?!\d)")
+_STARRED_ID = re.compile(r"(?<![0-9A-Za-z])\d{1,6}[*＊]{6,12}\d{0,3}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(
+    r"(?<!\d)(?:[(（]?[+＋]?86[)）]?[ \-－]?)?1[3-9]\d(?:[ \t\u3000\-－]?\d{4}){2}(?!\d)"
+)
+_AREA = r"0(?:[12]\d|[3-9]\d{2})"  # 010 and 02X have three digits, all other codes four
+_LANDLINE = re.compile(
+    rf"(?<!\d)(?:[(（]{_AREA}[)）]|{_AREA})[ \t\u3000\-－]?[2-9]\d{{2,3}}[ \t\u3000\-－]?\d{{4}}"
+    r"(?:(?:-|转)\d{1,6})?(?!\d)"
+)
+_LOCAL_AFTER_CUE = re.compile(
+    r"(?:电话|座机|固话|联系方式|号码|[Tt][Ee][Ll])"
+    + _SEP
+    + r"(?P<num>[2-9]\d{2,3}[ \-－]?\d{4})(?!\d)"
+)
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE = re.compile(
+    rf"[{_PROVINCES}][A-Za-z][·•・.\s\-]?(?=(?:[A-Za-z]*\d){{3}})"
+    r"(?:[A-Za-z0-9]{5,6}[挂学警港澳]?|[A-Za-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])"
+)
+
+
+def _is_birth_date(digits: str) -> bool:
+    raw = digits[6:14] if len(digits) == 18 else "19" + digits[6:12]
+    try:
+        born = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
+
+
+def _id_or_keep(m: re.Match[str]) -> str:
+    digits = re.sub(r"[^\dXx]", "", m[0])
+    return ID_TAG if _is_birth_date(digits) else m[0]
+
+
+def _mask_numbers(text: str) -> str:
+    text = _replace_group(_CARD_AFTER_CUE, text, "num", lambda m: CARD_TAG)
+    text = _ID_CANDIDATE.sub(_id_or_keep, text)
+    text = _CARD.sub(CARD_TAG, text)
+    text = _STARRED_PHONE.sub(PHONE_TAG, text)
+    text = _STARRED_ID.sub(ID_TAG, text)
+    text = _MOBILE.sub(PHONE_TAG, text)
+    text = _LANDLINE.sub(PHONE_TAG, text)
+    text = _replace_group(_LOCAL_AFTER_CUE, text, "num", lambda m: PHONE_TAG)
+    return _PLATE.sub(PLATE_TAG, text)
+
+
+# ---------------------------------------------------------------- addresses
+
+_ADDRESS_CUES = (
+    "家庭住址|家庭地址|现住址|居住地址|现居住地|住址|现住|家住|现居住在|居住在|居住于|现居于|住在"
+    "|住于|户籍地址|户籍所在地|户籍地|通讯地址|通信地址|联系地址|收货地址|收件地址|送货地址"
+    "|配送地址|配送至|送至|送到|寄至|寄到|地址|(?:房屋|住房|住宅|房子|家)位于"
+)
+_ADDRESS_CUE = re.compile(rf"(?<!【)(?P<cue>{_ADDRESS_CUES})[：:\s]*(?:为|是|在|于)?[：:\s]*")
+# Cues that may lead to a hotel or shop rather than a home.
+_AMBIGUOUS_CUES = _words("住在 住于 居住在 居住于 现居于 配送至 送至 送到 寄至 寄到 地址")
+_BUSINESS_BEFORE = re.compile(
+    r"(?:商家|店铺|门店|公司|企业|经营|营业|注册|厂家|商户|被投诉人|被申请人|商场|酒店|机构|店|厂)的?$"
+)
+_BUSINESS_PLACE = re.compile(
+    r"酒店|宾馆|饭店|旅馆|旅店|民宿|客栈|度假村|山庄|公司|商场|广场|商城|门店|店|营业厅|维修点"
+    r"|服务中心|医院|学校"
+)
+_ADMIN_CHAR = r"(?:(?![路街道巷弄号幢栋室村镇乡组园苑小])[\u4e00-\u9fff])"
+_ADMIN_PREFIX = re.compile(
+    rf"(?:{_ADMIN_CHAR}{{2,6}}?(?:省|自治区))?"
+    rf"(?:{_ADMIN_CHAR}{{1,6}}?(?:市|自治州|地区|盟))?"
+    rf"(?:(?:苏州)?工业园区|{_ADMIN_CHAR}{{1,6}}?(?:区|县|市|旗))?"
+)
+_ADDRESS_DETAIL = re.compile(
+    r"(?:(?!的|联系|电话|手机|身份证|称|反映|表示|购买|于|在|因|与|等|曾|已|并|要求|投诉|办理|"
+    + _ADDRESS_CUES
+    + r")[^\s，。；;,！!？?、（）()\[\]【】“”\"'：:\ue000\ue001])+"
+)
+_ADDRESS_WORD = re.compile(
+    r"\d|路|街|巷|弄|号|幢|栋|单元|室|区|花园|苑|村|组|楼|层|座|期|公寓|大厦|家园|庭|府|邸"
+    r"|城|湾|园|里|坊|院|宿舍|镇|乡|社区"
+)
+_HOUSEHOLD_UNIT = re.compile(
+    r"(?<!\d)\d+\s*(?:幢|栋|号楼|座)\s*(?:\d+\s*单元\s*)?\d+\s*室"
+    r"|(?<!\d)\d+\s*(?:幢|栋|号楼)\s*\d+\s*单元(?:\s*\d+\s*室?)?"
+    r"|(?<![\d\-])\d+-\d+(?:-\d+)?室"
+)
+
+
+def _address_detail(text: str, cue: re.Match[str]) -> tuple[int, int] | None:
+    """The span after an address cue to replace, or None when there is nothing personal."""
+    if _BUSINESS_BEFORE.search(text, max(0, cue.start() - 8), cue.start()):
+        return None
+    admin = _ADMIN_PREFIX.match(text, cue.end())
+    start = admin.end() if admin else cue.end()
+    detail = _ADDRESS_DETAIL.match(text, start)
+    if not detail:
+        return None
+    marks = list(_ADDRESS_WORD.finditer(text, start, min(detail.end(), start + 60)))
+    if not marks:
+        return None
+    end = marks[-1].end()  # "…1202室后丢失": the address ends with its last address word
+    if cue["cue"] in _AMBIGUOUS_CUES and _BUSINESS_PLACE.search(text, cue.end(), detail.end()):
+        return None
+    return start, end
+
+
+def _mask_addresses(text: str) -> str:
+    pieces: list[str] = []
+    done = 0
+    for cue in _ADDRESS_CUE.finditer(text):
+        if cue.start() < done:
+            continue
+        span = _address_detail(text, cue)
+        if span:
+            pieces += [text[done : span[0]], ADDRESS_TAG]
+            done = span[1]
+    pieces.append(text[done:])
+    return _HOUSEHOLD_UNIT.sub(ADDRESS_TAG, "".join(pieces))
+
+
+# ---------------------------------------------------------------- names
+
+_NAME_CUE = re.compile(
+    r"(?:(?<!被)(?:投诉人|申请人|举报人)|我叫|名叫|本人|消费者|联系人|姓名|委托人|代理人|来访人"
+    r"|来电人|当事人|家属|丈夫|妻子|爱人|老公|老婆|女儿|儿子|父亲|母亲|收货人|收件人|车主"
+    r"|(?<!物)业主|学员|会员|持卡人|户主|购房人|购车人|乘客|顾客|患者|游客|租客)"
+    r"[：:\s]*(?:(?:叫|是|为)\s*)?"
+)
+_TITLE = re.compile("|".join(TITLES))
+# What follows a name, not preceded by 被/居民 etc.: "张伟（身份证号…", "张伟，男，".
+_AFTER_NAME = re.compile(
+    r"[（(，,、 \u3000]\s*(?:身份证|公民身份|证件号|联系电话|联系方式|电话|手机"
+    r"|[男女](?=[，,、）)\s]))"
+)
+
+# Characters no given name is made of here, and that end one: 张伟于…, 李娜称…
+_HARD_STOPS = frozenset(
+    "于在称的了说某等及与是也都就又还把被从已曾因将让给其该此这那个们并或买购卖售去到对由跟想"
+    "要即再便拨反投诉表办签订预报入使认联支充租乘选咨提收接得当本现住身电手男女岁携带陪系今近"
+    "多不拿帮先找夫者请之以未"
+)
+# Place and business words: 吴中区, 苏州人, 农业银行 are not names.
+_PLACE_CHARS = frozenset("州市区县镇乡村省路街港湾岛湖城店厂司局园苑院馆校站场行人")
+# Characters that may follow a three-character name (王为民称) but also end a shorter one.
+_WEAK_STOPS = _HARD_STOPS | frozenset(
+    "向和为同来自一通发参花交致家共居前后希需仍经驾开看听进回遇拒出持定约试寄送退换修坐打叫问告"
+    "讲昨晚早网名介"
+)
+# Words that begin right after a name: 张伟驾驶… is 张伟, 蒋志刚驾驶… is 蒋志刚.
+_STRONG_WORDS = re.compile(
+    r"先生|女士|小姐|反映|反应|购买|表示|一家|一行|一同|一直|一起|前往|来电|来访|来到|通过|发现"
+    r"|参加|花费|交纳|自行|致电|同意|为此|家住|居住|和其|和家人|驾驶|开车|看到|听到|看见|进入|进店"
+    r"|回家|回到|遇到|拒绝|出示|持有|定制|定做|试用|试驾|寄送|送修|退货|退款|换货|维修|坐车|打电话"
+    r"|询问|告知|告诉|讲述|介绍|昨天|昨日|晚上|早上|网购|网上|名下|经朋友|经人|全家|态度"
+    r"|之前|之后|以前|以后|前来|后来|交了|需要|听说|寄回|共计|仍然|看了|问了|讲了|叫了"
+)
+# Words that start where a name could: 消费者余额…, 本人车辆…, 投诉人向商家…, 居民身份证.
+_NOT_NAMES = re.compile(
+    "|".join(
+        sorted(
+            _words(
+                "同年 同日 同月 同时 曾经 车辆 车主 车子 车内 车上 余额 余款 余下 付款 付费 全款 "
+                "全额 全家 全部 全程 房屋 房子 房款 房产 房间 单位 单方 常年 常常 高考 高中 高价 "
+                "高额 高速 高铁 成功 成交 成人 金额 金卡 方面 方式 方案 方便 文件 关于 关注 包括 "
+                "包装 包裹 安装 安排 安全 连续 毛病 满意 路上 路过 谈判 游玩 游览 居民 商家 平台 "
+                "客服 店家 物业 老板 老师 教练 媒体 总部 消协 导游 旅行 健身 装修 品牌 华为 苏宁 "
+                "万达 方太 荣耀 荣威 吉利 江淮 欧派 欧拉 李宁 周大福 康师傅 金龙鱼 顾家 全友 曲美 "
+                "高度 宋城 林氏 车险 车贷 房贷 余额宝 蒙牛 伊利 安踏 申请 申诉 申报 管理 满意度 "
+                "陈述 陈列 索赔 索要 索取 严重 严格 马上 白天 符合 尤其 凌晨 蓝牙 卫生 沙发 仲裁 "
+                "麻烦 迟迟 迟延 迟到 储值 皮肤 钱款 费用 程序 程度 章程 施工 颜色 岳父 岳母 阳台 "
+                "简单 冷气 刁难 练习 廉价 漆面 初次 况且 万元 于是 向其 常规 成本 温度 康复 "
+                "江苏 贺卡 左右 宁愿 尚未 纪念 童装 毕业 单据 季度 涂料 管家 柴油 蒙受 华帝 项目 "
+                "戴着 包括 齐全 易于 乔迁 焦虑 甘心 舒适 劳动 惠民 优惠 修理 修复 修改 宿舍 鲜花 "
+                "孙女 钱包 田地 牛排 牛肉 牛奶 龙虾 鲍鱼 申明 何时 何况 何处 何种 任何 丁克 "
+                "曲折 宋体 戴眼镜"
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _char(text: str, i: int) -> str:
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _given_char(text: str, i: int) -> bool:
+    ch = _char(text, i)
+    return _is_han(ch) and ch not in _HARD_STOPS and ch not in _PLACE_CHARS
+
+
+def _boundary(text: str, i: int) -> str:
+    """What starts at `i` after a name: 'strong' ends any name, 'weak' a short one, '' neither."""
+    ch = _char(text, i)
+    if ch in _PLACE_CHARS or ch == MASK_CHAR:
+        return ""  # 吴中区, 欧阳某: the characters before are no whole name
+    if not _is_han(ch) or ch in _HARD_STOPS or _STRONG_WORDS.match(text, i):
+        return "strong"
+    return "weak" if ch in _WEAK_STOPS else ""
+
+
+def _given_length(text: str, g: int) -> int:
+    """Length (1 or 2) of a given name starting at `g`, 0 if there is none."""
+    if not _given_char(text, g) or _STRONG_WORDS.match(text, g):
+        return 0  # 王先生, 曾华家住: no given name / the given name ends before 家住
+    after_one = _boundary(text, g + 1)
+    if after_one == "strong":
+        return 1
+    if _given_char(text, g + 1) and _boundary(text, g + 2):
+        return 2
+    return 1 if after_one == "weak" else 0
+
+
+def _surnames_at(text: str, i: int) -> Iterator[str]:
+    if text[i : i + 2] in COMPOUND_SURNAMES:
+        yield text[i : i + 2]
+    if _char(text, i) in SINGLE_SURNAMES:
+        yield text[i]
+
+
+def _name_after(text: str, start: int) -> tuple[str, str] | None:
+    """(name, surname) beginning at `start`, as after 消费者 or 投诉人."""
+    if _char(text, start) in _FUNCTION_SURNAMES and _char(text, start + 1) in SINGLE_SURNAMES:
+        # 投诉人向张伟反映: a word, then the name; 联系人于华，: the name itself;
+        # 投诉人向张先生: a word, then a surname with a title
+        after_word = _name_after(text, start + 1)
+        if after_word or text.startswith(TITLES, start + 2):
+            return after_word
+    for surname in _surnames_at(text, start):
+        given = start + len(surname)
+        end = given + _given_length(text, given)
+        if end > given and not _word_not_name(text, start) and not _word_not_name(text, given):
+            return text[start:end], surname
+        if len(surname) == 2:
+            return None  # 消费者欧阳女士: a compound surname alone, not 欧 + 阳
+    return None
+
+
+def _word_not_name(text: str, start: int) -> bool:
+    """Whether a word that is no name begins at `start`: 陈述 in 消费者陈述了, 高考 in 高考后."""
+    return bool(_NOT_NAMES.match(text, start))
+
+
+def _plausible(text: str, start: int, end: int, surname_length: int) -> bool:
+    given = start + surname_length
+    return (
+        start >= 0
+        and all(_given_char(text, i) for i in range(given, end))
+        and not _word_not_name(text, start)
+        and not _word_not_name(text, given)
+    )
+
+
+def _name_before(text: str, end: int) -> tuple[str, str] | None:
+    """(name, surname) ending at `end`, as before 先生 or （身份证…."""
+    if text[max(end - 2, 0) : end] in COMPOUND_SURNAMES:
+        return None  # 欧阳女士: a compound surname alone
+    for size in (4, 3):  # compound surname with a two- or one-character given name
+        start = end - size
+        if text[max(start, 0) : start + 2] in COMPOUND_SURNAMES and _plausible(text, start, end, 2):
+            return text[start:end], text[start : start + 2]
+    three, two = end - 3, end - 2
+    if (
+        _char(text, three) in SINGLE_SURNAMES
+        and not (_char(text, three) in _FUNCTION_SURNAMES and _char(text, two) in SINGLE_SURNAMES)
+        and _plausible(text, three, end, 1)
+    ):
+        return text[three:end], text[three]
+    surname = _char(text, two)
+    if (
+        surname in SINGLE_SURNAMES
+        and not (surname in _FUNCTION_SURNAMES and _char(text, two + 1) in SINGLE_SURNAMES)
+        and _plausible(text, two, end, 1)
+    ):
+        return text[two:end], surname
+    return None
+
+
+def _surname_of(name: str) -> str:
+    return name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[:1]
+
+
+def _known_names(names: Iterable[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for raw in names:
+        name = re.sub(r"\s+", "", raw or "")
+        for title in TITLES:
+            name = name.removesuffix(title)
+        if len(name) >= 2 and MASK_CHAR not in name:
+            found[name] = _surname_of(name)
+    return found
+
+
+def _names_in(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    hits = [_name_after(text, m.end()) for m in _NAME_CUE.finditer(text)]
+    # 张伟先生称 but not 全新女士短靴: a title is followed by what follows a name
+    hits += [
+        _name_before(text, m.start()) for m in _TITLE.finditer(text) if _boundary(text, m.end())
+    ]
+    hits += [_name_before(text, m.start()) for m in _AFTER_NAME.finditer(text)]
+    for hit in hits:
+        if hit:
+            found.setdefault(*hit)
+    return found
+
+
+def _mask_names(text: str, names: dict[str, str]) -> str:
+    if not names:
+        return text
+    pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+    def masked(m: re.Match[str]) -> str:
+        surname = names[m[0]]
+        return surname if text.startswith(TITLES, m.end()) else surname + MASK_CHAR
+
+    return pattern.sub(masked, text)
+
+
+# ---------------------------------------------------------------- the whole
+
+
+_MAX_PASSES = 6
+
+
+def mask(text: str, names: Iterable[str] = ()) -> str:
+    """`text` fit for publication: the given `names` and any personal details found hidden.
+
+    Passes repeat until one changes nothing (a mobile glued to an ID number shows once the
+    first is a tag), so the result is its own mask."""
+    known = _known_names(names)
+    out = text
+    for _ in range(_MAX_PASSES):
+        again = _mask_once(out, known)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _mask_once(text: str, known: dict[str, str]) -> str:
+    vault = _Vault()
+    out = _protect(text, vault)
+    out = _mask_numbers(out)
+    out = _mask_addresses(out)
+    out = _mask_names(out, {**_names_in(out), **known})
+    return vault.restore(out)
