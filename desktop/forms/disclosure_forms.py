@@ -114,7 +114,7 @@ def correction_reply(p: CorrectionPaper, lh: Letterhead, printed_at: datetime) -
         para(f"{p.requester or '申请人'}：", BODY_FLUSH),
         para(f"你（单位）于{day(p.filed_on)}提出的关于{month}消费投诉公示中投诉单号 {p.number} "
              "所载内容的更正申请收悉。" + decision, BODY),
-        para("一、申请与审核情况", SECTION),
+        para("申请与审核情况", SECTION),
         *field_grid(rows, h.width),
         Spacer(1, 2 * mm),
         para("如对本答复有异议，可自收到本答复书之日起向本局提出书面意见。特此告知。", BODY),

@@ -34,14 +34,24 @@ def main() -> int:
                     choice.form.key, complaint_id=row.id, session_id=choice.session_id))
         today = s.ctx.clock.today()
         last_month = (today.replace(day=1) - date.resolution).replace(day=1)
-        requests["disclosure"] = FormRequest("disclosure", month=last_month)
-        requests["disclosure-refusal"] = FormRequest(
-            "disclosure-refusal", month=last_month, complaint_ids=tuple(r.id for r in rows[:3]),
-            reasons={rows[0].id: "投诉内容与事实明显不符，经营者已提供证据"})
+        # The disclosure sheets as the section prints them: a published month with its
+        # approvals, last month's objection, and the reply to a correction of a published row.
+        section = s.users.login("xiaobao", "demo1234")
+        published = (last_month - date.resolution).replace(day=1)
+        entry = s.disclosure.overview(section, published).entries[0]
+        s.disclosure.correct(section, entry.id, "经营者提供了退款凭证，原公示内容未反映处理结果",
+                             entry.content[:60] + "经调解，经营者已全额退款。",
+                             requester="苏州某某商贸有限公司", requester_address="吴中区宝带西路 8 号")
+        request_id = s.disclosure.overview(section, published).requests[-1].id
+        s.disclosure.decide(s.users.login("bumen", "demo1234"), request_id, approve=True)
+        s.disclosure.decide(s.users.login("juzhang", "demo1234"), request_id, approve=True)
+        sheets = {"disclosure": FormRequest("disclosure", month=published),
+                  "disclosure-refusal": FormRequest("disclosure-refusal", month=last_month),
+                  "correction-reply": FormRequest("correction-reply", request_id=request_id)}
         requests["ledger"] = FormRequest("ledger", start=last_month, end=today)
         requests["quarterly-check"] = FormRequest("quarterly-check")
-        for key, request in requests.items():
-            rendered = s.printing.render(desk, request)
+        for key, request in [*requests.items(), *sheets.items()]:
+            rendered = s.printing.render(section if key in sheets else desk, request)
             pdf = Path(tmp) / f"{key}.pdf"
             pdf.write_bytes(rendered.pdf)
             subprocess.run(["pdftoppm", "-r", "90", "-png", "-f", "1", "-l", "1", "-singlefile",

@@ -231,7 +231,7 @@ class DisclosurePage(QWidget):
 
         self.enterprises = _table(ENTERPRISE_COLUMNS, 0)
         for column in range(1, len(ENTERPRISE_COLUMNS)):
-            self.enterprises.setColumnWidth(column, 150 if column == 1 else 80)
+            self.enterprises.setColumnWidth(column, 180 if column == 1 else 80)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(list_tab, self.tr("公示清单"))
