@@ -454,6 +454,27 @@ class DisclosureRepository:
             c.accepted_on.is_not(None), c.result.in_(self.MEDIATED))
         return list(self.s.scalars(stmt.order_by(c.received_at, c.id)).all())
 
+    def candidate_ids(self, scope: set[int], first: date, last: date) -> set[int]:
+        """The ids of `candidates`, without loading the complaints."""
+        c = m.Complaint
+        return set(self.s.scalars(select(c.id).where(
+            c.office_id.in_(scope), c.status == "closed", c.closed_on.between(first, last),
+            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED))).all())
+
+    def entry_offices(self, list_id: int) -> dict[int, int]:
+        """complaint id → handling office, for every row of a list, in one query."""
+        e, c = m.DisclosureEntry, m.Complaint
+        rows = self.s.execute(select(c.id, c.office_id).join(e, e.complaint_id == c.id)
+                              .where(e.list_id == list_id)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+    def shown_counts(self, list_ids: Sequence[int]) -> dict[int, int]:
+        """Rows to be published (not excluded) per list."""
+        e = m.DisclosureEntry
+        rows = self.s.execute(select(e.list_id, func.count()).where(
+            e.list_id.in_(list(list_ids)), e.excluded.is_(False)).group_by(e.list_id)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
     def enterprise_counts(self, scope: set[int], first: date, last: date) -> list[dict[str, Any]]:
         """Per respondent (credit code, else name): accepted in the period, closed after
         acceptance in the period, of those mediated and settled. Largest first."""

@@ -226,13 +226,15 @@ class DisclosureService(Service):
         """The twelve months of `year` with their list's state (None: not built)."""
         with self._uow(user, "", write=False) as uow:
             self._visible_scope(uow, user, scope_office_id)
-            lists = {x.month: x for x in DisclosureRepository(uow.session).lists_of(
-                scope_office_id, date(year, 1, 1), date(year, 12, 31))}
+            repo = DisclosureRepository(uow.session)
+            lists = {x.month: x for x in repo.lists_of(scope_office_id, date(year, 1, 1),
+                                                       date(year, 12, 31))}
+            counts = repo.shown_counts([x.id for x in lists.values()])
             out = []
             for m in range(1, 13):
                 x = lists.get(date(year, m, 1))
                 out.append(MonthState(date(year, m, 1), ListStatus(x.status) if x else None,
-                                      sum(not e.excluded for e in x.entries) if x else 0))
+                                      counts.get(x.id, 0) if x else 0))
             return out
 
     def overview(self, user: CurrentUser, month: date, scope_office_id: int | None = None
@@ -246,6 +248,8 @@ class DisclosureService(Service):
             if lst is None:
                 return Overview(scope_id, office.name, month, None, (), (), (), False)
             requests = repo.requests_of(lst.id)
+            # Every row's handling office in one query (a district's month has thousands).
+            uow.session.info.setdefault("complaint_office", {}).update(repo.entry_offices(lst.id))
             mine = [e for e in lst.entries if user.scope is None
                     or self._entry_office(uow, e) in user.scope]
             open_by_entry = {r.entry_id: RequestKind(r.kind) for r in requests
@@ -562,8 +566,8 @@ class DisclosureService(Service):
 
     def _candidates_changed(self, uow: UnitOfWork, lst: DisclosureList) -> bool:
         scope = OfficeRepository(uow.session).subtree_ids(lst.scope_office_id)
-        now = {c.id for c in DisclosureRepository(uow.session).candidates(
-            scope, lst.month, _month_end(lst.month))}
+        now = DisclosureRepository(uow.session).candidate_ids(scope, lst.month,
+                                                              _month_end(lst.month))
         listed = {e.complaint_id for e in lst.entries if not e.excluded}
         objected = {e.complaint_id for e in lst.entries if e.excluded}
         return (now - objected) != listed
