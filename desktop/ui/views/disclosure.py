@@ -5,7 +5,7 @@ the logged-in user may do next. Every call goes through DisclosureService on the
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -104,11 +104,8 @@ class DisclosurePage(QWidget):
         self.is_section = user.has(*SECTION)
         self.may_object = user.has(*OBJECTORS)
         self.overview: Overview | None = None
-        self.month = date(ctx.services.ctx.clock.today().year,
-                          ctx.services.ctx.clock.today().month, 1)
-        # Last month is the one being disclosed; January looks back to December.
-        self.month = date(self.month.year - (self.month.month == 1),
-                          (self.month.month - 2) % 12 + 1, 1)
+        # Last month is the one being disclosed (in January, December).
+        self.month = (ctx.services.ctx.clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
         self.dialog: QWidget | None = None  # the form open now (tests read it)
         self.auto_scope = True
 
