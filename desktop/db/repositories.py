@@ -41,6 +41,15 @@ class OfficeRepository:
     def all(self) -> Sequence[m.Office]:
         return self.s.scalars(select(m.Office).order_by(m.Office.parent_id, m.Office.code)).all()
 
+    def district_of(self, office: m.Office) -> m.Office:
+        """The district above `office` (the top of its tree; the office itself if it is one)."""
+        while office.kind != "district" and office.parent_id is not None:
+            parent = self.get(office.parent_id)
+            if parent is None:
+                break
+            office = parent
+        return office
+
     def subtree_ids(self, office_id: int) -> set[int]:
         """The office and every office below it (a sub-bureau's stations)."""
         ids, frontier = {office_id}, {office_id}

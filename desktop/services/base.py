@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from desktop.db.models import User, new_uuid
-from desktop.db.repositories import CodeRepository, OfficeRepository
+from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.calendar import WorkingCalendar
 from desktop.domain.deadlines import DayUnit, RuleSet
@@ -116,6 +116,17 @@ class Service:
     ) -> UnitOfWork:
         actor = Actor(user.id, user.username, user.office_code) if user else Actor(None, "system")
         return UnitOfWork(self.ctx.engine, actor, action, reason=reason, write=write)
+
+    @staticmethod
+    def user_name(uow: UnitOfWork, user_id: int | None) -> str:
+        """A user's display name, read once per unit of work (lists name the same few people)."""
+        if user_id is None:
+            return ""
+        cache = uow.session.info.setdefault("user_names", {})
+        if user_id not in cache:
+            u = UserRepository(uow.session).get(user_id)
+            cache[user_id] = u.display_name if u else ""
+        return cache[user_id]
 
 
 def require_role(user: CurrentUser, *roles: Role, doing: str) -> None:

@@ -8,7 +8,7 @@ work (the rows carry their complaint, so each complaint's history shows its disc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +24,6 @@ from desktop.db.repositories import (
     ComplaintRepository,
     DisclosureRepository,
     OfficeRepository,
-    UserRepository,
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain.disclosure import (
@@ -514,7 +513,9 @@ class DisclosureService(Service):
         scope = OfficeRepository(uow.session).subtree_ids(lst.scope_office_id)
         candidates = repo.candidates(scope, lst.month, _month_end(lst.month))
         existing = {e.complaint_id: e for e in lst.entries}
-        objected = {r.entry_id for r in repo.requests_of(lst.id)
+        requests = repo.requests_of(lst.id)
+        with_requests = {r.entry_id for r in requests}
+        objected = {r.entry_id for r in requests
                     if r.kind == RequestKind.OBJECTION and r.status == RequestStatus.APPROVED}
         wanted = set()
         for c in candidates:
@@ -537,7 +538,7 @@ class DisclosureService(Service):
             if complaint_id not in wanted:
                 # Reopened or closed again in another month: off the list. Rows with requests
                 # stay (the requests are records) but are no longer published.
-                if repo.requests_of_entry(entry.id):
+                if entry.id in with_requests:
                     entry.excluded = True
                 else:
                     lst.entries.remove(entry)
@@ -545,12 +546,14 @@ class DisclosureService(Service):
         for seq, entry in enumerate(ordered, start=1):
             entry.seq = seq
         uow.flush()
-        self._freeze_figures(uow, lst)
+        self._freeze_figures(uow, lst, scope)
 
-    def _freeze_figures(self, uow: UnitOfWork, lst: DisclosureList) -> None:
+    def _freeze_figures(self, uow: UnitOfWork, lst: DisclosureList,
+                        scope: set[int] | None = None) -> None:
         """The per-enterprise summary, without the rows kept off the list by an objection."""
         repo = DisclosureRepository(uow.session)
-        scope = OfficeRepository(uow.session).subtree_ids(lst.scope_office_id)
+        if scope is None:
+            scope = OfficeRepository(uow.session).subtree_ids(lst.scope_office_id)
         rows = repo.enterprise_counts(scope, lst.month, _month_end(lst.month))
         by_key = {r["key"]: r for r in rows}
         for e in lst.entries:
@@ -690,16 +693,6 @@ class DisclosureService(Service):
         return cache[entry.complaint_id]
 
     # -- turning rows into what the service hands out -----------------------------------------
-    def _names(self, uow: UnitOfWork) -> Callable[[int], str]:
-        cache = uow.session.info.setdefault("user_names", {})
-
-        def name(user_id: int) -> str:
-            if user_id not in cache:
-                u = UserRepository(uow.session).get(user_id)
-                cache[user_id] = u.display_name if u else ""
-            return cache[user_id]
-        return name
-
     def _office_name(self, uow: UnitOfWork, office_id: int) -> str:
         cache = uow.session.info.setdefault("office_names", {})
         if not cache:
@@ -708,8 +701,8 @@ class DisclosureService(Service):
 
     def _decision_infos(self, uow: UnitOfWork, rows: Sequence[DisclosureDecision]
                         ) -> tuple[DecisionInfo, ...]:
-        name = self._names(uow)
-        return tuple(DecisionInfo(Step(d.step), d.approve, d.note, name(d.decided_by_id),
+        return tuple(DecisionInfo(Step(d.step), d.approve, d.note,
+                                  self.user_name(uow, d.decided_by_id),
                                   d.decided_at, d.round) for d in rows)
 
     def _list_info(self, uow: UnitOfWork, lst: DisclosureList) -> ListInfo:
@@ -748,7 +741,7 @@ class DisclosureService(Service):
             respondent=entry.respondent, office=self._office_name(uow, r.office_id),
             status=status, reason=r.reason, new_content=r.new_content, old_content=r.old_content,
             requester=r.requester, requester_address=r.requester_address,
-            filed_by=self._names(uow)(r.filed_by_id), filed_at=r.filed_at,
+            filed_by=self.user_name(uow, r.filed_by_id), filed_at=r.filed_at,
             decisions=self._decision_infos(uow, decisions), waiting_for=waiting_for(status))
 
     @staticmethod
@@ -778,12 +771,9 @@ class DisclosureService(Service):
                                                     "对该投诉的公示内容予以更正"))
         offices = OfficeRepository(uow.session)
         issuer = offices.get(lst.scope_office_id)
-        district = issuer
-        while district is not None and district.kind != "district" and district.parent_id:
-            district = offices.get(district.parent_id)
         assert issuer is not None
-        name = issuer.name if issuer.kind == "district" or district is None \
-            else f"{district.name}{issuer.name}"
+        district = offices.district_of(issuer)
+        name = issuer.name if district is issuer else f"{district.name}{issuer.name}"
         return PublicList(
             issuer=name, scope=issuer.name, month=lst.month,
             published_on=published[0].decided_at.date(), approved_on=approved[-1].decided_at.date(),

@@ -19,7 +19,6 @@ from desktop.db.repositories import (
     DisclosureRepository,
     OfficeRepository,
     PrintingRepository,
-    UserRepository,
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
@@ -216,7 +215,7 @@ class PrintService(Service):
             ordinal=sessions.index(chosen) + 1, held_at=chosen.held_at,
             means=means.get(chosen.means, chosen.means), place=chosen.place,
             participants=chosen.participants, content=chosen.content, result=chosen.result,
-            recorded_by=self._user_name(uow, chosen.recorded_by_id))
+            recorded_by=self.user_name(uow, chosen.recorded_by_id))
 
     def _disclosure(self, uow: UnitOfWork, user: CurrentUser, info: FormInfo,
                     request: FormRequest) -> RenderedForm:
@@ -292,7 +291,7 @@ class PrintService(Service):
                 dispatched=c.channel_code == DISTRICT_DISPATCH_CHANNEL,
                 complainant=v.mask_name(c.complainant_name), respondent=c.respondent_name,
                 subject=c.subject, category=categories.get(c.category_code, c.category_code),
-                handler=self._user_name(uow, c.handler_id), status=Status(c.status).label,
+                handler=self.user_name(uow, c.handler_id), status=Status(c.status).label,
                 due_on=c.due_on, closed_on=c.closed_on,
                 result=Result(c.result).label if c.result else "",
                 recovered=from_cents(c.recovered_cents))
@@ -322,7 +321,7 @@ class PrintService(Service):
                 step = "经营者先行和解中，跟进和解结果"
             lines.append(OpenLine(
                 number=c.number, received_on=c.received_at.date(), respondent=c.respondent_name,
-                subject=c.subject, handler=self._user_name(uow, c.handler_id), status=status.label,
+                subject=c.subject, handler=self.user_name(uow, c.handler_id), status=status.label,
                 days_open=(as_of - c.received_at.date()).days, due_on=c.due_on,
                 overdue=c.due_on is not None and c.due_on < as_of, next_step=step))
         lh = self._letterhead(uow, user.office_id)
@@ -367,7 +366,7 @@ class PrintService(Service):
             if printings:
                 p = printings[-1]  # the first printing of that content
                 when = (f"该表格（{FORMS[p.form].title if p.form in FORMS else p.form}）于 "
-                        f"{p.printed_at:%Y-%m-%d %H:%M} 由{self._user_name(uow, p.printed_by_id)}打印。")
+                        f"{p.printed_at:%Y-%m-%d %H:%M} 由{self.user_name(uow, p.printed_by_id)}打印。")
             if current == scanned.checksum:
                 return CodeCheck(c.id, c.number, True, True,
                                  f"{when}投诉 {c.number} 自打印以来没有改动，纸面内容与记录一致。")
@@ -400,8 +399,8 @@ class PrintService(Service):
             number=c.number, code=code, received_at=c.received_at,
             channel=label(uow, "channel").get(c.channel_code, c.channel_code),
             district_number=c.district_number, office=office.name if office else "",
-            registered_by=self._user_name(uow, c.registered_by_id),
-            handler=self._user_name(uow, c.handler_id),
+            registered_by=self.user_name(uow, c.registered_by_id),
+            handler=self.user_name(uow, c.handler_id),
             complainant_name=personal["complainant_name"],
             complainant_phone=personal["complainant_phone"],
             complainant_address=personal["complainant_address"],
@@ -429,12 +428,7 @@ class PrintService(Service):
         office = offices.get(office_id)
         if office is None:
             raise NotFound(f"单位 {office_id} 不存在")
-        district = office
-        while district.kind != "district" and district.parent_id is not None:
-            parent = offices.get(district.parent_id)
-            if parent is None:
-                break
-            district = parent
+        district = offices.district_of(office)
         return Letterhead(office=office.name, district=district.name,
                           seal_text=office.seal_text or office.name, address=office.address,
                           phone=office.phone)
@@ -454,16 +448,6 @@ class PrintService(Service):
         if kind not in cache:
             cache[kind] = {i.code: i.label for i in CodeRepository(uow.session).items(kind, True)}
         return cache[kind]
-
-    @staticmethod
-    def _user_name(uow: UnitOfWork, user_id: int | None) -> str:
-        if user_id is None:
-            return ""
-        cache = uow.session.info.setdefault("user_names", {})
-        if user_id not in cache:
-            u = UserRepository(uow.session).get(user_id)
-            cache[user_id] = u.display_name if u else ""
-        return cache[user_id]
 
     def _rendered(self, info: FormInfo, pdf: Pdf, scope: str, name: str, texts: list[str],
                   complaint_id: int | None = None, checksum: str | None = None) -> RenderedForm:
