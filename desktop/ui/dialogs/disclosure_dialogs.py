@@ -8,60 +8,18 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.disclosure import CONTENT_LIMIT
 from desktop.services.disclosure import CHANNELS
-from desktop.ui.widgets.field_errors import ERROR_STYLE
-
-
-class FormDialog(QDialog):
-    """A form with 确定/取消 and a red line for what is wrong; the caller connects `accepted`."""
-
-    def __init__(self, title: str, ok: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(520)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
-        self.body.addLayout(self.form)
-
-    def finish_layout(self) -> None:
-        self.body.addWidget(self.error)
-        self.body.addWidget(self.buttons)
-
-    def refuse(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def validate(self) -> bool:
-        """What can be checked here; False after saying what is wrong."""
-        return True
-
-    def submit(self) -> None:
-        # The 公示 page replaces this with "validate, then send to the service".
-        if self.validate():
-            self.accept()
+from desktop.ui.dialogs.small_form import SmallForm
 
 
 def _text_box(text: str = "", height: int = 90) -> QPlainTextEdit:
@@ -71,12 +29,12 @@ def _text_box(text: str = "", height: int = 90) -> QPlainTextEdit:
     return box
 
 
-class ReasonDialog(FormDialog):
+class ReasonDialog(SmallForm):
     """A reason (退回, 撤回, 不予公示, 不同意) or an optional opinion (审批同意)."""
 
     def __init__(self, title: str, prompt: str, field: str, *, required: bool, ok: str,
                  context: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(title, ok, parent)
+        super().__init__(title, ok, parent, width=520)
         self.field, self.required = field, required
         if context:
             note = QLabel(context)
@@ -98,13 +56,13 @@ class ReasonDialog(FormDialog):
         return True
 
 
-class ContentDialog(FormDialog):
+class ContentDialog(SmallForm):
     """The section rewrites a row's 投诉内容; the program's proposal is shown beside it."""
 
     def __init__(self, number: str, content: str, proposed: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("修改公示内容 — {0}").format(number), self.tr("保存"), parent)
-        self.setMinimumWidth(640)
+        super().__init__(self.tr("修改公示内容 — {0}").format(number), self.tr("保存"), parent,
+                         width=640)
         shown = QLabel(proposed)
         shown.setWordWrap(True)
         shown.setStyleSheet("color: #555;")
@@ -138,12 +96,12 @@ class ContentDialog(FormDialog):
         return True
 
 
-class CorrectionDialog(FormDialog):
+class CorrectionDialog(SmallForm):
     """A correction 更正 of a published row: who asked, why, and the new text."""
 
     def __init__(self, number: str, content: str, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("申请更正 — {0}").format(number), self.tr("提交审批"), parent)
-        self.setMinimumWidth(640)
+        super().__init__(self.tr("申请更正 — {0}").format(number), self.tr("提交审批"), parent,
+                         width=640)
         published = QLabel(content)
         published.setWordWrap(True)
         published.setStyleSheet("color: #555;")
@@ -177,11 +135,12 @@ class CorrectionDialog(FormDialog):
         return True
 
 
-class PublishDialog(FormDialog):
+class PublishDialog(SmallForm):
     """Publish the approved list: where it goes, and the folder its files are written to."""
 
     def __init__(self, title: str, folder: Path, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("发布 — {0}").format(title), self.tr("发布并导出"), parent)
+        super().__init__(self.tr("发布 — {0}").format(title), self.tr("发布并导出"), parent,
+                         width=520)
         note = QLabel(self.tr("发布后将写出 Excel、CSV 和网页文件，交网站、微信公众号或公示栏使用。"
                               "发布记录写入审计日志，不能撤销。"))
         note.setWordWrap(True)

@@ -9,16 +9,12 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop.ui.widgets.field_errors import ERROR_STYLE
+from desktop.ui.dialogs.small_form import SmallForm
 
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 
@@ -30,36 +26,11 @@ def _date_edit(day: date, display: str = "yyyy-MM-dd") -> QDateEdit:
     return edit
 
 
-class _OptionsDialog(QDialog):
-    """A form and 确定/取消; the caller connects `accepted` and reads the values."""
+class _OptionsDialog(SmallForm):
+    """What a list covers; 确定 reads 预览, because the preview opens next."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(360)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("预览"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
-        self.body.addLayout(self.form)
-
-    def finish_layout(self) -> None:
-        self.body.addWidget(self.error)
-        self.body.addWidget(self.buttons)
-
-    def refuse(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def submit(self) -> None:
-        self.accept()
+        super().__init__(title, self.tr("预览"), parent)
 
 
 class PeriodDialog(_OptionsDialog):
@@ -77,12 +48,12 @@ class PeriodDialog(_OptionsDialog):
     def period(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()
 
-    def submit(self) -> None:
+    def validate(self) -> bool:
         start, end = self.period()
         if end < start:
             self.refuse(self.tr("截止日期不能早于起始日期。"))
-            return
-        self.accept()
+            return False
+        return True
 
 
 class QuarterDialog(_OptionsDialog):

@@ -51,11 +51,11 @@ from desktop.ui.context import AppContext
 from desktop.ui.dialogs.disclosure_dialogs import (
     ContentDialog,
     CorrectionDialog,
-    FormDialog,
     PublishDialog,
     ReasonDialog,
 )
 from desktop.ui.dialogs.print_preview import preview_form
+from desktop.ui.dialogs.small_form import SmallForm
 from desktop.ui.widgets import messages
 
 # The colour of a month's button by its list's state (None: not built).
@@ -106,7 +106,6 @@ class DisclosurePage(QWidget):
         self.overview: Overview | None = None
         # Last month is the one being disclosed (in January, December).
         self.month = (ctx.services.ctx.clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
-        self.dialog: QWidget | None = None  # the form open now (tests read it)
         self.auto_scope = True
 
         self.scope_box = QComboBox()
@@ -556,7 +555,6 @@ class DisclosurePage(QWidget):
                            owner=self)
 
     def _tell_written(self, written: list[Path]) -> None:
-        self.last_written = written
         messages.inform(self, self.tr("公示文件"), self.tr("已写出 {0} 个文件到 {1}：\n{2}").format(
             len(written), written[0].parent if written else "",
             "\n".join(p.name for p in written)))
@@ -648,8 +646,8 @@ class DisclosurePage(QWidget):
         if entry is not None:
             self.sig_open_complaint.emit(entry.complaint_id)
 
-    def _open(self, dialog: FormDialog, send: Callable[[], object],
-              done: Callable[[object], None] | None = None) -> FormDialog:
+    def _open(self, dialog: SmallForm, send: Callable[[], object],
+              done: Callable[[object], None] | None = None) -> SmallForm:
         """Open a form whose 确定 checks it, then sends `send` on the worker: the form closes
         when the service agrees and shows the service's message in itself when not, so
         nothing typed is lost."""
@@ -661,7 +659,6 @@ class DisclosurePage(QWidget):
                                     on_error=lambda error: dialog.refuse(str(error)))
 
         dialog.submit = submit  # type: ignore[method-assign]
-        self.dialog = dialog
         dialog.open()
         return dialog
 
