@@ -37,7 +37,7 @@ from desktop.domain.disclosure import (
     Step,
 )
 from desktop.domain.workflow import Role
-from desktop.services.disclosure import (
+from desktop.services.disclosure_info import (
     EditResult,
     EntryInfo,
     ListInfo,
