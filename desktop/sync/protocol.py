@@ -1,0 +1,307 @@
+"""The one wire contract between an office's program and the district hub (version 1).
+
+Both sides import this module: the program's client validates what the hub answers with these
+models, the hub (`district/`) declares its FastAPI endpoints with them, so the OpenAPI document
+describes exactly what travels. Pure pydantic: no Qt, no SQLAlchemy, no I/O.
+
+Records travel as plain JSON fields named after the office database's columns, with three
+rules: local integer keys never travel; a reference to an office is its code (`office`,
+`scope_office`), a reference to any other record is its UUID under the column's name without
+`_id` (`complaint`, `handler`, `registered_by` …); dates and times are ISO strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+SESSION_HEADER = "X-Hejie-Session"
+CHUNK_HASH_HEADER = "X-Chunk-SHA256"
+BLOB_SIZE_HEADER = "X-Blob-Size"
+PUSH_BATCH = 200
+PULL_PAGE = 500
+CHUNK_SIZE = 256 * 1024
+
+
+# --------------------------------------------------------------------------------------------
+# What travels: the entities, their parents and who owns them
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EntitySpec:
+    """One kind of record that travels.
+
+    `owner` names the field holding the owning office's code for a root record; a child has
+    no owner field and belongs to whoever owns its parent (`parents`: the first one set).
+    A record with neither (a printed list without a complaint) belongs to the sending office.
+    `append_only` records are events: never merged, an update of one is refused.
+    """
+
+    name: str
+    label: str
+    owner: str | None = None
+    parents: tuple[tuple[str, str], ...] = ()  # (wire field, entity)
+    append_only: bool = False
+    blob_field: str | None = None  # the field naming a file by its SHA-256
+
+
+ENTITIES: tuple[EntitySpec, ...] = (
+    EntitySpec("complaints", "投诉", owner="office"),
+    EntitySpec("clock_pauses", "中止计时", parents=(("complaint", "complaints"),)),
+    EntitySpec("mediation_records", "调解记录", parents=(("complaint", "complaints"),),
+               append_only=True),
+    EntitySpec("attachments", "附件", parents=(("complaint", "complaints"),),
+               blob_field="sha256"),
+    EntitySpec("printings", "打印记录", parents=(("complaint", "complaints"),),
+               append_only=True),
+    EntitySpec("disclosure_lists", "公示清单", owner="scope_office"),
+    EntitySpec("disclosure_entries", "公示条目", parents=(("list", "disclosure_lists"),)),
+    EntitySpec("disclosure_requests", "不予公示/更正申请",
+               parents=(("entry", "disclosure_entries"),)),
+    EntitySpec("disclosure_decisions", "公示审批",
+               parents=(("list", "disclosure_lists"), ("request", "disclosure_requests")),
+               append_only=True),
+)
+ENTITY: dict[str, EntitySpec] = {e.name: e for e in ENTITIES}
+# Parents before children: the order a full upload sends them in.
+ENTITY_ORDER: dict[str, int] = {e.name: i for i, e in enumerate(ENTITIES)}
+
+# The complaint's status field: the hub checks its changes against the state machine.
+STATUS_FIELD = "status"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: every refusal names a code the client acts on and a Chinese sentence it shows
+# --------------------------------------------------------------------------------------------
+class ErrorCode:
+    BAD_CODE = "enrol_code_invalid"  # enrolment code unknown, used or expired
+    UNAUTHORISED = "device_unknown"  # no or wrong credential
+    REVOKED = "device_revoked"
+    SESSION_BUSY = "session_busy"  # another sync session of this device is running
+    SESSION_INVALID = "session_invalid"  # expired, closed or not this device's
+    CURSOR_INVALID = "cursor_invalid"  # corrupt, from another hub, or older than the horizon
+    PROTOCOL = "protocol_version"
+    BLOB_CHUNK = "blob_chunk_invalid"
+    BLOB_MISMATCH = "blob_mismatch"
+    BLOB_OFFSET = "blob_offset"
+    BUNDLE_INVALID = "bundle_invalid"
+    NOT_FOUND = "not_found"
+    ADMIN = "admin_unauthorised"
+    INVALID = "invalid_request"
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+# --------------------------------------------------------------------------------------------
+# Enrolment and sessions
+# --------------------------------------------------------------------------------------------
+class OfficeWire(BaseModel):
+    code: str
+    name: str
+    kind: Literal["district", "sub_bureau", "station"]
+    parent: str | None = None  # the parent's code
+    tier: str | None = None
+    address: str = ""
+    phone: str = ""
+
+
+class EnrolRequest(BaseModel):
+    code: str = Field(description="the one-time enrolment code the district administrator issued")
+    device_name: str = Field(default="", max_length=100)
+    protocol: int = PROTOCOL_VERSION
+
+
+class EnrolResponse(BaseModel):
+    hub_id: str  # this hub's identity; cursors and credentials belong to it
+    device_id: str
+    token: str  # the device's credential, sent as `Authorization: Bearer …`
+    bundle_key: str  # hex; signs USB bundles and receipts (HMAC-SHA256)
+    office: str  # the enrolled office's code
+    offices: list[OfficeWire]  # the office, its ancestors and its descendants
+
+
+class SessionRequest(BaseModel):
+    backlog: int = Field(default=0, ge=0, description="operations waiting at the office")
+    protocol: int = PROTOCOL_VERSION
+
+
+class SessionResponse(BaseModel):
+    session: str
+    expires_in: int  # seconds without a request before the hub ends it
+    office: str
+    server_time: datetime
+
+
+# --------------------------------------------------------------------------------------------
+# Push
+# --------------------------------------------------------------------------------------------
+class Operation(BaseModel):
+    """One change of one record, frozen once it is first sent. `before` holds the changed
+    fields' values as the office had them (empty for a new record): the hub compares them
+    with its own to tell a merge from a conflict."""
+
+    op_id: str
+    entity: str
+    uuid: str
+    kind: Literal["upsert", "delete"]
+    base_version: int = 0  # the hub's version of the record the office last saw; 0: new to it
+    before: dict[str, Any] = Field(default_factory=dict)
+    after: dict[str, Any] = Field(default_factory=dict)
+    people: dict[str, str] = Field(default_factory=dict)  # user uuid -> display name
+    made_at: datetime
+    made_by: str = ""
+
+
+class PushRequest(BaseModel):
+    ops: list[Operation] = Field(max_length=1000)
+
+
+class FieldConflict(BaseModel):
+    field: str
+    office_value: Any = None
+    hub_value: Any = None
+
+
+OpStatus = Literal["acked", "conflict", "rejected", "deferred"]
+
+
+class OpResult(BaseModel):
+    """The hub's answer for one operation, stored with it: a replay gets the same answer.
+
+    acked: applied (fields merged where others had changed other fields);
+    conflict: the fields in `conflicts` were changed at the hub too — nothing of this
+      operation was applied; the office picks values and sends a new operation;
+    rejected: refused for good (`message` says why; e.g. another office's record);
+    deferred: not applied yet (its parent has not arrived); send it again later.
+    """
+
+    op_id: str
+    status: OpStatus
+    version: int | None = None  # the record's hub version after the operation
+    message: str = ""
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+    hub_record: dict[str, Any] | None = None  # on conflict: the hub's current fields
+
+
+class PushResponse(BaseModel):
+    results: list[OpResult]
+
+
+# --------------------------------------------------------------------------------------------
+# Pull
+# --------------------------------------------------------------------------------------------
+class PulledRecord(BaseModel):
+    entity: str
+    uuid: str
+    version: int
+    seq: int
+    deleted: bool = False
+    owner: str  # office code
+    data: dict[str, Any] = Field(default_factory=dict)
+    people: dict[str, str] = Field(default_factory=dict)
+
+
+class PullResponse(BaseModel):
+    records: list[PulledRecord]
+    cursor: str  # opaque; send it back for the next page
+    more: bool  # another page is ready now
+
+
+# --------------------------------------------------------------------------------------------
+# Attachments (the tus idea: ask the offset, continue)
+# --------------------------------------------------------------------------------------------
+class BlobStatus(BaseModel):
+    sha256: str
+    size: int | None = None  # declared total size, once an upload has begun
+    received: int = 0
+    complete: bool = False
+
+
+# --------------------------------------------------------------------------------------------
+# Bundles: the same operations on a USB stick
+# --------------------------------------------------------------------------------------------
+class BundleImportResult(BaseModel):
+    bundle_id: str
+    office: str
+    already_imported: bool
+    acked: int
+    conflicts: int
+    rejected: int
+    deferred: int
+    records_out: int  # records the receipt carries back to the office
+
+
+# --------------------------------------------------------------------------------------------
+# District administration
+# --------------------------------------------------------------------------------------------
+class OfficeCreate(BaseModel):
+    code: str
+    name: str
+    kind: Literal["district", "sub_bureau", "station"]
+    parent: str | None = None
+    tier: str | None = None
+    address: str = ""
+    phone: str = ""
+
+
+class OfficeStatus(BaseModel):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    devices: int  # enrolled and not revoked
+    last_sync_at: datetime | None
+    office_backlog: int  # operations the office reported waiting at its last session
+    hub_backlog: int  # records for the office it has not pulled yet
+
+
+class EnrolCodeResponse(BaseModel):
+    office: str
+    code: str
+    expires_at: datetime
+
+
+class DeviceInfo(BaseModel):
+    device_id: str
+    office: str
+    name: str
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    revoked: bool
+
+
+class DispatchRequest(BaseModel):
+    """A complaint the district hands to an office (分流): it arrives in the office's ledger."""
+
+    office: str
+    district_number: str = Field(min_length=1, max_length=40)
+    received_at: datetime
+    complainant_name: str
+    complainant_phone: str
+    complainant_address: str = ""
+    respondent_name: str
+    respondent_credit_code: str | None = None
+    respondent_address: str = ""
+    subject: str
+    category_code: str
+    request_type: str = ""
+    request: str
+    facts: str
+    amount_cents: int | None = None
+
+
+class DispatchResponse(BaseModel):
+    uuid: str
+    number: str
+    office: str
