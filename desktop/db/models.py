@@ -393,3 +393,81 @@ class DisclosureDecision(Syncable, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime] = mapped_column(DateTime)  # Beijing wall-clock time
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+# -- sync with the district (issue 6) ---------------------------------------------------------
+class OutboxOp(Base):
+    """One change waiting to go to the district (the transactional outbox).
+
+    Written in the same transaction as the change. Frozen once first sent (`attempts` > 0): a
+    later edit makes a new operation. States: pending → sending → acked | rejected | conflict;
+    `sending` returns to `pending` when the program starts again; `resolved` marks a conflict
+    whose answer went out as a new operation."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (
+        Index("ix_outbox_status", "status", "id"),
+        Index("ix_outbox_record", "record_uuid", "status"),
+        Index("ix_outbox_root", "root_uuid", "status"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    root_uuid: Mapped[str | None] = mapped_column(String(36))  # the complaint it belongs to
+    kind: Mapped[str] = mapped_column(String(8))  # upsert / delete
+    base_version: Mapped[int] = mapped_column(Integer, default=0)
+    before: Mapped[str] = mapped_column(Text, default="{}")
+    after: Mapped[str] = mapped_column(Text, default="{}")
+    people: Mapped[str] = mapped_column(Text, default="{}")
+    made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    made_by: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hub_version: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text, default="")
+    hub_record: Mapped[str | None] = mapped_column(Text)  # on conflict: the hub's fields
+
+
+class SyncRecord(Base):
+    """The hub's version of a record as this office last knew it (the base of its next edit)."""
+
+    __tablename__ = "sync_records"
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hub_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncConflict(Base):
+    """One field changed both here and at the district: a user picks the value to keep."""
+
+    __tablename__ = "sync_conflicts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    root_uuid: Mapped[str | None] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(60))
+    office_value: Mapped[str] = mapped_column(Text)  # JSON
+    hub_value: Mapped[str] = mapped_column(Text)  # JSON
+    hub_version: Mapped[int] = mapped_column(Integer)
+    found_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    choice: Mapped[str | None] = mapped_column(String(8))  # office / hub, once resolved
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SyncHeld(Base):
+    """A pulled record that cannot be applied yet: it waits for its parent (or a referenced
+    record) to arrive; applied the moment that one is."""
+
+    __tablename__ = "sync_held"
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    waiting_entity: Mapped[str] = mapped_column(String(40))
+    waiting_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # the PulledRecord as JSON
+    held_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,7 +2,8 @@
 
 Services never write audit entries by hand: every insert, update and delete the session
 flushes becomes a hash-chained audit entry carrying the action's name, the actor and the
-before/after values. The sync outbox will hook into the same place.
+before/after values. The sync outbox (desktop/db/outbox.py) hooks into the same place: each
+travelling record's change becomes an operation for the district in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db.engine import writer
 from desktop.db.models import AuditEntry, Complaint, NumberSequence, User, UserRole, utcnow
+from desktop.db.outbox import Outbox
 from desktop.domain.errors import StorageError
 
 GENESIS_HASH = "0" * 64
@@ -131,12 +133,15 @@ class UnitOfWork:
         *,
         reason: str | None = None,
         write: bool = True,
+        outbox: bool = True,
     ) -> None:
         self._engine = engine
         self.actor = actor
         self.action = action
         self.reason = reason
         self._writable = write
+        # Changes pulled from the district are audited but not sent back to it.
+        self.outbox: Outbox | None = Outbox() if write and outbox else None
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
@@ -157,6 +162,9 @@ class UnitOfWork:
     def commit(self) -> None:
         if not self._writable:
             raise RuntimeError("read-only unit of work")
+        if self.outbox is not None:
+            self.session.flush()
+            self.outbox.write(self.session, self.actor.username)
         self.session.commit()
 
     def flush(self) -> None:
@@ -214,6 +222,9 @@ class UnitOfWork:
         after: dict[str, Any] | None,
     ) -> dict[str, Any]:
         uuid = getattr(obj, "uuid", None)
+        root = self._root_uuid(session, obj) or uuid
+        if self.outbox is not None and uuid is not None:
+            self.outbox.note(obj, operation, root)
         return {
             "at": utcnow(),
             "user_id": self.actor.user_id,
@@ -222,7 +233,7 @@ class UnitOfWork:
             "action": self.action or operation,
             "entity": obj.__tablename__,
             "entity_uuid": uuid,
-            "root_uuid": self._root_uuid(session, obj) or uuid,
+            "root_uuid": root,
             "operation": operation,
             "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before else None,
             "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,

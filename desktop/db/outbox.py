@@ -1,0 +1,165 @@
+"""The transactional outbox: every change of a travelling record becomes an operation for the
+district, written by the unit of work in the same transaction as the change itself.
+
+The unit of work reports what each flush changed (`note`); at commit the changes of one record
+within the transaction are one operation (`write`). An operation never sent yet absorbs a later
+edit of the same record; one that has been sent is frozen, and the edit makes a new one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.orm import Session
+
+from desktop.db.models import OutboxOp, SyncRecord, new_uuid, utcnow
+from desktop.db.wire import BY_ATTR, FIELDS, MODELS, Codec
+from desktop.sync.protocol import STATUS_FIELD
+
+
+@dataclass
+class _Change:
+    entity: str
+    uuid: str
+    root_uuid: str | None
+    obj: Any
+    kind: str = "upsert"
+    new: bool = False
+    before: dict[str, Any] = field(default_factory=dict)  # attr -> value before the transaction
+    changed: set[str] = field(default_factory=set)  # attrs changed
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Outbox:
+    """Collects a transaction's changes; one per unit of work."""
+
+    def __init__(self) -> None:
+        self._changes: dict[tuple[str, str], _Change] = {}
+
+    def note(self, obj: Any, operation: str, root_uuid: str | None) -> None:
+        entity = getattr(obj, "__tablename__", None)
+        if entity not in MODELS:
+            return
+        key = (entity, obj.uuid)
+        change = self._changes.get(key)
+        if change is None:
+            change = self._changes[key] = _Change(entity, obj.uuid, root_uuid, obj)
+        if operation == "insert":
+            change.new = True
+            change.changed.update(BY_ATTR[entity])
+        elif operation == "delete":
+            change.kind = "delete"
+        else:
+            state = inspect(obj)
+            for attr in BY_ATTR[entity]:
+                history = state.attrs[attr].history
+                if not history.has_changes():
+                    continue
+                old = history.deleted[0] if history.deleted else None
+                if attr not in change.before:
+                    change.before[attr] = old
+                change.changed.add(attr)
+
+    def write(self, session: Session, made_by: str) -> None:
+        if not self._changes:
+            return
+        codec = Codec(session)
+        changes = list(self._changes.values())
+        self._changes = {}
+        uuids = [c.uuid for c in changes]
+        known = dict(session.execute(
+            select(SyncRecord.uuid, SyncRecord.hub_version).where(SyncRecord.uuid.in_(uuids))
+        ).all())
+        # Operations never sent yet absorb this transaction's change of the same record.
+        open_ops = {
+            op.record_uuid: op
+            for op in session.execute(
+                select(OutboxOp).where(OutboxOp.record_uuid.in_(uuids),
+                                       OutboxOp.status == "pending", OutboxOp.attempts == 0)
+                .order_by(OutboxOp.id)
+            ).scalars()
+        }
+        rows = []
+        now = utcnow()
+        for c in changes:
+            op = open_ops.get(c.uuid)
+            if c.kind == "delete":
+                if c.new:
+                    continue  # made and removed in one transaction: the district never knew it
+                if op is not None and op.base_version == 0 and not json.loads(op.before):
+                    # Never sent, never at the district: forget it instead of sending a delete.
+                    session.execute(update(OutboxOp).where(OutboxOp.id == op.id)
+                                    .values(status="acked", done_at=now, message="未发送即删除"))
+                    continue
+                rows.append(self._row(c, known, {}, {}, {}, made_by, now))
+                continue
+            if c.new:
+                after = codec.record(c.entity, c.obj)
+                before: dict[str, Any] = {}
+            else:
+                after, before = {}, {}
+                for attr in sorted(c.changed):
+                    wire, new_value = codec.value(c.entity, attr, getattr(c.obj, attr))
+                    _, old_value = codec.value(c.entity, attr, c.before.get(attr))
+                    if new_value != old_value:
+                        after[wire] = new_value
+                        before[wire] = old_value
+                if not after:
+                    continue
+                if c.entity == "complaints" and STATUS_FIELD not in after:
+                    # The status it was edited in: an edit of a complaint the district has
+                    # meanwhile closed is a conflict to show, not a silent merge.
+                    before[STATUS_FIELD] = c.obj.status
+            people = codec.people(c.entity, after)
+            if op is not None and op.kind == "upsert":
+                old_before = json.loads(op.before)
+                is_insert = op.base_version == 0 and not old_before
+                # Older `before` values win: they are what the district last saw.
+                merged_before = {} if is_insert else {**before, **old_before}
+                merged_after = {**json.loads(op.after), **after}
+                session.execute(update(OutboxOp).where(OutboxOp.id == op.id).values(
+                    before=_dump(merged_before), after=_dump(merged_after),
+                    people=_dump({**json.loads(op.people), **people}), made_at=now))
+                continue
+            rows.append(self._row(c, known, before, after, people, made_by, now))
+        if rows:
+            session.execute(insert(OutboxOp), rows)
+
+    @staticmethod
+    def _row(c: _Change, known: dict[str, int], before: dict[str, Any], after: dict[str, Any],
+             people: dict[str, str], made_by: str, now: Any) -> dict[str, Any]:
+        return {
+            "op_id": new_uuid(), "entity": c.entity, "record_uuid": c.uuid,
+            "root_uuid": c.root_uuid, "kind": c.kind, "base_version": known.get(c.uuid, 0),
+            "before": _dump(before), "after": _dump(after), "people": _dump(people),
+            "made_at": now, "made_by": made_by, "status": "pending", "attempts": 0,
+            "message": "",
+        }
+
+
+def full_record_ops(session: Session, entity: str, objs: list[Any], root_of: Any,
+                    made_by: str) -> list[dict[str, Any]]:
+    """Insert operations for records the district has never had (the first upload after
+    enrolment of an office that already holds records)."""
+    codec = Codec(session)
+    now = utcnow()
+    rows = []
+    for obj in objs:
+        after = codec.record(entity, obj)
+        rows.append({
+            "op_id": new_uuid(), "entity": entity, "record_uuid": obj.uuid,
+            "root_uuid": root_of(obj), "kind": "upsert", "base_version": 0, "before": "{}",
+            "after": _dump(after), "people": _dump(codec.people(entity, after)),
+            "made_at": now, "made_by": made_by, "status": "pending", "attempts": 0,
+            "message": "",
+        })
+    return rows
+
+
+__all__ = ["FIELDS", "Outbox", "full_record_ops"]

@@ -1,0 +1,193 @@
+"""Records on the wire: the office database's rows as the sync protocol's JSON fields, and back.
+
+Driven by the models' own columns, so a column added in a migration travels without code
+here. Local integer keys never travel: a foreign key becomes the referenced office's code or
+the referenced record's UUID, under the column name without `_id` (desktop/sync/protocol.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, select
+from sqlalchemy.orm import Session
+
+from desktop.db.models import (
+    Attachment,
+    Base,
+    ClockPause,
+    Complaint,
+    DisclosureDecision,
+    DisclosureEntry,
+    DisclosureList,
+    DisclosureRequest,
+    Enterprise,
+    MediationRecord,
+    Office,
+    Printing,
+    User,
+)
+from desktop.sync.protocol import ENTITY
+
+# Columns that are this database's own bookkeeping.
+_LOCAL = frozenset({"id", "version", "updated_at"})
+
+MODELS: dict[str, type[Base]] = {
+    m.__tablename__: m
+    for m in (Complaint, ClockPause, MediationRecord, Attachment, Printing, DisclosureList,
+              DisclosureEntry, DisclosureRequest, DisclosureDecision)
+}
+assert set(MODELS) == set(ENTITY), "every entity of the protocol has its model"
+# Referenced tables that do not travel as entities themselves.
+_OFFICES, _USERS, _ENTERPRISES = "offices", "users", "enterprises"
+
+
+@dataclass(frozen=True)
+class Field:
+    attr: str  # the model's attribute
+    wire: str  # its name on the wire
+    target: str | None  # the referenced table, for a foreign key
+    kind: str  # plain / date / datetime
+
+
+def _fields(model: type[Base]) -> tuple[Field, ...]:
+    out = []
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        if column.key in _LOCAL:
+            continue
+        fks = list(column.foreign_keys)
+        target = fks[0].column.table.name if fks else None
+        wire = column.key.removesuffix("_id") if target else column.key
+        kind = ("datetime" if isinstance(column.type, DateTime)
+                else "date" if isinstance(column.type, Date) else "plain")
+        out.append(Field(column.key, wire, target, kind))
+    return tuple(out)
+
+
+FIELDS: dict[str, tuple[Field, ...]] = {name: _fields(model) for name, model in MODELS.items()}
+BY_ATTR: dict[str, dict[str, Field]] = {n: {f.attr: f for f in fs} for n, fs in FIELDS.items()}
+BY_WIRE: dict[str, dict[str, Field]] = {n: {f.wire: f for f in fs} for n, fs in FIELDS.items()}
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _parse(field: Field, value: Any) -> Any:
+    if value is None or field.kind == "plain":
+        return value
+    if field.kind == "datetime":
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    return date.fromisoformat(value)
+
+
+class Missing(Exception):
+    """A pulled record refers to a record this office does not have (yet)."""
+
+    def __init__(self, entity: str, key: str) -> None:
+        super().__init__(f"{entity} {key}")
+        self.entity = entity
+        self.key = key
+
+
+class Codec:
+    """Converts within one session, remembering the keys it has looked up."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self._to_key: dict[tuple[str, int], str | None] = {}
+        self._to_id: dict[tuple[str, str], int | None] = {}
+        self._names: dict[int, str] = {}
+
+    # -- local -> wire ------------------------------------------------------------------
+    def key_of(self, table: str, row_id: int | None) -> str | None:
+        """The code of an office, the UUID of anything else."""
+        if row_id is None:
+            return None
+        cached = (table, row_id)
+        if cached not in self._to_key:
+            if table == _OFFICES:
+                value = self.s.execute(select(Office.code).where(Office.id == row_id)).scalar()
+            else:
+                model = _table_model(table)
+                value = self.s.execute(select(model.uuid).where(model.id == row_id)).scalar()  # type: ignore[attr-defined]
+            self._to_key[cached] = value
+            if value is not None:
+                self._to_id[(table, value)] = row_id
+        return self._to_key[cached]
+
+    def value(self, entity: str, attr: str, value: Any) -> tuple[str, Any]:
+        field = BY_ATTR[entity][attr]
+        if field.target is not None:
+            return field.wire, self.key_of(field.target, value)
+        return field.wire, plain(value)
+
+    def record(self, entity: str, obj: Any) -> dict[str, Any]:
+        return dict(self.value(entity, f.attr, getattr(obj, f.attr)) for f in FIELDS[entity])
+
+    def people(self, entity: str, wire: dict[str, Any]) -> dict[str, str]:
+        """Display names of the users a record names, so the district can show them."""
+        out = {}
+        for f in FIELDS[entity]:
+            if f.target == _USERS and wire.get(f.wire):
+                user_id = self.id_of(_USERS, wire[f.wire])
+                if user_id is not None:
+                    if user_id not in self._names:
+                        self._names[user_id] = self.s.execute(
+                            select(User.display_name).where(User.id == user_id)).scalar() or ""
+                    out[wire[f.wire]] = self._names[user_id]
+        return out
+
+    # -- wire -> local ------------------------------------------------------------------
+    def id_of(self, table: str, key: str | None) -> int | None:
+        if key is None:
+            return None
+        cached = (table, key)
+        if cached not in self._to_id:
+            if table == _OFFICES:
+                value = self.s.execute(select(Office.id).where(Office.code == key)).scalar()
+            else:
+                model = _table_model(table)
+                value = self.s.execute(select(model.id).where(model.uuid == key)).scalar()  # type: ignore[attr-defined]
+            self._to_id[cached] = value
+            if value is not None:
+                self._to_key[(table, value)] = key
+        return self._to_id[cached]
+
+    def remember(self, table: str, key: str, row_id: int) -> None:
+        self._to_id[(table, key)] = row_id
+        self._to_key[(table, row_id)] = key
+
+    def attrs(self, entity: str, wire: dict[str, Any], user_for: Any) -> dict[str, Any]:
+        """Model attributes for wire fields. Raises Missing for an absent office or parent;
+        `user_for(uuid)` gives the local id of a user (made if this office has never seen
+        them); an unknown enterprise is dropped (the complaint keeps its name and code)."""
+        out: dict[str, Any] = {}
+        for name, value in wire.items():
+            field = BY_WIRE[entity].get(name)
+            if field is None:
+                continue  # a field of a newer program: ignored, not an error
+            if field.target is None:
+                out[field.attr] = _parse(field, value)
+            elif value is None:
+                out[field.attr] = None
+            elif field.target == _USERS:
+                out[field.attr] = user_for(value)
+            elif field.target == _ENTERPRISES:
+                out[field.attr] = self.id_of(_ENTERPRISES, value)
+            else:
+                row_id = self.id_of(field.target, value)
+                if row_id is None:
+                    raise Missing(field.target, value)
+                out[field.attr] = row_id
+        return out
+
+
+def _table_model(table: str) -> Any:
+    if table in MODELS:
+        return MODELS[table]
+    return {_USERS: User, _ENTERPRISES: Enterprise}[table]
