@@ -1,0 +1,179 @@
+"""Engine set-up (SQLite or PostgreSQL by URL), transactions, migrations and the clock."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from district.models import HubMeta
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 10_000
+DEFAULT_DB = "sqlite:///hejie-district.db"
+
+
+class HubDatabaseError(Exception):
+    """The database cannot be used by this hub (newer schema, not ours)."""
+
+
+class Clock:
+    """Naive UTC now; tests move it forward to expire sessions and codes."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take transaction control from pysqlite (see _sqlite_on_begin), as the office program does.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # Writers take SQLite's write lock up front: it is the hub's commit order (what the counter
+    # row's FOR UPDATE lock is on PostgreSQL), and a deferred transaction that reads and then
+    # writes could fail with "database is locked" where busy_timeout cannot help.
+    immediate = conn.get_execution_options().get("immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            json_serializer=_json_dumps,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            **({"poolclass": StaticPool} if memory else {}),
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, json_serializer=_json_dumps, pool_size=10, max_overflow=10,
+                         pool_pre_ping=True)
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def default_blob_dir(url: str) -> Path:
+    """Next to a SQLite file (hejie-district.db → hejie-district-blobs), else in the cwd."""
+    path = sqlite_path(url)
+    if path is None:
+        return Path("hejie-district-blobs")
+    return path.with_name(path.stem + "-blobs")
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations
+# --------------------------------------------------------------------------------------------
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the database to this hub's schema in one transaction; refuse a newer one."""
+    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    current = current_revision(engine)
+    if current is not None and current not in known:
+        raise HubDatabaseError(
+            f"数据库由更新版本的区局平台创建（结构版本 {current}），请升级本程序后再试。数据库未作任何修改。"
+        )
+    head = head_revision()
+    if current == head:
+        return head
+    cfg = _config()
+    with engine.execution_options(immediate=True).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return head
+
+
+# --------------------------------------------------------------------------------------------
+# Transactions
+# --------------------------------------------------------------------------------------------
+class Database:
+    """The engine with the two kinds of transaction the hub uses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(immediate=True)
+        # A pull reads the counter and then the records: on PostgreSQL one REPEATABLE READ
+        # snapshot makes the two agree; SQLite's read transaction is a snapshot already.
+        self._reader = (engine if is_sqlite(engine)
+                        else engine.execution_options(isolation_level="REPEATABLE READ"))
+        self._meta: tuple[str, str] | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def identity(self) -> tuple[str, str]:
+        """(hub_id, cursor secret): fixed once the first migration created them."""
+        if self._meta is None:
+            with self.read() as session:
+                meta = session.execute(select(HubMeta.hub_id, HubMeta.cursor_secret)
+                                       .where(HubMeta.id == 1)).one()
+            self._meta = (meta.hub_id, meta.cursor_secret)
+        return self._meta
+
+    @property
+    def hub_id(self) -> str:
+        return self.identity()[0]
