@@ -18,6 +18,7 @@ from desktop.services.printing import PrintService
 from desktop.services.records import RecordService
 from desktop.services.reference import ReferenceService
 from desktop.services.setup import SetupService
+from desktop.services.sync import SyncService
 from desktop.services.users import UserService
 
 
@@ -35,6 +36,7 @@ class Services:
     audit: AuditService
     printing: PrintService
     disclosure: DisclosureService
+    sync: SyncService
 
     def close(self) -> None:
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
@@ -68,4 +70,5 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         audit=AuditService(ctx),
         printing=PrintService(ctx),
         disclosure=DisclosureService(ctx),
+        sync=SyncService(ctx),
     )

@@ -33,3 +33,8 @@ def database_path(data_dir: Path) -> Path:
 
 def backup_dir(data_dir: Path) -> Path:
     return data_dir / "backups"
+
+
+def attachment_path(data_dir: Path, sha256: str) -> Path:
+    """Where an attachment's bytes live: named by their SHA-256, two-level fan-out."""
+    return data_dir / "attachments" / sha256[:2] / sha256

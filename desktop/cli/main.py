@@ -16,11 +16,13 @@ from desktop.cli import (
     cmd_init,
     cmd_mask,
     cmd_print,
+    cmd_sync,
     cmd_user,
 )
 from desktop.domain.errors import DomainError
 
-COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_mask)
+COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_mask,
+            cmd_sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

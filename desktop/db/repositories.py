@@ -38,6 +38,11 @@ class OfficeRepository:
     def by_code(self, code: str) -> m.Office | None:
         return self.s.scalars(select(m.Office).where(m.Office.code == code)).first()
 
+    def local(self) -> m.Office | None:
+        """The office this installation belongs to (chosen at first start)."""
+        row = self.s.get(m.AppSetting, "local_office_code")
+        return self.by_code(row.value) if row is not None else None
+
     def all(self) -> Sequence[m.Office]:
         return self.s.scalars(select(m.Office).order_by(m.Office.parent_id, m.Office.code)).all()
 
@@ -172,6 +177,9 @@ class ComplaintRepository:
 
     # A complaint is read with its clock pauses: deadlines need them, and loading them later
     # would flush half-made changes early (and bump the version twice in one action).
+    def by_uuid(self, uuid: str) -> m.Complaint | None:
+        return self.s.scalars(select(m.Complaint).where(m.Complaint.uuid == uuid)).first()
+
     def get(self, complaint_id: int) -> m.Complaint | None:
         return self.s.get(m.Complaint, complaint_id, options=[selectinload(m.Complaint.pauses)])
 

@@ -449,6 +449,10 @@ class ComplaintService(Service):
             odr_started_on=c.odr_started_on,
         )
 
+    def refresh_due(self, c: Complaint) -> None:
+        """Work out a complaint's current deadline (one that arrived from the district)."""
+        self._refresh_due(c)
+
     def _refresh_due(self, c: Complaint, calendar: WorkingCalendar | None = None,
                      rule_sets: list[RuleSet] | None = None) -> Deadlines:
         deadlines = self.deadlines_of(c, calendar, rule_sets)

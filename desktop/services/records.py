@@ -10,6 +10,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop import paths
 from desktop.db.models import Attachment, MediationRecord
 from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
 from desktop.domain import validators as v
@@ -162,7 +163,7 @@ class RecordService(Service):
 
     # -- attachments ---------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
-        return self.ctx.data_dir / "attachments" / sha256[:2] / sha256
+        return paths.attachment_path(self.ctx.data_dir, sha256)
 
     def attach(
         self, user: CurrentUser, complaint_id: int, source: Path, note: str = "",

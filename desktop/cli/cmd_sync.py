@@ -1,0 +1,139 @@
+"""hejie-admin sync: enrol with the district hub, run a sync round, USB bundles and receipts.
+
+    hejie-admin sync enrol https://hub.example:8443 K7QM-3XPA [--ca-bundle ca.pem]
+    hejie-admin sync run
+    hejie-admin sync status
+    hejie-admin sync export-bundle E:/同步包.hejie
+    hejie-admin sync import-receipt E:/同步包.hejie.receipt.hejie
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop.cli.common import login, require_initialized, services
+
+
+def register(sub, common) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("sync", parents=[common], help="与区局同步：登记、同步、U 盘同步包",
+                       description="与区局同步服务器交换数据。")
+    actions = p.add_subparsers(dest="sync_command", required=True, metavar="操作")
+
+    enrol = actions.add_parser("enrol", parents=[common], help="用一次性登记码把本机登记到区局")
+    enrol.add_argument("url", help="区局同步服务器地址，如 https://10.1.2.3:8443")
+    enrol.add_argument("code", help="区局管理员给出的一次性登记码")
+    enrol.add_argument("--ca-bundle", default="", metavar="文件",
+                       help="单位内网自己的证书机构文件（PEM）")
+    enrol.add_argument("--user", default="admin", help="执行登记的管理员账号（默认 admin）")
+    enrol.set_defaults(run=_enrol)
+
+    run = actions.add_parser("run", parents=[common], help="立即同步一次，并列出双向各传了什么")
+    run.set_defaults(run=_run)
+
+    status = actions.add_parser("status", parents=[common], help="登记情况、待发送数、冲突与上次结果")
+    status.set_defaults(run=_status)
+
+    export = actions.add_parser("export-bundle", parents=[common],
+                                help="导出同步包（所有尚未被区局确认的数据及附件），用 U 盘带到区局")
+    export.add_argument("file", type=Path)
+    export.add_argument("--user", default="admin", help="以哪个账号导出（默认 admin）")
+    export.set_defaults(run=_export)
+
+    receipt = actions.add_parser("import-receipt", parents=[common],
+                                 help="导入区局给出的回执：确认已送达的数据，并接收区局发来的数据")
+    receipt.add_argument("file", type=Path)
+    receipt.add_argument("--user", default="admin", help="以哪个账号导入（默认 admin）")
+    receipt.set_defaults(run=_receipt)
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    s = services(args.data_dir)
+    require_initialized(s)
+    return s
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        user = login(s, args.user)
+        settings = s.sync.enrol(user, args.url, args.code, ca_bundle=args.ca_bundle)
+        waiting = s.sync.status().waiting
+        print(f"已登记：本机（单位 {settings.office}）设备号 {settings.device_id}，"
+              f"服务器 {settings.hub_url}。待发送 {waiting} 项，运行 hejie-admin sync run 开始同步。")
+        return 0
+    finally:
+        s.close()
+
+
+def _run(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        def progress(what: str, done: int, total: int) -> None:
+            print(f"  {what} {done}/{total}", flush=True)
+
+        report = s.sync.run(progress=progress)
+        print(f"发送：确认 {report.pushed} 项，冲突 {report.conflicts} 项，被拒绝 {report.rejected} 项，"
+              f"下次重发 {report.deferred + report.unanswered} 项；附件上传 {report.uploaded} 个")
+        print(f"接收：应用 {report.pulled} 项（其中等待上级记录后补上 {report.released} 项），"
+              f"暂存待上级记录 {report.held} 项，本机有未发送修改而保留 {report.kept_local} 项；"
+              f"附件下载 {report.downloaded} 个")
+        if report.dispatched:
+            print(f"区局分流投诉 {len(report.dispatched)} 件：{'、'.join(report.dispatched)}")
+        if report.full_download:
+            print("同步位置已失效，已重新下载全部数据（本机待发送的数据未受影响）")
+        for message in report.messages:
+            print(f"提示：{message}")
+        return 1 if report.conflicts or report.rejected else 0
+    finally:
+        s.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        settings, status = s.sync.settings(), s.sync.status()
+        if not settings.enrolled:
+            print("本机尚未登记到区局同步服务器（hejie-admin sync enrol URL 登记码）")
+        else:
+            print(f"服务器：{settings.hub_url}　单位：{settings.office}　设备号：{settings.device_id}")
+            interval = (f"每 {settings.interval_minutes} 分钟" if settings.interval_minutes
+                        else "关闭")
+            print(f"自动同步：{interval}")
+        print(f"待发送：{status.waiting} 项　冲突待处理：{status.conflicts} 项　"
+              f"被拒绝：{status.rejected} 项　暂存待上级记录：{status.held} 项")
+        if status.last_run_at:
+            print(f"上次同步：{status.last_run_at}　{status.last_result}")
+        return 0
+    finally:
+        s.close()
+
+
+def _export(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        user = login(s, args.user)
+        summary = s.sync.export_bundle(user, args.file)
+        print(f"已导出同步包 {summary.path}：{summary.operations} 项数据、{summary.attachments} 个附件，"
+              f"{summary.size / 1024:.0f} KB。请交区局导入，并把区局给出的回执带回导入。")
+        return 0
+    finally:
+        s.close()
+
+
+def _receipt(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        user = login(s, args.user)
+        summary = s.sync.import_receipt(user, args.file)
+        if summary.already_imported:
+            print("该回执已经导入过，未重复应用。")
+            return 0
+        r = summary.report
+        print(f"回执已导入：区局确认 {r.pushed} 项，冲突 {r.conflicts} 项，被拒绝 {r.rejected} 项；"
+              f"接收 {r.pulled} 项，附件 {r.downloaded} 个")
+        if r.dispatched:
+            print(f"区局分流投诉 {len(r.dispatched)} 件：{'、'.join(r.dispatched)}")
+        return 0
+    finally:
+        s.close()

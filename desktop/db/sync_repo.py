@@ -1,0 +1,295 @@
+"""The office's side of sync in SQL: the outbox's states, the hub versions it knows, conflicts,
+and applying what the district sent (holding a child until its parent has arrived)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.db.models import (
+    Attachment,
+    Complaint,
+    Office,
+    OutboxOp,
+    SyncConflict,
+    SyncHeld,
+    SyncRecord,
+    User,
+    utcnow,
+)
+from desktop.db.outbox import full_record_ops
+from desktop.db.wire import MODELS, Codec, Missing
+from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord
+
+# Operations whose record a pull must not overwrite: the office's change has not landed yet.
+UNSETTLED = ("pending", "sending", "conflict")
+
+
+@dataclass
+class Applied:
+    """What one pulled page did to this database."""
+
+    applied: int = 0
+    skipped: int = 0  # already known (an echo of this office's own push), or older
+    kept_local: int = 0  # this office has unsent changes of the record: its push decides
+    held: int = 0
+    released: int = 0  # held records applied because their parent came
+    deleted: int = 0
+    new_complaints: list[str] = field(default_factory=list)  # uuids of complaints new here
+    dispatched: list[str] = field(default_factory=list)  # numbers of those the district sent
+    attachments: list[tuple[str, int]] = field(default_factory=list)  # (sha256, size) to fetch
+
+
+class SyncRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- the outbox -----------------------------------------------------------------------
+    def recover_sending(self) -> int:
+        """After a crash or a kill: what was being sent goes again (the hub de-duplicates)."""
+        result = self.s.execute(update(OutboxOp).where(OutboxOp.status == "sending")
+                                .values(status="pending"))
+        return result.rowcount or 0
+
+    def counts(self) -> dict[str, int]:
+        rows = self.s.execute(select(OutboxOp.status, func.count()).group_by(OutboxOp.status))
+        return {status: n for status, n in rows}
+
+    def waiting(self) -> int:
+        return self.s.execute(select(func.count()).select_from(OutboxOp).where(
+            OutboxOp.status.in_(("pending", "sending")))).scalar_one()
+
+    def next_batch(self, limit: int, skip: Iterable[int] = ()) -> Sequence[OutboxOp]:
+        query = select(OutboxOp).where(OutboxOp.status == "pending")
+        skip = list(skip)
+        if skip:
+            query = query.where(OutboxOp.id.not_in(skip))
+        return self.s.scalars(query.order_by(OutboxOp.id).limit(limit)).all()
+
+    def unacknowledged(self) -> Sequence[OutboxOp]:
+        return self.s.scalars(select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
+                              .order_by(OutboxOp.id)).all()
+
+    def mark_sending(self, ids: Sequence[int]) -> None:
+        self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids)).values(
+            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow()))
+
+    def record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
+        """Mark what the hub's reply lists; what it does not list goes again next time."""
+        by_id = {r.op_id: r for r in results}
+        tally = {"acked": 0, "conflict": 0, "rejected": 0, "deferred": 0, "unanswered": 0}
+        now = utcnow()
+        for op in sent:
+            result = by_id.get(op.op_id)
+            if result is None:
+                tally["unanswered"] += 1
+                self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id, OutboxOp.status == "sending")
+                               .values(status="pending"))
+                continue
+            tally[result.status] += 1
+            if result.status == "deferred":
+                self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id)
+                               .values(status="pending", message=result.message))
+                continue
+            self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id).values(
+                status=result.status, done_at=now, hub_version=result.version,
+                message=result.message,
+                hub_record=json.dumps(result.hub_record, ensure_ascii=False)
+                if result.hub_record is not None else None))
+            if result.status == "acked" and result.version is not None:
+                # Only when the change went straight onto the version this office knew is the
+                # hub's record now exactly ours; otherwise the next pull brings the merge.
+                if result.version == op.base_version + 1:
+                    self.set_known(op.entity, op.record_uuid, result.version)
+            elif result.status == "conflict":
+                for c in result.conflicts:
+                    self.s.add(SyncConflict(
+                        op_id=op.op_id, entity=op.entity, record_uuid=op.record_uuid,
+                        root_uuid=op.root_uuid, field=c.field,
+                        office_value=json.dumps(c.office_value, ensure_ascii=False),
+                        hub_value=json.dumps(c.hub_value, ensure_ascii=False),
+                        hub_version=result.version or 0))
+        return tally
+
+    def enqueue_unknown(self, made_by: str, chunk: int = 2000) -> int:
+        """Insert operations for every record the district has never acknowledged and no
+        operation carries: an office that worked before it was enrolled sends all it has."""
+        from sqlalchemy import insert
+
+        total = 0
+        for spec in ENTITIES:
+            model: Any = MODELS[spec.name]
+            known = select(SyncRecord.uuid).where(SyncRecord.entity == spec.name)
+            queued = select(OutboxOp.record_uuid).where(OutboxOp.entity == spec.name)
+            last = 0
+            while True:
+                objs = self.s.scalars(
+                    select(model).where(model.id > last, model.uuid.not_in(known),
+                                        model.uuid.not_in(queued))
+                    .order_by(model.id).limit(chunk)).all()
+                if not objs:
+                    break
+                last = objs[-1].id
+                roots = self._roots(spec.name, objs)
+                rows = full_record_ops(self.s, spec.name, list(objs),
+                                       lambda o, r=roots: r.get(o.id), made_by)
+                self.s.execute(insert(OutboxOp), rows)
+                total += len(rows)
+        return total
+
+    def _roots(self, entity: str, objs: Sequence[Any]) -> dict[int, str | None]:
+        if entity == "complaints":
+            return {o.id: o.uuid for o in objs}
+        ids = {o.complaint_id for o in objs if getattr(o, "complaint_id", None)}
+        uuids = dict(self.s.execute(select(Complaint.id, Complaint.uuid)
+                                    .where(Complaint.id.in_(ids))).all()) if ids else {}
+        return {o.id: uuids.get(getattr(o, "complaint_id", None)) for o in objs}
+
+    def ops_for_bundle(self) -> Sequence[OutboxOp]:
+        return self.unacknowledged()
+
+    # -- what the office knows of the hub ---------------------------------------------------
+    def set_known(self, entity: str, uuid: str, version: int) -> None:
+        row = self.s.get(SyncRecord, (entity, uuid))
+        if row is None:
+            self.s.add(SyncRecord(entity=entity, uuid=uuid, hub_version=version))
+        elif version > row.hub_version:
+            row.hub_version = version
+
+    def states(self, root_uuids: Sequence[str]) -> dict[str, str]:
+        """Each complaint's sync state: conflict, rejected, waiting, synced (absent: never)."""
+        if not root_uuids:
+            return {}
+        out: dict[str, str] = {}
+        rows = self.s.execute(
+            select(OutboxOp.root_uuid, OutboxOp.status).where(
+                OutboxOp.root_uuid.in_(root_uuids),
+                OutboxOp.status.in_(("pending", "sending", "conflict", "rejected"))))
+        rank = {"conflict": 3, "rejected": 2, "pending": 1, "sending": 1}
+        for root, status in rows:
+            if rank[status] > rank.get(out.get(root, ""), 0):
+                out[root] = status
+        for uuid in self.s.scalars(select(SyncRecord.uuid).where(
+                SyncRecord.entity == "complaints", SyncRecord.uuid.in_(root_uuids))):
+            out.setdefault(uuid, "synced")
+        return {k: ("waiting" if v in ("pending", "sending") else v) for k, v in out.items()}
+
+    # -- conflicts ------------------------------------------------------------------------
+    def open_conflicts(self) -> Sequence[SyncConflict]:
+        return self.s.scalars(select(SyncConflict).where(SyncConflict.choice.is_(None))
+                              .order_by(SyncConflict.id)).all()
+
+    def conflicts_of(self, op_id: str) -> Sequence[SyncConflict]:
+        return self.s.scalars(select(SyncConflict).where(SyncConflict.op_id == op_id)
+                              .order_by(SyncConflict.id)).all()
+
+    def op(self, op_id: str) -> OutboxOp | None:
+        return self.s.scalars(select(OutboxOp).where(OutboxOp.op_id == op_id)).first()
+
+    # -- applying what the district sent ----------------------------------------------------
+    def apply(self, records: Sequence[PulledRecord], local_root: int) -> Applied:
+        """Apply a pulled page in the caller's transaction (with the cursor: one commit)."""
+        out = Applied()
+        codec = Codec(self.s)
+        for record in records:
+            self._apply_one(record, codec, local_root, out, released=False)
+        return out
+
+    def _unsettled(self, uuid: str) -> bool:
+        return self.s.execute(select(OutboxOp.id).where(
+            OutboxOp.record_uuid == uuid, OutboxOp.status.in_(UNSETTLED)).limit(1)).first() is not None
+
+    def _apply_one(self, record: PulledRecord, codec: Codec, local_root: int, out: Applied,
+                   *, released: bool) -> None:
+        if record.entity not in ENTITY:
+            out.skipped += 1  # an entity of a newer hub: ignored
+            return
+        known = self.s.get(SyncRecord, (record.entity, record.uuid))
+        if known is not None and known.hub_version >= record.version:
+            out.skipped += 1
+            return
+        if self._unsettled(record.uuid):
+            out.kept_local += 1
+            return
+        model: Any = MODELS[record.entity]
+        obj = self.s.scalars(select(model).where(model.uuid == record.uuid)).first()
+        if record.deleted:
+            if obj is not None:
+                self.s.delete(obj)
+                self.s.flush()
+                out.deleted += 1
+            self.set_known(record.entity, record.uuid, record.version)
+            return
+
+        def user_for(uuid: str) -> int:
+            return self._user_for(codec, uuid, record.people.get(uuid, ""), local_root)
+
+        try:
+            attrs = codec.attrs(record.entity, record.data, user_for)
+        except Missing as missing:
+            self._hold(record, missing.entity, missing.key)
+            out.held += 1
+            return
+        if obj is None:
+            obj = model(uuid=record.uuid, **attrs)
+            self.s.add(obj)
+            if record.entity == "complaints":
+                out.new_complaints.append(record.uuid)
+        else:
+            for key, value in attrs.items():
+                setattr(obj, key, value)
+        self.s.flush()
+        codec.remember(record.entity, record.uuid, obj.id)
+        if isinstance(obj, Attachment):
+            out.attachments.append((obj.sha256, obj.size))
+        self.set_known(record.entity, record.uuid, record.version)
+        self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,
+                                              SyncHeld.uuid == record.uuid))
+        if released:
+            out.released += 1
+        else:
+            out.applied += 1
+        for held in self.s.scalars(select(SyncHeld).where(SyncHeld.waiting_uuid == record.uuid)).all():
+            waiting = PulledRecord.model_validate_json(held.payload)
+            self.s.delete(held)
+            self.s.flush()
+            self._apply_one(waiting, codec, local_root, out, released=True)
+
+    def _hold(self, record: PulledRecord, entity: str, key: str) -> None:
+        row = self.s.get(SyncHeld, (record.entity, record.uuid))
+        payload = record.model_dump_json()
+        if row is None:
+            self.s.add(SyncHeld(entity=record.entity, uuid=record.uuid, waiting_entity=entity,
+                                waiting_uuid=key, payload=payload))
+        else:
+            row.waiting_entity, row.waiting_uuid, row.payload = entity, key, payload
+        self.s.flush()
+
+    def held_count(self) -> int:
+        return self.s.execute(select(func.count()).select_from(SyncHeld)).scalar_one()
+
+    def _user_for(self, codec: Codec, uuid: str, name: str, local_root: int) -> int:
+        """A user this office has never seen (the district's staff, a sub-bureau's officer):
+        kept as a disabled account that only carries the name."""
+        user_id = codec.id_of("users", uuid)
+        if user_id is not None:
+            return user_id
+        user = User(uuid=uuid, username=uuid, display_name=(name or "区局用户")[:40],
+                    office_id=local_root, password_hash="!", active=False)
+        self.s.add(user)
+        self.s.flush()
+        codec.remember("users", uuid, user.id)
+        return user.id
+
+    # -- offices --------------------------------------------------------------------------
+    def office_by_code(self, code: str) -> Office | None:
+        return self.s.scalars(select(Office).where(Office.code == code)).first()
+
+    def missing_blobs(self, have: Callable[[str], bool]) -> list[tuple[str, int]]:
+        rows = self.s.execute(select(Attachment.sha256, Attachment.size).distinct())
+        return [(sha, size) for sha, size in rows if not have(sha)]

@@ -1,0 +1,665 @@
+"""Sync with the district: enrolment, the push/pull round, conflicts, USB bundles and receipts.
+
+The order of a round: operations left `sending` by a killed program go back to `pending`;
+attachments are uploaded (resumable); operations are pushed in ordered batches and marked only
+as the hub's reply lists them; then pages are pulled and each is applied together with its
+cursor in one transaction; finally the attachments of pulled records are downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+from desktop.db.models import Office, OutboxOp, new_uuid
+from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
+from desktop.db.sync_repo import Applied, SyncRepository
+from desktop.db.uow import Actor, UnitOfWork
+from desktop.db.wire import BY_WIRE, MODELS, Codec
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
+from desktop.domain.deadlines import rule_set_for
+from desktop.domain.errors import DomainError, FieldError, NotFound
+from desktop.domain.workflow import Role, Status
+from desktop.services.base import Service, ServiceContext, require_role
+from desktop.services.complaints import ComplaintService
+from desktop.services.dto import CurrentUser
+from desktop.sync import bundle
+from desktop.sync.client import HubClient, SyncError
+from desktop.sync.protocol import (
+    ENTITY,
+    PULL_PAGE,
+    PUSH_BATCH,
+    STATUS_FIELD,
+    ErrorCode,
+    Operation,
+    OpResult,
+    PulledRecord,
+)
+
+SYNC_ACTOR = Actor(None, "sync", "")
+_KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
+         "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
+         "receipts", "cursor_bundle")
+DEFAULT_INTERVAL = 15
+
+ClientFactory = Callable[[str, str | None, str | None], HubClient]
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    enrolled: bool
+    hub_url: str
+    office: str
+    device_id: str
+    interval_minutes: int
+    ca_bundle: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    waiting: int  # operations not yet acknowledged
+    conflicts: int  # fields waiting for a user's choice
+    rejected: int
+    held: int  # pulled records waiting for their parent
+    last_run_at: str  # Beijing time, as text
+    last_result: str
+    last_ok: bool | None
+
+
+@dataclass
+class SyncReport:
+    """What one round did, each way."""
+
+    pushed: int = 0  # operations acknowledged
+    conflicts: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    unanswered: int = 0
+    pulled: int = 0  # records applied here
+    kept_local: int = 0
+    held: int = 0
+    released: int = 0
+    dispatched: list[str] = field(default_factory=list)  # numbers of complaints the district sent
+    uploaded: int = 0  # attachment files
+    downloaded: int = 0
+    full_download: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"发送 {self.pushed} 项", f"接收 {self.pulled} 项"]
+        if self.dispatched:
+            parts.append(f"区局分流投诉 {len(self.dispatched)} 件")
+        if self.conflicts:
+            parts.append(f"冲突 {self.conflicts} 项待处理")
+        if self.rejected:
+            parts.append(f"被拒绝 {self.rejected} 项")
+        if self.deferred or self.unanswered:
+            parts.append(f"{self.deferred + self.unanswered} 项下次重发")
+        if self.uploaded or self.downloaded:
+            parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
+        if self.full_download:
+            parts.append("已重新下载全部数据")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    field: str
+    label: str
+    office_value: Any
+    hub_value: Any
+    office_text: str
+    hub_text: str
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    op_id: str
+    entity: str
+    entity_label: str
+    record_uuid: str
+    complaint_id: int | None
+    complaint_number: str
+    made_by: str
+    made_at: datetime
+    hub_version: int
+    fields: tuple[ConflictField, ...]
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    path: Path
+    bundle_id: str
+    operations: int
+    attachments: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ReceiptSummary:
+    bundle_id: str
+    already_imported: bool
+    report: SyncReport
+
+
+# Chinese labels of the fields a conflict can show (others fall back to the field's name).
+FIELD_LABELS = {
+    "status": "办理状态", "complainant_name": "投诉人", "complainant_phone": "联系电话",
+    "complainant_address": "投诉人地址", "respondent_name": "被投诉方", "subject": "商品/服务",
+    "request": "诉求", "facts": "投诉事实", "handler": "承办人", "case_note": "办理说明",
+    "settlement_terms": "调解协议内容", "result": "办结结果", "closed_on": "办结日期",
+    "amount_cents": "涉及金额", "recovered_cents": "挽回损失", "status_note": "状态说明",
+    "due_on": "办理期限", "accepted_on": "受理日期", "category_code": "投诉分类",
+    "content": "公示内容", "reason": "理由",
+}
+
+
+class SyncService(Service):
+    def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None) -> None:
+        super().__init__(ctx)
+        self.client_factory: ClientFactory = client_factory or (
+            lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
+        self._running = threading.Lock()  # one round at a time in this program
+        with UnitOfWork(ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
+            if SyncRepository(uow.session).recover_sending():
+                uow.commit()
+
+    # -- settings -------------------------------------------------------------------------
+    def _read(self) -> dict[str, str]:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            codes = CodeRepository(uow.session)
+            return {k: codes.setting(f"sync.{k}") or "" for k in _KEYS}
+
+    @staticmethod
+    def _write(uow: UnitOfWork, **values: str) -> None:
+        codes = CodeRepository(uow.session)
+        for key, value in values.items():
+            codes.set_setting(f"sync.{key}", value)
+
+    def settings(self) -> SyncSettings:
+        v = self._read()
+        return SyncSettings(enrolled=bool(v["token"]), hub_url=v["hub_url"], office=v["office"],
+                            device_id=v["device_id"],
+                            interval_minutes=int(v["interval_minutes"] or DEFAULT_INTERVAL),
+                            ca_bundle=v["ca_bundle"])
+
+    def set_options(self, user: CurrentUser, *, interval_minutes: int, ca_bundle: str = "") -> None:
+        require_role(user, Role.ADMIN, doing="修改同步设置")
+        if not 0 <= interval_minutes <= 24 * 60:
+            raise FieldError("自动同步间隔", "应在 0（不自动同步）到 1440 分钟之间")
+        if ca_bundle and not Path(ca_bundle).is_file():
+            raise FieldError("证书文件", f"找不到文件 {ca_bundle}")
+        with self._uow(user, "修改同步设置") as uow:
+            self._write(uow, interval_minutes=str(interval_minutes), ca_bundle=ca_bundle)
+            uow.commit()
+
+    def status(self) -> SyncStatus:
+        v = self._read()
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            repo = SyncRepository(uow.session)
+            counts = repo.counts()
+            conflicts = len(repo.open_conflicts())
+            held = repo.held_count()
+        return SyncStatus(
+            enrolled=bool(v["token"]),
+            waiting=counts.get("pending", 0) + counts.get("sending", 0),
+            conflicts=conflicts, rejected=counts.get("rejected", 0), held=held,
+            last_run_at=v["last_run_at"], last_result=v["last_result"],
+            last_ok=None if not v["last_ok"] else v["last_ok"] == "1")
+
+    def states(self, complaint_uuids: list[str]) -> dict[str, str]:
+        """conflict / rejected / waiting / synced for each complaint (absent: never synced)."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            return SyncRepository(uow.session).states(complaint_uuids)
+
+    # -- enrolment ------------------------------------------------------------------------
+    def enrol(self, user: CurrentUser, url: str, code: str, *, ca_bundle: str = "",
+              device_name: str = "") -> SyncSettings:
+        """Register this office's program with the hub; then everything it holds is queued."""
+        require_role(user, Role.ADMIN, doing="登记到区局同步")
+        if not code.strip():
+            raise FieldError("登记码", "请填写区局管理员给出的一次性登记码")
+        local = self._local_office()
+        client = self.client_factory(url, None, ca_bundle or None)
+        try:
+            answer = client.enrol(code, device_name or socket.gethostname())
+        finally:
+            client.close()
+        if answer.office != local.code:
+            raise SyncError(f"这个登记码属于单位 {answer.office}，而本机是「{local.name}」"
+                            f"（{local.code}），未登记", ErrorCode.BAD_CODE)
+        with self._uow(user, "登记到区局同步") as uow:
+            self._adopt_offices(uow, answer.offices)
+            self._write(uow, hub_url=client.url, hub_id=answer.hub_id, device_id=answer.device_id,
+                        token=answer.token, bundle_key=answer.bundle_key, office=answer.office,
+                        cursor="", ca_bundle=ca_bundle, bundles="[]", receipts="[]",
+                        cursor_bundle="")
+            SyncRepository(uow.session).enqueue_unknown(user.username)
+            uow.commit()
+        return self.settings()
+
+    def _local_office(self) -> Office:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            office = OfficeRepository(uow.session).local()
+            if office is None:
+                raise DomainError("本机尚未设置所属单位")
+            return office
+
+    @staticmethod
+    def _adopt_offices(uow: UnitOfWork, offices: list[Any]) -> None:
+        """Offices the district knows and this program does not (a new station) are added."""
+        repo = SyncRepository(uow.session)
+        for wire in sorted(offices, key=lambda o: ("district", "sub_bureau", "station").index(o.kind)):
+            if repo.office_by_code(wire.code) is not None:
+                continue
+            parent = repo.office_by_code(wire.parent) if wire.parent else None
+            uow.session.add(Office(code=wire.code, name=wire.name, kind=wire.kind, tier=wire.tier,
+                                   parent_id=parent.id if parent else None, address=wire.address,
+                                   phone=wire.phone))
+            uow.session.flush()
+
+    def _client(self, v: dict[str, str]) -> HubClient:
+        if not v["token"]:
+            raise SyncError("本机尚未登记到区局同步服务器，请先在「设置 → 同步」中登记", "not_enrolled")
+        return self.client_factory(v["hub_url"], v["token"], v["ca_bundle"] or None)
+
+    # -- a round --------------------------------------------------------------------------
+    def run(self, user: CurrentUser | None = None, progress: Progress | None = None,
+            cancel: Callable[[], bool] | None = None) -> SyncReport:
+        """Push what is waiting, pull what the district has; the report says what went each way."""
+        if not self._running.acquire(blocking=False):
+            raise SyncError("同步正在进行中，请等它完成", ErrorCode.SESSION_BUSY)
+        report = SyncReport()
+        v = self._read()
+        try:
+            client = self._client(v)
+            try:
+                with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
+                    repo = SyncRepository(uow.session)
+                    repo.recover_sending()
+                    backlog = repo.waiting()
+                    uow.commit()
+                client.start_session(backlog)
+                self._upload_blobs(client, report, progress)
+                self._push(client, report, progress, cancel)
+                if not (cancel and cancel()):
+                    self._pull(client, v, report, progress, cancel)
+                    self._download_blobs(client, report, progress)
+            finally:
+                client.end_session()
+                client.close()
+        except DomainError as exc:
+            self._remember(f"同步失败：{exc}", ok=False)
+            raise
+        finally:
+            self._running.release()
+        self._remember(report.summary(), ok=True)
+        return report
+
+    def _remember(self, text: str, *, ok: bool) -> None:
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步记录", outbox=False) as uow:
+            self._write(uow, last_run_at=self.ctx.clock.now().strftime("%Y-%m-%d %H:%M"),
+                        last_result=text, last_ok="1" if ok else "0")
+            uow.commit()
+
+    def _push(self, client: HubClient, report: SyncReport, progress: Progress | None,
+              cancel: Callable[[], bool] | None) -> None:
+        deferred: list[int] = []
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            total = SyncRepository(uow.session).waiting()
+        done = 0
+        while not (cancel and cancel()):
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
+                repo = SyncRepository(uow.session)
+                batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
+                if not batch:
+                    break
+                repo.mark_sending([op.id for op in batch])
+                uow.commit()
+            try:
+                answer = client.push([to_operation(op) for op in batch])
+            except BaseException:
+                # Not killed, only failed: the operations go again next time (the hub
+                # recognises any it had already applied). A kill leaves them `sending`,
+                # which the next start turns back to `pending` just the same.
+                with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
+                    SyncRepository(uow.session).record_results(batch, [])
+                    uow.commit()
+                raise
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步确认", outbox=False) as uow:
+                tally = SyncRepository(uow.session).record_results(batch, answer.results)
+                uow.commit()
+            report.pushed += tally["acked"]
+            report.conflicts += tally["conflict"]
+            report.rejected += tally["rejected"]
+            report.deferred += tally["deferred"]
+            report.unanswered += tally["unanswered"]
+            answered = {r.op_id: r.status for r in answer.results}
+            deferred += [op.id for op in batch if answered.get(op.op_id, "deferred") == "deferred"]
+            done += len(batch)
+            if progress:
+                progress("发送", done, max(total, done))
+            if tally["unanswered"] == len(batch):
+                break  # the hub answered nothing: do not spin; the next round sends them
+
+    def _pull(self, client: HubClient, v: dict[str, str], report: SyncReport,
+              progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        cursor = v["cursor"]
+        restarted = False
+        while not (cancel and cancel()):
+            try:
+                page = client.pull(cursor, PULL_PAGE)
+            except SyncError as exc:
+                if exc.code != ErrorCode.CURSOR_INVALID or restarted:
+                    raise
+                # The hub no longer knows where this office stopped: take everything again.
+                # Records with changes waiting here are kept; the outbox is untouched.
+                restarted = True
+                report.full_download = True
+                report.messages.append(str(exc))
+                cursor = ""
+                continue
+            applied = self.apply_records(page.records, page.cursor)
+            cursor = page.cursor
+            self._tally(report, applied)
+            if progress:
+                progress("接收", report.pulled, report.pulled + (PULL_PAGE if page.more else 0))
+            if not page.more:
+                break
+
+    def apply_records(self, records: list[PulledRecord], cursor: str | None) -> Applied:
+        """One page and its cursor in one transaction: a kill between them loses neither."""
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步接收", outbox=False) as uow:
+            local = OfficeRepository(uow.session).local()
+            assert local is not None
+            applied = SyncRepository(uow.session).apply(records, local.id)
+            self._complete_dispatched(uow, applied)
+            if cursor is not None:
+                self._write(uow, cursor=cursor)
+            uow.commit()
+        return applied
+
+    @staticmethod
+    def _tally(report: SyncReport, applied: Applied) -> None:
+        report.pulled += applied.applied + applied.released + applied.deleted
+        report.kept_local += applied.kept_local
+        report.held += applied.held
+        report.released += applied.released
+        report.dispatched += applied.dispatched
+
+    def _complete_dispatched(self, uow: UnitOfWork, applied: Applied) -> None:
+        """A complaint the district dispatched arrives without this office's rule set and
+        deadline: they are worked out here, from its received date, as at registration."""
+        complaints = ComplaintService(self.ctx)
+        for uuid in applied.new_complaints:
+            c = ComplaintRepository(uow.session).by_uuid(uuid)
+            if c is None:
+                continue
+            if not c.rule_set_code:
+                c.rule_set_code = rule_set_for(self.ctx.reference.rule_sets(),
+                                               c.received_at.date()).code
+            if c.due_on is None and Status(c.status).is_open:
+                complaints.refresh_due(c)
+            if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
+                applied.dispatched.append(c.number)
+        uow.session.flush()
+
+    # -- attachments ----------------------------------------------------------------------
+    def _upload_blobs(self, client: HubClient, report: SyncReport, progress: Progress | None) -> None:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            ops = [op for op in SyncRepository(uow.session).unacknowledged()
+                   if op.entity == "attachments" and op.kind == "upsert"]
+        shas = {json.loads(op.after).get("sha256") for op in ops} - {None}
+        for i, sha in enumerate(sorted(shas)):
+            path = paths.attachment_path(self.ctx.data_dir, sha)
+            if not path.is_file():
+                report.messages.append(f"附件文件 {sha[:12]}… 在本机缺失，无法上传")
+                continue
+            status = client.blob_status(sha)
+            if not status.complete:
+                client.upload(sha, path.read_bytes())
+                report.uploaded += 1
+            if progress:
+                progress("上传附件", i + 1, len(shas))
+
+    def _download_blobs(self, client: HubClient, report: SyncReport,
+                        progress: Progress | None) -> None:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            missing = SyncRepository(uow.session).missing_blobs(
+                lambda sha: paths.attachment_path(self.ctx.data_dir, sha).is_file())
+        for i, (sha, _size) in enumerate(missing):
+            partial = self.ctx.data_dir / "attachments" / f".partial-{sha}"
+            have = partial.read_bytes() if partial.is_file() else b""
+            try:
+                data = client.download(sha, have)
+            except SyncError as exc:
+                partial.unlink(missing_ok=True)
+                report.messages.append(str(exc))
+                continue
+            store_blob(self.ctx.data_dir, sha, data)
+            partial.unlink(missing_ok=True)
+            report.downloaded += 1
+            if progress:
+                progress("下载附件", i + 1, len(missing))
+
+    # -- conflicts ------------------------------------------------------------------------
+    def conflicts(self, user: CurrentUser) -> list[ConflictInfo]:
+        with self._uow(user, "", write=False) as uow:
+            repo = SyncRepository(uow.session)
+            by_op: dict[str, list[Any]] = {}
+            for c in repo.open_conflicts():
+                by_op.setdefault(c.op_id, []).append(c)
+            out = []
+            for op_id, rows in by_op.items():
+                op = repo.op(op_id)
+                if op is None:
+                    continue
+                complaint = (ComplaintRepository(uow.session).by_uuid(op.root_uuid)
+                             if op.root_uuid else None)
+                if complaint is not None and user.scope is not None \
+                        and complaint.office_id not in user.scope:
+                    continue
+                out.append(ConflictInfo(
+                    op_id=op_id, entity=op.entity, entity_label=ENTITY[op.entity].label,
+                    record_uuid=op.record_uuid,
+                    complaint_id=complaint.id if complaint else None,
+                    complaint_number=complaint.number if complaint else "",
+                    made_by=op.made_by, made_at=op.made_at, hub_version=rows[0].hub_version,
+                    fields=tuple(self._field(uow, op.entity, r) for r in rows)))
+            return out
+
+    def _field(self, uow: UnitOfWork, entity: str, row: Any) -> ConflictField:
+        office, hub = json.loads(row.office_value), json.loads(row.hub_value)
+        return ConflictField(row.field, FIELD_LABELS.get(row.field, row.field), office, hub,
+                             self._text(uow, entity, row.field, office),
+                             self._text(uow, entity, row.field, hub))
+
+    def _text(self, uow: UnitOfWork, entity: str, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "（空）"
+        if entity == "complaints" and name == STATUS_FIELD:
+            try:
+                return Status(value).label
+            except ValueError:
+                return str(value)
+        spec = BY_WIRE.get(entity, {}).get(name)
+        if spec is not None and spec.target == "users":
+            user_id = Codec(uow.session).id_of("users", value)
+            return self.user_name(uow, user_id) or str(value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+
+    def resolve(self, user: CurrentUser, op_id: str, choices: dict[str, str]) -> None:
+        """Keep, per field, this office's value or the district's. The district's values are
+        written here; the office's go out as a new operation based on the district's version."""
+        with self._uow(user, "处理同步冲突", write=False) as uow:
+            repo = SyncRepository(uow.session)
+            op = repo.op(op_id)
+            rows = [r for r in repo.conflicts_of(op_id) if r.choice is None]
+        if op is None or op.status != "conflict" or not rows:
+            raise NotFound("该冲突已处理或不存在")
+        missing = [FIELD_LABELS.get(r.field, r.field) for r in rows
+                   if choices.get(r.field) not in ("office", "hub")]
+        if missing:
+            raise FieldError("冲突处理", f"请为每一项选择保留哪一方的值：{'、'.join(missing)}")
+        hub_record = json.loads(op.hub_record or "{}")
+        conflicting = {r.field for r in rows}
+        version = rows[0].hub_version
+        before_op, after_op = json.loads(op.before), json.loads(op.after)
+        # The new operation: the office's chosen values against the district's current ones.
+        after = {k: v for k, v in after_op.items() if k not in conflicting}
+        after.update({r.field: json.loads(r.office_value) for r in rows
+                      if choices[r.field] == "office"})
+        before = {k: hub_record.get(k) for k in after}
+        hub_wins = {r.field: json.loads(r.hub_value) for r in rows if choices[r.field] == "hub"}
+        if op.entity == "complaints" and STATUS_FIELD not in after:
+            before[STATUS_FIELD] = hub_record.get(STATUS_FIELD, before_op.get(STATUS_FIELD))
+        with UnitOfWork(self.ctx.engine, Actor(user.id, user.username, user.office_code),
+                        "处理同步冲突", outbox=False) as uow:
+            repo = SyncRepository(uow.session)
+            model: Any = MODELS[op.entity]
+            obj = uow.session.query(model).filter(model.uuid == op.record_uuid).one_or_none()
+            if obj is not None and hub_wins:
+                local = OfficeRepository(uow.session).local()
+                codec = Codec(uow.session)
+                attrs = codec.attrs(op.entity, hub_wins,
+                                    lambda u: repo._user_for(codec, u, "", local.id))  # noqa: SLF001
+                for key, value in attrs.items():
+                    setattr(obj, key, value)
+            now = self.ctx.clock.now()
+            for r in repo.conflicts_of(op_id):
+                r.choice, r.resolved_by, r.resolved_at = choices.get(r.field), user.username, now
+            stored = repo.op(op_id)
+            assert stored is not None
+            stored.status = "resolved"
+            if after:
+                uow.session.add(OutboxOp(
+                    op_id=new_uuid(), entity=op.entity, record_uuid=op.record_uuid,
+                    root_uuid=op.root_uuid, kind="upsert", base_version=version,
+                    before=json.dumps(before, ensure_ascii=False, sort_keys=True),
+                    after=json.dumps(after, ensure_ascii=False, sort_keys=True),
+                    people=op.people, made_by=user.username))
+            else:
+                repo.set_known(op.entity, op.record_uuid, version)
+            uow.commit()
+
+    # -- USB bundles ----------------------------------------------------------------------
+    def export_bundle(self, user: CurrentUser, path: Path) -> BundleSummary:
+        """Everything not yet acknowledged, with its attachment files, signed for the district."""
+        require_role(user, Role.ADMIN, Role.CLERK, Role.STATION_HEAD, Role.DESK_STAFF,
+                     doing="导出同步包")
+        v = self._read()
+        if not v["token"]:
+            raise SyncError("本机尚未登记到区局同步，不能导出同步包", "not_enrolled")
+        with self._uow(user, "", write=False) as uow:
+            ops = list(SyncRepository(uow.session).unacknowledged())
+        blobs: dict[str, bytes] = {}
+        for op in ops:
+            sha = json.loads(op.after).get("sha256") if op.entity == "attachments" else None
+            if sha and sha not in blobs:
+                file = paths.attachment_path(self.ctx.data_dir, sha)
+                if file.is_file():
+                    blobs[sha] = file.read_bytes()
+        bundle_id = new_uuid()
+        content = {"ops": [to_operation(op).model_dump(mode="json") for op in ops],
+                   "cursor": v["cursor"] or None, "backlog": len(ops)}
+        sync_file = bundle.SyncFile(kind=bundle.BUNDLE, bundle_id=bundle_id,
+                                    device_id=v["device_id"], office=v["office"],
+                                    hub_id=v["hub_id"], content=content, blobs=blobs)
+        size = bundle.write_file(Path(path), sync_file, v["bundle_key"])
+        with self._uow(user, "导出同步包") as uow:
+            exported = json.loads(v["bundles"] or "[]") + [bundle_id]
+            self._write(uow, bundles=json.dumps(exported))
+            uow.commit()
+        return BundleSummary(Path(path), bundle_id, len(ops), len(blobs), size)
+
+    def import_receipt(self, user: CurrentUser, path: Path) -> ReceiptSummary:
+        """The district's answer to a bundle: acknowledgements and what it sent this office."""
+        require_role(user, Role.ADMIN, Role.CLERK, Role.STATION_HEAD, Role.DESK_STAFF,
+                     doing="导入同步回执")
+        v = self._read()
+        if not v["token"]:
+            raise SyncError("本机尚未登记到区局同步，不能导入回执", "not_enrolled")
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise bundle.BundleError(f"无法读取回执文件：{exc}") from exc
+        receipt = bundle.read(data, v["bundle_key"], expect=bundle.RECEIPT)
+        if receipt.device_id != v["device_id"] or receipt.hub_id != v["hub_id"]:
+            raise bundle.BundleError("这个回执不是给本机的（设备或区局服务器不符），未导入任何内容")
+        exported = json.loads(v["bundles"] or "[]")
+        if receipt.bundle_id not in exported:
+            raise bundle.BundleError("本机没有导出过这个回执对应的同步包，未导入任何内容")
+        imported = json.loads(v["receipts"] or "[]")
+        report = SyncReport()
+        if receipt.bundle_id in imported:
+            return ReceiptSummary(receipt.bundle_id, True, report)
+        results = [OpResult.model_validate(r) for r in receipt.content.get("results", [])]
+        records = [PulledRecord.model_validate(r) for r in receipt.content.get("records", [])]
+        for sha, blob in receipt.blobs.items():
+            store_blob(self.ctx.data_dir, sha, blob)
+        # A receipt of an older bundle than the one the cursor came from must not move it back.
+        order = exported.index(receipt.bundle_id)
+        cursor_from = exported.index(v["cursor_bundle"]) if v["cursor_bundle"] in exported else -1
+        newer = order > cursor_from
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "导入同步回执", outbox=False) as uow:
+            repo = SyncRepository(uow.session)
+            wanted = {r.op_id for r in results}
+            sent = [op for op in repo.unacknowledged() if op.op_id in wanted]
+            tally = repo.record_results(sent, results)
+            local = OfficeRepository(uow.session).local()
+            assert local is not None
+            applied = repo.apply(records, local.id)
+            self._complete_dispatched(uow, applied)
+            values = {"receipts": json.dumps(imported + [receipt.bundle_id])}
+            if newer and receipt.content.get("cursor"):
+                values |= {"cursor": receipt.content["cursor"], "cursor_bundle": receipt.bundle_id}
+            self._write(uow, **values)
+            uow.commit()
+        report.pushed, report.conflicts = tally["acked"], tally["conflict"]
+        report.rejected, report.deferred = tally["rejected"], tally["deferred"]
+        self._tally(report, applied)
+        report.downloaded = len(receipt.blobs)
+        self._remember(f"导入回执：{report.summary()}", ok=True)
+        return ReceiptSummary(receipt.bundle_id, False, report)
+
+
+def to_operation(op: OutboxOp) -> Operation:
+    return Operation(op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,  # type: ignore[arg-type]
+                     base_version=op.base_version, before=json.loads(op.before),
+                     after=json.loads(op.after), people=json.loads(op.people),
+                     made_at=op.made_at, made_by=op.made_by)
+
+
+def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:
+    """Write an attachment's bytes under their hash: checked, temp name, then renamed."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise bundle.BundleError(f"附件 {sha256[:12]}… 与校验值不符，未保存")
+    target = paths.attachment_path(data_dir, sha256)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+__all__ = ["SyncService", "SyncReport", "SyncStatus", "SyncSettings", "ConflictInfo",
+           "BundleSummary", "ReceiptSummary", "SyncError"]

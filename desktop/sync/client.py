@@ -1,0 +1,211 @@
+"""The program's HTTP client for the district hub (httpx): sessions, push, pull, attachments.
+
+HTTPS in production, with an optional CA bundle for a government intranet's own authority;
+plain HTTP only to this computer (tests, a hub on the same PC). Timeouts everywhere; network
+failures and the hub's 502/503/504 are retried with exponential backoff. Every push is safe to
+repeat (the hub keeps each operation's answer), so a reply lost on the way is simply asked again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import ipaddress
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from desktop.domain.errors import DomainError
+from desktop.sync.protocol import (
+    API_PREFIX,
+    BLOB_SIZE_HEADER,
+    CHUNK_HASH_HEADER,
+    CHUNK_SIZE,
+    PROTOCOL_VERSION,
+    SESSION_HEADER,
+    BlobStatus,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorCode,
+    ErrorResponse,
+    Operation,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SessionRequest,
+    SessionResponse,
+)
+
+_RETRY_STATUS = {502, 503, 504}
+
+
+class SyncError(DomainError):
+    """Sync could not go on; `code` is the hub's error code (or "network"), the message Chinese."""
+
+    def __init__(self, message: str, code: str = "network") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_url(url: str) -> str:
+    """The hub's address, refused when it would send records in clear text over a network."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError("区局同步服务器地址格式不对，应为 https://主机名:端口", "invalid_url")
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise SyncError("区局同步服务器必须使用 https:// 地址（http:// 只允许本机地址），"
+                        "以免投诉人信息在网络上明文传输", "invalid_url")
+    return url
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class HubClient:
+    """One connection to the hub; `transport` lets a test put a fault between the two."""
+
+    def __init__(self, url: str, *, token: str | None = None, ca_bundle: str | None = None,
+                 timeout: float = 30.0, retries: int = 4, backoff: float = 0.5,
+                 transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.url = check_url(url)
+        headers = {"User-Agent": f"hejie-sync/{PROTOCOL_VERSION}"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=self.url + API_PREFIX, headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            verify=ca_bundle or True, transport=transport)
+        self._retries = retries
+        self._backoff = backoff
+        self._sleep = sleep
+        self.session: str | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.end_session()
+        self.close()
+
+    # -- plumbing -----------------------------------------------------------------------
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self.session:
+            kwargs.setdefault("headers", {})[SESSION_HEADER] = self.session
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt >= self._retries:
+                    raise SyncError(_network_message(exc)) from exc
+            else:
+                if response.status_code not in _RETRY_STATUS or attempt >= self._retries:
+                    return _checked(response)
+            self._sleep(self._backoff * (2 ** attempt))
+            attempt += 1
+
+    # -- enrolment and sessions ----------------------------------------------------------
+    def enrol(self, code: str, device_name: str) -> EnrolResponse:
+        body = EnrolRequest(code=code.strip().upper(), device_name=device_name[:100])
+        return EnrolResponse.model_validate_json(
+            self._request("POST", "/enrol", json=body.model_dump(mode="json")).content)
+
+    def start_session(self, backlog: int) -> SessionResponse:
+        body = SessionRequest(backlog=backlog)
+        opened = SessionResponse.model_validate_json(
+            self._request("POST", "/sessions", json=body.model_dump(mode="json")).content)
+        self.session = opened.session
+        return opened
+
+    def end_session(self) -> None:
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        # A failure here costs nothing: the hub ends an idle session by itself in two minutes.
+        with contextlib.suppress(httpx.HTTPError):
+            self._http.delete(f"/sessions/{session}")
+
+    # -- records --------------------------------------------------------------------------
+    def push(self, ops: list[Operation]) -> PushResponse:
+        body = PushRequest(ops=ops).model_dump(mode="json")
+        return PushResponse.model_validate_json(self._request("POST", "/push", json=body).content)
+
+    def pull(self, cursor: str, limit: int) -> PullResponse:
+        response = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})
+        return PullResponse.model_validate_json(response.content)
+
+    # -- attachments ----------------------------------------------------------------------
+    def blob_status(self, sha256: str) -> BlobStatus:
+        return BlobStatus.model_validate_json(self._request("GET", f"/blobs/{sha256}").content)
+
+    def upload(self, sha256: str, data: bytes, chunk: int = CHUNK_SIZE,
+               on_chunk: Callable[[int], None] | None = None) -> BlobStatus:
+        """Send a file from where the hub has it up to (resumable), one hashed chunk at a time."""
+        status = self.blob_status(sha256)
+        while not status.complete:
+            offset = status.received
+            piece = data[offset:offset + chunk]
+            if not piece:
+                raise SyncError(f"附件 {sha256[:12]}… 上传未完成：区局已收到 {offset} 字节，文件只有 "
+                                f"{len(data)} 字节", ErrorCode.BLOB_MISMATCH)
+            try:
+                response = self._request(
+                    "PUT", f"/blobs/{sha256}", params={"offset": offset}, content=piece,
+                    headers={BLOB_SIZE_HEADER: str(len(data)),
+                             CHUNK_HASH_HEADER: hashlib.sha256(piece).hexdigest()})
+            except SyncError as exc:
+                if exc.code == ErrorCode.BLOB_OFFSET:
+                    status = self.blob_status(sha256)  # the hub has more (or less): continue there
+                    continue
+                raise
+            status = BlobStatus.model_validate_json(response.content)
+            if on_chunk is not None:
+                on_chunk(len(piece))
+        return status
+
+    def download(self, sha256: str, have: bytes = b"") -> bytes:
+        """Fetch a file, continuing after the bytes already here; checked against its hash."""
+        data = bytearray(have)
+        headers = {"Range": f"bytes={len(data)}-"} if data else {}
+        response = self._request("GET", f"/blobs/{sha256}/content", headers=headers)
+        data.extend(response.content)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SyncError(f"下载的附件 {sha256[:12]}… 与校验值不符，已丢弃，下次同步重新下载",
+                            ErrorCode.BLOB_MISMATCH)
+        return bytes(data)
+
+
+def _checked(response: httpx.Response) -> httpx.Response:
+    if response.is_success:
+        return response
+    try:
+        error = ErrorResponse.model_validate_json(response.content).error
+    except ValueError:
+        raise SyncError(f"区局同步服务器返回错误（HTTP {response.status_code}）",
+                        f"http_{response.status_code}") from None
+    raise SyncError(error.message, error.code)
+
+
+def _network_message(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        if "CERTIFICATE" in str(exc).upper() or "SSL" in str(exc).upper():
+            return ("无法验证区局同步服务器的证书。若单位内网使用自己的证书机构，"
+                    "请在「设置 → 同步」中指定证书文件")
+        return "连接不上区局同步服务器（网络不通或服务器未开启），数据已保存在本机，稍后再同步"
+    if isinstance(exc, httpx.TimeoutException):
+        return "区局同步服务器响应超时，数据已保存在本机，稍后再同步"
+    return f"与区局同步服务器的连接中断（{type(exc).__name__}），数据已保存在本机，稍后再同步"
