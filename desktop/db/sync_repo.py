@@ -179,6 +179,12 @@ class SyncRepository:
             out.setdefault(uuid, "synced")
         return {k: ("waiting" if v in ("pending", "sending") else v) for k, v in out.items()}
 
+    def uuids_of(self, complaint_ids: Sequence[int]) -> dict[int, str]:
+        if not complaint_ids:
+            return {}
+        return dict(self.s.execute(select(Complaint.id, Complaint.uuid)
+                                   .where(Complaint.id.in_(complaint_ids))).all())
+
     # -- conflicts ------------------------------------------------------------------------
     def open_conflicts(self) -> Sequence[SyncConflict]:
         return self.s.scalars(select(SyncConflict).where(SyncConflict.choice.is_(None))

@@ -47,6 +47,8 @@ from desktop.sync.protocol import (
 )
 
 SYNC_ACTOR = Actor(None, "sync", "")
+# A complaint's sync state as the ledger and the complaint window show it.
+STATE_LABELS = {"synced": "已同步", "waiting": "待同步", "conflict": "有冲突", "rejected": "被拒绝"}
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
          "receipts", "cursor_bundle")
@@ -223,6 +225,14 @@ class SyncService(Service):
         """conflict / rejected / waiting / synced for each complaint (absent: never synced)."""
         with UnitOfWork(self.ctx.engine, write=False) as uow:
             return SyncRepository(uow.session).states(complaint_uuids)
+
+    def states_by_id(self, complaint_ids: list[int]) -> dict[int, str]:
+        """The same, keyed by the complaints' local ids (for the ledger's rows)."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            repo = SyncRepository(uow.session)
+            uuids = repo.uuids_of(complaint_ids)
+            states = repo.states(list(uuids.values()))
+        return {cid: states[uuid] for cid, uuid in uuids.items() if uuid in states}
 
     # -- enrolment ------------------------------------------------------------------------
     def enrol(self, user: CurrentUser, url: str, code: str, *, ca_bundle: str = "",
