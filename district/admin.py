@@ -1,0 +1,188 @@
+"""District administration: offices, enrolment codes, devices, dispatch and admin credentials.
+
+Functions on a Session in the caller's transaction, shared by the admin API and the CLI.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import uuid6
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
+from desktop.domain.errors import FieldError
+from desktop.domain.numbering import check_office_code, format_number
+from desktop.domain.workflow import Status
+from desktop.sync.protocol import (
+    DeviceInfo,
+    DispatchRequest,
+    DispatchResponse,
+    EnrolCodeResponse,
+    OfficeCreate,
+    OfficeStatus,
+    OfficeWire,
+)
+from district import devices, store
+from district.errors import HubError, Msg, bad_request, not_found
+from district.models import AdminToken, Device, DispatchCounter, Office, Record
+from district.offices import load_tree
+
+DISPATCHER_NAME = "区局平台"
+BEIJING = timezone(timedelta(hours=8))
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A stored naive UTC time as an aware one, for the wire."""
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+# ------------------------------------------------------------------------------ offices
+def add_office(session: Session, spec: OfficeCreate, now: datetime) -> OfficeWire:
+    try:
+        code = check_office_code(spec.code)
+    except FieldError as exc:
+        raise bad_request(str(exc)) from exc
+    if session.get(Office, code) is not None:
+        raise HubError(409, "invalid_request", Msg.OFFICE_EXISTS.format(code=code))
+    parent = spec.parent.strip().upper() if spec.parent else None
+    if parent is not None and session.get(Office, parent) is None:
+        raise bad_request(Msg.OFFICE_UNKNOWN.format(code=parent))
+    if not spec.name.strip():
+        raise bad_request("单位名称不能为空")
+    session.add(Office(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
+                       tier=spec.tier, address=spec.address, phone=spec.phone, created_at=now))
+    return OfficeWire(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
+                      tier=spec.tier, address=spec.address, phone=spec.phone)
+
+
+def require_office(session: Session, code: str) -> Office:
+    office = session.get(Office, code.strip().upper())
+    if office is None:
+        raise not_found(Msg.OFFICE_UNKNOWN.format(code=code))
+    return office
+
+
+def office_status(session: Session) -> list[OfficeStatus]:
+    """Every office with its devices, last sync, and both backlogs."""
+    tree = load_tree(session)
+    devices_by_office: dict[str, list[Device]] = {}
+    for device in session.execute(select(Device).where(Device.revoked_at.is_(None))).scalars():
+        devices_by_office.setdefault(device.office, []).append(device)
+    out = []
+    for code, office in sorted(tree.offices.items()):
+        own = devices_by_office.get(code, [])
+        # The laggiest device decides what the office as a whole has not pulled yet.
+        pulled = min((d.pulled_seq for d in own), default=0)
+        last = max((d.last_sync_at for d in own if d.last_sync_at), default=None)
+        reporter = max(own, key=lambda d: d.last_seen_at or datetime.min, default=None)
+        out.append(OfficeStatus(
+            code=code, name=office.name, kind=office.kind, parent=office.parent, devices=len(own),
+            last_sync_at=utc(last), office_backlog=reporter.office_backlog if reporter else 0,
+            hub_backlog=store.backlog(session, tree.scope(code), pulled)))
+    return out
+
+
+# ------------------------------------------------------------------------------ devices
+def issue_enrol_code(session: Session, office: str, now: datetime, days: int = 7) -> EnrolCodeResponse:
+    if not 1 <= days <= 90:
+        raise bad_request("登记码有效天数应在 1–90 天之间")
+    code = require_office(session, office).code
+    text, expires = devices.issue_code(session, code, now, days)
+    return EnrolCodeResponse(office=code, code=text, expires_at=utc(expires))
+
+
+def _device_info(device: Device) -> DeviceInfo:
+    return DeviceInfo(device_id=device.device_id, office=device.office, name=device.name,
+                      enrolled_at=utc(device.enrolled_at), last_seen_at=utc(device.last_seen_at),
+                      revoked=device.revoked_at is not None)
+
+
+def list_devices(session: Session) -> list[DeviceInfo]:
+    rows = session.execute(select(Device).order_by(Device.office, Device.enrolled_at)).scalars()
+    return [_device_info(d) for d in rows]
+
+
+def revoke_device(session: Session, device_id: str, now: datetime) -> DeviceInfo:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise not_found(Msg.DEVICE_UNKNOWN.format(device=device_id))
+    if device.revoked_at is None:
+        device.revoked_at = now
+    return _device_info(device)
+
+
+# ------------------------------------------------------------------------------ admin tokens
+def create_admin_token(session: Session, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(AdminToken(token_hash=devices.digest(token), created_at=now))
+    return token
+
+
+def admin_token_valid(session: Session, token: str) -> bool:
+    return session.get(AdminToken, devices.digest(token)) is not None
+
+
+# ------------------------------------------------------------------------------ dispatch
+def dispatcher_uuid(hub_id: str) -> str:
+    """The fixed pseudo-user a dispatched complaint is registered by, the same at every office."""
+    return str(uuid.uuid5(uuid.UUID(hub_id), "district-dispatch"))
+
+
+def _beijing(value: datetime) -> datetime:
+    """Business times travel as Beijing wall-clock times without a zone, as offices write them."""
+    if value.tzinfo is not None:
+        value = value.astimezone(BEIJING).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datetime) -> DispatchResponse:
+    """分流: a complaint the district registers on an office's behalf, owned by that office."""
+    tree = load_tree(session)
+    office = request.office.strip().upper()
+    if office not in tree:
+        raise bad_request(Msg.OFFICE_UNKNOWN.format(code=request.office))
+    seq = store.lock_counter(session) + 1
+    received = _beijing(request.received_at)
+    district = tree.root(office)
+    counter = session.execute(
+        select(DispatchCounter).where(DispatchCounter.office == district,
+                                      DispatchCounter.day == received.date()).with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = DispatchCounter(office=district, day=received.date(), last=0)
+        session.add(counter)
+    counter.last += 1
+    number = format_number(district, received.date(), counter.last)
+    fields = request.model_dump(mode="json", exclude={"office", "received_at"})
+    registered_by = dispatcher_uuid(hub_id)
+    data: dict[str, Any] = {
+        **fields,
+        "number": number,
+        "channel_code": DISTRICT_DISPATCH_CHANNEL,
+        "received_at": received.isoformat(),
+        "office": office,
+        "status": Status.REGISTERED.value,
+        "registered_by": registered_by,
+    }
+    record_uuid = str(uuid6.uuid7())
+    people = {registered_by: DISPATCHER_NAME}
+    session.add(Record(uuid=record_uuid, entity="complaints", owner=office, version=1, seq=seq,
+                       deleted=False, data=data, people=people, created_at=now, updated_at=now))
+    store.insert_history(session, [{
+        "entity": "complaints", "uuid": record_uuid, "version": 1, "seq": seq, "op_id": None,
+        "device": "district", "kind": "dispatch", "before": {}, "after": data, "at": now}])
+    store.save_counter(session, seq)
+    return DispatchResponse(uuid=record_uuid, number=number, office=office)
+
+
+def mark_synced(session: Session, device_id: str, pulled: int, now: datetime,
+                backlog: int | None = None) -> None:
+    values: dict[str, Any] = {"pulled_seq": pulled, "last_sync_at": now, "last_seen_at": now}
+    if backlog is not None:
+        values["office_backlog"] = backlog
+    session.execute(update(Device).where(Device.device_id == device_id).values(**values))

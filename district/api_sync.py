@@ -1,0 +1,235 @@
+"""The endpoints an office's program calls: enrolment, sessions, push, pull, attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from desktop.sync.protocol import (
+    API_PREFIX,
+    BLOB_SIZE_HEADER,
+    CHUNK_HASH_HEADER,
+    PROTOCOL_VERSION,
+    PULL_PAGE,
+    SESSION_HEADER,
+    BlobStatus,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorCode,
+    ErrorResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SessionRequest,
+    SessionResponse,
+)
+from district import admin, cursor, devices, store
+from district.blobs import check_sha
+from district.deps import DeviceContext, DeviceDep, Hub, HubDep, log_request
+from district.errors import HubError, Msg, not_found
+from district.models import Device
+from district.offices import load_tree
+from district.push import Actor, apply_ops
+
+MAX_CHUNK = 8 * 1024 * 1024
+_READ = 256 * 1024
+
+_ERRORS = {s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 409, 410, 422)}
+router = APIRouter(prefix=API_PREFIX, tags=["sync"], responses=_ERRORS)  # type: ignore[arg-type]
+
+SessionId = Annotated[str | None, Header(alias=SESSION_HEADER)]
+
+
+class DeviceStatus(BaseModel):
+    """GET /status: what the hub knows of the asking device (not in the wire contract yet)."""
+
+    hub_id: str
+    device_id: str
+    office: str
+    last_sync_at: datetime | None
+    hub_backlog: int  # records for the office it has not pulled yet
+    server_time: datetime
+
+
+class Health(BaseModel):
+    status: str
+    protocol: int
+    hub_id: str
+
+
+@router.get("/health", response_model=Health)
+def health(hub: HubDep) -> Health:
+    return Health(status="ok", protocol=PROTOCOL_VERSION, hub_id=hub.db.hub_id)
+
+
+@router.post("/enrol", response_model=EnrolResponse)
+def enrol(request: Request, body: EnrolRequest, hub: HubDep) -> EnrolResponse:
+    devices.check_protocol(body.protocol)
+    with hub.db.write() as session:
+        enrolled = devices.enrol(session, body.code, body.device_name, hub.db.hub_id,
+                                 hub.clock.now())
+    log_request(request, enrolled.device_id, enrolled.office)
+    return enrolled
+
+
+@router.post("/sessions", response_model=SessionResponse)
+def open_session(body: SessionRequest, device: DeviceDep, hub: HubDep) -> SessionResponse:
+    devices.check_protocol(body.protocol)
+    with hub.db.write() as session:
+        opened = devices.start_session(session, device.device_id, body.backlog, hub.clock.now(),
+                                       hub.session_ttl)
+    return SessionResponse(session=opened.id, expires_in=hub.session_ttl, office=device.office,
+                           server_time=datetime.now(UTC))
+
+
+@router.delete("/sessions/{session_id}", status_code=204)
+def close_session(session_id: str, device: DeviceDep, hub: HubDep) -> Response:
+    with hub.db.write() as session:
+        devices.end_session(session, device.device_id, session_id, hub.clock.now())
+    return Response(status_code=204)
+
+
+@router.get("/status", response_model=DeviceStatus)
+def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
+    with hub.db.read() as session:
+        row = session.get(Device, device.device_id)
+        assert row is not None
+        scope = load_tree(session).scope(device.office)
+        backlog = store.backlog(session, scope, row.pulled_seq)
+        return DeviceStatus(hub_id=hub.db.hub_id, device_id=row.device_id, office=row.office,
+                            last_sync_at=admin.utc(row.last_sync_at), hub_backlog=backlog,
+                            server_time=datetime.now(UTC))
+
+
+def _touch(hub: Hub, device: DeviceContext, session_id: str | None) -> None:
+    with hub.db.write() as session:
+        devices.touch_session(session, device.device_id, session_id, hub.clock.now(),
+                              hub.session_ttl)
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionId = None) -> PushResponse:
+    now = hub.clock.now()
+    with hub.db.write() as session:
+        devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
+        tree = load_tree(session)
+        results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now)
+    return PushResponse(results=results)
+
+
+@router.get("/pull", response_model=PullResponse)
+def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
+         cursor_text: Annotated[str, Query(alias="cursor")] = "",
+         limit: Annotated[int, Query(ge=1, le=store.MAX_PULL)] = PULL_PAGE) -> PullResponse:
+    _touch(hub, device, session_id)
+    hub_id, secret = hub.db.identity()
+    with hub.db.read() as session:
+        upto, horizon = store.high_water(session)
+        after = cursor.decode(cursor_text, hub_id, secret, horizon)
+        if after > upto:  # signed by this hub, yet ahead of it: a restored database
+            raise cursor.CursorInvalid()
+        scope = load_tree(session).scope(device.office)
+        rows, more = store.pull_page(session, scope, after, upto, limit)
+    position = rows[-1].seq if more else upto
+    with hub.db.write() as session:
+        admin.mark_synced(session, device.device_id, position, hub.clock.now())
+    return PullResponse(records=[store.to_wire(r) for r in rows],
+                        cursor=cursor.encode(hub_id, secret, position), more=more)
+
+
+# ------------------------------------------------------------------------------ attachments
+@router.get("/blobs/{sha256}", response_model=BlobStatus)
+def blob_status(sha256: str, device: DeviceDep, hub: HubDep,
+                session_id: SessionId = None) -> BlobStatus:
+    check_sha(sha256)
+    _touch(hub, device, session_id)
+    with hub.db.read() as session:
+        return hub.blobs.status(session, sha256)
+
+
+@router.put("/blobs/{sha256}", response_model=BlobStatus, openapi_extra={
+    "requestBody": {"required": True,
+                    "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                         "format": "binary"}}}}})
+async def blob_put(request: Request, sha256: str, device: DeviceDep, hub: HubDep,
+                   offset: Annotated[int, Query(ge=0)],
+                   size: Annotated[int, Header(alias=BLOB_SIZE_HEADER, ge=0)],
+                   chunk_hash: Annotated[str, Header(alias=CHUNK_HASH_HEADER)],
+                   session_id: SessionId = None) -> BlobStatus:
+    """One chunk at `offset`; the upload resumes where GET says the hub stands."""
+    check_sha(sha256)
+    data = await request.body()
+    if len(data) > MAX_CHUNK:
+        raise HubError(413, ErrorCode.BLOB_CHUNK, f"附件分块过大（上限 {MAX_CHUNK} 字节）")
+
+    def put() -> BlobStatus:
+        now = hub.clock.now()
+        with hub.db.write() as session:
+            devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
+        with hub.db.write() as session:
+            outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now)
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.status
+
+    return await run_in_threadpool(put)
+
+
+def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end exclusive) of `bytes=N-` or `bytes=N-M`; None without a Range header."""
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    first, _, last = spec.strip().partition("-")
+    try:
+        if unit.strip().lower() != "bytes" or "," in spec or not first:
+            raise ValueError(header)
+        start = int(first)
+        end = min(int(last) + 1, size) if last else size
+    except ValueError as exc:
+        raise HubError(416, ErrorCode.INVALID, Msg.RANGE.format(range=header)) from exc
+    if start >= size or end <= start:
+        raise HubError(416, ErrorCode.INVALID, Msg.RANGE.format(range=header))
+    return start, end
+
+
+@router.get("/blobs/{sha256}/content", response_class=StreamingResponse, responses={
+    200: {"content": {"application/octet-stream": {}}},
+    206: {"content": {"application/octet-stream": {}}, "description": "the requested range"}})
+def blob_content(sha256: str, device: DeviceDep, hub: HubDep, session_id: SessionId = None,
+                 range_header: Annotated[str | None, Header(alias="Range")] = None) -> StreamingResponse:
+    """An attachment's bytes, for offices whose records name it; `Range: bytes=N-` resumes."""
+    check_sha(sha256)
+    _touch(hub, device, session_id)
+    with hub.db.read() as session:
+        scope = load_tree(session).scope(device.office)
+        if not (store.blob_visible(session, sha256, scope)
+                and hub.blobs.is_complete(session, sha256)):
+            raise not_found()
+    path = hub.blobs.path(sha256)
+    size = path.stat().st_size
+    span = _range(range_header, size)
+    start, end = span or (0, size)
+
+    def chunks() -> Iterator[bytes]:
+        with path.open("rb") as f:
+            f.seek(start)
+            left = end - start
+            while left > 0:
+                chunk = f.read(min(_READ, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk
+
+    headers = {"Content-Length": str(end - start), "Accept-Ranges": "bytes"}
+    if span is not None:
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    return StreamingResponse(chunks(), status_code=206 if span else 200, headers=headers,
+                             media_type="application/octet-stream")

@@ -1,0 +1,89 @@
+"""The hub's web application: create_app(db_url, blob_dir) migrates and wires everything."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from desktop.sync.protocol import API_PREFIX, PROTOCOL_VERSION, ErrorCode
+from district import api_admin, api_sync, logs
+from district.blobs import BlobStore
+from district.db import Clock, Database, default_blob_dir, make_engine, migrate
+from district.deps import Hub
+from district.devices import SESSION_TTL
+from district.errors import INTERNAL, HubError, Msg
+
+ADMIN_TOKEN_ENV = "HEJIE_DISTRICT_ADMIN_TOKEN"
+_log = logging.getLogger("district.app")
+
+
+def _error(status: int, code: str, message: str, extra: dict[str, Any] | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}, **(extra or {})},
+                        status_code=status, headers=headers)
+
+
+async def _hub_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HubError)
+    return _error(exc.status, exc.code, exc.message, exc.extra)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        details.append(f"{where}：{err.get('msg', '')}" if where else str(err.get("msg", "")))
+    return _error(422, ErrorCode.INVALID, Msg.INVALID.format(detail="；".join(details)))
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.INVALID
+    message = Msg.NOT_FOUND if exc.status_code == 404 else Msg.INVALID.format(detail=exc.detail)
+    return _error(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
+    _log.error("unhandled error", exc_info=exc)
+    return _error(500, INTERNAL, Msg.INTERNAL)
+
+
+def create_app(db_url: str, blob_dir: Path | str | None = None, *, clock: Clock | None = None,
+               admin_token: str | None = None, session_ttl: int = SESSION_TTL,
+               run_migrations: bool = True) -> FastAPI:
+    """The hub on this database. `admin_token` (else env HEJIE_DISTRICT_ADMIN_TOKEN) is an
+    admin credential besides those made with `hejie-district admin-token`."""
+    logs.configure()
+    engine = make_engine(db_url)
+    if run_migrations:
+        migrate(engine)
+    hub = Hub(db=Database(engine),
+              blobs=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(db_url)),
+              clock=clock or Clock(), session_ttl=session_ttl,
+              env_admin_token=admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None)
+    app = FastAPI(
+        title="和解台 区局平台 API",
+        version=str(PROTOCOL_VERSION),
+        description="The wire between the offices' programs and the district hub "
+                    "(desktop/sync/protocol.py). Errors are always ErrorResponse JSON.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.hub = hub
+    app.include_router(api_sync.router)
+    app.include_router(api_admin.router)
+    app.add_exception_handler(HubError, _hub_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(logs.AccessLog)
+    return app

@@ -1,0 +1,121 @@
+"""USB bundles: import an office's signed file through the push path, answer with a receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from desktop.sync import bundle
+from desktop.sync.bundle import BundleError, SyncFile
+from desktop.sync.protocol import (
+    ENTITY,
+    BundleImportResult,
+    ErrorCode,
+    Operation,
+    PulledRecord,
+)
+from district import admin, cursor, store
+from district.blobs import SHA_RE
+from district.deps import Hub
+from district.errors import HubError, Msg
+from district.models import BundleImport, Device
+from district.offices import load_tree
+from district.push import Actor, apply_ops
+
+_PAGE = 5000
+
+
+def _invalid(message: str) -> HubError:
+    return HubError(400, ErrorCode.BUNDLE_INVALID, message)
+
+
+def _open(hub: Hub, data: bytes) -> tuple[SyncFile, Device]:
+    """Check everything about the file before anything is written."""
+    try:
+        manifest = bundle.peek(data)
+        with hub.db.read() as session:
+            device = session.get(Device, str(manifest.get("device_id")))
+        if device is None:
+            raise _invalid(Msg.BUNDLE_DEVICE)
+        if device.revoked_at is not None:
+            raise HubError(403, ErrorCode.REVOKED, Msg.BUNDLE_REVOKED)
+        if manifest.get("hub_id") != hub.db.hub_id:
+            raise _invalid(Msg.BUNDLE_HUB)
+        sync_file = bundle.read(data, device.bundle_key, expect=bundle.BUNDLE)
+    except BundleError as exc:
+        raise _invalid(str(exc)) from exc
+    if not isinstance(sync_file.bundle_id, str) or not 0 < len(sync_file.bundle_id) <= 64:
+        raise _invalid(Msg.BUNDLE_CONTENT.format(detail="同步包编号不正确"))
+    if any(not SHA_RE.match(sha) for sha in sync_file.blobs):
+        raise _invalid(Msg.BUNDLE_CONTENT.format(detail="附件文件名不是校验值"))
+    return sync_file, device
+
+
+def _content(sync_file: SyncFile) -> tuple[list[Operation], str | None, int]:
+    content = sync_file.content
+    try:
+        ops = [Operation.model_validate(op) for op in content.get("ops", [])]
+        position = content.get("cursor")
+        backlog = int(content.get("backlog") or 0)
+    except (ValidationError, TypeError, ValueError, AttributeError) as exc:
+        raise _invalid(Msg.BUNDLE_CONTENT.format(detail=str(exc).splitlines()[0])) from exc
+    return ops, position if isinstance(position, str) else None, max(backlog, 0)
+
+
+def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
+    """The receipt's bytes and a summary. A bundle imported before gets its stored receipt."""
+    sync_file, device = _open(hub, data)
+    ops, position, backlog = _content(sync_file)
+    hub_id, secret = hub.db.identity()
+    now = hub.clock.now()
+    with hub.db.write() as session:
+        store.lock_counter(session)  # writers take the counter first (see store)
+        done = session.get(BundleImport, sync_file.bundle_id)
+        if done is not None:
+            summary = BundleImportResult.model_validate({**done.summary, "already_imported": True})
+            return done.receipt, summary
+        for sha, body in sync_file.blobs.items():
+            hub.blobs.store_bytes(session, sha, body, now)
+        tree = load_tree(session)
+        results = apply_ops(session, Actor(device.device_id, device.office), tree, ops, now)
+        # Still inside the transaction that holds the counter: everything up to it is visible.
+        upto, horizon = store.high_water(session)
+        try:
+            after = cursor.decode(position, hub_id, secret, horizon)
+        except cursor.CursorInvalid:
+            after = 0
+        scope = tree.scope(device.office)
+        records: list[PulledRecord] = []
+        more = True
+        while more:
+            rows, more = store.pull_page(session, scope, after, upto, _PAGE)
+            records.extend(store.to_wire(r) for r in rows)
+            after = rows[-1].seq if rows else upto
+        blobs: dict[str, bytes] = {}
+        for rec in records:
+            blob_field = ENTITY[rec.entity].blob_field if rec.entity in ENTITY else None
+            sha = rec.data.get(blob_field) if blob_field and not rec.deleted else None
+            if isinstance(sha, str) and sha not in blobs and hub.blobs.is_complete(session, sha):
+                blobs[sha] = hub.blobs.read(sha)
+        content: dict[str, Any] = {
+            "results": [r.model_dump(mode="json") for r in results],
+            "records": [r.model_dump(mode="json") for r in records],
+            "cursor": cursor.encode(hub_id, secret, upto),
+            "already_imported": False,
+        }
+        receipt = bundle.write(SyncFile(kind=bundle.RECEIPT, bundle_id=sync_file.bundle_id,
+                                        device_id=device.device_id, office=device.office,
+                                        hub_id=hub_id, content=content, blobs=blobs),
+                               device.bundle_key)
+        counts = {s: sum(1 for r in results if r.status == s)
+                  for s in ("acked", "conflict", "rejected", "deferred")}
+        summary = BundleImportResult(bundle_id=sync_file.bundle_id, office=device.office,
+                                     already_imported=False, acked=counts["acked"],
+                                     conflicts=counts["conflict"], rejected=counts["rejected"],
+                                     deferred=counts["deferred"], records_out=len(records))
+        session.add(BundleImport(bundle_id=sync_file.bundle_id, device_id=device.device_id,
+                                 imported_at=now, summary=summary.model_dump(mode="json"),
+                                 receipt=receipt))
+        admin.mark_synced(session, device.device_id, upto, now, backlog)
+    return receipt, summary

@@ -1,0 +1,131 @@
+"""Device identity: enrolment by one-time code, bearer credentials, one sync session at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.sync.protocol import PROTOCOL_VERSION, EnrolResponse, ErrorCode
+from district.errors import HubError, Msg
+from district.models import Device, EnrolCode, SyncSession
+from district.offices import load_tree
+
+# No 0/O, 1/I/L: read aloud over the phone or copied from paper without doubt.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+SESSION_TTL = 120
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def check_protocol(version: int) -> None:
+    if version != PROTOCOL_VERSION:
+        raise HubError(400, ErrorCode.PROTOCOL,
+                       Msg.PROTOCOL.format(got=version, want=PROTOCOL_VERSION))
+
+
+def issue_code(session: Session, office: str, now: datetime, days: int = 7) -> tuple[str, datetime]:
+    code = new_code()
+    expires = now + timedelta(days=days)
+    session.add(EnrolCode(code_hash=digest(normalise_code(code)), office=office, created_at=now,
+                          expires_at=expires))
+    return code, expires
+
+
+def enrol(session: Session, code: str, device_name: str, hub_id: str, now: datetime) -> EnrolResponse:
+    device_id = str(uuid.uuid4())
+    # One UPDATE claims the code: of two devices racing with the same code, one gets the row.
+    claimed = session.execute(
+        update(EnrolCode)
+        .where(EnrolCode.code_hash == digest(normalise_code(code)), EnrolCode.used_at.is_(None),
+               EnrolCode.expires_at > now)
+        .values(used_at=now, device_id=device_id)
+        .returning(EnrolCode.office)
+    ).scalar_one_or_none()
+    if claimed is None:
+        raise HubError(400, ErrorCode.BAD_CODE, Msg.BAD_CODE)
+    token = secrets.token_urlsafe(32)
+    bundle_key = secrets.token_hex(32)
+    session.add(Device(device_id=device_id, office=claimed, name=device_name.strip(),
+                       token_hash=digest(token), bundle_key=bundle_key, enrolled_at=now,
+                       pulled_seq=0, office_backlog=0))
+    tree = load_tree(session)
+    return EnrolResponse(hub_id=hub_id, device_id=device_id, token=token, bundle_key=bundle_key,
+                         office=claimed, offices=tree.related(claimed))
+
+
+def authenticate(session: Session, token: str | None) -> Device:
+    """The device holding this credential; 401 for none or unknown, 403 once revoked."""
+    device = (session.execute(select(Device).where(Device.token_hash == digest(token)))
+              .scalar_one_or_none() if token else None)
+    if device is None:
+        raise HubError(401, ErrorCode.UNAUTHORISED, Msg.UNAUTHORISED)
+    if device.revoked_at is not None:
+        raise HubError(403, ErrorCode.REVOKED, Msg.REVOKED)
+    return device
+
+
+def _open_session(session: Session, device_id: str, now: datetime,
+                  ttl: int) -> SyncSession | None:
+    return session.execute(
+        select(SyncSession).where(SyncSession.device_id == device_id,
+                                  SyncSession.closed_at.is_(None),
+                                  SyncSession.last_seen_at > now - timedelta(seconds=ttl))
+    ).scalars().first()
+
+
+def start_session(session: Session, device_id: str, backlog: int, now: datetime,
+                  ttl: int = SESSION_TTL) -> SyncSession:
+    # Lock the device row: two simultaneous starts of one device queue here (on SQLite the
+    # write transaction's lock does it) and the second sees the first one's session.
+    session.execute(select(Device.device_id).where(Device.device_id == device_id)
+                    .with_for_update())
+    if _open_session(session, device_id, now, ttl) is not None:
+        raise HubError(409, ErrorCode.SESSION_BUSY, Msg.SESSION_BUSY)
+    session.execute(update(SyncSession)
+                    .where(SyncSession.device_id == device_id, SyncSession.closed_at.is_(None))
+                    .values(closed_at=now))
+    opened = SyncSession(id=str(uuid.uuid4()), device_id=device_id, opened_at=now,
+                         last_seen_at=now)
+    session.add(opened)
+    session.execute(update(Device).where(Device.device_id == device_id)
+                    .values(office_backlog=backlog, last_seen_at=now))
+    return opened
+
+
+def touch_session(session: Session, device_id: str, session_id: str | None, now: datetime,
+                  ttl: int = SESSION_TTL) -> None:
+    """Require the device's open session and keep it alive; 409 SESSION_INVALID otherwise."""
+    current = _open_session(session, device_id, now, ttl)
+    if current is None or session_id is None or current.id != session_id:
+        raise HubError(409, ErrorCode.SESSION_INVALID, Msg.SESSION_INVALID)
+    current.last_seen_at = now
+    session.execute(update(Device).where(Device.device_id == device_id)
+                    .values(last_seen_at=now))
+
+
+def end_session(session: Session, device_id: str, session_id: str, now: datetime) -> None:
+    ended = session.execute(
+        update(SyncSession)
+        .where(SyncSession.id == session_id, SyncSession.device_id == device_id,
+               SyncSession.closed_at.is_(None))
+        .values(closed_at=now)
+    ).rowcount
+    if not ended:
+        raise HubError(409, ErrorCode.SESSION_INVALID, Msg.SESSION_INVALID)

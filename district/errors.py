@@ -1,0 +1,86 @@
+"""The hub's refusals: an error code from the contract, an HTTP status and a Chinese sentence.
+
+The sentences live here, in one place, so the office program's user sees consistent wording.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.sync.protocol import ErrorCode
+
+INTERNAL = "internal_error"  # not in ErrorCode: the hub's own fault, never the request's
+
+
+class Msg:
+    BAD_CODE = "登记码无效、已使用或已过期"
+    UNAUTHORISED = "设备未登记或凭据无效，请重新登记本设备"
+    REVOKED = "本设备已被区局停用，请联系区局管理员重新登记"
+    SESSION_BUSY = "本设备已有一个同步正在进行，请稍后再试"
+    SESSION_INVALID = "同步会话已结束或已过期，请重新开始同步"
+    CURSOR_INVALID = "同步位置无效或已过期，需要重新下载全部数据"
+    PROTOCOL = "程序的同步协议版本 {got} 与区局平台（版本 {want}）不一致，请升级程序"
+    ADMIN = "区局管理凭据无效"
+    NOT_FOUND = "请求的内容不存在"
+    INVALID = "请求格式不正确：{detail}"
+    INTERNAL = "区局平台内部错误，请稍后重试；若反复出现请联系区局管理员"
+    BLOB_NAME = "附件校验值格式不正确（应为 64 位十六进制 SHA-256）"
+    BLOB_CHUNK = "附件分块校验失败，请重发"
+    BLOB_OFFSET = "附件续传位置不符：区局已收到 {received} 字节，请从该位置继续"
+    BLOB_MISMATCH = "附件内容与其校验值不符，已丢弃，请重新上传"
+    BLOB_DIFFERENT = "该校验值下已有不同内容的附件，拒绝覆盖"
+    BLOB_SIZE = "附件大小不正确（声明 {size} 字节，上限 {limit} 字节）"
+    BLOB_SIZE_CHANGED = "附件声明的大小 {size} 与此前声明的 {known} 字节不一致"
+    BLOB_OVERFLOW = "附件分块超出声明的大小"
+    RANGE = "下载范围不正确：{range}"
+    OFFICE_EXISTS = "单位代码「{code}」已存在"
+    OFFICE_UNKNOWN = "单位代码「{code}」在区局平台不存在"
+    OFFICE_KIND = "单位类别应为 district（区局）、sub_bureau（分局）或 station（投诉站）"
+    DEVICE_UNKNOWN = "设备「{device}」不存在"
+    BUNDLE_DEVICE = "同步包来自未在本区局平台登记的设备，未导入任何内容"
+    BUNDLE_REVOKED = "同步包来自已停用的设备，未导入任何内容"
+    BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
+    BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
+
+
+class HubError(Exception):
+    """A refusal the API turns into ErrorResponse JSON (and the CLI prints)."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra or {}
+
+
+def bad_request(message: str) -> HubError:
+    return HubError(400, ErrorCode.INVALID, message)
+
+
+def not_found(message: str = Msg.NOT_FOUND) -> HubError:
+    return HubError(404, ErrorCode.NOT_FOUND, message)
+
+
+class OpMsg:
+    """Why an operation was not applied (OpResult.message)."""
+
+    REPLAY_DIFFERENT = "操作编号重复但内容不同，未写入"
+    BAD_OP_ID = "操作编号为空或过长（最多 64 个字符），未写入"
+    ENTITY_UNKNOWN = "区局平台不认识记录类型「{entity}」，未写入"
+    BAD_ID = "记录编号「{uuid}」格式不正确，未写入"
+    PARENT_MISSING = "上级记录尚未到达，稍后重发"
+    RECORD_MISSING = "该记录尚未到达区局，稍后重发"
+    OUT_OF_SCOPE = "该记录属于「{owner}」，不在本设备所属单位「{office}」的范围内，未写入"
+    MOVE_OUT_OF_SCOPE = "不能把记录转到「{owner}」：不在本设备所属单位「{office}」的范围内，未写入"
+    OFFICE_UNKNOWN = "单位代码「{code}」在区局平台不存在，未写入"
+    APPEND_ONLY = "调解记录等事件记录只能新增，不能修改"
+    APPEND_ONLY_DELETE = "调解记录等事件记录不能删除"
+    DELETED = "该记录已在区局删除，未写入"
+    REPARENT = "记录所属的上级记录不能更改，未写入"
+    STATUS_FLOW = "状态变更「{old}」→「{new}」不符合办理流程"
+    STATUS_UNKNOWN = "「{value}」不是有效的投诉状态，未写入"
+    BLOB_MISSING = "附件文件尚未上传完整"
+    CONFLICT = "以下字段在区局已被改动：{fields}。本次修改未写入，请核对后重新提交"
+    DELETE_UNKNOWN = "区局没有该记录，已记为删除"

@@ -1,0 +1,430 @@
+"""Applying pushed operations: idempotent, scope-checked, merged field by field.
+
+One batch is one transaction (the caller's). The batch's stored answers, records and complete
+blobs are read in one query each; the changes are collected in memory, in order (a batch may
+add a complaint and then its mediation records) and written with one executemany per table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuidlib
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.workflow import TRANSITIONS, Action, Status
+from desktop.sync.protocol import (
+    ENTITY,
+    STATUS_FIELD,
+    EntitySpec,
+    FieldConflict,
+    Operation,
+    OpResult,
+)
+from district import store
+from district.errors import OpMsg
+from district.models import Blob, OperationRow, Record
+from district.offices import OfficeTree
+
+_STATUSES = {s.value for s in Status}
+
+
+def _status_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for t in TRANSITIONS:
+        targets = {t.target.value}
+        if t.action is Action.REOPEN:  # workflow.fire: back to 登记 when it was never accepted
+            targets.add(Status.REGISTERED.value)
+        for source in t.sources:
+            graph.setdefault(source.value, set()).update(targets)
+    return graph
+
+
+_GRAPH = _status_graph()
+
+
+def reachable(old: str, new: str) -> bool:
+    """Whether one or more workflow transitions lead from `old` to `new`."""
+    seen: set[str] = set()
+    todo = deque(_GRAPH.get(old, ()))
+    while todo:
+        status = todo.popleft()
+        if status == new:
+            return True
+        if status not in seen:
+            seen.add(status)
+            todo.extend(_GRAPH.get(status, ()))
+    return False
+
+
+def payload_hash(op: Operation) -> str:
+    canonical = json.dumps(op.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _same(a: Any, b: Any) -> bool:
+    # JSON knows true from 1; Python's == does not.
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def _canonical_uuid(value: str) -> bool:
+    try:
+        return str(uuidlib.UUID(value)) == value
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
+@dataclass
+class Actor:
+    """Who is pushing: the device (or "district") and the office its credential is bound to."""
+
+    device: str
+    office: str
+
+
+@dataclass
+class _Rec:
+    entity: str
+    uuid: str
+    owner: str
+    parent_entity: str | None
+    parent_uuid: str | None
+    version: int
+    seq: int
+    deleted: bool
+    blob: str | None
+    data: dict[str, Any]
+    people: dict[str, str]
+    created_at: datetime
+    new: bool  # not in the database yet
+    dirty: bool = False
+
+    def row(self, now: datetime) -> dict[str, Any]:
+        return {"entity": self.entity, "uuid": self.uuid, "owner": self.owner,
+                "parent_entity": self.parent_entity, "parent_uuid": self.parent_uuid,
+                "version": self.version, "seq": self.seq, "deleted": self.deleted,
+                "blob": self.blob, "data": self.data, "people": self.people,
+                "created_at": self.created_at, "updated_at": now}
+
+
+_REC_COLUMNS = (Record.entity, Record.uuid, Record.owner, Record.parent_entity,
+                Record.parent_uuid, Record.version, Record.seq, Record.deleted, Record.blob,
+                Record.data, Record.people, Record.created_at)
+
+
+@dataclass
+class Batch:
+    """One push (or one bundle's operations), applied in order inside the caller's transaction."""
+
+    session: Session
+    actor: Actor
+    tree: OfficeTree
+    now: datetime
+    seq: int = 0
+    recs: dict[tuple[str, str], _Rec] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    complete_blobs: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.scope = set(self.tree.scope(self.actor.office))
+
+    # ---------------------------------------------------------------- loading
+    def _load(self, ops: list[Operation]) -> dict[str, tuple[str, dict[str, Any]]]:
+        ids = list({op.op_id for op in ops})
+        stored = {r.op_id: (r.payload_hash, r.result) for r in self.session.execute(
+            select(OperationRow.op_id, OperationRow.payload_hash, OperationRow.result)
+            .where(OperationRow.op_id.in_(ids)))} if ids else {}
+        uuids: set[str] = set()
+        shas: set[str] = set()
+        for op in ops:
+            uuids.add(op.uuid)
+            spec = ENTITY.get(op.entity)
+            if spec is None:
+                continue
+            for parent_field, _ in spec.parents:
+                value = op.after.get(parent_field)
+                if isinstance(value, str):
+                    uuids.add(value)
+            if spec.blob_field and isinstance(op.after.get(spec.blob_field), str):
+                shas.add(op.after[spec.blob_field])
+        self._load_records(Record.uuid.in_(list(uuids)))
+        if shas:
+            self.complete_blobs = set(self.session.execute(
+                select(Blob.sha256).where(Blob.sha256.in_(list(shas)), Blob.complete.is_(True))
+            ).scalars())
+        return stored
+
+    def _load_records(self, where: Any) -> list[_Rec]:
+        out = []
+        for r in self.session.execute(select(*_REC_COLUMNS).where(where)):
+            key = (r.entity, r.uuid)
+            if key not in self.recs:
+                self.recs[key] = _Rec(*r, new=False)
+            out.append(self.recs[key])
+        return out
+
+    # ---------------------------------------------------------------- the batch
+    def apply(self, ops: list[Operation]) -> list[OpResult]:
+        self.seq = store.lock_counter(self.session)
+        stored = self._load(ops)
+        results: list[OpResult] = []
+        answered: list[dict[str, Any]] = []
+        for op in ops:
+            if not 0 < len(op.op_id) <= 64:  # cannot be stored, so cannot be answered twice alike
+                results.append(_rejected(op, OpMsg.BAD_OP_ID))
+                continue
+            digest = payload_hash(op)
+            known = stored.get(op.op_id)
+            if known is not None:
+                if known[0] == digest:
+                    results.append(OpResult.model_validate(known[1]))
+                else:
+                    results.append(OpResult(op_id=op.op_id, status="rejected",
+                                            message=OpMsg.REPLAY_DIFFERENT))
+                continue
+            result = self._one(op)
+            results.append(result)
+            if result.status != "deferred":  # a deferred one is weighed afresh when resent
+                dumped = result.model_dump(mode="json")
+                stored[op.op_id] = (digest, dumped)
+                answered.append({"op_id": op.op_id, "device_id": self.actor.device,
+                                 "payload_hash": digest, "result": dumped, "at": self.now})
+        self._write(answered)
+        return results
+
+    def _write(self, answered: list[dict[str, Any]]) -> None:
+        fresh = [r.row(self.now) for r in self.recs.values() if r.dirty and r.new]
+        changed = [r.row(self.now) for r in self.recs.values() if r.dirty and not r.new]
+        if fresh:
+            self.session.execute(insert(Record), fresh)
+        if changed:
+            for row in changed:
+                del row["created_at"]
+            self.session.execute(update(Record), changed)
+        store.insert_history(self.session, self.history)
+        if answered:
+            self.session.execute(insert(OperationRow), answered)
+        store.save_counter(self.session, self.seq)
+
+    # ---------------------------------------------------------------- one operation
+    def _one(self, op: Operation) -> OpResult:
+        spec = ENTITY.get(op.entity)
+        if spec is None:
+            return _rejected(op, OpMsg.ENTITY_UNKNOWN.format(entity=op.entity))
+        if not _canonical_uuid(op.uuid):
+            return _rejected(op, OpMsg.BAD_ID.format(uuid=op.uuid))
+        rec = self.recs.get((op.entity, op.uuid))
+        if op.kind == "delete":
+            return self._delete(op, spec, rec)
+        if rec is None:
+            if op.base_version > 0 or op.before:
+                # An edit of a record whose insert has not arrived (deferred with its parent).
+                return _deferred(op, OpMsg.RECORD_MISSING)
+            return self._insert(op, spec)
+        return self._update(op, spec, rec)
+
+    def _out_of_scope(self, owner: str) -> str | None:
+        if owner in self.scope:
+            return None
+        return OpMsg.OUT_OF_SCOPE.format(owner=self.tree.name(owner),
+                                         office=self.tree.name(self.actor.office))
+
+    def _insert(self, op: Operation, spec: EntitySpec) -> OpResult:
+        owner = self.actor.office
+        parent: tuple[str, str] | None = None
+        owner_code = op.after.get(spec.owner) if spec.owner else None
+        if owner_code is not None:
+            if not isinstance(owner_code, str) or owner_code not in self.tree:
+                return _rejected(op, OpMsg.OFFICE_UNKNOWN.format(code=owner_code))
+            owner = owner_code
+        else:
+            for parent_field, parent_entity in spec.parents:
+                parent_uuid = op.after.get(parent_field)
+                if parent_uuid is None:
+                    continue
+                found = (self.recs.get((parent_entity, parent_uuid))
+                         if isinstance(parent_uuid, str) else None)
+                if found is None or found.deleted:
+                    return _deferred(op, OpMsg.PARENT_MISSING)
+                owner, parent = found.owner, (parent_entity, parent_uuid)
+                break
+        if refusal := self._out_of_scope(owner):
+            return _rejected(op, refusal)
+        if refusal := self._blob_missing(spec, op.after):
+            return _deferred(op, refusal)
+        if op.entity == "complaints" and STATUS_FIELD in op.after:
+            value = op.after[STATUS_FIELD]
+            if not isinstance(value, str) or value not in _STATUSES:
+                return _rejected(op, OpMsg.STATUS_UNKNOWN.format(value=value))
+        rec = _Rec(op.entity, op.uuid, owner, parent[0] if parent else None,
+                   parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
+                   dict(op.after), dict(op.people), self.now, new=True)
+        self.recs[(op.entity, op.uuid)] = rec
+        self._changed(rec, op, "insert", {}, dict(op.after))
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+
+    def _update(self, op: Operation, spec: EntitySpec, rec: _Rec) -> OpResult:
+        if rec.deleted:
+            return _rejected(op, OpMsg.DELETED)
+        if refusal := self._out_of_scope(rec.owner):
+            return _rejected(op, refusal)
+        if spec.append_only:
+            # The same event sent again (the office lost its state): nothing to merge.
+            if all(_same(rec.data.get(f), v) for f, v in op.after.items()):
+                return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+            return _rejected(op, OpMsg.APPEND_ONLY)
+        for parent_field, _ in spec.parents:
+            if parent_field in op.after and not _same(op.after[parent_field],
+                                                      rec.data.get(parent_field)):
+                return _rejected(op, OpMsg.REPARENT)
+        changes, conflicts = _compare(rec.data, op.before, op.after)
+        if conflicts:
+            names = "、".join(c.field for c in conflicts)
+            return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
+                            message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
+                            hub_record=dict(rec.data))
+        if not changes:
+            return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+        new_owner = changes.get(spec.owner) if spec.owner else None
+        if new_owner is not None and new_owner != rec.owner:
+            if not isinstance(new_owner, str) or new_owner not in self.tree:
+                return _rejected(op, OpMsg.OFFICE_UNKNOWN.format(code=new_owner))
+            if new_owner not in self.scope:
+                return _rejected(op, OpMsg.MOVE_OUT_OF_SCOPE.format(
+                    owner=self.tree.name(new_owner), office=self.tree.name(self.actor.office)))
+        if refusal := self._blob_missing(spec, changes):
+            return _deferred(op, refusal)
+        status_refusal = (_status_refusal(rec.data.get(STATUS_FIELD), changes[STATUS_FIELD])
+                          if op.entity == "complaints" and STATUS_FIELD in changes else None)
+        if status_refusal:
+            return _rejected(op, status_refusal)
+        before = {f: rec.data.get(f) for f in changes}
+        rec.data = {**rec.data, **changes}
+        rec.people = {**rec.people, **op.people}
+        rec.version += 1
+        if spec.blob_field in changes:
+            rec.blob = self._blob_of(spec, changes)
+        self._changed(rec, op, "update", before, changes)
+        if new_owner is not None and new_owner != rec.owner:
+            rec.owner = new_owner
+            self._cascade_owner(rec)
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+
+    def _delete(self, op: Operation, spec: EntitySpec, rec: _Rec | None) -> OpResult:
+        if spec.append_only:
+            return _rejected(op, OpMsg.APPEND_ONLY_DELETE)
+        if rec is None:
+            # Keep a tombstone, so an insert arriving late cannot bring the record back.
+            owner = op.after.get(spec.owner) if spec.owner else None
+            owner = owner if isinstance(owner, str) and owner in self.tree else self.actor.office
+            if refusal := self._out_of_scope(owner):
+                return _rejected(op, refusal)
+            rec = _Rec(op.entity, op.uuid, owner, None, None, 1, 0, True, None, {},
+                       dict(op.people), self.now, new=True)
+            self.recs[(op.entity, op.uuid)] = rec
+            self._changed(rec, op, "delete", {}, {})
+            return OpResult(op_id=op.op_id, status="acked", version=1,
+                            message=OpMsg.DELETE_UNKNOWN)
+        if refusal := self._out_of_scope(rec.owner):
+            return _rejected(op, refusal)
+        if rec.deleted:
+            return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+        _, conflicts = _compare(rec.data, op.before, {})
+        if conflicts:
+            names = "、".join(c.field for c in conflicts)
+            return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
+                            message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
+                            hub_record=dict(rec.data))
+        before = rec.data
+        rec.data, rec.blob, rec.deleted = {}, None, True
+        rec.version += 1
+        self._changed(rec, op, "delete", before, {})
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+
+    # ---------------------------------------------------------------- helpers
+    def _blob_of(self, spec: EntitySpec, fields: dict[str, Any]) -> str | None:
+        value = fields.get(spec.blob_field) if spec.blob_field else None
+        return value if isinstance(value, str) else None
+
+    def _blob_missing(self, spec: EntitySpec, fields: dict[str, Any]) -> str | None:
+        sha = self._blob_of(spec, fields)
+        if sha is None or sha in self.complete_blobs:
+            return None
+        return OpMsg.BLOB_MISSING
+
+    def _changed(self, rec: _Rec, op: Operation | None, kind: str, before: dict[str, Any] | None,
+                 after: dict[str, Any] | None) -> None:
+        self.seq += 1
+        rec.seq = self.seq
+        rec.dirty = True
+        self.history.append({"entity": rec.entity, "uuid": rec.uuid, "version": rec.version,
+                             "seq": rec.seq, "op_id": op.op_id if op else None,
+                             "device": self.actor.device, "kind": kind, "before": before,
+                             "after": after, "at": self.now})
+
+    def _cascade_owner(self, root: _Rec) -> None:
+        """A root record moved to another office: its children (and theirs) follow it, each with
+        a new sequence number so that the new owner pulls them."""
+        frontier = [(root.entity, root.uuid)]
+        while frontier:
+            parents = {u for _, u in frontier}
+            self._load_records(Record.parent_uuid.in_(list(parents)))
+            children = [r for r in self.recs.values()
+                        if (r.parent_entity, r.parent_uuid) in set(frontier)]
+            frontier = []
+            for child in children:
+                if child.owner != root.owner:
+                    old = child.owner
+                    child.owner = root.owner
+                    self._changed(child, None, "owner", {"owner": old}, {"owner": root.owner})
+                frontier.append((child.entity, child.uuid))
+
+
+def _compare(hub: dict[str, Any], before: dict[str, Any],
+             after: dict[str, Any]) -> tuple[dict[str, Any], list[FieldConflict]]:
+    """The fields to apply, and the conflicts: a field the hub changed too, or a precondition
+    (a field in `before` only, such as a complaint's status) that no longer holds."""
+    changes: dict[str, Any] = {}
+    conflicts: list[FieldConflict] = []
+    for name, value in after.items():
+        hub_value = hub.get(name)
+        if _same(hub_value, value):
+            continue
+        if _same(hub_value, before.get(name)):
+            changes[name] = value
+        else:
+            conflicts.append(FieldConflict(field=name, office_value=value, hub_value=hub_value))
+    for name, value in before.items():
+        if name not in after and not _same(hub.get(name), value):
+            conflicts.append(FieldConflict(field=name, office_value=value,
+                                           hub_value=hub.get(name)))
+    return changes, conflicts
+
+
+def _status_refusal(old: Any, new: Any) -> str | None:
+    if not isinstance(new, str) or new not in _STATUSES:
+        return OpMsg.STATUS_UNKNOWN.format(value=new)
+    if not isinstance(old, str) or old not in _STATUSES or reachable(old, new):
+        return None
+    return OpMsg.STATUS_FLOW.format(old=Status(old).label, new=Status(new).label)
+
+
+def _rejected(op: Operation, message: str) -> OpResult:
+    return OpResult(op_id=op.op_id, status="rejected", message=message)
+
+
+def _deferred(op: Operation, message: str) -> OpResult:
+    return OpResult(op_id=op.op_id, status="deferred", message=message)
+
+
+def apply_ops(session: Session, actor: Actor, tree: OfficeTree, ops: list[Operation],
+              now: datetime) -> list[OpResult]:
+    """Apply a batch in the caller's write transaction; the results in the ops' order."""
+    return Batch(session, actor, tree, now).apply(ops)

@@ -1,0 +1,123 @@
+"""The record store: the sequence counter, pulls, backlogs, history and tombstone pruning.
+
+Sequence and safe high-water mark. Every transaction that changes records (push, dispatch,
+bundle import, prune) first locks the single counter row (`SELECT … FOR UPDATE` on PostgreSQL;
+on SQLite the write lock taken by BEGIN IMMEDIATE does the same) and keeps it until it
+commits. Writers are thereby serialised: a transaction that takes sequence numbers commits
+before the next one can take any, so sequence order is commit order, and the committed
+counter value N promises that every record with seq <= N is committed and visible. A pull reads
+the counter and then the records in one snapshot (REPEATABLE READ on PostgreSQL, a read
+transaction on SQLite) and serves only seq <= N, so a transaction committing late can never
+slip in below a cursor that was already handed out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from desktop.sync.protocol import PulledRecord
+from district.models import HubMeta, Record, RecordHistory
+
+MAX_PULL = 2000
+
+
+def lock_counter(session: Session) -> int:
+    """Lock the counter row until commit; the current value (the last sequence handed out)."""
+    return session.execute(select(HubMeta.seq).where(HubMeta.id == 1).with_for_update()).scalar_one()
+
+
+def save_counter(session: Session, seq: int) -> None:
+    session.execute(update(HubMeta).where(HubMeta.id == 1).values(seq=seq))
+
+
+def high_water(session: Session) -> tuple[int, int]:
+    """(committed counter, tombstone horizon), read inside the pull's snapshot."""
+    row = session.execute(select(HubMeta.seq, HubMeta.horizon).where(HubMeta.id == 1)).one()
+    return row.seq, row.horizon
+
+
+_PULL_COLUMNS = (Record.entity, Record.uuid, Record.version, Record.seq, Record.deleted,
+                 Record.owner, Record.data, Record.people, Record.blob)
+
+
+def pull_page(session: Session, scope: Sequence[str], after: int, upto: int,
+              limit: int) -> tuple[list[Row[Any]], bool]:
+    """Records of these offices with after < seq <= upto, in sequence order; and whether more."""
+    rows = session.execute(
+        select(*_PULL_COLUMNS)
+        .where(Record.owner.in_(scope), Record.seq > after, Record.seq <= upto)
+        .order_by(Record.seq)
+        .limit(limit + 1)
+    ).all()
+    return list(rows[:limit]), len(rows) > limit
+
+
+def to_wire(row: Row[Any]) -> PulledRecord:
+    return PulledRecord(entity=row.entity, uuid=row.uuid, version=row.version, seq=row.seq,
+                        deleted=row.deleted, owner=row.owner, data=row.data or {},
+                        people=row.people or {})
+
+
+def backlog(session: Session, scope: Sequence[str], after: int) -> int:
+    """Records of these offices an office that has pulled up to `after` has not seen yet."""
+    return session.execute(
+        select(func.count()).select_from(Record)
+        .where(Record.owner.in_(scope), Record.seq > after)
+    ).scalar_one()
+
+
+def record(session: Session, entity: str, uuid: str) -> dict[str, Any] | None:
+    row = session.execute(select(Record).where(Record.entity == entity, Record.uuid == uuid)
+                          ).scalar_one_or_none()
+    if row is None:
+        return None
+    return {"entity": row.entity, "uuid": row.uuid, "owner": row.owner, "version": row.version,
+            "seq": row.seq, "deleted": row.deleted, "data": row.data, "people": row.people,
+            "parent_entity": row.parent_entity, "parent_uuid": row.parent_uuid}
+
+
+def history(session: Session, entity: str, uuid: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(RecordHistory)
+        .where(RecordHistory.entity == entity, RecordHistory.uuid == uuid)
+        .order_by(RecordHistory.id)
+    ).scalars()
+    return [{"version": h.version, "seq": h.seq, "op_id": h.op_id, "device": h.device,
+             "kind": h.kind, "before": h.before, "after": h.after, "at": h.at} for h in rows]
+
+
+def insert_history(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+    rows = list(rows)
+    if rows:
+        session.execute(RecordHistory.__table__.insert(), rows)
+
+
+def prune_tombstones(session: Session, older_than: datetime) -> tuple[int, int]:
+    """Delete tombstones last changed before `older_than` and raise the horizon past them.
+
+    Returns (tombstones removed, new horizon). Cursors below the horizon are refused from now
+    on: their offices might still hold a record whose deletion they can no longer learn.
+    """
+    lock_counter(session)
+    old = (Record.deleted.is_(True), Record.updated_at < older_than)
+    count, top = session.execute(select(func.count(), func.max(Record.seq)).where(*old)).one()
+    horizon = session.execute(select(HubMeta.horizon).where(HubMeta.id == 1)).scalar_one()
+    if count:
+        session.execute(delete(Record).where(*old))
+        horizon = max(horizon, top)
+        session.execute(update(HubMeta).where(HubMeta.id == 1).values(horizon=horizon))
+    return count, horizon
+
+
+def blob_visible(session: Session, sha: str, scope: Sequence[str]) -> bool:
+    """Whether a live attachment record in these offices names this blob."""
+    return session.execute(
+        select(Record.uuid).where(Record.blob == sha, Record.owner.in_(scope),
+                                  Record.deleted.is_(False)).limit(1)
+    ).first() is not None
