@@ -1,16 +1,17 @@
-"""The main window: navigation, pages, the find-by-number box, who and where in the status bar."""
+"""The main window: navigation, pages, the find-by-number box, the status bar, sync rounds."""
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QSizePolicy,
     QSplitter,
@@ -26,7 +27,17 @@ from desktop.services.dto import Changed
 from desktop.services.printing import CodeCheck
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.settings import restore_geometry, restore_splitter, save_geometry, save_splitter
+from desktop.ui.sync_controller import RoundOutcome, SyncController, describe_status
 from desktop.ui.widgets import messages
+
+
+class ClickableLabel(QLabel):
+    sig_clicked = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.sig_clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -41,6 +52,7 @@ class MainWindow(QMainWindow):
         self.switching = False
         self._complaints: dict[int, QWidget] = {}
         self._pages: dict[str, QWidget] = {}
+        self.sync = SyncController(ctx, self)
         user = ctx.user
         self.setWindowTitle(self.tr("和解台 — {0} {1}").format(user.office_name, user.display_name)
                             + (self.tr("（演示库）") if ctx.demo else ""))
@@ -82,6 +94,11 @@ class MainWindow(QMainWindow):
 
         ctx.ops.sig_changed.connect(self._on_changed)
         ctx.ops.sig_busy_changed.connect(self._busy_changed)
+        self.sync.sig_status_changed.connect(lambda _: self._show_sync_status())
+        self.sync.sig_online_changed.connect(lambda _: self._show_sync_status())
+        self.sync.sig_started.connect(self._sync_started)
+        self.sync.sig_finished.connect(self._sync_finished)
+        self.sync.start_automatic()
         self.splitter.setSizes([160, 1100])
         restore_splitter(self, self.splitter)
         self._first_show = not restore_geometry(self)
@@ -171,11 +188,16 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self._busy_timer = QTimer(self, singleShot=True, interval=300)
         self._busy_timer.timeout.connect(lambda: self.busy.setVisible(self.ctx.ops.busy > 0))
+        self.sync_label = ClickableLabel()
+        self.sync_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sync_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.sync_label.sig_clicked.connect(self._sync_menu)
         bar = self.statusBar()
         bar.addWidget(self.who)
         bar.addWidget(self.where)
         bar.addWidget(self.database, 1)
         bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.sync_label)
 
     # -- pages -----------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -206,7 +228,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.views.disclosure import DisclosurePage
             return DisclosurePage(self.ctx)
         from desktop.ui.views.settings import SettingsPage
-        return SettingsPage(self.ctx)
+        return SettingsPage(self.ctx, sync=self.sync)
 
     def show_page(self, key: str) -> QWidget:
         for row in range(self.nav.count()):
@@ -263,6 +285,75 @@ class MainWindow(QMainWindow):
             if reload is not None:
                 reload()
 
+    # -- sync with the district -------------------------------------------------------------------
+    def _show_sync_status(self) -> None:
+        text, tip = describe_status(self.sync.status, self.sync.online)
+        if self.sync.running:
+            text = self.tr("正在同步……　") + text
+        self.sync_label.setText(text)
+        self.sync_label.setToolTip(tip)
+
+    def _sync_started(self, _manual: bool) -> None:
+        self._show_sync_status()
+
+    def _sync_finished(self, outcome: RoundOutcome) -> None:
+        self._show_sync_status()
+        if outcome.error is not None:
+            self.statusBar().showMessage(self.tr("同步失败：{0}").format(outcome.message), 15000)
+            return
+        report = outcome.report
+        assert report is not None
+        if not report.dispatched:
+            if outcome.manual:
+                self.statusBar().showMessage(self.tr("同步完成：{0}").format(outcome.message), 15000)
+            return
+        numbers = report.dispatched
+        shown = "、".join(numbers[:10]) + (self.tr(" 等") if len(numbers) > 10 else "")
+        text = self.tr("收到区局分流投诉 {0} 件：{1}").format(len(numbers), shown)
+        self.statusBar().showMessage(text, 60000)
+        messages.notify(self, self.tr("区局分流投诉"), text, self.tr("在台账中查看"),
+                        self.show_dispatched)
+
+    def show_dispatched(self) -> QWidget:
+        """The ledger with only the complaints the district dispatched (区局平台分流件)."""
+        self.raise_()
+        self.activateWindow()
+        ledger = self.show_page("ledger")
+        show = getattr(ledger, "show_dispatched", None)
+        if show is not None:
+            show()
+        return ledger
+
+    def _sync_menu(self) -> QMenu:
+        menu = QMenu(self)
+        run = menu.addAction(self.tr("立即同步"), lambda: self.sync.run_now(manual=True))
+        settings = self.sync.settings
+        run.setEnabled(bool(settings and settings.enrolled) and not self.sync.running)
+        conflicts = menu.addAction(self.tr("处理冲突…"), self.open_sync_conflicts)
+        conflicts.setEnabled(bool(self.sync.status and self.sync.status.conflicts))
+        if self.ctx.user.has(Role.ADMIN):
+            menu.addSeparator()
+            menu.addAction(self.tr("同步设置…"), self.show_sync_settings)
+        # Above the label: the status bar is at the bottom of the screen.
+        menu.popup(self.sync_label.mapToGlobal(QPoint(0, -menu.sizeHint().height())))
+        return menu
+
+    def open_sync_conflicts(self) -> QWidget:
+        from desktop.ui.dialogs.sync_conflicts import SyncConflictsDialog
+
+        dialog = SyncConflictsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_sync_settings(self) -> QWidget:
+        page = self.show_page("settings")
+        sync_tab = getattr(page, "sync", None)
+        tabs = getattr(page, "tabs", None)
+        if sync_tab is not None and tabs is not None:
+            tabs.setCurrentWidget(sync_tab)
+        return page
+
     # -- changes, lock, close --------------------------------------------------------------------
     def _on_changed(self, changed: Changed) -> None:
         if changed.entity in ("code", "office", "user"):
@@ -317,6 +408,7 @@ class MainWindow(QMainWindow):
             return
         save_geometry(self)
         save_splitter(self, self.splitter)
+        self.sync.stop_automatic()
         for window in list(self._complaints.values()):
             window.close()
         for widget in self._pages.values():

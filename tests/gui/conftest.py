@@ -23,6 +23,7 @@ class Messages:
 
     shown: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
     answer: bool = True
+    actions: list[Callable[[], None]] = field(default_factory=list)  # a notice's button, to press
 
     def texts(self, kind: str | None = None) -> list[str]:
         return [text for k, _, text in self.shown if kind is None or k == kind]
@@ -54,6 +55,13 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> Messages:
     monkeypatch.setattr(messages, "inform", lambda p, t, x: record.shown.append(("info", t, x)))
     monkeypatch.setattr(messages, "warn", lambda p, t, x: record.shown.append(("warn", t, x)))
     monkeypatch.setattr(messages, "confirm", confirm)
+
+    def notify(parent, title, text, action="", on_action=None):  # type: ignore[no-untyped-def]
+        record.shown.append(("notice", title, text))
+        if on_action is not None:
+            record.actions.append(on_action)
+
+    monkeypatch.setattr(messages, "notify", notify)
     return record
 
 

@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.complaint import ComplaintFilter, SortKey
 from desktop.services.dto import Changed, ComplaintRow, Page
+from desktop.services.sync import STATE_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.ops import TaskState
 
@@ -32,6 +33,15 @@ OVERDUE_BACKGROUND = QColor("#fde2e1")
 OVERDUE_TEXT = QColor("#a61b1b")
 DUE_SOON_BACKGROUND = QColor("#fff1c2")
 DUE_SOON_TEXT = QColor("#7a5200")
+SYNC_TEXT = {"conflict": QColor("#b3261e"), "rejected": QColor("#b3261e"), "waiting": QColor("#555555"),
+             "synced": QColor("#1b7a2e")}
+SYNC_TIPS = {
+    "synced": "与区局一致",
+    "waiting": "本机的修改尚未送到区局，下次同步时发送",
+    "conflict": "本单位和区局都修改了同一项，请在「设置 → 同步 → 处理冲突」中选择保留哪一方",
+    "rejected": "区局拒绝了本机的修改，详见「设置 → 同步」",
+}
+STATES_CHUNK = 500  # ids per states query when every row shown is read again
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ COLUMNS = (
     Column("channel", "来源"),
     Column("office", "承办单位"),
     Column("handler", "承办人"),
+    Column("sync", "同步"),  # filled by a second query per page: the list never waits for it
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -86,6 +97,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self._soon = self._today
         self._total: int | None = None
         self._pending: list[Any] = []
+        self._states: dict[int, str] = {}  # complaint id -> sync state (absent: never synced)
         ctx.ops.sig_changed.connect(self._on_changed)
 
     # -- what the view asks ---------------------------------------------------------------------
@@ -100,6 +112,8 @@ class ComplaintTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.tr(COLUMNS[section].title)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if COLUMNS[section].key == "sync":
+                return self.tr("与区局同步的状态（本机未登记同步时为空）；此列不能排序")
             if COLUMNS[section].sort is None:
                 return self.tr("此列不能排序")
             return self.tr("点击排序，再点一次反向")
@@ -110,6 +124,8 @@ class ComplaintTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         key = COLUMNS[index.column()].key
+        if key == "sync" and role != Qt.ItemDataRole.UserRole:
+            return self._sync_data(row.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
         if role == Qt.ItemDataRole.UserRole:
@@ -153,6 +169,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows, self._cursor, self._exhausted, self._loading = [], None, True, False
         self._total = None
+        self._states = {}
         self.endResetModel()
         self._load_page(first=True)
         self._count()
@@ -162,6 +179,10 @@ class ComplaintTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> ComplaintRow:
         return self._rows[row]
+
+    def sync_state(self, complaint_id: int) -> str | None:
+        """synced / waiting / conflict / rejected; None when never synced or not read yet."""
+        return self._states.get(complaint_id)
 
     def row_of_id(self, complaint_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == complaint_id), None)
@@ -249,6 +270,7 @@ class ComplaintTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self.endInsertRows()
+            self._load_states([r.id for r in page.rows])
         self._cursor = page.next_cursor
         self._exhausted = page.next_cursor is None
         self._set_loading(False)
@@ -284,8 +306,14 @@ class ComplaintTableModel(QAbstractTableModel):
         """Refresh only what this list shows: a new complaint may belong here, so start over;
         a changed one is fetched again by id and replaced in place."""
         # A new complaint may belong here; a calendar or rule change moves many due dates.
-        if (changed.entity == "complaint" and changed.created) or changed.entity in ("calendar", "rule_set"):
+        if (changed.entity in ("complaint", "sync") and changed.created) \
+                or changed.entity in ("calendar", "rule_set"):
             self.reload()
+            return
+        if changed.entity == "sync":  # a round or a resolved conflict: states moved
+            ids = [r.id for r in self._rows]
+            for start in range(0, len(ids), STATES_CHUNK):
+                self._load_states(ids[start:start + STATES_CHUNK])
             return
         if changed.entity == "complaint":
             ids = [i for i in changed.ids if self.row_of_id(i) is not None]
@@ -297,6 +325,7 @@ class ComplaintTableModel(QAbstractTableModel):
             return
         services, user = self.ctx.services, self.ctx.user
         self.ctx.ops.query(lambda: services.complaints.rows(user, ids), self._replace_rows, owner=self)
+        self._load_states(ids)  # a local change waits for the district now
 
     def _replace_rows(self, rows: list[ComplaintRow]) -> None:
         for fresh in rows:
@@ -304,3 +333,51 @@ class ComplaintTableModel(QAbstractTableModel):
             if i is not None:
                 self._rows[i] = fresh
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    # -- sync states -----------------------------------------------------------------------------
+    def _sync_data(self, complaint_id: int, role: int) -> Any:
+        state = self._states.get(complaint_id)
+        if state is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(STATE_LABELS[state])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(SYNC_TEXT[state])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr(SYNC_TIPS[state])
+        return None
+
+    def _load_states(self, ids: list[int]) -> None:
+        """The sync states of these rows, in a query of their own after the rows are shown."""
+        if not ids:
+            return
+        sync, generation = self.ctx.services.sync, self._generation
+
+        def work() -> dict[int, str]:
+            # Not enrolled: the outbox fills all the same, but "待同步" would only alarm.
+            return sync.states_by_id(ids) if sync.settings().enrolled else {}
+
+        self.ctx.ops.query(work, lambda states: self._states_arrived(generation, ids, states),
+                           owner=self)
+
+    def _states_arrived(self, generation: int, ids: list[int], states: dict[int, str]) -> None:
+        if generation != self._generation:
+            return
+        moved = []
+        for complaint_id in ids:
+            state = states.get(complaint_id)
+            if state == self._states.get(complaint_id):
+                continue
+            if state is None:
+                self._states.pop(complaint_id, None)
+            else:
+                self._states[complaint_id] = state
+            moved.append(complaint_id)
+        if not moved:
+            return
+        # One signal for the column's span of the rows that moved (a page is contiguous).
+        positions = {r.id: i for i, r in enumerate(self._rows)}
+        rows = [positions[i] for i in moved if i in positions]
+        if rows:
+            column = COLUMN_INDEX["sync"]
+            self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))

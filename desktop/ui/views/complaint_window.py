@@ -35,6 +35,7 @@ from desktop.services.dto import (
     MediationRecordInfo,
 )
 from desktop.services.printing import FormChoice, FormRequest
+from desktop.services.sync import STATE_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
 from desktop.ui.dialogs.mediation_dialog import MediationDialog
@@ -83,6 +84,7 @@ class ComplaintWindow(QWidget):
         self.attachments: list[AttachmentInfo] = []
         self.action_buttons: dict[object, QPushButton] = {}
         self.print_choices: list[FormChoice] = []
+        self.sync_state: str | None = None  # None: this PC is not enrolled; "": never synced
         self.setWindowTitle(self.tr("投诉"))
 
         self.title = QLabel(self.tr("正在读取……"))
@@ -160,19 +162,22 @@ class ComplaintWindow(QWidget):
         services, user, cid = self.ctx.services, self.ctx.user, self.complaint_id
 
         def work() -> tuple[ComplaintDetail, list[MediationRecordInfo], list[AttachmentInfo],
-                            list[HistoryLine], list[FormChoice]]:
+                            list[HistoryLine], list[FormChoice], str | None]:
+            # The sync state only once enrolled: the outbox fills before, and 待同步 would alarm.
+            state = (services.sync.states_by_id([cid]).get(cid, "")
+                     if services.sync.settings().enrolled else None)
             return (services.complaints.get(user, cid), services.records.mediation_records(user, cid),
                     services.records.attachments(user, cid), services.records.history(user, cid),
-                    services.printing.choices(user, cid))
+                    services.printing.choices(user, cid), state)
 
         self.ctx.ops.query(work, self._show, owner=self)
 
     def _show(self, loaded) -> None:  # type: ignore[no-untyped-def]
-        detail, self.records, self.attachments, history, choices = loaded
+        detail, self.records, self.attachments, history, choices, self.sync_state = loaded
         self.detail = detail
         self.setWindowTitle(self.tr("投诉 {0}").format(detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
-        self._show_status(detail)
+        self._show_status(detail, self.sync_state)
         self._show_actions(detail)
         self._show_record(detail)
         lookups = self.ctx.lookups
@@ -202,7 +207,7 @@ class ComplaintWindow(QWidget):
         self.print_menu.setToolTipsVisible(True)
         self.print_button.setEnabled(bool(choices))
 
-    def _show_status(self, d: ComplaintDetail) -> None:
+    def _show_status(self, d: ComplaintDetail, sync_state: str | None) -> None:
         today = self.ctx.services.ctx.clock.today()
         parts = [self.tr("状态：<b>{0}</b>").format(d.status.label)]
         if d.due_on is not None:
@@ -213,10 +218,17 @@ class ComplaintWindow(QWidget):
             parts.append(self.tr("<span style='color:#7a5200'>调解计时已中止</span>"))
         parts.append(self.tr("承办：{0} {1}").format(self.ctx.lookups.office_name(d.office_id),
                                                       self.ctx.lookups.user_name(d.handler_id)))
+        if sync_state is not None:
+            parts.append(self._sync_text(sync_state))
         if d.personal_info_masked:
             parts.append(self.tr("<span style='color:#666'>投诉人个人信息已按权限隐藏</span>"))
         warnings = [w for w in d.deadlines.warnings]
         self.status_line.setText("　".join(parts) + ("<br>" + "<br>".join(warnings) if warnings else ""))
+
+    def _sync_text(self, state: str) -> str:
+        label = self.tr(STATE_LABELS[state]) if state else self.tr("尚未同步")
+        colour = "#b3261e" if state in ("conflict", "rejected") else "#222"
+        return self.tr("与区局同步：<b style='color:{0}'>{1}</b>").format(colour, label)
 
     def _show_actions(self, d: ComplaintDetail) -> None:
         while self.actions_bar.count():
@@ -368,7 +380,8 @@ class ComplaintWindow(QWidget):
         return view
 
     def _on_changed(self, changed: Changed) -> None:
-        if changed.touches_complaint(self.complaint_id):
+        # A sync round may have brought the district's changes, or moved the sync state.
+        if changed.touches_complaint(self.complaint_id) or changed.entity == "sync":
             self.reload()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]

@@ -120,7 +120,7 @@ class LedgerPage(QWidget):
             box.toggled.connect(lambda _: self.apply())
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _: self.use_dates.isChecked() and self.apply())
-        self.reset.clicked.connect(self.clear_filters)
+        self.reset.clicked.connect(lambda: self.clear_filters())
         self.apply()
 
     def _build_print_menu(self) -> None:
@@ -201,7 +201,8 @@ class LedgerPage(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
-    def clear_filters(self) -> None:
+    def clear_filters(self, dispatched: bool | None = None) -> None:
+        """Every condition off; `dispatched` then picks 区局分流 (True) or 自行受理 (False)."""
         widgets = (self.search, self.status, self.channel, self.category, self.handler, self.office,
                    self.source, self.use_dates, self.overdue)
         for w in widgets:
@@ -211,9 +212,15 @@ class LedgerPage(QWidget):
             combo.setCurrentIndex(0)
         self.use_dates.setChecked(False)
         self.overdue.setChecked(False)
+        if dispatched is not None:
+            self.source.setCurrentIndex(self.source.findData(dispatched))
         for w in widgets:
             w.blockSignals(False)
         self.apply()
+
+    def show_dispatched(self) -> None:
+        """The complaints the district dispatched here (区局平台分流件), as after a sync round."""
+        self.clear_filters(dispatched=True)
 
     # -- printing ------------------------------------------------------------------------------------
     def selected_rows(self) -> list[ComplaintRow]:

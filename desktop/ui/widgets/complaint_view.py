@@ -31,7 +31,7 @@ class ComplaintTableView(QTableView):
         self.setSortingEnabled(True)
         widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90, "respondent": 230,
                   "subject": 140, "category": 110, "complainant": 70, "phone": 105, "channel": 120,
-                  "office": 150, "handler": 70}
+                  "office": 150, "handler": 70, "sync": 70}
         for key, width in widths.items():
             self.setColumnWidth(COLUMN_INDEX[key], width)
         self.doubleClicked.connect(self._open)

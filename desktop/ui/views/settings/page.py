@@ -1,4 +1,4 @@
-"""The 设置 page: administrators maintain users, offices, code tables, working days and time limits."""
+"""The 设置 page: administrators maintain users, offices, codes, working days, time limits, sync."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.workflow import Role
 from desktop.ui.context import AppContext
+from desktop.ui.sync_controller import SyncController
 from desktop.ui.views.settings.calendar import CalendarTab
 from desktop.ui.views.settings.codes import CodesTab
 from desktop.ui.views.settings.offices import OfficesTab
 from desktop.ui.views.settings.rules import RulesTab
+from desktop.ui.views.settings.sync import SyncTab
 from desktop.ui.views.settings.users import UsersTab
 
 
 class SettingsPage(QWidget):
     """Tabs for an administrator; anyone else is told whom to ask (the services refuse them too)."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 sync: SyncController | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         layout = QVBoxLayout(self)
@@ -27,10 +30,11 @@ class SettingsPage(QWidget):
         self.codes: CodesTab | None = None
         self.calendar: CalendarTab | None = None
         self.rules: RulesTab | None = None
+        self.sync: SyncTab | None = None
         if not ctx.user.has(Role.ADMIN):
             self.refusal = QLabel(self.tr(
                 "「设置」只对系统管理员开放。{name}没有系统管理员角色；如需新增用户、修改单位、代码表、"
-                "工作日或办理时限，请联系本单位的系统管理员。").format(name=ctx.user.display_name))
+                "工作日、办理时限或同步设置，请联系本单位的系统管理员。").format(name=ctx.user.display_name))
             self.refusal.setWordWrap(True)
             self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.refusal)
@@ -41,9 +45,11 @@ class SettingsPage(QWidget):
         self.codes = CodesTab(ctx)
         self.calendar = CalendarTab(ctx)
         self.rules = RulesTab(ctx)
+        self.sync = SyncTab(ctx, sync)  # the window's controller: its rounds and timer
         self.tabs.addTab(self.users, self.tr("用户与角色"))
         self.tabs.addTab(self.offices, self.tr("单位"))
         self.tabs.addTab(self.codes, self.tr("代码表"))
         self.tabs.addTab(self.calendar, self.tr("工作日"))
         self.tabs.addTab(self.rules, self.tr("办理时限"))
+        self.tabs.addTab(self.sync, self.tr("同步"))
         layout.addWidget(self.tabs)

@@ -1,0 +1,498 @@
+"""The 同步 tab: enrol with the district hub, then its settings, rounds, USB bundles and conflicts."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import FieldError
+from desktop.domain.workflow import Role
+from desktop.services.dto import Changed
+from desktop.services.sync import BundleSummary, ReceiptSummary, SyncError, SyncSettings, SyncStatus
+from desktop.sync.protocol import ErrorCode
+from desktop.ui.context import AppContext
+from desktop.ui.errors import environment_message
+from desktop.ui.settings import last_folder, set_last_folder
+from desktop.ui.sync_controller import RoundOutcome, SyncController
+from desktop.ui.views.settings.common import ERROR_STYLE, tr
+from desktop.ui.widgets import messages
+from desktop.ui.widgets.field_errors import FieldErrors
+
+NOTE_STYLE = "color: #555;"
+# Refusals of the hub that concern one field of the enrolment form.
+FIELD_OF_CODE = {"invalid_url": "服务器地址", ErrorCode.BAD_CODE: "登记码"}
+
+
+def _selectable(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(NOTE_STYLE)
+    return label
+
+
+def check_ca_bundle(path: str) -> str:
+    """A certificate file the connection can load (PEM); '' for the system's authorities.
+    Checked here because the client would fail on it with a bug, not a message."""
+    path = path.strip()
+    if not path:
+        return ""
+    if not Path(path).is_file():
+        raise FieldError("证书文件", tr("找不到文件 {0}").format(path))
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise FieldError("证书文件", tr("这不是可用的证书文件（应为 PEM 格式的 CA 证书）")) from None
+    return path
+
+
+class CertificateField(QWidget):
+    """A path typed or chosen, for a government intranet's own certificate authority."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(tr("留空：使用系统自带的证书机构"))
+        self.choose = QPushButton(tr("选择…"))
+        self.choose.clicked.connect(self.pick)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.choose)
+
+    def pick(self) -> None:
+        folder = last_folder("certificate", str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(self, tr("选择证书文件"), folder,
+                                              tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"))
+        if path:
+            set_last_folder("certificate", str(Path(path).parent))
+            self.edit.setText(path)
+            self.edit.textEdited.emit(path)  # clears a message shown under the field
+
+    def set_editable(self, editable: bool) -> None:
+        self.edit.setReadOnly(not editable)
+        self.choose.setEnabled(editable)
+
+
+class EnrolPanel(QWidget):
+    """Before enrolment: the hub's address, the one-time code, an optional certificate file."""
+
+    sig_enrolled = Signal(object)  # SyncSettings
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        admin = ctx.user.has(Role.ADMIN)
+        intro = _note(tr(
+            "本机尚未登记到区局同步服务器。登记后，本单位的投诉及其办理记录会自动送到区局平台，"
+            "区局分流的投诉也会自动收到。请向区局的系统管理员索取服务器地址和一次性登记码。"))
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://")
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(tr("如 K7QM-3XPA，只能使用一次"))
+        self.certificate = CertificateField()
+        self.general_error = QLabel()
+        self.errors = FieldErrors(self.general_error, self)
+        form = QFormLayout()
+        form.addRow(tr("服务器地址"), self.errors.field("服务器地址", self.url))
+        form.addRow(tr("一次性登记码"), self.errors.field("登记码", self.code, "一次性登记码"))
+        form.addRow(tr("证书文件（可选）"), self.errors.field("证书文件", self.certificate,
+                                                         marks=self.certificate.edit))
+        form.addRow("", _note(tr("区局服务器使用政务内网自建的证书机构时，选择区局提供的 CA 证书"
+                                 "（PEM 格式）；否则留空。")))
+        self.enrol_button = QPushButton(tr("登记"))
+        self.enrol_button.setDefault(True)
+        self.enrol_button.clicked.connect(self.enrol)
+        self.busy = QLabel()
+        self.busy.setStyleSheet(NOTE_STYLE)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.enrol_button)
+        buttons.addWidget(self.busy, 1)
+        self.refusal = _note(tr("只有系统管理员可以把本机登记到区局同步服务器。"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addLayout(buttons)
+        layout.addWidget(self.refusal)
+        layout.addStretch(1)
+        self.refusal.setVisible(not admin)
+        for widget in (self.url, self.code):
+            widget.setReadOnly(not admin)
+        self.certificate.set_editable(admin)
+        self.enrol_button.setEnabled(admin)
+
+    def enrol(self) -> None:
+        self.errors.clear()
+        try:
+            ca_bundle = check_ca_bundle(self.certificate.edit.text())
+        except FieldError as error:
+            self.errors.show(error)
+            return
+        sync, user = self.ctx.services.sync, self.ctx.user
+        url, code = self.url.text().strip(), self.code.text().strip()
+
+        def call(_state: object) -> list[Changed]:
+            sync.enrol(user, url, code, ca_bundle=ca_bundle)
+            # Offices the district knows and this PC did not are added; everything is queued.
+            return [Changed("office", ()), Changed("sync", ())]
+
+        self.enrol_button.setEnabled(False)
+        self.busy.setText(tr("正在连接区局同步服务器……"))
+        self.ctx.ops.run(call, self._enrolled, owner=self, on_error=self._refused, database=False,
+                         broadcast=True)
+
+    def _enrolled(self, _changes: object) -> None:
+        self.enrol_button.setEnabled(True)
+        self.busy.clear()
+        self.code.clear()  # used up
+        self.sig_enrolled.emit(None)
+
+    def _refused(self, error: BaseException) -> None:
+        self.enrol_button.setEnabled(True)
+        self.busy.clear()
+        if isinstance(error, SyncError) and error.code in FIELD_OF_CODE:
+            error = FieldError(FIELD_OF_CODE[error.code], str(error))
+        if self.errors.show(error):
+            return
+        message = environment_message(error)
+        if message is None:
+            self.ctx.ops.report(self, error)
+            return
+        self.general_error.setText(message)
+        self.general_error.show()
+
+    def error_text(self, field: str | None = None) -> str:
+        if field is not None:
+            return self.errors.message_of(field)
+        return self.general_error.text() if not self.general_error.isHidden() else ""
+
+
+class EnrolledPanel(QWidget):
+    """After enrolment: where this PC syncs to, the interval, a round now, bundles, conflicts."""
+
+    def __init__(self, ctx: AppContext, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.controller = ctx, controller
+        admin = ctx.user.has(Role.ADMIN)
+
+        self.server, self.office, self.device = _selectable(), _selectable(), _selectable()
+        where = QGroupBox(tr("区局同步服务器"))
+        info = QFormLayout(where)
+        info.addRow(tr("服务器地址"), self.server)
+        info.addRow(tr("本单位"), self.office)
+        info.addRow(tr("设备编号"), self.device)
+
+        options = QGroupBox(tr("同步设置"))
+        self.interval = QSpinBox()
+        self.interval.setRange(0, 24 * 60)
+        self.interval.setSuffix(tr(" 分钟"))
+        self.interval.setSpecialValueText(tr("不自动同步"))
+        self.interval.setMinimumWidth(130)
+        self.certificate = CertificateField()
+        self.options_error = QLabel()
+        self.errors = FieldErrors(self.options_error, self)
+        self.save_button = QPushButton(tr("保存"))
+        self.save_button.clicked.connect(self.save_options)
+        self.saved = QLabel()
+        self.saved.setStyleSheet(NOTE_STYLE)
+        form = QFormLayout(options)
+        form.addRow(tr("自动同步间隔"), self.errors.field("自动同步间隔", self.interval))
+        form.addRow("", _note(tr("0 表示不自动同步，只在点击「立即同步」时同步。")))
+        form.addRow(tr("证书文件"), self.errors.field("证书文件", self.certificate,
+                                                   marks=self.certificate.edit))
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.saved, 1)
+        form.addRow(self.options_error)
+        form.addRow(save_row)
+        if not admin:
+            form.addRow(_note(tr("只有系统管理员可以修改同步设置。")))
+        self.interval.setReadOnly(not admin)
+        self.certificate.set_editable(admin)
+        self.save_button.setEnabled(admin)
+
+        rounds = QGroupBox(tr("同步"))
+        self.run_button = QPushButton(tr("立即同步"))
+        self.run_button.clicked.connect(self.run_now)
+        self.cancel_button = QPushButton(tr("取消"))
+        self.cancel_button.clicked.connect(controller.cancel)
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.progress_text = QLabel()
+        self.progress_text.setStyleSheet(NOTE_STYLE)
+        run_row = QHBoxLayout()
+        for widget in (self.run_button, self.cancel_button, self.progress):
+            run_row.addWidget(widget)
+        run_row.addWidget(self.progress_text, 1)
+        self.last_run = _selectable()
+        self.last_result = _selectable()
+        self.round_error = _selectable()
+        self.round_error.setStyleSheet(ERROR_STYLE)
+        self.round_error.hide()
+        self.counts = QLabel()
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        grid = QGridLayout(rounds)
+        grid.addLayout(run_row, 0, 0, 1, 2)
+        grid.addWidget(QLabel(tr("上次同步")), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.last_run, 1, 1)
+        grid.addWidget(QLabel(tr("结果")), 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.last_result, 2, 1)
+        grid.addWidget(self.round_error, 3, 1)
+        grid.addWidget(QLabel(tr("待处理")), 4, 0)
+        grid.addWidget(self.counts, 4, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.conflicts_button = QPushButton(tr("处理冲突…"))
+        self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.export_button = QPushButton(tr("导出同步包…"))
+        self.export_button.clicked.connect(lambda: self.export_bundle())
+        self.import_button = QPushButton(tr("导入回执…"))
+        self.import_button.clicked.connect(lambda: self.import_receipt())
+        self.bundle_note = _note(tr(
+            "网络不通时：导出同步包，用 U 盘带到区局导入；再把区局给出的回执导入本机。"))
+        row = QHBoxLayout()
+        for button in (self.conflicts_button, self.export_button, self.import_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        grid.addLayout(row, 5, 0, 1, 2)
+        grid.addWidget(self.bundle_note, 6, 0, 1, 2)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(where, 1)
+        top.addWidget(options, 1)
+        layout.addLayout(top)
+        layout.addWidget(rounds)
+        layout.addStretch(1)
+        self._dialog: QWidget | None = None
+
+        controller.sig_started.connect(self._started)
+        controller.sig_progressed.connect(self._progressed)
+        controller.sig_finished.connect(self._finished)
+        if controller.running:
+            self._started(True)
+
+    # -- showing ---------------------------------------------------------------------------------
+    def show_settings(self, settings: SyncSettings) -> None:
+        self.server.setText(settings.hub_url)
+        office = next((o for o in self.ctx.lookups.offices if o.code == settings.office), None)
+        self.office.setText(f"{office.name}（{office.code}）" if office else settings.office)
+        self.device.setText(settings.device_id)
+        self.interval.setValue(settings.interval_minutes)
+        self.certificate.edit.setText(settings.ca_bundle)
+
+    def show_status(self, status: SyncStatus) -> None:
+        self.last_run.setText(status.last_run_at or tr("尚未同步过"))
+        self.last_result.setText(status.last_result)
+        self.last_result.setStyleSheet(ERROR_STYLE if status.last_ok is False else "")
+        warn = "color:#b3261e; font-weight:bold"
+        parts = [tr("待同步 {0} 项").format(status.waiting),
+                 _span(tr("冲突 {0} 项").format(status.conflicts), warn if status.conflicts else ""),
+                 _span(tr("被拒绝 {0} 项").format(status.rejected), warn if status.rejected else ""),
+                 tr("暂存（等待上级记录）{0} 项").format(status.held)]
+        self.counts.setText("　·　".join(parts))
+        self.conflicts_button.setEnabled(status.conflicts > 0)
+
+    def _started(self, _manual: bool) -> None:
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.progress_text.setText(tr("正在连接……"))
+        self.round_error.hide()
+
+    def _progressed(self, what: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress_text.setText(tr("{0} {1}/{2}").format(what, done, total))
+
+    def _finished(self, outcome: RoundOutcome) -> None:
+        self.run_button.setEnabled(True)
+        self.cancel_button.hide()
+        self.progress.hide()
+        self.progress_text.clear()
+        if outcome.error is not None:
+            self.round_error.setText(outcome.message)
+            self.round_error.show()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def run_now(self) -> None:
+        self.controller.run_now(manual=True)
+
+    def save_options(self) -> None:
+        self.errors.clear()
+        try:
+            ca_bundle = check_ca_bundle(self.certificate.edit.text())
+        except FieldError as error:
+            self.errors.show(error)
+            return
+        sync, user, minutes = self.ctx.services.sync, self.ctx.user, self.interval.value()
+
+        def call() -> Changed:
+            sync.set_options(user, interval_minutes=minutes, ca_bundle=ca_bundle)
+            return Changed("sync", ())
+
+        self.save_button.setEnabled(False)
+        self.ctx.ops.mutate(call, self._options_saved, owner=self, on_error=self._options_refused)
+
+    def _options_saved(self, _changed: object) -> None:
+        self.save_button.setEnabled(True)
+        minutes = self.interval.value()
+        self.saved.setText(tr("已保存：每 {0} 分钟自动同步。").format(minutes) if minutes
+                           else tr("已保存：不自动同步。"))
+        self.controller.reload_settings()  # the timer follows
+
+    def _options_refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not self.errors.show(error):
+            message = environment_message(error)
+            if message is None:
+                self.ctx.ops.report(self, error)
+                return
+            self.options_error.setText(message)
+            self.options_error.show()
+
+    def export_bundle(self, path: str | None = None) -> None:
+        """导出同步包…; `path` skips the file dialog."""
+        settings = self.controller.settings
+        if path is None:
+            documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            now = self.ctx.services.ctx.clock.now()
+            office = settings.office if settings else ""
+            name = tr("同步包-{0}-{1}.hejie").format(office, now.strftime("%Y%m%d-%H%M"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, tr("导出同步包"), str(Path(last_folder("sync-bundle", documents)) / name),
+                tr("同步包 (*.hejie)"))
+            if not path:
+                return
+        target = Path(path if path.lower().endswith(".hejie") else path + ".hejie")
+        set_last_folder("sync-bundle", str(target.parent))
+        sync, user = self.ctx.services.sync, self.ctx.user
+        self.export_button.setEnabled(False)
+        self.ctx.ops.run(lambda _state: sync.export_bundle(user, target), self._exported, owner=self,
+                         on_error=self._file_failed, database=False)
+
+    def _exported(self, summary: BundleSummary) -> None:
+        self.export_button.setEnabled(True)
+        messages.inform(self, tr("已导出同步包"), tr(
+            "已导出 {0} 项数据、{1} 个附件（{2}）到\n{3}\n\n请把文件带到区局导入，"
+            "再把区局给出的回执用「导入回执…」导入本机。").format(
+                summary.operations, summary.attachments, _size(summary.size), summary.path))
+
+    def import_receipt(self, path: str | None = None) -> None:
+        """导入回执…; `path` skips the file dialog."""
+        if path is None:
+            documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            path, _ = QFileDialog.getOpenFileName(
+                self, tr("导入回执"), last_folder("sync-bundle", documents),
+                tr("同步回执 (*.hejie);;所有文件 (*)"))
+            if not path:
+                return
+        source = Path(path)
+        set_last_folder("sync-bundle", str(source.parent))
+        sync, user = self.ctx.services.sync, self.ctx.user
+
+        def call(_state: object) -> ReceiptSummary:
+            return sync.import_receipt(user, source)
+
+        self.import_button.setEnabled(False)
+        self.ctx.ops.run(call, self._imported, owner=self, on_error=self._file_failed, database=False)
+
+    def _imported(self, summary: ReceiptSummary) -> None:
+        self.import_button.setEnabled(True)
+        report = summary.report
+        self.ctx.ops.sig_changed.emit(Changed("sync", (), created=bool(report.pulled)))
+        if summary.already_imported:
+            messages.inform(self, tr("导入回执"), tr("这个回执已经导入过，未重复导入。"))
+            return
+        text = tr("回执已导入：{0}").format(report.summary())
+        if report.dispatched:
+            text += "\n" + tr("收到区局分流投诉 {0} 件：{1}").format(
+                len(report.dispatched), "、".join(report.dispatched))
+        messages.inform(self, tr("导入回执"), text)
+
+    def _file_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.import_button.setEnabled(True)
+        self.ctx.ops.report(self, error)
+
+    def open_conflicts(self) -> QWidget:
+        from desktop.ui.dialogs.sync_conflicts import SyncConflictsDialog
+
+        dialog = SyncConflictsDialog(self.ctx, self)
+        dialog.open()
+        self._dialog = dialog
+        return dialog
+
+
+class SyncTab(QWidget):
+    """One of two panels, as the settings say: enrol, or the enrolled PC's sync."""
+
+    def __init__(self, ctx: AppContext, controller: SyncController | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.controller = controller or SyncController(ctx, self)
+        self.enrol_panel = EnrolPanel(ctx)
+        self.enrolled_panel = EnrolledPanel(ctx, self.controller)
+        self.loading = QLabel(tr("正在读取……"))
+        self.stack = QStackedWidget()
+        for widget in (self.loading, self.enrol_panel, self.enrolled_panel):
+            self.stack.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self.enrol_panel.sig_enrolled.connect(lambda _: self.controller.reload_settings())
+        self.controller.sig_settings_changed.connect(self._show_settings)
+        self.controller.sig_status_changed.connect(self.enrolled_panel.show_status)
+        if self.controller.settings is not None:
+            self._show_settings(self.controller.settings)
+        if self.controller.status is not None:
+            self.enrolled_panel.show_status(self.controller.status)
+        self.controller.reload_settings()
+
+    @property
+    def enrolled(self) -> bool:
+        return self.stack.currentWidget() is self.enrolled_panel
+
+    def _show_settings(self, settings: SyncSettings) -> None:
+        if settings.enrolled:
+            self.enrolled_panel.show_settings(settings)
+            self.stack.setCurrentWidget(self.enrolled_panel)
+        else:
+            self.stack.setCurrentWidget(self.enrol_panel)
+
+
+def _span(text: str, style: str) -> str:
+    return f"<span style='{style}'>{text}</span>" if style else text
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
