@@ -51,10 +51,11 @@ class World:
     deputy: CurrentUser  # district deputy director 分管局长
 
 
-def make_world(data_dir: Path) -> World:
+def make_world(data_dir: Path, local_office: str = "WZCQ") -> World:
+    """An office database with the whole test district; `local_office` is which office it is."""
     clock = FixedClock(NOW)
     s = open_services(data_dir, clock=clock)
-    s.setup.initialize(offices=OFFICES, local_office_code="WZCQ", admin_username="admin",
+    s.setup.initialize(offices=OFFICES, local_office_code=local_office, admin_username="admin",
                        admin_name="管理员", admin_password=PASSWORD)
     admin = s.users.login("admin", PASSWORD)
     ids = {o.code: o.id for o in s.setup.offices()}

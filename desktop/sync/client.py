@@ -77,7 +77,8 @@ class HubClient:
     def __init__(self, url: str, *, token: str | None = None, ca_bundle: str | None = None,
                  timeout: float = 30.0, retries: int = 4, backoff: float = 0.5,
                  transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 chunk_size: int = CHUNK_SIZE) -> None:
         self.url = check_url(url)
         headers = {"User-Agent": f"hejie-sync/{PROTOCOL_VERSION}"}
         if token:
@@ -90,6 +91,7 @@ class HubClient:
         self._backoff = backoff
         self._sleep = sleep
         self.session: str | None = None
+        self.chunk_size = chunk_size
 
     def close(self) -> None:
         self._http.close()
@@ -152,13 +154,13 @@ class HubClient:
     def blob_status(self, sha256: str) -> BlobStatus:
         return BlobStatus.model_validate_json(self._request("GET", f"/blobs/{sha256}").content)
 
-    def upload(self, sha256: str, data: bytes, chunk: int = CHUNK_SIZE,
+    def upload(self, sha256: str, data: bytes,
                on_chunk: Callable[[int], None] | None = None) -> BlobStatus:
         """Send a file from where the hub has it up to (resumable), one hashed chunk at a time."""
         status = self.blob_status(sha256)
         while not status.complete:
             offset = status.received
-            piece = data[offset:offset + chunk]
+            piece = data[offset:offset + self.chunk_size]
             if not piece:
                 raise SyncError(f"附件 {sha256[:12]}… 上传未完成：区局已收到 {offset} 字节，文件只有 "
                                 f"{len(data)} 字节", ErrorCode.BLOB_MISMATCH)
