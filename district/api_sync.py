@@ -117,6 +117,7 @@ def _touch(hub: Hub, device: DeviceContext, session_id: str | None) -> None:
 def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionId = None) -> PushResponse:
     now = hub.clock.now()
     with hub.db.write() as session:
+        store.lock_counter(session)  # first, as every writer of records does (see store)
         devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
         tree = load_tree(session)
         results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now)

@@ -56,19 +56,31 @@ async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
     return _error(500, INTERNAL, Msg.INTERNAL)
 
 
+def open_hub(db_url: str, blob_dir: Path | str | None = None, *, clock: Clock | None = None,
+             admin_token: str | None = None, session_ttl: int = SESSION_TTL,
+             run_migrations: bool = True) -> Hub:
+    """The hub's context without the web app (the CLI's commands use it)."""
+    engine = make_engine(db_url)
+    if run_migrations:
+        migrate(engine)
+    return Hub(db=Database(engine),
+               blobs=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(db_url)),
+               clock=clock or Clock(), session_ttl=session_ttl,
+               env_admin_token=admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None)
+
+
 def create_app(db_url: str, blob_dir: Path | str | None = None, *, clock: Clock | None = None,
                admin_token: str | None = None, session_ttl: int = SESSION_TTL,
                run_migrations: bool = True) -> FastAPI:
     """The hub on this database. `admin_token` (else env HEJIE_DISTRICT_ADMIN_TOKEN) is an
     admin credential besides those made with `hejie-district admin-token`."""
+    return build_app(open_hub(db_url, blob_dir, clock=clock, admin_token=admin_token,
+                              session_ttl=session_ttl, run_migrations=run_migrations))
+
+
+def build_app(hub: Hub) -> FastAPI:
+    """The web application around a hub; `app.state.hub` is everything a request uses."""
     logs.configure()
-    engine = make_engine(db_url)
-    if run_migrations:
-        migrate(engine)
-    hub = Hub(db=Database(engine),
-              blobs=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(db_url)),
-              clock=clock or Clock(), session_ttl=session_ttl,
-              env_admin_token=admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None)
     app = FastAPI(
         title="和解台 区局平台 API",
         version=str(PROTOCOL_VERSION),

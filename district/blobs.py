@@ -57,8 +57,7 @@ class ChunkOutcome:
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        (self.root / "partial").mkdir(parents=True, exist_ok=True)
+        self.root = Path(root)  # made on the first upload
 
     def path(self, sha: str) -> Path:
         return self.root / sha[:2] / sha
@@ -116,6 +115,7 @@ class BlobStore:
         if offset + len(data) > size:
             raise HubError(422, ErrorCode.BLOB_CHUNK, Msg.BLOB_OVERFLOW)
         partial = self.partial(sha)
+        partial.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("r+b" if partial.exists() else "wb") as f:
             f.truncate(offset)  # bytes past the committed offset are a failed earlier attempt
             f.seek(offset)
@@ -131,7 +131,7 @@ class BlobStore:
             return ChunkOutcome(_status(row, sha),
                                 HubError(422, ErrorCode.BLOB_MISMATCH, Msg.BLOB_MISMATCH))
         final = self.path(sha)
-        final.parent.mkdir(exist_ok=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, final)
         row.complete, row.completed_at = True, now
         return ChunkOutcome(_status(row, sha))
@@ -157,8 +157,9 @@ class BlobStore:
         if row.complete:
             return
         final = self.path(sha)
-        final.parent.mkdir(exist_ok=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / "partial" / f"{sha}.bundle"
+        tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, final)
         self.partial(sha).unlink(missing_ok=True)

@@ -115,9 +115,10 @@ def touch_session(session: Session, device_id: str, session_id: str | None, now:
     current = _open_session(session, device_id, now, ttl)
     if current is None or session_id is None or current.id != session_id:
         raise HubError(409, ErrorCode.SESSION_INVALID, Msg.SESSION_INVALID)
-    current.last_seen_at = now
+    # Row locks in one order everywhere (counter, device, session): no deadlocks on PostgreSQL.
     session.execute(update(Device).where(Device.device_id == device_id)
                     .values(last_seen_at=now))
+    current.last_seen_at = now
 
 
 def end_session(session: Session, device_id: str, session_id: str, now: datetime) -> None:

@@ -80,6 +80,7 @@ class OpMsg:
     DELETED = "该记录已在区局删除，未写入"
     REPARENT = "记录所属的上级记录不能更改，未写入"
     STATUS_FLOW = "状态变更「{old}」→「{new}」不符合办理流程"
+    STATUS_EVIDENCE = "状态变更「{old}」→「{new}」不符合办理流程：记录缺少{missing}"
     STATUS_UNKNOWN = "「{value}」不是有效的投诉状态，未写入"
     BLOB_MISSING = "附件文件尚未上传完整"
     CONFLICT = "以下字段在区局已被改动：{fields}。本次修改未写入，请核对后重新提交"

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.domain.workflow import TRANSITIONS, Action, Status
+from desktop.domain.workflow import ALLOWED_RESULTS, TRANSITIONS, Action, Status, Transition
 from desktop.sync.protocol import (
     ENTITY,
     STATUS_FIELD,
@@ -34,33 +34,74 @@ from district.offices import OfficeTree
 
 _STATUSES = {s.value for s in Status}
 
-
-def _status_graph() -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
-    for t in TRANSITIONS:
-        targets = {t.target.value}
-        if t.action is Action.REOPEN:  # workflow.fire: back to 登记 when it was never accepted
-            targets.add(Status.REGISTERED.value)
-        for source in t.sources:
-            graph.setdefault(source.value, set()).update(targets)
-    return graph
-
-
-_GRAPH = _status_graph()
+# Where the office's services keep what a transition requires (workflow.Transition.requires):
+# a status is only believable when the record carries what the step into it must record.
+_EVIDENCE: dict[Action, dict[str, str]] = {
+    Action.REJECT: {"ground": "rejection_ground"},
+    Action.TERMINATE: {"ground": "termination_ground"},
+    Action.SETTLE: {"terms": "settlement_terms"},
+    Action.TRANSFER: {"target": "transferred_to"},
+    Action.OPEN_CASE: {"note": "case_note"},
+    Action.CLOSE: {"result": "result"},
+}
 
 
-def reachable(old: str, new: str) -> bool:
-    """Whether one or more workflow transitions lead from `old` to `new`."""
-    seen: set[str] = set()
-    todo = deque(_GRAPH.get(old, ()))
+def _targets(t: Transition) -> set[Status]:
+    # workflow.fire: a reopened complaint that was never accepted goes back to 登记.
+    return {t.target, Status.REGISTERED} if t.action is Action.REOPEN else {t.target}
+
+
+def _reachable_from(old: Status) -> set[Status]:
+    """Statuses one or more transitions lead to from `old`."""
+    seen: set[Status] = set()
+    todo = deque([old])
     while todo:
-        status = todo.popleft()
-        if status == new:
-            return True
-        if status not in seen:
-            seen.add(status)
-            todo.extend(_GRAPH.get(status, ()))
-    return False
+        current = todo.popleft()
+        for t in TRANSITIONS:
+            if current in t.sources:
+                for target in _targets(t) - seen:
+                    seen.add(target)
+                    todo.append(target)
+    return seen
+
+
+def _present(value: Any) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def status_refusal(old: Any, new: Any, record: dict[str, Any]) -> str | None:
+    """Why a complaint may not go from `old` to `new` with these fields, or None.
+
+    The change must be reachable through the workflow (an office that synced rarely may have
+    taken several steps in one operation), and the record after the change must carry what the
+    last step into `new` requires (a closed complaint names its result, a settled one its
+    terms …); a bare jump from 登记 to 办结 does neither.
+    """
+    if not isinstance(new, str) or new not in _STATUSES:
+        return OpMsg.STATUS_UNKNOWN.format(value=new)
+    if not isinstance(old, str) or old not in _STATUSES or old == new:
+        return None
+    before, after = Status(old), Status(new)
+    if after not in _reachable_from(before):
+        return OpMsg.STATUS_FLOW.format(old=before.label, new=after.label)
+    possible = _reachable_from(before) | {before}
+    missing: list[str] = []
+    for t in TRANSITIONS:
+        sources = t.sources & possible
+        if after not in _targets(t) or not sources:
+            continue
+        lacking = [label for key, label in t.requires
+                   if key in _EVIDENCE.get(t.action, {})
+                   and not _present(record.get(_EVIDENCE[t.action][key]))]
+        if t.action is Action.CLOSE and not lacking:
+            allowed = {r.value for s in sources for r in ALLOWED_RESULTS.get(s, ())}
+            if record.get("result") not in allowed:
+                lacking.append("有效的办结结果")
+        if not lacking:
+            return None
+        missing.extend(m for m in lacking if m not in missing)
+    return OpMsg.STATUS_EVIDENCE.format(old=before.label, new=after.label,
+                                        missing="、".join(missing))
 
 
 def payload_hash(op: Operation) -> str:
@@ -230,11 +271,14 @@ class Batch:
             return self._insert(op, spec)
         return self._update(op, spec, rec)
 
+    def _named(self, code: str) -> str:
+        return f"{self.tree.name(code)}（{code}）"
+
     def _out_of_scope(self, owner: str) -> str | None:
         if owner in self.scope:
             return None
-        return OpMsg.OUT_OF_SCOPE.format(owner=self.tree.name(owner),
-                                         office=self.tree.name(self.actor.office))
+        return OpMsg.OUT_OF_SCOPE.format(owner=self._named(owner),
+                                         office=self._named(self.actor.office))
 
     def _insert(self, op: Operation, spec: EntitySpec) -> OpResult:
         owner = self.actor.office
@@ -298,13 +342,14 @@ class Batch:
                 return _rejected(op, OpMsg.OFFICE_UNKNOWN.format(code=new_owner))
             if new_owner not in self.scope:
                 return _rejected(op, OpMsg.MOVE_OUT_OF_SCOPE.format(
-                    owner=self.tree.name(new_owner), office=self.tree.name(self.actor.office)))
+                    owner=self._named(new_owner), office=self._named(self.actor.office)))
         if refusal := self._blob_missing(spec, changes):
             return _deferred(op, refusal)
-        status_refusal = (_status_refusal(rec.data.get(STATUS_FIELD), changes[STATUS_FIELD])
-                          if op.entity == "complaints" and STATUS_FIELD in changes else None)
-        if status_refusal:
-            return _rejected(op, status_refusal)
+        refusal = (status_refusal(rec.data.get(STATUS_FIELD), changes[STATUS_FIELD],
+                                  {**rec.data, **changes})
+                   if op.entity == "complaints" and STATUS_FIELD in changes else None)
+        if refusal:
+            return _rejected(op, refusal)
         before = {f: rec.data.get(f) for f in changes}
         rec.data = {**rec.data, **changes}
         rec.people = {**rec.people, **op.people}
@@ -406,14 +451,6 @@ def _compare(hub: dict[str, Any], before: dict[str, Any],
             conflicts.append(FieldConflict(field=name, office_value=value,
                                            hub_value=hub.get(name)))
     return changes, conflicts
-
-
-def _status_refusal(old: Any, new: Any) -> str | None:
-    if not isinstance(new, str) or new not in _STATUSES:
-        return OpMsg.STATUS_UNKNOWN.format(value=new)
-    if not isinstance(old, str) or old not in _STATUSES or reachable(old, new):
-        return None
-    return OpMsg.STATUS_FLOW.format(old=Status(old).label, new=Status(new).label)
 
 
 def _rejected(op: Operation, message: str) -> OpResult:
