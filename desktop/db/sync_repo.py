@@ -198,10 +198,14 @@ class SyncRepository:
         return self.s.scalars(select(OutboxOp).where(OutboxOp.op_id == op_id)).first()
 
     # -- applying what the district sent ----------------------------------------------------
-    def apply(self, records: Sequence[PulledRecord], local_root: int) -> Applied:
-        """Apply a pulled page in the caller's transaction (with the cursor: one commit)."""
+    def apply(self, records: Sequence[PulledRecord], local_root: int,
+              complete: Callable[[str, dict[str, Any]], None] = lambda _e, _a: None) -> Applied:
+        """Apply a pulled page in the caller's transaction (with the cursor: one commit).
+        `complete(entity, attrs)` fills what this office works out itself for a new record
+        (a dispatched complaint's rule set)."""
         out = Applied()
         codec = Codec(self.s)
+        self._complete = complete
         for record in records:
             self._apply_one(record, codec, local_root, out, released=False)
         return out
@@ -242,6 +246,7 @@ class SyncRepository:
             out.held += 1
             return
         if obj is None:
+            self._complete(record.entity, attrs)
             obj = model(uuid=record.uuid, **attrs)
             self.s.add(obj)
             if record.entity == "complaints":

@@ -31,8 +31,9 @@ from desktop.db.models import (
 )
 from desktop.sync.protocol import ENTITY
 
-# Columns that are this database's own bookkeeping.
-_LOCAL = frozenset({"id", "version", "updated_at"})
+# Columns that are this database's own bookkeeping, and the uuid, which names the record
+# beside its fields.
+_LOCAL = frozenset({"id", "version", "updated_at", "uuid"})
 
 MODELS: dict[str, type[Base]] = {
     m.__tablename__: m

@@ -51,7 +51,7 @@ SYNC_ACTOR = Actor(None, "sync", "")
 STATE_LABELS = {"synced": "已同步", "waiting": "待同步", "conflict": "有冲突", "rejected": "被拒绝"}
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
-         "receipts", "cursor_bundle")
+         "receipts", "cursor_bundle", "session")
 DEFAULT_INTERVAL = 15
 
 ClientFactory = Callable[[str, str | None, str | None], HubClient]
@@ -301,14 +301,18 @@ class SyncService(Service):
                     repo.recover_sending()
                     backlog = repo.waiting()
                     uow.commit()
-                client.start_session(backlog)
+                self._end_orphaned_session(client, v["session"])
+                opened = client.start_session(backlog)
+                self._remember_session(f"{opened.session}|{os.getpid()}")
                 self._upload_blobs(client, report, progress)
                 self._push(client, report, progress, cancel)
                 if not (cancel and cancel()):
                     self._pull(client, v, report, progress, cancel)
                     self._download_blobs(client, report, progress)
             finally:
-                client.end_session()
+                if client.session is not None:
+                    client.end_session()
+                    self._remember_session("")
                 client.close()
         except DomainError as exc:
             self._remember(f"同步失败：{exc}", ok=False)
@@ -317,6 +321,22 @@ class SyncService(Service):
             self._running.release()
         self._remember(report.summary(), ok=True)
         return report
+
+    @staticmethod
+    def _end_orphaned_session(client: HubClient, remembered: str) -> None:
+        """A session left open by this program when it was killed is ended, so a restart can
+        sync at once instead of waiting for the hub to let it expire. One that belongs to
+        another program still running here (the command line beside the window) is left."""
+        session, _, pid = remembered.partition("|")
+        if not session or not pid.isdigit() or _alive(int(pid)):
+            return
+        client.session = session
+        client.end_session()
+
+    def _remember_session(self, value: str) -> None:
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步会话", outbox=False) as uow:
+            self._write(uow, session=value)
+            uow.commit()
 
     def _remember(self, text: str, *, ok: bool) -> None:
         with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步记录", outbox=False) as uow:
@@ -394,7 +414,7 @@ class SyncService(Service):
         with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步接收", outbox=False) as uow:
             local = OfficeRepository(uow.session).local()
             assert local is not None
-            applied = SyncRepository(uow.session).apply(records, local.id)
+            applied = SyncRepository(uow.session).apply(records, local.id, self._fill)
             self._complete_dispatched(uow, applied)
             if cursor is not None:
                 self._write(uow, cursor=cursor)
@@ -409,6 +429,11 @@ class SyncService(Service):
         report.released += applied.released
         report.dispatched += applied.dispatched
 
+    def _fill(self, entity: str, attrs: dict[str, Any]) -> None:
+        if entity == "complaints" and not attrs.get("rule_set_code") and attrs.get("received_at"):
+            attrs["rule_set_code"] = rule_set_for(self.ctx.reference.rule_sets(),
+                                                  attrs["received_at"].date()).code
+
     def _complete_dispatched(self, uow: UnitOfWork, applied: Applied) -> None:
         """A complaint the district dispatched arrives without this office's rule set and
         deadline: they are worked out here, from its received date, as at registration."""
@@ -417,9 +442,6 @@ class SyncService(Service):
             c = ComplaintRepository(uow.session).by_uuid(uuid)
             if c is None:
                 continue
-            if not c.rule_set_code:
-                c.rule_set_code = rule_set_for(self.ctx.reference.rule_sets(),
-                                               c.received_at.date()).code
             if c.due_on is None and Status(c.status).is_open:
                 complaints.refresh_due(c)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
@@ -632,7 +654,7 @@ class SyncService(Service):
             tally = repo.record_results(sent, results)
             local = OfficeRepository(uow.session).local()
             assert local is not None
-            applied = repo.apply(records, local.id)
+            applied = repo.apply(records, local.id, self._fill)
             self._complete_dispatched(uow, applied)
             values = {"receipts": json.dumps(imported + [receipt.bundle_id])}
             if newer and receipt.content.get("cursor"):
@@ -645,6 +667,29 @@ class SyncService(Service):
         report.downloaded = len(receipt.blobs)
         self._remember(f"导入回执：{report.summary()}", ok=True)
         return ReceiptSummary(receipt.bundle_id, False, report)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this program's own earlier round, which ended without closing
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def to_operation(op: OutboxOp) -> Operation:
