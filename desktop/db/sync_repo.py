@@ -114,29 +114,86 @@ class SyncRepository:
                         office_value=json.dumps(c.office_value, ensure_ascii=False),
                         hub_value=json.dumps(c.hub_value, ensure_ascii=False),
                         hub_version=result.version or 0))
+        orphans = self._refuse_orphans(sent, by_id)
+        tally["deferred"] -= orphans
+        tally["rejected"] += orphans
         return tally
 
-    def enqueue_unknown(self, made_by: str, chunk: int = 2000) -> int:
-        """Insert operations for every record the district has never acknowledged and no
-        operation carries: an office that worked before it was enrolled sends all it has."""
+    def _refuse_orphans(self, sent: Sequence[OutboxOp], by_id: dict[str, OpResult]) -> int:
+        """A record deferred because its parent is not at the district, when the parent's own
+        operation was refused: it can never arrive, so the child is refused with the reason."""
+        deferred = [op for op in sent if (r := by_id.get(op.op_id)) and r.status == "deferred"]
+        refused_count = 0
+        for op in deferred:
+            spec = ENTITY.get(op.entity)
+            if spec is None:
+                continue
+            after: dict[str, Any] = {}
+            for row in self.s.scalars(select(OutboxOp.after).where(
+                    OutboxOp.record_uuid == op.record_uuid).order_by(OutboxOp.id)):
+                after.update(json.loads(row))
+            for field_name, _entity in spec.parents:
+                parent = after.get(field_name)
+                if not parent or self.s.get(SyncRecord, (_entity, parent)) is not None:
+                    continue
+                refused = self.s.scalars(select(OutboxOp).where(
+                    OutboxOp.record_uuid == parent, OutboxOp.status == "rejected")).first()
+                if refused is not None:
+                    message = (refused.message if refused.message.startswith("所属的")
+                               else f"所属的{ENTITY[_entity].label}未被区局接受（{refused.message}）")
+                    self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id).values(
+                        status="rejected", done_at=utcnow(), message=message))
+                    refused_count += 1
+                    break
+        return refused_count
+
+    def enqueue_unknown(self, made_by: str, offices: set[int], chunk: int = 2000) -> int:
+        """Insert operations for every record of this office (and the offices below it) that
+        the district has never acknowledged and no operation carries: an office that worked
+        before it was enrolled sends all it has. Other offices' records stay here."""
         from sqlalchemy import insert
 
+        from desktop.db.wire import BY_WIRE
+
+        # Operations never sent for records the district has never had are superseded by the
+        # whole records queued below, and other offices' ones are not this office's to send.
+        self.s.execute(delete(OutboxOp).where(
+            OutboxOp.status == "pending", OutboxOp.attempts == 0,
+            OutboxOp.record_uuid.not_in(select(SyncRecord.uuid))))
         total = 0
+        included: dict[str, set[int]] = {}
         for spec in ENTITIES:
             model: Any = MODELS[spec.name]
             known = select(SyncRecord.uuid).where(SyncRecord.entity == spec.name)
             queued = select(OutboxOp.record_uuid).where(OutboxOp.entity == spec.name)
+            mine = included.setdefault(spec.name, set())
+            owner = BY_WIRE[spec.name][spec.owner].attr if spec.owner else None
+            parents = [(BY_WIRE[spec.name][f].attr, e) for f, e in spec.parents]
             last = 0
             while True:
-                objs = self.s.scalars(
-                    select(model).where(model.id > last, model.uuid.not_in(known),
-                                        model.uuid.not_in(queued))
-                    .order_by(model.id).limit(chunk)).all()
+                objs = self.s.scalars(select(model).where(model.id > last).order_by(model.id)
+                                      .limit(chunk)).all()
                 if not objs:
                     break
                 last = objs[-1].id
-                roots = self._roots(spec.name, objs)
-                rows = full_record_ops(self.s, spec.name, list(objs),
+                ours = []
+                for o in objs:
+                    if owner is not None:
+                        keep = getattr(o, owner) in offices
+                    else:
+                        links = [(getattr(o, a), e) for a, e in parents if getattr(o, a)]
+                        keep = not links or any(i in included.get(e, ()) for i, e in links)
+                    if keep:
+                        mine.add(o.id)
+                        ours.append(o)
+                skip = set(self.s.scalars(known.where(SyncRecord.uuid.in_([o.uuid for o in ours]))))
+                skip |= set(self.s.scalars(queued.where(
+                    OutboxOp.record_uuid.in_([o.uuid for o in ours]))))
+                fresh = [o for o in ours if o.uuid not in skip]
+                if not fresh:
+                    continue
+                roots = self._roots(spec.name, fresh)
+                rows = full_record_ops(self.s, spec.name, fresh,
                                        lambda o, r=roots: r.get(o.id), made_by)
                 self.s.execute(insert(OutboxOp), rows)
                 total += len(rows)

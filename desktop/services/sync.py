@@ -256,7 +256,9 @@ class SyncService(Service):
                         token=answer.token, bundle_key=answer.bundle_key, office=answer.office,
                         cursor="", ca_bundle=ca_bundle, bundles="[]", receipts="[]",
                         cursor_bundle="")
-            SyncRepository(uow.session).enqueue_unknown(user.username)
+            local_id = OfficeRepository(uow.session).local().id  # type: ignore[union-attr]
+            SyncRepository(uow.session).enqueue_unknown(
+                user.username, OfficeRepository(uow.session).subtree_ids(local_id))
             uow.commit()
         return self.settings()
 
