@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             return
         save_geometry(self)
         save_splitter(self, self.splitter)
-        self.sync.stop_automatic()
+        self.sync.stop()
         for window in list(self._complaints.values()):
             window.close()
         for widget in self._pages.values():

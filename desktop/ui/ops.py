@@ -104,10 +104,16 @@ class Ops(QObject):
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hejie-work")
         self._on_error = on_error
         self._tasks: set[Task] = set()
+        self._closed = False
 
     @property
     def busy(self) -> int:
         return len(self._tasks)
+
+    @property
+    def closed(self) -> bool:
+        """Shut down: timers that outlive the window must not start work any more."""
+        return self._closed
 
     def query(self, fn: Callable[[], Any], on_done: Callback | None = None, *,
               owner: QObject | None = None, on_error: Callback | None = None) -> Task:
@@ -136,6 +142,7 @@ class Ops(QObject):
         self._on_error(owner, error)
 
     def shutdown(self) -> None:
+        self._closed = True
         for task in list(self._tasks):
             task.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)

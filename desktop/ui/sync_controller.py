@@ -80,6 +80,7 @@ class SyncController(QObject):
         self.last_outcome: RoundOutcome | None = None
         self._task: Task | None = None
         self._automatic = False
+        self._stopped = False
         self._progress = _ProgressRelay(self)
         self._progress.shown.connect(self.sig_progressed)
         self._timer = QTimer(self)
@@ -96,6 +97,11 @@ class SyncController(QObject):
         return self._task is not None
 
     @property
+    def status_pending(self) -> bool:
+        """A status read waits for a burst of changes to end."""
+        return self._status_timer.isActive()
+
+    @property
     def automatic_interval(self) -> int:
         """Milliseconds between automatic rounds; 0 when they are off."""
         return self._timer.interval() if self._timer.isActive() else 0
@@ -110,6 +116,12 @@ class SyncController(QObject):
         self._automatic = False
         self._timer.stop()
         self._first.stop()
+
+    def stop(self) -> None:
+        """The window is closing: no more rounds or status reads are started."""
+        self.stop_automatic()
+        self._stopped = True
+        self._status_timer.stop()
 
     def reload_settings(self, first_round: bool = False) -> None:
         """Read the settings again (after 登记 or 保存); the timer follows the interval."""
@@ -142,6 +154,8 @@ class SyncController(QObject):
 
     def refresh_status(self) -> None:
         self._status_timer.stop()
+        if self._stopped or self.ctx.ops.closed:
+            return
         self.ctx.ops.query(self.ctx.services.sync.status, self._status_read, owner=self)
 
     def _status_read(self, status: SyncStatus) -> None:
@@ -158,13 +172,14 @@ class SyncController(QObject):
     def _on_changed(self, _changed: Changed) -> None:
         # Every local change may queue operations for the district, and a round or a resolved
         # conflict moves the counts: one status read after a burst of them.
-        self._status_timer.start()
+        if not self._stopped:
+            self._status_timer.start()
 
     # -- a round -----------------------------------------------------------------------------
     def run_now(self, manual: bool = True) -> Task | None:
         """Start a round unless one is under way (then None). Automatic rounds skip an office
         that is not enrolled without a word."""
-        if self._task is not None:
+        if self._task is not None or self._stopped or self.ctx.ops.closed:
             return None
         if not manual and (self.settings is None or not self.settings.enrolled):
             return None
@@ -212,7 +227,8 @@ class SyncController(QObject):
         self.sig_finished.emit(outcome)
         # Lists and complaint windows refresh: states moved, and pulled records may have
         # changed rows or added complaints (created=True makes the lists start over).
-        self.ctx.ops.sig_changed.emit(Changed("sync", (), created=pulled))  # and the status is read
+        self.ctx.ops.sig_changed.emit(Changed("sync", (), created=pulled))
+        self.refresh_status()  # now, not after the pause that gathers local changes
 
 
 def describe_status(status: SyncStatus | None, online: bool | None) -> tuple[str, str]:

@@ -459,6 +459,7 @@ class SyncTab(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._owns_controller = controller is None
         self.controller = controller or SyncController(ctx, self)
         self.enrol_panel = EnrolPanel(ctx)
         self.enrolled_panel = EnrolledPanel(ctx, self.controller)
@@ -476,6 +477,11 @@ class SyncTab(QWidget):
         if self.controller.status is not None:
             self.enrolled_panel.show_status(self.controller.status)
         self.controller.reload_settings()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._owns_controller:
+            self.controller.stop()
+        super().closeEvent(event)
 
     @property
     def enrolled(self) -> bool:

@@ -1,0 +1,464 @@
+"""Sync in the window, driven through the real widgets: 设置 → 同步, rounds by hand and on the
+timer, the status bar, the 同步 column, the complaint window's line and the conflicts dialog.
+
+Tests that need the district use the real hub of tests/sync (over loopback HTTP, on SQLite).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.domain.complaint import ComplaintFilter
+from desktop.services.dto import Changed
+from desktop.services.sync import SyncError
+from desktop.sync.client import HubClient
+from desktop.sync.protocol import ENTITY
+from desktop.ui.context import AppContext
+from desktop.ui.dialogs.sync_conflicts import SyncConflictsDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.models.complaint_table import COLUMN_INDEX
+from desktop.ui.sync_controller import RoundOutcome, SyncController
+from desktop.ui.views.complaint_window import ComplaintWindow
+from desktop.ui.views.ledger import LedgerPage
+from desktop.ui.views.settings import SettingsPage
+from desktop.ui.views.settings.sync import SyncTab
+from tests.conftest import World, draft
+from tests.gui.conftest import Messages, type_text, wait_idle
+from tests.sync.conftest import hub, hub_server  # noqa: F401 - the district's fixtures, by name
+from tests.sync.office import edit, office, uuid_of
+
+# The hub fixture runs on SQLite and PostgreSQL; the window needs only one.
+ON_HUB = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)
+
+
+def _cable_pulled(world: World, port: int) -> None:
+    """The hub out of reach: the program talks to a loopback port where nothing listens (the
+    shared test hub itself keeps running), without retries."""
+    world.s.sync.client_factory = lambda url, token, ca: HubClient(
+        f"http://127.0.0.1:{port}", token=token, ca_bundle=ca, retries=0, backoff=0)
+
+
+def _tab(qtbot, ctx: AppContext, controller: SyncController | None = None) -> SyncTab:  # type: ignore[no-untyped-def]
+    tab = SyncTab(ctx, controller)
+    qtbot.addWidget(tab)
+    tab.show()
+    wait_idle(qtbot, ctx)
+    return tab
+
+
+def _window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, ctx)
+    return window
+
+
+def _round(qtbot, ctx: AppContext, controller: SyncController, manual: bool = True) -> RoundOutcome:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(controller.sig_finished, timeout=30000) as finished:
+        assert controller.run_now(manual=manual) is not None
+    wait_idle(qtbot, ctx)
+    outcome = finished.args[0]
+    assert isinstance(outcome, RoundOutcome)
+    return outcome
+
+
+def _settled(qtbot, ctx: AppContext, controller: SyncController) -> None:  # type: ignore[no-untyped-def]
+    """Idle, and the status read that follows a burst of changes done."""
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: not controller.status_pending, timeout=5000)
+    wait_idle(qtbot, ctx)
+
+
+def _enrol(world: World, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    world.s.sync.enrol(world.admin, hub.url, hub.enrol_code("WZCQ"))
+
+
+def _register(world: World, **overrides: object) -> int:
+    return world.s.complaints.register(world.clerk, draft(**overrides)).ids[0]
+
+
+# -- not enrolled (no hub needed) ------------------------------------------------------------------
+def test_the_settings_page_has_a_sync_tab_that_offers_enrolment(make_ctx, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx = make_ctx(world.admin)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_idle(qtbot, ctx)
+    assert page.sync is not None and page.tabs is not None
+    page.tabs.setCurrentWidget(page.sync)
+    assert not page.sync.enrolled
+    assert page.sync.stack.currentWidget() is page.sync.enrol_panel
+    panel = page.sync.enrol_panel
+    assert panel.enrol_button.isEnabled() and panel.refusal.isHidden()
+    assert panel.url.placeholderText() == "https://"
+
+
+def test_only_an_administrator_may_enrol(make_ctx, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx = make_ctx(world.desk)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrol_panel
+    assert not panel.enrol_button.isEnabled()
+    assert panel.url.isReadOnly() and panel.code.isReadOnly()
+    assert "系统管理员" in panel.refusal.text() and not panel.refusal.isHidden()
+
+
+def test_a_plain_http_address_is_refused_and_the_form_keeps_what_was_typed(  # type: ignore[no-untyped-def]
+        make_ctx, world: World, qtbot) -> None:
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrol_panel
+    type_text(qtbot, panel.url, "http://hub.wuzhong.example:8443")
+    type_text(qtbot, panel.code, "K7QM-3XPA")
+    panel.enrol_button.click()
+    wait_idle(qtbot, ctx)
+    assert "https://" in panel.error_text("服务器地址")
+    assert "明文" in panel.error_text("服务器地址")
+    assert panel.url.text() == "http://hub.wuzhong.example:8443"
+    assert panel.code.text() == "K7QM-3XPA"
+    assert not tab.enrolled and not world.s.sync.settings().enrolled
+    # Editing the address clears its message.
+    type_text(qtbot, panel.url, "x")
+    assert panel.error_text("服务器地址") == ""
+
+
+def test_a_certificate_file_that_is_missing_or_not_pem_is_refused(make_ctx, world: World, qtbot,  # type: ignore[no-untyped-def]
+                                                                  tmp_path: Path) -> None:
+    ctx = make_ctx(world.admin)
+    panel = _tab(qtbot, ctx).enrol_panel
+    type_text(qtbot, panel.url, "https://hub.wuzhong.example")
+    type_text(qtbot, panel.code, "K7QM-3XPA")
+    type_text(qtbot, panel.certificate.edit, str(tmp_path / "none.pem"))
+    panel.enrol_button.click()
+    assert "找不到文件" in panel.error_text("证书文件")
+    junk = tmp_path / "ca.pem"
+    junk.write_text("这不是证书", encoding="utf-8")
+    panel.certificate.edit.setText(str(junk))
+    panel.enrol_button.click()
+    assert "PEM" in panel.error_text("证书文件")
+    assert ctx.ops.busy == 0  # refused before anything was sent
+
+
+def test_the_status_bar_says_not_enrolled_and_no_round_runs_by_itself(make_ctx, world: World,  # type: ignore[no-untyped-def]
+                                                                       qtbot) -> None:
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    assert "未登记" in window.sync_label.text()
+    assert window.sync.automatic_interval == 0
+    assert window.sync.run_now(manual=False) is None  # skipped, not refused
+
+
+def test_a_round_asked_for_by_hand_before_enrolment_says_why_not(make_ctx, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    outcome = _round(qtbot, ctx, window.sync)
+    assert isinstance(outcome.error, SyncError)
+    assert "尚未登记" in outcome.message
+    assert "同步失败" in window.statusBar().currentMessage()
+
+
+def test_the_sync_column_stays_empty_until_enrolled(make_ctx, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _register(world)
+    ctx = make_ctx(world.desk)
+    ledger = LedgerPage(ctx)
+    qtbot.addWidget(ledger)
+    wait_idle(qtbot, ctx)
+    assert ledger.model.rowCount() == 1
+    assert ledger.model.headerData(COLUMN_INDEX["sync"], Qt.Orientation.Horizontal) == "同步"
+    assert ledger.model.index(0, COLUMN_INDEX["sync"]).data() is None
+
+
+# -- with the district's hub -----------------------------------------------------------------------
+@ON_HUB
+def test_enrolling_then_a_round_now(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cid = _register(world)  # made before enrolment: it is queued then
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrol_panel
+    type_text(qtbot, panel.url, hub.url)
+    type_text(qtbot, panel.code, hub.enrol_code("WZCQ"))
+    panel.enrol_button.click()
+    qtbot.waitUntil(lambda: tab.enrolled, timeout=20000)
+    wait_idle(qtbot, ctx)
+    shown = tab.enrolled_panel
+    assert shown.server.text() == hub.url
+    assert shown.office.text() == "长桥分局（WZCQ）"
+    assert shown.device.text() == world.s.sync.settings().device_id
+    assert "待同步 0 项" not in shown.counts.text()
+    assert world.s.sync.status().waiting > 0
+
+    progress: list[tuple[str, int, int]] = []
+    tab.controller.sig_progressed.connect(lambda *args: progress.append(args))
+    shown.run_button.click()
+    assert not shown.run_button.isEnabled() and shown.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not tab.controller.running, timeout=30000)
+    wait_idle(qtbot, ctx)
+    assert shown.run_button.isEnabled() and not shown.cancel_button.isVisible()
+    assert any(what == "发送" for what, _, _ in progress)
+    assert "发送" in shown.last_result.text() and shown.last_run.text()
+    assert "待同步 0 项" in shown.counts.text()
+    assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
+    assert hub.record("complaints", uuid_of(world, cid)) is not None
+
+
+@ON_HUB
+def test_a_wrong_code_is_shown_under_the_code(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrol_panel
+    type_text(qtbot, panel.url, hub.url)
+    type_text(qtbot, panel.code, "ZZZZ-ZZZZ")
+    panel.enrol_button.click()
+    qtbot.waitUntil(lambda: panel.enrol_button.isEnabled(), timeout=20000)
+    wait_idle(qtbot, ctx)
+    assert panel.error_text("登记码")
+    assert panel.code.text() == "ZZZZ-ZZZZ" and panel.url.text() == hub.url
+    assert not tab.enrolled
+
+
+@ON_HUB
+def test_a_code_of_another_office_is_refused_with_both_names(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    ctx = make_ctx(world.admin)
+    panel = _tab(qtbot, ctx).enrol_panel
+    type_text(qtbot, panel.url, hub.url)
+    type_text(qtbot, panel.code, hub.enrol_code("WZMD"))
+    panel.enrol_button.click()
+    qtbot.waitUntil(lambda: panel.enrol_button.isEnabled(), timeout=20000)
+    assert "长桥分局" in panel.error_text("登记码") and "WZMD" in panel.error_text("登记码")
+
+
+@ON_HUB
+def test_the_interval_drives_the_window_timer(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    _enrol(world, hub)
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    window.sync.stop_automatic()
+    window.sync.start_automatic()
+    wait_idle(qtbot, ctx)
+    assert window.sync.automatic_interval == 15 * 60_000  # the default
+    page = window.show_page("settings")
+    wait_idle(qtbot, ctx)
+    options = page.sync.enrolled_panel
+    options.interval.setValue(5)
+    options.save_button.click()
+    wait_idle(qtbot, ctx)
+    assert world.s.sync.settings().interval_minutes == 5
+    assert "每 5 分钟" in options.saved.text()
+    assert window.sync.automatic_interval == 5 * 60_000
+    options.interval.setValue(0)
+    options.save_button.click()
+    wait_idle(qtbot, ctx)
+    assert window.sync.automatic_interval == 0
+    assert "不自动同步" in options.interval.text()
+
+
+@ON_HUB
+def test_the_window_syncs_soon_after_it_opens(make_ctx, world: World, qtbot, hub,  # type: ignore[no-untyped-def]  # noqa: F811
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _enrol(world, hub)
+    monkeypatch.setattr(SyncController, "FIRST_ROUND_DELAY_MS", 0)
+    ctx = make_ctx(world.admin)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=30000) as finished:
+        window.show()
+    wait_idle(qtbot, ctx)
+    assert finished.args[0].error is None and not finished.args[0].manual
+    assert "在线" in window.sync_label.text() and "待同步 0 项" in window.sync_label.text()
+
+
+@ON_HUB
+def test_dispatched_complaints_are_announced_and_open_in_the_ledger(make_ctx, world: World, qtbot,  # type: ignore[no-untyped-def]
+                                                                  hub, shown: Messages) -> None:  # noqa: F811
+    _enrol(world, hub)
+    _register(world)  # one of its own, which the district part must not list
+    sent = hub.dispatch(office="WZCQ", district_number="12315-2026-0042")
+    ctx = make_ctx(world.desk)
+    window = _window(qtbot, ctx)
+    ledger = window.show_page("ledger")
+    wait_idle(qtbot, ctx)
+    assert ledger.model.rowCount() == 1
+    outcome = _round(qtbot, ctx, window.sync, manual=False)
+    assert outcome.report is not None and outcome.report.dispatched == [sent.number]
+    [(kind, title, text)] = [m for m in shown.shown if m[0] == "notice"]
+    assert title == "区局分流投诉" and f"收到区局分流投诉 1 件：{sent.number}" in text
+    assert sent.number in window.statusBar().currentMessage()
+    wait_idle(qtbot, ctx)
+    assert ledger.model.rowCount() == 2  # the list started over with the new complaint
+    window.show_page("workbench")
+    shown.actions[0]()  # 在台账中查看
+    wait_idle(qtbot, ctx)
+    assert window.stack.currentWidget() is ledger
+    assert ledger.source.currentData() is True
+    assert [ledger.model.row_at(r).number for r in range(ledger.model.rowCount())] == [sent.number]
+
+
+@ON_HUB
+def test_online_then_offline_in_the_status_bar(make_ctx, world: World, qtbot, hub,  # type: ignore[no-untyped-def]  # noqa: F811
+                                               free_tcp_port: int) -> None:
+    _enrol(world, hub)
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    page = window.show_page("settings")
+    wait_idle(qtbot, ctx)
+    assert _round(qtbot, ctx, window.sync).error is None
+    assert "在线" in window.sync_label.text()
+    _cable_pulled(world, free_tcp_port)
+    outcome = _round(qtbot, ctx, window.sync)
+    assert isinstance(outcome.error, SyncError) and outcome.error.code == "network"
+    assert "离线" in window.sync_label.text()
+    assert "连接不上区局同步服务器" in page.sync.enrolled_panel.round_error.text()
+    assert "连接不上" in window.statusBar().currentMessage()
+    # Work goes on offline: a new complaint waits, and the status bar counts it.
+    _register(world)
+    window.sync.refresh_status()
+    wait_idle(qtbot, ctx)
+    assert "待同步 1 项" in window.sync_label.text()
+
+
+@ON_HUB
+def test_a_round_can_be_cancelled(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    _register(world)
+    _enrol(world, hub)
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrolled_panel
+    # 取消 pressed as soon as the first batch has gone: the pull is skipped.
+    tab.controller.sig_progressed.connect(lambda *_: panel.cancel_button.click())
+    with qtbot.waitSignal(tab.controller.sig_finished, timeout=30000) as finished:
+        panel.run_button.click()
+    outcome = finished.args[0]
+    assert outcome.cancelled and outcome.message.startswith("已取消：")
+    wait_idle(qtbot, ctx)
+
+
+@ON_HUB
+def test_sync_state_in_the_ledger_and_the_complaint_window(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cid = _register(world)
+    _enrol(world, hub)
+    ctx = make_ctx(world.desk)
+    ledger = LedgerPage(ctx)
+    qtbot.addWidget(ledger)
+    complaint = ComplaintWindow(ctx, cid)
+    qtbot.addWidget(complaint)
+    wait_idle(qtbot, ctx)
+    cell = lambda: ledger.model.index(0, COLUMN_INDEX["sync"]).data()  # noqa: E731
+    assert cell() == "待同步"
+    assert "与区局同步：" in complaint.status_line.text() and "待同步" in complaint.status_line.text()
+    controller = SyncController(ctx, ledger)
+    _round(qtbot, ctx, controller)
+    controller.stop()
+    assert cell() == "已同步"
+    assert "已同步" in complaint.status_line.text()
+    # A change here waits for the district again.
+    def change() -> Changed:
+        edit(world, world.desk, cid, subject="家用轿车（白色）")
+        return Changed("complaint", (cid,))
+
+    ctx.ops.mutate(change)
+    wait_idle(qtbot, ctx)
+    assert cell() == "待同步"
+
+
+@ON_HUB
+def test_a_bundle_out_and_its_receipt_back(make_ctx, world: World, qtbot, hub, shown: Messages,  # type: ignore[no-untyped-def]  # noqa: F811
+                                          tmp_path: Path) -> None:
+    cid = _register(world)
+    _enrol(world, hub)
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrolled_panel
+    target = tmp_path / "usb" / "同步包"
+    target.parent.mkdir()
+    panel.export_bundle(str(target))
+    wait_idle(qtbot, ctx)
+    written = target.with_name("同步包.hejie")
+    assert written.is_file()
+    assert any("已导出" in text for text in shown.texts("info"))
+    receipt, _ = hub.import_bundle(written.read_bytes())
+    back = tmp_path / "usb" / "回执.hejie"
+    back.write_bytes(receipt)
+    panel.import_receipt(str(back))
+    _settled(qtbot, ctx, tab.controller)
+    assert "回执已导入" in shown.texts("info")[-1]
+    assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
+    assert "待同步 0 项" in panel.counts.text()
+    panel.import_receipt(str(back))
+    wait_idle(qtbot, ctx)
+    assert "已经导入过" in shown.texts("info")[-1]
+
+
+def _conflict(world: World, hub, tmp_path: Path) -> tuple[int, World]:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The station registers a complaint; the sub-bureau (this window's database) receives it;
+    both change its facts; the sub-bureau's push is the second: a conflict here."""
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    station_cid = station.s.complaints.register(station.clerk, draft()).ids[0]
+    station.s.sync.run()
+    _enrol(world, hub)
+    world.s.sync.run()
+    number = station.s.complaints.get(station.clerk, station_cid).number
+    [row] = world.s.complaints.page(world.admin, ComplaintFilter(text=number)).rows
+    cid = row.id
+    edit(station, station.clerk, station_cid, facts="投诉站补充：消费者提供了三次维修单。")
+    station.s.sync.run()
+    edit(world, world.desk, cid, facts="分局核实：发动机故障已由厂家确认。")
+    assert world.s.sync.run().conflicts == 1
+    return cid, station
+
+
+@ON_HUB
+def test_the_conflicts_dialog_takes_the_district_value(make_ctx, world: World, qtbot, hub,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                       tmp_path: Path) -> None:
+    cid, _ = _conflict(world, hub, tmp_path)
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    assert "冲突 1" in window.sync_label.text()
+    dialog = window.open_sync_conflicts()
+    wait_idle(qtbot, ctx)
+    assert isinstance(dialog, SyncConflictsDialog)
+    assert dialog.list.rowCount() == 1
+    number = world.s.complaints.get(world.admin, cid).number
+    assert dialog.list.item(0, 0).text() == number
+    assert dialog.list.item(0, 1).text() == ENTITY["complaints"].label
+    assert dialog.fields.rowCount() == 1
+    assert dialog.fields.item(0, 0).text() == "投诉事实"
+    assert "厂家确认" in dialog.fields.item(0, 1).text()  # 本单位的值
+    assert "三次维修单" in dialog.fields.item(0, 2).text()  # 区局的值
+    # Nothing chosen: the service says what is missing, the dialog stays.
+    dialog.ok_button.click()
+    wait_idle(qtbot, ctx)
+    assert "请为每一项选择" in dialog.error_text() and "投诉事实" in dialog.error_text()
+    dialog.choices["facts"].hub.click()
+    dialog.ok_button.click()
+    wait_idle(qtbot, ctx)
+    assert dialog.list.rowCount() == 0 and not dialog.empty.isHidden()
+    assert "三次维修单" in world.s.complaints.get(world.admin, cid).facts
+    assert world.s.sync.conflicts(world.admin) == []
+    qtbot.waitUntil(lambda: "冲突" not in window.sync_label.text(), timeout=5000)
+
+
+@ON_HUB
+def test_the_conflicts_dialog_keeps_the_office_value_for_the_next_round(  # type: ignore[no-untyped-def]
+        make_ctx, world: World, qtbot, hub, tmp_path: Path) -> None:  # noqa: F811
+    cid, _ = _conflict(world, hub, tmp_path)
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    panel = tab.enrolled_panel
+    assert panel.conflicts_button.isEnabled()
+    assert "冲突 1 项" in panel.counts.text()
+    dialog = panel.open_conflicts()
+    wait_idle(qtbot, ctx)
+    assert isinstance(dialog, SyncConflictsDialog)
+    dialog.choose_all("office")
+    dialog.ok_button.click()
+    _settled(qtbot, ctx, tab.controller)
+    assert dialog.list.rowCount() == 0
+    assert "厂家确认" in world.s.complaints.get(world.admin, cid).facts
+    assert world.s.sync.states_by_id([cid]) == {cid: "waiting"}
+    assert "冲突 0 项" in panel.counts.text()
+    assert _round(qtbot, ctx, tab.controller).report.pushed == 1  # type: ignore[union-attr]
+    assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
+
