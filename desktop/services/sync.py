@@ -591,13 +591,17 @@ class SyncService(Service):
             uow.commit()
 
     # -- USB bundles ----------------------------------------------------------------------
-    def export_bundle(self, user: CurrentUser, path: Path) -> BundleSummary:
-        """Everything not yet acknowledged, with its attachment files, signed for the district."""
+    def _bundle_settings(self, user: CurrentUser, doing: str) -> dict[str, str]:
         require_role(user, Role.ADMIN, Role.CLERK, Role.STATION_HEAD, Role.DESK_STAFF,
-                     doing="导出同步包")
+                     doing=doing)
         v = self._read()
         if not v["token"]:
-            raise SyncError("本机尚未登记到区局同步，不能导出同步包", "not_enrolled")
+            raise SyncError(f"本机尚未登记到区局同步，不能{doing}", "not_enrolled")
+        return v
+
+    def export_bundle(self, user: CurrentUser, path: Path) -> BundleSummary:
+        """Everything not yet acknowledged, with its attachment files, signed for the district."""
+        v = self._bundle_settings(user, "导出同步包")
         with self._uow(user, "", write=False) as uow:
             ops = list(SyncRepository(uow.session).unacknowledged())
         blobs: dict[str, bytes] = {}
@@ -622,11 +626,7 @@ class SyncService(Service):
 
     def import_receipt(self, user: CurrentUser, path: Path) -> ReceiptSummary:
         """The district's answer to a bundle: acknowledgements and what it sent this office."""
-        require_role(user, Role.ADMIN, Role.CLERK, Role.STATION_HEAD, Role.DESK_STAFF,
-                     doing="导入同步回执")
-        v = self._read()
-        if not v["token"]:
-            raise SyncError("本机尚未登记到区局同步，不能导入回执", "not_enrolled")
+        v = self._bundle_settings(user, "导入同步回执")
         try:
             data = Path(path).read_bytes()
         except OSError as exc:

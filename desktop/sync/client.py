@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +36,7 @@ from desktop.sync.protocol import (
     PushResponse,
     SessionRequest,
     SessionResponse,
+    is_loopback,
 )
 
 _RETRY_STATUS = {502, 503, 504}
@@ -56,19 +56,10 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError("区局同步服务器地址格式不对，应为 https://主机名:端口", "invalid_url")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise SyncError("区局同步服务器必须使用 https:// 地址（http:// 只允许本机地址），"
                         "以免投诉人信息在网络上明文传输", "invalid_url")
     return url
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class HubClient:

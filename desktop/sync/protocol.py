@@ -12,6 +12,7 @@ rules: local integer keys never travel; a reference to an office is its code (`o
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -26,6 +27,16 @@ BLOB_SIZE_HEADER = "X-Blob-Size"
 PUSH_BATCH = 200
 PULL_PAGE = 500
 CHUNK_SIZE = 256 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """Plain HTTP is allowed only to this computer: both the client and the hub check it."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # --------------------------------------------------------------------------------------------
