@@ -23,6 +23,7 @@ from desktop.sync.protocol import (
     DispatchRequest,
     DispatchResponse,
     EnrolCodeResponse,
+    ErrorCode,
     OfficeCreate,
     OfficeStatus,
     OfficeWire,
@@ -48,7 +49,7 @@ def add_office(session: Session, spec: OfficeCreate, now: datetime) -> OfficeWir
     except FieldError as exc:
         raise bad_request(str(exc)) from exc
     if session.get(Office, code) is not None:
-        raise HubError(409, "invalid_request", Msg.OFFICE_EXISTS.format(code=code))
+        raise HubError(409, ErrorCode.INVALID, Msg.OFFICE_EXISTS.format(code=code))
     parent = spec.parent.strip().upper() if spec.parent else None
     if parent is not None and session.get(Office, parent) is None:
         raise bad_request(Msg.OFFICE_UNKNOWN.format(code=parent))
@@ -56,6 +57,7 @@ def add_office(session: Session, spec: OfficeCreate, now: datetime) -> OfficeWir
         raise bad_request("单位名称不能为空")
     session.add(Office(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
                        tier=spec.tier, address=spec.address, phone=spec.phone, created_at=now))
+    session.flush()  # no relationship() orders the inserts: rows naming it may follow in this transaction
     return OfficeWire(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
                       tier=spec.tier, address=spec.address, phone=spec.phone)
 

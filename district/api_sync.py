@@ -31,8 +31,9 @@ from desktop.sync.protocol import (
 )
 from district import admin, cursor, devices, store
 from district.blobs import check_sha
-from district.deps import DeviceContext, DeviceDep, Hub, HubDep, log_request
+from district.deps import DeviceContext, DeviceDep, HubDep, log_request
 from district.errors import HubError, Msg, not_found
+from district.hub import Hub
 from district.models import Device
 from district.offices import load_tree
 from district.push import Actor, apply_ops

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +13,11 @@ from starlette.exceptions import HTTPException
 
 from desktop.sync.protocol import API_PREFIX, PROTOCOL_VERSION, ErrorCode
 from district import api_admin, api_sync, logs
-from district.blobs import BlobStore
-from district.db import Clock, Database, default_blob_dir, make_engine, migrate
-from district.deps import Hub
+from district.db import Clock
 from district.devices import SESSION_TTL
 from district.errors import INTERNAL, HubError, Msg
+from district.hub import Hub, open_hub
 
-ADMIN_TOKEN_ENV = "HEJIE_DISTRICT_ADMIN_TOKEN"
 _log = logging.getLogger("district.app")
 
 
@@ -56,24 +53,10 @@ async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
     return _error(500, INTERNAL, Msg.INTERNAL)
 
 
-def open_hub(db_url: str, blob_dir: Path | str | None = None, *, clock: Clock | None = None,
-             admin_token: str | None = None, session_ttl: int = SESSION_TTL,
-             run_migrations: bool = True) -> Hub:
-    """The hub's context without the web app (the CLI's commands use it)."""
-    engine = make_engine(db_url)
-    if run_migrations:
-        migrate(engine)
-    return Hub(db=Database(engine),
-               blobs=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(db_url)),
-               clock=clock or Clock(), session_ttl=session_ttl,
-               env_admin_token=admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None)
-
-
 def create_app(db_url: str, blob_dir: Path | str | None = None, *, clock: Clock | None = None,
                admin_token: str | None = None, session_ttl: int = SESSION_TTL,
                run_migrations: bool = True) -> FastAPI:
-    """The hub on this database. `admin_token` (else env HEJIE_DISTRICT_ADMIN_TOKEN) is an
-    admin credential besides those made with `hejie-district admin-token`."""
+    """The hub on this database (see district.hub.open_hub), as a web application."""
     return build_app(open_hub(db_url, blob_dir, clock=clock, admin_token=admin_token,
                               session_ttl=session_ttl, run_migrations=run_migrations))
 

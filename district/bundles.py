@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,8 +18,8 @@ from desktop.sync.protocol import (
 )
 from district import admin, cursor, store
 from district.blobs import SHA_RE
-from district.deps import Hub
 from district.errors import HubError, Msg
+from district.hub import Hub
 from district.models import BundleImport, Device
 from district.offices import load_tree
 from district.push import Actor, apply_ops
@@ -45,6 +46,9 @@ def _open(hub: Hub, data: bytes) -> tuple[SyncFile, Device]:
         sync_file = bundle.read(data, device.bundle_key, expect=bundle.BUNDLE)
     except BundleError as exc:
         raise _invalid(str(exc)) from exc
+    except (zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
+        # A damaged compressed member fails inside zipfile before any hash could be compared.
+        raise _invalid(Msg.BUNDLE_DAMAGED) from exc
     if not isinstance(sync_file.bundle_id, str) or not 0 < len(sync_file.bundle_id) <= 64:
         raise _invalid(Msg.BUNDLE_CONTENT.format(detail="同步包编号不正确"))
     if any(not SHA_RE.match(sha) for sha in sync_file.blobs):

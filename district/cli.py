@@ -16,10 +16,9 @@ from pydantic import ValidationError
 
 from desktop.sync.protocol import DispatchRequest, OfficeCreate
 from district import admin, store
-from district.app import open_hub
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
-from district.deps import Hub
 from district.errors import HubError
+from district.hub import Hub, open_hub
 
 DB_ENV = "HEJIE_DISTRICT_DB"
 KINDS = {"district": "区局", "sub_bureau": "分局", "station": "投诉站"}

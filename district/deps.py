@@ -10,20 +10,8 @@ from fastapi import Depends, Header, Request
 
 from desktop.sync.protocol import ErrorCode
 from district import admin, devices
-from district.blobs import BlobStore
-from district.db import Clock, Database
 from district.errors import HubError, Msg
-
-
-@dataclass
-class Hub:
-    """The running hub: database, attachment files, clock and settings (one per app)."""
-
-    db: Database
-    blobs: BlobStore
-    clock: Clock
-    session_ttl: int = devices.SESSION_TTL
-    env_admin_token: str | None = None
+from district.hub import Hub
 
 
 @dataclass(frozen=True)

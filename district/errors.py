@@ -39,6 +39,7 @@ class Msg:
     DEVICE_UNKNOWN = "设备「{device}」不存在"
     BUNDLE_DEVICE = "同步包来自未在本区局平台登记的设备，未导入任何内容"
     BUNDLE_REVOKED = "同步包来自已停用的设备，未导入任何内容"
+    BUNDLE_DAMAGED = "同步包文件已损坏或不完整（可能在复制时出错），未导入任何内容"
     BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
     BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
 

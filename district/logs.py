@@ -30,16 +30,18 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: int = logging.INFO) -> None:
-    """Send the hub's loggers to stderr as JSON lines (once, however often it is called)."""
-    logger = logging.getLogger("district")
-    if any(getattr(h, "_hejie", False) for h in logger.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler._hejie = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
+    """Send the hub's loggers (and uvicorn's error log) to stderr as JSON lines, once however
+    often it is called."""
+    for name in ("district", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if any(getattr(h, "_hejie", False) for h in logger.handlers):
+            continue
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler._hejie = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
 
 
 class AccessLog:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -110,17 +111,26 @@ class Record(Base):
     entity: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner: Mapped[str] = mapped_column(ForeignKey("offices.code"))
     parent_entity: Mapped[str | None] = mapped_column(String(32))
-    parent_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    parent_uuid: Mapped[str | None] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # Unique by construction (the counter lock); indexed with the owner for pulls and backlogs.
+    seq: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    blob: Mapped[str | None] = mapped_column(String(64), index=True)  # an attachment's SHA-256
+    blob: Mapped[str | None] = mapped_column(String(64))  # an attachment's SHA-256
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     people: Mapped[dict[str, str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (Index("ix_records_owner_seq", "owner", "seq"),)
+    # Partial indexes where most rows have no value: every index costs each pushed row.
+    __table_args__ = (
+        Index("ix_records_owner_seq", "owner", "seq"),
+        Index("ix_records_parent_uuid", "parent_uuid",
+              postgresql_where=text("parent_uuid IS NOT NULL"),
+              sqlite_where=text("parent_uuid IS NOT NULL")),
+        Index("ix_records_blob", "blob", postgresql_where=text("blob IS NOT NULL"),
+              sqlite_where=text("blob IS NOT NULL")),
+    )
 
 
 class RecordHistory(Base):

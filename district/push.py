@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import ALLOWED_RESULTS, TRANSITIONS, Action, Status, Transition
@@ -172,6 +172,7 @@ class Batch:
     recs: dict[tuple[str, str], _Rec] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     complete_blobs: set[str] = field(default_factory=set)
+    parents: dict[tuple[str, str], tuple[str, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = set(self.tree.scope(self.actor.office))
@@ -195,7 +196,14 @@ class Batch:
                     uuids.add(value)
             if spec.blob_field and isinstance(op.after.get(spec.blob_field), str):
                 shas.add(op.after[spec.blob_field])
-        self._load_records(Record.uuid.in_(list(uuids)))
+        targets = {op.uuid for op in ops}
+        self._load_records(Record.uuid.in_(list(targets)))
+        # Parents only say whose they are (and whether they still exist): no data to decode.
+        others = list(uuids - targets)
+        if others:
+            self.parents = {(r.entity, r.uuid): (r.owner, r.deleted) for r in self.session.execute(
+                select(Record.entity, Record.uuid, Record.owner, Record.deleted)
+                .where(Record.uuid.in_(others)))}
         if shas:
             self.complete_blobs = set(self.session.execute(
                 select(Blob.sha256).where(Blob.sha256.in_(list(shas)), Blob.complete.is_(True))
@@ -243,15 +251,14 @@ class Batch:
     def _write(self, answered: list[dict[str, Any]]) -> None:
         fresh = [r.row(self.now) for r in self.recs.values() if r.dirty and r.new]
         changed = [r.row(self.now) for r in self.recs.values() if r.dirty and not r.new]
-        if fresh:
-            self.session.execute(insert(Record), fresh)
+        encoded: dict[int, str] = {}
+        store.bulk_insert(self.session, Record.__table__, fresh, encoded)
         if changed:
             for row in changed:
                 del row["created_at"]
             self.session.execute(update(Record), changed)
-        store.insert_history(self.session, self.history)
-        if answered:
-            self.session.execute(insert(OperationRow), answered)
+        store.insert_history(self.session, self.history, encoded)
+        store.bulk_insert(self.session, OperationRow.__table__, answered)
         store.save_counter(self.session, self.seq)
 
     # ---------------------------------------------------------------- one operation
@@ -293,11 +300,13 @@ class Batch:
                 parent_uuid = op.after.get(parent_field)
                 if parent_uuid is None:
                     continue
-                found = (self.recs.get((parent_entity, parent_uuid))
-                         if isinstance(parent_uuid, str) else None)
-                if found is None or found.deleted:
+                key = (parent_entity, parent_uuid) if isinstance(parent_uuid, str) else None
+                found = self.recs.get(key) if key else None
+                known = (found.owner, found.deleted) if found else self.parents.get(key) if key \
+                    else None
+                if known is None or known[1]:
                     return _deferred(op, OpMsg.PARENT_MISSING)
-                owner, parent = found.owner, (parent_entity, parent_uuid)
+                owner, parent = known[0], (parent_entity, parent_uuid)
                 break
         if refusal := self._out_of_scope(owner):
             return _rejected(op, refusal)
@@ -311,7 +320,7 @@ class Batch:
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
                    dict(op.after), dict(op.people), self.now, new=True)
         self.recs[(op.entity, op.uuid)] = rec
-        self._changed(rec, op, "insert", {}, dict(op.after))
+        self._changed(rec, op, "insert", {}, rec.data)  # the same dict: encoded once
         return OpResult(op_id=op.op_id, status="acked", version=rec.version)
 
     def _update(self, op: Operation, spec: EntitySpec, rec: _Rec) -> OpResult:

@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from district.app import create_app
-from district.deps import Hub
+from district.hub import Hub
 
 
 @dataclass

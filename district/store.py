@@ -13,11 +13,12 @@ slip in below a cursor that was already handed out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import JSON, Table, delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -92,10 +93,42 @@ def history(session: Session, entity: str, uuid: str) -> list[dict[str, Any]]:
              "kind": h.kind, "before": h.before, "after": h.after, "at": h.at} for h in rows]
 
 
-def insert_history(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+def bulk_insert(session: Session, table: Table, rows: Iterable[dict[str, Any]],
+                encoded: dict[int, str] | None = None) -> None:
+    """Insert many rows at once: COPY on PostgreSQL (a 200-operation push writes ~600 rows, and
+    COPY takes a fifth of the time of one INSERT per row), an executemany on SQLite.
+
+    `encoded` remembers JSON values by identity across calls: a new record's fields and its
+    history's `after` are one dict, encoded once."""
     rows = list(rows)
-    if rows:
-        session.execute(RecordHistory.__table__.insert(), rows)
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    names = ", ".join(f'"{name}"' for name in columns)
+    cache = {} if encoded is None else encoded
+
+    def dump(value: Any) -> str | None:
+        if value is None:
+            return None
+        text = cache.get(id(value))
+        if text is None:
+            text = cache[id(value)] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return text
+
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([dump(row[c]) if c in json_columns else row[c] for c in columns])
+
+
+def insert_history(session: Session, rows: Iterable[dict[str, Any]],
+                   encoded: dict[int, str] | None = None) -> None:
+    bulk_insert(session, RecordHistory.__table__, rows, encoded)
 
 
 def prune_tombstones(session: Session, older_than: datetime) -> tuple[int, int]:

@@ -47,9 +47,9 @@ from desktop.sync.protocol import (
     SessionResponse,
 )
 from district import admin, store
-from district.app import build_app, open_hub
+from district.app import build_app
 from district.db import Clock
-from district.deps import Hub
+from district.hub import Hub, open_hub
 from district.models import HubMeta, Record
 from district.server import RunningHub, start
 

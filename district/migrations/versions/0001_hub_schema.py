@@ -168,11 +168,12 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["owner"], ["offices.code"], name=op.f("fk_records_owner_offices")),
         sa.PrimaryKeyConstraint("uuid", "entity", name=op.f("pk_records")),
-        sa.UniqueConstraint("seq", name=op.f("uq_records_seq")),
     )
-    op.create_index(op.f("ix_records_blob"), "records", ["blob"], unique=False)
     op.create_index("ix_records_owner_seq", "records", ["owner", "seq"], unique=False)
-    op.create_index(op.f("ix_records_parent_uuid"), "records", ["parent_uuid"], unique=False)
+    for column in ("parent_uuid", "blob"):
+        op.create_index(f"ix_records_{column}", "records", [column], unique=False,
+                        postgresql_where=sa.text(f"{column} IS NOT NULL"),
+                        sqlite_where=sa.text(f"{column} IS NOT NULL"))
     op.create_table(
         "sync_sessions",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -193,9 +194,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_sync_sessions_device_id"), table_name="sync_sessions")
     op.drop_table("sync_sessions")
-    op.drop_index(op.f("ix_records_parent_uuid"), table_name="records")
+    op.drop_index("ix_records_parent_uuid", table_name="records")
     op.drop_index("ix_records_owner_seq", table_name="records")
-    op.drop_index(op.f("ix_records_blob"), table_name="records")
+    op.drop_index("ix_records_blob", table_name="records")
     op.drop_table("records")
     op.drop_table("enrol_codes")
     op.drop_index(op.f("ix_devices_office"), table_name="devices")
