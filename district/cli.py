@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import sys
@@ -14,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from desktop.sync.protocol import DispatchRequest, OfficeCreate
+from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
 from district import admin, store
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
 from district.errors import HubError
@@ -45,7 +44,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     tls = bool(args.tls_cert and args.tls_key)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert 与 --tls-key 需要同时提供")
-    if not tls and not _loopback(args.host) and not args.insecure_http:
+    if not tls and not is_loopback(args.host) and not args.insecure_http:
         raise CliError(f"拒绝在 {args.host} 上以明文 HTTP 提供服务：生产环境须使用 HTTPS，请提供 "
                        "--tls-cert 与 --tls-key；仅在受信任的内网测试时可加 --insecure-http")
     blob_dir = args.blob_dir or default_blob_dir(args.db)
@@ -54,15 +53,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
           f"（数据库 {args.db}，附件目录 {blob_dir}）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
                 ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
