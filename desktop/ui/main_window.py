@@ -6,6 +6,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         self._complaints: dict[int, QWidget] = {}
         self._pages: dict[str, QWidget] = {}
         self.sync = SyncController(ctx, self)
+        self._sync_window: QDialog | None = None
         user = ctx.user
         self.setWindowTitle(self.tr("和解台 — {0} {1}").format(user.office_name, user.display_name)
                             + (self.tr("（演示库）") if ctx.demo else ""))
@@ -134,6 +137,8 @@ class MainWindow(QMainWindow):
         self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
         self.act_lock.setToolTip(self.tr("离开座位时锁定，输入密码继续（Ctrl+L）"))
         self.act_lock.triggered.connect(self.lock)
+        self.act_sync = QAction(self.tr("与区局同步…"), self)
+        self.act_sync.triggered.connect(self.show_sync)
         self.act_switch = QAction(self.tr("切换用户"), self)
         self.act_switch.triggered.connect(self.switch_user)
         self.act_quit = QAction(self.tr("退出"), self)
@@ -162,6 +167,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("文件(&F)"))
         file_menu.addAction(self.act_new)
+        file_menu.addAction(self.act_sync)
         file_menu.addSeparator()
         file_menu.addAction(self.act_lock)
         file_menu.addAction(self.act_switch)
@@ -331,9 +337,8 @@ class MainWindow(QMainWindow):
         run.setEnabled(bool(settings and settings.enrolled) and not self.sync.running)
         conflicts = menu.addAction(self.tr("处理冲突…"), self.open_sync_conflicts)
         conflicts.setEnabled(bool(self.sync.status and self.sync.status.conflicts))
-        if self.ctx.user.has(Role.ADMIN):
-            menu.addSeparator()
-            menu.addAction(self.tr("同步设置…"), self.show_sync_settings)
+        menu.addSeparator()
+        menu.addAction(self.act_sync)
         # Above the label: the status bar is at the bottom of the screen.
         menu.popup(self.sync_label.mapToGlobal(QPoint(0, -menu.sizeHint().height())))
         return menu
@@ -346,13 +351,27 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_sync_settings(self) -> QWidget:
-        page = self.show_page("settings")
-        sync_tab = getattr(page, "sync", None)
-        tabs = getattr(page, "tabs", None)
-        if sync_tab is not None and tabs is not None:
-            tabs.setCurrentWidget(sync_tab)
-        return page
+    def show_sync(self) -> QWidget:
+        """与区局同步: an administrator's 设置 → 同步; anyone else (设置 is closed to them) gets
+        the same panel in a window of its own, to sync, resolve conflicts and carry bundles."""
+        if self.ctx.user.has(Role.ADMIN):
+            page = self.show_page("settings")
+            tabs, sync_tab = getattr(page, "tabs", None), getattr(page, "sync", None)
+            if tabs is not None and sync_tab is not None:
+                tabs.setCurrentWidget(sync_tab)
+            return page
+        from desktop.ui.views.settings.sync import SyncTab
+
+        if self._sync_window is None or not shiboken6.isValid(self._sync_window):
+            window = QDialog(self)
+            window.setWindowTitle(self.tr("与区局同步"))
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            QVBoxLayout(window).addWidget(SyncTab(self.ctx, self.sync))
+            window.resize(940, 560)
+            self._sync_window = window
+        self._sync_window.show()
+        self._sync_window.raise_()
+        return self._sync_window
 
     # -- changes, lock, close --------------------------------------------------------------------
     def _on_changed(self, changed: Changed) -> None:

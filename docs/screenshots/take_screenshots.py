@@ -272,7 +272,8 @@ class Shots:
         self.enterprises()
         self.administrator()
         self.printing()
-        self.disclosure()  # last, so that the earlier files keep their numbers
+        self.disclosure()  # later sections last, so that the earlier files keep their numbers
+        self.sync()
 
     # -- before the window ----------------------------------------------------------------------------
     def login_and_setup(self) -> None:
@@ -620,6 +621,130 @@ class Shots:
         settle(self.ops)
         self.save(grab(window, self.ops), "disclosure-enterprises")
         self.close(window)
+
+    # -- 同步 --------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """设置 → 同步 before and after enrolment, and a conflict, on a copy of the demo office
+        (the demo itself stays unenrolled) synced with a district hub run in this process."""
+        import logging
+
+        from desktop.bootstrap import open_services
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.sync.protocol import OfficeCreate
+        from desktop.ui.context import AppContext, load_lookups
+        from district import admin as hub_admin
+        from district.server import start_hub
+
+        logging.getLogger("district").setLevel(logging.WARNING)  # no access log among the files
+        office_dir = self.scratch / "sync-office"
+        copy_office(self.s.ctx.data_dir, office_dir)
+        office = open_services(office_dir)
+        hub = start_hub(f"sqlite:///{self.scratch / 'hub.db'}", self.scratch / "hub-blobs")
+        other = None
+        try:
+            local = call(self.ops, office.setup.local_office)
+            offices = call(self.ops, office.setup.offices)
+            codes = {o.id: o.code for o in offices}
+            order = ("district", "sub_bureau", "station")
+            now = hub.hub.clock.now()
+            with hub.hub.db.write() as session:
+                for o in sorted(offices, key=lambda o: order.index(o.kind)):
+                    hub_admin.add_office(session, OfficeCreate(
+                        code=o.code, name=o.name, kind=o.kind, parent=codes.get(o.parent_id),
+                        tier=o.tier, address=o.address, phone=o.phone), now)
+                code = hub_admin.issue_enrol_code(session, local.code, now, 7).code
+
+            user = call(self.ops, lambda: office.users.login("admin", PASSWORD))
+            lookups = call(self.ops, lambda: load_lookups(office, user))
+            ctx = AppContext(office, self.ops, user, lookups, office_dir, demo=True)
+            window = self.window(ctx)
+            window.sync.stop_automatic()  # rounds only when the shots ask for them
+            page = window.show_page("settings")
+            page.tabs.setCurrentWidget(page.sync)
+            panel = page.sync.enrol_panel
+            panel.url.setText("https://tongbu.wuzhong.example:8443")
+            panel.code.setText(code)
+            self.save(grab(window, self.ops), "settings-sync-enrol")
+
+            # Enrolled against the hub on loopback (plain HTTP is allowed only there).
+            panel.url.setText(hub.url)
+            panel.enrol()
+            wait_for(lambda: page.sync.enrolled, self.ops)
+            shown = page.sync.enrolled_panel
+            shown.run_now()
+            wait_for(lambda: not window.sync.running, self.ops)
+
+            # Another PC of the same office (a copy of this database) changes a complaint's
+            # facts and syncs first; this PC then changes the same field: a conflict here.
+            desk = call(self.ops, lambda: office.users.login("wangfang", PASSWORD))
+            [row] = call(self.ops, lambda: office.complaints.page(desk, ComplaintFilter(
+                office_id=local.id, open_only=True), limit=1).rows)
+            other_dir = self.scratch / "sync-other"
+            copy_office(office_dir, other_dir)
+            other = open_services(other_dir)
+            other_desk = other.users.login("wangfang", PASSWORD)
+            edit_facts(other, other_desk, row.id, "分局核实：经营者同意先行送检，检测费用由经营者承担。")
+            other.sync.run()
+            call(self.ops, lambda: edit_facts(office, desk, row.id,
+                                              "投诉站补充：消费者已提交三次维修单据的复印件。"))
+            shown.run_now()
+            wait_for(lambda: not window.sync.running, self.ops)
+            self.save(grab(window, self.ops), "settings-sync")
+
+            dialog = shown.open_conflicts()
+            settle(self.ops)
+            dialog.move(200, 80)
+            self.save(grab(dialog, self.ops), "sync-conflicts")
+            dialog.reject()
+            self.close(window)
+        finally:
+            settle(self.ops)
+            if other is not None:
+                other.close()
+            office.close()
+            hub.stop()
+
+
+def copy_office(source: Path, target: Path) -> None:
+    """The office's database (through SQLite's backup, safe while it is open) and its files."""
+    import sqlite3
+
+    from desktop import paths
+
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        if item.is_dir() and item.name != "backups":
+            shutil.copytree(item, target / item.name)
+    src = sqlite3.connect(paths.database_path(source))
+    dst = sqlite3.connect(paths.database_path(target))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def edit_facts(services: Any, user: Any, complaint_id: int, addition: str) -> None:
+    """The registered facts with a sentence added, as 修改登记信息 saves them."""
+    from dataclasses import fields
+
+    from desktop.domain.complaint import ComplaintDraft
+
+    detail = services.complaints.get(user, complaint_id)
+    values = {f.name: getattr(detail, f.name) for f in fields(ComplaintDraft)
+              if hasattr(detail, f.name)}
+    values["facts"] = f"{detail.facts}{addition}"
+    services.complaints.edit(user, complaint_id, ComplaintDraft(**values),
+                             expected_version=detail.version, reason="补充核实情况")
+
+
+def wait_for(condition: Callable[[], bool], ops: Any, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("waited too long")
+        QTest.qWait(50)
+    settle(ops)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,30 @@ def test_the_status_bar_says_not_enrolled_and_no_round_runs_by_itself(make_ctx, 
     assert window.sync.run_now(manual=False) is None  # skipped, not refused
 
 
+def test_everyone_reaches_the_sync_panel_administrators_in_settings(make_ctx, world: World,  # type: ignore[no-untyped-def]
+                                                                     qtbot) -> None:
+    ctx = make_ctx(world.clerk)
+    window = _window(qtbot, ctx)
+    assert "settings" not in [window.nav.item(i).data(Qt.ItemDataRole.UserRole)
+                              for i in range(window.nav.count())]
+    menu = window._sync_menu()  # what a click on the status bar's sync label offers
+    assert [a.text() for a in menu.actions() if a.text()] == ["立即同步", "处理冲突…", "与区局同步…"]
+    assert not menu.actions()[0].isEnabled()  # not enrolled
+    menu.close()
+    panel = window.show_sync()
+    wait_idle(qtbot, ctx)
+    [tab] = panel.findChildren(SyncTab)
+    assert tab.controller is window.sync and not tab.enrolled
+    assert not tab.enrol_panel.enrol_button.isEnabled() and not tab.enrol_panel.refusal.isHidden()
+    assert window.show_sync() is panel  # one window, brought to the front
+
+    admin_ctx = make_ctx(world.admin)
+    admin_window = _window(qtbot, admin_ctx)
+    page = admin_window.show_sync()
+    assert admin_window.stack.currentWidget() is page
+    assert page.tabs.currentWidget() is page.sync
+
+
 def test_a_round_asked_for_by_hand_before_enrolment_says_why_not(make_ctx, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
     ctx = make_ctx(world.admin)
     window = _window(qtbot, ctx)

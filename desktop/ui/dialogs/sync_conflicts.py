@@ -111,7 +111,9 @@ class SyncConflictsDialog(QDialog):
         fields_header = self.fields.horizontalHeader()
         fields_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         fields_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        fields_header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # Cell widgets do not count for ResizeToContents: the radio buttons' own width.
+        fields_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self.fields.setColumnWidth(3, Choice().sizeHint().width() + 8)
         self.fields.setColumnWidth(0, 110)
         self.all_office = QPushButton(tr("全部保留本单位"))
         self.all_office.clicked.connect(lambda: self.choose_all(OFFICE))
@@ -146,7 +148,7 @@ class SyncConflictsDialog(QDialog):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(detail)
-        self.splitter.setSizes([200, 320])
+        self.splitter.setSizes([150, 370])
 
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(tr("确定"), QDialogButtonBox.ButtonRole.ApplyRole)
@@ -227,8 +229,12 @@ class SyncConflictsDialog(QDialog):
         if conflict is None:
             self.heading.clear()
             return
-        where = tr("投诉 {0} 的{1}").format(conflict.complaint_number, conflict.entity_label) \
-            if conflict.complaint_number else conflict.entity_label
+        if conflict.entity == "complaints":
+            where = tr("投诉 {0}").format(conflict.complaint_number)
+        elif conflict.complaint_number:
+            where = tr("投诉 {0} 的{1}").format(conflict.complaint_number, conflict.entity_label)
+        else:
+            where = conflict.entity_label
         self.heading.setText(tr("{0}：{1} 于 {2} 的修改").format(
             where, self._name(conflict.made_by), _local(conflict.made_at)))
         self.fields.setRowCount(len(conflict.fields))

@@ -34,7 +34,8 @@ class SettingsPage(QWidget):
         if not ctx.user.has(Role.ADMIN):
             self.refusal = QLabel(self.tr(
                 "「设置」只对系统管理员开放。{name}没有系统管理员角色；如需新增用户、修改单位、代码表、"
-                "工作日、办理时限或同步设置，请联系本单位的系统管理员。").format(name=ctx.user.display_name))
+                "工作日、办理时限或同步设置，请联系本单位的系统管理员。"
+                "与区局同步（立即同步、处理冲突、U 盘同步包）请用「文件 → 与区局同步…」。").format(name=ctx.user.display_name))
             self.refusal.setWordWrap(True)
             self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.refusal)
