@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from desktop.domain.complaint import LABELS
 from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
 from district import admin, store
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
@@ -123,7 +124,7 @@ def cmd_dispatch(args: argparse.Namespace) -> None:
     try:
         request = DispatchRequest.model_validate(fields)
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+        problems = "；".join(_problem(e) for e in exc.errors())
         raise CliError(f"分流内容不完整或格式不正确：{problems}") from exc
     hub = _hub(args)
     with hub.db.write() as session:
@@ -132,6 +133,12 @@ def cmd_dispatch(args: argparse.Namespace) -> None:
 
 
 _DISPATCH_FIELDS = [n for n in DispatchRequest.model_fields if n != "office"]
+
+
+def _problem(error: Any) -> str:
+    name = str(error["loc"][0]) if error.get("loc") else ""
+    label = f"{LABELS.get(name, name)}（--{name.replace('_', '-')}）" if name else ""
+    return f"{label}{'必须填写' if error.get('type') == 'missing' else '：' + error['msg']}"
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> None:

@@ -77,7 +77,7 @@ def test_dispatch_from_options_or_a_file(run, tmp_path):
     code, out, _ = run("dispatch", "--office", "WZCQ", "--file", str(complaint))
     assert code == 0 and "WZ-20261119-0002" in out
     code, _, err = run("dispatch", "--office", "WZCQ", "--district-number", "3")
-    assert code == 1 and "分流内容不完整" in err and "complainant_name" in err
+    assert code == 1 and "分流内容不完整" in err and "投诉人姓名（--complainant-name）必须填写" in err
 
 
 def test_import_bundle_writes_the_receipt_and_refuses_a_bad_file(run, tmp_path):
