@@ -24,6 +24,7 @@ from district.models import HubMeta
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
 DEFAULT_DB = "sqlite:///hejie-district.db"
+_MIGRATION_LOCK = 0x48454A49  # "HEJI": any constant both hubs agree on
 
 
 class HubDatabaseError(Exception):
@@ -135,6 +136,10 @@ def migrate(engine: Engine) -> str:
         return head
     cfg = _config()
     with engine.execution_options(immediate=True).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two hubs started at once on a new database: the second waits, then finds the
+            # schema in place (alembic reads the revision inside this transaction).
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return head
