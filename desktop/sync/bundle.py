@@ -18,6 +18,7 @@ import hmac
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,7 +96,8 @@ def peek(data: bytes) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             manifest = json.loads(zf.read(_MANIFEST))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, RuntimeError,
+            NotImplementedError) as exc:
         raise BundleError("文件不完整或不是和解台同步文件（可能在复制时被截断），未导入任何内容") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("这不是和解台的同步文件，未导入任何内容")
@@ -126,7 +128,8 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
                 contents[name] = body
     except BundleError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, zlib.error,
+            RuntimeError, NotImplementedError) as exc:  # a damaged zip fails in any of these
         raise BundleError(f"{what}文件不完整（可能在复制时被截断）：{exc}。未导入任何内容") from exc
     if _CONTENT not in contents:
         raise BundleError(f"{what}缺少内容部分，未导入任何内容")

@@ -162,7 +162,7 @@ class Operation(BaseModel):
     fields' values as the office had them (empty for a new record): the hub compares them
     with its own to tell a merge from a conflict."""
 
-    op_id: str
+    op_id: str = Field(min_length=1, max_length=64)
     entity: str
     uuid: str
     kind: Literal["upsert", "delete"]
