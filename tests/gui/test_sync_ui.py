@@ -34,6 +34,12 @@ from tests.sync.office import edit, office, uuid_of
 ON_HUB = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)
 
 
+@pytest.fixture(autouse=True)
+def no_round_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enrolled window starts a round a few seconds after it opens; the tests start theirs."""
+    monkeypatch.setattr(SyncController, "FIRST_ROUND_DELAY_MS", 10 * 60_000)
+
+
 def _cable_pulled(world: World, port: int) -> None:
     """The hub out of reach: the program talks to a loopback port where nothing listens (the
     shared test hub itself keeps running), without retries."""
