@@ -125,6 +125,8 @@ class SyncController(QObject):
 
     def reload_settings(self, first_round: bool = False) -> None:
         """Read the settings again (after 登记 or 保存); the timer follows the interval."""
+        if self.ctx.ops.closed:
+            return
         sync = self.ctx.services.sync
 
         def read() -> tuple[SyncSettings, SyncStatus]:
