@@ -545,6 +545,11 @@ class SyncService(Service):
             rows = [r for r in repo.conflicts_of(op_id) if r.choice is None]
         if op is None or op.status != "conflict" or not rows:
             raise NotFound("该冲突已处理或不存在")
+        if user.scope is not None and op.root_uuid:
+            with self._uow(user, "", write=False) as uow:
+                complaint = ComplaintRepository(uow.session).by_uuid(op.root_uuid)
+            if complaint is not None and complaint.office_id not in user.scope:
+                raise NotFound("该冲突已处理或不存在")
         missing = [FIELD_LABELS.get(r.field, r.field) for r in rows
                    if choices.get(r.field) not in ("office", "hub")]
         if missing:
