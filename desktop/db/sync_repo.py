@@ -81,6 +81,10 @@ class SyncRepository:
 
     def record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
         """Mark what the hub's reply lists; what it does not list goes again next time."""
+        with self.s.no_autoflush:  # one flush at commit, not one per operation
+            return self._record_results(sent, results)
+
+    def _record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
         by_id = {r.op_id: r for r in results}
         tally = {"acked": 0, "conflict": 0, "rejected": 0, "deferred": 0, "unanswered": 0}
         now = utcnow()

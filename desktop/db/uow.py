@@ -21,14 +21,26 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from desktop.db.engine import writer
-from desktop.db.models import AuditEntry, Complaint, NumberSequence, User, UserRole, utcnow
+from desktop.db.models import (
+    AuditEntry,
+    Complaint,
+    NumberSequence,
+    OutboxOp,
+    SyncConflict,
+    SyncHeld,
+    SyncRecord,
+    User,
+    UserRole,
+    utcnow,
+)
 from desktop.db.outbox import Outbox
 from desktop.domain.errors import StorageError
 
 GENESIS_HASH = "0" * 64
 
-# Technical bookkeeping that is not worth an audit line of its own.
-_NOT_AUDITED = (AuditEntry, NumberSequence)
+# Technical bookkeeping that is not worth an audit line of its own (sync's bookkeeping: the
+# records it moves are audited themselves).
+_NOT_AUDITED = (AuditEntry, NumberSequence, OutboxOp, SyncRecord, SyncConflict, SyncHeld)
 _NOISE_COLUMNS = frozenset({"version", "updated_at"})
 _SECRET_COLUMNS = frozenset({"password_hash"})
 
