@@ -163,6 +163,12 @@ class CodeRepository:
         row = self.s.get(m.AppSetting, key)
         return row.value if row else None
 
+    def settings_under(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with `prefix`, in one query, keyed without it."""
+        rows = self.s.execute(select(m.AppSetting.key, m.AppSetting.value)
+                              .where(m.AppSetting.key.startswith(prefix)))
+        return {key.removeprefix(prefix): value for key, value in rows}
+
     def set_setting(self, key: str, value: str) -> None:
         row = self.s.get(m.AppSetting, key)
         if row is None:

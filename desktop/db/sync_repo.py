@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.db.models import (
@@ -23,7 +23,7 @@ from desktop.db.models import (
     utcnow,
 )
 from desktop.db.outbox import full_record_ops
-from desktop.db.wire import MODELS, Codec, Missing
+from desktop.db.wire import BY_WIRE, MODELS, Codec, Missing
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord
 
 # Operations whose record a pull must not overwrite: the office's change has not landed yet.
@@ -42,7 +42,6 @@ class Applied:
     deleted: int = 0
     new_complaints: list[str] = field(default_factory=list)  # uuids of complaints new here
     dispatched: list[str] = field(default_factory=list)  # numbers of those the district sent
-    attachments: list[tuple[str, int]] = field(default_factory=list)  # (sha256, size) to fetch
 
 
 class SyncRepository:
@@ -155,10 +154,6 @@ class SyncRepository:
         """Insert operations for every record of this office (and the offices below it) that
         the district has never acknowledged and no operation carries: an office that worked
         before it was enrolled sends all it has. Other offices' records stay here."""
-        from sqlalchemy import insert
-
-        from desktop.db.wire import BY_WIRE
-
         # Operations never sent for records the district has never had are superseded by the
         # whole records queued below, and other offices' ones are not this office's to send.
         self.s.execute(delete(OutboxOp).where(
@@ -210,9 +205,6 @@ class SyncRepository:
         uuids = dict(self.s.execute(select(Complaint.id, Complaint.uuid)
                                     .where(Complaint.id.in_(ids))).all()) if ids else {}
         return {o.id: uuids.get(getattr(o, "complaint_id", None)) for o in objs}
-
-    def ops_for_bundle(self) -> Sequence[OutboxOp]:
-        return self.unacknowledged()
 
     # -- what the office knows of the hub ---------------------------------------------------
     def set_known(self, entity: str, uuid: str, version: int) -> None:
@@ -271,6 +263,11 @@ class SyncRepository:
             self._apply_one(record, codec, local_root, out, released=False)
         return out
 
+    def record(self, entity: str, uuid: str) -> Any:
+        """The local row of a travelling record, or None."""
+        model: Any = MODELS[entity]
+        return self.s.scalars(select(model).where(model.uuid == uuid)).first()
+
     def _unsettled(self, uuid: str) -> bool:
         return self.s.execute(select(OutboxOp.id).where(
             OutboxOp.record_uuid == uuid, OutboxOp.status.in_(UNSETTLED)).limit(1)).first() is not None
@@ -287,8 +284,7 @@ class SyncRepository:
         if self._unsettled(record.uuid):
             out.kept_local += 1
             return
-        model: Any = MODELS[record.entity]
-        obj = self.s.scalars(select(model).where(model.uuid == record.uuid)).first()
+        obj = self.record(record.entity, record.uuid)
         if record.deleted:
             if obj is not None:
                 self.s.delete(obj)
@@ -298,7 +294,7 @@ class SyncRepository:
             return
 
         def user_for(uuid: str) -> int:
-            return self._user_for(codec, uuid, record.people.get(uuid, ""), local_root)
+            return self.user_for(codec, uuid, record.people.get(uuid, ""), local_root)
 
         try:
             attrs = codec.attrs(record.entity, record.data, user_for)
@@ -308,7 +304,7 @@ class SyncRepository:
             return
         if obj is None:
             self._complete(record.entity, attrs)
-            obj = model(uuid=record.uuid, **attrs)
+            obj = MODELS[record.entity](uuid=record.uuid, **attrs)
             self.s.add(obj)
             if record.entity == "complaints":
                 out.new_complaints.append(record.uuid)
@@ -317,8 +313,6 @@ class SyncRepository:
                 setattr(obj, key, value)
         self.s.flush()
         codec.remember(record.entity, record.uuid, obj.id)
-        if isinstance(obj, Attachment):
-            out.attachments.append((obj.sha256, obj.size))
         self.set_known(record.entity, record.uuid, record.version)
         self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,
                                               SyncHeld.uuid == record.uuid))
@@ -345,7 +339,7 @@ class SyncRepository:
     def held_count(self) -> int:
         return self.s.execute(select(func.count()).select_from(SyncHeld)).scalar_one()
 
-    def _user_for(self, codec: Codec, uuid: str, name: str, local_root: int) -> int:
+    def user_for(self, codec: Codec, uuid: str, name: str, local_root: int) -> int:
         """A user this office has never seen (the district's staff, a sub-bureau's officer):
         kept as a disabled account that only carries the name."""
         user_id = codec.id_of("users", uuid)

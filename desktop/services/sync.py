@@ -15,8 +15,6 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from desktop.db.models import Office, OutboxOp, new_uuid
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
 from desktop.db.sync_repo import Applied, SyncRepository
 from desktop.db.uow import Actor, UnitOfWork
-from desktop.db.wire import BY_WIRE, MODELS, Codec
+from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError, NotFound
@@ -33,6 +31,16 @@ from desktop.domain.workflow import Role, Status
 from desktop.services.base import Service, ServiceContext, require_role
 from desktop.services.complaints import ComplaintService
 from desktop.services.dto import CurrentUser
+from desktop.services.sync_info import (
+    FIELD_LABELS,
+    BundleSummary,
+    ConflictField,
+    ConflictInfo,
+    ReceiptSummary,
+    SyncReport,
+    SyncSettings,
+    SyncStatus,
+)
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, SyncError
 from desktop.sync.protocol import (
@@ -47,8 +55,6 @@ from desktop.sync.protocol import (
 )
 
 SYNC_ACTOR = Actor(None, "sync", "")
-# A complaint's sync state as the ledger and the complaint window show it.
-STATE_LABELS = {"synced": "已同步", "waiting": "待同步", "conflict": "有冲突", "rejected": "被拒绝"}
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
          "receipts", "cursor_bundle", "session")
@@ -56,116 +62,6 @@ DEFAULT_INTERVAL = 15
 
 ClientFactory = Callable[[str, str | None, str | None], HubClient]
 Progress = Callable[[str, int, int], None]  # (what, done, total)
-
-
-@dataclass(frozen=True)
-class SyncSettings:
-    enrolled: bool
-    hub_url: str
-    office: str
-    device_id: str
-    interval_minutes: int
-    ca_bundle: str
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    enrolled: bool
-    waiting: int  # operations not yet acknowledged
-    conflicts: int  # fields waiting for a user's choice
-    rejected: int
-    held: int  # pulled records waiting for their parent
-    last_run_at: str  # Beijing time, as text
-    last_result: str
-    last_ok: bool | None
-
-
-@dataclass
-class SyncReport:
-    """What one round did, each way."""
-
-    pushed: int = 0  # operations acknowledged
-    conflicts: int = 0
-    rejected: int = 0
-    deferred: int = 0
-    unanswered: int = 0
-    pulled: int = 0  # records applied here
-    kept_local: int = 0
-    held: int = 0
-    released: int = 0
-    dispatched: list[str] = field(default_factory=list)  # numbers of complaints the district sent
-    uploaded: int = 0  # attachment files
-    downloaded: int = 0
-    full_download: bool = False
-    messages: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [f"发送 {self.pushed} 项", f"接收 {self.pulled} 项"]
-        if self.dispatched:
-            parts.append(f"区局分流投诉 {len(self.dispatched)} 件")
-        if self.conflicts:
-            parts.append(f"冲突 {self.conflicts} 项待处理")
-        if self.rejected:
-            parts.append(f"被拒绝 {self.rejected} 项")
-        if self.deferred or self.unanswered:
-            parts.append(f"{self.deferred + self.unanswered} 项下次重发")
-        if self.uploaded or self.downloaded:
-            parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
-        if self.full_download:
-            parts.append("已重新下载全部数据")
-        return "，".join(parts)
-
-
-@dataclass(frozen=True)
-class ConflictField:
-    field: str
-    label: str
-    office_value: Any
-    hub_value: Any
-    office_text: str
-    hub_text: str
-
-
-@dataclass(frozen=True)
-class ConflictInfo:
-    op_id: str
-    entity: str
-    entity_label: str
-    record_uuid: str
-    complaint_id: int | None
-    complaint_number: str
-    made_by: str
-    made_at: datetime
-    hub_version: int
-    fields: tuple[ConflictField, ...]
-
-
-@dataclass(frozen=True)
-class BundleSummary:
-    path: Path
-    bundle_id: str
-    operations: int
-    attachments: int
-    size: int
-
-
-@dataclass(frozen=True)
-class ReceiptSummary:
-    bundle_id: str
-    already_imported: bool
-    report: SyncReport
-
-
-# Chinese labels of the fields a conflict can show (others fall back to the field's name).
-FIELD_LABELS = {
-    "status": "办理状态", "complainant_name": "投诉人", "complainant_phone": "联系电话",
-    "complainant_address": "投诉人地址", "respondent_name": "被投诉方", "subject": "商品/服务",
-    "request": "诉求", "facts": "投诉事实", "handler": "承办人", "case_note": "办理说明",
-    "settlement_terms": "调解协议内容", "result": "办结结果", "closed_on": "办结日期",
-    "amount_cents": "涉及金额", "recovered_cents": "挽回损失", "status_note": "状态说明",
-    "due_on": "办理期限", "accepted_on": "受理日期", "category_code": "投诉分类",
-    "content": "公示内容", "reason": "理由",
-}
 
 
 class SyncService(Service):
@@ -181,8 +77,8 @@ class SyncService(Service):
     # -- settings -------------------------------------------------------------------------
     def _read(self) -> dict[str, str]:
         with UnitOfWork(self.ctx.engine, write=False) as uow:
-            codes = CodeRepository(uow.session)
-            return {k: codes.setting(f"sync.{k}") or "" for k in _KEYS}
+            stored = CodeRepository(uow.session).settings_under("sync.")
+        return {k: stored.get(k, "") for k in _KEYS}
 
     @staticmethod
     def _write(uow: UnitOfWork, **values: str) -> None:
@@ -569,13 +465,12 @@ class SyncService(Service):
         with UnitOfWork(self.ctx.engine, Actor(user.id, user.username, user.office_code),
                         "处理同步冲突", outbox=False) as uow:
             repo = SyncRepository(uow.session)
-            model: Any = MODELS[op.entity]
-            obj = uow.session.query(model).filter(model.uuid == op.record_uuid).one_or_none()
+            obj = repo.record(op.entity, op.record_uuid)
             if obj is not None and hub_wins:
                 local = OfficeRepository(uow.session).local()
                 codec = Codec(uow.session)
                 attrs = codec.attrs(op.entity, hub_wins,
-                                    lambda u: repo._user_for(codec, u, "", local.id))  # noqa: SLF001
+                                    lambda u: repo.user_for(codec, u, "", local.id))
                 for key, value in attrs.items():
                     setattr(obj, key, value)
             now = self.ctx.clock.now()
@@ -723,5 +618,3 @@ def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:
     return target
 
 
-__all__ = ["SyncService", "SyncReport", "SyncStatus", "SyncSettings", "ConflictInfo",
-           "BundleSummary", "ReceiptSummary", "SyncError"]

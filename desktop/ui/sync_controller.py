@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.services.dto import Changed
-from desktop.services.sync import SyncError, SyncReport, SyncSettings, SyncStatus
+from desktop.services.sync_info import SyncReport, SyncSettings, SyncStatus
+from desktop.sync.client import SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message

@@ -70,7 +70,7 @@ def edit(world: World, user: Any, complaint_id: int, reason: str | None = None,
         "channel_code", "received_at", "complainant_name", "complainant_phone",
         "complainant_address", "respondent_name", "respondent_credit_code",
         "respondent_address", "subject", "category_code", "request_type", "request", "facts")}
-    values["complainant_phone"] = _phone(world, complaint_id)
+    values["complainant_phone"] = _raw(world, complaint_id, "complainant_phone")
     values["complainant_name"] = _raw(world, complaint_id, "complainant_name")
     values["complainant_address"] = _raw(world, complaint_id, "complainant_address")
     values.update(changes)
@@ -81,10 +81,6 @@ def edit(world: World, user: Any, complaint_id: int, reason: str | None = None,
 def _raw(world: World, complaint_id: int, column: str) -> Any:
     with UnitOfWork(world.s.ctx.engine, write=False) as uow:
         return getattr(uow.session.get(Complaint, complaint_id), column)
-
-
-def _phone(world: World, complaint_id: int) -> str:
-    return _raw(world, complaint_id, "complainant_phone")
 
 
 def by_uuid(world: World, uuid: str) -> Complaint | None:

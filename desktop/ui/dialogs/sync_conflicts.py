@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import FieldError
 from desktop.services.dto import Changed
-from desktop.services.sync import ConflictInfo
+from desktop.services.sync_info import ConflictInfo
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
 from desktop.ui.settings import restore_geometry, save_geometry

@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.complaint import ComplaintFilter, SortKey
 from desktop.services.dto import Changed, ComplaintRow, Page
-from desktop.services.sync import STATE_LABELS
+from desktop.services.sync_info import STATE_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.ops import TaskState
 

@@ -35,7 +35,7 @@ from desktop.services.dto import (
     MediationRecordInfo,
 )
 from desktop.services.printing import FormChoice, FormRequest
-from desktop.services.sync import STATE_LABELS
+from desktop.services.sync_info import STATE_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
 from desktop.ui.dialogs.mediation_dialog import MediationDialog

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
-from desktop.services.sync import BundleSummary, ReceiptSummary, SyncSettings, SyncStatus
+from desktop.services.sync_info import BundleSummary, ReceiptSummary, SyncSettings, SyncStatus
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
 from desktop.ui.settings import last_folder, set_last_folder

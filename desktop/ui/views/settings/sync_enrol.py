@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
-from desktop.services.sync import SyncError
+from desktop.sync.client import SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message

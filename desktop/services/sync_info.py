@@ -1,0 +1,121 @@
+"""What the sync service hands out: settings, status, a round's report, conflicts, bundle
+results. Frozen values for the window and the command line; no database, no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+# A complaint's sync state as the ledger and the complaint window show it.
+STATE_LABELS = {"synced": "已同步", "waiting": "待同步", "conflict": "有冲突", "rejected": "被拒绝"}
+
+# Chinese labels of the fields a conflict can show (others fall back to the field's name).
+FIELD_LABELS = {
+    "status": "办理状态", "complainant_name": "投诉人", "complainant_phone": "联系电话",
+    "complainant_address": "投诉人地址", "respondent_name": "被投诉方", "subject": "商品/服务",
+    "request": "诉求", "facts": "投诉事实", "handler": "承办人", "case_note": "办理说明",
+    "settlement_terms": "调解协议内容", "result": "办结结果", "closed_on": "办结日期",
+    "amount_cents": "涉及金额", "recovered_cents": "挽回损失", "status_note": "状态说明",
+    "due_on": "办理期限", "accepted_on": "受理日期", "category_code": "投诉分类",
+    "content": "公示内容", "reason": "理由",
+}
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    enrolled: bool
+    hub_url: str
+    office: str
+    device_id: str
+    interval_minutes: int
+    ca_bundle: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    waiting: int  # operations not yet acknowledged
+    conflicts: int  # fields waiting for a user's choice
+    rejected: int
+    held: int  # pulled records waiting for their parent
+    last_run_at: str  # Beijing time, as text
+    last_result: str
+    last_ok: bool | None
+
+
+@dataclass
+class SyncReport:
+    """What one round did, each way."""
+
+    pushed: int = 0  # operations acknowledged
+    conflicts: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    unanswered: int = 0
+    pulled: int = 0  # records applied here
+    kept_local: int = 0
+    held: int = 0
+    released: int = 0
+    dispatched: list[str] = field(default_factory=list)  # numbers of complaints the district sent
+    uploaded: int = 0  # attachment files
+    downloaded: int = 0
+    full_download: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"发送 {self.pushed} 项", f"接收 {self.pulled} 项"]
+        if self.dispatched:
+            parts.append(f"区局分流投诉 {len(self.dispatched)} 件")
+        if self.conflicts:
+            parts.append(f"冲突 {self.conflicts} 项待处理")
+        if self.rejected:
+            parts.append(f"被拒绝 {self.rejected} 项")
+        if self.deferred or self.unanswered:
+            parts.append(f"{self.deferred + self.unanswered} 项下次重发")
+        if self.uploaded or self.downloaded:
+            parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
+        if self.full_download:
+            parts.append("已重新下载全部数据")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    field: str
+    label: str
+    office_value: Any
+    hub_value: Any
+    office_text: str
+    hub_text: str
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    op_id: str
+    entity: str
+    entity_label: str
+    record_uuid: str
+    complaint_id: int | None
+    complaint_number: str
+    made_by: str
+    made_at: datetime
+    hub_version: int
+    fields: tuple[ConflictField, ...]
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    path: Path
+    bundle_id: str
+    operations: int
+    attachments: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ReceiptSummary:
+    bundle_id: str
+    already_imported: bool
+    report: SyncReport
