@@ -162,7 +162,9 @@ class Operation(BaseModel):
     fields' values as the office had them (empty for a new record): the hub compares them
     with its own to tell a merge from a conflict."""
 
-    op_id: str = Field(min_length=1, max_length=64)
+    # At most 64 characters. Not a schema limit on purpose: the hub refuses an over-long id
+    # for that one operation, so the rest of the batch still lands.
+    op_id: str
     entity: str
     uuid: str
     kind: Literal["upsert", "delete"]
