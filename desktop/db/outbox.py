@@ -148,6 +148,9 @@ def full_record_ops(session: Session, entity: str, objs: list[Any], root_of: Any
     """Insert operations for records the district has never had (the first upload after
     enrolment of an office that already holds records)."""
     codec = Codec(session)
+    for f in FIELDS[entity]:
+        if f.target is not None:  # the keys of what they refer to, a table at a time
+            codec.preload_ids(f.target, (getattr(o, f.attr) for o in objs))
     now = utcnow()
     rows = []
     for obj in objs:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -23,25 +22,9 @@ from desktop.db.models import (
     utcnow,
 )
 from desktop.db.outbox import full_record_ops
-from desktop.db.wire import BY_WIRE, MODELS, Codec, Missing
+from desktop.db.sync_apply import Applied, PageApplier, save_known
+from desktop.db.wire import BY_WIRE, MODELS, Codec
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord
-
-# Operations whose record a pull must not overwrite: the office's change has not landed yet.
-UNSETTLED = ("pending", "sending", "conflict")
-
-
-@dataclass
-class Applied:
-    """What one pulled page did to this database."""
-
-    applied: int = 0
-    skipped: int = 0  # already known (an echo of this office's own push), or older
-    kept_local: int = 0  # this office has unsent changes of the record: its push decides
-    held: int = 0
-    released: int = 0  # held records applied because their parent came
-    deleted: int = 0
-    new_complaints: list[str] = field(default_factory=list)  # uuids of complaints new here
-    dispatched: list[str] = field(default_factory=list)  # numbers of those the district sent
 
 
 class SyncRepository:
@@ -87,28 +70,31 @@ class SyncRepository:
         by_id = {r.op_id: r for r in results}
         tally = {"acked": 0, "conflict": 0, "rejected": 0, "deferred": 0, "unanswered": 0}
         now = utcnow()
+        unanswered: list[int] = []
+        answered: list[dict[str, Any]] = []  # one executemany for the whole reply
+        known: dict[tuple[str, str], int] = {}
         for op in sent:
             result = by_id.get(op.op_id)
             if result is None:
                 tally["unanswered"] += 1
-                self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id, OutboxOp.status == "sending")
-                               .values(status="pending"))
+                unanswered.append(op.id)
                 continue
             tally[result.status] += 1
             if result.status == "deferred":
-                self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id)
-                               .values(status="pending", message=result.message))
+                answered.append({"id": op.id, "status": "pending", "done_at": None,
+                                 "hub_version": op.hub_version, "message": result.message,
+                                 "hub_record": None})
                 continue
-            self.s.execute(update(OutboxOp).where(OutboxOp.id == op.id).values(
-                status=result.status, done_at=now, hub_version=result.version,
-                message=result.message,
-                hub_record=json.dumps(result.hub_record, ensure_ascii=False)
-                if result.hub_record is not None else None))
+            answered.append({"id": op.id, "status": result.status, "done_at": now,
+                             "hub_version": result.version, "message": result.message,
+                             "hub_record": json.dumps(result.hub_record, ensure_ascii=False)
+                             if result.hub_record is not None else None})
             if result.status == "acked" and result.version is not None:
                 # Only when the change went straight onto the version this office knew is the
                 # hub's record now exactly ours; otherwise the next pull brings the merge.
-                if result.version == op.base_version + 1:
-                    self.set_known(op.entity, op.record_uuid, result.version)
+                key = (op.entity, op.record_uuid)
+                if result.version == op.base_version + 1 and result.version > known.get(key, 0):
+                    known[key] = result.version
             elif result.status == "conflict":
                 for c in result.conflicts:
                     self.s.add(SyncConflict(
@@ -117,6 +103,13 @@ class SyncRepository:
                         office_value=json.dumps(c.office_value, ensure_ascii=False),
                         hub_value=json.dumps(c.hub_value, ensure_ascii=False),
                         hub_version=result.version or 0))
+        if unanswered:
+            self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(unanswered),
+                                                  OutboxOp.status == "sending")
+                           .values(status="pending"))
+        if answered:
+            self.s.execute(update(OutboxOp), answered)
+        save_known(self.s, known)
         orphans = self._refuse_orphans(sent, by_id)
         tally["deferred"] -= orphans
         tally["rejected"] += orphans
@@ -208,11 +201,7 @@ class SyncRepository:
 
     # -- what the office knows of the hub ---------------------------------------------------
     def set_known(self, entity: str, uuid: str, version: int) -> None:
-        row = self.s.get(SyncRecord, (entity, uuid))
-        if row is None:
-            self.s.add(SyncRecord(entity=entity, uuid=uuid, hub_version=version))
-        elif version > row.hub_version:
-            row.hub_version = version
+        save_known(self.s, {(entity, uuid): version})
 
     def states(self, root_uuids: Sequence[str]) -> dict[str, str]:
         """Each complaint's sync state: conflict, rejected, waiting, synced (absent: never)."""
@@ -256,85 +245,13 @@ class SyncRepository:
         """Apply a pulled page in the caller's transaction (with the cursor: one commit).
         `complete(entity, attrs)` fills what this office works out itself for a new record
         (a dispatched complaint's rule set)."""
-        out = Applied()
-        codec = Codec(self.s)
-        self._complete = complete
-        for record in records:
-            self._apply_one(record, codec, local_root, out, released=False)
-        return out
+        return PageApplier(self.s, complete, lambda codec, uuid, name: self.user_for(
+            codec, uuid, name, local_root)).apply(records)
 
     def record(self, entity: str, uuid: str) -> Any:
         """The local row of a travelling record, or None."""
         model: Any = MODELS[entity]
         return self.s.scalars(select(model).where(model.uuid == uuid)).first()
-
-    def _unsettled(self, uuid: str) -> bool:
-        return self.s.execute(select(OutboxOp.id).where(
-            OutboxOp.record_uuid == uuid, OutboxOp.status.in_(UNSETTLED)).limit(1)).first() is not None
-
-    def _apply_one(self, record: PulledRecord, codec: Codec, local_root: int, out: Applied,
-                   *, released: bool) -> None:
-        if record.entity not in ENTITY:
-            out.skipped += 1  # an entity of a newer hub: ignored
-            return
-        known = self.s.get(SyncRecord, (record.entity, record.uuid))
-        if known is not None and known.hub_version >= record.version:
-            out.skipped += 1
-            return
-        if self._unsettled(record.uuid):
-            out.kept_local += 1
-            return
-        obj = self.record(record.entity, record.uuid)
-        if record.deleted:
-            if obj is not None:
-                self.s.delete(obj)
-                self.s.flush()
-                out.deleted += 1
-            self.set_known(record.entity, record.uuid, record.version)
-            return
-
-        def user_for(uuid: str) -> int:
-            return self.user_for(codec, uuid, record.people.get(uuid, ""), local_root)
-
-        try:
-            attrs = codec.attrs(record.entity, record.data, user_for)
-        except Missing as missing:
-            self._hold(record, missing.entity, missing.key)
-            out.held += 1
-            return
-        if obj is None:
-            self._complete(record.entity, attrs)
-            obj = MODELS[record.entity](uuid=record.uuid, **attrs)
-            self.s.add(obj)
-            if record.entity == "complaints":
-                out.new_complaints.append(record.uuid)
-        else:
-            for key, value in attrs.items():
-                setattr(obj, key, value)
-        self.s.flush()
-        codec.remember(record.entity, record.uuid, obj.id)
-        self.set_known(record.entity, record.uuid, record.version)
-        self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,
-                                              SyncHeld.uuid == record.uuid))
-        if released:
-            out.released += 1
-        else:
-            out.applied += 1
-        for held in self.s.scalars(select(SyncHeld).where(SyncHeld.waiting_uuid == record.uuid)).all():
-            waiting = PulledRecord.model_validate_json(held.payload)
-            self.s.delete(held)
-            self.s.flush()
-            self._apply_one(waiting, codec, local_root, out, released=True)
-
-    def _hold(self, record: PulledRecord, entity: str, key: str) -> None:
-        row = self.s.get(SyncHeld, (record.entity, record.uuid))
-        payload = record.model_dump_json()
-        if row is None:
-            self.s.add(SyncHeld(entity=record.entity, uuid=record.uuid, waiting_entity=entity,
-                                waiting_uuid=key, payload=payload))
-        else:
-            row.waiting_entity, row.waiting_uuid, row.payload = entity, key, payload
-        self.s.flush()
 
     def held_count(self) -> int:
         return self.s.execute(select(func.count()).select_from(SyncHeld)).scalar_one()

@@ -7,6 +7,7 @@ the referenced record's UUID, under the column name without `_id` (desktop/sync/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,6 +42,8 @@ MODELS: dict[str, type[Base]] = {
               DisclosureEntry, DisclosureRequest, DisclosureDecision)
 }
 assert set(MODELS) == set(ENTITY), "every entity of the protocol has its model"
+# Keys per IN (…) query: well below SQLite's limit on bound variables.
+CHUNK = 500
 # Referenced tables that do not travel as entities themselves.
 _OFFICES, _USERS, _ENTERPRISES = "offices", "users", "enterprises"
 
@@ -103,23 +106,18 @@ class Codec:
         self._to_key: dict[tuple[str, int], str | None] = {}
         self._to_id: dict[tuple[str, str], int | None] = {}
         self._names: dict[int, str] = {}
+        # Records added to the session but not flushed yet: their ids exist after a flush,
+        # which happens only when something refers to one of them.
+        self._unflushed: dict[tuple[str, str], Any] = {}
 
     # -- local -> wire ------------------------------------------------------------------
     def key_of(self, table: str, row_id: int | None) -> str | None:
         """The code of an office, the UUID of anything else."""
         if row_id is None:
             return None
-        cached = (table, row_id)
-        if cached not in self._to_key:
-            if table == _OFFICES:
-                value = self.s.execute(select(Office.code).where(Office.id == row_id)).scalar()
-            else:
-                model = _table_model(table)
-                value = self.s.execute(select(model.uuid).where(model.id == row_id)).scalar()  # type: ignore[attr-defined]
-            self._to_key[cached] = value
-            if value is not None:
-                self._to_id[(table, value)] = row_id
-        return self._to_key[cached]
+        if (table, row_id) not in self._to_key:
+            self.preload_ids(table, [row_id])
+        return self._to_key[(table, row_id)]
 
     def value(self, entity: str, attr: str, value: Any) -> tuple[str, Any]:
         field = BY_ATTR[entity][attr]
@@ -147,21 +145,49 @@ class Codec:
     def id_of(self, table: str, key: str | None) -> int | None:
         if key is None:
             return None
-        cached = (table, key)
-        if cached not in self._to_id:
-            if table == _OFFICES:
-                value = self.s.execute(select(Office.id).where(Office.code == key)).scalar()
-            else:
-                model = _table_model(table)
-                value = self.s.execute(select(model.id).where(model.uuid == key)).scalar()  # type: ignore[attr-defined]
-            self._to_id[cached] = value
-            if value is not None:
-                self._to_key[(table, value)] = key
-        return self._to_id[cached]
+        if (table, key) in self._unflushed:
+            self.s.flush()
+            for (t, k), obj in self._unflushed.items():
+                self.remember(t, k, obj.id)
+            self._unflushed.clear()
+        if (table, key) not in self._to_id:
+            self.preload(table, [key])
+        return self._to_id[(table, key)]
 
     def remember(self, table: str, key: str, row_id: int) -> None:
         self._to_id[(table, key)] = row_id
         self._to_key[(table, row_id)] = key
+
+    def remember_new(self, table: str, key: str, obj: Any) -> None:
+        """A record just added to the session: its id is known once the session flushes."""
+        self._unflushed[(table, key)] = obj
+
+    def preload(self, table: str, keys: Iterable[str]) -> None:
+        """Look up many keys at once (a pulled page refers to hundreds)."""
+        todo = {k for k in keys if (table, k) not in self._to_id and (table, k) not in self._unflushed}
+        for key, row_id in _lookup(self.s, table, todo, by_key=True).items():
+            self._to_id[(table, key)] = row_id
+            if row_id is not None:
+                self._to_key[(table, row_id)] = key
+
+    def preload_ids(self, table: str, ids: Iterable[int]) -> None:
+        """The keys of many local ids at once (queueing a whole office's records)."""
+        todo = {i for i in ids if i is not None and (table, i) not in self._to_key}
+        for row_id, key in _lookup(self.s, table, todo, by_key=False).items():
+            self._to_key[(table, row_id)] = key
+            if key is not None:
+                self._to_id[(table, key)] = row_id
+
+    def preload_refs(self, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Look up, a table at a time, every key these (entity, wire fields) refer to."""
+        wanted: dict[str, set[str]] = {}
+        for entity, wire in records:
+            for name, value in wire.items():
+                field = BY_WIRE[entity].get(name)
+                if field is not None and field.target is not None and isinstance(value, str):
+                    wanted.setdefault(field.target, set()).add(value)
+        for table, keys in wanted.items():
+            self.preload(table, keys)
 
     def attrs(self, entity: str, wire: dict[str, Any], user_for: Any) -> dict[str, Any]:
         """Model attributes for wire fields. Raises Missing for an absent office or parent;
@@ -186,6 +212,19 @@ class Codec:
                     raise Missing(field.target, value)
                 out[field.attr] = row_id
         return out
+
+
+def _lookup(session: Session, table: str, wanted: set[Any], *, by_key: bool) -> dict[Any, Any]:
+    """id by key (an office's code, anything else's UUID), or key by id; None where absent."""
+    model = Office if table == _OFFICES else _table_model(table)
+    key_col = model.code if table == _OFFICES else model.uuid
+    have, give = (key_col, model.id) if by_key else (model.id, key_col)
+    out: dict[Any, Any] = dict.fromkeys(wanted)
+    todo = list(wanted)
+    for start in range(0, len(todo), CHUNK):
+        part = todo[start:start + CHUNK]
+        out.update(session.execute(select(have, give).where(have.in_(part))).all())
+    return out
 
 
 def _table_model(table: str) -> Any:

@@ -21,7 +21,8 @@ from typing import Any
 from desktop import paths
 from desktop.db.models import Office, OutboxOp, new_uuid
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
-from desktop.db.sync_repo import Applied, SyncRepository
+from desktop.db.sync_apply import Applied
+from desktop.db.sync_repo import SyncRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
@@ -336,10 +337,7 @@ class SyncService(Service):
         """A complaint the district dispatched arrives without this office's rule set and
         deadline: they are worked out here, from its received date, as at registration."""
         complaints = ComplaintService(self.ctx)
-        for uuid in applied.new_complaints:
-            c = ComplaintRepository(uow.session).by_uuid(uuid)
-            if c is None:
-                continue
+        for c in ComplaintRepository(uow.session).by_uuids(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
                 complaints.refresh_due(c)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
