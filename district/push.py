@@ -146,13 +146,14 @@ class _Rec:
     created_at: datetime
     new: bool  # not in the database yet
     dirty: bool = False
+    echo_of: str | None = None  # set on each change (see Record.echo_of)
 
     def row(self, now: datetime) -> dict[str, Any]:
         return {"entity": self.entity, "uuid": self.uuid, "owner": self.owner,
                 "parent_entity": self.parent_entity, "parent_uuid": self.parent_uuid,
                 "version": self.version, "seq": self.seq, "deleted": self.deleted,
                 "blob": self.blob, "data": self.data, "people": self.people,
-                "created_at": self.created_at, "updated_at": now}
+                "echo_of": self.echo_of, "created_at": self.created_at, "updated_at": now}
 
 
 _REC_COLUMNS = (Record.entity, Record.uuid, Record.owner, Record.parent_entity,
@@ -320,8 +321,8 @@ class Batch:
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
                    dict(op.after), dict(op.people), self.now, new=True)
         self.recs[(op.entity, op.uuid)] = rec
-        self._changed(rec, op, "insert", {}, rec.data)  # the same dict: encoded once
-        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+        self._changed(rec, op, "insert", {}, rec.data, yours=True)  # one dict: encoded once
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=True)
 
     def _update(self, op: Operation, spec: EntitySpec, rec: _Rec) -> OpResult:
         if rec.deleted:
@@ -331,7 +332,7 @@ class Batch:
         if spec.append_only:
             # The same event sent again (the office lost its state): nothing to merge.
             if all(_same(rec.data.get(f), v) for f, v in op.after.items()):
-                return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+                return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=True)
             return _rejected(op, OpMsg.APPEND_ONLY)
         for parent_field, _ in spec.parents:
             if parent_field in op.after and not _same(op.after[parent_field],
@@ -343,8 +344,11 @@ class Batch:
             return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
                             message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
                             hub_record=dict(rec.data))
+        # The hub's record is exactly the office's only when the change went onto the version
+        # the office knew; otherwise others' changes are in it too, and the office pulls it.
+        yours = rec.version == op.base_version
         if not changes:
-            return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+            return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
         new_owner = changes.get(spec.owner) if spec.owner else None
         if new_owner is not None and new_owner != rec.owner:
             if not isinstance(new_owner, str) or new_owner not in self.tree:
@@ -365,11 +369,11 @@ class Batch:
         rec.version += 1
         if spec.blob_field in changes:
             rec.blob = self._blob_of(spec, changes)
-        self._changed(rec, op, "update", before, changes)
+        self._changed(rec, op, "update", before, changes, yours=yours)
         if new_owner is not None and new_owner != rec.owner:
             rec.owner = new_owner
             self._cascade_owner(rec)
-        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
 
     def _delete(self, op: Operation, spec: EntitySpec, rec: _Rec | None) -> OpResult:
         if spec.append_only:
@@ -383,8 +387,8 @@ class Batch:
             rec = _Rec(op.entity, op.uuid, owner, None, None, 1, 0, True, None, {},
                        dict(op.people), self.now, new=True)
             self.recs[(op.entity, op.uuid)] = rec
-            self._changed(rec, op, "delete", {}, {})
-            return OpResult(op_id=op.op_id, status="acked", version=1,
+            self._changed(rec, op, "delete", {}, {}, yours=True)
+            return OpResult(op_id=op.op_id, status="acked", version=1, yours=True,
                             message=OpMsg.DELETE_UNKNOWN)
         if refusal := self._out_of_scope(rec.owner):
             return _rejected(op, refusal)
@@ -396,11 +400,12 @@ class Batch:
             return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
                             message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
                             hub_record=dict(rec.data))
+        yours = rec.version == op.base_version
         before = rec.data
         rec.data, rec.blob, rec.deleted = {}, None, True
         rec.version += 1
-        self._changed(rec, op, "delete", before, {})
-        return OpResult(op_id=op.op_id, status="acked", version=rec.version)
+        self._changed(rec, op, "delete", before, {}, yours=yours)
+        return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
 
     # ---------------------------------------------------------------- helpers
     def _blob_of(self, spec: EntitySpec, fields: dict[str, Any]) -> str | None:
@@ -414,10 +419,13 @@ class Batch:
         return OpMsg.BLOB_MISSING
 
     def _changed(self, rec: _Rec, op: Operation | None, kind: str, before: dict[str, Any] | None,
-                 after: dict[str, Any] | None) -> None:
+                 after: dict[str, Any] | None, *, yours: bool = False) -> None:
+        """Record a change; `yours`: the record is now exactly what the pushing device has,
+        so its pulls need not bring it back."""
         self.seq += 1
         rec.seq = self.seq
         rec.dirty = True
+        rec.echo_of = self.actor.device if yours else None
         self.history.append({"entity": rec.entity, "uuid": rec.uuid, "version": rec.version,
                              "seq": rec.seq, "op_id": op.op_id if op else None,
                              "device": self.actor.device, "kind": kind, "before": before,

@@ -90,10 +90,10 @@ class SyncRepository:
                              "hub_record": json.dumps(result.hub_record, ensure_ascii=False)
                              if result.hub_record is not None else None})
             if result.status == "acked" and result.version is not None:
-                # Only when the change went straight onto the version this office knew is the
-                # hub's record now exactly ours; otherwise the next pull brings the merge.
+                # Only a record the hub holds exactly as this office does is known at that
+                # version; otherwise others' changes are in it, and the next pull brings them.
                 key = (op.entity, op.record_uuid)
-                if result.version == op.base_version + 1 and result.version > known.get(key, 0):
+                if result.yours and result.version > known.get(key, 0):
                     known[key] = result.version
             elif result.status == "conflict":
                 for c in result.conflicts:

@@ -202,6 +202,9 @@ class OpResult(BaseModel):
     op_id: str
     status: OpStatus
     version: int | None = None  # the record's hub version after the operation
+    # The hub's record is now exactly the office's (the change went onto the version the office
+    # knew): the office may take `version` as known, and its pulls do not bring the record back.
+    yours: bool = False
     message: str = ""
     conflicts: list[FieldConflict] = Field(default_factory=list)
     hub_record: dict[str, Any] | None = None  # on conflict: the hub's current fields

@@ -35,8 +35,8 @@ def test_each_office_pulls_its_own_records_and_those_below_it(hub):
 
 
 def test_pages_come_in_sequence_order_and_the_cursor_continues(hub):
-    station = hub.enrol("WZCQ01")
-    station.push(*[hub.complaint("WZCQ01") for _ in range(7)])
+    station, writer = hub.enrol("WZCQ01"), hub.enrol("WZCQ01", "另一台电脑")
+    writer.push(*[hub.complaint("WZCQ01") for _ in range(7)])
     pages, position = [], ""
     while True:
         page = station.pull(position, limit=3)
@@ -55,7 +55,7 @@ def test_pages_come_in_sequence_order_and_the_cursor_continues(hub):
     # Nothing new: an empty page; a later change arrives with the next pull only.
     assert station.pull(position).records == []
     later = hub.complaint("WZCQ01")
-    station.push(later)
+    writer.push(later)
     assert [r.uuid for r in station.pull(position).records] == [later.uuid]
     too_big = station.call("GET", "/pull", params={"limit": 5000})
     assert too_big.status_code == 422 and too_big.json()["error"]["code"] == ErrorCode.INVALID
@@ -63,7 +63,7 @@ def test_pages_come_in_sequence_order_and_the_cursor_continues(hub):
 
 def test_a_cursor_the_hub_cannot_trust_means_a_full_download(hub):
     station = hub.enrol("WZCQ01")
-    station.push(hub.complaint("WZCQ01"))
+    hub.enrol("WZCQ01", "另一台电脑").push(hub.complaint("WZCQ01"))
     good = station.pull().cursor
     _, mac = good.split(".")
     secret = hub.state.db.identity()[1]
@@ -82,11 +82,11 @@ def test_a_cursor_the_hub_cannot_trust_means_a_full_download(hub):
 
 
 def test_pruned_tombstones_raise_the_horizon_and_older_cursors_are_refused(hub):
-    station = hub.enrol("WZCQ01")
+    station, writer = hub.enrol("WZCQ01"), hub.enrol("WZCQ01", "另一台电脑")
     kept, gone = hub.complaint("WZCQ01"), hub.complaint("WZCQ01")
-    station.push(kept, gone)
+    writer.push(kept, gone)
     before_delete = station.pull().cursor
-    station.push(hub.op("complaints", gone.uuid, kind="delete", base_version=1))
+    writer.push(hub.op("complaints", gone.uuid, kind="delete", base_version=1))
     records, after_delete = station.pull_all(before_delete)
     assert [(r.uuid, r.deleted, r.data) for r in records] == [(gone.uuid, True, {})]
     assert hub.prune(days=30) == (0, 0)  # too young to prune
@@ -102,6 +102,31 @@ def test_pruned_tombstones_raise_the_horizon_and_older_cursors_are_refused(hub):
     assert [r.uuid for r in station.pull_all()[0]] == [kept.uuid]
     hub.set_horizon(10_000)
     assert station.call("GET", "/pull", params={"cursor": after_delete}).status_code == 410
+
+
+def test_a_device_is_not_served_back_what_it_already_has_exactly(hub):
+    station, colleague = hub.enrol("WZCQ01"), hub.enrol("WZCQ01", "另一台电脑")
+    mine = hub.complaint("WZCQ01")
+    [made] = station.push(mine).results
+    assert (made.status, made.version, made.yours) == ("acked", 1, True)
+    assert station.pull().records == []  # its own insert, exactly as it has it
+    assert [r.uuid for r in colleague.pull().records] == [mine.uuid]
+    colleague.push(hub.op("complaints", mine.uuid, {"facts": "同事改过的事实。"},
+                          before={"facts": "发动机异响。"}, base_version=1))
+    # The station, still at version 1, edits another field: merged onto version 2, so the
+    # hub's record is not the station's, and the station gets it back with both changes.
+    [merged] = station.push(hub.op("complaints", mine.uuid, {"request": "退款"},
+                                   before={"request": "免费维修"}, base_version=1)).results
+    assert (merged.status, merged.version, merged.yours) == ("acked", 3, False)
+    [back] = station.pull().records
+    assert back.version == 3
+    assert (back.data["facts"], back.data["request"]) == ("同事改过的事实。", "退款")
+    # Its next edit goes straight onto version 3: not served back again.
+    [straight] = station.push(hub.op("complaints", mine.uuid, {"request": "换货"},
+                                     before={"request": "退款"}, base_version=3)).results
+    assert (straight.version, straight.yours) == (4, True)
+    assert station.pull().records == []
+    assert [r.version for r in colleague.pull().records] == [4]
 
 
 def test_dispatched_complaints_reach_the_target_office_only(hub):
@@ -141,7 +166,7 @@ def test_a_pull_never_passes_a_change_still_being_committed(hub):
     if hub.kind == "sqlite":
         pytest.skip("SQLite has one writer at a time: the pull's session update would wait")
     station = hub.enrol("WZCQ01")
-    station.push(hub.complaint("WZCQ01"))
+    hub.enrol("WZCQ01", "另一台电脑").push(hub.complaint("WZCQ01"))
     committed = hub.seq()
     hold, release = threading.Event(), threading.Event()
     late = hub.new_uuid()

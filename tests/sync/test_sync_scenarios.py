@@ -316,6 +316,20 @@ def test_8b_different_fields_merge_by_themselves(hub, tmp_path):
     assert merged.complainant_address == "苏州市吴中区木渎镇中山路 1 号"
 
 
+def test_8b_an_edit_the_district_already_has_still_brings_its_other_changes(hub, tmp_path):
+    # The sub-bureau changes two fields; the station, not having pulled, makes the same change
+    # to one of them. Nothing is left to apply of the station's edit, yet the station must
+    # not take the district's version as its own: the other field would never arrive.
+    station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
+    edit(sub, sub.desk, sub_id, facts="两边写成一样的事实。",
+         complainant_address="苏州市吴中区木渎镇中山路 1 号")
+    sub.s.sync.run()
+    edit(station, station.clerk, cid, facts="两边写成一样的事实。")
+    report = station.s.sync.run()
+    assert report.pushed == 1 and report.conflicts == 0
+    assert by_uuid(station, uuid).complainant_address == "苏州市吴中区木渎镇中山路 1 号"
+
+
 def test_8c_an_edit_against_a_closure_is_a_conflict_shown(hub, tmp_path):
     station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
     version = sub.s.complaints.get(sub.desk, sub_id).version
