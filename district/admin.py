@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.errors import FieldError
-from desktop.domain.numbering import check_office_code, format_number
+from desktop.domain.numbering import check_office_code, dispatch_number
 from desktop.domain.workflow import Status
 from desktop.sync.protocol import (
     DeviceInfo,
@@ -159,7 +159,7 @@ def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datet
         counter = DispatchCounter(office=district, day=received.date(), last=0)
         session.add(counter)
     counter.last += 1
-    number = format_number(district, received.date(), counter.last)
+    number = dispatch_number(district, received.date(), counter.last)
     fields = request.model_dump(mode="json", exclude={"office", "received_at"})
     registered_by = dispatcher_uuid(hub_id)
     data: dict[str, Any] = {

@@ -19,11 +19,21 @@ def check_office_code(code: str) -> str:
     return code
 
 
+# Daily sequences from here up are the district hub's: it numbers the complaints it dispatches
+# (分流) under the district's code, which the district's own desk also numbers under.
+DISPATCH_SEQUENCE_BASE = 900_000
+
+
 def format_number(office_code: str, day: date, sequence: int) -> str:
     """E.g. GSFJ-20261122-0007. Office codes are unique in the district, so numbers are too."""
     if sequence < 1 or sequence > 999_999:
         raise ValueError("sequence out of range")
     return f"{office_code}-{day:%Y%m%d}-{sequence:04d}"
+
+
+def dispatch_number(district_code: str, day: date, nth: int) -> str:
+    """The nth complaint the district dispatches that day, e.g. WZ-20261119-900001."""
+    return format_number(district_code, day, DISPATCH_SEQUENCE_BASE + nth)
 
 
 @dataclass(frozen=True)

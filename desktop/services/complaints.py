@@ -19,8 +19,8 @@ from desktop.domain import validators as v
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
-from desktop.domain.errors import ConflictError, FieldError, NotFound, TransitionError
-from desktop.domain.numbering import format_number
+from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
 from desktop.domain.workflow import (
     HANDLERS,
     Action,
@@ -173,7 +173,11 @@ class ComplaintService(Service):
             self._check_codes(uow, clean)
             repo = ComplaintRepository(uow.session)
             day = clean.received_at.date()
-            number = format_number(user.office_code, day, repo.next_sequence(user.office_id, day))
+            sequence = repo.next_sequence(user.office_id, day)
+            if sequence > DISPATCH_SEQUENCE_BASE:
+                raise DomainError(f"本单位 {day:%Y-%m-%d} 的投诉编号已用尽"
+                                  f"（{DISPATCH_SEQUENCE_BASE + 1} 起的编号留给区局分流件）")
+            number = format_number(user.office_code, day, sequence)
             rules = rule_set_for(self.ctx.reference.rule_sets(), day)
             c = Complaint(
                 number=number,

@@ -66,7 +66,7 @@ def test_dispatch_from_options_or_a_file(run, tmp_path):
                        "--complainant-phone", "13900001111", "--respondent-name", "某餐厅",
                        "--subject", "餐饮服务", "--category-code", "catering", "--request", "退款",
                        "--facts", "异物", "--amount-cents", "5000")
-    assert code == 0 and "WZ-20261119-0001" in out and "WZCQ" in out
+    assert code == 0 and "WZ-20261119-900001" in out and "WZCQ" in out
     complaint = tmp_path / "complaint.json"
     complaint.write_text(json.dumps({"district_number": "12315-2", "received_at":
                                      "2026-11-19T11:00:00", "complainant_name": "李娜",
@@ -75,7 +75,7 @@ def test_dispatch_from_options_or_a_file(run, tmp_path):
                                      "request": "退货", "facts": "质量问题"}, ensure_ascii=False),
                          encoding="utf-8")
     code, out, _ = run("dispatch", "--office", "WZCQ", "--file", str(complaint))
-    assert code == 0 and "WZ-20261119-0002" in out
+    assert code == 0 and "WZ-20261119-900002" in out
     code, _, err = run("dispatch", "--office", "WZCQ", "--district-number", "3")
     assert code == 1 and "分流内容不完整" in err and "投诉人姓名（--complainant-name）必须填写" in err
 

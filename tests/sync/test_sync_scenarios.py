@@ -18,10 +18,11 @@ import pytest
 
 from desktop.db.repositories import CodeRepository
 from desktop.db.uow import UnitOfWork
-from desktop.domain.workflow import Result
+from desktop.domain.workflow import Result, Role
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, SyncError
 from desktop.sync.protocol import API_PREFIX, BLOB_SIZE_HEADER, CHUNK_HASH_HEADER, ErrorCode
+from tests.conftest import PASSWORD
 from tests.sync.office import by_uuid, cut_results, edit, office, ops, register, uuid_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -537,6 +538,20 @@ def test_dispatched_complaint_arrives_in_the_ledger_with_its_deadline(hub, tmp_p
     # The other sub-bureau's station never sees it.
     other, _ = office(tmp_path, "md", "WZMD01", hub)
     assert other.s.sync.run().dispatched == []
+
+
+def test_a_dispatch_never_takes_a_number_the_district_desk_gave_the_same_day(hub, tmp_path):
+    desk, _ = office(tmp_path, "district", "WZ", hub)
+    staff = desk.s.users.create(desk.admin, username="wzdesk", display_name="区局窗口",
+                                password=PASSWORD, office_id=desk.office_ids["WZ"],
+                                roles={Role.DESK_STAFF})
+    assert staff is not None
+    user = desk.s.users.login("wzdesk", PASSWORD)
+    own = desk.s.complaints.get(user, register(desk, user)).number  # received 2026-11-19
+    sent = hub.dispatch(office="WZ", received_at="2026-11-19T10:00:00")
+    assert (own, sent.number) == ("WZ-20261119-0001", "WZ-20261119-900001")
+    assert desk.s.sync.run().dispatched == [sent.number]
+    assert by_uuid(desk, sent.uuid).number == sent.number
 
 
 def test_12_any_single_changed_byte_of_a_receipt_is_refused_at_the_office(hub, tmp_path):
