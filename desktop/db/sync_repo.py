@@ -221,6 +221,19 @@ class SyncRepository:
             out.setdefault(uuid, "synced")
         return {k: ("waiting" if v in ("pending", "sending") else v) for k, v in out.items()}
 
+    def refusals(self, root_uuid: str) -> list[str]:
+        """Why the district refused changes of this complaint or of its records, newest first."""
+        out: list[str] = []
+        for entity, message in self.s.execute(
+                select(OutboxOp.entity, OutboxOp.message).where(
+                    OutboxOp.root_uuid == root_uuid, OutboxOp.status == "rejected")
+                .order_by(OutboxOp.id.desc())):
+            spec = ENTITY.get(entity)
+            text = message if entity == "complaints" or spec is None else f"{spec.label}：{message}"
+            if text not in out:
+                out.append(text)
+        return out
+
     def uuids_of(self, complaint_ids: Sequence[int]) -> dict[int, str]:
         if not complaint_ids:
             return {}

@@ -131,6 +131,13 @@ class SyncService(Service):
             states = repo.states(list(uuids.values()))
         return {cid: states[uuid] for cid, uuid in uuids.items() if uuid in states}
 
+    def refusals(self, complaint_id: int) -> list[str]:
+        """Why the district refused changes of this complaint (its state is then rejected)."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            repo = SyncRepository(uow.session)
+            uuid = repo.uuids_of([complaint_id]).get(complaint_id)
+            return repo.refusals(uuid) if uuid else []
+
     # -- enrolment ------------------------------------------------------------------------
     def enrol(self, user: CurrentUser, url: str, code: str, *, ca_bundle: str = "",
               device_name: str = "") -> SyncSettings:

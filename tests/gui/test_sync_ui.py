@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.db.models import Complaint
+from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
 from desktop.services.dto import Changed
 from desktop.services.sync import SyncError
@@ -391,6 +393,25 @@ def test_sync_state_in_the_ledger_and_the_complaint_window(make_ctx, world: Worl
     ctx.ops.mutate(change)
     wait_idle(qtbot, ctx)
     assert cell() == "待同步"
+
+
+@ON_HUB
+def test_the_complaint_window_says_why_the_district_refused_a_change(make_ctx, world: World,  # type: ignore[no-untyped-def]
+                                                                     qtbot, hub) -> None:  # noqa: F811
+    cid = _register(world)
+    _enrol(world, hub)
+    world.s.sync.run()
+    with UnitOfWork(world.s.ctx.engine) as uow:  # a damaged or foreign program's change
+        uow.session.get(Complaint, cid).status = "closed"
+        uow.commit()
+    assert world.s.sync.run().rejected == 1
+    ctx = make_ctx(world.desk)
+    complaint = ComplaintWindow(ctx, cid)
+    qtbot.addWidget(complaint)
+    wait_idle(qtbot, ctx)
+    line = complaint.status_line.text()
+    assert "被拒绝" in line and "原因：" in line
+    assert "登记" in line.split("原因：")[1] and "办结" in line.split("原因：")[1]
 
 
 @ON_HUB

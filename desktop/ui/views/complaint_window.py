@@ -3,6 +3,7 @@ exactly the actions the state machine allows this user now."""
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -85,6 +86,7 @@ class ComplaintWindow(QWidget):
         self.action_buttons: dict[object, QPushButton] = {}
         self.print_choices: list[FormChoice] = []
         self.sync_state: str | None = None  # None: this PC is not enrolled; "": never synced
+        self.sync_refusals: list[str] = []  # the district's reasons, when its state is rejected
         self.setWindowTitle(self.tr("投诉"))
 
         self.title = QLabel(self.tr("正在读取……"))
@@ -162,18 +164,20 @@ class ComplaintWindow(QWidget):
         services, user, cid = self.ctx.services, self.ctx.user, self.complaint_id
 
         def work() -> tuple[ComplaintDetail, list[MediationRecordInfo], list[AttachmentInfo],
-                            list[HistoryLine], list[FormChoice], str | None]:
+                            list[HistoryLine], list[FormChoice], str | None, list[str]]:
             # The sync state only once enrolled: the outbox fills before, and 待同步 would alarm.
             state = (services.sync.states_by_id([cid]).get(cid, "")
                      if services.sync.settings().enrolled else None)
+            refusals = services.sync.refusals(cid) if state == "rejected" else []
             return (services.complaints.get(user, cid), services.records.mediation_records(user, cid),
                     services.records.attachments(user, cid), services.records.history(user, cid),
-                    services.printing.choices(user, cid), state)
+                    services.printing.choices(user, cid), state, refusals)
 
         self.ctx.ops.query(work, self._show, owner=self)
 
     def _show(self, loaded) -> None:  # type: ignore[no-untyped-def]
-        detail, self.records, self.attachments, history, choices, self.sync_state = loaded
+        (detail, self.records, self.attachments, history, choices, self.sync_state,
+         self.sync_refusals) = loaded
         self.detail = detail
         self.setWindowTitle(self.tr("投诉 {0}").format(detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
@@ -219,16 +223,19 @@ class ComplaintWindow(QWidget):
         parts.append(self.tr("承办：{0} {1}").format(self.ctx.lookups.office_name(d.office_id),
                                                       self.ctx.lookups.user_name(d.handler_id)))
         if sync_state is not None:
-            parts.append(self._sync_text(sync_state))
+            parts.append(self._sync_text(sync_state, self.sync_refusals))
         if d.personal_info_masked:
             parts.append(self.tr("<span style='color:#666'>投诉人个人信息已按权限隐藏</span>"))
         warnings = [w for w in d.deadlines.warnings]
         self.status_line.setText("　".join(parts) + ("<br>" + "<br>".join(warnings) if warnings else ""))
 
-    def _sync_text(self, state: str) -> str:
+    def _sync_text(self, state: str, refusals: list[str]) -> str:
         label = self.tr(STATE_LABELS[state]) if state else self.tr("尚未同步")
         colour = "#b3261e" if state in ("conflict", "rejected") else "#222"
-        return self.tr("与区局同步：<b style='color:{0}'>{1}</b>").format(colour, label)
+        text = self.tr("与区局同步：<b style='color:{0}'>{1}</b>").format(colour, label)
+        if refusals:  # the district's own words: what to take up with it
+            text += self.tr("（原因：{0}）").format(html.escape("；".join(refusals)))
+        return text
 
     def _show_actions(self, d: ComplaintDetail) -> None:
         while self.actions_bar.count():
