@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import tempfile
 import threading
 from collections.abc import Callable
@@ -65,6 +66,21 @@ ClientFactory = Callable[[str, str | None, str | None], HubClient]
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
+def check_ca_bundle(path: str) -> str:
+    """A certificate file the connection can load (PEM); '' for the system's authorities.
+    Checked before connecting: the HTTP client would fail on it with no useful message."""
+    path = path.strip()
+    if not path:
+        return ""
+    if not Path(path).is_file():
+        raise FieldError("证书文件", f"找不到文件 {path}")
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise FieldError("证书文件", "这不是可用的证书文件（应为 PEM 格式的 CA 证书）") from None
+    return path
+
+
 class SyncService(Service):
     def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None) -> None:
         super().__init__(ctx)
@@ -98,8 +114,7 @@ class SyncService(Service):
         require_role(user, Role.ADMIN, doing="修改同步设置")
         if not 0 <= interval_minutes <= 24 * 60:
             raise FieldError("自动同步间隔", "应在 0（不自动同步）到 1440 分钟之间")
-        if ca_bundle and not Path(ca_bundle).is_file():
-            raise FieldError("证书文件", f"找不到文件 {ca_bundle}")
+        ca_bundle = check_ca_bundle(ca_bundle)
         with self._uow(user, "修改同步设置") as uow:
             self._write(uow, interval_minutes=str(interval_minutes), ca_bundle=ca_bundle)
             uow.commit()
@@ -145,6 +160,7 @@ class SyncService(Service):
         require_role(user, Role.ADMIN, doing="登记到区局同步")
         if not code.strip():
             raise FieldError("登记码", "请填写区局管理员给出的一次性登记码")
+        ca_bundle = check_ca_bundle(ca_bundle)
         local = self._local_office()
         client = self.client_factory(url, None, ca_bundle or None)
         try:

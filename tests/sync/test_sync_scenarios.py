@@ -18,6 +18,7 @@ import pytest
 
 from desktop.db.repositories import CodeRepository
 from desktop.db.uow import UnitOfWork
+from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Result, Role
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, SyncError
@@ -460,6 +461,7 @@ def test_11_revoked_device_second_session_and_another_office_are_refused(hub, tm
     assert "WZMD01" in op.message or "家居城" in op.message
     assert hub.record("complaints", uuid_of(station, foreign)) is None
     assert station.s.sync.states_by_id([foreign, mine]) == {foreign: "rejected", mine: "synced"}
+    assert station.s.sync.refusals(foreign) == [op.message] and station.s.sync.refusals(mine) == []
     # A second session of the same device while one is open.
     token = station.s.sync._read()["token"]  # noqa: SLF001
     holder = HubClient(hub.url, token=token)
@@ -478,6 +480,18 @@ def test_11_revoked_device_second_session_and_another_office_are_refused(hub, tm
     assert revoked.value.code == ErrorCode.REVOKED and "停用" in str(revoked.value)
     assert hub.count("complaints") == before
     assert len(ops(station, "pending")) == 1  # kept for when the office is enrolled again
+
+
+def test_enrolment_refuses_a_certificate_file_it_cannot_load(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub, enrol=False)
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("这不是证书", encoding="utf-8")
+    for path, words in ((tmp_path / "missing.pem", "找不到文件"), (not_pem, "PEM")):
+        with pytest.raises(FieldError) as refused:
+            station.s.sync.enrol(station.admin, hub.url, hub.enrol_code("WZCQ01"),
+                                 ca_bundle=str(path))
+        assert refused.value.field == "证书文件" and words in refused.value.message
+    assert not station.s.sync.settings().enrolled
 
 
 def test_12_bundles_twice_out_of_order_truncated_and_tampered(hub, tmp_path):

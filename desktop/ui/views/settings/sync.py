@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
+from desktop.services.sync import check_ca_bundle
 from desktop.services.sync_info import BundleSummary, ReceiptSummary, SyncSettings, SyncStatus
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
@@ -33,7 +34,6 @@ from desktop.ui.views.settings.sync_enrol import (
     NOTE_STYLE,
     CertificateField,
     EnrolPanel,
-    check_ca_bundle,
     note,
     selectable,
 )

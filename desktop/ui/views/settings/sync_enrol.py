@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
+from desktop.services.sync import check_ca_bundle
 from desktop.sync.client import SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
@@ -49,21 +49,6 @@ def note(text: str, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setStyleSheet(NOTE_STYLE)
     return label
-
-
-def check_ca_bundle(path: str) -> str:
-    """A certificate file the connection can load (PEM); '' for the system's authorities.
-    Checked here because the client would fail on it with a bug, not a message."""
-    path = path.strip()
-    if not path:
-        return ""
-    if not Path(path).is_file():
-        raise FieldError("证书文件", tr("找不到文件 {0}").format(path))
-    try:
-        ssl.create_default_context(cafile=path)
-    except (ssl.SSLError, OSError, ValueError):
-        raise FieldError("证书文件", tr("这不是可用的证书文件（应为 PEM 格式的 CA 证书）")) from None
-    return path
 
 
 class CertificateField(QWidget):
