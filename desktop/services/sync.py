@@ -44,7 +44,7 @@ from desktop.services.sync_info import (
     SyncStatus,
 )
 from desktop.sync import bundle
-from desktop.sync.client import HubClient, SyncError
+from desktop.sync.client import HubClient, LocalCode, SyncError
 from desktop.sync.protocol import (
     ENTITY,
     PULL_PAGE,
@@ -64,6 +64,13 @@ DEFAULT_INTERVAL = 15
 
 ClientFactory = Callable[[str, str | None, str | None], HubClient]
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def _stopped(report: SyncReport, cancel: Callable[[], bool] | None) -> bool:
+    """Whether the user asked to stop; the report then says the round was cut short."""
+    if cancel is not None and cancel():
+        report.cancelled = True
+    return report.cancelled
 
 
 def check_ca_bundle(path: str) -> str:
@@ -204,7 +211,8 @@ class SyncService(Service):
 
     def _client(self, v: dict[str, str]) -> HubClient:
         if not v["token"]:
-            raise SyncError("本机尚未登记到区局同步服务器，请先在「设置 → 同步」中登记", "not_enrolled")
+            raise SyncError("本机尚未登记到区局同步服务器，请先在「设置 → 同步」中登记",
+                            LocalCode.NOT_ENROLLED)
         return self.client_factory(v["hub_url"], v["token"], v["ca_bundle"] or None)
 
     # -- a round --------------------------------------------------------------------------
@@ -228,7 +236,7 @@ class SyncService(Service):
                 self._remember_session(f"{opened.session}|{os.getpid()}")
                 self._upload_blobs(client, report, progress)
                 self._push(client, report, progress, cancel)
-                if not (cancel and cancel()):
+                if not _stopped(report, cancel):
                     self._pull(client, v, report, progress, cancel)
                     self._download_blobs(client, report, progress)
             finally:
@@ -272,7 +280,7 @@ class SyncService(Service):
         with UnitOfWork(self.ctx.engine, write=False) as uow:
             total = SyncRepository(uow.session).waiting()
         done = 0
-        while not (cancel and cancel()):
+        while not _stopped(report, cancel):
             with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
                 repo = SyncRepository(uow.session)
                 batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
@@ -310,7 +318,7 @@ class SyncService(Service):
               progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
         cursor = v["cursor"]
         restarted = False
-        while not (cancel and cancel()):
+        while not _stopped(report, cancel):
             try:
                 page = client.pull(cursor, PULL_PAGE)
             except SyncError as exc:
@@ -517,7 +525,7 @@ class SyncService(Service):
                      doing=doing)
         v = self._read()
         if not v["token"]:
-            raise SyncError(f"本机尚未登记到区局同步，不能{doing}", "not_enrolled")
+            raise SyncError(f"本机尚未登记到区局同步，不能{doing}", LocalCode.NOT_ENROLLED)
         return v
 
     def export_bundle(self, user: CurrentUser, path: Path) -> BundleSummary:

@@ -62,6 +62,7 @@ class SyncReport:
     uploaded: int = 0  # attachment files
     downloaded: int = 0
     full_download: bool = False
+    cancelled: bool = False  # stopped by the user: the rest goes next round
     messages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -78,7 +79,7 @@ class SyncReport:
             parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
         if self.full_download:
             parts.append("已重新下载全部数据")
-        return "，".join(parts)
+        return ("已取消：" if self.cancelled else "") + "，".join(parts)
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,18 @@ from desktop.sync.protocol import (
 _RETRY_STATUS = {502, 503, 504}
 
 
-class SyncError(DomainError):
-    """Sync could not go on; `code` is the hub's error code (or "network"), the message Chinese."""
+class LocalCode:
+    """Codes of failures found on this side, beside the hub's (protocol.ErrorCode)."""
 
-    def __init__(self, message: str, code: str = "network") -> None:
+    NETWORK = "network"  # the hub could not be reached, or its answer was cut short
+    INVALID_URL = "invalid_url"
+    NOT_ENROLLED = "not_enrolled"
+
+
+class SyncError(DomainError):
+    """Sync could not go on; `code` is the hub's error code or a LocalCode, the message Chinese."""
+
+    def __init__(self, message: str, code: str = LocalCode.NETWORK) -> None:
         super().__init__(message)
         self.code = code
 
@@ -55,10 +63,10 @@ def check_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SyncError("区局同步服务器地址格式不对，应为 https://主机名:端口", "invalid_url")
+        raise SyncError("区局同步服务器地址格式不对，应为 https://主机名:端口", LocalCode.INVALID_URL)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise SyncError("区局同步服务器必须使用 https:// 地址（http:// 只允许本机地址），"
-                        "以免投诉人信息在网络上明文传输", "invalid_url")
+                        "以免投诉人信息在网络上明文传输", LocalCode.INVALID_URL)
     return url
 
 

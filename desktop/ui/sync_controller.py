@@ -14,13 +14,12 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.services.dto import Changed
 from desktop.services.sync_info import SyncReport, SyncSettings, SyncStatus
-from desktop.sync.client import SyncError
+from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
 from desktop.ui.ops import Task, TaskState
 
-NETWORK = "network"
 WARNING = "#b3261e"
 
 
@@ -42,7 +41,7 @@ class RoundOutcome:
         if self.error is not None:
             return environment_message(self.error) or str(self.error)
         assert self.report is not None
-        return (tr("已取消：") if self.cancelled else "") + self.report.summary()
+        return self.report.summary()  # says 已取消 when the round was cut short
 
 
 class _ProgressRelay(QObject):
@@ -217,7 +216,7 @@ class SyncController(QObject):
         self._task = None
         code = getattr(error, "code", None)
         if isinstance(error, SyncError):
-            if code == NETWORK:
+            if code == LocalCode.NETWORK:
                 self._set_online(False)
             elif code == ErrorCode.SESSION_BUSY and not manual:
                 return  # a round started elsewhere (the command line): nothing to tell

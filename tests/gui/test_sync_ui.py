@@ -6,16 +6,18 @@ Tests that need the district use the real hub of tests/sync (over loopback HTTP,
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from desktop.db.models import Complaint
+from desktop.db.sync_repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
 from desktop.services.dto import Changed
-from desktop.services.sync import SyncError
+from desktop.services.sync import SyncError, SyncService
 from desktop.sync.client import HubClient
 from desktop.sync.protocol import ENTITY
 from desktop.ui.context import AppContext
@@ -352,18 +354,39 @@ def test_online_then_offline_in_the_status_bar(make_ctx, world: World, qtbot, hu
 
 
 @ON_HUB
-def test_a_round_can_be_cancelled(make_ctx, world: World, qtbot, hub) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_round_can_be_cancelled(make_ctx, world: World, qtbot, hub, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _register(world)
     _enrol(world, hub)
     ctx = make_ctx(world.admin)
     tab = _tab(qtbot, ctx)
     panel = tab.enrolled_panel
-    # 取消 pressed as soon as the first batch has gone: the pull is skipped.
-    tab.controller.sig_progressed.connect(lambda *_: panel.cancel_button.click())
+    # 取消 pressed as soon as the first batch has gone: the pull is skipped. The round waits
+    # for the click before it looks for a next batch, as a slower round would.
+    clicked = threading.Event()
+    calls = []
+    original = SyncRepository.next_batch
+
+    def next_batch(repo, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) > 1:
+            clicked.wait(10)
+        return original(repo, *args, **kwargs)
+
+    monkeypatch.setattr(SyncRepository, "next_batch", next_batch)
+    pulls = []
+    monkeypatch.setattr(SyncService, "_pull", lambda *a, **k: pulls.append(1))
+
+    def cancel(*_: object) -> None:
+        panel.cancel_button.click()
+        clicked.set()
+
+    tab.controller.sig_progressed.connect(cancel)
     with qtbot.waitSignal(tab.controller.sig_finished, timeout=30000) as finished:
         panel.run_button.click()
     outcome = finished.args[0]
-    assert outcome.cancelled and outcome.message.startswith("已取消：")
+    assert outcome.cancelled and outcome.message.startswith("已取消：发送 1 项")
+    assert pulls == []
+    assert world.s.sync.status().last_result.startswith("已取消：")
     wait_idle(qtbot, ctx)
 
 

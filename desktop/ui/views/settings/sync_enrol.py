@@ -21,7 +21,7 @@ from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
 from desktop.services.sync import check_ca_bundle
-from desktop.sync.client import SyncError
+from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
@@ -32,7 +32,7 @@ from desktop.ui.widgets.field_errors import FieldErrors
 NOTE_STYLE = "color: #555;"
 FORM_WIDTH = 760
 # Refusals of the hub that concern one field of the enrolment form.
-FIELD_OF_CODE = {"invalid_url": "服务器地址", ErrorCode.BAD_CODE: "登记码"}
+FIELD_OF_CODE = {LocalCode.INVALID_URL: "服务器地址", ErrorCode.BAD_CODE: "登记码"}
 
 
 def selectable(text: str = "") -> QLabel:
