@@ -34,6 +34,11 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     status = actions.add_parser("status", parents=[common], help="登记情况、待发送数、冲突与上次结果")
     status.set_defaults(run=_status)
 
+    retry = actions.add_parser("retry-rejected", parents=[common],
+                               help="区局处理了拒绝原因（如补建了单位）后，把被拒绝的记录重新排队发送")
+    retry.add_argument("--user", default="admin", help="以哪个账号操作（默认 admin）")
+    retry.set_defaults(run=_retry)
+
     export = actions.add_parser("export-bundle", parents=[common],
                                 help="导出同步包（所有尚未被区局确认的数据及附件），用 U 盘带到区局")
     export.add_argument("file", type=Path)
@@ -57,10 +62,13 @@ def _enrol(args: argparse.Namespace) -> int:
     s = _open(args)
     try:
         user = login(s, args.user)
-        settings = s.sync.enrol(user, args.url, args.code, ca_bundle=args.ca_bundle)
-        waiting = s.sync.status().waiting
+        done = s.sync.enrol(user, args.url, args.code, ca_bundle=args.ca_bundle)
+        settings, waiting = done.settings, s.sync.status().waiting
         print(f"已登记：本机（单位 {settings.office}）设备号 {settings.device_id}，"
               f"服务器 {settings.hub_url}。待发送 {waiting} 项，运行 hejie-admin sync run 开始同步。")
+        if done.offices_missing:
+            print(f"注意：区局平台还没有这些单位：{'、'.join(done.offices_missing)}。它们的记录会被"
+                  f"拒绝；请区局管理员添加后，运行 hejie-admin sync retry-rejected 重新发送。")
         return 0
     finally:
         s.close()
@@ -102,8 +110,21 @@ def _status(args: argparse.Namespace) -> int:
             print(f"自动同步：{interval}")
         print(f"待发送：{status.waiting} 项　冲突待处理：{status.conflicts} 项　"
               f"被拒绝：{status.rejected} 项　暂存待上级记录：{status.held} 项")
+        for message, count in status.refusals:
+            print(f"  被拒绝 {count} 项：{message}")
         if status.last_run_at:
             print(f"上次同步：{status.last_run_at}　{status.last_result}")
+        return 0
+    finally:
+        s.close()
+
+
+def _retry(args: argparse.Namespace) -> int:
+    s = _open(args)
+    try:
+        count = s.sync.retry_rejected(login(s, args.user))
+        print(f"已把 {count} 项被拒绝的记录重新排队，运行 hejie-admin sync run 发送。" if count
+              else "没有被拒绝的记录。")
         return 0
     finally:
         s.close()

@@ -19,6 +19,7 @@ from desktop.db.models import (
     SyncHeld,
     SyncRecord,
     User,
+    new_uuid,
     utcnow,
 )
 from desktop.db.outbox import full_record_ops
@@ -220,6 +221,24 @@ class SyncRepository:
                 SyncRecord.entity == "complaints", SyncRecord.uuid.in_(root_uuids))):
             out.setdefault(uuid, "synced")
         return {k: ("waiting" if v in ("pending", "sending") else v) for k, v in out.items()}
+
+    def refusal_counts(self, limit: int = 5) -> list[tuple[str, int]]:
+        """The district's reasons for refused operations, most frequent first."""
+        return [(m, n) for m, n in self.s.execute(
+            select(OutboxOp.message, func.count()).where(OutboxOp.status == "rejected")
+            .group_by(OutboxOp.message).order_by(func.count().desc(), OutboxOp.message)
+            .limit(limit))]
+
+    def retry_rejected(self) -> int:
+        """Send the refused operations again, after the district removed the cause (added a
+        missing office, say). They get new ids: the hub answers a known id with its stored
+        refusal. Nothing of them was written at the district, so nothing can be applied twice."""
+        ids = self.s.scalars(select(OutboxOp.id).where(OutboxOp.status == "rejected")).all()
+        if ids:
+            self.s.execute(update(OutboxOp), [
+                {"id": i, "op_id": new_uuid(), "status": "pending", "message": "",
+                 "done_at": None} for i in ids])
+        return len(ids)
 
     def refusals(self, root_uuid: str) -> list[str]:
         """Why the district refused changes of this complaint or of its records, newest first."""

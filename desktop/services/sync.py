@@ -38,6 +38,7 @@ from desktop.services.sync_info import (
     BundleSummary,
     ConflictField,
     ConflictInfo,
+    Enrolment,
     ReceiptSummary,
     SyncReport,
     SyncSettings,
@@ -133,12 +134,24 @@ class SyncService(Service):
             counts = repo.counts()
             conflicts = len(repo.open_conflicts())
             held = repo.held_count()
+            refusals = tuple(repo.refusal_counts()) if counts.get("rejected") else ()
         return SyncStatus(
             enrolled=bool(v["token"]),
             waiting=counts.get("pending", 0) + counts.get("sending", 0),
             conflicts=conflicts, rejected=counts.get("rejected", 0), held=held,
             last_run_at=v["last_run_at"], last_result=v["last_result"],
-            last_ok=None if not v["last_ok"] else v["last_ok"] == "1")
+            last_ok=None if not v["last_ok"] else v["last_ok"] == "1", refusals=refusals)
+
+    def retry_rejected(self, user: CurrentUser) -> int:
+        """Queue the operations the district refused again (the next round sends them)."""
+        require_role(user, Role.ADMIN, Role.CLERK, Role.STATION_HEAD, Role.DESK_STAFF,
+                     doing="重新发送被拒绝的记录")
+        with self._uow(user, "重新发送被拒绝的同步记录") as uow:
+            count = SyncRepository(uow.session).retry_rejected()
+            if count:
+                uow.log_bulk("sync_outbox", {"retried": count})
+            uow.commit()
+        return count
 
     def states(self, complaint_uuids: list[str]) -> dict[str, str]:
         """conflict / rejected / waiting / synced for each complaint (absent: never synced)."""
@@ -162,7 +175,7 @@ class SyncService(Service):
 
     # -- enrolment ------------------------------------------------------------------------
     def enrol(self, user: CurrentUser, url: str, code: str, *, ca_bundle: str = "",
-              device_name: str = "") -> SyncSettings:
+              device_name: str = "") -> Enrolment:
         """Register this office's program with the hub; then everything it holds is queued."""
         require_role(user, Role.ADMIN, doing="登记到区局同步")
         if not code.strip():
@@ -183,11 +196,14 @@ class SyncService(Service):
                         token=answer.token, bundle_key=answer.bundle_key, office=answer.office,
                         cursor="", ca_bundle=ca_bundle, bundles="[]", receipts="[]",
                         cursor_bundle="")
-            local_id = OfficeRepository(uow.session).local().id  # type: ignore[union-attr]
-            SyncRepository(uow.session).enqueue_unknown(
-                user.username, OfficeRepository(uow.session).subtree_ids(local_id))
+            offices = OfficeRepository(uow.session)
+            ours = offices.subtree_ids(offices.local().id)  # type: ignore[union-attr]
+            queued = SyncRepository(uow.session).enqueue_unknown(user.username, ours)
+            at_hub = {o.code for o in answer.offices}
+            missing = tuple(f"{o.name}（{o.code}）" for o in offices.all()
+                            if o.id in ours and o.code not in at_hub)
             uow.commit()
-        return self.settings()
+        return Enrolment(self.settings(), queued, missing)
 
     def _local_office(self) -> Office:
         with UnitOfWork(self.ctx.engine, write=False) as uow:

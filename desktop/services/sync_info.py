@@ -43,6 +43,19 @@ class SyncStatus:
     last_run_at: str  # Beijing time, as text
     last_result: str
     last_ok: bool | None
+    # Why the district refused operations: (its message, how many), most frequent first.
+    refusals: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What enrolling did: the settings now, what was queued, and this office's offices (itself
+    or those below it) that the district does not have yet: their records will be refused until
+    the district adds them (then 重新发送被拒绝的记录)."""
+
+    settings: SyncSettings
+    queued: int
+    offices_missing: tuple[str, ...]  # "名称（代码）"
 
 
 @dataclass

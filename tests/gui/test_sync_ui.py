@@ -16,7 +16,9 @@ from desktop.db.models import Complaint
 from desktop.db.sync_repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
+from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
+from desktop.services.setup import OfficeSpec
 from desktop.services.sync import SyncError, SyncService
 from desktop.sync.client import HubClient
 from desktop.sync.protocol import ENTITY
@@ -29,7 +31,7 @@ from desktop.ui.views.complaint_window import ComplaintWindow
 from desktop.ui.views.ledger import LedgerPage
 from desktop.ui.views.settings import SettingsPage
 from desktop.ui.views.settings.sync import SyncTab
-from tests.conftest import World, draft
+from tests.conftest import PASSWORD, World, draft
 from tests.gui.conftest import Messages, type_text, wait_idle
 from tests.sync.conftest import hub, hub_server  # noqa: F401 - the district's fixtures, by name
 from tests.sync.office import edit, office, uuid_of
@@ -236,6 +238,39 @@ def test_enrolling_then_a_round_now(make_ctx, world: World, qtbot, hub) -> None:
     assert "待同步 0 项" in shown.counts.text()
     assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
     assert hub.record("complaints", uuid_of(world, cid)) is not None
+
+
+@ON_HUB
+def test_refusals_are_listed_and_sent_again_once_the_district_fixed_them(  # type: ignore[no-untyped-def]
+        make_ctx, world: World, qtbot, hub, shown: Messages) -> None:  # noqa: F811
+    world.s.setup.add_offices([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
+    office_id = {o.code: o.id for o in world.s.setup.offices()}["WZCQ02"]
+    world.s.users.create(world.admin, username="clerk2", display_name="新站办事员",
+                         password=PASSWORD, office_id=office_id, roles={Role.CLERK})
+    world.s.complaints.register(world.s.users.login("clerk2", PASSWORD), draft())
+    ctx = make_ctx(world.admin)
+    tab = _tab(qtbot, ctx)
+    type_text(qtbot, tab.enrol_panel.url, hub.url)
+    type_text(qtbot, tab.enrol_panel.code, hub.enrol_code("WZCQ"))
+    tab.enrol_panel.enrol_button.click()
+    qtbot.waitUntil(lambda: tab.enrolled, timeout=20000)
+    wait_idle(qtbot, ctx)
+    [warning] = shown.texts("warn")
+    assert "新开的投诉站（WZCQ02）" in warning and "重新发送被拒绝的记录" in warning
+    panel = tab.enrolled_panel
+    assert not panel.retry_button.isEnabled() and not panel.refusals.isVisible()
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: not tab.controller.running, timeout=30000)
+    wait_idle(qtbot, ctx)
+    assert panel.refusals.isVisible() and "被拒绝 1 项：" in panel.refusals.text()
+    assert "WZCQ02" in panel.refusals.text() and panel.retry_button.isEnabled()
+    hub.add_office("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")
+    with qtbot.waitSignal(tab.controller.sig_finished, timeout=30000):
+        panel.retry_button.click()  # asks first (answered yes), then sends them in a round
+    wait_idle(qtbot, ctx)
+    assert any("重新发送" in title for kind, title, _ in shown.shown if kind == "confirm")
+    assert world.s.sync.status().rejected == 0
+    assert not panel.refusals.isVisible() and not panel.retry_button.isEnabled()
 
 
 @ON_HUB

@@ -20,6 +20,7 @@ from desktop.db.repositories import CodeRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Result, Role
+from desktop.services.setup import OfficeSpec
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, SyncError
 from desktop.sync.protocol import API_PREFIX, BLOB_SIZE_HEADER, CHUNK_HASH_HEADER, ErrorCode
@@ -480,6 +481,34 @@ def test_11_revoked_device_second_session_and_another_office_are_refused(hub, tm
     assert revoked.value.code == ErrorCode.REVOKED and "停用" in str(revoked.value)
     assert hub.count("complaints") == before
     assert len(ops(station, "pending")) == 1  # kept for when the office is enrolled again
+
+
+def test_an_office_the_district_lacks_is_named_at_enrolment_and_its_records_go_once_added(
+        hub, tmp_path):
+    sub, _ = office(tmp_path, "sub", "WZCQ", hub, enrol=False)
+    sub.s.setup.add_offices([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
+    new_id = {o.code: o.id for o in sub.s.setup.offices()}["WZCQ02"]
+    sub.s.users.create(sub.admin, username="clerk2", display_name="新站办事员", password=PASSWORD,
+                       office_id=new_id, roles={Role.CLERK})
+    theirs = register(sub, sub.s.users.login("clerk2", PASSWORD))
+    ours = register(sub)
+    done = sub.s.sync.enrol(sub.admin, hub.url, hub.enrol_code("WZCQ"))
+    assert done.offices_missing == ("新开的投诉站（WZCQ02）",) and done.queued == 2
+    assert sub.s.sync.run().rejected == 1
+    status = sub.s.sync.status()
+    [(message, count)] = status.refusals
+    assert count == 1 and "WZCQ02" in message
+    assert sub.s.sync.states_by_id([theirs, ours]) == {theirs: "rejected", ours: "synced"}
+    # Sent again before the district added it: refused again, with the same reason.
+    assert sub.s.sync.retry_rejected(sub.admin) == 1
+    assert sub.s.sync.run().rejected == 1
+    hub.add_office("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")
+    assert sub.s.sync.retry_rejected(sub.admin) == 1
+    report = sub.s.sync.run()
+    assert (report.pushed, report.rejected) == (1, 0)
+    assert hub.record("complaints", uuid_of(sub, theirs))["owner"] == "WZCQ02"
+    assert sub.s.sync.states_by_id([theirs]) == {theirs: "synced"}
+    assert sub.s.sync.status().refusals == () and sub.s.sync.retry_rejected(sub.admin) == 0
 
 
 def test_enrolment_refuses_a_certificate_file_it_cannot_load(hub, tmp_path):

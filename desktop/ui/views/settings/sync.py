@@ -108,6 +108,9 @@ class EnrolledPanel(QWidget):
         self.round_error.hide()
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.refusals = selectable()  # the district's reasons, so someone can act on them
+        self.refusals.setStyleSheet(NOTE_STYLE)
+        self.refusals.hide()
         grid = QGridLayout(rounds)
         grid.addLayout(run_row, 0, 0, 1, 2)
         grid.addWidget(QLabel(tr("上次同步")), 1, 0, Qt.AlignmentFlag.AlignTop)
@@ -117,10 +120,14 @@ class EnrolledPanel(QWidget):
         grid.addWidget(self.round_error, 3, 1)
         grid.addWidget(QLabel(tr("待处理")), 4, 0)
         grid.addWidget(self.counts, 4, 1)
+        grid.addWidget(self.refusals, 5, 1)
         grid.setColumnStretch(1, 1)
 
         self.conflicts_button = QPushButton(tr("处理冲突…"))
         self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.retry_button = QPushButton(tr("重新发送被拒绝的记录"))
+        self.retry_button.setToolTip(tr("区局处理了拒绝原因（例如补建了单位）之后使用"))
+        self.retry_button.clicked.connect(lambda: self.retry_rejected())
         self.export_button = QPushButton(tr("导出同步包…"))
         self.export_button.clicked.connect(lambda: self.export_bundle())
         self.import_button = QPushButton(tr("导入回执…"))
@@ -128,11 +135,12 @@ class EnrolledPanel(QWidget):
         self.bundle_note = note(tr(
             "网络不通时：导出同步包，用 U 盘带到区局导入；再把区局给出的回执导入本机。"))
         row = QHBoxLayout()
-        for button in (self.conflicts_button, self.export_button, self.import_button):
+        for button in (self.conflicts_button, self.retry_button, self.export_button,
+                       self.import_button):
             row.addWidget(button)
         row.addStretch(1)
-        grid.addLayout(row, 5, 0, 1, 2)
-        grid.addWidget(self.bundle_note, 6, 0, 1, 2)
+        grid.addLayout(row, 6, 0, 1, 2)
+        grid.addWidget(self.bundle_note, 7, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -168,7 +176,11 @@ class EnrolledPanel(QWidget):
                  _span(tr("被拒绝 {0} 项").format(status.rejected), warn if status.rejected else ""),
                  tr("暂存（等待上级记录）{0} 项").format(status.held)]
         self.counts.setText("　·　".join(parts))
+        self.refusals.setText("\n".join(tr("被拒绝 {0} 项：{1}").format(n, message)
+                                        for message, n in status.refusals))
+        self.refusals.setVisible(bool(status.refusals))
         self.conflicts_button.setEnabled(status.conflicts > 0)
+        self.retry_button.setEnabled(status.rejected > 0)
 
     def _started(self, _manual: bool) -> None:
         self.run_button.setEnabled(False)
@@ -288,6 +300,24 @@ class EnrolledPanel(QWidget):
             text += "\n" + tr("收到区局分流投诉 {0} 件：{1}").format(
                 len(report.dispatched), "、".join(report.dispatched))
         messages.inform(self, tr("导入回执"), text)
+
+    def retry_rejected(self, confirmed: bool = False) -> None:
+        """重新发送被拒绝的记录, then a round; `confirmed` skips the question."""
+        status = self.controller.status
+        count = status.rejected if status else 0
+        if not confirmed and not messages.confirm(self, tr("重新发送被拒绝的记录"), tr(
+                "把被区局拒绝的 {0} 项记录重新发送？\n\n请先确认区局已处理拒绝原因"
+                "（例如已添加缺少的单位）；原因仍在的记录会再次被拒绝。").format(count)):
+            return
+        sync, user = self.ctx.services.sync, self.ctx.user
+
+        def call(_state: object) -> list[Changed]:
+            sync.retry_rejected(user)
+            return [Changed("sync", ())]
+
+        self.retry_button.setEnabled(False)
+        self.ctx.ops.run(call, lambda _c: self.controller.run_now(manual=True), owner=self,
+                         on_error=self._file_failed, broadcast=True)
 
     def _file_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)

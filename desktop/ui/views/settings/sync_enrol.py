@@ -21,12 +21,14 @@ from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
 from desktop.services.sync import check_ca_bundle
+from desktop.services.sync_info import Enrolment
 from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.views.settings.common import tr
+from desktop.ui.widgets import messages
 from desktop.ui.widgets.field_errors import FieldErrors
 
 NOTE_STYLE = "color: #555;"
@@ -86,6 +88,7 @@ class EnrolPanel(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._enrolment: Enrolment | None = None
         self.ctx = ctx
         admin = ctx.user.has(Role.ADMIN)
         intro = note(tr(
@@ -143,7 +146,7 @@ class EnrolPanel(QWidget):
         url, code = self.url.text().strip(), self.code.text().strip()
 
         def call(_state: object) -> list[Changed]:
-            sync.enrol(user, url, code, ca_bundle=ca_bundle)
+            self._enrolment = sync.enrol(user, url, code, ca_bundle=ca_bundle)
             # Offices the district knows and this PC did not are added; everything is queued.
             return [Changed("office", ()), Changed("sync", ())]
 
@@ -156,7 +159,13 @@ class EnrolPanel(QWidget):
         self.enrol_button.setEnabled(True)
         self.busy.clear()
         self.code.clear()  # used up
+        missing = self._enrolment.offices_missing if self._enrolment else ()
         self.sig_enrolled.emit(None)
+        if missing:  # their records would be refused: better said now than found later
+            messages.warn(self, tr("区局平台缺少单位"), tr(
+                "已登记。但区局平台还没有以下单位：\n{0}\n\n它们的记录同步时会被区局拒绝。"
+                "请区局管理员添加这些单位，然后在本页点「重新发送被拒绝的记录」。").format(
+                    "\n".join(missing)))
 
     def _refused(self, error: BaseException) -> None:
         self.enrol_button.setEnabled(True)
