@@ -137,8 +137,7 @@ def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
         if after > upto:  # signed by this hub, yet ahead of it: a restored database
             raise cursor.CursorInvalid()
         scope = load_tree(session).scope(device.office)
-        rows, more = store.pull_page(session, scope, after, upto, limit,
-                                         device.device_id)
+        rows, more = store.pull_page(session, scope, after, upto, limit)
     position = rows[-1].seq if more else upto
     with hub.db.write() as session:
         admin.mark_synced(session, device.device_id, position, hub.clock.now())

@@ -93,8 +93,7 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
         records: list[PulledRecord] = []
         more = True
         while more:
-            rows, more = store.pull_page(session, scope, after, upto, _PAGE,
-                                             device.device_id)
+            rows, more = store.pull_page(session, scope, after, upto, _PAGE)
             records.extend(store.to_wire(r) for r in rows)
             after = rows[-1].seq if rows else upto
         blobs: dict[str, bytes] = {}

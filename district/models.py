@@ -119,9 +119,6 @@ class Record(Base):
     blob: Mapped[str | None] = mapped_column(String(64))  # an attachment's SHA-256
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     people: Mapped[dict[str, str]] = mapped_column(JSON)
-    # The device whose push made the record what it is, when that push went onto the version
-    # the device knew (OpResult.yours): the device has it exactly, so its pulls skip it.
-    echo_of: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

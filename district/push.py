@@ -146,14 +146,13 @@ class _Rec:
     created_at: datetime
     new: bool  # not in the database yet
     dirty: bool = False
-    echo_of: str | None = None  # set on each change (see Record.echo_of)
 
     def row(self, now: datetime) -> dict[str, Any]:
         return {"entity": self.entity, "uuid": self.uuid, "owner": self.owner,
                 "parent_entity": self.parent_entity, "parent_uuid": self.parent_uuid,
                 "version": self.version, "seq": self.seq, "deleted": self.deleted,
                 "blob": self.blob, "data": self.data, "people": self.people,
-                "echo_of": self.echo_of, "created_at": self.created_at, "updated_at": now}
+                "created_at": self.created_at, "updated_at": now}
 
 
 _REC_COLUMNS = (Record.entity, Record.uuid, Record.owner, Record.parent_entity,
@@ -321,7 +320,7 @@ class Batch:
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
                    dict(op.after), dict(op.people), self.now, new=True)
         self.recs[(op.entity, op.uuid)] = rec
-        self._changed(rec, op, "insert", {}, rec.data, yours=True)  # one dict: encoded once
+        self._changed(rec, op, "insert", {}, rec.data)  # the same dict: encoded once
         return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=True)
 
     def _update(self, op: Operation, spec: EntitySpec, rec: _Rec) -> OpResult:
@@ -369,7 +368,7 @@ class Batch:
         rec.version += 1
         if spec.blob_field in changes:
             rec.blob = self._blob_of(spec, changes)
-        self._changed(rec, op, "update", before, changes, yours=yours)
+        self._changed(rec, op, "update", before, changes)
         if new_owner is not None and new_owner != rec.owner:
             rec.owner = new_owner
             self._cascade_owner(rec)
@@ -387,7 +386,7 @@ class Batch:
             rec = _Rec(op.entity, op.uuid, owner, None, None, 1, 0, True, None, {},
                        dict(op.people), self.now, new=True)
             self.recs[(op.entity, op.uuid)] = rec
-            self._changed(rec, op, "delete", {}, {}, yours=True)
+            self._changed(rec, op, "delete", {}, {})
             return OpResult(op_id=op.op_id, status="acked", version=1, yours=True,
                             message=OpMsg.DELETE_UNKNOWN)
         if refusal := self._out_of_scope(rec.owner):
@@ -404,7 +403,7 @@ class Batch:
         before = rec.data
         rec.data, rec.blob, rec.deleted = {}, None, True
         rec.version += 1
-        self._changed(rec, op, "delete", before, {}, yours=yours)
+        self._changed(rec, op, "delete", before, {})
         return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
 
     # ---------------------------------------------------------------- helpers
@@ -419,13 +418,10 @@ class Batch:
         return OpMsg.BLOB_MISSING
 
     def _changed(self, rec: _Rec, op: Operation | None, kind: str, before: dict[str, Any] | None,
-                 after: dict[str, Any] | None, *, yours: bool = False) -> None:
-        """Record a change; `yours`: the record is now exactly what the pushing device has,
-        so its pulls need not bring it back."""
+                 after: dict[str, Any] | None) -> None:
         self.seq += 1
         rec.seq = self.seq
         rec.dirty = True
-        rec.echo_of = self.actor.device if yours else None
         self.history.append({"entity": rec.entity, "uuid": rec.uuid, "version": rec.version,
                              "seq": rec.seq, "op_id": op.op_id if op else None,
                              "device": self.actor.device, "kind": kind, "before": before,

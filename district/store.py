@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table, delete, func, or_, select, update
+from sqlalchemy import JSON, Table, delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -48,13 +48,14 @@ _PULL_COLUMNS = (Record.entity, Record.uuid, Record.version, Record.seq, Record.
 
 
 def pull_page(session: Session, scope: Sequence[str], after: int, upto: int,
-              limit: int, device: str) -> tuple[list[Row[Any]], bool]:
+              limit: int) -> tuple[list[Row[Any]], bool]:
     """Records of these offices with after < seq <= upto, in sequence order; and whether more.
-    Records this device's own pushes made exactly as it has them are left out (its echo)."""
+
+    An office's own pushes come back too: it skips those it knows at that version, and an
+    office restored from a backup gets back what it had made since."""
     rows = session.execute(
         select(*_PULL_COLUMNS)
-        .where(Record.owner.in_(scope), Record.seq > after, Record.seq <= upto,
-               or_(Record.echo_of.is_(None), Record.echo_of != device))
+        .where(Record.owner.in_(scope), Record.seq > after, Record.seq <= upto)
         .order_by(Record.seq)
         .limit(limit + 1)
     ).all()

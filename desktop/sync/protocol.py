@@ -203,7 +203,8 @@ class OpResult(BaseModel):
     status: OpStatus
     version: int | None = None  # the record's hub version after the operation
     # The hub's record is now exactly the office's (the change went onto the version the office
-    # knew): the office may take `version` as known, and its pulls do not bring the record back.
+    # knew): the office may take `version` as known. Otherwise others' changes are in it too,
+    # and the office's next pull brings the merged record.
     yours: bool = False
     message: str = ""
     conflicts: list[FieldConflict] = Field(default_factory=list)

@@ -43,12 +43,9 @@ def test_a_bundle_is_applied_and_answered_with_a_signed_receipt(hub):
     assert receipt.device_id == station.device_id and receipt.hub_id == hub.hub_id
     results = [OpResult.model_validate(r) for r in receipt.content["results"]]
     assert [r.status for r in results] == ["acked", "acked", "acked", "deferred"]
-    # What the district has for the station: the dispatched complaint. The bundle's own
-    # records are the station's exactly, so they do not travel back.
     records = [PulledRecord.model_validate(r) for r in receipt.content["records"]]
-    assert {r.uuid for r in records} == {sent.uuid}
-    assert summary.records_out == 1 and receipt.blobs == {}
-    assert hub.record("attachments", attachment.uuid)["data"]["sha256"] == sha
+    assert {r.uuid for r in records} == {sent.uuid, first.uuid, second.uuid, attachment.uuid}
+    assert summary.records_out == 4 and receipt.blobs == {sha: scan}
     assert receipt.content["already_imported"] is False
     office = hub.offices()["WZCQ01"]
     assert office.office_backlog == 5 and office.last_sync_at is not None and office.hub_backlog == 0
