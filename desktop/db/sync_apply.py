@@ -124,9 +124,11 @@ class PageApplier:
         obj = self._rows.get(key)
         if record.deleted:
             if obj is not None:
+                self.s.flush()  # it may have been added earlier in this page
                 self.s.delete(obj)
                 self.s.flush()
                 del self._rows[key]
+                self.codec.forget(record.entity, record.uuid)  # a later child must wait
                 out.deleted += 1
             self._learn(key, record.version)
             return

@@ -158,6 +158,14 @@ class Codec:
         self._to_id[(table, key)] = row_id
         self._to_key[(table, row_id)] = key
 
+    def forget(self, table: str, key: str) -> None:
+        """A record deleted here: what refers to it from now on finds it missing."""
+        row_id = self._to_id.get((table, key))
+        self._to_id[(table, key)] = None
+        self._unflushed.pop((table, key), None)
+        if row_id is not None:
+            self._to_key.pop((table, row_id), None)
+
     def remember_new(self, table: str, key: str, obj: Any) -> None:
         """A record just added to the session: its id is known once the session flushes."""
         self._unflushed[(table, key)] = obj

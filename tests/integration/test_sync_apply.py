@@ -1,0 +1,106 @@
+"""Applying pulled pages to an office database (desktop/db/sync_apply.py), page by page, for the
+orders a hub can send: a child before its parent, a parent's deletion before a new child, a
+held record released and deleted in the same page."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.db.models import ClockPause, Complaint, SyncHeld, SyncRecord
+from desktop.db.uow import UnitOfWork
+from desktop.db.wire import Codec
+from desktop.sync.protocol import PulledRecord
+from tests.conftest import World, draft, make_world
+
+
+class Source:
+    """A complaint made in another office database, and pulled records of it and a pause."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        world = make_world(tmp_path / "source", local_office="WZCQ")
+        cid = world.s.complaints.register(world.clerk, draft()).ids[0]
+        with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+            c = uow.session.get(Complaint, cid)
+            assert c is not None
+            codec = Codec(uow.session)
+            self.data = codec.record("complaints", c)
+            self.people = codec.people("complaints", self.data)
+            self.uuid = c.uuid
+        world.s.close()
+        self.pause_uuid = str(uuidlib.uuid4())
+
+    def complaint(self, version: int, seq: int, *, deleted: bool = False) -> PulledRecord:
+        return PulledRecord(entity="complaints", uuid=self.uuid, version=version, seq=seq,
+                            deleted=deleted, owner="WZCQ01", data={} if deleted else self.data,
+                            people=self.people)
+
+    def pause(self, version: int, seq: int, *, deleted: bool = False) -> PulledRecord:
+        data = {"complaint": self.uuid, "started_on": "2026-11-19", "ended_on": None,
+                "reason": "等待检测报告"}
+        return PulledRecord(entity="clock_pauses", uuid=self.pause_uuid, version=version, seq=seq,
+                            deleted=deleted, owner="WZCQ01", data={} if deleted else data,
+                            people={})
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Source:
+    return Source(tmp_path)
+
+
+@pytest.fixture
+def office(tmp_path: Path):  # type: ignore[no-untyped-def]
+    world = make_world(tmp_path / "office", local_office="WZCQ")
+    yield world
+    world.s.close()
+
+
+def _held(world: World) -> list[str]:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return list(uow.session.scalars(select(SyncHeld.uuid)))
+
+
+def _pauses(world: World) -> list[tuple[str, int]]:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return [(p.uuid, p.complaint_id) for p in uow.session.scalars(select(ClockPause))]
+
+
+def _complaint_id(world: World, uuid: str) -> int | None:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return uow.session.scalars(select(Complaint.id).where(Complaint.uuid == uuid)).first()
+
+
+def test_a_child_before_its_parent_in_one_page_waits_for_it(office, source) -> None:  # type: ignore[no-untyped-def]
+    applied = office.s.sync.apply_records([source.pause(1, 6), source.complaint(1, 7)], None)
+    assert (applied.applied, applied.held, applied.released) == (1, 1, 1)
+    assert _pauses(office) == [(source.pause_uuid, _complaint_id(office, source.uuid))]
+    assert _held(office) == []
+
+
+def test_a_parent_then_its_children_in_one_page(office, source) -> None:  # type: ignore[no-untyped-def]
+    applied = office.s.sync.apply_records([source.complaint(1, 5), source.pause(1, 6)], None)
+    assert (applied.applied, applied.held, applied.new_complaints) == (2, 0, [source.uuid])
+    assert _pauses(office) == [(source.pause_uuid, _complaint_id(office, source.uuid))]
+    with UnitOfWork(office.s.ctx.engine, write=False) as uow:
+        known = dict(uow.session.execute(select(SyncRecord.uuid, SyncRecord.hub_version)).all())
+    assert known == {source.uuid: 1, source.pause_uuid: 1}
+
+
+def test_a_held_record_released_and_deleted_in_the_same_page(office, source) -> None:  # type: ignore[no-untyped-def]
+    assert office.s.sync.apply_records([source.pause(1, 6)], None).held == 1
+    applied = office.s.sync.apply_records(
+        [source.complaint(2, 7), source.pause(2, 8, deleted=True)], None)
+    assert (applied.applied, applied.released, applied.deleted) == (1, 1, 1)
+    assert _pauses(office) == [] and _held(office) == []
+
+
+def test_a_child_after_its_parents_deletion_in_the_same_page_is_held(office, source) -> None:  # type: ignore[no-untyped-def]
+    office.s.sync.apply_records([source.complaint(1, 5)], None)
+    applied = office.s.sync.apply_records(
+        [source.complaint(2, 7, deleted=True), source.pause(1, 8)], None)
+    assert (applied.deleted, applied.held) == (1, 1)
+    assert _complaint_id(office, source.uuid) is None
+    assert _pauses(office) == [] and _held(office) == [source.pause_uuid]
