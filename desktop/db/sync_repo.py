@@ -23,7 +23,7 @@ from desktop.db.models import (
     utcnow,
 )
 from desktop.db.outbox import full_record_ops
-from desktop.db.sync_apply import Applied, PageApplier, save_known
+from desktop.db.sync_apply import UNSETTLED, Applied, PageApplier, save_known
 from desktop.db.wire import BY_WIRE, MODELS, Codec
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord
 
@@ -221,6 +221,15 @@ class SyncRepository:
                 SyncRecord.entity == "complaints", SyncRecord.uuid.in_(root_uuids))):
             out.setdefault(uuid, "synced")
         return {k: ("waiting" if v in ("pending", "sending") else v) for k, v in out.items()}
+
+    def unsettled_fields(self, record_uuid: str, exclude: str) -> set[str]:
+        """The wire fields this office's unsettled operations of a record change, but one."""
+        fields: set[str] = set()
+        for after in self.s.scalars(select(OutboxOp.after).where(
+                OutboxOp.record_uuid == record_uuid, OutboxOp.status.in_(UNSETTLED),
+                OutboxOp.op_id != exclude)):
+            fields |= set(json.loads(after))
+        return fields
 
     def refusal_counts(self, limit: int = 5) -> list[tuple[str, int]]:
         """The district's reasons for refused operations, most frequent first."""

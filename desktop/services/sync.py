@@ -511,10 +511,15 @@ class SyncService(Service):
                         "处理同步冲突", outbox=False) as uow:
             repo = SyncRepository(uow.session)
             obj = repo.record(op.entity, op.record_uuid)
-            if obj is not None and hub_wins:
+            # The district's record as the conflict found it, but for what this office sends
+            # and what its later, unsent edits change: the new operation goes onto that
+            # version, so afterwards this office holds exactly what the district does.
+            mine = set(after) | repo.unsettled_fields(op.record_uuid, exclude=op_id)
+            theirs = {k: v for k, v in hub_record.items() if k not in mine} | hub_wins
+            if obj is not None and theirs:
                 local = OfficeRepository(uow.session).local()
                 codec = Codec(uow.session)
-                attrs = codec.attrs(op.entity, hub_wins,
+                attrs = codec.attrs(op.entity, theirs,
                                     lambda u: repo.user_for(codec, u, "", local.id))
                 for key, value in attrs.items():
                     setattr(obj, key, value)

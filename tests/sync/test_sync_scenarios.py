@@ -301,6 +301,27 @@ def test_8a_taking_the_district_value_writes_it_here(hub, tmp_path):
     assert station.s.sync.run().conflicts == 0
 
 
+def test_8a_a_resolved_conflict_keeps_the_districts_other_changes(hub, tmp_path):
+    # The sub-bureau changes the facts and the address; the station, its facts only. The
+    # station keeps its facts: it must still end with the sub-bureau's address, and after the
+    # resolution goes out, hold exactly what the district holds.
+    station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
+    edit(sub, sub.desk, sub_id, facts="分局核实后的事实。",
+         complainant_address="苏州市吴中区木渎镇中山路 1 号")
+    sub.s.sync.run()
+    edit(station, station.clerk, cid, facts="投诉站的事实。")
+    station.s.sync.run()
+    [conflict] = station.s.sync.conflicts(station.clerk)
+    station.s.sync.resolve(station.clerk, conflict.op_id, {"facts": "office"})
+    assert by_uuid(station, uuid).complainant_address == "苏州市吴中区木渎镇中山路 1 号"
+    assert station.s.sync.run().pushed == 1
+    assert station.s.sync.run().pulled == 0
+    data = hub.record("complaints", uuid)["data"]
+    here = by_uuid(station, uuid)
+    assert (here.facts, here.complainant_address) == (data["facts"], data["complainant_address"])
+    assert data["facts"] == "投诉站的事实。"
+
+
 def test_8b_different_fields_merge_by_themselves(hub, tmp_path):
     station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
     edit(sub, sub.desk, sub_id, complainant_address="苏州市吴中区木渎镇中山路 1 号")
