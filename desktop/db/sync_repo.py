@@ -58,6 +58,12 @@ class SyncRepository:
         return self.s.scalars(select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
                               .order_by(OutboxOp.id)).all()
 
+    def mark_attempted(self, ids: Sequence[int]) -> None:
+        """Frozen without being in flight (written into a USB bundle): they stay pending."""
+        for start in range(0, len(ids), 500):
+            self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids[start:start + 500]))
+                           .values(attempts=OutboxOp.attempts + 1))
+
     def mark_sending(self, ids: Sequence[int]) -> None:
         self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids)).values(
             status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow()))

@@ -569,6 +569,9 @@ class SyncService(Service):
                                     hub_id=v["hub_id"], content=content, blobs=blobs)
         size = bundle.write_file(Path(path), sync_file, v["bundle_key"])
         with self._uow(user, "导出同步包") as uow:
+            # Sent, as far as this office can know: a later edit must make a new operation,
+            # or the district would meet the same operation id with other content.
+            SyncRepository(uow.session).mark_attempted([op.id for op in ops])
             exported = json.loads(v["bundles"] or "[]") + [bundle_id]
             self._write(uow, bundles=json.dumps(exported))
             uow.commit()

@@ -618,6 +618,21 @@ def test_a_dispatch_never_takes_a_number_the_district_desk_gave_the_same_day(hub
     assert by_uuid(desk, sent.uuid).number == sent.number
 
 
+def test_12_an_edit_after_exporting_a_bundle_goes_as_its_own_operation(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    cid = register(station)
+    uuid = uuid_of(station, cid)
+    path = tmp_path / "b.hejie"
+    station.s.sync.export_bundle(station.clerk, path)
+    edit(station, station.clerk, cid, facts="导出同步包之后又补充的事实。")
+    receipt, _ = hub.import_bundle(path.read_bytes())
+    (tmp_path / "r.hejie").write_bytes(receipt)
+    assert station.s.sync.import_receipt(station.clerk, tmp_path / "r.hejie").report.pushed == 1
+    report = station.s.sync.run()
+    assert (report.pushed, report.rejected, report.conflicts) == (1, 0, 0)
+    assert hub.record("complaints", uuid)["data"]["facts"] == "导出同步包之后又补充的事实。"
+
+
 def test_12_any_single_changed_byte_of_a_receipt_is_refused_at_the_office(hub, tmp_path):
     station, _ = office(tmp_path, "station", "WZCQ01", hub)
     register(station)
