@@ -213,6 +213,14 @@ class ComplaintRepository:
         row.last += 1
         return row.last
 
+    def reserve_sequence(self, office_id: int, day: date, sequence: int) -> None:
+        """A number of this office exists (it came back from the district): never hand it out."""
+        row = self.s.get(m.NumberSequence, (office_id, day))
+        if row is None:
+            self.s.add(m.NumberSequence(office_id=office_id, day=day, last=sequence))
+        elif row.last < sequence:
+            row.last = sequence
+
     def open_duplicates(
         self, phone: str, respondent_name: str, credit_code: str | None, exclude_id: int | None,
         scope: set[int] | None,

@@ -247,7 +247,7 @@ class SyncRepository:
     def retry_rejected(self) -> int:
         """Send the refused operations again, after the district removed the cause (added a
         missing office, say). They get new ids: the hub answers a known id with its stored
-        refusal. Nothing of them was written at the district, so nothing can be applied twice."""
+        refusal. The hub's field rule applies them afresh, so none is applied twice."""
         ids = self.s.scalars(select(OutboxOp.id).where(OutboxOp.status == "rejected")).all()
         if ids:
             self.s.execute(update(OutboxOp), [

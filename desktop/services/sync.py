@@ -29,6 +29,7 @@ from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError, NotFound
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
 from desktop.domain.workflow import Role, Status
 from desktop.services.base import Service, ServiceContext, require_role
 from desktop.services.complaints import ComplaintService
@@ -382,13 +383,22 @@ class SyncService(Service):
 
     def _complete_dispatched(self, uow: UnitOfWork, applied: Applied) -> None:
         """A complaint the district dispatched arrives without this office's rule set and
-        deadline: they are worked out here, from its received date, as at registration."""
+        deadline: they are worked out here, from its received date, as at registration.
+        A complaint numbered by an office of this database (this program, restored from a
+        backup, getting back what it had registered since) moves that day's numbering past
+        it, so the next registration does not hand its number out again."""
         complaints = ComplaintService(self.ctx)
-        for c in ComplaintRepository(uow.session).by_uuids(applied.new_complaints):
+        repo = ComplaintRepository(uow.session)
+        offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
+        for c in repo.by_uuids(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
                 complaints.refresh_due(c)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
                 applied.dispatched.append(c.number)
+            number = parse_number(c.number)
+            if number is not None and number.office_code in offices \
+                    and number.sequence <= DISPATCH_SEQUENCE_BASE:
+                repo.reserve_sequence(offices[number.office_code], number.day, number.sequence)
         uow.session.flush()
 
     # -- attachments ----------------------------------------------------------------------

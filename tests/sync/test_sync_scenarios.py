@@ -633,6 +633,20 @@ def test_12_an_edit_after_exporting_a_bundle_goes_as_its_own_operation(hub, tmp_
     assert hub.record("complaints", uuid)["data"]["facts"] == "导出同步包之后又补充的事实。"
 
 
+def test_an_office_restored_from_an_old_backup_gets_its_records_and_numbers_back(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    made = [register(station) for _ in range(2)]  # received 2026-11-19: …-0001, …-0002
+    station.s.sync.run()
+    # The same office's database as a backup from before those two, enrolled again.
+    restored, _ = office(tmp_path, "restored", "WZCQ01", hub)
+    assert restored.s.sync.run().pulled == 2
+    numbers = {restored.s.complaints.get(restored.clerk, c).number
+               for c in (by_uuid(restored, uuid_of(station, m)).id for m in made)}
+    assert numbers == {"WZCQ01-20261119-0001", "WZCQ01-20261119-0002"}
+    again = register(restored)
+    assert restored.s.complaints.get(restored.clerk, again).number == "WZCQ01-20261119-0003"
+
+
 def test_12_any_single_changed_byte_of_a_receipt_is_refused_at_the_office(hub, tmp_path):
     station, _ = office(tmp_path, "station", "WZCQ01", hub)
     register(station)

@@ -322,6 +322,8 @@ class EnrolledPanel(QWidget):
     def _file_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         self.import_button.setEnabled(True)
+        status = self.controller.status
+        self.retry_button.setEnabled(bool(status and status.rejected))
         self.ctx.ops.report(self, error)
 
     def open_conflicts(self) -> QWidget:
