@@ -301,16 +301,22 @@ def test_8a_taking_the_district_value_writes_it_here(hub, tmp_path):
     assert station.s.sync.run().conflicts == 0
 
 
+def _both_edit_facts(hub, tmp_path, theirs: str, ours: str):  # type: ignore[no-untyped-def]
+    """The sub-bureau changes the facts and the address and syncs; then the station, not
+    having pulled, changes the facts and syncs."""
+    station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
+    edit(sub, sub.desk, sub_id, facts=theirs, complainant_address="苏州市吴中区木渎镇中山路 1 号")
+    sub.s.sync.run()
+    edit(station, station.clerk, cid, facts=ours)
+    station.s.sync.run()
+    return station, cid, uuid
+
+
 def test_8a_a_resolved_conflict_keeps_the_districts_other_changes(hub, tmp_path):
     # The sub-bureau changes the facts and the address; the station, its facts only. The
     # station keeps its facts: it must still end with the sub-bureau's address, and after the
     # resolution goes out, hold exactly what the district holds.
-    station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
-    edit(sub, sub.desk, sub_id, facts="分局核实后的事实。",
-         complainant_address="苏州市吴中区木渎镇中山路 1 号")
-    sub.s.sync.run()
-    edit(station, station.clerk, cid, facts="投诉站的事实。")
-    station.s.sync.run()
+    station, cid, uuid = _both_edit_facts(hub, tmp_path, "分局核实后的事实。", "投诉站的事实。")
     [conflict] = station.s.sync.conflicts(station.clerk)
     station.s.sync.resolve(station.clerk, conflict.op_id, {"facts": "office"})
     assert by_uuid(station, uuid).complainant_address == "苏州市吴中区木渎镇中山路 1 号"
@@ -344,13 +350,9 @@ def test_8b_an_edit_the_district_already_has_still_brings_its_other_changes(hub,
     # The sub-bureau changes two fields; the station, not having pulled, makes the same change
     # to one of them. Nothing is left to apply of the station's edit, yet the station must
     # not take the district's version as its own: the other field would never arrive.
-    station, cid, sub, sub_id, uuid = _world_pair(hub, tmp_path)
-    edit(sub, sub.desk, sub_id, facts="两边写成一样的事实。",
-         complainant_address="苏州市吴中区木渎镇中山路 1 号")
-    sub.s.sync.run()
-    edit(station, station.clerk, cid, facts="两边写成一样的事实。")
-    report = station.s.sync.run()
-    assert report.pushed == 1 and report.conflicts == 0
+    station, cid, uuid = _both_edit_facts(hub, tmp_path, "两边写成一样的事实。", "两边写成一样的事实。")
+    assert station.s.sync.status().conflicts == 0
+    assert station.s.sync.states_by_id([cid]) == {cid: "synced"}
     assert by_uuid(station, uuid).complainant_address == "苏州市吴中区木渎镇中山路 1 号"
 
 
