@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
+from desktop.db.batches import slices
 from desktop.db.search import match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
 
@@ -189,9 +190,8 @@ class ComplaintRepository:
     def by_uuids(self, uuids: Sequence[str]) -> list[m.Complaint]:
         """The complaints with these UUIDs, in id order (500 to a query)."""
         out: list[m.Complaint] = []
-        for start in range(0, len(uuids), 500):
-            out += self.s.scalars(select(m.Complaint).where(
-                m.Complaint.uuid.in_(uuids[start:start + 500]))).all()
+        for part in slices(uuids):
+            out += self.s.scalars(select(m.Complaint).where(m.Complaint.uuid.in_(part))).all()
         return sorted(out, key=lambda c: c.id)
 
     def get(self, complaint_id: int) -> m.Complaint | None:
@@ -206,20 +206,21 @@ class ComplaintRepository:
 
     def next_sequence(self, office_id: int, day: date) -> int:
         """Allocate the next daily sequence number of an office (inside the writer's lock)."""
-        row = self.s.get(m.NumberSequence, (office_id, day))
-        if row is None:
-            row = m.NumberSequence(office_id=office_id, day=day, last=0)
-            self.s.add(row)
+        row = self._sequence(office_id, day)
         row.last += 1
         return row.last
 
     def reserve_sequence(self, office_id: int, day: date, sequence: int) -> None:
         """A number of this office exists (it came back from the district): never hand it out."""
+        row = self._sequence(office_id, day)
+        row.last = max(row.last, sequence)
+
+    def _sequence(self, office_id: int, day: date) -> m.NumberSequence:
         row = self.s.get(m.NumberSequence, (office_id, day))
         if row is None:
-            self.s.add(m.NumberSequence(office_id=office_id, day=day, last=sequence))
-        elif row.last < sequence:
-            row.last = sequence
+            row = m.NumberSequence(office_id=office_id, day=day, last=0)
+            self.s.add(row)
+        return row
 
     def open_duplicates(
         self, phone: str, respondent_name: str, credit_code: str | None, exclude_id: int | None,

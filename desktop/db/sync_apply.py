@@ -18,8 +18,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from desktop.db.batches import slices
 from desktop.db.models import OutboxOp, SyncHeld, SyncRecord
-from desktop.db.wire import CHUNK, MODELS, Codec, Missing
+from desktop.db.wire import MODELS, Codec, Missing
 from desktop.sync.protocol import ENTITY, PulledRecord
 
 # Operations whose record a pull must not overwrite: the office's change has not landed yet.
@@ -53,12 +54,8 @@ def save_known(session: Session, versions: dict[tuple[str, str], int]) -> None:
                            for (e, u), v in versions.items()])
 
 
-def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-
-
 class PageApplier:
-    """One page: `PageApplier(session, local_root, complete, user_for).apply(records)`.
+    """One page: `PageApplier(session, complete, user_for).apply(records)`.
 
     `complete(entity, attrs)` fills what this office works out itself for a new record (a
     dispatched complaint's rule set); `user_for(codec, uuid, name)` gives the local id of a
@@ -95,7 +92,7 @@ class PageApplier:
         records = [r for r in records if r.uuid not in self._looked_up]
         uuids = list({r.uuid for r in records})
         self._looked_up.update(uuids)
-        for part in _chunks(uuids):
+        for part in slices(uuids):
             self._known.update({(e, u): v for e, u, v in self.s.execute(
                 select(SyncRecord.entity, SyncRecord.uuid, SyncRecord.hub_version)
                 .where(SyncRecord.uuid.in_(part)))})
@@ -107,7 +104,7 @@ class PageApplier:
             by_entity.setdefault(r.entity, []).append(r.uuid)
         for entity, keys in by_entity.items():
             model: Any = MODELS[entity]
-            for part in _chunks(keys):
+            for part in slices(keys):
                 for obj in self.s.scalars(select(model).where(model.uuid.in_(part))):
                     self._rows[(entity, obj.uuid)] = obj
         self.codec.preload_refs((r.entity, r.data) for r in records if not r.deleted)

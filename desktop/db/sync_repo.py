@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.db.batches import slices
 from desktop.db.models import (
     Attachment,
     Complaint,
@@ -60,8 +61,8 @@ class SyncRepository:
 
     def mark_attempted(self, ids: Sequence[int]) -> None:
         """Frozen without being in flight (written into a USB bundle): they stay pending."""
-        for start in range(0, len(ids), 500):
-            self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids[start:start + 500]))
+        for part in slices(ids):
+            self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(part))
                            .values(attempts=OutboxOp.attempts + 1))
 
     def mark_sending(self, ids: Sequence[int]) -> None:
@@ -201,9 +202,8 @@ class SyncRepository:
     def _roots(self, entity: str, objs: Sequence[Any]) -> dict[int, str | None]:
         if entity == "complaints":
             return {o.id: o.uuid for o in objs}
-        ids = {o.complaint_id for o in objs if getattr(o, "complaint_id", None)}
-        uuids = dict(self.s.execute(select(Complaint.id, Complaint.uuid)
-                                    .where(Complaint.id.in_(ids))).all()) if ids else {}
+        uuids = self.uuids_of(list({o.complaint_id for o in objs
+                                    if getattr(o, "complaint_id", None)}))
         return {o.id: uuids.get(getattr(o, "complaint_id", None)) for o in objs}
 
     # -- what the office knows of the hub ---------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event, insert, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from desktop.db.batches import slices
 from desktop.db.engine import writer
 from desktop.db.models import (
     AuditEntry,
@@ -274,8 +275,7 @@ class _RootUuids:
                     self._uuids[(model, row_id)] = held.uuid
                 else:
                     todo.append(row_id)
-            for start in range(0, len(todo), 500):
-                part = todo[start:start + 500]
+            for part in slices(todo):
                 for row_id, uuid in session.execute(
                         select(model.id, model.uuid).where(model.id.in_(part))):
                     self._uuids[(model, row_id)] = uuid

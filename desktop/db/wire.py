@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, select
 from sqlalchemy.orm import Session
 
+from desktop.db.batches import slices
 from desktop.db.models import (
     Attachment,
     Base,
@@ -42,8 +43,6 @@ MODELS: dict[str, type[Base]] = {
               DisclosureEntry, DisclosureRequest, DisclosureDecision)
 }
 assert set(MODELS) == set(ENTITY), "every entity of the protocol has its model"
-# Keys per IN (…) query: well below SQLite's limit on bound variables.
-CHUNK = 500
 # Referenced tables that do not travel as entities themselves.
 _OFFICES, _USERS, _ENTERPRISES = "offices", "users", "enterprises"
 
@@ -228,9 +227,7 @@ def _lookup(session: Session, table: str, wanted: set[Any], *, by_key: bool) -> 
     key_col = model.code if table == _OFFICES else model.uuid
     have, give = (key_col, model.id) if by_key else (model.id, key_col)
     out: dict[Any, Any] = dict.fromkeys(wanted)
-    todo = list(wanted)
-    for start in range(0, len(todo), CHUNK):
-        part = todo[start:start + CHUNK]
+    for part in slices(list(wanted)):
         out.update(session.execute(select(have, give).where(have.in_(part))).all())
     return out
 

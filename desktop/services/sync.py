@@ -362,7 +362,7 @@ class SyncService(Service):
             local = OfficeRepository(uow.session).local()
             assert local is not None
             applied = SyncRepository(uow.session).apply(records, local.id, self._fill)
-            self._complete_dispatched(uow, applied)
+            self._complete_arrivals(uow, applied)
             if cursor is not None:
                 self._write(uow, cursor=cursor)
             uow.commit()
@@ -381,12 +381,14 @@ class SyncService(Service):
             attrs["rule_set_code"] = rule_set_for(self.ctx.reference.rule_sets(),
                                                   attrs["received_at"].date()).code
 
-    def _complete_dispatched(self, uow: UnitOfWork, applied: Applied) -> None:
+    def _complete_arrivals(self, uow: UnitOfWork, applied: Applied) -> None:
         """A complaint the district dispatched arrives without this office's rule set and
         deadline: they are worked out here, from its received date, as at registration.
         A complaint numbered by an office of this database (this program, restored from a
         backup, getting back what it had registered since) moves that day's numbering past
         it, so the next registration does not hand its number out again."""
+        if not applied.new_complaints:
+            return
         complaints = ComplaintService(self.ctx)
         repo = ComplaintRepository(uow.session)
         offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
@@ -620,7 +622,7 @@ class SyncService(Service):
             local = OfficeRepository(uow.session).local()
             assert local is not None
             applied = repo.apply(records, local.id, self._fill)
-            self._complete_dispatched(uow, applied)
+            self._complete_arrivals(uow, applied)
             values = {"receipts": json.dumps(imported + [receipt.bundle_id])}
             if newer and receipt.content.get("cursor"):
                 values |= {"cursor": receipt.content["cursor"], "cursor_bundle": receipt.bundle_id}
