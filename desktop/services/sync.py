@@ -428,11 +428,11 @@ class SyncService(Service):
                 lambda sha: paths.attachment_path(self.ctx.data_dir, sha).is_file())
         for i, (sha, _size) in enumerate(missing):
             partial = self.ctx.data_dir / "attachments" / f".partial-{sha}"
-            have = partial.read_bytes() if partial.is_file() else b""
             try:
-                data = client.download(sha, have)
+                data = client.download(sha, partial)
             except SyncError as exc:
-                partial.unlink(missing_ok=True)
+                if exc.code != LocalCode.NETWORK:  # what arrived is wrong: start over next time
+                    partial.unlink(missing_ok=True)
                 report.messages.append(str(exc))
                 continue
             store_blob(self.ctx.data_dir, sha, data)

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -153,8 +154,7 @@ class HubClient:
     def blob_status(self, sha256: str) -> BlobStatus:
         return BlobStatus.model_validate_json(self._request("GET", f"/blobs/{sha256}").content)
 
-    def upload(self, sha256: str, data: bytes,
-               on_chunk: Callable[[int], None] | None = None) -> BlobStatus:
+    def upload(self, sha256: str, data: bytes) -> BlobStatus:
         """Send a file from where the hub has it up to (resumable), one hashed chunk at a time."""
         status = self.blob_status(sha256)
         while not status.complete:
@@ -174,20 +174,32 @@ class HubClient:
                     continue
                 raise
             status = BlobStatus.model_validate_json(response.content)
-            if on_chunk is not None:
-                on_chunk(len(piece))
         return status
 
-    def download(self, sha256: str, have: bytes = b"") -> bytes:
-        """Fetch a file, continuing after the bytes already here; checked against its hash."""
-        data = bytearray(have)
-        headers = {"Range": f"bytes={len(data)}-"} if data else {}
-        response = self._request("GET", f"/blobs/{sha256}/content", headers=headers)
-        data.extend(response.content)
+    def download(self, sha256: str, partial: Path) -> bytes:
+        """Fetch a file into `partial`, continuing after what an interrupted download left
+        there (the connection may drop mid-file: what arrived stays for the next round); the
+        whole is checked against its hash."""
+        have = partial.stat().st_size if partial.is_file() else 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        if self.session:
+            headers[SESSION_HEADER] = self.session
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._http.stream("GET", f"/blobs/{sha256}/content", headers=headers) as response:
+                if not response.is_success:
+                    response.read()
+                    _checked(response)
+                with partial.open("ab") as out:
+                    for piece in response.iter_bytes():
+                        out.write(piece)
+        except httpx.TransportError as exc:
+            raise SyncError(_network_message(exc)) from exc
+        data = partial.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
             raise SyncError(f"下载的附件 {sha256[:12]}… 与校验值不符，已丢弃，下次同步重新下载",
                             ErrorCode.BLOB_MISMATCH)
-        return bytes(data)
+        return data
 
 
 def _checked(response: httpx.Response) -> httpx.Response:

@@ -464,13 +464,39 @@ def test_10_attachments_resume_refuse_bad_chunks_and_different_bytes(hub, tmp_pa
                      headers={**headers, BLOB_SIZE_HEADER: str(len(payload))})
         assert r.status_code == 409 and r.json()["error"]["code"] == ErrorCode.BLOB_MISMATCH
         http.delete(f"/sessions/{session}")
-    # The sub-bureau downloads the file by its hash.
-    sub, _ = office(tmp_path, "sub", "WZCQ", hub)
+    # The sub-bureau downloads the file by its hash; the connection drops after 100 KB, and
+    # the next round asks only for the rest.
+    sub, sub_faults = office(tmp_path, "sub", "WZCQ", hub)
+    asked = []
+
+    def cut_after_100k(request, forward):
+        asked.append(request.headers.get("Range"))
+        whole = forward()
+        if len(asked) > 1:
+            return whole
+        return httpx.Response(whole.status_code, headers={"content-type": "application/octet-stream"},
+                              stream=_CutStream(whole.content, 100 * 1024), request=request)
+
+    sub_faults.hooks["GET /content"] = cut_after_100k
     got = sub.s.sync.run()
-    assert got.downloaded == 1
+    assert got.downloaded == 0 and any("中断" in m for m in got.messages)
+    got = sub.s.sync.run()
+    assert got.downloaded == 1 and asked == [None, f"bytes={100 * 1024}-"]
     from desktop import paths
 
     assert paths.attachment_path(sub.s.ctx.data_dir, sha).read_bytes() == payload
+    assert not list(paths.attachment_path(sub.s.ctx.data_dir, sha).parent.parent.rglob(".partial-*"))
+
+
+class _CutStream(httpx.SyncByteStream):
+    """A reply body that stops with a network error after `keep` bytes."""
+
+    def __init__(self, data: bytes, keep: int) -> None:
+        self.data, self.keep = data, keep
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield self.data[:self.keep]
+        raise httpx.ReadError("connection lost")
 
 
 def test_11_revoked_device_second_session_and_another_office_are_refused(hub, tmp_path):
