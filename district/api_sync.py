@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -86,7 +86,7 @@ def open_session(body: SessionRequest, device: DeviceDep, hub: HubDep) -> Sessio
         opened = devices.start_session(session, device.device_id, body.backlog, hub.clock.now(),
                                        hub.session_ttl)
     return SessionResponse(session=opened.id, expires_in=hub.session_ttl, office=device.office,
-                           server_time=datetime.now(UTC))
+                           server_time=admin.utc(hub.clock.now()))
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
@@ -105,7 +105,7 @@ def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
         backlog = store.backlog(session, scope, row.pulled_seq)
         return DeviceStatus(hub_id=hub.db.hub_id, device_id=row.device_id, office=row.office,
                             last_sync_at=admin.utc(row.last_sync_at), hub_backlog=backlog,
-                            server_time=datetime.now(UTC))
+                            server_time=admin.utc(hub.clock.now()))
 
 
 def _touch(hub: Hub, device: DeviceContext, session_id: str | None) -> None:
@@ -118,10 +118,11 @@ def _touch(hub: Hub, device: DeviceContext, session_id: str | None) -> None:
 def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionId = None) -> PushResponse:
     now = hub.clock.now()
     with hub.db.write() as session:
-        store.lock_counter(session)  # first, as every writer of records does (see store)
+        seq = store.lock_counter(session)  # first, as every writer of records does (see store)
         devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
         tree = load_tree(session)
-        results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now)
+        results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now,
+                            seq)
     return PushResponse(results=results)
 
 

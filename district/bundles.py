@@ -74,7 +74,7 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
     hub_id, secret = hub.db.identity()
     now = hub.clock.now()
     with hub.db.write() as session:
-        store.lock_counter(session)  # writers take the counter first (see store)
+        seq = store.lock_counter(session)  # writers take the counter first (see store)
         done = session.get(BundleImport, sync_file.bundle_id)
         if done is not None:
             summary = BundleImportResult.model_validate({**done.summary, "already_imported": True})
@@ -82,7 +82,7 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
         for sha, body in sync_file.blobs.items():
             hub.blobs.store_bytes(session, sha, body, now)
         tree = load_tree(session)
-        results = apply_ops(session, Actor(device.device_id, device.office), tree, ops, now)
+        results = apply_ops(session, Actor(device.device_id, device.office), tree, ops, now, seq)
         # Still inside the transaction that holds the counter: everything up to it is visible.
         upto, horizon = store.high_water(session)
         try:

@@ -7,6 +7,7 @@ add a complaint and then its mediation records) and written with one executemany
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid as uuidlib
@@ -18,7 +19,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop.domain.workflow import ALLOWED_RESULTS, TRANSITIONS, Action, Status, Transition
+from desktop.domain.workflow import (
+    ALLOWED_RESULTS,
+    TRANSITIONS,
+    Action,
+    Status,
+    Transition,
+    present,
+)
 from desktop.sync.protocol import (
     ENTITY,
     STATUS_FIELD,
@@ -51,7 +59,8 @@ def _targets(t: Transition) -> set[Status]:
     return {t.target, Status.REGISTERED} if t.action is Action.REOPEN else {t.target}
 
 
-def _reachable_from(old: Status) -> set[Status]:
+@functools.cache
+def _reachable_from(old: Status) -> frozenset[Status]:
     """Statuses one or more transitions lead to from `old`."""
     seen: set[Status] = set()
     todo = deque([old])
@@ -62,11 +71,7 @@ def _reachable_from(old: Status) -> set[Status]:
                 for target in _targets(t) - seen:
                     seen.add(target)
                     todo.append(target)
-    return seen
-
-
-def _present(value: Any) -> bool:
-    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+    return frozenset(seen)
 
 
 def status_refusal(old: Any, new: Any, record: dict[str, Any]) -> str | None:
@@ -92,7 +97,7 @@ def status_refusal(old: Any, new: Any, record: dict[str, Any]) -> str | None:
             continue
         lacking = [label for key, label in t.requires
                    if key in _EVIDENCE.get(t.action, {})
-                   and not _present(record.get(_EVIDENCE[t.action][key]))]
+                   and not present(record.get(_EVIDENCE[t.action][key]))]
         if t.action is Action.CLOSE and not lacking:
             allowed = {r.value for s in sources for r in ALLOWED_RESULTS.get(s, ())}
             if record.get("result") not in allowed:
@@ -168,7 +173,7 @@ class Batch:
     actor: Actor
     tree: OfficeTree
     now: datetime
-    seq: int = 0
+    seq: int  # the counter as locked by the caller; each change takes the next number
     recs: dict[tuple[str, str], _Rec] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     complete_blobs: set[str] = field(default_factory=set)
@@ -210,18 +215,12 @@ class Batch:
             ).scalars())
         return stored
 
-    def _load_records(self, where: Any) -> list[_Rec]:
-        out = []
+    def _load_records(self, where: Any) -> None:
         for r in self.session.execute(select(*_REC_COLUMNS).where(where)):
-            key = (r.entity, r.uuid)
-            if key not in self.recs:
-                self.recs[key] = _Rec(*r, new=False)
-            out.append(self.recs[key])
-        return out
+            self.recs.setdefault((r.entity, r.uuid), _Rec(*r, new=False))
 
     # ---------------------------------------------------------------- the batch
     def apply(self, ops: list[Operation]) -> list[OpResult]:
-        self.seq = store.lock_counter(self.session)
         stored = self._load(ops)
         results: list[OpResult] = []
         answered: list[dict[str, Any]] = []
@@ -312,10 +311,9 @@ class Batch:
             return _rejected(op, refusal)
         if refusal := self._blob_missing(spec, op.after):
             return _deferred(op, refusal)
-        if op.entity == "complaints" and STATUS_FIELD in op.after:
-            value = op.after[STATUS_FIELD]
-            if not isinstance(value, str) or value not in _STATUSES:
-                return _rejected(op, OpMsg.STATUS_UNKNOWN.format(value=value))
+        if op.entity == "complaints" and STATUS_FIELD in op.after \
+                and (refusal := status_refusal(None, op.after[STATUS_FIELD], op.after)):
+            return _rejected(op, refusal)
         rec = _Rec(op.entity, op.uuid, owner, parent[0] if parent else None,
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
                    dict(op.after), dict(op.people), self.now, new=True)
@@ -475,6 +473,7 @@ def _deferred(op: Operation, message: str) -> OpResult:
 
 
 def apply_ops(session: Session, actor: Actor, tree: OfficeTree, ops: list[Operation],
-              now: datetime) -> list[OpResult]:
-    """Apply a batch in the caller's write transaction; the results in the ops' order."""
-    return Batch(session, actor, tree, now).apply(ops)
+              now: datetime, seq: int) -> list[OpResult]:
+    """Apply a batch in the caller's write transaction, which holds the counter lock at `seq`
+    (store.lock_counter); the results in the ops' order."""
+    return Batch(session, actor, tree, now, seq).apply(ops)

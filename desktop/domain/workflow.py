@@ -246,7 +246,7 @@ def fire(
     if roles is not None and not (transition.roles & set(roles)):
         who = "、".join(r.label for r in Role if r in transition.roles)
         raise TransitionError(f"「{action.label}」只能由{who}执行")
-    missing = [label for key, label in transition.requires if not _present(context.get(key))]
+    missing = [label for key, label in transition.requires if not present(context.get(key))]
     if missing:
         raise TransitionError(
             f"「{action.label}」（{status.label} → {transition.target.label}）需要填写：{'、'.join(missing)}"
@@ -263,7 +263,8 @@ def fire(
     return transition.target
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
+    """Whether a field a step requires holds something (blank text does not count)."""
     if value is None:
         return False
     if isinstance(value, str):

@@ -79,7 +79,6 @@ ENTITIES: tuple[EntitySpec, ...] = (
 )
 ENTITY: dict[str, EntitySpec] = {e.name: e for e in ENTITIES}
 # Parents before children: the order a full upload sends them in.
-ENTITY_ORDER: dict[str, int] = {e.name: i for i, e in enumerate(ENTITIES)}
 
 # The complaint's status field: the hub checks its changes against the state machine.
 STATUS_FIELD = "status"
