@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.errors import FieldError
 from desktop.domain.numbering import check_office_code, dispatch_number
+from desktop.domain.offices import check_placement
 from desktop.domain.workflow import Status
 from desktop.sync.protocol import (
     DeviceInfo,
@@ -51,15 +52,20 @@ def add_office(session: Session, spec: OfficeCreate, now: datetime) -> OfficeWir
     if session.get(Office, code) is not None:
         raise HubError(409, ErrorCode.INVALID, Msg.OFFICE_EXISTS.format(code=code))
     parent = spec.parent.strip().upper() if spec.parent else None
-    if parent is not None and session.get(Office, parent) is None:
+    parent_row = session.get(Office, parent) if parent is not None else None
+    if parent is not None and parent_row is None:
         raise bad_request(Msg.OFFICE_UNKNOWN.format(code=parent))
     if not spec.name.strip():
         raise bad_request("单位名称不能为空")
+    try:  # the same tree rules as the office program's, so what enrolment hands out fits it
+        tier = check_placement(spec.kind, spec.tier, parent_row.kind if parent_row else None)
+    except FieldError as exc:
+        raise bad_request(str(exc)) from exc
     session.add(Office(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
-                       tier=spec.tier, address=spec.address, phone=spec.phone, created_at=now))
+                       tier=tier, address=spec.address, phone=spec.phone, created_at=now))
     session.flush()  # no relationship() orders the inserts: rows naming it may follow in this transaction
     return OfficeWire(code=code, name=spec.name.strip(), kind=spec.kind, parent=parent,
-                      tier=spec.tier, address=spec.address, phone=spec.phone)
+                      tier=tier, address=spec.address, phone=spec.phone)
 
 
 def require_office(session: Session, code: str) -> Office:

@@ -35,7 +35,6 @@ class Msg:
     RANGE = "下载范围不正确：{range}"
     OFFICE_EXISTS = "单位代码「{code}」已存在"
     OFFICE_UNKNOWN = "单位代码「{code}」在区局平台不存在"
-    OFFICE_KIND = "单位类别应为 district（区局）、sub_bureau（分局）或 station（投诉站）"
     DEVICE_UNKNOWN = "设备「{device}」不存在"
     BUNDLE_DEVICE = "同步包来自未在本区局平台登记的设备，未导入任何内容"
     BUNDLE_REVOKED = "同步包来自已停用的设备，未导入任何内容"

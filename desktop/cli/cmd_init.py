@@ -6,7 +6,8 @@ import argparse
 
 from desktop.cli.common import password, services
 from desktop.domain.errors import DomainError
-from desktop.services.setup import OFFICE_KINDS, STATION_TIERS, OfficeSpec
+from desktop.domain.offices import OFFICE_KINDS, STATION_TIERS
+from desktop.services.setup import OfficeSpec
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]

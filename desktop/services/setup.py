@@ -11,22 +11,14 @@ from desktop.db.models import CodeItem, Office, RuleSetRow
 from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.domain.errors import DomainError, FieldError, NotFound
 from desktop.domain.numbering import check_office_code
+from desktop.domain.offices import check_placement
 from desktop.domain.validators import check_phone
 from desktop.domain.workflow import Role
 from desktop.services.base import Service, bump_generation, require_role
 from desktop.services.dto import Changed, CurrentUser, OfficeInfo, UserInfo
 from desktop.services.users import UserService, check_new_account
 
-OFFICE_KINDS = {"district": "区局", "sub_bureau": "市场监督管理分局", "station": "企业投诉监督站"}
-STATION_TIERS = {"general": "一般商贸企业", "hotspot": "热点难点行业企业", "large": "大中型商贸企业"}
 LOCAL_OFFICE_KEY = "local_office_code"
-# Which kinds of office an office of each kind may sit under: the district is the root,
-# sub-bureaus belong to it, stations to a sub-bureau (or directly to the district).
-PARENT_KINDS: dict[str, tuple[str, ...]] = {
-    "district": (),
-    "sub_bureau": ("district",),
-    "station": ("sub_bureau", "district"),
-}
 
 
 def _resource(name: str) -> dict:
@@ -91,12 +83,8 @@ class SetupService(Service):
             offices = OfficeRepository(uow.session)
             for spec in specs:
                 code = check_office_code(spec.code)
-                if spec.kind not in OFFICE_KINDS:
-                    raise FieldError("单位类型", f"应为 {', '.join(OFFICE_KINDS)} 之一")
                 if not spec.name.strip():
                     raise FieldError("单位名称", "不能为空")
-                if spec.kind == "station" and spec.tier not in STATION_TIERS:
-                    raise FieldError("投诉站类别", f"应为 {', '.join(STATION_TIERS)} 之一")
                 if offices.by_code(code) is not None:
                     raise FieldError("单位代码", f"「{code}」已存在")
                 parent = None
@@ -104,11 +92,12 @@ class SetupService(Service):
                     parent = offices.by_code(spec.parent_code.strip().upper())
                     if parent is None:
                         raise FieldError("上级单位", f"「{spec.parent_code}」不存在")
+                tier = check_placement(spec.kind, spec.tier, parent.kind if parent else None)
                 office = Office(
                     code=code,
                     name=spec.name.strip(),
                     kind=spec.kind,
-                    tier=spec.tier if spec.kind == "station" else None,
+                    tier=tier,
                     parent_id=parent.id if parent else None,
                     address=spec.address,
                     phone=spec.phone,
@@ -150,8 +139,6 @@ class SetupService(Service):
                     raise FieldError("单位代码", f"「{code}」已存在")
             elif (code or "").strip().upper() != office.code:
                 raise FieldError("单位代码", "已有单位的代码不能修改（投诉编号由它生成）")
-            if kind not in OFFICE_KINDS:
-                raise FieldError("单位类型", f"应为{'、'.join(OFFICE_KINDS.values())}之一")
             if office is not None and kind != office.kind:
                 raise FieldError("单位类型", "已有单位的类型不能修改")
             name = (name or "").strip()
@@ -159,12 +146,10 @@ class SetupService(Service):
                 raise FieldError("单位名称", "不能为空")
             if len(name) > 100:
                 raise FieldError("单位名称", "不能超过 100 个字")
-            parent = self._check_parent(offices, kind, parent_id)
-            if kind == "station":
-                if tier not in STATION_TIERS:
-                    raise FieldError("投诉站类别", f"应为{'、'.join(STATION_TIERS.values())}之一")
-            else:
-                tier = None
+            parent = offices.get(parent_id) if parent_id is not None else None
+            if parent_id is not None and parent is None:
+                raise FieldError("上级单位", "单位不存在")
+            tier = check_placement(kind, tier, parent.kind if parent else None)
             address, seal_text = (address or "").strip(), (seal_text or "").strip() or name
             if len(address) > 200:
                 raise FieldError("地址", "不能超过 200 个字")
@@ -180,23 +165,6 @@ class SetupService(Service):
             changed = Changed("office", (office.id,), created=office_id is None)
             uow.commit()
         return changed
-
-    @staticmethod
-    def _check_parent(offices: OfficeRepository, kind: str, parent_id: int | None) -> Office | None:
-        allowed = PARENT_KINDS[kind]
-        if parent_id is None:
-            if allowed:
-                raise FieldError("上级单位", f"{OFFICE_KINDS[kind]}必须有上级单位")
-            return None
-        parent = offices.get(parent_id)
-        if parent is None:
-            raise FieldError("上级单位", "单位不存在")
-        if parent.kind not in allowed:
-            if not allowed:
-                raise FieldError("上级单位", f"{OFFICE_KINDS[kind]}是最上级，不能有上级单位")
-            raise FieldError("上级单位", f"{OFFICE_KINDS[kind]}只能设在"
-                             f"{'或'.join(OFFICE_KINDS[k] for k in allowed)}之下")
-        return parent
 
     def initialize(
         self,

@@ -41,6 +41,12 @@ def test_offices_are_added_under_existing_parents(empty_hub):
         ({"code": "WZX1", "name": "无上级", "kind": "station", "parent": "NOPE"}, 400, "NOPE"),
         ({"code": "w-z", "name": "坏代码", "kind": "station"}, 400, "单位代码"),
         ({"code": "WZX2", "name": "坏类别", "kind": "city"}, 422, "kind"),
+        # The office program's tree rules: where each kind may sit, a station's tier.
+        ({"code": "WZX3", "name": "无上级的站", "kind": "station", "tier": "large"}, 400, "必须有上级"),
+        ({"code": "WZX4", "name": "分局下的分局", "kind": "sub_bureau", "parent": "WZCQ"}, 400,
+         "只能设在"),
+        ({"code": "WZX5", "name": "没有类别的站", "kind": "station", "parent": "WZCQ"}, 400,
+         "投诉站类别"),
     ):
         r = hub.admin.post("/offices", json=body)
         assert r.status_code == status and words in r.json()["error"]["message"], r.json()

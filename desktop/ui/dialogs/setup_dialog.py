@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from desktop.bootstrap import Services
 from desktop.domain.errors import FieldError
+from desktop.domain.offices import STATION_TIERS
 from desktop.services.dto import UserInfo
-from desktop.services.setup import STATION_TIERS, OfficeSpec
+from desktop.services.setup import OfficeSpec
 from desktop.ui.ops import Ops
 from desktop.ui.widgets.field_errors import FieldErrors
 

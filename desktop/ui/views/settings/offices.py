@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.offices import OFFICE_KINDS, PARENT_KINDS, STATION_TIERS
 from desktop.services.dto import Changed, OfficeInfo
-from desktop.services.setup import OFFICE_KINDS, PARENT_KINDS, STATION_TIERS
 from desktop.ui.context import AppContext
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.views.settings.common import FormDialog, button_row, show_dialog, tr
