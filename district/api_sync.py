@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from desktop.sync.protocol import (
     API_PREFIX,
@@ -108,10 +109,10 @@ def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
                             server_time=admin.utc(hub.clock.now()))
 
 
-def _touch(hub: Hub, device: DeviceContext, session_id: str | None) -> None:
-    with hub.db.write() as session:
-        devices.touch_session(session, device.device_id, session_id, hub.clock.now(),
-                              hub.session_ttl)
+def _touch(session: Session, hub: Hub, device: DeviceContext, session_id: str | None) -> None:
+    """Check the sync session and keep it alive, inside the request's write transaction."""
+    devices.touch_session(session, device.device_id, session_id, hub.clock.now(),
+                          hub.session_ttl)
 
 
 @router.post("/push", response_model=PushResponse)
@@ -130,7 +131,6 @@ def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionI
 def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
          cursor_text: Annotated[str, Query(alias="cursor")] = "",
          limit: Annotated[int, Query(ge=1, le=store.MAX_PULL)] = PULL_PAGE) -> PullResponse:
-    _touch(hub, device, session_id)
     hub_id, secret = hub.db.identity()
     with hub.db.read() as session:
         upto, horizon = store.high_water(session)
@@ -140,7 +140,8 @@ def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
         scope = load_tree(session).scope(device.office)
         rows, more = store.pull_page(session, scope, after, upto, limit)
     position = rows[-1].seq if more else upto
-    with hub.db.write() as session:
+    with hub.db.write() as session:  # one write per page: the session, and where it stands
+        _touch(session, hub, device, session_id)
         admin.mark_synced(session, device.device_id, position, hub.clock.now())
     return PullResponse(records=[store.to_wire(r) for r in rows],
                         cursor=cursor.encode(hub_id, secret, position), more=more)
@@ -151,8 +152,8 @@ def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
 def blob_status(sha256: str, device: DeviceDep, hub: HubDep,
                 session_id: SessionId = None) -> BlobStatus:
     check_sha(sha256)
-    _touch(hub, device, session_id)
-    with hub.db.read() as session:
+    with hub.db.write() as session:
+        _touch(session, hub, device, session_id)
         return hub.blobs.status(session, sha256)
 
 
@@ -174,8 +175,7 @@ async def blob_put(request: Request, sha256: str, device: DeviceDep, hub: HubDep
     def put() -> BlobStatus:
         now = hub.clock.now()
         with hub.db.write() as session:
-            devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
-        with hub.db.write() as session:
+            _touch(session, hub, device, session_id)
             outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now)
         if outcome.error is not None:
             raise outcome.error
@@ -209,8 +209,8 @@ def blob_content(sha256: str, device: DeviceDep, hub: HubDep, session_id: Sessio
                  range_header: Annotated[str | None, Header(alias="Range")] = None) -> StreamingResponse:
     """An attachment's bytes, for offices whose records name it; `Range: bytes=N-` resumes."""
     check_sha(sha256)
-    _touch(hub, device, session_id)
-    with hub.db.read() as session:
+    with hub.db.write() as session:
+        _touch(session, hub, device, session_id)
         scope = load_tree(session).scope(device.office)
         if not (store.blob_visible(session, sha256, scope)
                 and hub.blobs.is_complete(session, sha256)):
