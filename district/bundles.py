@@ -10,11 +10,9 @@ from pydantic import ValidationError
 from desktop.sync import bundle
 from desktop.sync.bundle import BundleError, SyncFile
 from desktop.sync.protocol import (
-    ENTITY,
     BundleImportResult,
     ErrorCode,
     Operation,
-    PulledRecord,
 )
 from district import admin, cursor, store
 from district.blobs import SHA_RE
@@ -23,8 +21,6 @@ from district.hub import Hub
 from district.models import BundleImport, Device
 from district.offices import load_tree
 from district.push import Actor, apply_ops
-
-_PAGE = 5000
 
 
 def _invalid(message: str) -> HubError:
@@ -90,18 +86,10 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
         except cursor.CursorInvalid:
             after = 0
         scope = tree.scope(device.office)
-        records: list[PulledRecord] = []
-        more = True
-        while more:
-            rows, more = store.pull_page(session, scope, after, upto, _PAGE)
-            records.extend(store.to_wire(r) for r in rows)
-            after = rows[-1].seq if rows else upto
-        blobs: dict[str, bytes] = {}
-        for rec in records:
-            blob_field = ENTITY[rec.entity].blob_field if rec.entity in ENTITY else None
-            sha = rec.data.get(blob_field) if blob_field and not rec.deleted else None
-            if isinstance(sha, str) and sha not in blobs and hub.blobs.is_complete(session, sha):
-                blobs[sha] = hub.blobs.read(sha)
+        rows, _ = store.pull_page(session, scope, after, upto, limit=None)
+        records = [store.to_wire(r) for r in rows]
+        wanted = {r.blob for r in rows if r.blob and not r.deleted}
+        blobs = {sha: hub.blobs.read(sha) for sha in sorted(store.complete_blobs(session, wanted))}
         content: dict[str, Any] = {
             "results": [r.model_dump(mode="json") for r in results],
             "records": [r.model_dump(mode="json") for r in records],

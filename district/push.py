@@ -37,7 +37,7 @@ from desktop.sync.protocol import (
 )
 from district import store
 from district.errors import OpMsg
-from district.models import Blob, OperationRow, Record
+from district.models import OperationRow, Record
 from district.offices import OfficeTree
 
 _STATUSES = {s.value for s in Status}
@@ -210,9 +210,7 @@ class Batch:
                 select(Record.entity, Record.uuid, Record.owner, Record.deleted)
                 .where(Record.uuid.in_(others)))}
         if shas:
-            self.complete_blobs = set(self.session.execute(
-                select(Blob.sha256).where(Blob.sha256.in_(list(shas)), Blob.complete.is_(True))
-            ).scalars())
+            self.complete_blobs = store.complete_blobs(self.session, shas)
         return stored
 
     def _load_records(self, where: Any) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from desktop.sync.protocol import PulledRecord
-from district.models import HubMeta, Record, RecordHistory
+from district.models import Blob, HubMeta, Record, RecordHistory
 
 MAX_PULL = 2000
 
@@ -48,18 +48,28 @@ _PULL_COLUMNS = (Record.entity, Record.uuid, Record.version, Record.seq, Record.
 
 
 def pull_page(session: Session, scope: Sequence[str], after: int, upto: int,
-              limit: int) -> tuple[list[Row[Any]], bool]:
-    """Records of these offices with after < seq <= upto, in sequence order; and whether more.
+              limit: int | None) -> tuple[list[Row[Any]], bool]:
+    """Records of these offices with after < seq <= upto, in sequence order; and whether more
+    (limit None: all of them, for a bundle's receipt).
 
     An office's own pushes come back too: it skips those it knows at that version, and an
     office restored from a backup gets back what it had made since."""
-    rows = session.execute(
-        select(*_PULL_COLUMNS)
-        .where(Record.owner.in_(scope), Record.seq > after, Record.seq <= upto)
-        .order_by(Record.seq)
-        .limit(limit + 1)
-    ).all()
+    query = (select(*_PULL_COLUMNS)
+             .where(Record.owner.in_(scope), Record.seq > after, Record.seq <= upto)
+             .order_by(Record.seq))
+    if limit is None:
+        return list(session.execute(query).all()), False
+    rows = session.execute(query.limit(limit + 1)).all()
     return list(rows[:limit]), len(rows) > limit
+
+
+def complete_blobs(session: Session, shas: Iterable[str]) -> set[str]:
+    """Those of these attachment files the hub holds whole."""
+    wanted = list(set(shas))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted),
+                                                          Blob.complete.is_(True))))
 
 
 def to_wire(row: Row[Any]) -> PulledRecord:
