@@ -12,17 +12,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from desktop.db.engine import BUSY_TIMEOUT_MS, configure_sqlite, on_begin, writer
+from desktop.db.migrate import current_revision
 from district.models import HubMeta
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-BUSY_TIMEOUT_MS = 10_000
 DEFAULT_DB = "sqlite:///hejie-district.db"
 _MIGRATION_LOCK = 0x48454A49  # "HEJI": any constant both hubs agree on
 
@@ -49,22 +49,7 @@ def _json_dumps(value: Any) -> str:
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Take transaction control from pysqlite (see _sqlite_on_begin), as the office program does.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def _sqlite_on_begin(conn: Any) -> None:
-    # Writers take SQLite's write lock up front: it is the hub's commit order (what the counter
-    # row's FOR UPDATE lock is on PostgreSQL), and a deferred transaction that reads and then
-    # writes could fail with "database is locked" where busy_timeout cannot help.
-    immediate = conn.get_execution_options().get("immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    configure_sqlite(dbapi_connection)  # as the office program's file
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -82,7 +67,9 @@ def make_engine(url: str) -> Engine:
             **({"poolclass": StaticPool} if memory else {}),
         )
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        # Writers take SQLite's write lock up front (BEGIN IMMEDIATE): it is the hub's commit
+        # order, what the counter row's FOR UPDATE lock is on PostgreSQL.
+        event.listen(engine, "begin", on_begin)
         return engine
     return create_engine(url, json_serializer=_json_dumps, pool_size=10, max_overflow=10,
                          pool_pre_ping=True)
@@ -118,11 +105,6 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 def migrate(engine: Engine) -> str:
     """Bring the database to this hub's schema in one transaction; refuse a newer one."""
     known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
@@ -153,7 +135,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._writer = engine.execution_options(immediate=True)
+        self._writer = writer(engine)
         # A pull reads the counter and then the records: on PostgreSQL one REPEATABLE READ
         # snapshot makes the two agree; SQLite's read transaction is a snapshot already.
         self._reader = (engine if is_sqlite(engine)

@@ -13,23 +13,29 @@ from desktop.db.search import index_text
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def configure_sqlite(dbapi_connection: sqlite3.Connection) -> None:
+    """WAL, foreign keys, busy timeout; and BEGIN is ours (see on_begin). The district hub's
+    SQLite connections are set up the same way."""
     # pysqlite's own transaction handling would defer BEGIN past our pragmas and SELECTs;
-    # we take control and emit BEGIN ourselves (see _on_begin).
+    # we take control and emit BEGIN ourselves.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MB page cache: index pages of a district-sized ledger stay in memory.
-    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    configure_sqlite(dbapi_connection)
+    # 64 MB page cache: index pages of a district-sized ledger stay in memory.
+    dbapi_connection.execute("PRAGMA cache_size=-65536")
     # Variadic: the triggers pass the indexed columns, whose number may grow in a migration.
     dbapi_connection.create_function("hejie_index_text", -1, index_text, deterministic=True)
 
 
-def _on_begin(conn: Any) -> None:
+def on_begin(conn: Any) -> None:
     # Writers take the lock up front: a deferred transaction that reads, then writes, can fail
     # with "database is locked" when another writer got in between, and busy_timeout can't help.
     immediate = conn.get_execution_options().get("immediate", False)
@@ -40,7 +46,7 @@ def make_engine(path: Path | str) -> Engine:
     url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{Path(path)}"
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", on_begin)
     return engine
 
 
