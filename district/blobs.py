@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from desktop.files import write_atomic
 from desktop.sync.protocol import BlobStatus, ErrorCode
 from district.errors import HubError, Msg
 from district.models import Blob
@@ -158,9 +159,6 @@ class BlobStore:
             return
         final = self.path(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / "partial" / f"{sha}.bundle"
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, final)
+        write_atomic(final, data, mode=0o600)
         self.partial(sha).unlink(missing_ok=True)
         row.size, row.received, row.complete, row.completed_at = len(data), len(data), True, now

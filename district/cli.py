@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from desktop.domain.complaint import LABELS
+from desktop.files import write_atomic
 from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
 from district import admin, store
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
@@ -152,9 +153,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> None:
     hub = _hub(args)
     receipt, summary = import_bundle(hub, data)
     out = Path(args.receipt) if args.receipt else path.with_name(path.stem + ".receipt.hejie")
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(receipt)
-    tmp.replace(out)
+    write_atomic(out, receipt)
     if summary.already_imported:
         print(f"该同步包此前已导入（单位 {summary.office}），已重新生成相同的回执：{out}")
     else:

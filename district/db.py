@@ -44,7 +44,8 @@ class Clock:
         self.offset += timedelta(seconds=seconds)
 
 
-def _json_dumps(value: Any) -> str:
+def json_dumps(value: Any) -> str:
+    """JSON columns as stored: compact, Chinese as it is (also what COPY writes, store.py)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -62,7 +63,7 @@ def make_engine(url: str) -> Engine:
         memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
-            json_serializer=_json_dumps,
+            json_serializer=json_dumps,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             **({"poolclass": StaticPool} if memory else {}),
         )
@@ -71,7 +72,7 @@ def make_engine(url: str) -> Engine:
         # order, what the counter row's FOR UPDATE lock is on PostgreSQL.
         event.listen(engine, "begin", on_begin)
         return engine
-    return create_engine(url, json_serializer=_json_dumps, pool_size=10, max_overflow=10,
+    return create_engine(url, json_serializer=json_dumps, pool_size=10, max_overflow=10,
                          pool_pre_ping=True)
 
 

@@ -13,7 +13,6 @@ slip in below a cursor that was already handed out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from desktop.sync.protocol import PulledRecord
+from district.db import json_dumps
 from district.models import Blob, HubMeta, Record, RecordHistory
 
 MAX_PULL = 2000
@@ -131,7 +131,7 @@ def bulk_insert(session: Session, table: Table, rows: Iterable[dict[str, Any]],
             return None
         text = cache.get(id(value))
         if text is None:
-            text = cache[id(value)] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            text = cache[id(value)] = json_dumps(value)
         return text
 
     with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:

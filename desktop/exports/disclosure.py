@@ -26,14 +26,11 @@ exists, prefix a single quote to those fields (OWASP "CSV Injection").
 from __future__ import annotations
 
 import calendar
-import contextlib
 import csv
 import html
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -46,6 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exports.data import EnterpriseLine, PublicEntry, PublicList
+from desktop.files import write_atomic
 
 __all__ = [
     "CORRECTIONS_SHEET",
@@ -655,23 +653,6 @@ def to_html(pl: PublicList) -> str:
 
 
 # ------------------------------------------------------------------------------------ writing
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over ``path``: a reader
-    (or a crash) never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are for publishing
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def write_all(pl: PublicList, folder: Path) -> list[Path]:
     """Write ``<stem>.xlsx``, ``<stem>.csv``, ``<stem>-企业汇总.csv`` and ``<stem>.html`` into
     ``folder`` (created if missing), each atomically; returns the four paths in that order."""
@@ -685,5 +666,5 @@ def write_all(pl: PublicList, folder: Path) -> list[Path]:
         (folder / f"{stem}.html", to_html(pl).encode("utf-8")),
     ]
     for path, data in files:
-        _write_atomic(path, data)
+        write_atomic(path, data)
     return [path for path, _ in files]

@@ -13,7 +13,6 @@ import json
 import os
 import socket
 import ssl
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +30,7 @@ from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError, NotFound
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
 from desktop.domain.workflow import Role, Status
+from desktop.files import write_atomic
 from desktop.services.base import Service, ServiceContext, require_role
 from desktop.services.complaints import ComplaintService
 from desktop.services.dto import CurrentUser
@@ -674,12 +674,6 @@ def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
-    return target
+    return write_atomic(target, data, mode=0o600)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import DomainError
+from desktop.files import write_atomic
 
 FORMAT = "hejie-sync"
 FORMAT_VERSION = 1
@@ -150,9 +151,7 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
 def write_file(path: Path, sync_file: SyncFile, key: str) -> int:
     """Write through a temporary name, so a full stick never leaves half a file under the name."""
     data = write(sync_file, key)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
     return len(data)
 
 

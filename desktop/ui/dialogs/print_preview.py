@@ -5,7 +5,6 @@ complaint's 处理经过 says who printed which form when, with the code on the 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.files import write_atomic
 from desktop.services.dto import Changed
 from desktop.services.printing import FormRequest, RenderedForm
 from desktop.ui.context import AppContext
@@ -257,11 +257,7 @@ class PrintPreviewDialog(QDialog):
         data = self.rendered.pdf
 
         def write(_state: TaskState) -> Path:
-            # Written beside the target and renamed, so an interrupted save leaves no half file.
-            part = target.with_name(target.name + ".part")
-            part.write_bytes(data)
-            os.replace(part, target)
-            return target
+            return write_atomic(target, data)
 
         def written(saved: Path) -> None:
             self._record("pdf", self.rendered.pages)
