@@ -65,11 +65,11 @@ def sign(key: str, data: bytes) -> str:
 def write(sync_file: SyncFile, key: str) -> bytes:
     """The file's bytes, signed with the device's bundle key."""
     content = json.dumps(sync_file.content, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    members = {_CONTENT: content}
-    for sha, data in sync_file.blobs.items():
-        if _sha(data) != sha:
+    members = {_CONTENT: content, **{f"blobs/{sha}": data for sha, data in sync_file.blobs.items()}}
+    digests = {name: _sha(data) for name, data in members.items()}
+    for sha in sync_file.blobs:
+        if digests[f"blobs/{sha}"] != sha:
             raise BundleError(f"附件内容与其校验值不符（{sha[:12]}…），同步包未生成")
-        members[f"blobs/{sha}"] = data
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -79,7 +79,7 @@ def write(sync_file: SyncFile, key: str) -> bytes:
         "office": sync_file.office,
         "hub_id": sync_file.hub_id,
         "created_at": sync_file.created_at,
-        "members": {name: {"sha256": _sha(data), "size": len(data)}
+        "members": {name: {"sha256": digests[name], "size": len(data)}
                     for name, data in members.items()},
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -124,7 +124,9 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
             contents: dict[str, bytes] = {}
             for name, meta in members.items():
                 body = zf.read(name)
-                if len(body) != meta.get("size") or _sha(body) != meta.get("sha256"):
+                digest = _sha(body)
+                if len(body) != meta.get("size") or digest != meta.get("sha256") \
+                        or (name.startswith("blobs/") and name != f"blobs/{digest}"):
                     raise BundleError(f"{what}中的「{name}」与清单校验值不符（文件损坏），未导入任何内容")
                 contents[name] = body
     except BundleError:
