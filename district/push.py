@@ -426,19 +426,17 @@ class Batch:
     def _cascade_owner(self, root: _Rec) -> None:
         """A root record moved to another office: its children (and theirs) follow it, each with
         a new sequence number so that the new owner pulls them."""
-        frontier = [(root.entity, root.uuid)]
+        frontier = {(root.entity, root.uuid)}
         while frontier:
-            parents = {u for _, u in frontier}
-            self._load_records(Record.parent_uuid.in_(list(parents)))
+            self._load_records(Record.parent_uuid.in_([u for _, u in frontier]))
             children = [r for r in self.recs.values()
-                        if (r.parent_entity, r.parent_uuid) in set(frontier)]
-            frontier = []
+                        if (r.parent_entity, r.parent_uuid) in frontier]
             for child in children:
                 if child.owner != root.owner:
                     old = child.owner
                     child.owner = root.owner
                     self._changed(child, None, "owner", {"owner": old}, {"owner": root.owner})
-                frontier.append((child.entity, child.uuid))
+            frontier = {(child.entity, child.uuid) for child in children}
 
 
 def _compare(hub: dict[str, Any], before: dict[str, Any],

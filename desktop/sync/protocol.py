@@ -261,14 +261,8 @@ class BundleImportResult(BaseModel):
 # --------------------------------------------------------------------------------------------
 # District administration
 # --------------------------------------------------------------------------------------------
-class OfficeCreate(BaseModel):
-    code: str
-    name: str
-    kind: Literal["district", "sub_bureau", "station"]
-    parent: str | None = None
-    tier: str | None = None
-    address: str = ""
-    phone: str = ""
+class OfficeCreate(OfficeWire):
+    """An office to add at the hub: the fields it travels with to the offices."""
 
 
 class OfficeStatus(BaseModel):
