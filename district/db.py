@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from desktop.db.engine import BUSY_TIMEOUT_MS, configure_sqlite, on_begin, writer
-from desktop.db.migrate import current_revision
+from desktop.db.migrate import alembic_config, current_revision, head_revision, known_revisions
 from district.models import HubMeta
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -94,30 +92,18 @@ def default_blob_dir(url: str) -> Path:
 # --------------------------------------------------------------------------------------------
 # Migrations
 # --------------------------------------------------------------------------------------------
-def _config() -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return cfg
-
-
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def migrate(engine: Engine) -> str:
     """Bring the database to this hub's schema in one transaction; refuse a newer one."""
-    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    known = known_revisions(MIGRATIONS_DIR)
     current = current_revision(engine)
     if current is not None and current not in known:
         raise HubDatabaseError(
             f"数据库由更新版本的区局平台创建（结构版本 {current}），请升级本程序后再试。数据库未作任何修改。"
         )
-    head = head_revision()
+    head = head_revision(MIGRATIONS_DIR)
     if current == head:
         return head
-    cfg = _config()
+    cfg = alembic_config(MIGRATIONS_DIR)
     with engine.execution_options(immediate=True).begin() as conn:
         if conn.dialect.name == "postgresql":
             # Two hubs started at once on a new database: the second waits, then finds the

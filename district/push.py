@@ -335,10 +335,7 @@ class Batch:
                 return _rejected(op, OpMsg.REPARENT)
         changes, conflicts = _compare(rec.data, op.before, op.after)
         if conflicts:
-            names = "、".join(c.field for c in conflicts)
-            return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
-                            message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
-                            hub_record=dict(rec.data))
+            return _conflict(op, rec, conflicts)
         # The hub's record is exactly the office's only when the change went onto the version
         # the office knew; otherwise others' changes are in it too, and the office pulls it.
         yours = rec.version == op.base_version
@@ -391,10 +388,7 @@ class Batch:
             return OpResult(op_id=op.op_id, status="acked", version=rec.version)
         _, conflicts = _compare(rec.data, op.before, {})
         if conflicts:
-            names = "、".join(c.field for c in conflicts)
-            return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
-                            message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
-                            hub_record=dict(rec.data))
+            return _conflict(op, rec, conflicts)
         yours = rec.version == op.base_version
         before = rec.data
         rec.data, rec.blob, rec.deleted = {}, None, True
@@ -458,6 +452,13 @@ def _compare(hub: dict[str, Any], before: dict[str, Any],
             conflicts.append(FieldConflict(field=name, office_value=value,
                                            hub_value=hub.get(name)))
     return changes, conflicts
+
+
+def _conflict(op: Operation, rec: _Rec, conflicts: list[FieldConflict]) -> OpResult:
+    names = "、".join(c.field for c in conflicts)
+    return OpResult(op_id=op.op_id, status="conflict", version=rec.version,
+                    message=OpMsg.CONFLICT.format(fields=names), conflicts=conflicts,
+                    hub_record=dict(rec.data))
 
 
 def _rejected(op: Operation, message: str) -> OpResult:

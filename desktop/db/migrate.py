@@ -23,14 +23,15 @@ class DatabaseError(DomainError):
     """The database file cannot be opened as it is (too new, not ours, damaged)."""
 
 
-def _config() -> Config:
+def alembic_config(folder: Path = MIGRATIONS_DIR) -> Config:
+    """Alembic's configuration for a folder of migrations (the district hub has its own)."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(folder))
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+def head_revision(folder: Path = MIGRATIONS_DIR) -> str:
+    head = ScriptDirectory.from_config(alembic_config(folder)).get_current_head()
     assert head is not None
     return head
 
@@ -40,8 +41,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+def known_revisions(folder: Path = MIGRATIONS_DIR) -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config(folder)).walk_revisions()}
 
 
 def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
@@ -67,7 +68,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     A batch table rebuild with foreign keys on would cascade-delete child rows; a failed
     migration rolls back whole instead of leaving a half-migrated file.
     """
-    cfg = _config()
+    cfg = alembic_config()
     # BEGIN IMMEDIATE: two programs opening an old file at once queue for the lock; the second
     # then finds the file already upgraded and has nothing to do.
     with writer(engine).connect() as conn:

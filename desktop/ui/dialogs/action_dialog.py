@@ -263,12 +263,5 @@ class ActionDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if not self.errors.show(error):
-            from desktop.ui.errors import environment_message
-
-            message = environment_message(error)
-            if message is None:
-                self.ctx.ops.report(self, error)
-            else:
-                self.errors.general.setText(message)
-                self.errors.general.show()
+        if not self.errors.show_refusal(error):
+            self.ctx.ops.report(self, error)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import FieldError, ValidationFailed
+from desktop.ui.errors import environment_message
 
 ERROR_STYLE = "color: #b00020;"
 FIELD_ERROR_STYLE = "border: 1px solid #d93025; border-radius: 2px;"
@@ -110,6 +111,19 @@ class FieldErrors(QObject):
             self.general.show()
         if first is not None:
             first.setFocus()
+        return True
+
+    def show_refusal(self, error: BaseException) -> bool:
+        """A refused save: the user's input next to its fields, or the machine's trouble (a
+        locked or full database) in the general line. False for a bug, which the caller hands
+        to the program's reporter."""
+        if self.show(error):
+            return True
+        message = environment_message(error)
+        if message is None:
+            return False
+        self.general.setText(message)
+        self.general.show()
         return True
 
     def message_of(self, label: str) -> str:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.ui.context import AppContext
-from desktop.ui.errors import environment_message
 from desktop.ui.widgets.field_errors import FieldErrors
 
 ERROR_STYLE = "color: #b3261e;"
@@ -96,14 +95,7 @@ class FormDialog(QDialog):
 
     def show_error(self, error: BaseException) -> bool:
         """Show a refusal in the dialog; False for a bug, which the program's reporter handles."""
-        if self.errors.show(error):
-            return True
-        message = environment_message(error)
-        if message is None:
-            return False
-        self.general_error.setText(message)
-        self.general_error.show()
-        return True
+        return self.errors.show_refusal(error)
 
     def _saved(self, result: Any) -> None:
         self.ok_button.setEnabled(True)

@@ -26,7 +26,6 @@ from desktop.services.dto import Changed
 from desktop.services.sync import check_ca_bundle
 from desktop.services.sync_info import BundleSummary, ReceiptSummary, SyncSettings, SyncStatus
 from desktop.ui.context import AppContext
-from desktop.ui.errors import environment_message
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.sync_controller import RoundOutcome, SyncController
 from desktop.ui.views.settings.common import ERROR_STYLE, tr
@@ -234,13 +233,8 @@ class EnrolledPanel(QWidget):
 
     def _options_refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if not self.errors.show(error):
-            message = environment_message(error)
-            if message is None:
-                self.ctx.ops.report(self, error)
-                return
-            self.options_error.setText(message)
-            self.options_error.show()
+        if not self.errors.show_refusal(error):
+            self.ctx.ops.report(self, error)
 
     def export_bundle(self, path: str | None = None) -> None:
         """导出同步包…; `path` skips the file dialog."""

@@ -25,7 +25,6 @@ from desktop.services.sync_info import Enrolment
 from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
-from desktop.ui.errors import environment_message
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.views.settings.common import tr
 from desktop.ui.widgets import messages
@@ -172,14 +171,8 @@ class EnrolPanel(QWidget):
         self.busy.clear()
         if isinstance(error, SyncError) and error.code in FIELD_OF_CODE:
             error = FieldError(FIELD_OF_CODE[error.code], str(error))
-        if self.errors.show(error):
-            return
-        message = environment_message(error)
-        if message is None:
+        if not self.errors.show_refusal(error):
             self.ctx.ops.report(self, error)
-            return
-        self.general_error.setText(message)
-        self.general_error.show()
 
     def error_text(self, field: str | None = None) -> str:
         if field is not None:
