@@ -1,0 +1,342 @@
+"""What each record that travels between offices may hold: the wire contract's field rules.
+
+One table, read by both sides: the office program checks what a user types against the same
+lengths (services), and the district hub checks every pushed record against it before storing
+anything, so a record that one office's program (or an attacker with its token) made up can
+never be stored and handed on to break another office. `tests/unit/test_contract.py` holds the
+table against the office database's columns, so a column added in a migration without a rule
+here fails a test.
+
+Field names are the wire names (`desktop/sync/protocol.py`): a foreign key travels under the
+column's name without `_id`, as an office's code (`office`) or a record's UUID. Pure Python:
+no Qt, no SQLAlchemy, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
+from desktop.domain.workflow import Result, Status
+
+Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "record", "sha256"]
+
+# No complaint, purchase or meeting in this program's world happened before this day: an
+# earlier date is a typo (1899 for 1999) or a spreadsheet's zero date, never history.
+EARLIEST_DATE = date(1990, 1, 1)
+EARLIEST_TIME = datetime(1990, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+# Money in fen: ten billion yuan is far beyond any consumer complaint.
+MAX_CENTS = 10**12
+MAX_INT = 2**31 - 1
+
+# Complaints brought in from an office's old Excel ledgers: history, which may lack what a
+# new registration must have (an address, the facts); types and lengths are checked all the same.
+HISTORY_CHANNEL = "history"
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One field: its Chinese label, what kind of value it holds, and its bounds.
+
+    `null`: the field may be None (the column is nullable). `required`: a new record must have
+    a non-blank value (what a registration requires; history is exempt). `max_len` counts
+    characters. `choices`: the only values a text may take. `target`: the entity a `record`
+    reference points to.
+    """
+
+    label: str
+    kind: Kind = "text"
+    max_len: int | None = None
+    null: bool = False
+    required: bool = False
+    choices: frozenset[str] | None = None
+    minimum: int = 0
+    maximum: int = MAX_INT
+    target: str | None = None
+
+
+def _t(label: str, max_len: int, *, null: bool = False, required: bool = False,
+       choices: Any = None) -> Rule:
+    return Rule(label, "text", max_len, null, required,
+                frozenset(str(c) for c in choices) if choices is not None else None)
+
+
+def _d(label: str, *, null: bool = True) -> Rule:
+    return Rule(label, "date", null=null)
+
+
+def _dt(label: str, *, null: bool = False) -> Rule:
+    return Rule(label, "datetime", null=null)
+
+
+def _i(label: str, *, null: bool = False, minimum: int = 0, maximum: int = MAX_INT) -> Rule:
+    return Rule(label, "int", null=null, minimum=minimum, maximum=maximum)
+
+
+def _b(label: str, *, null: bool = False) -> Rule:
+    return Rule(label, "bool", null=null)
+
+
+def _user(label: str, *, null: bool = False) -> Rule:
+    return Rule(label, "user", null=null)
+
+
+def _office(label: str) -> Rule:
+    return Rule(label, "office")
+
+
+def _ref(label: str, target: str, *, null: bool = False) -> Rule:
+    return Rule(label, "record", null=null, target=target)
+
+
+# Long texts: enough for what people write on a form, bounded so that no record can fill a
+# page count or a disk.
+FACTS_LEN = 5000
+LONG_LEN = 2000
+NOTE_LEN = 1000
+
+RULES: Mapping[str, Mapping[str, Rule]] = {
+    "complaints": {
+        "number": _t("投诉单号", 32, required=True),
+        "district_number": _t("区局单号", 40, null=True),
+        "channel_code": _t("来源渠道", 32, required=True),
+        "received_at": _dt("接收时间"),
+        "registered_by": _user("登记人"),
+        "office": _office("办理单位"),
+        "handler": _user("承办人", null=True),
+        "complainant_name": _t("投诉人姓名", 60, required=True),
+        "complainant_phone": _t("投诉人电话", 40, required=True),
+        "complainant_address": _t("投诉人地址", 200, required=True),
+        "complainant_id_number": _t("投诉人身份证号码", 18, null=True),
+        "respondent_name": _t("被投诉方名称", 200, required=True),
+        "respondent_credit_code": _t("被投诉方统一社会信用代码", 18, null=True),
+        "respondent_address": _t("被投诉方地址", 200, required=True),
+        "enterprise": Rule("企业库条目", "record", null=True, target="enterprises"),
+        "subject": _t("商品或服务", 200, required=True),
+        "category_code": _t("投诉分类", 32, required=True),
+        "brand_model": _t("品牌型号", 100),
+        "purchase_date": _d("购买日期"),
+        "amount_cents": _i("涉案金额", null=True, maximum=MAX_CENTS),
+        "request_type": _t("诉求类型", 16),
+        "request": _t("诉求", LONG_LEN, required=True),
+        "facts": _t("事实与理由", FACTS_LEN, required=True),
+        "status": _t("状态", 16, choices=Status),
+        "rule_set_code": _t("时限规则", 32, required=True),
+        "due_on": _d("期限"),
+        "accepted_on": _d("受理日期"),
+        "rejection_ground": _t("不予受理依据", 32, null=True),
+        "mediation_started_on": _d("开始调解日期"),
+        "settled_on": _d("调解成功日期"),
+        "settlement_terms": _t("调解协议", LONG_LEN, null=True),
+        "performance_due_on": _d("履行期限"),
+        "terminated_on": _d("终止日期"),
+        "termination_ground": _t("终止依据", 32, null=True),
+        "transferred_to": _t("转办单位", 200, null=True),
+        "case_note": _t("立案线索", LONG_LEN, null=True),
+        "violation_found_on": _d("发现违法线索日期"),
+        "odr_started_on": _d("在线纠纷解决开始日期"),
+        "closed_on": _d("办结日期"),
+        "result": _t("办结结果", 16, null=True, choices=Result),
+        "recovered_cents": _i("挽回经济损失", null=True, maximum=MAX_CENTS),
+        "at_fault": _b("有责任投诉", null=True),
+        "satisfaction": _t("满意度", 16, null=True),
+        "status_note": _t("说明", NOTE_LEN, null=True),
+    },
+    "clock_pauses": {
+        "complaint": _ref("所属投诉", "complaints"),
+        "started_on": _d("中止日期", null=False),
+        "ended_on": _d("恢复日期"),
+        "reason": _t("中止原因", NOTE_LEN),
+    },
+    "mediation_records": {
+        "complaint": _ref("所属投诉", "complaints"),
+        "held_at": _dt("调解时间"),
+        "means": _t("调解方式", 16, required=True),
+        "place": _t("调解地点", 200),
+        "participants": _t("参加人员", NOTE_LEN),
+        "content": _t("调解内容", FACTS_LEN),
+        "result": _t("调解结果", LONG_LEN),
+        "recorded_by": _user("记录人"),
+    },
+    "attachments": {
+        "complaint": _ref("所属投诉", "complaints"),
+        "sha256": Rule("文件校验值", "sha256"),
+        "filename": _t("文件名", 255, required=True),
+        "size": _i("文件大小", maximum=2**40),
+        "note": _t("附件说明", 200),
+        "added_by": _user("添加人"),
+        "added_at": _dt("添加时间"),
+    },
+    "printings": {
+        "complaint": _ref("所属投诉", "complaints", null=True),
+        "form": _t("表单", 40, required=True),
+        "scope": _t("打印范围", 100),
+        "pages": _i("页数", maximum=100_000),
+        "checksum": _t("校验码", 16, null=True),
+        "how": _t("打印方式", 16, choices=("print", "pdf", "cli")),
+        "printed_at": _dt("打印时间"),
+        "printed_by": _user("打印人"),
+    },
+    "disclosure_lists": {
+        "scope_office": _office("公示单位"),
+        "month": _d("公示月份", null=False),
+        "status": _t("清单状态", 16, choices=ListStatus),
+        "round": _i("审批轮次", minimum=1),
+        "revision": _i("更正次数"),
+        # The per-enterprise summary frozen as JSON: a district's month, hundreds of rows.
+        "enterprise_figures": _t("企业汇总", 1_000_000),
+        "channels": _t("公示渠道", 100),
+    },
+    "disclosure_entries": {
+        "list": _ref("所属公示清单", "disclosure_lists"),
+        "complaint": _ref("所属投诉", "complaints"),
+        "seq": _i("序号"),
+        "number": _t("投诉单号", 32, required=True),
+        "received_at": _dt("接收时间"),
+        "respondent": _t("被投诉方", 200),
+        "respondent_credit_code": _t("被投诉方统一社会信用代码", 18, null=True),
+        "content": _t("公示内容", LONG_LEN),
+        "proposed_content": _t("建议公示内容", LONG_LEN),
+        "success": _b("是否调解成功"),
+        "excluded": _b("不予公示"),
+        "corrected_on": _d("更正日期"),
+    },
+    "disclosure_requests": {
+        "kind": _t("申请类型", 16, choices=RequestKind),
+        "entry": _ref("所属公示条目", "disclosure_entries"),
+        "complaint": _ref("所属投诉", "complaints"),
+        "office": _office("办理单位"),
+        "status": _t("申请状态", 16, choices=RequestStatus),
+        "reason": _t("理由", LONG_LEN, required=True),
+        "new_content": _t("更正后内容", LONG_LEN, null=True),
+        "old_content": _t("原公示内容", LONG_LEN, null=True),
+        "requester": _t("申请人", 200),
+        "requester_address": _t("申请人地址", 200),
+        "filed_at": _dt("申请时间"),
+        "filed_by": _user("经办人"),
+    },
+    "disclosure_decisions": {
+        "list": _ref("所属公示清单", "disclosure_lists", null=True),
+        "request": _ref("所属申请", "disclosure_requests", null=True),
+        "round": _i("审批轮次", minimum=1),
+        "step": _t("审批环节", 20, choices=Step),
+        "approve": _b("是否同意"),
+        "note": _t("审批意见", LONG_LEN),
+        "decided_at": _dt("审批时间"),
+        "decided_by": _user("审批人"),
+    },
+}
+
+# Text limits of things that travel beside the records.
+PERSON_NAME_LEN = 40  # a display name in an operation's `people`
+MAX_PEOPLE = 50
+
+
+def label(entity: str, name: str) -> str:
+    rule = RULES.get(entity, {}).get(name)
+    return rule.label if rule else name
+
+
+def canonical_uuid(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and str(uuidlib.UUID(value)) == value
+    except (ValueError, AttributeError):
+        return False
+
+
+def _problem(rule: Rule, name: str, value: Any) -> str | None:
+    """What is wrong with one value, in Chinese, or None."""
+    if value is None:
+        return None if rule.null else "不能为空"
+    kind = rule.kind
+    if kind == "text":
+        if not isinstance(value, str):
+            return "应为文字"
+        if rule.max_len is not None and len(value) > rule.max_len:
+            return f"不能超过 {rule.max_len} 个字（现有 {len(value)} 个）"
+        if "\x00" in value:
+            return "含有不可见的控制字符"
+        if rule.choices is not None and value not in rule.choices:
+            return f"取值「{value[:20]}」不在允许的范围内"
+        return None
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "应为整数"
+        if not rule.minimum <= value <= rule.maximum:
+            return f"应在 {rule.minimum} 到 {rule.maximum} 之间"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else "应为是或否"
+    if kind in ("date", "datetime"):
+        if not isinstance(value, str) or len(value) > 32:
+            return "应为日期" if kind == "date" else "应为日期时间"
+        try:
+            if kind == "date":
+                if len(value) != 10:
+                    raise ValueError(value)
+                day = date.fromisoformat(value)
+            else:
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is not None:
+                    raise ValueError(value)
+                day = moment.date()
+        except ValueError:
+            return f"「{value[:20]}」不是有效的{'日期' if kind == 'date' else '日期时间'}"
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            return f"{day.isoformat()} 不在 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间"
+        return None
+    if kind == "office":
+        if not isinstance(value, str) or not 0 < len(value) <= 12:
+            return "应为单位代码"
+        return None
+    if kind in ("user", "record"):
+        return None if canonical_uuid(value) else "应为记录标识（UUID）"
+    if kind == "sha256":
+        if not isinstance(value, str) or not _SHA256.fullmatch(value):
+            return "应为 64 位小写十六进制的 SHA-256"
+        return None
+    raise AssertionError(kind)
+
+
+def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
+    """Every reason this record's fields break the contract, each naming the field in Chinese.
+
+    `new`: the fields are a whole new record, so every non-null field must be there and what a
+    registration requires must not be blank (unless it is imported history). Otherwise the
+    fields are the changed ones of an update, each checked on its own.
+    """
+    rules = RULES.get(entity)
+    if rules is None:
+        return [f"未知的记录类型 {entity[:40]}"]
+    out: list[str] = []
+    for name, value in fields.items():
+        rule = rules.get(name)
+        if rule is None:
+            out.append(f"未知的字段 {str(name)[:40]}")
+            continue
+        if (problem := _problem(rule, name, value)) is not None:
+            out.append(f"{rule.label}{problem}")
+    if new:
+        history = entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL
+        for name, rule in rules.items():
+            if name not in fields:
+                if not rule.null:
+                    out.append(f"{rule.label}缺失")
+            elif rule.required and not history and isinstance(fields[name], str) \
+                    and not fields[name].strip():
+                out.append(f"{rule.label}不能为空")
+    return out
+
+
+def text_limit(entity: str, name: str) -> int | None:
+    """The most characters a text field may hold (the office's forms enforce the same)."""
+    rule = RULES.get(entity, {}).get(name)
+    return rule.max_len if rule is not None and rule.kind == "text" else None

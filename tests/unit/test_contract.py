@@ -1,0 +1,106 @@
+"""The wire contract's field rules against the office database's columns: a column without a
+rule, a length that differs or a nullability that differs fails here."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+
+from desktop.db import wire
+from desktop.domain import contract
+
+
+@pytest.mark.parametrize("entity", sorted(wire.FIELDS))
+def test_every_wire_field_has_its_rule(entity: str) -> None:
+    columns = {f.wire: wire.MODELS[entity].__table__.columns[f.attr] for f in wire.FIELDS[entity]}
+    rules = contract.RULES[entity]
+    assert set(columns) == set(rules)
+    for name, column in columns.items():
+        rule = rules[name]
+        assert rule.null == bool(column.nullable), name
+        if column.foreign_keys:
+            target = next(iter(column.foreign_keys)).column.table.name
+            expected = {"offices": "office", "users": "user"}.get(target, "record")
+            assert rule.kind == expected, name
+            if expected == "record":
+                assert rule.target == target, name
+        elif isinstance(column.type, String) and not isinstance(column.type, Text):
+            assert rule.kind in ("text", "sha256"), name
+            if rule.kind == "text":
+                assert rule.max_len == column.type.length, name
+        elif isinstance(column.type, Text):
+            assert rule.kind == "text" and rule.max_len, name
+        elif isinstance(column.type, Boolean):
+            assert rule.kind == "bool", name
+        elif isinstance(column.type, DateTime):
+            assert rule.kind == "datetime", name
+        elif isinstance(column.type, Date):
+            assert rule.kind == "date", name
+        elif isinstance(column.type, Integer):
+            assert rule.kind == "int", name
+
+
+def _complaint() -> dict[str, object]:
+    return {
+        "number": "WZCQ01-20261201-0001", "district_number": None, "channel_code": "walk_in",
+        "received_at": "2026-12-01T09:30:00", "registered_by": "0193a0d2-0000-7000-8000-000000000001",
+        "office": "WZCQ01", "handler": None, "complainant_name": "王小明",
+        "complainant_phone": "13812345678", "complainant_address": "苏州市吴中区",
+        "complainant_id_number": None, "respondent_name": "某商店", "respondent_credit_code": None,
+        "respondent_address": "吴中区", "enterprise": None, "subject": "手机", "category_code": "goods",
+        "brand_model": "", "purchase_date": None, "amount_cents": None, "request_type": "",
+        "request": "退款", "facts": "屏幕坏了", "status": "registered", "rule_set_code": "samr-2026",
+        **{k: None for k, r in contract.RULES["complaints"].items() if r.null and k not in (
+            "district_number", "handler", "complainant_id_number", "respondent_credit_code",
+            "enterprise", "purchase_date", "amount_cents")},
+    }
+
+
+def test_a_good_complaint_passes() -> None:
+    assert contract.problems("complaints", _complaint(), new=True) == []
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("received_at", "garbage", "接收时间"),
+    ("complainant_name", None, "投诉人姓名不能为空"),
+    ("complainant_name", "王" * 61, "不能超过 60 个字"),
+    ("amount_cents", "abc", "涉案金额应为整数"),
+    ("amount_cents", True, "涉案金额应为整数"),
+    ("received_at", "1899-12-31T00:00:00", "不在 1990 年至"),
+    ("purchase_date", "1850-01-01", "购买日期"),
+    ("status", "hacked", "状态取值"),
+    ("handler", "../../x", "UUID"),
+    ("received_at", "2026-12-01T09:30:00+08:00", "不是有效的日期时间"),
+    ("facts", "  ", "事实与理由不能为空"),
+    ("nonsense", 1, "未知的字段"),
+])
+def test_each_broken_field_is_named(field: str, value: object, words: str) -> None:
+    record = {**_complaint(), field: value}
+    found = contract.problems("complaints", record, new=True)
+    assert any(words in p for p in found), found
+
+
+def test_a_missing_field_of_a_new_record() -> None:
+    record = _complaint()
+    del record["number"]
+    assert contract.problems("complaints", record, new=True) == ["投诉单号缺失"]
+    # An update carries only what changed.
+    assert contract.problems("complaints", {"facts": "新的事实"}, new=False) == []
+
+
+def test_history_may_lack_what_a_registration_requires() -> None:
+    record = {**_complaint(), "channel_code": contract.HISTORY_CHANNEL, "complainant_address": ""}
+    assert contract.problems("complaints", record, new=True) == []
+    record["complainant_address"] = "x" * 201
+    assert contract.problems("complaints", record, new=True)
+
+
+def test_an_attachment_needs_its_hash() -> None:
+    record = {"complaint": "0193a0d2-0000-7000-8000-000000000001", "sha256": None,
+              "filename": "发票.jpg", "size": 10, "note": "",
+              "added_by": "0193a0d2-0000-7000-8000-000000000002", "added_at": "2026-12-01T10:00:00"}
+    assert contract.problems("attachments", record, new=True) == ["文件校验值不能为空"]
+    record["sha256"] = "A" * 64
+    assert contract.problems("attachments", record, new=True)
+    record["sha256"] = "a" * 64
+    assert contract.problems("attachments", record, new=True) == []
