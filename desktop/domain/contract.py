@@ -240,6 +240,29 @@ PERSON_NAME_LEN = 40  # a display name in an operation's `people`
 MAX_PEOPLE = 50
 
 
+_WINDOWS_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def filename_problem(name: str) -> str | None:
+    """Why an attachment's name could be taken for a path (or trips Windows), or None.
+
+    An attachment's name is a label shown to people, never a path: no folder separators, no
+    drive, no `..`, no control characters, no name Windows reserves for devices.
+    """
+    if not name or not name.strip():
+        return "不能为空"
+    if "/" in name or "\\" in name or ":" in name:
+        return "不能含有路径（/、\\ 或 :）"
+    if _CONTROL.search(name):
+        return "含有不可见的控制字符"
+    if name.strip(". ") == "" or name != name.rstrip(". "):
+        return "不能以点或空格结尾"
+    if _WINDOWS_RESERVED.fullmatch(name):
+        return f"「{name}」是 Windows 保留的设备名"
+    return None
+
+
 def label(entity: str, name: str) -> str:
     rule = RULES.get(entity, {}).get(name)
     return rule.label if rule else name
@@ -322,7 +345,8 @@ def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
         if rule is None:
             out.append(f"未知的字段 {str(name)[:40]}")
             continue
-        if (problem := _problem(rule, name, value)) is not None:
+        if (problem := _problem(rule, name, value)) is not None or entity == "attachments" and name == "filename" and value is not None \
+                and (problem := filename_problem(value)) is not None:
             out.append(f"{rule.label}{problem}")
     if new:
         history = entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL

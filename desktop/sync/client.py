@@ -26,6 +26,9 @@ from desktop.sync.protocol import (
     CHUNK_SIZE,
     PROTOCOL_VERSION,
     SESSION_HEADER,
+    AuditAnchors,
+    AuditReport,
+    AuditVerdict,
     BlobStatus,
     EnrolRequest,
     EnrolResponse,
@@ -149,6 +152,15 @@ class HubClient:
     def pull(self, cursor: str, limit: int) -> PullResponse:
         response = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})
         return PullResponse.model_validate_json(response.content)
+
+    # -- audit anchors ---------------------------------------------------------------------
+    def audit_anchors(self, upto: int) -> AuditAnchors:
+        response = self._request("GET", "/audit", params={"upto": upto})
+        return AuditAnchors.model_validate_json(response.content)
+
+    def report_audit(self, report: AuditReport) -> AuditVerdict:
+        response = self._request("POST", "/audit", json=report.model_dump(mode="json"))
+        return AuditVerdict.model_validate_json(response.content)
 
     # -- attachments ----------------------------------------------------------------------
     def blob_status(self, sha256: str) -> BlobStatus:

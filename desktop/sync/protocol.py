@@ -19,7 +19,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PROTOCOL_VERSION = 1
+# Version 2 (this program): the hub checks every record against desktop/domain/contract.py and
+# names the refusal (OpResult.code, .fields); sessions report the clock; audit heads are
+# anchored at the hub. A hub accepts programs from OLDEST_PROTOCOL on, and tells an older one
+# plainly that it must be updated (ErrorCode.PROTOCOL). The URL prefix stays /api/v1.
+PROTOCOL_VERSION = 2
+OLDEST_PROTOCOL = 1
 API_PREFIX = "/api/v1"
 SESSION_HEADER = "X-Hejie-Session"
 CHUNK_HASH_HEADER = "X-Chunk-SHA256"
@@ -104,6 +109,16 @@ class ErrorCode:
     INVALID = "invalid_request"
 
 
+class RefusalCode:
+    """Why the hub refused one operation (OpResult.code), for the office to act on."""
+
+    INVALID = "invalid_fields"  # fields break the contract; OpResult.fields names them
+    NUMBER_TAKEN = "number_taken"  # another record of the district has this complaint number
+    FUTURE = "received_in_future"  # received more than a day after the hub's clock
+    SCOPE = "out_of_scope"
+    OTHER = "other"
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
@@ -150,7 +165,44 @@ class SessionResponse(BaseModel):
     session: str
     expires_in: int  # seconds without a request before the hub ends it
     office: str
-    server_time: datetime
+    server_time: datetime  # UTC; the program warns when its own clock is 5 minutes off
+
+
+# --------------------------------------------------------------------------------------------
+# Audit anchors: the hub keeps each office's audit head (count, hash) at every sync, so a
+# rewrite of history that was already anchored is found
+# --------------------------------------------------------------------------------------------
+class AuditHead(BaseModel):
+    count: int = Field(ge=0)  # entries in the office's audit log
+    hash: str = Field(max_length=64)  # the hash of the last one ("" for an empty log)
+
+
+class AuditAnchors(BaseModel):
+    """GET /audit?upto=N: the office's latest anchor, and the latest one at or below N."""
+
+    latest: AuditHead | None = None
+    upto: AuditHead | None = None
+
+
+class AuditReport(BaseModel):
+    """POST /audit: the office's head, and its own entries' hashes at the anchors' counts."""
+
+    head: AuditHead
+    at_latest: str | None = None  # the office's hash of entry `latest.count`, if it has one
+    at_upto: str | None = None  # the office's hash of entry `upto.count`
+
+
+AuditStatus = Literal["anchored", "ok", "restored", "diverged"]
+
+
+class AuditVerdict(BaseModel):
+    """anchored: the first anchor; ok: the log continues the anchored one (the anchor moves);
+    restored: shorter than the anchored log but agrees with it — a restore from a backup, sync
+    first; diverged: disagrees with what was anchored — history was rewritten."""
+
+    status: AuditStatus
+    anchor: AuditHead | None = None  # what the hub holds after this report
+    message: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,6 +260,9 @@ class OpResult(BaseModel):
     message: str = ""
     conflicts: list[FieldConflict] = Field(default_factory=list)
     hub_record: dict[str, Any] | None = None  # on conflict: the hub's current fields
+    # On rejection (protocol 2): a RefusalCode and the wire fields at fault.
+    code: str = ""
+    fields: list[str] = Field(default_factory=list)
 
 
 class PushResponse(BaseModel):

@@ -104,3 +104,14 @@ def test_an_attachment_needs_its_hash() -> None:
     assert contract.problems("attachments", record, new=True)
     record["sha256"] = "a" * 64
     assert contract.problems("attachments", record, new=True) == []
+
+
+@pytest.mark.parametrize("name", ["../../TRAVERSED.sh", "/etc/passwd", "C:evil.bat",
+                                  "a\\b.txt", "..", "x\x00.jpg", "CON", "nul.txt", "发票. "])
+def test_an_attachment_name_is_never_a_path(name: str) -> None:
+    assert contract.filename_problem(name)
+
+
+@pytest.mark.parametrize("name", ["发票.jpg", "合同 (1).pdf", ".hidden", "a..b.png"])
+def test_ordinary_names_pass(name: str) -> None:
+    assert contract.filename_problem(name) is None
