@@ -4,10 +4,9 @@ exactly the actions the state machine allows this user now."""
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.complaint import LABELS
 from desktop.domain.workflow import HANDLERS, Action, Result, Status
+from desktop.files import copy_atomic, is_executable, is_sha256, path_inside, safe_filename
 from desktop.services.dto import (
     AttachmentInfo,
     Changed,
@@ -131,8 +131,10 @@ class ComplaintWindow(QWidget):
         self.add_file_button.clicked.connect(self.choose_attachments)
         self.open_file_button = QPushButton(self.tr("打开"))
         self.open_file_button.clicked.connect(lambda: self.open_attachment(self.files_table.currentRow()))
-        self.tabs.addTab(self._with_buttons(self.files_table, self.add_file_button, self.open_file_button),
-                         self.tr("附件"))
+        self.save_file_button = QPushButton(self.tr("另存为…"))
+        self.save_file_button.clicked.connect(lambda: self.save_attachment_as(self.files_table.currentRow()))
+        self.tabs.addTab(self._with_buttons(self.files_table, self.add_file_button, self.open_file_button,
+                                            self.save_file_button), self.tr("附件"))
 
         self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
                                      self.tr("内容"), self.tr("理由")], [130, 80, 110, 400, 200], 3)
@@ -367,24 +369,87 @@ class ComplaintWindow(QWidget):
         if names:
             attach_files(self.ctx, self, self.complaint_id, [Path(n) for n in names])
 
-    def open_attachment(self, row: int) -> Path | None:
-        """The store names files by hash; open a copy under the original name so that the
-        system picks the right program and the stored original cannot be edited."""
+    def _attachment_copy(self, row: int) -> tuple[AttachmentInfo, Path, Path] | None:
+        """(attachment, its stored file, where a copy under its label goes), or None after
+        telling the clerk why not. The label is only a label: the copy's name is made safe
+        and must resolve inside data_dir/opened."""
         if not 0 <= row < len(self.attachments):
             return None
         attachment = self.attachments[row]
+        try:
+            if not is_sha256(attachment.sha256):
+                raise ValueError(attachment.sha256)
+            view = path_inside(self.ctx.data_dir / "opened", attachment.sha256[:12],
+                               safe_filename(attachment.filename, attachment.sha256[:12]))
+        except ValueError:
+            messages.warn(self, self.tr("无法打开附件"),
+                          self.tr("这个附件的记录不正确（校验值或文件名无效），为安全起见不予打开。"
+                                  "请联系信息管理员。"))
+            return None
         source = self.ctx.services.records.blob_path(attachment.sha256)
-        view = self.ctx.data_dir / "opened" / attachment.sha256[:12] / attachment.filename
+        return attachment, source, view
+
+    def open_attachment(self, row: int) -> Path | None:
+        """The store names files by hash; open a copy under a name made from the label, inside
+        data_dir/opened, so that the system picks the right program and the stored original
+        cannot be edited. An executable type is copied but never handed to the desktop."""
+        found = self._attachment_copy(row)
+        if found is None:
+            return None
+        attachment, source, view = found
+        opened = self.ctx.data_dir / "opened"
 
         def copy(_state) -> Path:  # type: ignore[no-untyped-def]
-            if not view.exists():
-                view.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, view)
+            if not source.is_file():
+                raise FileNotFoundError(source)
+            view.parent.mkdir(parents=True, exist_ok=True)
+            # Checked again now that the folder exists: a link put in its place leads nowhere.
+            path_inside(opened, view.parent.name, view.name)
+            if not view.is_file():
+                copy_atomic(source, view)
             return view
 
-        self.ctx.ops.run(copy, lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
-                         owner=self, database=False)
+        def done(path: Path) -> None:
+            if is_executable(path.name):
+                messages.warn(self, *executable_notice(path))
+            else:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, FileNotFoundError):
+                messages.warn(self, self.tr("无法打开附件"),
+                              self.tr("附件「{0}」的文件在本机还没有（尚未从区局下载，或已缺失），"
+                                      "请同步后再试。").format(attachment.filename))
+            else:
+                self.ctx.ops.report(self, error)
+
+        self.ctx.ops.run(copy, done, owner=self, on_error=failed, database=False)
         return view
+
+    def save_attachment_as(self, row: int) -> Path | None:
+        """另存为…: the copy's suggested name is the same safe name 打开 uses."""
+        found = self._attachment_copy(row)
+        if found is None:
+            return None
+        attachment, source, view = found
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("附件另存为"),
+                                                str(Path(folder or Path.home()) / view.name))
+        if not chosen:
+            return None
+        target = Path(chosen)
+
+        def copy(_state) -> Path:  # type: ignore[no-untyped-def]
+            if not source.is_file():
+                raise FileNotFoundError(source)
+            return copy_atomic(source, target, mode=0o644)
+
+        def done(path: Path) -> None:
+            messages.inform(self, self.tr("附件已保存"),
+                            self.tr("附件「{0}」已保存为：\n{1}").format(attachment.filename, path))
+
+        self.ctx.ops.run(copy, done, owner=self, database=False)
+        return target
 
     def _on_changed(self, changed: Changed) -> None:
         # A sync round may have brought the district's changes, or moved the sync state.
@@ -394,6 +459,18 @@ class ComplaintWindow(QWidget):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         save_geometry(self)
         super().closeEvent(event)
+
+
+def executable_notice(path: Path) -> tuple[str, str]:
+    """(title, text) telling the clerk an executable attachment was saved, not opened."""
+    tr = QCoreApplication.translate
+    return (tr("ComplaintWindow", "附件未直接打开"),
+            tr("ComplaintWindow",
+               "附件「{0}」是可执行类型的文件（{1}），打开它会运行其中的程序或脚本。"
+               "为安全起见，和解台不直接打开这类附件。\n\n"
+               "副本已保存在：\n{2}\n\n"
+               "如确需查看其内容，请先用杀毒软件检查，或交信息管理员处理；"
+               "也可以用「另存为…」保存到别处。").format(path.name, path.suffix.lower(), path))
 
 
 def _size(n: int) -> str:
