@@ -6,9 +6,18 @@ Layout of the file (a zip, stored uncompressed members are fine):
     content.json    the payload: operations (bundle) or results and records (receipt)
     blobs/<sha256>  attachment bytes named by their hash
 
-Reading checks, in order: a readable zip (a truncated file fails here), the signature over the
-manifest (one changed byte in the manifest fails here), then each member's hash against the
-manifest (one changed byte anywhere else fails here). Nothing is applied before all pass.
+Reading checks, in order: a readable zip (a truncated file fails here) of sizes it is safe to
+inflate (see Limits below: a zip bomb fails here, before anything is decompressed), the
+signature over the manifest (one changed byte in the manifest fails here), then each member's
+hash against the manifest (one changed byte anywhere else fails here). Nothing is applied
+before all pass.
+
+Limits, checked against the zip's directory before a byte is inflated and again while each
+member is read (a member is read with a cap, so a header that lies about a size cannot get
+past them): at most MAX_MEMBERS members, only the names above (no folders, no other files,
+no name twice), stored or deflated; manifest.json and signature small, content.json up to
+MAX_CONTENT_BYTES, each attachment up to MAX_ATTACHMENT_BYTES, all together up to
+MAX_TOTAL_BYTES.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -34,6 +44,15 @@ RECEIPT = "receipt"
 _MANIFEST = "manifest.json"
 _SIGNATURE = "signature"
 _CONTENT = "content.json"
+_BLOB_NAME = re.compile(r"blobs/[0-9a-f]{64}")
+
+MiB = 1024 * 1024
+MAX_MEMBERS = 20_000
+MAX_MANIFEST_BYTES = 16 * MiB  # about 150 bytes a member
+MAX_SIGNATURE_BYTES = 1024  # 64 hex digits
+MAX_CONTENT_BYTES = 256 * MiB  # operations or records as JSON; a month offline is far less
+MAX_ATTACHMENT_BYTES = 200 * MiB  # the office's own limit (services.records, held equal by a test)
+MAX_TOTAL_BYTES = 2048 * MiB
 
 
 class BundleError(DomainError):
@@ -67,6 +86,12 @@ def write(sync_file: SyncFile, key: str) -> bytes:
     content = json.dumps(sync_file.content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     members = {_CONTENT: content, **{f"blobs/{sha}": data for sha, data in sync_file.blobs.items()}}
     digests = {name: _sha(data) for name, data in members.items()}
+    too_large = [name for name, data in members.items() if len(data) > (_limit(name) or 0)]
+    total = sum(len(data) for data in members.values())
+    if too_large or total > MAX_TOTAL_BYTES or len(members) + 2 > MAX_MEMBERS:
+        # What the other side would refuse to read is not written in the first place.
+        raise BundleError(f"同步内容过大（{_size(total)}，{len(members)} 个部分），超过同步文件的上限，"
+                          "未生成文件。请联系信息管理员")
     for sha in sync_file.blobs:
         if digests[f"blobs/{sha}"] != sha:
             raise BundleError(f"附件内容与其校验值不符（{sha[:12]}…），同步包未生成")
@@ -92,13 +117,92 @@ def write(sync_file: SyncFile, key: str) -> bytes:
     return out.getvalue()
 
 
+def _size(n: int) -> str:
+    return f"{n / MiB:.1f} MB" if n >= MiB else f"{n} 字节"
+
+
+def _limit(name: str) -> int | None:
+    """How large a member of this name may be when inflated; None: not a name the format writes."""
+    if name == _MANIFEST:
+        return MAX_MANIFEST_BYTES
+    if name == _SIGNATURE:
+        return MAX_SIGNATURE_BYTES
+    if name == _CONTENT:
+        return MAX_CONTENT_BYTES
+    if _BLOB_NAME.fullmatch(name):
+        return MAX_ATTACHMENT_BYTES
+    return None
+
+
+def _refused(what: str, reason: str) -> BundleError:
+    return BundleError(f"{what}文件已损坏或不是和解台生成的：{reason}。未导入任何内容")
+
+
+def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    """The zip, once its directory says nothing in it is larger than the format allows."""
+    fp = io.BytesIO(data)
+    try:
+        # The number of members, from the end record, before zipfile reads the whole directory
+        # (a directory of millions of empty entries costs memory of its own).
+        end = zipfile._EndRecData(fp)  # noqa: SLF001  # the stdlib's own reader of that record
+    except OSError:
+        end = None
+    if end is not None and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:  # noqa: SLF001
+        raise _refused(what, f"含有 {end[zipfile._ECD_ENTRIES_TOTAL]} 个成员，"  # noqa: SLF001
+                             f"超过上限 {MAX_MEMBERS} 个")
+    zf = zipfile.ZipFile(fp)
+    try:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _refused(what, f"含有 {len(infos)} 个成员，超过上限 {MAX_MEMBERS} 个")
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            limit = _limit(name)
+            shown = name[:80].encode("unicode_escape").decode("ascii")
+            if limit is None:
+                raise _refused(what, f"含有不应有的成员「{shown}」")
+            if name in seen:
+                raise _refused(what, f"成员「{shown}」出现了不止一次")
+            seen.add(name)
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise _refused(what, f"成员「{shown}」的压缩方式不受支持")
+            if info.file_size > limit:
+                raise _refused(what, f"成员「{shown}」解压后有 {_size(info.file_size)}，"
+                                     f"超过上限 {_size(limit)}")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise _refused(what, f"解压后共有 {_size(total)}，超过上限 {_size(MAX_TOTAL_BYTES)}")
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _member(zf: zipfile.ZipFile, name: str, what: str) -> bytes:
+    """A member's bytes, read with a cap: never more than its limit and its declared size."""
+    info = zf.getinfo(name)
+    limit = min(info.file_size, _limit(name) or 0)
+    with zf.open(info) as f:
+        body = f.read(limit + 1)
+    if len(body) > limit:  # zipfile stops at the declared size; this holds even if it did not
+        raise _refused(what, f"成员「{name}」比声明的大小更长")
+    return body
+
+
+_DAMAGED = (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, RuntimeError,
+            NotImplementedError, OSError)
+
+
 def peek(data: bytes) -> dict[str, Any]:
     """The manifest, unverified: which device's key to check the file with."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            manifest = json.loads(zf.read(_MANIFEST))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, RuntimeError,
-            NotImplementedError) as exc:
+        with _open_zip(data, "同步") as zf:
+            manifest = json.loads(_member(zf, _MANIFEST, "同步"))
+    except BundleError:
+        raise
+    except _DAMAGED as exc:
         raise BundleError("文件不完整或不是和解台同步文件（可能在复制时被截断），未导入任何内容") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("这不是和解台的同步文件，未导入任何内容")
@@ -115,15 +219,20 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
         other = "同步包" if manifest.get("kind") == BUNDLE else "回执"
         raise BundleError(f"这是一个{other}文件，这里需要导入{what}")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            manifest_bytes = zf.read(_MANIFEST)
-            signature = zf.read(_SIGNATURE).decode("ascii", "replace").strip()
+        with _open_zip(data, what) as zf:
+            manifest_bytes = _member(zf, _MANIFEST, what)
+            signature = _member(zf, _SIGNATURE, what).decode("ascii", "replace").strip()
             if not hmac.compare_digest(signature, sign(key, manifest_bytes)):
                 raise BundleError(f"{what}签名不符：文件被改动、损坏，或不是本单位设备的文件。未导入任何内容")
             members = manifest.get("members") or {}
+            if not isinstance(members, dict) or \
+                    set(members) != set(zf.namelist()) - {_MANIFEST, _SIGNATURE}:
+                raise _refused(what, "清单与文件中的成员不一致")
             contents: dict[str, bytes] = {}
             for name, meta in members.items():
-                body = zf.read(name)
+                if not isinstance(meta, dict):
+                    raise _refused(what, f"清单中「{name}」的记载不正确")
+                body = _member(zf, name, what)
                 digest = _sha(body)
                 if len(body) != meta.get("size") or digest != meta.get("sha256") \
                         or (name.startswith("blobs/") and name != f"blobs/{digest}"):
@@ -131,8 +240,7 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
                 contents[name] = body
     except BundleError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, zlib.error,
-            RuntimeError, NotImplementedError) as exc:  # a damaged zip fails in any of these
+    except _DAMAGED as exc:  # a damaged zip fails in any of these
         raise BundleError(f"{what}文件不完整（可能在复制时被截断）：{exc}。未导入任何内容") from exc
     if _CONTENT not in contents:
         raise BundleError(f"{what}缺少内容部分，未导入任何内容")

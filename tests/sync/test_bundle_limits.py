@@ -1,0 +1,230 @@
+"""Zip bombs and strange members: a bundle or receipt is size-checked before it is inflated,
+at the office (sync import-receipt) and at the hub (import-bundle)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import io
+import json
+import struct
+import time
+import tracemalloc
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.records import MAX_ATTACHMENT_BYTES
+from desktop.sync import bundle
+from desktop.sync.protocol import ErrorCode
+from tests.sync.office import office, register
+
+GiB = 1024 * 1024 * 1024
+_CHUNK = b" " * (16 * 1024 * 1024)
+
+
+@functools.cache
+def _spaces(size: int) -> tuple[bytes, int, str]:
+    """A raw deflate stream of `size` spaces (about 1/1000 of it), its CRC-32 and SHA-256.
+    Built from one flushed segment repeated (a full flush makes each independent)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = c.compress(_CHUNK) + c.flush(zlib.Z_FULL_FLUSH)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    crc, sha = 0, hashlib.sha256()
+    for _ in range(size // len(_CHUNK)):
+        crc = zlib.crc32(_CHUNK, crc)
+        sha.update(_CHUNK)
+    return segment * (size // len(_CHUNK)) + final, crc, sha.hexdigest()
+
+
+def _zip(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip written by hand: (name, stored bytes, method, crc, declared inflated size) each,
+    so a test can say anything about a member's size."""
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, body, method, crc, size in members:
+        raw = name.encode("utf-8")
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, method, 0, 0x21, crc,
+                              len(body), size, len(raw), 0) + raw + body)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, method, 0,
+                                  0x21, crc, len(body), size, len(raw), 0, 0, 0, 0, 0, offset) + raw)
+    start = out.tell()
+    out.write(central.getvalue())
+    count = len(members)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central.getvalue()),
+                          start, 0))
+    return out.getvalue()
+
+
+def _stored(name: str, body: bytes) -> tuple[str, bytes, int, int, int]:
+    return name, body, zipfile.ZIP_STORED, zlib.crc32(body), len(body)
+
+
+def _bomb(size: int = GiB, declared: int | None = None) -> tuple[bytes, int, int, str]:
+    body, crc, sha = _spaces(size)
+    return body, crc, size if declared is None else declared, sha
+
+
+def _signed(kind: str, key: str, ids: dict[str, str], name: str, declared: int,
+            sha: str, bomb: bytes, crc: int) -> bytes:
+    """A file a holder of the key could make: a signed manifest that tells the truth about a
+    member inflating to `declared` bytes."""
+    manifest = {"format": bundle.FORMAT, "version": bundle.FORMAT_VERSION, "kind": kind,
+                "created_at": "2026-11-20T10:00:00+00:00", **ids,
+                "members": {name: {"sha256": sha, "size": declared}}}
+    manifest_bytes = json.dumps(manifest, sort_keys=True).encode("utf-8")
+    signature = hmac.new(bytes.fromhex(key), manifest_bytes, hashlib.sha256).hexdigest().encode()
+    return _zip([_stored("manifest.json", manifest_bytes), _stored("signature", signature),
+                 (name, bomb, zipfile.ZIP_DEFLATED, crc, declared)])
+
+
+def _refused_quickly(call: Callable[[], Any], expect: type[BaseException] | tuple[type[BaseException], ...]
+                     ) -> BaseException:
+    """Run `call`, which must raise `expect` within two seconds without allocating more than
+    32 MB (the bombs below inflate to 1 GB)."""
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(expect) as refused:
+            call()
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB allocated before the refusal"
+    assert elapsed < 2, f"{elapsed:.1f} s before the refusal"
+    return refused.value
+
+
+# -- the format alone --------------------------------------------------------------------------
+def test_a_manifest_that_inflates_to_a_gigabyte_is_refused_before_inflating() -> None:
+    bomb, crc, size, _ = _bomb()
+    data = _zip([("manifest.json", bomb, zipfile.ZIP_DEFLATED, crc, size)])
+    assert len(data) < 2 * 1024 * 1024
+    for read in (lambda: bundle.peek(data),
+                 lambda: bundle.read(data, "00" * 32, expect=bundle.RECEIPT)):
+        error = _refused_quickly(read, bundle.BundleError)
+        assert "manifest.json" in str(error) and "超过上限 16.0 MB" in str(error)
+        assert "未导入任何内容" in str(error)
+
+
+def test_a_header_that_lies_about_the_size_does_not_get_past_the_cap() -> None:
+    bomb, crc, _, _ = _bomb(declared=1000)
+    data = _zip([("manifest.json", bomb, zipfile.ZIP_DEFLATED, crc, 1000)])
+    error = _refused_quickly(lambda: bundle.peek(data), bundle.BundleError)
+    assert "未导入任何内容" in str(error)
+
+
+@pytest.mark.parametrize("name", ["../evil.sh", "blobs/../../evil.sh", "/etc/passwd",
+                                  "blobs/" + "A" * 64, "blobs/" + "a" * 63, "C:\\evil.bat",
+                                  "extra.txt", "blobs/" + "a" * 64 + "/x"])
+def test_a_member_the_format_does_not_write_is_refused(name: str) -> None:
+    manifest = json.dumps({"format": bundle.FORMAT, "version": bundle.FORMAT_VERSION}).encode()
+    data = _zip([_stored("manifest.json", manifest), _stored(name, b"x")])
+    with pytest.raises(bundle.BundleError, match="不应有的成员"):
+        bundle.peek(data)
+
+
+def test_a_name_twice_and_too_many_members_are_refused() -> None:
+    manifest = json.dumps({"format": bundle.FORMAT, "version": bundle.FORMAT_VERSION}).encode()
+    twice = _zip([_stored("manifest.json", manifest), _stored("content.json", b"{}"),
+                  _stored("content.json", b"{}")])
+    with pytest.raises(bundle.BundleError, match="不止一次"):
+        bundle.peek(twice)
+    many = _zip([_stored("manifest.json", manifest)]
+                + [_stored(f"blobs/{i:064x}", b"") for i in range(bundle.MAX_MEMBERS)])
+    with pytest.raises(bundle.BundleError, match=f"超过上限 {bundle.MAX_MEMBERS} 个"):
+        bundle.peek(many)
+
+
+def test_a_member_the_manifest_does_not_list_is_refused() -> None:
+    key = "ab" * 32
+    good = bundle.write(bundle.SyncFile(kind=bundle.RECEIPT, bundle_id="b", device_id="d",
+                                        office="WZ", hub_id="h", content={"x": 1}), key)
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        members = [_stored(i.filename, zf.read(i)) for i in zf.infolist()]
+    extra = _zip(members + [_stored("blobs/" + hashlib.sha256(b"y").hexdigest(), b"y")])
+    with pytest.raises(bundle.BundleError, match="清单与文件中的成员不一致"):
+        bundle.read(extra, key, expect=bundle.RECEIPT)
+    assert bundle.read(_zip(members), key, expect=bundle.RECEIPT).content == {"x": 1}
+
+
+def test_what_would_be_refused_is_not_written() -> None:
+    big = {hashlib.sha256(b"").hexdigest(): b""}
+    bundle.write(bundle.SyncFile(kind=bundle.BUNDLE, bundle_id="b", device_id="d", office="WZ",
+                                 hub_id="h", content={}, blobs=big), "ab" * 32)
+    with pytest.raises(bundle.BundleError, match="超过同步文件的上限"):
+        bundle.write(bundle.SyncFile(kind=bundle.BUNDLE, bundle_id="b", device_id="d",
+                                     office="WZ", hub_id="h",
+                                     content={"x": "字" * (bundle.MAX_CONTENT_BYTES // 3)}),
+                     "ab" * 32)
+
+
+def test_the_attachment_limit_is_the_offices() -> None:
+    assert bundle.MAX_ATTACHMENT_BYTES == MAX_ATTACHMENT_BYTES
+
+
+# -- the office: sync import-receipt -----------------------------------------------------------
+def test_a_signed_receipt_bomb_is_refused_at_the_office(hub, tmp_path: Path) -> None:
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    exported = tmp_path / "b.hejie"
+    summary = station.s.sync.export_bundle(station.clerk, exported)
+    settings = station.s.sync._read()  # noqa: SLF001
+    ids = {"bundle_id": summary.bundle_id, "device_id": settings["device_id"],
+           "office": settings["office"], "hub_id": settings["hub_id"]}
+    bomb, crc, size, sha = _bomb()
+    path = tmp_path / "bomb.receipt.hejie"
+    path.write_bytes(_signed(bundle.RECEIPT, settings["bundle_key"], ids, "content.json", size,
+                             sha, bomb, crc))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    error = _refused_quickly(lambda: station.s.sync.import_receipt(station.clerk, path),
+                             bundle.BundleError)
+    assert "content.json" in str(error) and "超过上限 256.0 MB" in str(error)
+    # Nothing was taken from it; the real receipt still imports.
+    receipt, _ = hub.import_bundle(exported.read_bytes())
+    (tmp_path / "r.hejie").write_bytes(receipt)
+    assert station.s.sync.import_receipt(station.clerk, tmp_path / "r.hejie").report.pushed == 1
+
+
+# -- the hub: import-bundle --------------------------------------------------------------------
+def test_a_signed_bundle_bomb_is_refused_at_the_hub(hub) -> None:
+    station = hub.enrol("WZCQ01")
+    ids = {"bundle_id": str(uuid.uuid4()), "device_id": station.device_id,
+           "office": station.office, "hub_id": hub.hub_id}
+    bomb, crc, size, sha = _bomb()
+    blob = f"blobs/{sha}"  # an attachment member named by its true hash, 1 GB inflated
+    for name in ("content.json", blob):
+        data = _signed(bundle.BUNDLE, station.enrolment.bundle_key, ids, name, size, sha, bomb,
+                       crc)
+        refused = _refused_quickly(lambda data=data: hub.import_bundle(data), hub.Refused)
+        assert refused.status == 400 and refused.code == ErrorCode.BUNDLE_INVALID
+        assert "超过上限" in refused.message and "未导入任何内容" in refused.message
+    assert hub.count() == 0
+
+
+def test_the_hub_command_refuses_a_manifest_bomb(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from district.cli import main
+
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    assert main(["migrate", "--db", db]) == 0
+    bomb, crc, size, _ = _bomb()
+    path = tmp_path / "bomb.hejie"
+    path.write_bytes(_zip([("manifest.json", bomb, zipfile.ZIP_DEFLATED, crc, size)]))
+    capsys.readouterr()
+    tracemalloc.start()
+    try:
+        code = main(["import-bundle", str(path), "--db", db])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    err = capsys.readouterr().err
+    assert code == 1 and "manifest.json" in err and "超过上限" in err and "未导入任何内容" in err
+    assert peak < 32 * 1024 * 1024
+    assert not (tmp_path / "bomb.receipt.hejie").exists()
