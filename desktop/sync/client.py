@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop.domain.errors import DomainError
+from desktop.files import is_sha256
 from desktop.sync.protocol import (
     API_PREFIX,
     BLOB_SIZE_HEADER,
@@ -191,7 +192,10 @@ class HubClient:
     def download(self, sha256: str, partial: Path) -> bytes:
         """Fetch a file into `partial`, continuing after what an interrupted download left
         there (the connection may drop mid-file: what arrived stays for the next round); the
-        whole is checked against its hash."""
+        whole is checked against its hash. A record's hash that is not a hash is refused before
+        anything touches the disk: it names the file, and must never name a path."""
+        if not is_sha256(sha256):
+            raise SyncError(f"附件记录的校验值不正确（{sha256[:20]!r}），未下载", ErrorCode.INVALID)
         have = partial.stat().st_size if partial.is_file() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         if self.session:
