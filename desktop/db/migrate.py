@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +20,7 @@ from desktop.db.engine import make_engine, writer
 from desktop.domain.errors import DomainError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class DatabaseError(DomainError):
@@ -46,20 +50,81 @@ def known_revisions(folder: Path = MIGRATIONS_DIR) -> set[str]:
 
 
 def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
-    """A consistent copy through SQLite's backup API (safe with WAL and open readers)."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    """A consistent copy through SQLite's backup API (safe with WAL and open readers).
+
+    The copy is written under a temporary name, checked (it opens, `PRAGMA quick_check` is ok,
+    it has the source's tables and page count) and only then renamed into place: a full disk
+    or a failed write never leaves a file under the backup's name. On failure the partial file
+    is removed and DatabaseError says why; the source file is not touched.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{path.stem}-{stamp}-{label}.db"
-    src = sqlite3.connect(path)
+    partial = target.with_name(target.name + ".part")
     try:
-        dst = sqlite3.connect(target)
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(path)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                _check_copy(src, dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        _fsync(partial)
+        os.replace(partial, target)
+        _fsync(backup_dir)
+    except (sqlite3.Error, OSError) as exc:
+        for leftover in (partial, partial.with_name(partial.name + "-journal"), target):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        try:
+            need = f"至少 {path.stat().st_size // (1024 * 1024) + 1} MB"
+        except OSError:
+            need = "足够的"
+        raise DatabaseError(
+            f"升级数据库结构前的备份没有做成（{_reason(exc)}），为安全起见没有升级，"
+            f"数据库文件未作任何修改。请在备份文件夹 {backup_dir} 所在的磁盘上腾出{need}空间后，"
+            "重新打开程序。"
+        ) from exc
     return target
+
+
+def _check_copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
+    """The copy is whole: it passes quick_check and has the source's tables and page count."""
+    def tables(con: sqlite3.Connection) -> set[str]:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    check = dst.execute("PRAGMA quick_check").fetchall()
+    if check != [("ok",)]:
+        raise sqlite3.DatabaseError(f"备份文件校验未通过：{check[0][0] if check else '无结果'}")
+    if tables(dst) != tables(src) or not tables(dst):
+        raise sqlite3.DatabaseError("备份文件中的数据表与原文件不一致")
+    pages = [con.execute("PRAGMA page_count").fetchone()[0] for con in (src, dst)]
+    if pages[0] != pages[1]:
+        raise sqlite3.DatabaseError(f"备份文件不完整（{pages[1]} 页，原文件 {pages[0]} 页）")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL \
+            or "disk is full" in text or "disk I/O error" in text:
+        return "磁盘空间不足或写入失败"
+    if isinstance(exc, PermissionError):
+        return "没有写入备份文件夹的权限"
+    return text
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or, where the system allows, a folder's entries) to the disk."""
+    if path.is_dir() and os.name == "nt":
+        return  # Windows cannot open a folder for fsync; its renames are journalled
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -162,3 +162,79 @@ def test_two_programs_opening_an_old_file_at_once_both_succeed(tmp_path: Path) -
     engine = make_engine(paths.database_path(data_dir))
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+# -- the backup before a migration, on a full disk ---------------------------------------------
+_FULL_DISK = r"""
+import json, resource, signal, sys
+from pathlib import Path
+from desktop.db.migrate import DatabaseError, open_database
+
+database, backups, limit = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+# No file of this process may grow beyond `limit` bytes: a write past it fails with EFBIG,
+# as on a full disk (the signal that would end the process instead is ignored).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    engine, backup = open_database(database, backups)
+except DatabaseError as exc:
+    print(json.dumps({"refused": str(exc)}, ensure_ascii=False))
+else:
+    engine.dispose()
+    print(json.dumps({"backup": str(backup)}))
+"""
+
+
+def _open_with_file_size_limit(database: Path, backups: Path, limit: int) -> dict[str, str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", _FULL_DISK, str(database), str(backups), str(limit)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_backup_that_does_not_fit_on_the_disk_leaves_nothing_and_refuses_to_migrate(
+        tmp_path: Path) -> None:
+    resource = pytest.importorskip("resource", reason="RLIMIT_FSIZE needs a POSIX system")
+    if not hasattr(resource, "RLIMIT_FSIZE"):
+        pytest.skip("this system has no RLIMIT_FSIZE to stand in for a full disk")
+    data_dir = tmp_path / "office"
+    database = _old_file(data_dir)
+    con = sqlite3.connect(database)  # a file of a few MB, so that its copy hits the limit
+    con.execute("INSERT INTO app_settings (key, value) VALUES ('ballast', ?)", ("满" * 1_000_000,))
+    con.commit()
+    con.close()
+    size = database.stat().st_size
+    assert size > 2 * 1024 * 1024
+    backups = paths.backup_dir(data_dir)
+
+    outcome = _open_with_file_size_limit(database, backups, size // 2)
+    message = outcome.get("refused", "")
+    assert "备份没有做成" in message and "磁盘空间不足" in message and "没有升级" in message, outcome
+    assert "腾出至少" in message
+    # No file that looks like a backup, no partial file: the folder holds nothing.
+    assert list(backups.iterdir()) == []
+    # The database is at its old revision with its rows.
+    con = sqlite3.connect(database)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert con.execute("SELECT number FROM complaints").fetchall() == [("GS-20250101-0001",)]
+    assert con.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    con.close()
+
+    # With room on the disk, the same file is backed up (a whole copy) and upgraded.
+    outcome = _open_with_file_size_limit(database, backups, 64 * 1024 * 1024)
+    backup = Path(outcome["backup"])
+    assert [p.name for p in backups.iterdir()] == [backup.name] and backup.name.endswith(".db")
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert old.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    old.close()
+    engine = make_engine(database)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
