@@ -102,7 +102,7 @@ def test_opening_writes_only_inside_the_opened_folder(world: World, make_ctx, sh
     warnings = shown.texts("warn")
     assert len(warnings) == 2
     for name, text_ in zip(["TRAVERSED.sh", "evil.bat"], warnings, strict=True):
-        assert f"附件「{name}」是可执行类型的文件" in text_ and "不直接打开" in text_
+        assert f"附件「{name}」是可执行文件" in text_ and "不直接打开" in text_
         assert str(opened / next(s for s in shas if name in labels[shas.index(s)])[:12] / name) in text_
 
     # Opening again reuses the copy; still nothing is handed over for an executable.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -461,16 +461,18 @@ class ComplaintWindow(QWidget):
         super().closeEvent(event)
 
 
-def executable_notice(path: Path) -> tuple[str, str]:
+def executable_notice(path: Path | str) -> tuple[str, str]:
     """(title, text) telling the clerk an executable attachment was saved, not opened."""
     tr = QCoreApplication.translate
+    name = Path(path).name
+    shown = QDir.toNativeSeparators(str(path))
     return (tr("ComplaintWindow", "附件未直接打开"),
             tr("ComplaintWindow",
-               "附件「{0}」是可执行类型的文件（{1}），打开它会运行其中的程序或脚本。"
+               "附件「{0}」是可执行文件（{1}），打开它会运行其中的程序或脚本。"
                "为安全起见，和解台不直接打开这类附件。\n\n"
                "副本已保存在：\n{2}\n\n"
-               "如确需查看其内容，请先用杀毒软件检查，或交信息管理员处理；"
-               "也可以用「另存为…」保存到别处。").format(path.name, path.suffix.lower(), path))
+               "如需查看内容，请交信息管理员用杀毒软件检查后处理，"
+               "或用「另存为…」保存到别处。").format(name, Path(name).suffix.lower(), shown))
 
 
 def _size(n: int) -> str:
