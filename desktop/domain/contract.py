@@ -40,6 +40,7 @@ MAX_INT = 2**31 - 1
 HISTORY_CHANNEL = "history"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+NUMBER_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Rule:
     minimum: int = 0
     maximum: int = MAX_INT
     target: str | None = None
+    pattern: re.Pattern[str] | None = None  # the whole text must match
 
 
 def _t(label: str, max_len: int, *, null: bool = False, required: bool = False,
@@ -105,7 +107,8 @@ NOTE_LEN = 1000
 
 RULES: Mapping[str, Mapping[str, Rule]] = {
     "complaints": {
-        "number": _t("投诉单号", 32, required=True),
+        # A number names files (printed forms) and goes into URLs: letters, digits, hyphens.
+        "number": Rule("投诉单号", "text", 32, required=True, pattern=NUMBER_PATTERN),
         "district_number": _t("区局单号", 40, null=True),
         "channel_code": _t("来源渠道", 32, required=True),
         "received_at": _dt("接收时间"),
@@ -199,7 +202,7 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "list": _ref("所属公示清单", "disclosure_lists"),
         "complaint": _ref("所属投诉", "complaints"),
         "seq": _i("序号"),
-        "number": _t("投诉单号", 32, required=True),
+        "number": Rule("投诉单号", "text", 32, required=True, pattern=NUMBER_PATTERN),
         "received_at": _dt("接收时间"),
         "respondent": _t("被投诉方", 200),
         "respondent_credit_code": _t("被投诉方统一社会信用代码", 18, null=True),
@@ -289,6 +292,8 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
             return "含有不可见的控制字符"
         if rule.choices is not None and value not in rule.choices:
             return f"取值「{value[:20]}」不在允许的范围内"
+        if rule.pattern is not None and value and not rule.pattern.fullmatch(value):
+            return "只能由字母、数字和连字符组成"
         return None
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):

@@ -115,3 +115,9 @@ def test_an_attachment_name_is_never_a_path(name: str) -> None:
 @pytest.mark.parametrize("name", ["发票.jpg", "合同 (1).pdf", ".hidden", "a..b.png"])
 def test_ordinary_names_pass(name: str) -> None:
     assert contract.filename_problem(name) is None
+
+
+@pytest.mark.parametrize("number", ["../x", "WZ/20261201", "WZ 1", "-x"])
+def test_a_number_is_letters_digits_and_hyphens(number: str) -> None:
+    found = contract.problems("complaints", {"number": number}, new=False)
+    assert found == ["投诉单号只能由字母、数字和连字符组成"]
