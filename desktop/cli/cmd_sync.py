@@ -10,9 +10,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from desktop.cli.common import login, require_initialized, services
+from desktop.sync.client import SyncError
+from desktop.sync.protocol import ErrorCode
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +83,13 @@ def _run(args: argparse.Namespace) -> int:
         def progress(what: str, done: int, total: int) -> None:
             print(f"  {what} {done}/{total}", flush=True)
 
-        report = s.sync.run(progress=progress)
+        try:
+            report = s.sync.run(progress=progress)
+        except SyncError as exc:
+            if exc.code != ErrorCode.PROTOCOL:
+                raise
+            print(f"错误：{exc}", file=sys.stderr)
+            return 3  # not a network failure: retrying will not help until updated
         print(f"发送：确认 {report.pushed} 项，冲突 {report.conflicts} 项，被拒绝 {report.rejected} 项，"
               f"下次重发 {report.deferred + report.unanswered} 项；附件上传 {report.uploaded} 个")
         print(f"接收：应用 {report.pulled} 项（其中等待上级记录后补上 {report.released} 项），"
@@ -90,9 +99,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"区局分流投诉 {len(report.dispatched)} 件：{'、'.join(report.dispatched)}")
         if report.full_download:
             print("同步位置已失效，已重新下载全部数据（本机待发送的数据未受影响）")
+        if report.set_aside:
+            print(f"区局发来但本机无法接收 {report.set_aside} 项，已暂存待查"
+                  f"（hejie-admin sync status 列出原因）")
         for message in report.messages:
             print(f"提示：{message}")
-        return 1 if report.conflicts or report.rejected else 0
+        return 1 if report.conflicts or report.rejected or report.set_aside else 0
     finally:
         s.close()
 
@@ -112,8 +124,22 @@ def _status(args: argparse.Namespace) -> int:
               f"被拒绝：{status.rejected} 项　暂存待上级记录：{status.held} 项")
         for message, count in status.refusals:
             print(f"  被拒绝 {count} 项：{message}")
-        if status.last_run_at:
+        if status.last_success_at or status.last_failure_at:
+            print(f"上次成功：{status.last_success_at or '无'}　{status.last_success}".rstrip())
+            print(f"上次失败：{status.last_failure_at or '无'}　{status.last_failure}".rstrip())
+        elif status.last_run_at:  # noted by an older version of this program
             print(f"上次同步：{status.last_run_at}　{status.last_result}")
+        if status.clock_warning:
+            print(f"警告：{status.clock_warning}")
+        for text in status.renumbered:
+            print(f"重新编号：{text}")
+        if status.set_aside:
+            print(f"区局发来但本机无法接收的记录：{status.set_aside} 项（区局发来更新的版本后自动补上，"
+                  f"每次同步也会重试）")
+            for item in status.set_aside_items:
+                print(f"  {item.what}（单位 {item.office}，{item.held_at}）：{item.reason}")
+            if status.set_aside > len(status.set_aside_items):
+                print(f"  ……另有 {status.set_aside - len(status.set_aside_items)} 项")
         return 0
     finally:
         s.close()

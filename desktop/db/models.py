@@ -430,6 +430,8 @@ class OutboxOp(Base):
     hub_version: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text, default="")
     hub_record: Mapped[str | None] = mapped_column(Text)  # on conflict: the hub's fields
+    # On refusal: the hub's RefusalCode (protocol 2), e.g. number_taken; '' otherwise.
+    code: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class SyncRecord(Base):
@@ -471,3 +473,6 @@ class SyncHeld(Base):
     waiting_uuid: Mapped[str] = mapped_column(String(36), index=True)
     payload: Mapped[str] = mapped_column(Text)  # the PulledRecord as JSON
     held_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Held aside: why this office cannot apply it (a field breaks the contract, its number is
+    # another complaint's here). Then waiting_* are ''. A newer version replaces it.
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -6,6 +6,12 @@ refer to, which held records wait for it — is read up front in a few queries p
 session flushes only when a record refers to one added earlier in the same page (a complaint
 and then its mediation records). A record that refers to one this office does not have yet is
 held, and applied the moment that one arrives.
+
+Offices need not trust what the district hands on: each pulled record is checked against the
+wire contract (desktop/domain/contract.py) and against this database's unique numbers before it
+is applied, and one that cannot be applied is *held aside* (a `sync_held` row with its reason),
+so that the rest of the page and the cursor go on. A newer version of it replaces it. What the
+checks do not foresee fails inside a savepoint (SyncRepository.apply) and is held aside too.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
-from desktop.db.models import OutboxOp, SyncHeld, SyncRecord
-from desktop.db.wire import MODELS, Codec, Missing
+from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
+from desktop.db.wire import BY_ATTR, MODELS, Codec, Missing
+from desktop.domain import contract
 from desktop.sync.protocol import ENTITY, PulledRecord
 
 # Operations whose record a pull must not overwrite: the office's change has not landed yet.
@@ -37,8 +44,56 @@ class Applied:
     held: int = 0
     released: int = 0  # held records applied because their parent came
     deleted: int = 0
+    set_aside: int = 0  # records this office cannot apply: held aside with the reason
     new_complaints: list[str] = field(default_factory=list)  # uuids of complaints new here
     dispatched: list[str] = field(default_factory=list)  # numbers of those the district sent
+
+    def add(self, other: Applied) -> None:
+        """Count another part of the same page in (a page applied record by record)."""
+        for name in ("applied", "skipped", "kept_local", "held", "released", "deleted",
+                     "set_aside"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.new_complaints += other.new_complaints
+        self.dispatched += other.dispatched
+
+
+def hold_aside(session: Session, record: PulledRecord, reason: str) -> None:
+    """Keep a record this office cannot apply, with why (in Chinese), instead of applying it.
+    It is not taken as known: a newer version replaces it, and each round tries it again."""
+    row = session.get(SyncHeld, (record.entity, record.uuid))
+    payload = record.model_dump_json()
+    if row is None:
+        session.add(SyncHeld(entity=record.entity, uuid=record.uuid, waiting_entity="",
+                             waiting_uuid="", payload=payload, reason=reason[:1000]))
+    else:
+        row.waiting_entity, row.waiting_uuid, row.payload = "", "", payload
+        row.reason, row.held_at = reason[:1000], utcnow()
+
+
+def _missing(entity: str, attrs: dict[str, Any]) -> list[str]:
+    """The fields a new record must have and this one lacks (no value, no default here)."""
+    out = []
+    for column in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
+        if column.key in attrs or column.nullable or column.primary_key \
+                or column.default is not None or column.server_default is not None:
+            continue
+        f = BY_ATTR[entity].get(column.key)
+        if f is not None:
+            out.append(f"{contract.label(entity, f.wire)}缺失")
+    return out
+
+
+def record_problems(record: PulledRecord) -> list[str]:
+    """Why a pulled record's fields break the wire contract (each naming its field), or [].
+
+    Every field it carries is checked for its type, length, bounds and nullability. What a new
+    registration must have (not blank) is the registering office's rule, not the receiver's:
+    a dispatched complaint comes without an address, imported history without facts; this
+    office can hold them, so they are not refused here. Fields of a newer program are ignored.
+    """
+    rules = contract.RULES.get(record.entity, {})
+    return contract.problems(record.entity, {k: v for k, v in record.data.items() if k in rules},
+                             new=False)
 
 
 def save_known(session: Session, versions: dict[tuple[str, str], int]) -> None:
@@ -75,7 +130,8 @@ class PageApplier:
         self._rows: dict[tuple[str, str], Any] = {}
         held = self.s.execute(select(SyncHeld.entity, SyncHeld.uuid, SyncHeld.waiting_uuid)).all()
         self._held = {(e, u) for e, u, _ in held}
-        self._awaited = {w for _, _, w in held}
+        self._awaited = {w for _, _, w in held if w}  # '' is a record held aside
+        self._numbers: dict[str, str] = {}  # complaint number -> uuid, of this page's numbers
 
     def apply(self, records: Sequence[PulledRecord]) -> Applied:
         live = [r for r in records if r.entity in ENTITY]
@@ -108,6 +164,11 @@ class PageApplier:
                 for obj in self.s.scalars(select(model).where(model.uuid.in_(part))):
                     self._rows[(entity, obj.uuid)] = obj
         self.codec.preload_refs((r.entity, r.data) for r in records if not r.deleted)
+        numbers = [n for r in records if r.entity == "complaints" and not r.deleted
+                   and isinstance(n := r.data.get("number"), str) and n not in self._numbers]
+        for part in slices(numbers):
+            self._numbers.update(self.s.execute(select(Complaint.number, Complaint.uuid)
+                                                .where(Complaint.number.in_(part))).all())
 
     def _one(self, record: PulledRecord, *, released: bool) -> None:
         key = (record.entity, record.uuid)
@@ -127,7 +188,19 @@ class PageApplier:
                 del self._rows[key]
                 self.codec.forget(record.entity, record.uuid)  # a later child must wait
                 out.deleted += 1
+            if key in self._held:  # gone at the district: nothing left to hold
+                self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,
+                                                      SyncHeld.uuid == record.uuid))
+                self._held.discard(key)
             self._learn(key, record.version)
+            return
+        reasons = record_problems(record)
+        number = record.data.get("number") if record.entity == "complaints" else None
+        if not reasons and isinstance(number, str) \
+                and self._numbers.get(number, record.uuid) != record.uuid:
+            reasons = [f"投诉单号 {number} 与本机已有的另一件投诉相同"]
+        if reasons:
+            self._set_aside(record, "；".join(reasons))
             return
         try:
             attrs = self.codec.attrs(record.entity, record.data, lambda u: self._user_for(
@@ -138,14 +211,21 @@ class PageApplier:
             return
         if obj is None:
             self._complete(record.entity, attrs)
+            if missing_fields := _missing(record.entity, attrs):
+                self._set_aside(record, "；".join(missing_fields))
+                return
             obj = self._rows[key] = MODELS[record.entity](uuid=record.uuid, **attrs)
             self.s.add(obj)
             self.codec.remember_new(record.entity, record.uuid, obj)
             if record.entity == "complaints":
                 out.new_complaints.append(record.uuid)
         else:
+            if isinstance(number, str) and obj.number != number:
+                self._numbers.pop(obj.number, None)
             for name, value in attrs.items():
                 setattr(obj, name, value)
+        if isinstance(number, str):
+            self._numbers[number] = record.uuid
         self._learn(key, record.version)
         if key in self._held:
             self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,
@@ -174,14 +254,20 @@ class PageApplier:
         for record in waiting:
             self._one(record, released=True)
 
+    def _set_aside(self, record: PulledRecord, reason: str) -> None:
+        hold_aside(self.s, record, reason)
+        self._held.add((record.entity, record.uuid))
+        self.out.set_aside += 1
+
     def _hold(self, record: PulledRecord, entity: str, key: str) -> None:
         payload = record.model_dump_json()
         row = self.s.get(SyncHeld, (record.entity, record.uuid)) \
             if (record.entity, record.uuid) in self._held else None
         if row is None:
             self.s.add(SyncHeld(entity=record.entity, uuid=record.uuid, waiting_entity=entity,
-                                waiting_uuid=key, payload=payload))
+                                waiting_uuid=key, payload=payload, reason=""))
             self._held.add((record.entity, record.uuid))
         else:
             row.waiting_entity, row.waiting_uuid, row.payload = entity, key, payload
+            row.reason = ""
         self._awaited.add(key)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
@@ -23,10 +24,11 @@ from desktop.db.models import (
     new_uuid,
     utcnow,
 )
-from desktop.db.outbox import full_record_ops
-from desktop.db.sync_apply import UNSETTLED, Applied, PageApplier, save_known
+from desktop.db.outbox import full_record_ops, resend_whole
+from desktop.db.sync_apply import UNSETTLED, Applied, PageApplier, hold_aside, save_known
+from desktop.db.uow import storage_problem
 from desktop.db.wire import BY_WIRE, MODELS, Codec
-from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord
+from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord, RefusalCode
 
 
 class SyncRepository:
@@ -80,6 +82,7 @@ class SyncRepository:
         now = utcnow()
         unanswered: list[int] = []
         answered: list[dict[str, Any]] = []  # one executemany for the whole reply
+        refused_inserts: list[OutboxOp] = []
         known: dict[tuple[str, str], int] = {}
         for op in sent:
             result = by_id.get(op.op_id)
@@ -91,12 +94,15 @@ class SyncRepository:
             if result.status == "deferred":
                 answered.append({"id": op.id, "status": "pending", "done_at": None,
                                  "hub_version": op.hub_version, "message": result.message,
-                                 "hub_record": None})
+                                 "hub_record": None, "code": ""})
                 continue
             answered.append({"id": op.id, "status": result.status, "done_at": now,
                              "hub_version": result.version, "message": result.message,
                              "hub_record": json.dumps(result.hub_record, ensure_ascii=False)
-                             if result.hub_record is not None else None})
+                             if result.hub_record is not None else None,
+                             "code": result.code[:32] if result.status == "rejected" else ""})
+            if result.status == "rejected" and op.base_version == 0 and op.before in ("{}", ""):
+                refused_inserts.append(op)
             if result.status == "acked" and result.version is not None:
                 # Only a record the hub holds exactly as this office does is known at that
                 # version; otherwise others' changes are in it, and the next pull brings them.
@@ -118,6 +124,9 @@ class SyncRepository:
         if answered:
             self.s.execute(update(OutboxOp), answered)
         save_known(self.s, known)
+        for op in refused_inserts:
+            # An edit made while the insert was on its way waits unsent: it goes as the whole.
+            resend_whole(self.s, op.entity, op.record_uuid, op.made_by)
         orphans = self._refuse_orphans(sent, by_id)
         tally["deferred"] -= orphans
         tally["rejected"] += orphans
@@ -255,6 +264,18 @@ class SyncRepository:
                  "done_at": None} for i in ids])
         return len(ids)
 
+    def number_taken(self) -> list[str]:
+        """Complaints of this office whose number the district refused as another's."""
+        return list(self.s.scalars(select(OutboxOp.record_uuid).distinct().where(
+            OutboxOp.status == "rejected", OutboxOp.entity == "complaints",
+            OutboxOp.code == RefusalCode.NUMBER_TAKEN)))
+
+    def forget_refusal_code(self, record_uuid: str) -> None:
+        """The refusal was acted on (or cannot be): not again."""
+        self.s.execute(update(OutboxOp).where(OutboxOp.record_uuid == record_uuid,
+                                              OutboxOp.status == "rejected")
+                       .values(code=""))
+
     def refusals(self, root_uuid: str) -> list[str]:
         """Why the district refused changes of this complaint or of its records, newest first."""
         out: list[str] = []
@@ -292,8 +313,33 @@ class SyncRepository:
         """Apply a pulled page in the caller's transaction (with the cursor: one commit).
         `complete(entity, attrs)` fills what this office works out itself for a new record
         (a dispatched complaint's rule set)."""
-        return PageApplier(self.s, complete, lambda codec, uuid, name: self.user_for(
-            codec, uuid, name, local_root)).apply(records)
+        def applier() -> PageApplier:
+            return PageApplier(self.s, complete, lambda codec, uuid, name: self.user_for(
+                codec, uuid, name, local_root))
+
+        # The whole page at once (fast), inside a savepoint: if something the checks did not
+        # foresee fails, the page goes again record by record, each in its own savepoint, and
+        # a record that still fails is held aside. The machine's troubles (disk full, a lock)
+        # are not the record's fault: they stop the round as before.
+        try:
+            with self.s.begin_nested():
+                return applier().apply(records)
+        except Exception as exc:  # noqa: BLE001 - any record's failure; the machine's re-raised
+            if storage_problem(exc) is not None:
+                raise
+        total = Applied()
+        for record in records:
+            try:
+                with self.s.begin_nested():
+                    part = applier().apply([record])
+            except Exception as exc:  # noqa: BLE001
+                if storage_problem(exc) is not None:
+                    raise
+                hold_aside(self.s, record, _failure(exc))
+                total.set_aside += 1
+                continue
+            total.add(part)
+        return total
 
     def record(self, entity: str, uuid: str) -> Any:
         """The local row of a travelling record, or None."""
@@ -301,7 +347,23 @@ class SyncRepository:
         return self.s.scalars(select(model).where(model.uuid == uuid)).first()
 
     def held_count(self) -> int:
-        return self.s.execute(select(func.count()).select_from(SyncHeld)).scalar_one()
+        """Pulled records waiting for their parent (not those held aside)."""
+        return self.s.execute(select(func.count()).select_from(SyncHeld)
+                              .where(SyncHeld.reason == "")).scalar_one()
+
+    def set_aside(self) -> Sequence[SyncHeld]:
+        """Pulled records this office cannot apply, with the reason, oldest first."""
+        return self.s.scalars(select(SyncHeld).where(SyncHeld.reason != "")
+                              .order_by(SyncHeld.held_at, SyncHeld.entity, SyncHeld.uuid)).all()
+
+    def set_aside_records(self) -> list[PulledRecord]:
+        return [PulledRecord.model_validate_json(row.payload) for row in self.set_aside()]
+
+    def complaint_numbers(self, uuids: Sequence[str]) -> dict[str, str]:
+        if not uuids:
+            return {}
+        return dict(self.s.execute(select(Complaint.uuid, Complaint.number)
+                                   .where(Complaint.uuid.in_(uuids))).all())
 
     def user_for(self, codec: Codec, uuid: str, name: str, local_root: int) -> int:
         """A user this office has never seen (the district's staff, a sub-bureau's officer):
@@ -323,3 +385,11 @@ class SyncRepository:
     def missing_blobs(self, have: Callable[[str], bool]) -> list[tuple[str, int]]:
         rows = self.s.execute(select(Attachment.sha256, Attachment.size).distinct())
         return [(sha, size) for sha, size in rows if not have(sha)]
+
+
+def _failure(exc: Exception) -> str:
+    """Why a record could not be written here, in Chinese, without the values (the message
+    of a database error carries the record's fields: names, phones)."""
+    if isinstance(exc, IntegrityError):
+        return "与本机已有的记录冲突（重复的编号或缺少关联的记录），本机无法保存"
+    return f"本机无法保存这条记录（{type(exc).__name__}）"

@@ -8,6 +8,7 @@ cursor in one transaction; finally the attachments of pulled records are downloa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,8 +16,11 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import paths
 from desktop.db.models import Office, OutboxOp, new_uuid
@@ -28,7 +32,7 @@ from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError, NotFound
-from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number, parse_number
 from desktop.domain.workflow import Role, Status
 from desktop.files import write_atomic
 from desktop.services.base import Service, ServiceContext, require_role
@@ -41,9 +45,12 @@ from desktop.services.sync_info import (
     ConflictInfo,
     Enrolment,
     ReceiptSummary,
+    SetAside,
     SyncReport,
     SyncSettings,
     SyncStatus,
+    clock_warning,
+    outdated_message,
 )
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, LocalCode, SyncError
@@ -56,13 +63,17 @@ from desktop.sync.protocol import (
     Operation,
     OpResult,
     PulledRecord,
+    SessionResponse,
 )
 
 SYNC_ACTOR = Actor(None, "sync", "")
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
-         "receipts", "cursor_bundle", "session")
+         "receipts", "cursor_bundle", "session", "last_success_at", "last_success",
+         "last_failure_at", "last_failure", "clock_skew", "renumbered", "outdated")
 DEFAULT_INTERVAL = 15
+SET_ASIDE_SHOWN = 50  # the held-aside records the status lists (the count is of all)
+RENUMBERED_KEPT = 10  # the latest renumberings the status keeps to show
 
 ClientFactory = Callable[[str, str | None, str | None], HubClient]
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -96,6 +107,8 @@ class SyncService(Service):
         self.client_factory: ClientFactory = client_factory or (
             lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
         self._running = threading.Lock()  # one round at a time in this program
+        # This PC's clock in UTC, compared with the hub's at each session (tests shift the hub's).
+        self.utc_now: Callable[[], datetime] = lambda: datetime.now(UTC).replace(tzinfo=None)
         with UnitOfWork(ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
             if SyncRepository(uow.session).recover_sending():
                 uow.commit()
@@ -136,12 +149,40 @@ class SyncService(Service):
             conflicts = len(repo.open_conflicts())
             held = repo.held_count()
             refusals = tuple(repo.refusal_counts()) if counts.get("rejected") else ()
+            aside = repo.set_aside()
+            items = self._set_aside_items(repo, aside[:SET_ASIDE_SHOWN])
         return SyncStatus(
             enrolled=bool(v["token"]),
             waiting=counts.get("pending", 0) + counts.get("sending", 0),
             conflicts=conflicts, rejected=counts.get("rejected", 0), held=held,
             last_run_at=v["last_run_at"], last_result=v["last_result"],
-            last_ok=None if not v["last_ok"] else v["last_ok"] == "1", refusals=refusals)
+            last_ok=None if not v["last_ok"] else v["last_ok"] == "1", refusals=refusals,
+            last_success_at=v["last_success_at"], last_success=v["last_success"],
+            last_failure_at=v["last_failure_at"], last_failure=v["last_failure"],
+            set_aside=len(aside), set_aside_items=items,
+            clock_warning=clock_warning(float(v["clock_skew"]) if v["clock_skew"] else None),
+            renumbered=tuple(json.loads(v["renumbered"] or "[]")), outdated=v["outdated"] == "1")
+
+    @staticmethod
+    def _set_aside_items(repo: SyncRepository, rows: Any) -> tuple[SetAside, ...]:
+        records = [PulledRecord.model_validate_json(row.payload) for row in rows]
+        parents = repo.complaint_numbers([c for r in records
+                                          if isinstance(c := r.data.get("complaint"), str)])
+        out = []
+        for row, record in zip(rows, records, strict=True):
+            spec = ENTITY.get(record.entity)
+            label = spec.label if spec else record.entity
+            number, parent = record.data.get("number"), record.data.get("complaint")
+            if record.entity == "complaints" and isinstance(number, str):
+                what = f"投诉 {number[:40]}"
+            elif isinstance(parent, str):
+                what = f"{label}（投诉 {parents.get(parent) or parent[:8] + '…'}）"
+            else:
+                what = f"{label} {record.uuid[:8]}…"
+            at = row.held_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+            out.append(SetAside(record.entity, label, record.uuid, what, record.owner[:12],
+                                row.reason, at))
+        return tuple(out)
 
     def retry_rejected(self, user: CurrentUser) -> int:
         """Queue the operations the district refused again (the next round sends them)."""
@@ -241,36 +282,67 @@ class SyncService(Service):
         report = SyncReport()
         v = self._read()
         try:
-            client = self._client(v)
             try:
-                with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
-                    repo = SyncRepository(uow.session)
-                    repo.recover_sending()
-                    backlog = repo.waiting()
-                    uow.commit()
-                self._end_orphaned_session(client, v["session"])
-                opened = client.start_session(backlog)
-                self._remember_session(f"{opened.session}|{os.getpid()}")
-                self._upload_blobs(client, report, progress)
-                self._push(client, report, progress, cancel)
-                if not _stopped(report, cancel):
-                    self._pull(client, v, report, progress, cancel)
-                    self._download_blobs(client, report, progress)
-            finally:
-                if client.session is not None:
-                    client.end_session()
-                    self._remember_session("")
-                client.close()
+                self._round(v, report, progress, cancel)
+            except SyncError as exc:
+                if exc.code != ErrorCode.PROTOCOL:
+                    raise
+                # Not the network: this program (or the hub) is of another protocol version.
+                raise SyncError(outdated_message(str(exc)), exc.code) from exc
         except DomainError as exc:
-            self._remember(f"同步失败：{exc}", ok=False)
+            self._remember_failure(f"同步失败：{exc}",
+                                   outdated=getattr(exc, "code", None) == ErrorCode.PROTOCOL)
+            raise
+        except Exception as exc:
+            # A fault of this program: the window shows its crash report; the panel says so.
+            self._remember_failure(f"同步失败：程序内部错误（{type(exc).__name__}），"
+                                   f"请把错误报告交给技术支持；数据仍保存在本机")
             raise
         finally:
             self._running.release()
         self._remember(report.summary(), ok=True)
         return report
 
-    @staticmethod
-    def _end_orphaned_session(client: HubClient, remembered: str) -> None:
+    def _round(self, v: dict[str, str], report: SyncReport, progress: Progress | None,
+               cancel: Callable[[], bool] | None) -> None:
+        client = self._client(v)
+        try:
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
+                repo = SyncRepository(uow.session)
+                repo.recover_sending()
+                backlog = repo.waiting()
+                uow.commit()
+            self._end_orphaned_session(client, v["session"])
+            opened = client.start_session(backlog)
+            self._remember_session(f"{opened.session}|{os.getpid()}")
+            self._check_clock(opened, report)
+            # (The audit anchor check of this office's log belongs here, inside the session.)
+            self._upload_blobs(client, report, progress)
+            self._push(client, report, progress, cancel)
+            if not _stopped(report, cancel):
+                self._pull(client, v, report, progress, cancel)
+                self._download_blobs(client, report, progress)
+        finally:
+            # Forgotten only once the hub has really ended it: a session left open (the hub
+            # crashed, the network dropped) is ended at the start of the next round.
+            if client.session is not None and client.end_session():
+                self._remember_session("")
+            client.close()
+
+    def _check_clock(self, opened: SessionResponse, report: SyncReport) -> None:
+        """Compare this PC's clock with the hub's: registrations take this PC's time."""
+        server = opened.server_time
+        if server.tzinfo is not None:
+            server = server.astimezone(UTC).replace(tzinfo=None)
+        skew = (server - self.utc_now()).total_seconds() / 60
+        report.clock_warning = clock_warning(skew)
+        if report.clock_warning:
+            report.messages.append(report.clock_warning)
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步时钟", outbox=False) as uow:
+            self._write(uow, clock_skew=f"{skew:.1f}")
+            uow.commit()
+
+    def _end_orphaned_session(self, client: HubClient, remembered: str) -> None:
         """A session left open by this program when it was killed is ended, so a restart can
         sync at once instead of waiting for the hub to let it expire. One that belongs to
         another program still running here (the command line beside the window) is left."""
@@ -278,22 +350,38 @@ class SyncService(Service):
         if not session or not pid.isdigit() or _alive(int(pid)):
             return
         client.session = session
-        client.end_session()
+        if client.end_session():
+            self._remember_session("")
 
     def _remember_session(self, value: str) -> None:
         with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步会话", outbox=False) as uow:
             self._write(uow, session=value)
             uow.commit()
 
-    def _remember(self, text: str, *, ok: bool) -> None:
+    def _remember(self, text: str, *, ok: bool, outdated: bool = False) -> None:
+        now = self.ctx.clock.now()
+        values = {"last_run_at": now.strftime("%Y-%m-%d %H:%M"), "last_result": text,
+                  "last_ok": "1" if ok else "0", "outdated": "1" if outdated else ""}
+        at = now.strftime("%Y-%m-%d %H:%M:%S")
+        if ok:
+            values |= {"last_success_at": at, "last_success": text}
+        else:
+            values |= {"last_failure_at": at, "last_failure": text}
         with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步记录", outbox=False) as uow:
-            self._write(uow, last_run_at=self.ctx.clock.now().strftime("%Y-%m-%d %H:%M"),
-                        last_result=text, last_ok="1" if ok else "0")
+            self._write(uow, **values)
             uow.commit()
+
+    def _remember_failure(self, text: str, *, outdated: bool = False) -> None:
+        """Every failed round is noted; a database that cannot take even that (full, locked)
+        must not hide the round's own error."""
+        with contextlib.suppress(DomainError, SQLAlchemyError):
+            self._remember(text, ok=False, outdated=outdated)
 
     def _push(self, client: HubClient, report: SyncReport, progress: Progress | None,
               cancel: Callable[[], bool] | None) -> None:
         deferred: list[int] = []
+        renumbered: set[str] = set()
+        self._renumber(report, renumbered)  # refusals a killed round could not act on
         with UnitOfWork(self.ctx.engine, write=False) as uow:
             total = SyncRepository(uow.session).waiting()
         done = 0
@@ -323,6 +411,8 @@ class SyncService(Service):
             report.rejected += tally["rejected"]
             report.deferred += tally["deferred"]
             report.unanswered += tally["unanswered"]
+            if tally["rejected"]:
+                self._renumber(report, renumbered)  # they go in this round's next batch
             answered = {r.op_id: r.status for r in answer.results}
             deferred += [op.id for op in batch if answered.get(op.op_id, "deferred") == "deferred"]
             done += len(batch)
@@ -331,8 +421,53 @@ class SyncService(Service):
             if tally["unanswered"] == len(batch):
                 break  # the hub answered nothing: do not spin; the next round sends them
 
+    def _renumber(self, report: SyncReport, done: set[str]) -> None:
+        """Complaints whose number the district refused as another's get the next free number
+        of their office and receipt day, in one audited transaction (重新编号, the old number
+        in the reason); the outbox then sends each as a whole new record. Once per round each:
+        if the new number is taken too, the next round (after the pull brought the district's
+        numbers back) gives another."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            todo = [u for u in SyncRepository(uow.session).number_taken() if u not in done]
+        for uuid in todo:
+            done.add(uuid)
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "重新编号") as uow:
+                text = self._give_new_number(uow, uuid)
+                uow.commit()
+            if text:
+                report.renumbered.append(text)
+                report.messages.append(text)
+
+    def _give_new_number(self, uow: UnitOfWork, uuid: str) -> str:
+        repo = ComplaintRepository(uow.session)
+        complaint = repo.by_uuid(uuid)
+        office = uow.session.get(Office, complaint.office_id) if complaint else None
+        if complaint is None or office is None:
+            SyncRepository(uow.session).forget_refusal_code(uuid)
+            return ""
+        day = complaint.received_at.date()
+        while True:
+            sequence = repo.next_sequence(office.id, day)
+            if sequence > DISPATCH_SEQUENCE_BASE:
+                SyncRepository(uow.session).forget_refusal_code(uuid)
+                return ""  # the day's numbers are used up: it stays refused, with the reason
+            number = format_number(office.code, day, sequence)
+            if repo.by_number(number) is None:
+                break
+        old = complaint.number
+        text = f"投诉单号 {old} 与区局已有单号重复，已改为 {number}"
+        uow.reason = text  # the history shows the change 旧号 → 新号 with this reason
+        complaint.number = number
+        uow.flush()
+        kept = json.loads(CodeRepository(uow.session).settings_under("sync.").get(
+            "renumbered") or "[]")
+        self._write(uow, renumbered=json.dumps(([text] + kept)[:RENUMBERED_KEPT],
+                                               ensure_ascii=False))
+        return text
+
     def _pull(self, client: HubClient, v: dict[str, str], report: SyncReport,
               progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self._retry_set_aside(report)
         cursor = v["cursor"]
         restarted = False
         while not _stopped(report, cancel):
@@ -368,12 +503,23 @@ class SyncService(Service):
             uow.commit()
         return applied
 
+    def _retry_set_aside(self, report: SyncReport) -> None:
+        """Records held aside are tried again each round: what kept one out may be gone (the
+        complaint that had its number was renumbered, this program was updated)."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            records = SyncRepository(uow.session).set_aside_records()
+        if records:
+            applied = self.apply_records(records, None)
+            applied.set_aside = 0  # still held aside: not new
+            self._tally(report, applied)
+
     @staticmethod
     def _tally(report: SyncReport, applied: Applied) -> None:
         report.pulled += applied.applied + applied.released + applied.deleted
         report.kept_local += applied.kept_local
         report.held += applied.held
         report.released += applied.released
+        report.set_aside += applied.set_aside
         report.dispatched += applied.dispatched
 
     def _fill(self, entity: str, attrs: dict[str, Any]) -> None:

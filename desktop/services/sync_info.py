@@ -33,6 +33,38 @@ class SyncSettings:
     ca_bundle: str
 
 
+# The program warns when its clock is further than this from the hub's.
+CLOCK_TOLERANCE_MINUTES = 5
+
+
+def clock_warning(skew_minutes: float | None) -> str:
+    """The warning for a clock this far off the hub's (positive: the hub is ahead), or ''."""
+    if skew_minutes is None or abs(skew_minutes) <= CLOCK_TOLERANCE_MINUTES:
+        return ""
+    return (f"本机时钟与区局平台相差约 {round(abs(skew_minutes))} 分钟，请校准本机时间："
+            f"登记时间以本机时钟为准")
+
+
+def outdated_message(hub_message: str) -> str:
+    """The hub refused this program's protocol version: what that means for the user."""
+    return (f"区局平台不接受本程序的同步（{hub_message.rstrip('。')}）。须升级本程序"
+            f"（或由区局升级平台）后才能同步；在此之前可照常登记和办理投诉，数据保存在本机，"
+            f"能同步时一并发送")
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A record the district sent that this office cannot apply, held aside with why."""
+
+    entity: str
+    entity_label: str
+    uuid: str
+    what: str  # "投诉 WZCQ01-20261120-0001", "调解记录（投诉 …）"
+    office: str  # the owning office's code
+    reason: str
+    held_at: str  # local time, as text
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     enrolled: bool
@@ -45,6 +77,20 @@ class SyncStatus:
     last_ok: bool | None
     # Why the district refused operations: (its message, how many), most frequent first.
     refusals: tuple[tuple[str, int], ...] = ()
+    last_success_at: str = ""  # the last round that went through, and what it did
+    last_success: str = ""
+    last_failure_at: str = ""  # the last round that failed, and why
+    last_failure: str = ""
+    set_aside: int = 0  # records the district sent that this office cannot apply
+    set_aside_items: tuple[SetAside, ...] = ()  # the first of them
+    clock_warning: str = ""  # this PC's clock is off the hub's (at the last session)
+    renumbered: tuple[str, ...] = ()  # the latest "投诉单号 X 与区局已有单号重复，已改为 Y"
+    outdated: bool = False  # the hub refused this program's protocol version
+
+    @property
+    def failed_last(self) -> bool:
+        """The latest round failed (its failure is newer than its success)."""
+        return bool(self.last_failure_at) and self.last_failure_at >= self.last_success_at
 
 
 @dataclass(frozen=True)
@@ -76,6 +122,9 @@ class SyncReport:
     downloaded: int = 0
     full_download: bool = False
     cancelled: bool = False  # stopped by the user: the rest goes next round
+    set_aside: int = 0  # records received that this office cannot apply (held aside)
+    renumbered: list[str] = field(default_factory=list)  # "投诉单号 X …，已改为 Y"
+    clock_warning: str = ""
     messages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -86,6 +135,10 @@ class SyncReport:
             parts.append(f"冲突 {self.conflicts} 项待处理")
         if self.rejected:
             parts.append(f"被拒绝 {self.rejected} 项")
+        if self.set_aside:
+            parts.append(f"无法接收 {self.set_aside} 项（已暂存待查）")
+        if self.renumbered:
+            parts.append(f"重新编号 {len(self.renumbered)} 件")
         if self.deferred or self.unanswered:
             parts.append(f"{self.deferred + self.unanswered} 项下次重发")
         if self.uploaded or self.downloaded:

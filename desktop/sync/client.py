@@ -8,7 +8,6 @@ repeat (the hub keeps each operation's answer), so a reply lost on the way is si
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -137,13 +136,19 @@ class HubClient:
         self.session = opened.session
         return opened
 
-    def end_session(self) -> None:
+    def end_session(self) -> bool:
+        """End the session at the hub. True once the hub has answered (ended, or it no longer
+        knew the session); False when the hub could not be reached: the session is then still
+        open there, and the caller remembers it to end it at the start of the next round
+        (otherwise the hub refuses this device for two minutes, 本设备已有一个同步正在进行)."""
         if self.session is None:
-            return
+            return True
         session, self.session = self.session, None
-        # A failure here costs nothing: the hub ends an idle session by itself in two minutes.
-        with contextlib.suppress(httpx.HTTPError):
+        try:
             self._http.delete(f"/sessions/{session}")
+        except httpx.HTTPError:
+            return False
+        return True
 
     # -- records --------------------------------------------------------------------------
     def push(self, ops: list[Operation]) -> PushResponse:

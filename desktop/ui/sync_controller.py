@@ -69,6 +69,9 @@ class SyncController(QObject):
     sig_online_changed = Signal(object)  # True / False / None (not known yet)
 
     FIRST_ROUND_DELAY_MS = 5000  # after the window opens: what the district sent meanwhile
+    # The hub refused this program's protocol version: automatic rounds only this often until
+    # the program is restarted (updated), instead of asking every few minutes in vain.
+    OUTDATED_INTERVAL_MS = 60 * 60_000
     STATUS_DELAY_MS = 400  # local changes come in bursts; one status read after them
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
@@ -81,6 +84,7 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._automatic = False
         self._stopped = False
+        self.outdated = False  # the hub refused this program's protocol version
         self._progress = _ProgressRelay(self)
         self._progress.shown.connect(self.sig_progressed)
         self._timer = QTimer(self)
@@ -149,6 +153,9 @@ class SyncController(QObject):
             self._first.stop()
             return
         interval = settings.interval_minutes * 60_000
+        if self.outdated:
+            interval = max(interval, self.OUTDATED_INTERVAL_MS)
+            first_round = False
         if not self._timer.isActive() or self._timer.interval() != interval:
             self._timer.start(interval)
         if first_round and not self.running:
@@ -209,6 +216,9 @@ class SyncController(QObject):
     def _done(self, task: Task, manual: bool, report: SyncReport) -> None:
         self._task = None
         self._set_online(True)
+        if self.outdated:  # the hub accepts this program again (the hub was updated)
+            self.outdated = False
+            self._apply_timer(first_round=False)
         outcome = RoundOutcome(manual, report, cancelled=task.state.cancelled)
         self._finish(outcome, pulled=bool(report.pulled or report.dispatched))
 
@@ -220,6 +230,11 @@ class SyncController(QObject):
                 self._set_online(False)
             elif code == ErrorCode.SESSION_BUSY and not manual:
                 return  # a round started elsewhere (the command line): nothing to tell
+            elif code == ErrorCode.PROTOCOL:
+                self._set_online(True)  # reachable: it is the version, not the network
+                if not self.outdated:
+                    self.outdated = True
+                    self._apply_timer(first_round=False)
         elif environment_message(error) is None:
             self.ctx.ops.report(None, error)  # a bug: the crash report
         self._finish(RoundOutcome(manual, error=error), pulled=False)
@@ -246,14 +261,36 @@ def describe_status(status: SyncStatus | None, online: bool | None) -> tuple[str
     else:
         state = f"<span style='color:#a61b1b'>● {tr('离线')}</span>"
     parts = [state, tr("待同步 {0} 项").format(status.waiting)]
+    if status.outdated:
+        parts.append(f"<span style='color:{WARNING}; font-weight:bold'>{tr('需升级程序')}</span>")
+    if status.clock_warning:
+        parts.append(f"<span style='color:{WARNING}'>{tr('时钟不准')}</span>")
     if status.conflicts:
         text = tr("冲突 {0}").format(status.conflicts)
         parts.append(f"<span style='color:{WARNING}; font-weight:bold'>{text}</span>")
     if status.rejected:
         text = tr("被拒绝 {0}").format(status.rejected)
         parts.append(f"<span style='color:{WARNING}'>{text}</span>")
-    if status.last_run_at:
-        tip = tr("上次同步：{0}　{1}").format(status.last_run_at, status.last_result)
+    if status.set_aside:
+        text = tr("无法接收 {0}").format(status.set_aside)
+        parts.append(f"<span style='color:{WARNING}'>{text}</span>")
+    return "　".join(parts), "\n".join([*status_lines(status), tr("点击：立即同步、处理冲突")])
+
+
+def status_lines(status: SyncStatus) -> list[str]:
+    """上次成功 and 上次失败, each as plainly as the other, and the warnings (the tooltip)."""
+    if not (status.last_success_at or status.last_failure_at or status.last_run_at):
+        lines = [tr("尚未同步过")]
+    elif not (status.last_success_at or status.last_failure_at):  # noted by an older version
+        lines = [tr("上次同步：{0}　{1}").format(status.last_run_at, status.last_result)]
     else:
-        tip = tr("尚未同步过")
-    return "　".join(parts), tip + "\n" + tr("点击：立即同步、处理冲突")
+        lines = [tr("上次成功：{0}　{1}").format(status.last_success_at, status.last_success)
+                 if status.last_success_at else tr("上次成功：无"),
+                 tr("上次失败：{0}　{1}").format(status.last_failure_at, status.last_failure)
+                 if status.last_failure_at else tr("上次失败：无")]
+    if status.clock_warning:
+        lines.append(status.clock_warning)
+    if status.set_aside:
+        lines.append(tr("区局发来但本机无法接收的记录 {0} 项（设置 → 同步 查看原因）")
+                     .format(status.set_aside))
+    return lines

@@ -6,9 +6,13 @@ Tests that need the district use the real hub of tests/sync (over loopback HTTP,
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 
@@ -34,7 +38,8 @@ from desktop.ui.views.settings.sync import SyncTab
 from tests.conftest import PASSWORD, World, draft
 from tests.gui.conftest import Messages, type_text, wait_idle
 from tests.sync.conftest import hub, hub_server  # noqa: F401 - the district's fixtures, by name
-from tests.sync.office import edit, office, uuid_of
+from tests.sync.office import Faults, edit, office, uuid_of
+from tests.sync.test_sync_trust import inject
 
 # The hub fixture runs on SQLite and PostgreSQL; the window needs only one.
 ON_HUB = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)
@@ -571,3 +576,99 @@ def test_the_conflicts_dialog_keeps_the_office_value_for_the_next_round(  # type
     assert _round(qtbot, ctx, tab.controller).report.pushed == 1  # type: ignore[union-attr]
     assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
 
+
+
+# -- issue 14: held aside, the last failure, the clock, an outdated program -------------------------
+def _faulty(world: World) -> Faults:
+    faults = Faults()
+    world.s.sync.client_factory = lambda url, token, ca: HubClient(
+        url, token=token, ca_bundle=ca, transport=faults, retries=0, backoff=0)
+    return faults
+
+
+@ON_HUB
+def test_the_panel_shows_records_held_aside_the_last_failure_and_a_clock_warning(  # type: ignore[no-untyped-def]
+        make_ctx, world: World, qtbot, hub, free_tcp_port: int, tmp_path: Path) -> None:  # noqa: F811
+    _enrol(world, hub)
+    faults = _faulty(world)
+    cid = _register(world)
+    bad = {"entity": "complaints", "uuid": hub.new_uuid(), "version": 1, "seq": 1,
+           "deleted": False, "owner": "WZCQ01", "people": {},
+           "data": {"number": "WZCQ01-20261120-0901", "complainant_name": None,
+                    "amount_cents": "abc", "office": "WZCQ01"}}
+    faults.hooks["GET /pull"] = inject([bad])
+    hub.clock.advance(-12 * 60)
+    ctx = make_ctx(world.clerk)  # not an administrator: the panel is everyone's
+    window = _window(qtbot, ctx)
+    dialog = window.show_sync()  # a clerk's own 与区局同步 window
+    wait_idle(qtbot, ctx)
+    [tab] = dialog.findChildren(SyncTab)
+    assert _round(qtbot, ctx, window.sync).error is None
+    _settled(qtbot, ctx, window.sync)
+    panel = tab.enrolled_panel
+    assert panel.set_aside.isVisible() and "（1 项）" in panel.set_aside_title.text()
+    assert "投诉 WZCQ01-20261120-0901（WZCQ01，" in panel.set_aside.text()
+    assert "投诉人姓名不能为空；涉案金额应为整数" in panel.set_aside.text()
+    assert "无法接收 1 项" in panel.counts.text() and "无法接收 1" in window.sync_label.text()
+    clock = "本机时钟与区局平台相差约 12 分钟，请校准本机时间：登记时间以本机时钟为准"
+    assert panel.clock.isVisible() and panel.clock.text() == clock
+    assert panel.last_failure.text() == "无" and "发送 1 项" in panel.last_result.text()
+    assert world.s.sync.states_by_id([cid]) == {cid: "synced"}
+
+    _cable_pulled(world, free_tcp_port)
+    world.clock.at += timedelta(minutes=3)
+    outcome = _round(qtbot, ctx, window.sync)
+    assert outcome.error is not None
+    _settled(qtbot, ctx, window.sync)
+    assert "同步失败：连接不上区局同步服务器" in panel.last_failure.text()
+    assert "2026-11-20 10:03:00" in panel.last_failure.text()
+    assert "发送 1 项" in panel.last_result.text()  # the last success stays beside it
+    assert panel.last_run.text() == "2026-11-20 10:00:00"
+    tip = window.sync_label.toolTip()
+    assert "上次成功：2026-11-20 10:00:00" in tip and "上次失败：2026-11-20 10:03:00" in tip
+    assert clock in tip and "无法接收的记录 1 项" in tip
+    dialog.resize(940, 700)
+    wait_idle(qtbot, ctx)
+    assert dialog.grab().save(str(tmp_path / "sync-panel.png"))
+    if shots := os.environ.get("HEJIE_SHOTS"):  # to look at it, in the program's font
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.ui.app import register_fonts
+
+        register_fonts(QApplication.instance())  # type: ignore[arg-type]
+        dialog.setFont(QApplication.font())
+        wait_idle(qtbot, ctx)
+        dialog.grab().save(str(Path(shots) / "sync-panel-issue14.png"))
+
+
+@ON_HUB
+def test_a_program_the_hub_finds_too_old_is_told_plainly_and_rounds_back_off(  # type: ignore[no-untyped-def]
+        make_ctx, world: World, qtbot, hub) -> None:  # noqa: F811
+    _enrol(world, hub)
+    faults = _faulty(world)
+
+    def old_program(request, forward):  # type: ignore[no-untyped-def]
+        body = json.loads(request.content) | {"protocol": 1}
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        return faults._forward(httpx.Request(request.method, request.url, headers=headers,  # noqa: SLF001
+                                             json=body))
+
+    faults.hooks["POST /sessions"] = old_program
+    ctx = make_ctx(world.admin)
+    window = _window(qtbot, ctx)
+    window.sync.stop_automatic()
+    window.sync.start_automatic()
+    wait_idle(qtbot, ctx)
+    assert window.sync.automatic_interval == 15 * 60_000
+    page = window.show_page("settings")
+    wait_idle(qtbot, ctx)
+    outcome = _round(qtbot, ctx, window.sync)
+    assert "须升级本程序" in outcome.message and "可照常登记和办理投诉" in outcome.message
+    assert "连接不上" not in outcome.message
+    _settled(qtbot, ctx, window.sync)
+    assert window.sync.outdated and window.sync.automatic_interval == 60 * 60_000
+    assert "在线" in window.sync_label.text() and "需升级程序" in window.sync_label.text()
+    assert "须升级本程序" in page.sync.enrolled_panel.last_failure.text()
+    del faults.hooks["POST /sessions"]  # the district's hub was the old one, and is updated
+    assert _round(qtbot, ctx, window.sync).error is None
+    assert not window.sync.outdated and window.sync.automatic_interval == 15 * 60_000

@@ -100,26 +100,59 @@ class EnrolledPanel(QWidget):
         for widget in (self.run_button, self.cancel_button, self.progress):
             run_row.addWidget(widget)
         run_row.addWidget(self.progress_text, 1)
-        self.last_run = selectable()
-        self.last_result = selectable()
+        # The last success and the last failure, each with its time, as plainly as the other.
+        self.last_run = selectable()  # the last success's time
+        self.last_result = selectable()  # what it did
+        self.last_failure = selectable()  # the last failure's time and why
+        self.last_failure.setWordWrap(True)
         self.round_error = selectable()
         self.round_error.setStyleSheet(ERROR_STYLE)
+        self.round_error.setWordWrap(True)
         self.round_error.hide()
+        self.clock = selectable()  # this PC's clock is off the hub's
+        self.clock.setStyleSheet(ERROR_STYLE)
+        self.clock.setWordWrap(True)
+        self.clock.hide()
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.refusals = selectable()  # the district's reasons, so someone can act on them
         self.refusals.setStyleSheet(NOTE_STYLE)
         self.refusals.hide()
+        self.renumbered = selectable()  # complaints given a new number, so the clerk knows
+        self.renumbered.setWordWrap(True)
+        self.renumbered.hide()
+        self.set_aside_title = QLabel()
+        self.set_aside_title.setStyleSheet(ERROR_STYLE)
+        self.set_aside = selectable()  # records the district sent that cannot be applied here
+        self.set_aside.setWordWrap(True)
+        self.set_aside_note = note(tr(
+            "这些记录的内容不合规定或与本机的记录冲突，暂不接收，其余数据照常同步。区局发来更正后的"
+            "版本时自动补上，每次同步也会重试；如长期存在，请把这里的说明告知区局管理员。"))
+        self.set_aside_box = QWidget()
+        box = QVBoxLayout(self.set_aside_box)
+        box.setContentsMargins(0, 4, 0, 4)
+        box.setSpacing(2)
+        for widget in (self.set_aside_title, self.set_aside, self.set_aside_note):
+            box.addWidget(widget)
+        self.set_aside_box.hide()
+        self.renumbered_label = QLabel(tr("重新编号"))
+        self.renumbered_label.hide()
         grid = QGridLayout(rounds)
         grid.addLayout(run_row, 0, 0, 1, 2)
-        grid.addWidget(QLabel(tr("上次同步")), 1, 0, Qt.AlignmentFlag.AlignTop)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(QLabel(tr("上次成功")), 1, 0, top)
         grid.addWidget(self.last_run, 1, 1)
-        grid.addWidget(QLabel(tr("结果")), 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.last_result, 2, 1)
-        grid.addWidget(self.round_error, 3, 1)
-        grid.addWidget(QLabel(tr("待处理")), 4, 0)
-        grid.addWidget(self.counts, 4, 1)
-        grid.addWidget(self.refusals, 5, 1)
+        grid.addWidget(QLabel(tr("上次失败")), 3, 0, top)
+        grid.addWidget(self.last_failure, 3, 1)
+        grid.addWidget(self.round_error, 4, 1)
+        grid.addWidget(self.clock, 5, 0, 1, 2)
+        grid.addWidget(QLabel(tr("待处理")), 6, 0, top)
+        grid.addWidget(self.counts, 6, 1)
+        grid.addWidget(self.refusals, 7, 1)
+        grid.addWidget(self.renumbered_label, 8, 0, top)
+        grid.addWidget(self.renumbered, 8, 1)
+        grid.addWidget(self.set_aside_box, 9, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         self.conflicts_button = QPushButton(tr("处理冲突…"))
@@ -138,8 +171,8 @@ class EnrolledPanel(QWidget):
                        self.import_button):
             row.addWidget(button)
         row.addStretch(1)
-        grid.addLayout(row, 6, 0, 1, 2)
-        grid.addWidget(self.bundle_note, 7, 0, 1, 2)
+        grid.addLayout(row, 12, 0, 1, 2)
+        grid.addWidget(self.bundle_note, 13, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -166,15 +199,46 @@ class EnrolledPanel(QWidget):
         self.certificate.edit.setText(settings.ca_bundle)
 
     def show_status(self, status: SyncStatus) -> None:
-        self.last_run.setText(status.last_run_at or tr("尚未同步过"))
-        self.last_result.setText(status.last_result)
-        self.last_result.setStyleSheet(ERROR_STYLE if status.last_ok is False else "")
+        if status.last_success_at or status.last_failure_at:
+            self.last_run.setText(status.last_success_at or tr("尚未成功同步过"))
+            self.last_result.setText(status.last_success)
+            self.last_failure.setText(tr("{0}　{1}").format(status.last_failure_at,
+                                                           status.last_failure)
+                                      if status.last_failure_at else tr("无"))
+            self.last_failure.setStyleSheet(ERROR_STYLE if status.failed_last else NOTE_STYLE)
+        else:  # never synced, or noted by an older version of this program
+            ok = status.last_ok is not False
+            self.last_run.setText(status.last_run_at if ok and status.last_run_at
+                                  else tr("尚未同步过"))
+            self.last_result.setText(status.last_result if ok else "")
+            self.last_failure.setText(f"{status.last_run_at}　{status.last_result}" if not ok
+                                      else tr("无"))
+            self.last_failure.setStyleSheet(ERROR_STYLE if not ok else NOTE_STYLE)
+        self.last_result.setVisible(bool(self.last_result.text()))
+        if status.failed_last and self.round_error.text() \
+                and self.round_error.text() in status.last_failure:
+            self.round_error.hide()  # the same sentence is the last failure now
+        self.clock.setText(status.clock_warning)
+        self.clock.setVisible(bool(status.clock_warning))
         warn = "color:#b3261e; font-weight:bold"
         parts = [tr("待同步 {0} 项").format(status.waiting),
                  _span(tr("冲突 {0} 项").format(status.conflicts), warn if status.conflicts else ""),
                  _span(tr("被拒绝 {0} 项").format(status.rejected), warn if status.rejected else ""),
                  tr("暂存（等待上级记录）{0} 项").format(status.held)]
+        if status.set_aside:
+            parts.append(_span(tr("无法接收 {0} 项").format(status.set_aside), warn))
         self.counts.setText("　·　".join(parts))
+        self.renumbered.setText("\n".join(status.renumbered))
+        self.renumbered.setVisible(bool(status.renumbered))
+        self.renumbered_label.setVisible(bool(status.renumbered))
+        self.set_aside_title.setText(tr("区局发来但本机无法接收的记录（{0} 项）")
+                                     .format(status.set_aside))
+        lines = [tr("{0}（{1}，{2}）：{3}").format(item.what, item.office, item.held_at, item.reason)
+                 for item in status.set_aside_items]
+        if status.set_aside > len(status.set_aside_items):
+            lines.append(tr("……另有 {0} 项").format(status.set_aside - len(status.set_aside_items)))
+        self.set_aside.setText("\n".join(lines))
+        self.set_aside_box.setVisible(bool(status.set_aside))
         self.refusals.setText("\n".join(tr("被拒绝 {0} 项：{1}").format(n, message)
                                         for message, n in status.refusals))
         self.refusals.setVisible(bool(status.refusals))
