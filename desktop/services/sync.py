@@ -739,6 +739,12 @@ class SyncService(Service):
         """The district's answer to a bundle: acknowledgements and what it sent this office."""
         v = self._bundle_settings(user, "导入同步回执")
         try:
+            # A zip never needs more room than what it holds: anything larger is refused
+            # before it is read into memory.
+            if Path(path).stat().st_size > bundle.MAX_TOTAL_BYTES:
+                raise bundle.BundleError(
+                    f"回执文件过大（超过 {bundle.MAX_TOTAL_BYTES // 1024 ** 2} MB），"
+                    "不是和解台生成的回执，未导入任何内容")
             data = Path(path).read_bytes()
         except OSError as exc:
             raise bundle.BundleError(f"无法读取回执文件：{exc}") from exc

@@ -193,6 +193,17 @@ def test_a_signed_receipt_bomb_is_refused_at_the_office(hub, tmp_path: Path) -> 
     assert station.s.sync.import_receipt(station.clerk, tmp_path / "r.hejie").report.pushed == 1
 
 
+def test_a_receipt_file_larger_than_any_receipt_is_not_read(hub, tmp_path: Path) -> None:
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    station.s.sync.export_bundle(station.clerk, tmp_path / "b.hejie")
+    huge = tmp_path / "huge.receipt.hejie"
+    with huge.open("wb") as f:  # sparse: no disk is used, and reading it would take 2 GB
+        f.truncate(bundle.MAX_TOTAL_BYTES + 1)
+    error = _refused_quickly(lambda: station.s.sync.import_receipt(station.clerk, huge),
+                             bundle.BundleError)
+    assert "回执文件过大" in str(error)
+
+
 # -- the hub: import-bundle --------------------------------------------------------------------
 def test_a_signed_bundle_bomb_is_refused_at_the_hub(hub) -> None:
     station = hub.enrol("WZCQ01")
