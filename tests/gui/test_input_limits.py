@@ -4,7 +4,7 @@ stored before the rules is shown whole rather than cut silently."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QDateTime
 
@@ -75,6 +75,35 @@ def test_over_long_facts_are_refused_under_the_field_and_kept(world: World, make
     _settle(qtbot, page)
 
 
+def test_dates_do_not_go_back_before_1990_but_an_old_record_shows_its_own(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from desktop.db.models import Complaint
+    from desktop.db.uow import UnitOfWork
+
+    ctx = make_ctx(world.clerk)
+    page = RegistrationPage(ctx)
+    qtbot.addWidget(page)
+    page.received_at.setDateTime(QDateTime(datetime(1899, 12, 31, 9, 0)))
+    page.purchase_date.setDate(date(1850, 1, 1))
+    assert page.received_at.date().toPython() == page.purchase_date.date().toPython() == date(1990, 1, 1)
+
+    cid = world.s.complaints.register(world.clerk, draft()).ids[0]
+    with UnitOfWork(world.s.ctx.engine) as uow:  # a typo stored before the rule
+        uow.session.execute(update(Complaint).where(Complaint.id == cid)
+                            .values(received_at=datetime(1899, 11, 19, 9, 30)))
+        uow.commit()
+    editing = RegistrationPage(ctx, editing=world.s.complaints.get(world.clerk, cid))
+    qtbot.addWidget(editing)
+    editing.show()
+    assert editing.received_at.dateTime().toPython() == datetime(1899, 11, 19, 9, 30)
+    editing.save_button.click()
+    qtbot.waitUntil(lambda: bool(editing.errors.message_of(LABELS["received_at"])))
+    assert editing.errors.message_of(LABELS["received_at"]).startswith(
+        "不能早于 1990-01-01：填写的是 1899-11-19")
+    _settle(qtbot, editing)
+
+
 def test_an_old_over_long_record_is_shown_whole_and_refused_not_cut(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import update
 
@@ -117,13 +146,17 @@ def test_dialogs_stop_at_the_contracts_length(world: World, make_ctx, qtbot) -> 
     mediation.buttons.button(mediation.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: bool(mediation.errors.message_of("调解内容")))
     assert mediation.errors.message_of("调解内容") == "不能超过 5000 个字（现有 5001 个）"
-    # …and a held time in 1899 under its own field.
-    mediation.content.setPlainText("双方陈述")
-    mediation.held_at.setDateTime(QDateTime(datetime(1899, 6, 1, 9, 0)))
-    mediation.buttons.button(mediation.buttons.StandardButton.Save).click()
-    qtbot.waitUntil(lambda: bool(mediation.errors.message_of("调解时间")))
-    assert mediation.errors.message_of("调解时间").startswith("不能早于 1990-01-01")
     assert world.s.records.mediation_records(world.clerk, cid) == []
+    # The held time does not go back before the contract's first day.
+    mediation.held_at.setDateTime(QDateTime(datetime(1899, 6, 1, 9, 0)))
+    assert mediation.held_at.date().toPython() == date(1990, 1, 1)
+
+    accept = ActionDialog(ctx, world.s.complaints.get(
+        world.clerk, world.s.complaints.register(world.clerk, draft()).ids[0]), Action.ACCEPT)
+    qtbot.addWidget(accept)
+    accept.fields["on"].setDate(date(2026, 11, 1))  # before the complaint was received
+    assert accept.fields["on"].date().toPython() == date(2026, 11, 19)
+    wait_idle(qtbot, ctx)
 
     transfer = ActionDialog(ctx, detail, Action.TRANSFER)
     qtbot.addWidget(transfer)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import DueDate
-from desktop.domain.contract import NOTE_LEN, text_limit
+from desktop.domain.contract import EARLIEST_DATE, NOTE_LEN, text_limit
 from desktop.domain.workflow import ALLOWED_RESULTS, Action, Result, Status, transition_for
 from desktop.services.dto import Changed, ComplaintDetail
 from desktop.ui.context import AppContext
@@ -117,6 +117,8 @@ class ActionDialog(QDialog):
             day = QDateEdit(QDate(self.ctx.services.ctx.clock.today()))
             day.setCalendarPopup(True)
             day.setDisplayFormat("yyyy-MM-dd")
+            # Not before the complaint was received (the service refuses it too).
+            day.setMinimumDate(QDate(max(self.detail.received_at.date(), EARLIEST_DATE)))
             odr = QCheckBox(self.tr("先由经营者自行和解（ODR，10 个工作日）"))
             self._add("on", "受理日期", day)
             self._add("odr", "在线纠纷解决", odr)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import LABELS, ComplaintDraft
-from desktop.domain.contract import text_limit
+from desktop.domain.contract import EARLIEST_DATE, text_limit
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
 from desktop.ui.context import AppContext
 from desktop.ui.views.attachments import attach_files
@@ -106,6 +106,9 @@ class RegistrationPage(QWidget):
         # QPlainTextEdit) are held to it by the service's message under the field.
         for name, box in self._limited().items():
             box.setMaxLength(text_limit("complaints", name) or box.maxLength())
+        # Nor do the dates go back before the contract's first day (1990-01-01).
+        self.received_at.setMinimumDate(QDate(EARLIEST_DATE))
+        self.purchase_date.setMinimumDate(QDate(EARLIEST_DATE))
         self.files = QListWidget()
         self.files.setMaximumHeight(70)
         self.add_file = QPushButton(self.tr("添加附件…"))
@@ -382,6 +385,12 @@ class RegistrationPage(QWidget):
 
     def load(self, d: ComplaintDetail) -> None:
         """Fill the form with a registered complaint, to correct it."""
+        # An older record's date before the first day is shown as stored (a date box would
+        # move it silently to its minimum); the save then says what is wrong with it.
+        for box, day in ((self.received_at, d.received_at.date()),
+                         (self.purchase_date, d.purchase_date)):
+            if day is not None and day < EARLIEST_DATE:
+                box.setMinimumDate(QDate(day))
         self.channel.setCurrentIndex(max(0, self.channel.findData(d.channel_code)))
         self.received_at.setDateTime(QDateTime(d.received_at))
         self.district_number.setText(d.district_number or "")
