@@ -15,6 +15,12 @@ from desktop.domain.errors import FieldError
 _SPACES = re.compile(r"\s+")
 
 
+def _shown(value: str, limit: int = 30) -> str:
+    """What the user typed, for a message: the start of it if it is long."""
+    text = value.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _clean(value: str) -> str:
     # NFKC turns full-width input from Chinese IMEs (１３８、ＡＢＣ、－、（）) into ASCII,
     # then all whitespace goes: people paste codes with spaces every few characters.
@@ -130,7 +136,7 @@ def check_mobile(value: str, field: str = "手机号码") -> str:
     elif s.startswith("86") and len(s) == 13:  # 86 only counts as a prefix when 11 digits follow
         s = s[2:]
     if not (s.isascii() and s.isdigit()):
-        raise FieldError(field, f"只能包含数字，实际为 '{value.strip()}'")
+        raise FieldError(field, f"只能包含数字，实际为 '{_shown(value)}'")
     if len(s) != 11:
         raise FieldError(field, f"应为 11 位数字，实际 {len(s)} 位")
     if not _MOBILE.fullmatch(s):
@@ -158,7 +164,7 @@ def check_landline(value: str, field: str = "固定电话") -> str:
         cut = _area_length(m["digits"])
         area, local = m["digits"][:cut], m["digits"][cut:]
     else:
-        raise FieldError(field, f"{_LANDLINE_HELP}，实际为 '{value.strip()}'")
+        raise FieldError(field, f"{_LANDLINE_HELP}，实际为 '{_shown(value)}'")
     if len(area) != _area_length(area):
         raise FieldError(field, f"区号 {area} 不正确：010、02X 为 3 位，其余区号为 4 位")
     if not 7 <= len(local) <= 8:
@@ -193,6 +199,27 @@ def check_required(value: str | None, field: str) -> str:
     return text
 
 
+def check_length(value: str | None, field: str, limit: int | None) -> str | None:
+    """`value` as given, or FieldError naming the field, the limit and how long it is."""
+    if value is not None and limit is not None and len(value) > limit:
+        raise FieldError(field, f"不能超过 {limit} 个字（现有 {len(value)} 个）")
+    return value
+
+
+def check_text(entity: str, name: str, value: str | None, field: str | None = None) -> str | None:
+    """A travelling record's text field against the wire contract's length (`contract.RULES`),
+    so the office refuses at entry what the district hub would refuse. `field` is the label the
+    form shows, when it differs from the contract's."""
+    # Imported here: the contract imports domain.disclosure, which imports masking, which
+    # imports this module.
+    from desktop.domain import contract
+
+    limit = contract.text_limit(entity, name)
+    if limit is None:
+        raise KeyError(f"{entity}.{name} has no text rule in the contract")
+    return check_length(value, field or contract.label(entity, name), limit)
+
+
 _MAX_AMOUNT = Decimal("100000000.00")
 _CENT = Decimal("0.01")
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
@@ -208,14 +235,14 @@ def check_amount(value: str | int | Decimal | float | None, field: str = "涉案
         # Decimal() alone would also take "1_000", "1e5" and "NaN"; only plain amounts are allowed.
         if not _PLAIN_NUMBER.fullmatch(text):
             raise FieldError(
-                field, f"'{value.strip()}' 不是有效金额，应为数字，如 1234.50 或 1,234.50"
+                field, f"'{_shown(value)}' 不是有效金额，应为数字，如 1234.50 或 1,234.50"
             )
         amount = Decimal(text.replace(",", ""))
     else:
         try:  # floats go through str() so 0.1 stays 0.1 instead of 0.1000000000000000055…
             amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
         except InvalidOperation:
-            raise FieldError(field, f"'{value}' 不是有效金额") from None
+            raise FieldError(field, f"'{_shown(str(value))}' 不是有效金额") from None
         if not amount.is_finite():
             raise FieldError(field, f"'{value}' 不是有效金额")
     if amount < 0:
@@ -250,6 +277,26 @@ def check_not_future(value: _D, field: str, now: datetime | None = None) -> _D:
             field, f"不能是将来的日期：填写的是 {value.isoformat()}，今天是 {today.isoformat()}"
         )
     return value
+
+
+def check_not_before(value: _D, field: str, earliest: date | None = None) -> _D:
+    """No complaint, purchase or meeting of this program's world happened before `earliest`
+    (`contract.EARLIEST_DATE`, 1990-01-01): an earlier date is a typo (1899 for 1999) or a
+    spreadsheet's zero date, and the district hub would refuse it."""
+    from desktop.domain import contract
+
+    earliest = earliest or contract.EARLIEST_DATE
+    day = value.date() if isinstance(value, datetime) else value
+    if day < earliest:
+        raise FieldError(
+            field, f"不能早于 {earliest.isoformat()}：填写的是 {day.isoformat()}，请核对年份"
+        )
+    return value
+
+
+def check_date(value: _D, field: str, now: datetime | None = None) -> _D:
+    """Neither before the program's earliest date nor in the future."""
+    return check_not_future(check_not_before(value, field), field, now)
 
 
 # ---------------------------------------------------------------- 列表显示用的脱敏

@@ -6,9 +6,51 @@ the forms only lay them out, so the disclosure and ledger work can feed them oth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+
+from desktop.domain.contract import LONG_LEN, NOTE_LEN, text_limit
+
+# What a form prints of a field longer than it may be: the services refuse such text at entry,
+# but a record stored before that rule (or arriving from elsewhere) may hold more, and laying
+# out 80,000 characters takes ReportLab many seconds on the window's only database worker.
+OMITTED = "（内容过长，以下从略，全文见系统记录）"
+# A field the contract does not bound (a label, a name from the office settings).
+LABEL_LEN = 200
+# Line breaks count too: 5,000 empty lines are 70 pages of nothing.
+MAX_LINES = 200
+
+
+def clip(text: str | None, limit: int) -> str:
+    """`text` as printed: at most `limit` characters and MAX_LINES lines, and if anything was
+    left out, the note OMITTED at the end so the paper says so."""
+    text = text or ""
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    if text.count("\n") >= MAX_LINES:
+        text = "\n".join(text.split("\n", MAX_LINES)[:MAX_LINES])
+        cut = True
+    return text.rstrip() + OMITTED if cut else text
+
+
+def _clip_fields(paper: object, limits: Mapping[str, int]) -> None:
+    """Clip every text field of a frozen paper in place: at its limit, or LABEL_LEN."""
+    for f in fields(paper):  # type: ignore[arg-type]
+        value = getattr(paper, f.name)
+        if isinstance(value, str):
+            clipped = clip(value, limits.get(f.name, LABEL_LEN))
+            if clipped is not value:
+                object.__setattr__(paper, f.name, clipped)
+
+
+def _contract(entity: str, *names: str, **renamed: str) -> dict[str, int]:
+    """The printed fields' limits from the wire contract (`renamed`: paper field → rule)."""
+    out = {n: text_limit(entity, n) for n in names}
+    out.update({paper: text_limit(entity, rule) for paper, rule in renamed.items()})
+    return {k: v for k, v in out.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -20,6 +62,16 @@ class Letterhead:
     seal_text: str
     address: str = ""
     phone: str = ""
+
+    def __post_init__(self) -> None:
+        _clip_fields(self, {})
+
+
+_COMPLAINT_LIMITS = _contract(
+    "complaints", "complainant_name", "complainant_phone", "complainant_address",
+    "complainant_id_number", "respondent_name", "respondent_credit_code", "respondent_address",
+    "subject", "brand_model", "request", "facts", "settlement_terms", "status_note",
+    "district_number", "number")
 
 
 @dataclass(frozen=True)
@@ -60,6 +112,9 @@ class ComplaintPaper:
     termination_ground: str = ""
     status_note: str = ""
 
+    def __post_init__(self) -> None:
+        _clip_fields(self, _COMPLAINT_LIMITS)
+
 
 @dataclass(frozen=True)
 class SessionPaper:
@@ -73,6 +128,10 @@ class SessionPaper:
     content: str
     result: str
     recorded_by: str
+
+    def __post_init__(self) -> None:
+        _clip_fields(self, _contract("mediation_records", "place", "participants", "content",
+                                     "result"))
 
 
 @dataclass(frozen=True)
@@ -92,6 +151,9 @@ class LedgerLine:
     result: str
     recovered: Decimal | None
 
+    def __post_init__(self) -> None:
+        _clip_fields(self, {})
+
 
 @dataclass(frozen=True)
 class OpenLine:
@@ -108,6 +170,9 @@ class OpenLine:
     overdue: bool
     next_step: str
 
+    def __post_init__(self) -> None:
+        _clip_fields(self, {})
+
 
 @dataclass(frozen=True)
 class DisclosureLine:
@@ -117,6 +182,9 @@ class DisclosureLine:
     content: str  # no personal information
     success: bool
 
+    def __post_init__(self) -> None:
+        _clip_fields(self, _contract("disclosure_entries", "content"))
+
 
 @dataclass(frozen=True)
 class RefusalLine:
@@ -125,6 +193,9 @@ class RefusalLine:
     respondent: str
     reason: str
     approval: str = ""  # the electronic approvals so far, in words
+
+    def __post_init__(self) -> None:
+        _clip_fields(self, {"reason": LONG_LEN, "approval": NOTE_LEN})
 
 
 @dataclass(frozen=True)
@@ -142,3 +213,8 @@ class CorrectionPaper:
     approved: bool
     decided_on: date
     note: str  # why not, when refused
+
+    def __post_init__(self) -> None:
+        _clip_fields(self, {**_contract("disclosure_requests", "reason", "old_content",
+                                        "new_content", "requester", "requester_address"),
+                            "note": LONG_LEN})

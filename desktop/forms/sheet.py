@@ -30,8 +30,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.domain.contract import FACTS_LEN
 from desktop.forms import fonts
-from desktop.forms.data import Letterhead
+from desktop.forms.data import Letterhead, clip
 
 MARGIN = 18 * mm
 HEADER_SPACE = 16 * mm  # above the frame: number and QR code
@@ -72,10 +73,16 @@ NOTE = _style("note", fonts.BODY, 9, 13, alignment=TA_LEFT, textColor=colors.Col
 CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), fonts.BODY)
 
 
+# The most one paragraph may print: the longest field (事实与理由) with the words around it.
+# The papers (`forms/data.py`) clip each field at its own limit; this is the last guard for a
+# text put together from several, so no paragraph can take ReportLab more than a moment.
+PARA_LIMIT = FACTS_LEN + 1000
+
+
 def para(text: str | None, style: ParagraphStyle = CELL) -> Paragraph:
     """A paragraph of plain text (escaped, line breaks kept, rare characters in the fallback)."""
     preferred = fonts.HEADING if style.fontName == fonts.HEADING else fonts.BODY
-    return Paragraph(fonts.markup(text or "", preferred), style)
+    return Paragraph(fonts.markup(clip(text, PARA_LIMIT), preferred), style)
 
 
 # -- values as the forms write them ------------------------------------------------------

@@ -18,6 +18,7 @@ from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey
+from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
@@ -42,6 +43,17 @@ _OUTCOME_FIELDS = (
     "rejection_ground", "settled_on", "settlement_terms", "terminated_on", "termination_ground",
     "transferred_to", "case_note", "violation_found_on",
 )
+
+
+def _complaint_text(value: str | None, name: str, field: str) -> str:
+    """A text for a complaint's column, trimmed, within the wire contract's length; `field` is
+    the label of the dialog's box, so the message shows under it."""
+    return v.check_text("complaints", name, (value or "").strip(), field) or ""
+
+
+def _reason(value: str | None, field: str) -> str:
+    """A reason kept in the audit log (修改理由, 重新办理理由…): bounded like a note."""
+    return v.check_length((value or "").strip(), field, NOTE_LEN) or ""
 
 
 def _cents(amount: Decimal | None) -> int | None:
@@ -200,6 +212,7 @@ class ComplaintService(Service):
         """Change the registered facts. Once accepted, a reason is required (全程留痕)."""
         require_role(user, *HANDLERS, doing="修改投诉")
         clean = draft.validated(self.ctx.clock.now())
+        _reason(reason, "修改理由")
         with self._uow(user, "修改投诉", reason=reason) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status == Status.CLOSED:
@@ -221,7 +234,7 @@ class ComplaintService(Service):
                on: date | None = None, odr: bool = False) -> Changed:
         """Accept; with `odr` the enterprise first negotiates itself for 10 working days."""
         day = on or self.ctx.clock.today()
-        v.check_not_future(day, "受理日期", self.ctx.clock.now())
+        v.check_date(day, "受理日期", self.ctx.clock.now())
 
         def apply(c: Complaint) -> None:
             if day < c.received_at.date():
@@ -232,6 +245,8 @@ class ComplaintService(Service):
 
     def reject(self, user: CurrentUser, complaint_id: int, *, ground: str, note: str = "",
                expected_version: int) -> Changed:
+        note = _complaint_text(note, "status_note", "说明")
+
         def apply(c: Complaint) -> None:
             c.rejection_ground = ground
             c.status_note = note or None
@@ -250,9 +265,13 @@ class ComplaintService(Service):
                expected_version: int) -> Changed:
         """`performance_due`: the agreement's deadline for performing it; None: on the spot."""
         amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
+        _complaint_text(terms, "settlement_terms", "调解协议内容")
         today = self.ctx.clock.today()
         if performance_due is not None and performance_due < today:
             raise FieldError("履行期限", f"不能早于今天（{today}）")
+        if performance_due is not None and performance_due > LATEST_DATE:
+            raise FieldError("履行期限", f"不能晚于 {LATEST_DATE.isoformat()}：填写的是 "
+                                         f"{performance_due.isoformat()}，请核对年份")
 
         def apply(c: Complaint) -> None:
             c.settled_on = today
@@ -265,6 +284,8 @@ class ComplaintService(Service):
 
     def terminate(self, user: CurrentUser, complaint_id: int, *, ground: str, note: str = "",
                   expected_version: int) -> Changed:
+        note = _complaint_text(note, "status_note", "说明")
+
         def apply(c: Complaint) -> None:
             c.terminated_on = self.ctx.clock.today()
             c.termination_ground = ground
@@ -274,6 +295,9 @@ class ComplaintService(Service):
 
     def transfer(self, user: CurrentUser, complaint_id: int, *, target: str, note: str = "",
                  expected_version: int) -> Changed:
+        _complaint_text(target, "transferred_to", "转办单位")
+        note = _complaint_text(note, "status_note", "说明")
+
         def apply(c: Complaint) -> None:
             c.transferred_to = target.strip()
             c.status_note = note or None
@@ -283,6 +307,8 @@ class ComplaintService(Service):
     def open_case(self, user: CurrentUser, complaint_id: int, *, note: str,
                   expected_version: int) -> Changed:
         """诉转案: a suspected violation goes to enforcement; the check clock starts."""
+        _complaint_text(note, "case_note", "立案线索说明")
+
         def apply(c: Complaint) -> None:
             c.case_note = note.strip()
             c.violation_found_on = self.ctx.clock.today()
@@ -293,7 +319,11 @@ class ComplaintService(Service):
               recovered: Decimal | str | None = None, at_fault: bool | None = None,
               satisfaction: str | None = None, note: str = "", expected_version: int) -> Changed:
         amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
+        if satisfaction is not None:
+            _complaint_text(satisfaction, "satisfaction", "投诉人满意度")
+        note = _complaint_text(note, "status_note", "说明")
         result = Result(result)
+
         def apply(c: Complaint) -> None:
             c.closed_on = self.ctx.clock.today()
             c.result = result.value
@@ -308,6 +338,8 @@ class ComplaintService(Service):
 
     def reopen(self, user: CurrentUser, complaint_id: int, *, reason: str,
                expected_version: int) -> Changed:
+        _reason(reason, "重新办理理由")
+
         def apply(c: Complaint) -> None:
             # The earlier outcome no longer stands; the audit log keeps what it was.
             for field in _OUTCOME_FIELDS:
@@ -321,6 +353,9 @@ class ComplaintService(Service):
         require_role(user, *HANDLERS, doing="中止计时")
         if not reason.strip():
             raise FieldError("中止理由", "不能为空，例如“送检验机构检测”")
+        v.check_text("clock_pauses", "reason", reason.strip(), "中止理由")
+        # The pause starts today: a PC whose clock says 1900 must not record it.
+        v.check_not_before(self.ctx.clock.today(), "中止日期")
         with self._uow(user, "中止计时", reason=reason) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status not in (Status.ACCEPTED, Status.MEDIATING):
@@ -335,6 +370,7 @@ class ComplaintService(Service):
     def resume_clock(self, user: CurrentUser, complaint_id: int, *, note: str = "",
                      expected_version: int) -> Changed:
         require_role(user, *HANDLERS, doing="恢复计时")
+        note = _reason(note, "说明")
         with self._uow(user, "恢复计时", reason=note or None) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
             if c.status not in (Status.ACCEPTED, Status.MEDIATING):

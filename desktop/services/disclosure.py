@@ -25,6 +25,7 @@ from desktop.db.repositories import (
     OfficeRepository,
 )
 from desktop.db.uow import UnitOfWork
+from desktop.domain import validators as v
 from desktop.domain.disclosure import (
     CONTENT_LIMIT,
     OBJECTORS,
@@ -191,8 +192,7 @@ class DisclosureService(Service):
         cleaned = " ".join((text or "").split())
         if not cleaned:
             raise FieldError("投诉内容", "不能为空")
-        if len(cleaned) > CONTENT_LIMIT:
-            raise FieldError("投诉内容", f"不能超过 {CONTENT_LIMIT} 个字（现有 {len(cleaned)} 个）")
+        v.check_length(cleaned, "投诉内容", CONTENT_LIMIT)
         with self._uow(user, "修改公示内容") as uow:
             entry = self._entry(uow, user, entry_id)
             self._require_draft(entry.list)
@@ -253,7 +253,7 @@ class DisclosureService(Service):
             decisions = DisclosureRepository(uow.session).decisions(list_id=lst.id)
             self._require_second_person(user, decisions, lst.round, step.step)
             lst.status = step.approved
-            self._decide(uow, user, lst.id, None, lst.round, step.step, True, note.strip())
+            self._decide(uow, user, lst.id, None, lst.round, step.step, True, _optional(note, "审批意见"))
             uow.commit()
             return Changed("disclosure_list", (lst.id,))
 
@@ -328,9 +328,15 @@ class DisclosureService(Service):
         section; it goes through the same two approvals."""
         require_role(user, *SECTION, doing="申请更正")
         reason = _required(reason, "更正理由")
-        content = _required(new_content, "更正后的投诉内容")
-        if len(content) > CONTENT_LIMIT:
-            raise FieldError("更正后的投诉内容", f"不能超过 {CONTENT_LIMIT} 个字")
+        content = (new_content or "").strip()
+        if not content:
+            raise FieldError("更正后的投诉内容", "必须填写")
+        v.check_length(content, "更正后的投诉内容", CONTENT_LIMIT)
+        # Who asked and where the reply goes: refused when too long, never cut short silently.
+        requester = v.check_text("disclosure_requests", "requester", (requester or "").strip(),
+                                 "申请人") or ""
+        requester_address = v.check_text("disclosure_requests", "requester_address",
+                                         (requester_address or "").strip(), "送达地址") or ""
         with self._uow(user, "申请更正公示内容", reason=reason) as uow:
             entry = self._entry(uow, user, entry_id)
             if entry.list.status != ListStatus.PUBLISHED:
@@ -343,7 +349,7 @@ class DisclosureService(Service):
             if safe == entry.content:
                 raise FieldError("更正后的投诉内容", "与已公示的内容相同")
             req = self._file(uow, user, entry, RequestKind.CORRECTION, reason, safe,
-                             requester.strip()[:200], requester_address.strip()[:200])
+                             requester, requester_address)
             uow.commit()
             return Changed("disclosure_request", (req.id,), created=True,
                            complaint_id=entry.complaint_id)
@@ -352,9 +358,7 @@ class DisclosureService(Service):
         """The department head, then the deputy director, approve or refuse a request. The
         deputy's approval takes effect: an objection takes the row off the list, a correction
         replaces the published text."""
-        note = note.strip()
-        if not approve:
-            note = _required(note, "不同意的理由")
+        note = _required(note, "不同意的理由") if not approve else _optional(note, "审批意见")
         with self._uow(user, "审批" + ("同意" if approve else "不同意"), reason=note or None) as uow:
             req = self._request(uow, user, request_id)
             step = request_approval(RequestStatus(req.status))
@@ -671,6 +675,10 @@ def _required(text: str, field: str) -> str:
     value = (text or "").strip()
     if not value:
         raise FieldError(field, "必须填写")
-    if len(value) > REASON_LIMIT:
-        raise FieldError(field, f"不能超过 {REASON_LIMIT} 个字")
-    return value
+    return _optional(value, field)
+
+
+def _optional(text: str, field: str) -> str:
+    """A reason or an opinion, trimmed, within REASON_LIMIT (well inside the contract's
+    `disclosure_decisions.note` and `disclosure_requests.reason`)."""
+    return v.check_length((text or "").strip(), field, REASON_LIMIT) or ""

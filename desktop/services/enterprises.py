@@ -13,6 +13,7 @@ from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import HANDLERS, Role
 from desktop.services.base import Service, require_role
 from desktop.services.dto import Changed, CurrentUser, EnterpriseInfo
+from desktop.services.lengths import check_column
 
 EDITORS = HANDLERS | {Role.ADMIN, Role.CONSUMER_PROTECTION}
 
@@ -92,7 +93,9 @@ class EnterpriseService(Service):
     ) -> Changed:
         """Add a new enterprise (enterprise_id None) or edit one."""
         require_role(user, *EDITORS, doing="维护企业库")
-        name = v.check_required(name, "企业名称")
+        name = check_column(Enterprise, "name", v.check_required(name, "企业名称"), "企业名称")
+        address = check_column(Enterprise, "address", address, "地址")
+        industry = check_column(Enterprise, "industry", industry, "行业")
         code = v.check_credit_code(credit_code) if credit_code and credit_code.strip() else None
         phone = v.check_phone(phone, "企业电话") if phone and phone.strip() else ""
         with self._uow(user, "维护企业库") as uow:
@@ -110,7 +113,7 @@ class EnterpriseService(Service):
                 if same is not None and same.id != e.id:
                     raise FieldError("统一社会信用代码", f"已登记为「{same.name}」")
             e.name, e.credit_code, e.address, e.industry, e.phone = (
-                name, code, address.strip(), industry.strip(), phone)
+                name, code, address, industry, phone)
             e.alliance_member, e.demo_street = alliance_member, demo_street
             uow.commit()
             return Changed("enterprise", (e.id,), created=enterprise_id is None)

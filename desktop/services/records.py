@@ -14,6 +14,7 @@ from desktop import paths
 from desktop.db.models import Attachment, MediationRecord
 from desktop.db.repositories import AuditRepository, CodeRepository, ComplaintRepository
 from desktop.domain import validators as v
+from desktop.domain.contract import filename_problem
 from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.domain.errors import FieldError, TransitionError
 from desktop.domain.workflow import HANDLERS, Action, Result, Status, fire
@@ -128,7 +129,12 @@ class RecordService(Service):
     ) -> Changed:
         """Record one mediation contact; the first one on an accepted complaint starts mediation."""
         require_role(user, *HANDLERS, doing="添加调解记录")
-        v.check_not_future(held_at, "调解时间", self.ctx.clock.now())
+        v.check_date(held_at, "调解时间", self.ctx.clock.now())
+        # Each text within the wire contract's length, under the label the dialog shows.
+        for name, value, field in (("means", means, "调解方式"), ("place", place, "地点"),
+                                   ("participants", participants, "参加人员"),
+                                   ("content", content, "调解内容"), ("result", result, "调解结果")):
+            v.check_text("mediation_records", name, (value or "").strip(), field)
         v.check_required(participants, "参加人员")
         v.check_required(content, "调解内容")
         with self._uow(user, "添加调解记录") as uow:
@@ -174,6 +180,11 @@ class RecordService(Service):
         source = Path(source)
         if not source.is_file():
             raise FieldError("附件", f"文件 {source} 不存在")
+        # The name travels to other offices as a label, never a path (contract.filename_problem).
+        if (problem := filename_problem(source.name)) is not None:
+            raise FieldError("附件", f"文件名「{source.name[:60]}」{problem}，请改名后再添加")
+        v.check_text("attachments", "filename", source.name, "附件文件名")
+        v.check_text("attachments", "note", note.strip(), "附件说明")
         size = source.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
             raise FieldError("附件", f"文件过大（{size // 1024 // 1024} MB），单个附件不超过 200 MB")

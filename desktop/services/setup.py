@@ -16,6 +16,7 @@ from desktop.domain.validators import check_phone
 from desktop.domain.workflow import Role
 from desktop.services.base import Service, bump_generation, require_role
 from desktop.services.dto import Changed, CurrentUser, OfficeInfo, UserInfo
+from desktop.services.lengths import check_column
 from desktop.services.users import UserService, check_new_account
 
 LOCAL_OFFICE_KEY = "local_office_code"
@@ -85,6 +86,10 @@ class SetupService(Service):
                 code = check_office_code(spec.code)
                 if not spec.name.strip():
                     raise FieldError("单位名称", "不能为空")
+                name = check_column(Office, "name", spec.name, "单位名称")
+                address = check_column(Office, "address", spec.address, "地址")
+                phone = check_column(Office, "phone", spec.phone, "电话")
+                check_column(Office, "seal_text", name, "印章文字")
                 if offices.by_code(code) is not None:
                     raise FieldError("单位代码", f"「{code}」已存在")
                 parent = None
@@ -95,13 +100,13 @@ class SetupService(Service):
                 tier = check_placement(spec.kind, spec.tier, parent.kind if parent else None)
                 office = Office(
                     code=code,
-                    name=spec.name.strip(),
+                    name=name,
                     kind=spec.kind,
                     tier=tier,
                     parent_id=parent.id if parent else None,
-                    address=spec.address,
-                    phone=spec.phone,
-                    seal_text=spec.name.strip(),
+                    address=address,
+                    phone=phone,
+                    seal_text=name,
                 )
                 uow.session.add(office)
                 uow.flush()
@@ -144,17 +149,14 @@ class SetupService(Service):
             name = (name or "").strip()
             if not name:
                 raise FieldError("单位名称", "不能为空")
-            if len(name) > 100:
-                raise FieldError("单位名称", "不能超过 100 个字")
+            check_column(Office, "name", name, "单位名称")
             parent = offices.get(parent_id) if parent_id is not None else None
             if parent_id is not None and parent is None:
                 raise FieldError("上级单位", "单位不存在")
             tier = check_placement(kind, tier, parent.kind if parent else None)
             address, seal_text = (address or "").strip(), (seal_text or "").strip() or name
-            if len(address) > 200:
-                raise FieldError("地址", "不能超过 200 个字")
-            if len(seal_text) > 100:
-                raise FieldError("印章文字", "不能超过 100 个字")
+            check_column(Office, "address", address, "地址")
+            check_column(Office, "seal_text", seal_text, "印章文字")
             phone = check_phone(phone, "电话") if (phone or "").strip() else ""
             if office is None:
                 office = Office(code=code, kind=kind)
@@ -182,6 +184,10 @@ class SetupService(Service):
         # be run again with the mistake corrected.
         check_new_account(admin_username, admin_name, admin_password)
         codes = [check_office_code(o.code) for o in offices]
+        for spec in offices:
+            check_column(Office, "name", spec.name, "单位名称")
+            check_column(Office, "address", spec.address, "地址")
+            check_column(Office, "phone", spec.phone, "电话")
         if local_office_code.strip().upper() not in codes:
             raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
         self.seed_reference_data()

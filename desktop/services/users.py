@@ -14,6 +14,7 @@ from desktop.domain.errors import AuthenticationError, FieldError, NotFound
 from desktop.domain.workflow import Role
 from desktop.services.base import Service, current_user_from, require_role
 from desktop.services.dto import CurrentUser, UserInfo
+from desktop.services.lengths import check_column
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -31,6 +32,7 @@ def check_new_account(username: str, display_name: str, password: str) -> None:
         raise FieldError("用户名", "以字母开头，3–32 位字母、数字、下划线或点")
     if not (display_name or "").strip():
         raise FieldError("姓名", "不能为空")
+    check_column(User, "display_name", display_name, "姓名")
     check_password_strength(password)
 
 

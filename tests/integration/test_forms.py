@@ -297,3 +297,80 @@ def test_hejie_admin_print(world: World, tmp_path: Path, capsys, monkeypatch) ->
     assert "--month 应为 YYYY-MM" in capsys.readouterr().err
     assert main(["print", "agreement", "--data-dir", data]) == 2
     assert "需要 --complaint" in capsys.readouterr().err
+
+
+# -- what a field may add to a page (issue 14, item 7) -----------------------------------------
+def _store(world: World, cid: int, **columns: object) -> None:
+    """Write columns straight into the database, as a record stored before the length rules
+    (or arriving from elsewhere) may hold them: the services would refuse these values."""
+    from sqlalchemy import update
+
+    from desktop.db.models import Complaint, MediationRecord
+    from desktop.db.uow import UnitOfWork
+
+    session_columns = {k[8:]: v for k, v in columns.items() if k.startswith("session_")}
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        complaint = {k: v for k, v in columns.items() if not k.startswith("session_")}
+        if complaint:
+            uow.session.execute(update(Complaint).where(Complaint.id == cid).values(**complaint))
+        if session_columns:
+            uow.session.execute(update(MediationRecord).where(MediationRecord.complaint_id == cid)
+                                .values(**session_columns))
+        uow.commit()
+
+
+def test_an_oversized_stored_field_is_printed_up_to_its_limit_with_a_note(world: World) -> None:
+    import time
+
+    from desktop.domain.contract import FACTS_LEN, LONG_LEN
+    from desktop.forms.data import OMITTED
+
+    cid = settled_complaint(world)
+    sentence = "消费者反映购买的冰箱制冷效果差，多次维修未果。"
+    _store(world, cid, facts=(sentence * 50_000)[:1_000_000] + "末尾不应印出",
+           request="退" * 200_000, settlement_terms="换" * 80_000,
+           complainant_name="名" * 10_000,
+           session_content="谈" * 160_000, session_participants="人\n" * 20_000)
+    session = world.s.records.mediation_records(world.clerk, cid)[0].id
+    for form, session_id in (("registration", None), ("agreement", None),
+                             ("mediation-record", session)):
+        start = time.perf_counter()
+        rendered = world.s.printing.render(
+            world.clerk, FormRequest(form, complaint_id=cid, session_id=session_id))
+        took = time.perf_counter() - start
+        text = flat("".join(read(rendered.pdf)[0]))
+        assert took < 5, f"{form} took {took:.1f} s"
+        assert flat(OMITTED) in text, form
+        assert "末尾不应印出" not in text
+        assert rendered.pages <= 12, (form, rendered.pages)
+    # The 登记表 prints the facts up to the contract's limit, then the note.
+    rendered = world.s.printing.render(world.clerk, FormRequest("registration", complaint_id=cid))
+    text = flat("".join(read(rendered.pdf)[0]))
+    assert text.count("退") >= LONG_LEN and text.count("退") < LONG_LEN + 50
+    assert text.count("冰箱") == (sentence * 300)[:FACTS_LEN].count("冰箱")
+
+
+def test_clip_keeps_what_fits_and_says_when_it_left_something_out() -> None:
+    from desktop.forms.data import MAX_LINES, OMITTED, ComplaintPaper, SessionPaper, clip
+    from desktop.forms.sheet import PARA_LIMIT, para
+
+    assert clip("事" * 10, 10) == "事" * 10
+    assert clip("事" * 11, 10) == "事" * 10 + OMITTED
+    assert clip(None, 5) == ""
+    lines = clip("行\n" * 1000, 10_000)
+    assert lines.count("\n") == MAX_LINES - 1 and lines.endswith(OMITTED)
+    paper = ComplaintPaper(
+        number="WZCQ-20261120-0001", code="HEJIE:WZCQ-20261120-0001:0", received_at=datetime(2026, 11, 20),
+        channel="来访", district_number=None, office="长桥分局", registered_by="甲", handler="乙",
+        complainant_name="张" * 100, complainant_phone="13812345678", complainant_address="",
+        complainant_id_number="", respondent_name="某公司", respondent_credit_code="",
+        respondent_address="", subject="车", category="汽车", brand_model="", purchase_date=None,
+        amount=None, request_type="", request="求", facts="事" * 6000, status="已登记",
+        rule_set_name="办法", mediation_limit="45个工作日", status_note="注" * 1001)
+    assert paper.complainant_name == "张" * 60 + OMITTED
+    assert paper.facts == "事" * 5000 + OMITTED and paper.status_note == "注" * 1000 + OMITTED
+    assert paper.request == "求" and paper.channel == "来访"
+    session = SessionPaper(1, datetime(2026, 11, 20), "现场", "地" * 300, "人", "谈" * 5001, "", "丙")
+    assert session.place == "地" * 200 + OMITTED and session.content == "谈" * 5000 + OMITTED
+    # The last guard: no paragraph carries more than PARA_LIMIT characters into ReportLab.
+    assert len(para("字" * 100_000).text) < PARA_LIMIT + 100

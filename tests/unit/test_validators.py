@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from desktop.domain import validators as v
 from desktop.domain.errors import FieldError
 from desktop.domain.validators import (
     CREDIT_CODE_CHARS,
@@ -454,3 +455,41 @@ def test_mask_id_number(value: str, masked: str) -> None:
 )
 def test_mask_name(value: str, masked: str) -> None:
     assert mask_name(value) == masked
+
+
+# -- lengths and the earliest date (issue 14, item 7) --------------------------------------------
+def test_check_length_names_the_limit_and_the_length() -> None:
+    assert v.check_length("字" * 60, "投诉人姓名", 60) == "字" * 60
+    assert v.check_length(None, "说明", 10) is None
+    with pytest.raises(FieldError) as err:
+        v.check_length("字" * 61, "投诉人姓名", 60)
+    assert str(err.value) == "「投诉人姓名」不能超过 60 个字（现有 61 个）"
+
+
+def test_check_text_takes_the_limit_and_label_from_the_contract() -> None:
+    with pytest.raises(FieldError) as err:
+        v.check_text("complaints", "facts", "事" * 5200)
+    assert str(err.value) == "「事实与理由」不能超过 5000 个字（现有 5200 个）"
+    with pytest.raises(FieldError, match="「地点」不能超过 200 个字"):
+        v.check_text("mediation_records", "place", "地" * 201, "地点")
+    with pytest.raises(KeyError):
+        v.check_text("complaints", "received_at", "2026-11-20")
+
+
+def test_dates_before_1990_are_typos() -> None:
+    assert v.check_not_before(date(1990, 1, 1), "购买日期") == date(1990, 1, 1)
+    with pytest.raises(FieldError, match="「购买日期」不能早于 1990-01-01：填写的是 1850-01-01"):
+        v.check_not_before(date(1850, 1, 1), "购买日期")
+    with pytest.raises(FieldError, match="「接收时间」不能早于 1990-01-01：填写的是 1899-12-31"):
+        v.check_date(datetime(1899, 12, 31, 23, 59), "接收时间", datetime(2026, 11, 20, 10))
+    with pytest.raises(FieldError, match="不能晚于当前时间"):
+        v.check_date(datetime(2026, 11, 21, 9), "调解时间", datetime(2026, 11, 20, 10))
+
+
+def test_messages_quote_only_the_start_of_a_long_value() -> None:
+    with pytest.raises(FieldError) as err:
+        v.check_phone("1" * 100_000, "投诉人电话")
+    assert len(str(err.value)) < 300
+    with pytest.raises(FieldError) as err:
+        v.check_amount("x" * 100_000)
+    assert len(str(err.value)) < 200

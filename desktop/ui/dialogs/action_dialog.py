@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import DueDate
+from desktop.domain.contract import EARLIEST_DATE, NOTE_LEN, text_limit
 from desktop.domain.workflow import ALLOWED_RESULTS, Action, Result, Status, transition_for
 from desktop.services.dto import Changed, ComplaintDetail
 from desktop.ui.context import AppContext
@@ -96,6 +97,14 @@ class ActionDialog(QDialog):
             combo.addItem(code.label, code.code)
         return combo
 
+    @staticmethod
+    def _line(limit: int | None) -> QLineEdit:
+        """A one-line box that stops at the wire contract's length (the service says the same)."""
+        box = QLineEdit()
+        if limit is not None:
+            box.setMaxLength(limit)
+        return box
+
     def _text(self, lines: int = 4) -> QPlainTextEdit:
         box = QPlainTextEdit()
         box.setTabChangesFocus(True)
@@ -108,6 +117,8 @@ class ActionDialog(QDialog):
             day = QDateEdit(QDate(self.ctx.services.ctx.clock.today()))
             day.setCalendarPopup(True)
             day.setDisplayFormat("yyyy-MM-dd")
+            # Not before the complaint was received (the service refuses it too).
+            day.setMinimumDate(QDate(max(self.detail.received_at.date(), EARLIEST_DATE)))
             odr = QCheckBox(self.tr("先由经营者自行和解（ODR，10 个工作日）"))
             self._add("on", "受理日期", day)
             self._add("odr", "在线纠纷解决", odr)
@@ -124,7 +135,7 @@ class ActionDialog(QDialog):
             self._add("ground", "终止调解依据", self._codes("termination_ground"))
             self._add("note", "说明", self._text(3))
         elif a is Action.TRANSFER:
-            self._add("target", "转办单位", QLineEdit())
+            self._add("target", "转办单位", self._line(text_limit("complaints", "transferred_to")))
             self._add("note", "说明", self._text(3))
         elif a is Action.OPEN_CASE:
             self._add("note", "立案线索说明", self._text(4))
@@ -152,11 +163,11 @@ class ActionDialog(QDialog):
         elif a is Action.REOPEN:
             self._add("reason", "重新办理理由", self._text(3))
         elif a == PAUSE:
-            box = self._add("reason", "中止理由", QLineEdit())
+            box = self._add("reason", "中止理由", self._line(text_limit("clock_pauses", "reason")))
             assert isinstance(box, QLineEdit)
             box.setPlaceholderText(self.tr("例如：送检验机构检测"))
         elif a == RESUME:
-            self._add("note", "说明", QLineEdit())
+            self._add("note", "说明", self._line(NOTE_LEN))
 
     def _performance_due(self) -> None:
         """履行期限 of the agreement: 当场履行 (no date) unless the parties agreed on a day."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.contract import text_limit
 from desktop.domain.disclosure import CONTENT_LIMIT
 from desktop.services.disclosure import CHANNELS
 from desktop.ui.dialogs.small_form import SmallForm
@@ -109,6 +110,9 @@ class CorrectionDialog(SmallForm):
         self.requester = QLineEdit()
         self.requester.setPlaceholderText(self.tr("申请人（经营者或消费者）；本局主动发现的可不填"))
         self.address = QLineEdit()
+        # Both stop at the wire contract's length; the service refuses longer (never cuts it).
+        self.requester.setMaxLength(text_limit("disclosure_requests", "requester") or 200)
+        self.address.setMaxLength(text_limit("disclosure_requests", "requester_address") or 200)
         self.address.setPlaceholderText(self.tr("答复书的送达地址（可不填）"))
         self.reason = _text_box()
         self.reason.setPlaceholderText(self.tr("为什么需要更正，依据是什么"))

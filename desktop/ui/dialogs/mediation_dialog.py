@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.contract import EARLIEST_DATE, text_limit
 from desktop.services.dto import Changed, MediationRecordInfo
 from desktop.ui.context import AppContext
 from desktop.ui.widgets.field_errors import FieldErrors
@@ -47,6 +48,13 @@ class MediationDialog(QDialog):
         self.content.setMinimumHeight(120)
         self.result = QLineEdit()
         self.result.setPlaceholderText(self.tr("例如：双方同意三日内退款；或：经营者不同意，下次再约"))
+        # One-line fields stop at the wire contract's length; the content keeps the service's
+        # message. A stored record shown read-only keeps all of its text.
+        if record is None:
+            self.held_at.setMinimumDate(QDate(EARLIEST_DATE))
+            for name, box in (("place", self.place), ("participants", self.participants),
+                              ("result", self.result)):
+                box.setMaxLength(text_limit("mediation_records", name) or box.maxLength())
         general = QLabel()
         self.errors = FieldErrors(general, self)
         form = QFormLayout()

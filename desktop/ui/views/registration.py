@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import LABELS, ComplaintDraft
+from desktop.domain.contract import EARLIEST_DATE, text_limit
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
 from desktop.ui.context import AppContext
 from desktop.ui.views.attachments import attach_files
@@ -100,6 +101,14 @@ class RegistrationPage(QWidget):
         self.facts = QPlainTextEdit()
         self.facts.setTabChangesFocus(True)
         self.facts.setMinimumHeight(110)
+        # One-line fields stop at the wire contract's length, so the clerk meets the limit while
+        # typing; the codes typed with spaces (ID number, credit code) and the facts (a
+        # QPlainTextEdit) are held to it by the service's message under the field.
+        for name, box in self._limited().items():
+            box.setMaxLength(text_limit("complaints", name) or box.maxLength())
+        # Nor do the dates go back before the contract's first day (1990-01-01).
+        self.received_at.setMinimumDate(QDate(EARLIEST_DATE))
+        self.purchase_date.setMinimumDate(QDate(EARLIEST_DATE))
         self.files = QListWidget()
         self.files.setMaximumHeight(70)
         self.add_file = QPushButton(self.tr("添加附件…"))
@@ -225,6 +234,14 @@ class RegistrationPage(QWidget):
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         for box in (self.complainant_phone, self.respondent_name, self.respondent_credit_code):
             box.textChanged.connect(lambda _: self._duplicate_timer.start())
+
+    def _limited(self) -> dict[str, QLineEdit]:
+        return {"district_number": self.district_number, "complainant_name": self.complainant_name,
+                "complainant_phone": self.complainant_phone,
+                "complainant_address": self.complainant_address,
+                "respondent_name": self.respondent_name,
+                "respondent_address": self.respondent_address, "subject": self.subject,
+                "brand_model": self.brand_model, "request": self.request}
 
     def _cell(self, grid: QGridLayout, row: int, column: int, field: str, widget: QWidget,
               span: int = 1, focus: QWidget | None = None) -> None:
@@ -368,6 +385,12 @@ class RegistrationPage(QWidget):
 
     def load(self, d: ComplaintDetail) -> None:
         """Fill the form with a registered complaint, to correct it."""
+        # An older record's date before the first day is shown as stored (a date box would
+        # move it silently to its minimum); the save then says what is wrong with it.
+        for box, day in ((self.received_at, d.received_at.date()),
+                         (self.purchase_date, d.purchase_date)):
+            if day is not None and day < EARLIEST_DATE:
+                box.setMinimumDate(QDate(day))
         self.channel.setCurrentIndex(max(0, self.channel.findData(d.channel_code)))
         self.received_at.setDateTime(QDateTime(d.received_at))
         self.district_number.setText(d.district_number or "")
@@ -389,9 +412,20 @@ class RegistrationPage(QWidget):
         self.request_type.setCurrentIndex(max(0, self.request_type.findData(d.request_type)))
         self.request.setText(d.request)
         self.facts.setPlainText(d.facts)
+        self._show_whole(d)
         self.files.setEnabled(False)
         self.add_file.hide()
         self.remove_file.hide()
+
+    def _show_whole(self, d: ComplaintDetail) -> None:
+        """A record stored before the length rules may hold more than a field now takes:
+        setText would cut it silently, and saving would store the cut text. Such a field
+        shows all of it instead, and the save is refused with the limit under it."""
+        for name, box in self._limited().items():
+            value = getattr(d, name) or ""
+            if len(value) > box.maxLength():
+                box.setMaxLength(len(value))
+                box.setText(value)
 
     def _save_edit(self) -> None:
         assert self.editing is not None
