@@ -22,6 +22,7 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
+from desktop.files import safe_filename
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
 from desktop.domain.deadlines import DayUnit
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
@@ -456,5 +457,8 @@ class PrintService(Service):
                     f"{'、'.join(missing)}",) if missing else ()
         stamp = self.ctx.clock.now().strftime("%Y%m%d-%H%M")
         return RenderedForm(form=info, pdf=pdf.data, pages=pdf.pages, scope=scope,
-                            filename=f"{name}-{stamp}.pdf", complaint_id=complaint_id,
+                            # The name carries a complaint number that may have come from
+                            # another office: it is a label, never a path.
+                            filename=safe_filename(f"{name}-{stamp}.pdf", f"表单-{stamp}.pdf"),
+                            complaint_id=complaint_id,
                             checksum=checksum, warnings=warnings)
