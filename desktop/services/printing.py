@@ -22,12 +22,12 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
-from desktop.files import safe_filename
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
 from desktop.domain.deadlines import DayUnit
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
 from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import Result, Status
+from desktop.files import safe_filename
 from desktop.forms import code as qr
 from desktop.forms import complaint_forms, disclosure_forms, fonts, list_forms
 from desktop.forms.catalog import FORMS, HOW_LABELS, FormInfo, Scope
