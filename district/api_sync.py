@@ -154,7 +154,8 @@ def blob_status(sha256: str, device: DeviceDep, hub: HubDep,
     check_sha(sha256)
     with hub.db.write() as session:
         _touch(session, hub, device, session_id)
-        return hub.blobs.status(session, sha256)
+        scope = load_tree(session).scope(device.office)
+        return hub.blobs.status_for(session, sha256, device.device_id, scope)
 
 
 @router.put("/blobs/{sha256}", response_model=BlobStatus, openapi_extra={
@@ -176,7 +177,9 @@ async def blob_put(request: Request, sha256: str, device: DeviceDep, hub: HubDep
         now = hub.clock.now()
         with hub.db.write() as session:
             _touch(session, hub, device, session_id)
-            outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now)
+            scope = load_tree(session).scope(device.office)
+            outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now,
+                                          device.device_id, scope)
         if outcome.error is not None:
             raise outcome.error
         return outcome.status

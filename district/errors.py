@@ -85,3 +85,7 @@ class OpMsg:
     BLOB_MISSING = "附件文件尚未上传完整"
     CONFLICT = "以下字段在区局已被改动：{fields}。本次修改未写入，请核对后重新提交"
     DELETE_UNKNOWN = "区局没有该记录，已记为删除"
+    REFERENCE_MISSING = "引用的记录尚未到达区局，稍后重发"
+    WRONG_REFERENCE = "未写入：{label}「{uuid}」应为{entity}，区局平台上它是{other}"
+    NUMBER_TAKEN = ("未写入：投诉单号「{number}」在区局平台已被另一件投诉使用。"
+                    "本单位的程序将为该投诉另编新单号（原单号记入其历史）后重新发送")

@@ -120,12 +120,21 @@ def op(entity: str, uuid: str | None = None, after: dict[str, Any] | None = None
                      made_by="tester")
 
 
+# The clerk who registers the tests' complaints and records their mediations.
+CLERK = "0192f0a0-0000-7000-8000-00000000c1e4"
+
+
 def complaint_fields(office: str, **fields: Any) -> dict[str, Any]:
+    """A whole new complaint as an office's program sends it: every field the wire contract
+    (desktop/domain/contract.py) wants of a new record."""
     data = {
         "number": f"{office}-20261120-{uuidlib.uuid4().int % 10000:04d}",
         "channel_code": "walk_in", "received_at": "2026-11-20T09:00:00", "office": office,
+        "registered_by": CLERK,
         "complainant_name": "张伟", "complainant_phone": "13800001234",
-        "respondent_name": "某汽车4S店", "subject": "汽车维修", "category_code": "auto",
+        "complainant_address": "吴中区东吴北路1号",
+        "respondent_name": "某汽车4S店", "respondent_address": "吴中区宝带西路2号",
+        "subject": "汽车维修", "category_code": "auto", "brand_model": "", "request_type": "",
         "request": "免费维修", "facts": "发动机异响。", "status": "registered",
         "rule_set_code": "GB", "due_on": "2026-12-04",
     }
@@ -141,8 +150,17 @@ def complaint(office: str, uuid: str | None = None, **fields: Any) -> Operation:
 def mediation(complaint_uuid: str, uuid: str | None = None, **fields: Any) -> Operation:
     return op("mediation_records", uuid, {"complaint": complaint_uuid,
                                           "held_at": "2026-11-20T10:00:00", "means": "phone",
-                                          "participants": "张伟", "content": "电话沟通。",
-                                          **fields})
+                                          "place": "", "participants": "张伟",
+                                          "content": "电话沟通。", "result": "",
+                                          "recorded_by": CLERK, **fields})
+
+
+def attachment(complaint_uuid: str, sha: str, size: int, uuid: str | None = None,
+               **fields: Any) -> Operation:
+    return op("attachments", uuid, {"complaint": complaint_uuid, "sha256": sha,
+                                    "filename": "发票.pdf", "size": size, "note": "",
+                                    "added_by": CLERK, "added_at": "2026-11-20T10:00:00",
+                                    **fields})
 
 
 # ------------------------------------------------------------------------------ a device
@@ -244,6 +262,7 @@ class HubFixture:
     op = staticmethod(op)
     complaint = staticmethod(complaint)
     mediation = staticmethod(mediation)
+    attachment = staticmethod(attachment)
     new_uuid = staticmethod(new_uuid)
 
     def __post_init__(self) -> None:
