@@ -72,7 +72,7 @@ def health(hub: HubDep) -> Health:
 
 @router.post("/enrol", response_model=EnrolResponse)
 def enrol(request: Request, body: EnrolRequest, hub: HubDep) -> EnrolResponse:
-    devices.check_protocol(body.protocol)
+    devices.check_protocol(body.protocol, hub.clock.now())
     with hub.db.write() as session:
         enrolled = devices.enrol(session, body.code, body.device_name, hub.db.hub_id,
                                  hub.clock.now())
@@ -82,7 +82,7 @@ def enrol(request: Request, body: EnrolRequest, hub: HubDep) -> EnrolResponse:
 
 @router.post("/sessions", response_model=SessionResponse)
 def open_session(body: SessionRequest, device: DeviceDep, hub: HubDep) -> SessionResponse:
-    devices.check_protocol(body.protocol)
+    devices.check_protocol(body.protocol, hub.clock.now())
     with hub.db.write() as session:
         opened = devices.start_session(session, device.device_id, body.backlog, hub.clock.now(),
                                        hub.session_ttl)

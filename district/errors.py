@@ -19,7 +19,13 @@ class Msg:
     SESSION_BUSY = "本设备已有一个同步正在进行，请稍后再试"
     SESSION_INVALID = "同步会话已结束或已过期，请重新开始同步"
     CURSOR_INVALID = "同步位置无效或已过期，需要重新下载全部数据"
-    PROTOCOL = "程序的同步协议版本 {got} 与区局平台（版本 {want}）不一致，请升级程序"
+    PROTOCOL_OLD = ("本程序版本过旧（同步协议版本 {got}），{why}。请安装新版本的和解台后再同步。"
+                    "在此之前本程序仍可照常离线登记、办理和打印投诉；尚未同步的记录保存在本机，"
+                    "升级后第一次同步时一并上传")
+    PROTOCOL_OLD_WHY = "区局平台只接受版本 {oldest} 至 {want}"
+    PROTOCOL_SUNSET_WHY = "区局平台接受该版本至 {until} 为止"
+    PROTOCOL_NEW = ("本程序（同步协议版本 {got}）比区局平台（版本 {want}）新：请区局管理员先升级区局平台，"
+                    "再同步。在此之前本程序仍可照常离线办理投诉，记录保存在本机")
     ADMIN = "区局管理凭据无效"
     NOT_FOUND = "请求的内容不存在"
     INVALID = "请求格式不正确：{detail}"

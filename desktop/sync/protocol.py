@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -25,6 +25,9 @@ from pydantic import BaseModel, Field
 # plainly that it must be updated (ErrorCode.PROTOCOL). The URL prefix stays /api/v1.
 PROTOCOL_VERSION = 2
 OLDEST_PROTOCOL = 1
+# The last day (Beijing) a hub accepts each older protocol: offices that work offline keep an
+# older program for weeks, and are told plainly when the day has passed.
+PROTOCOL_SUNSET: dict[int, date] = {1: date(2027, 3, 31)}
 API_PREFIX = "/api/v1"
 SESSION_HEADER = "X-Hejie-Session"
 CHUNK_HASH_HEADER = "X-Chunk-SHA256"

@@ -31,6 +31,7 @@ from desktop.sync.protocol import (
     API_PREFIX,
     BLOB_SIZE_HEADER,
     CHUNK_HASH_HEADER,
+    PROTOCOL_VERSION,
     SESSION_HEADER,
     BlobStatus,
     BundleImportResult,
@@ -167,8 +168,10 @@ def attachment(complaint_uuid: str, sha: str, size: int, uuid: str | None = None
 class Device:
     """An enrolled device speaking the wire with httpx (no office program behind it)."""
 
-    def __init__(self, hub: HubFixture, enrolment: EnrolResponse) -> None:
+    def __init__(self, hub: HubFixture, enrolment: EnrolResponse,
+                 protocol: int = PROTOCOL_VERSION) -> None:
         self.enrolment = enrolment
+        self.protocol = protocol  # the program's, sent at each session's start
         self.device_id = enrolment.device_id
         self.office = enrolment.office
         self.token = enrolment.token
@@ -184,7 +187,8 @@ class Device:
         return self.http.request(method, path, headers=headers, **kwargs)
 
     def open(self, backlog: int = 0) -> SessionResponse:
-        opened = _parse(SessionResponse, self.http.post("/sessions", json={"backlog": backlog}))
+        opened = _parse(SessionResponse, self.http.post("/sessions", json={
+            "backlog": backlog, "protocol": self.protocol}))
         self.session = opened.session
         return opened
 
@@ -292,10 +296,11 @@ class HubFixture:
         response = _check(self.admin.post(f"/offices/{office}/enrol-codes", params={"days": days}))
         return response.json()["code"]
 
-    def enrol(self, office: str, name: str = "测试设备") -> Device:
+    def enrol(self, office: str, name: str = "测试设备",
+              protocol: int = PROTOCOL_VERSION) -> Device:
         response = self.http.post("/enrol", json={"code": self.enrol_code(office),
-                                                  "device_name": name})
-        device = Device(self, _parse(EnrolResponse, response))
+                                                  "device_name": name, "protocol": protocol})
+        device = Device(self, _parse(EnrolResponse, response), protocol)
         self._devices.append(device)
         return device
 
