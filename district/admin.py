@@ -29,7 +29,7 @@ from desktop.sync.protocol import (
     OfficeStatus,
     OfficeWire,
 )
-from district import devices, store
+from district import audit, devices, store
 from district.errors import HubError, Msg, bad_request, not_found
 from district.models import AdminToken, Device, DispatchCounter, Office, Record
 from district.offices import load_tree
@@ -81,6 +81,7 @@ def office_status(session: Session) -> list[OfficeStatus]:
     devices_by_office: dict[str, list[Device]] = {}
     for device in session.execute(select(Device).where(Device.revoked_at.is_(None))).scalars():
         devices_by_office.setdefault(device.office, []).append(device)
+    checked = audit.verdicts(session)
     out = []
     for code, office in sorted(tree.offices.items()):
         own = devices_by_office.get(code, [])
@@ -91,7 +92,9 @@ def office_status(session: Session) -> list[OfficeStatus]:
         out.append(OfficeStatus(
             code=code, name=office.name, kind=office.kind, parent=office.parent, devices=len(own),
             last_sync_at=utc(last), office_backlog=reporter.office_backlog if reporter else 0,
-            hub_backlog=store.backlog(session, tree.scope(code), pulled)))
+            hub_backlog=store.backlog(session, tree.scope(code), pulled),
+            audit_status=checked[code][0] if code in checked else None,
+            audit_at=utc(checked[code][1]) if code in checked else None))
     return out
 
 

@@ -19,6 +19,9 @@ from desktop.sync.protocol import (
     PROTOCOL_VERSION,
     PULL_PAGE,
     SESSION_HEADER,
+    AuditAnchors,
+    AuditReport,
+    AuditVerdict,
     BlobStatus,
     EnrolRequest,
     EnrolResponse,
@@ -30,7 +33,7 @@ from desktop.sync.protocol import (
     SessionRequest,
     SessionResponse,
 )
-from district import admin, cursor, devices, store
+from district import admin, audit, cursor, devices, store
 from district.blobs import check_sha
 from district.deps import DeviceContext, DeviceDep, HubDep, log_request
 from district.errors import HubError, Msg, not_found
@@ -40,6 +43,9 @@ from district.offices import load_tree
 from district.push import Actor, apply_ops
 
 MAX_CHUNK = 8 * 1024 * 1024
+# A full batch of operations with long texts is a few MB; anything far beyond is refused from
+# its Content-Length (or once that much has arrived), never read whole into memory.
+MAX_PUSH = 32 * 1024 * 1024
 _READ = 256 * 1024
 
 _ERRORS = {s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 409, 410, 422)}
@@ -107,6 +113,27 @@ def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
         return DeviceStatus(hub_id=hub.db.hub_id, device_id=row.device_id, office=row.office,
                             last_sync_at=admin.utc(row.last_sync_at), hub_backlog=backlog,
                             server_time=admin.utc(hub.clock.now()))
+
+
+# ------------------------------------------------------------------------------ audit anchors
+# A session is optional, as for /status: `audit verify` asks outside a sync too.
+@router.get("/audit", response_model=AuditAnchors)
+def audit_anchors(device: DeviceDep, hub: HubDep, upto: Annotated[int, Query(ge=0)],
+                  session_id: SessionId = None) -> AuditAnchors:
+    if session_id is not None:
+        with hub.db.write() as session:
+            _touch(session, hub, device, session_id)
+    with hub.db.read() as session:
+        return audit.anchors(session, device.office, upto)
+
+
+@router.post("/audit", response_model=AuditVerdict)
+def audit_report(body: AuditReport, device: DeviceDep, hub: HubDep,
+                 session_id: SessionId = None) -> AuditVerdict:
+    with hub.db.write() as session:
+        if session_id is not None:
+            _touch(session, hub, device, session_id)
+        return audit.report(session, device.office, device.device_id, body, hub.clock.now())
 
 
 def _touch(session: Session, hub: Hub, device: DeviceContext, session_id: str | None) -> None:

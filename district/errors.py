@@ -29,6 +29,7 @@ class Msg:
     ADMIN = "区局管理凭据无效"
     NOT_FOUND = "请求的内容不存在"
     INVALID = "请求格式不正确：{detail}"
+    TOO_LARGE = "请求内容过大（上限 {mb} MB），区局平台未读取也未写入任何内容；请分批发送"
     INTERNAL = "区局平台内部错误，请稍后重试；若反复出现请联系区局管理员"
     BLOB_NAME = "附件校验值格式不正确（应为 64 位十六进制 SHA-256）"
     BLOB_CHUNK = "附件分块校验失败，请重发"
@@ -47,6 +48,17 @@ class Msg:
     BUNDLE_DAMAGED = "同步包文件已损坏或不完整（可能在复制时出错），未导入任何内容"
     BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
     BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
+
+
+class AuditMsg:
+    """What the hub says of an office's audit log at a sync (AuditVerdict.message)."""
+
+    ANCHORED = "区局平台已记下本机审计日志的位置（共 {count} 条），此后每次同步都会核对"
+    OK = "审计日志与区局平台记下的一致（共 {count} 条）"
+    RESTORED = ("本机审计日志（{count} 条）比上次同步时区局平台记下的（{anchored} 条）短，但与之一致："
+                "本机数据像是从备份恢复的。请先同步，取回备份之后的记录")
+    DIVERGED = ("本机审计日志与区局平台记下的不一致（区局平台记下 {anchored} 条，本机 {count} 条）："
+                "已在区局平台登记过的历史被改写或删除。请勿继续修改数据，并联系区局管理员核查")
 
 
 class HubError(Exception):

@@ -240,7 +240,7 @@ class AuditAnchor(Base):
     __table_args__ = (Index("ix_audit_anchors_office_count", "office", "count"),)
 
 
-class AuditVerdict(Base):
+class AuditCheck(Base):
     """The last audit check of each office, for the administrator's office list."""
 
     __tablename__ = "audit_verdicts"

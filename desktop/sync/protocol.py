@@ -332,6 +332,8 @@ class OfficeStatus(BaseModel):
     last_sync_at: datetime | None
     office_backlog: int  # operations the office reported waiting at its last session
     hub_backlog: int  # records for the office it has not pulled yet
+    audit_status: AuditStatus | None = None  # the last audit check at a sync (AuditVerdict)
+    audit_at: datetime | None = None
 
 
 class EnrolCodeResponse(BaseModel):
