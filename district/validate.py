@@ -38,8 +38,11 @@ class Problems:
         return "未写入：" + "；".join(self.messages)
 
 
-def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> Problems:
-    """The contract's verdict on a new record (`new`) or on the changed fields of an update."""
+def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
+                    exempt: frozenset[str] = frozenset()) -> Problems:
+    """The contract's verdict on a new record (`new`) or on the changed fields of an update.
+
+    `exempt`: fields a new record may lack or leave blank (what a dispatch cannot know)."""
     found = Problems()
     rules = contract.RULES.get(entity, {})
     # Field by field, so that each problem is tied to its wire name (the contract's own
@@ -49,6 +52,8 @@ def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> Pro
     if new:
         history = entity == "complaints" and fields.get("channel_code") == contract.HISTORY_CHANNEL
         for name, rule in rules.items():
+            if name in exempt:
+                continue
             if name not in fields:
                 if not rule.null:
                     found.add(name, [f"{rule.label}缺失"])
