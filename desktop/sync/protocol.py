@@ -1,4 +1,4 @@
-"""The one wire contract between an office's program and the district hub (version 1).
+"""The one wire contract between an office's program and the district hub (PROTOCOL_VERSION).
 
 Both sides import this module: the program's client validates what the hub answers with these
 models, the hub (`district/`) declares its FastAPI endpoints with them, so the OpenAPI document
