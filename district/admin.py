@@ -29,10 +29,12 @@ from desktop.sync.protocol import (
     OfficeStatus,
     OfficeWire,
 )
-from district import devices, store
+from district import audit, devices, store
 from district.errors import HubError, Msg, bad_request, not_found
 from district.models import AdminToken, Device, DispatchCounter, Office, Record
+from district.numbers import Numbers
 from district.offices import load_tree
+from district.validate import received_in_future, record_problems
 
 DISPATCHER_NAME = "区局平台"
 BEIJING = timezone(timedelta(hours=8))
@@ -81,6 +83,7 @@ def office_status(session: Session) -> list[OfficeStatus]:
     devices_by_office: dict[str, list[Device]] = {}
     for device in session.execute(select(Device).where(Device.revoked_at.is_(None))).scalars():
         devices_by_office.setdefault(device.office, []).append(device)
+    checked = audit.verdicts(session)
     out = []
     for code, office in sorted(tree.offices.items()):
         own = devices_by_office.get(code, [])
@@ -91,7 +94,9 @@ def office_status(session: Session) -> list[OfficeStatus]:
         out.append(OfficeStatus(
             code=code, name=office.name, kind=office.kind, parent=office.parent, devices=len(own),
             last_sync_at=utc(last), office_backlog=reporter.office_backlog if reporter else 0,
-            hub_backlog=store.backlog(session, tree.scope(code), pulled)))
+            hub_backlog=store.backlog(session, tree.scope(code), pulled),
+            audit_status=checked[code][0] if code in checked else None,
+            audit_at=utc(checked[code][1]) if code in checked else None))
     return out
 
 
@@ -148,6 +153,12 @@ def _beijing(value: datetime) -> datetime:
     return value.replace(microsecond=0)
 
 
+# What the district cannot know when it hands a complaint on: the receiving office sets its
+# rule set on arrival and completes the addresses and the model when it accepts it.
+_DISPATCH_LATER = frozenset({"rule_set_code", "brand_model", "complainant_address",
+                             "respondent_address"})
+
+
 def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datetime) -> DispatchResponse:
     """分流: a complaint the district registers on an office's behalf, owned by that office."""
     tree = load_tree(session)
@@ -156,6 +167,8 @@ def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datet
         raise bad_request(Msg.OFFICE_UNKNOWN.format(code=request.office))
     seq = store.lock_counter(session) + 1
     received = _beijing(request.received_at)
+    if refusal := received_in_future(received.isoformat(), now):
+        raise bad_request(refusal)
     district = tree.root(office)
     counter = session.execute(
         select(DispatchCounter).where(DispatchCounter.office == district,
@@ -164,8 +177,12 @@ def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datet
     if counter is None:
         counter = DispatchCounter(office=district, day=received.date(), last=0)
         session.add(counter)
-    counter.last += 1
-    number = dispatch_number(district, received.date(), counter.last)
+    numbers = Numbers(session)
+    while True:  # past any number of this form an office's program sent (restored, or forged)
+        counter.last += 1
+        number = dispatch_number(district, received.date(), counter.last)
+        if numbers.holder(number) is None:
+            break
     fields = request.model_dump(mode="json", exclude={"office", "received_at"})
     registered_by = dispatcher_uuid(hub_id)
     data: dict[str, Any] = {
@@ -177,7 +194,11 @@ def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datet
         "status": Status.REGISTERED.value,
         "registered_by": registered_by,
     }
+    if found := record_problems("complaints", data, new=True, exempt=_DISPATCH_LATER):
+        raise bad_request("未分流：" + "；".join(found.messages))
     record_uuid = str(uuid6.uuid7())
+    numbers.claim(number, record_uuid)
+    numbers.write(now)
     people = {registered_by: DISPATCHER_NAME}
     session.add(Record(uuid=record_uuid, entity="complaints", owner=office, version=1, seq=seq,
                        deleted=False, data=data, people=people, created_at=now, updated_at=now))

@@ -19,6 +19,9 @@ from desktop.sync.protocol import (
     PROTOCOL_VERSION,
     PULL_PAGE,
     SESSION_HEADER,
+    AuditAnchors,
+    AuditReport,
+    AuditVerdict,
     BlobStatus,
     EnrolRequest,
     EnrolResponse,
@@ -30,7 +33,7 @@ from desktop.sync.protocol import (
     SessionRequest,
     SessionResponse,
 )
-from district import admin, cursor, devices, store
+from district import admin, audit, cursor, devices, store
 from district.blobs import check_sha
 from district.deps import DeviceContext, DeviceDep, HubDep, log_request
 from district.errors import HubError, Msg, not_found
@@ -40,6 +43,9 @@ from district.offices import load_tree
 from district.push import Actor, apply_ops
 
 MAX_CHUNK = 8 * 1024 * 1024
+# A full batch of operations with long texts is a few MB; anything far beyond is refused from
+# its Content-Length (or once that much has arrived), never read whole into memory.
+MAX_PUSH = 32 * 1024 * 1024
 _READ = 256 * 1024
 
 _ERRORS = {s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 409, 410, 422)}
@@ -72,7 +78,7 @@ def health(hub: HubDep) -> Health:
 
 @router.post("/enrol", response_model=EnrolResponse)
 def enrol(request: Request, body: EnrolRequest, hub: HubDep) -> EnrolResponse:
-    devices.check_protocol(body.protocol)
+    devices.check_protocol(body.protocol, hub.clock.now())
     with hub.db.write() as session:
         enrolled = devices.enrol(session, body.code, body.device_name, hub.db.hub_id,
                                  hub.clock.now())
@@ -82,7 +88,7 @@ def enrol(request: Request, body: EnrolRequest, hub: HubDep) -> EnrolResponse:
 
 @router.post("/sessions", response_model=SessionResponse)
 def open_session(body: SessionRequest, device: DeviceDep, hub: HubDep) -> SessionResponse:
-    devices.check_protocol(body.protocol)
+    devices.check_protocol(body.protocol, hub.clock.now())
     with hub.db.write() as session:
         opened = devices.start_session(session, device.device_id, body.backlog, hub.clock.now(),
                                        hub.session_ttl)
@@ -107,6 +113,27 @@ def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
         return DeviceStatus(hub_id=hub.db.hub_id, device_id=row.device_id, office=row.office,
                             last_sync_at=admin.utc(row.last_sync_at), hub_backlog=backlog,
                             server_time=admin.utc(hub.clock.now()))
+
+
+# ------------------------------------------------------------------------------ audit anchors
+# A session is optional, as for /status: `audit verify` asks outside a sync too.
+@router.get("/audit", response_model=AuditAnchors)
+def audit_anchors(device: DeviceDep, hub: HubDep, upto: Annotated[int, Query(ge=0)],
+                  session_id: SessionId = None) -> AuditAnchors:
+    if session_id is not None:
+        with hub.db.write() as session:
+            _touch(session, hub, device, session_id)
+    with hub.db.read() as session:
+        return audit.anchors(session, device.office, upto)
+
+
+@router.post("/audit", response_model=AuditVerdict)
+def audit_report(body: AuditReport, device: DeviceDep, hub: HubDep,
+                 session_id: SessionId = None) -> AuditVerdict:
+    with hub.db.write() as session:
+        if session_id is not None:
+            _touch(session, hub, device, session_id)
+        return audit.report(session, device.office, device.device_id, body, hub.clock.now())
 
 
 def _touch(session: Session, hub: Hub, device: DeviceContext, session_id: str | None) -> None:
@@ -154,7 +181,8 @@ def blob_status(sha256: str, device: DeviceDep, hub: HubDep,
     check_sha(sha256)
     with hub.db.write() as session:
         _touch(session, hub, device, session_id)
-        return hub.blobs.status(session, sha256)
+        scope = load_tree(session).scope(device.office)
+        return hub.blobs.status_for(session, sha256, device.device_id, scope)
 
 
 @router.put("/blobs/{sha256}", response_model=BlobStatus, openapi_extra={
@@ -176,7 +204,9 @@ async def blob_put(request: Request, sha256: str, device: DeviceDep, hub: HubDep
         now = hub.clock.now()
         with hub.db.write() as session:
             _touch(session, hub, device, session_id)
-            outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now)
+            scope = load_tree(session).scope(device.office)
+            outcome = hub.blobs.put_chunk(session, sha256, offset, size, chunk_hash, data, now,
+                                          device.device_id, scope)
         if outcome.error is not None:
             raise outcome.error
         return outcome.status

@@ -17,6 +17,7 @@ from district.db import Clock
 from district.devices import SESSION_TTL
 from district.errors import INTERNAL, HubError, Msg
 from district.hub import Hub, open_hub
+from district.limits import BodyLimit, BodyTooLarge
 
 _log = logging.getLogger("district.app")
 
@@ -43,6 +44,8 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if isinstance(exc, BodyTooLarge):
+        return _error(413, ErrorCode.INVALID, exc.detail)
     code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.INVALID
     message = Msg.NOT_FOUND if exc.status_code == 404 else Msg.INVALID.format(detail=exc.detail)
     return _error(exc.status_code, code, message, headers=getattr(exc, "headers", None))
@@ -80,5 +83,6 @@ def build_app(hub: Hub) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)
-    app.add_middleware(logs.AccessLog)
+    app.add_middleware(BodyLimit, limits={f"{API_PREFIX}/push": api_sync.MAX_PUSH})
+    app.add_middleware(logs.AccessLog)  # outermost: a refused body is logged too
     return app

@@ -2,6 +2,13 @@
 
 Layout under the blob directory: `partial/<sha>` while an upload is under way, then
 `<sha[:2]>/<sha>` once the whole file's hash was checked. A complete blob is never replaced.
+
+Who may know how far a file stands: a device that sent its bytes (`blob_uploads`), or whose
+offices' records name it. Any other device is answered as if the hub had never heard of the
+file, so a hash tells it nothing; if it then uploads, its bytes go to its own copy,
+`partial/<sha>.<device>`, and once their whole hash is checked the device counts as having
+sent the file (the shared file is written only if it was not complete yet: same hash, same
+bytes). Its upload thereby looks exactly as the first upload of an unknown file would.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from desktop.files import write_atomic
 from desktop.sync.protocol import BlobStatus, ErrorCode
+from district import store
 from district.errors import HubError, Msg
-from district.models import Blob
+from district.models import Blob, BlobUpload
 
 MAX_BLOB_SIZE = 512 * 1024 * 1024
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -66,9 +74,23 @@ class BlobStore:
     def partial(self, sha: str) -> Path:
         return self.root / "partial" / sha
 
+    def shadow(self, sha: str, device: str) -> Path:
+        return self.root / "partial" / f"{sha}.{device}"
+
     # ------------------------------------------------------------------ reading
     def status(self, session: Session, sha: str) -> BlobStatus:
         return _status(session.get(Blob, check_sha(sha)), sha)
+
+    def status_for(self, session: Session, sha: str, device: str,
+                   scope: list[str]) -> BlobStatus:
+        """The status as this device may see it (see the module's docstring)."""
+        check_sha(sha)
+        if store.blobs_known_to(session, [sha], device, scope):
+            return self.status(session, sha)
+        own = session.get(BlobUpload, (sha, device))
+        if own is not None and own.shadow:
+            return BlobStatus(sha256=sha, size=own.size, received=own.received)
+        return BlobStatus(sha256=sha)
 
     def is_complete(self, session: Session, sha: str) -> bool:
         row = session.get(Blob, sha)
@@ -89,14 +111,33 @@ class BlobStore:
         return session.execute(select(Blob).where(Blob.sha256 == sha).with_for_update()
                                .execution_options(populate_existing=True)).scalar_one()
 
+    def _uploader(self, session: Session, sha: str, device: str, now: datetime, *,
+                  shadow: bool = False, proven: bool = False) -> BlobUpload:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(BlobUpload).values(
+            sha256=sha, device_id=device, shadow=shadow, size=0, received=0, proven=proven,
+            at=now).on_conflict_do_nothing())
+        row = session.execute(select(BlobUpload).where(BlobUpload.sha256 == sha,
+                                                       BlobUpload.device_id == device)
+                              .with_for_update().execution_options(populate_existing=True)
+                              ).scalar_one()
+        if proven and not row.proven:
+            row.proven = True
+        return row
+
     def put_chunk(self, session: Session, sha: str, offset: int, size: int, chunk_hash: str,
-                  data: bytes, now: datetime) -> ChunkOutcome:
+                  data: bytes, now: datetime, device: str, scope: list[str]) -> ChunkOutcome:
         check_sha(sha)
         if not 0 <= size <= MAX_BLOB_SIZE:
             raise HubError(422, ErrorCode.INVALID, Msg.BLOB_SIZE.format(size=size, limit=MAX_BLOB_SIZE))
         row = self._locked_row(session, sha, size, now)
         if not row.complete:
             self._reconcile(row, now)
+        known = bool(store.blobs_known_to(session, [sha], device, scope))
+        if not known and (row.complete or row.received > 0):
+            return self._put_shadow(session, row, offset, size, chunk_hash, data, now, device)
+        if not known:
+            self._uploader(session, sha, device, now)  # it starts (or joins) the shared upload
         if row.complete:
             stored = self.read(sha, offset, offset + len(data)) if offset <= row.size else b""
             if stored == data and offset + len(data) <= row.size:
@@ -116,13 +157,7 @@ class BlobStore:
         if offset + len(data) > size:
             raise HubError(422, ErrorCode.BLOB_CHUNK, Msg.BLOB_OVERFLOW)
         partial = self.partial(sha)
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("r+b" if partial.exists() else "wb") as f:
-            f.truncate(offset)  # bytes past the committed offset are a failed earlier attempt
-            f.seek(offset)
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        _append(partial, offset, data)
         row.received = offset + len(data)
         if row.received < size:
             return ChunkOutcome(_status(row, sha))
@@ -137,6 +172,50 @@ class BlobStore:
         row.complete, row.completed_at = True, now
         return ChunkOutcome(_status(row, sha))
 
+    def _put_shadow(self, session: Session, shared: Blob, offset: int, size: int,
+                    chunk_hash: str, data: bytes, now: datetime, device: str) -> ChunkOutcome:
+        """A chunk of a device's own copy of a file the hub already has bytes of."""
+        sha = shared.sha256
+        own = self._uploader(session, sha, device, now, shadow=True)
+
+        def status() -> BlobStatus:
+            return BlobStatus(sha256=sha, size=own.size, received=own.received)
+
+        path = self.shadow(sha, device)
+        actual = path.stat().st_size if path.exists() else 0
+        own.received = min(own.received, actual)  # a crash between writing and committing
+        if own.size != size:
+            if own.received:
+                raise HubError(422, ErrorCode.BLOB_MISMATCH,
+                               Msg.BLOB_SIZE_CHANGED.format(size=size, known=own.size))
+            own.size = size
+        if offset != own.received:
+            raise HubError(409, ErrorCode.BLOB_OFFSET, Msg.BLOB_OFFSET.format(received=own.received),
+                           extra={"blob": status().model_dump()})
+        if hashlib.sha256(data).hexdigest() != chunk_hash.strip().lower():
+            raise HubError(422, ErrorCode.BLOB_CHUNK, Msg.BLOB_CHUNK)
+        if offset + len(data) > size:
+            raise HubError(422, ErrorCode.BLOB_CHUNK, Msg.BLOB_OVERFLOW)
+        _append(path, offset, data)
+        own.received = offset + len(data)
+        if own.received < size:
+            return ChunkOutcome(status())
+        if file_sha(path) != sha:
+            path.unlink(missing_ok=True)
+            own.received = 0
+            return ChunkOutcome(status(), HubError(422, ErrorCode.BLOB_MISMATCH, Msg.BLOB_MISMATCH))
+        if shared.complete:
+            path.unlink()  # the same hash: the same bytes as the file kept; never replace it
+        else:
+            final = self.path(sha)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+            self.partial(sha).unlink(missing_ok=True)  # the other upload is superseded
+            shared.size, shared.received = size, size
+            shared.complete, shared.completed_at = True, now
+        own.proven = True
+        return ChunkOutcome(BlobStatus(sha256=sha, size=size, received=size, complete=True))
+
     def _reconcile(self, row: Blob, now: datetime) -> None:
         """Make the row agree with the files after a crash between writing and committing."""
         final = self.path(row.sha256)
@@ -149,12 +228,15 @@ class BlobStore:
         if actual < row.received:
             row.received = actual
 
-    def store_bytes(self, session: Session, sha: str, data: bytes, now: datetime) -> None:
-        """A whole blob at once (from a bundle); its hash is checked here again."""
+    def store_bytes(self, session: Session, sha: str, data: bytes, now: datetime,
+                    device: str) -> None:
+        """A whole blob at once (from a bundle of `device`); its hash is checked here again,
+        so the device has shown it holds the file."""
         check_sha(sha)
         if hashlib.sha256(data).hexdigest() != sha:
             raise HubError(422, ErrorCode.BLOB_MISMATCH, Msg.BLOB_MISMATCH)
         row = self._locked_row(session, sha, len(data), now)
+        self._uploader(session, sha, device, now, proven=True)
         if row.complete:
             return
         final = self.path(sha)
@@ -162,3 +244,13 @@ class BlobStore:
         write_atomic(final, data, mode=0o600)
         self.partial(sha).unlink(missing_ok=True)
         row.size, row.received, row.complete, row.completed_at = len(data), len(data), True, now
+
+
+def _append(path: Path, offset: int, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("r+b" if path.exists() else "wb") as f:
+        f.truncate(offset)  # bytes past the committed offset are a failed earlier attempt
+        f.seek(offset)
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())

@@ -73,7 +73,7 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
             summary = BundleImportResult.model_validate({**done.summary, "already_imported": True})
             return done.receipt, summary
         for sha, body in sync_file.blobs.items():
-            hub.blobs.store_bytes(session, sha, body, now)
+            hub.blobs.store_bytes(session, sha, body, now, device.device_id)
         tree = load_tree(session)
         results = apply_ops(session, Actor(device.device_id, device.office), tree, ops, now, seq)
         # Still inside the transaction that holds the counter: everything up to it is visible.

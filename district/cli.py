@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from desktop.domain.complaint import LABELS
 from desktop.files import write_atomic
 from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
-from district import admin, store
+from district import admin, audit, store
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
 from district.errors import HubError
 from district.hub import Hub, open_hub
@@ -76,10 +76,12 @@ def cmd_office_list(args: argparse.Namespace) -> None:
     hub = _hub(args)
     with hub.db.read() as session:
         offices = admin.office_status(session)
-    print("代码\t名称\t类别\t上级\t设备\t最近同步\t单位待上传\t平台待下发")
+    print("代码\t名称\t类别\t上级\t设备\t最近同步\t单位待上传\t平台待下发\t审计核对")
     for o in offices:
+        checked = (f"{audit.LABELS.get(o.audit_status, o.audit_status)}（{_time(o.audit_at)}）"
+                   if o.audit_status else "—")
         print(f"{o.code}\t{o.name}\t{KINDS.get(o.kind, o.kind)}\t{o.parent or '—'}\t{o.devices}\t"
-              f"{_time(o.last_sync_at)}\t{o.office_backlog}\t{o.hub_backlog}")
+              f"{_time(o.last_sync_at)}\t{o.office_backlog}\t{o.hub_backlog}\t{checked}")
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> None:

@@ -10,7 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop.sync.protocol import PROTOCOL_VERSION, EnrolResponse, ErrorCode
+from desktop.sync.protocol import (
+    OLDEST_PROTOCOL,
+    PROTOCOL_SUNSET,
+    PROTOCOL_VERSION,
+    EnrolResponse,
+    ErrorCode,
+)
 from district.errors import HubError, Msg
 from district.models import Device, EnrolCode, SyncSession
 from district.offices import load_tree
@@ -34,10 +40,19 @@ def new_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def check_protocol(version: int) -> None:
-    if version != PROTOCOL_VERSION:
+def check_protocol(version: int, now: datetime) -> None:
+    """Programs from OLDEST_PROTOCOL on are served, an older one until its sunset day."""
+    if version > PROTOCOL_VERSION:
         raise HubError(400, ErrorCode.PROTOCOL,
-                       Msg.PROTOCOL.format(got=version, want=PROTOCOL_VERSION))
+                       Msg.PROTOCOL_NEW.format(got=version, want=PROTOCOL_VERSION))
+    why = None
+    if version < OLDEST_PROTOCOL:
+        why = Msg.PROTOCOL_OLD_WHY.format(oldest=OLDEST_PROTOCOL, want=PROTOCOL_VERSION)
+    elif (until := PROTOCOL_SUNSET.get(version)) is not None \
+            and (now + timedelta(hours=8)).date() > until:
+        why = Msg.PROTOCOL_SUNSET_WHY.format(until=until.isoformat())
+    if why is not None:
+        raise HubError(400, ErrorCode.PROTOCOL, Msg.PROTOCOL_OLD.format(got=version, why=why))
 
 
 def issue_code(session: Session, office: str, now: datetime, days: int = 7) -> tuple[str, datetime]:

@@ -19,10 +19,17 @@ class Msg:
     SESSION_BUSY = "本设备已有一个同步正在进行，请稍后再试"
     SESSION_INVALID = "同步会话已结束或已过期，请重新开始同步"
     CURSOR_INVALID = "同步位置无效或已过期，需要重新下载全部数据"
-    PROTOCOL = "程序的同步协议版本 {got} 与区局平台（版本 {want}）不一致，请升级程序"
+    PROTOCOL_OLD = ("本程序版本过旧（同步协议版本 {got}），{why}。请安装新版本的和解台后再同步。"
+                    "在此之前本程序仍可照常离线登记、办理和打印投诉；尚未同步的记录保存在本机，"
+                    "升级后第一次同步时一并上传")
+    PROTOCOL_OLD_WHY = "区局平台只接受版本 {oldest} 至 {want}"
+    PROTOCOL_SUNSET_WHY = "区局平台接受该版本至 {until} 为止"
+    PROTOCOL_NEW = ("本程序（同步协议版本 {got}）比区局平台（版本 {want}）新：请区局管理员先升级区局平台，"
+                    "再同步。在此之前本程序仍可照常离线办理投诉，记录保存在本机")
     ADMIN = "区局管理凭据无效"
     NOT_FOUND = "请求的内容不存在"
     INVALID = "请求格式不正确：{detail}"
+    TOO_LARGE = "请求内容过大（上限 {mb} MB），区局平台未读取也未写入任何内容；请分批发送"
     INTERNAL = "区局平台内部错误，请稍后重试；若反复出现请联系区局管理员"
     BLOB_NAME = "附件校验值格式不正确（应为 64 位十六进制 SHA-256）"
     BLOB_CHUNK = "附件分块校验失败，请重发"
@@ -41,6 +48,17 @@ class Msg:
     BUNDLE_DAMAGED = "同步包文件已损坏或不完整（可能在复制时出错），未导入任何内容"
     BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
     BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
+
+
+class AuditMsg:
+    """What the hub says of an office's audit log at a sync (AuditVerdict.message)."""
+
+    ANCHORED = "区局平台已记下本机审计日志的位置（共 {count} 条），此后每次同步都会核对"
+    OK = "审计日志与区局平台记下的一致（共 {count} 条）"
+    RESTORED = ("本机审计日志（{count} 条）比上次同步时区局平台记下的（{anchored} 条）短，但与之一致："
+                "本机数据像是从备份恢复的。请先同步，取回备份之后的记录")
+    DIVERGED = ("本机审计日志与区局平台记下的不一致（区局平台记下 {anchored} 条，本机 {count} 条）："
+                "已在区局平台登记过的历史被改写或删除。请勿继续修改数据，并联系区局管理员核查")
 
 
 class HubError(Exception):
@@ -85,3 +103,7 @@ class OpMsg:
     BLOB_MISSING = "附件文件尚未上传完整"
     CONFLICT = "以下字段在区局已被改动：{fields}。本次修改未写入，请核对后重新提交"
     DELETE_UNKNOWN = "区局没有该记录，已记为删除"
+    REFERENCE_MISSING = "引用的记录尚未到达区局，稍后重发"
+    WRONG_REFERENCE = "未写入：{label}「{uuid}」应为{entity}，区局平台上它是{other}"
+    NUMBER_TAKEN = ("未写入：投诉单号「{number}」在区局平台已被另一件投诉使用。"
+                    "本单位的程序将为该投诉另编新单号（原单号记入其历史）后重新发送")

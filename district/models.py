@@ -153,11 +153,12 @@ class RecordHistory(Base):
 
 
 class OperationRow(Base):
-    """Idempotency: the answer given to each operation, replayed when it is sent again."""
+    """Idempotency: the answer given to each operation, replayed when the same device sends it
+    again (another device's operation with the same id is weighed on its own)."""
 
     __tablename__ = "operations"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    device_id: Mapped[str] = mapped_column(String(36))
     payload_hash: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime)
@@ -195,3 +196,56 @@ class DispatchCounter(Base):
     office: Mapped[str] = mapped_column(String(12), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ComplaintNumber(Base):
+    """Which complaint holds each complaint number: a number is unique across the district."""
+
+    __tablename__ = "complaint_numbers"
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_complaint_numbers_uuid", "uuid"),)
+
+
+class BlobUpload(Base):
+    """A device that sent a file's bytes: it may learn how far the upload stands.
+
+    `shadow`: the device's own copy, kept apart (partial/<sha>.<device>) because the shared
+    upload already held another device's bytes; `proven` once its whole hash was checked.
+    """
+
+    __tablename__ = "blob_uploads"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shadow: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    proven: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditAnchor(Base):
+    """An office's audit head (entries, hash of the last) as reported at a sync."""
+
+    __tablename__ = "audit_anchors"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.code"))
+    count: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_audit_anchors_office_count", "office", "count"),)
+
+
+class AuditCheck(Base):
+    """The last audit check of each office, for the administrator's office list."""
+
+    __tablename__ = "audit_verdicts"
+    office: Mapped[str] = mapped_column(ForeignKey("offices.code"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(BigInteger)
+    device: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain import contract
 from desktop.domain.workflow import (
     ALLOWED_RESULTS,
     TRANSITIONS,
@@ -34,11 +35,14 @@ from desktop.sync.protocol import (
     FieldConflict,
     Operation,
     OpResult,
+    RefusalCode,
 )
 from district import store
 from district.errors import OpMsg
 from district.models import OperationRow, Record
+from district.numbers import NUMBER_FIELD, Numbers
 from district.offices import OfficeTree
+from district.validate import beside_problems, received_in_future, record_problems
 
 _STATUSES = {s.value for s in Status}
 
@@ -127,6 +131,14 @@ def _canonical_uuid(value: str) -> bool:
         return False
 
 
+@functools.cache
+def _references(entity: str) -> tuple[tuple[str, str, str], ...]:
+    """(wire field, entity, label) of the fields naming another travelling record."""
+    return tuple((name, rule.target, rule.label)
+                 for name, rule in contract.RULES.get(entity, {}).items()
+                 if rule.kind == "record" and rule.target in ENTITY)
+
+
 @dataclass
 class Actor:
     """Who is pushing: the device (or "district") and the office its credential is bound to."""
@@ -181,28 +193,38 @@ class Batch:
 
     def __post_init__(self) -> None:
         self.scope = set(self.tree.scope(self.actor.office))
+        self.numbers = Numbers(self.session)
 
     # ---------------------------------------------------------------- loading
     def _load(self, ops: list[Operation]) -> dict[str, tuple[str, dict[str, Any]]]:
         ids = list({op.op_id for op in ops})
+        # Answers are the asking device's own: another device's operation with the same id
+        # is weighed on its own (it must not learn, nor be given, another's answer).
         stored = {r.op_id: (r.payload_hash, r.result) for r in self.session.execute(
             select(OperationRow.op_id, OperationRow.payload_hash, OperationRow.result)
-            .where(OperationRow.op_id.in_(ids)))} if ids else {}
+            .where(OperationRow.device_id == self.actor.device,
+                   OperationRow.op_id.in_(ids)))} if ids else {}
         uuids: set[str] = set()
         shas: set[str] = set()
+        numbers: set[str] = set()
         for op in ops:
             uuids.add(op.uuid)
             spec = ENTITY.get(op.entity)
             if spec is None:
                 continue
-            for parent_field, _ in spec.parents:
-                value = op.after.get(parent_field)
+            for ref_field, _, _ in _references(op.entity):
+                value = op.after.get(ref_field)
                 if isinstance(value, str):
                     uuids.add(value)
             if spec.blob_field and isinstance(op.after.get(spec.blob_field), str):
                 shas.add(op.after[spec.blob_field])
+            if op.entity == "complaints" and isinstance(op.after.get(NUMBER_FIELD), str):
+                numbers.add(op.after[NUMBER_FIELD])
         targets = {op.uuid for op in ops}
         self._load_records(Record.uuid.in_(list(targets)))
+        numbers.update(r.data[NUMBER_FIELD] for r in self.recs.values()
+                       if r.entity == "complaints" and isinstance(r.data.get(NUMBER_FIELD), str))
+        self.numbers.load(numbers)
         # Parents only say whose they are (and whether they still exist): no data to decode.
         others = list(uuids - targets)
         if others:
@@ -210,7 +232,10 @@ class Batch:
                 select(Record.entity, Record.uuid, Record.owner, Record.deleted)
                 .where(Record.uuid.in_(others)))}
         if shas:
-            self.complete_blobs = store.complete_blobs(self.session, shas)
+            # A file counts for this device only if it sent the bytes or its offices' records
+            # name it already: knowing a hash alone must not give a device another's file.
+            self.complete_blobs = store.complete_blobs(self.session, shas) & \
+                store.blobs_known_to(self.session, shas, self.actor.device, self.scope)
         return stored
 
     def _load_records(self, where: Any) -> None:
@@ -235,7 +260,7 @@ class Batch:
                     results.append(OpResult(op_id=op.op_id, status="rejected",
                                             message=OpMsg.REPLAY_DIFFERENT))
                 continue
-            result = self._one(op)
+            result = self._checked(op)
             results.append(result)
             if result.status != "deferred":  # a deferred one is weighed afresh when resent
                 dumped = result.model_dump(mode="json")
@@ -256,9 +281,15 @@ class Batch:
             self.session.execute(update(Record), changed)
         store.insert_history(self.session, self.history, encoded)
         store.bulk_insert(self.session, OperationRow.__table__, answered)
+        self.numbers.write(self.now)
         store.save_counter(self.session, self.seq)
 
     # ---------------------------------------------------------------- one operation
+    def _checked(self, op: Operation) -> OpResult:
+        if op.entity in ENTITY and (found := beside_problems(op)):
+            return _invalid(op, found.message(), found.fields)
+        return self._one(op)
+
     def _one(self, op: Operation) -> OpResult:
         spec = ENTITY.get(op.entity)
         if spec is None:
@@ -285,6 +316,8 @@ class Batch:
                                          office=self._named(self.actor.office))
 
     def _insert(self, op: Operation, spec: EntitySpec) -> OpResult:
+        if found := record_problems(op.entity, op.after, new=True):
+            return _invalid(op, found.message(), found.fields)
         owner = self.actor.office
         parent: tuple[str, str] | None = None
         owner_code = op.after.get(spec.owner) if spec.owner else None
@@ -297,18 +330,20 @@ class Batch:
                 parent_uuid = op.after.get(parent_field)
                 if parent_uuid is None:
                     continue
-                key = (parent_entity, parent_uuid) if isinstance(parent_uuid, str) else None
-                found = self.recs.get(key) if key else None
-                known = (found.owner, found.deleted) if found else self.parents.get(key) if key \
-                    else None
-                if known is None or known[1]:
-                    return _deferred(op, OpMsg.PARENT_MISSING)
-                owner, parent = known[0], (parent_entity, parent_uuid)
+                known = self._known(parent_entity, parent_uuid)
+                if known is None:
+                    return self._unknown_reference(op, parent_field, parent_entity, parent_uuid,
+                                                   OpMsg.PARENT_MISSING)
+                owner, parent = known, (parent_entity, parent_uuid)
                 break
         if refusal := self._out_of_scope(owner):
-            return _rejected(op, refusal)
+            return _rejected(op, refusal, RefusalCode.SCOPE, [spec.owner] if spec.owner else [])
+        if answer := self._check_references(op, op.after, parent[1] if parent else None):
+            return answer
         if refusal := self._blob_missing(spec, op.after):
             return _deferred(op, refusal)
+        if op.entity == "complaints" and (answer := self._complaint_checks(op, op.after)):
+            return answer
         if op.entity == "complaints" and STATUS_FIELD in op.after \
                 and (refusal := status_refusal(None, op.after[STATUS_FIELD], op.after)):
             return _rejected(op, refusal)
@@ -316,6 +351,8 @@ class Batch:
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
                    dict(op.after), dict(op.people), self.now, new=True)
         self.recs[(op.entity, op.uuid)] = rec
+        if op.entity == "complaints":
+            self.numbers.claim(op.after[NUMBER_FIELD], op.uuid)
         self._changed(rec, op, "insert", {}, rec.data)  # the same dict: encoded once
         return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=True)
 
@@ -323,7 +360,7 @@ class Batch:
         if rec.deleted:
             return _rejected(op, OpMsg.DELETED)
         if refusal := self._out_of_scope(rec.owner):
-            return _rejected(op, refusal)
+            return _rejected(op, refusal, RefusalCode.SCOPE)
         if spec.append_only:
             # The same event sent again (the office lost its state): nothing to merge.
             if all(_same(rec.data.get(f), v) for f, v in op.after.items()):
@@ -341,21 +378,31 @@ class Batch:
         yours = rec.version == op.base_version
         if not changes:
             return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
+        if found := record_problems(op.entity, changes, new=False):
+            return _invalid(op, found.message(), found.fields)
         new_owner = changes.get(spec.owner) if spec.owner else None
         if new_owner is not None and new_owner != rec.owner:
             if not isinstance(new_owner, str) or new_owner not in self.tree:
                 return _rejected(op, OpMsg.OFFICE_UNKNOWN.format(code=new_owner))
             if new_owner not in self.scope:
                 return _rejected(op, OpMsg.MOVE_OUT_OF_SCOPE.format(
-                    owner=self._named(new_owner), office=self._named(self.actor.office)))
+                    owner=self._named(new_owner), office=self._named(self.actor.office)),
+                    RefusalCode.SCOPE, [spec.owner] if spec.owner else [])
+        if answer := self._check_references(op, changes, rec.parent_uuid):
+            return answer
         if refusal := self._blob_missing(spec, changes):
             return _deferred(op, refusal)
+        if op.entity == "complaints" and (answer := self._complaint_checks(op, changes)):
+            return answer
         refusal = (status_refusal(rec.data.get(STATUS_FIELD), changes[STATUS_FIELD],
                                   {**rec.data, **changes})
                    if op.entity == "complaints" and STATUS_FIELD in changes else None)
         if refusal:
             return _rejected(op, refusal)
         before = {f: rec.data.get(f) for f in changes}
+        if op.entity == "complaints" and NUMBER_FIELD in changes:
+            self.numbers.release(rec.data.get(NUMBER_FIELD), rec.uuid)
+            self.numbers.claim(changes[NUMBER_FIELD], rec.uuid)
         rec.data = {**rec.data, **changes}
         rec.people = {**rec.people, **op.people}
         rec.version += 1
@@ -375,7 +422,7 @@ class Batch:
             owner = op.after.get(spec.owner) if spec.owner else None
             owner = owner if isinstance(owner, str) and owner in self.tree else self.actor.office
             if refusal := self._out_of_scope(owner):
-                return _rejected(op, refusal)
+                return _rejected(op, refusal, RefusalCode.SCOPE)
             rec = _Rec(op.entity, op.uuid, owner, None, None, 1, 0, True, None, {},
                        dict(op.people), self.now, new=True)
             self.recs[(op.entity, op.uuid)] = rec
@@ -383,7 +430,7 @@ class Batch:
             return OpResult(op_id=op.op_id, status="acked", version=1, yours=True,
                             message=OpMsg.DELETE_UNKNOWN)
         if refusal := self._out_of_scope(rec.owner):
-            return _rejected(op, refusal)
+            return _rejected(op, refusal, RefusalCode.SCOPE)
         if rec.deleted:
             return OpResult(op_id=op.op_id, status="acked", version=rec.version)
         _, conflicts = _compare(rec.data, op.before, {})
@@ -391,10 +438,56 @@ class Batch:
             return _conflict(op, rec, conflicts)
         yours = rec.version == op.base_version
         before = rec.data
+        if op.entity == "complaints":  # its number goes with its fields
+            self.numbers.release(before.get(NUMBER_FIELD), rec.uuid)
         rec.data, rec.blob, rec.deleted = {}, None, True
         rec.version += 1
         self._changed(rec, op, "delete", before, {})
         return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
+
+    # ---------------------------------------------------------------- checks
+    def _known(self, entity: str, uuid: Any) -> str | None:
+        """The owner of a live record of this entity, at the hub or earlier in the batch."""
+        if not isinstance(uuid, str):
+            return None
+        found = self.recs.get((entity, uuid))
+        known = (found.owner, found.deleted) if found else self.parents.get((entity, uuid))
+        return known[0] if known is not None and not known[1] else None
+
+    def _unknown_reference(self, op: Operation, name: str, entity: str, uuid: Any,
+                           waiting: str) -> OpResult:
+        """A reference to nothing yet is deferred (it may come later in another batch); one to
+        a record of another kind never becomes right, so it is refused."""
+        others = [e for e, u in (*self.recs, *self.parents) if u == uuid and e != entity]
+        if others:
+            rule = contract.RULES.get(op.entity, {}).get(name)
+            label = rule.label if rule else name
+            message = OpMsg.WRONG_REFERENCE.format(
+                label=label, uuid=uuid, entity=ENTITY[entity].label,
+                other=ENTITY[others[0]].label if others[0] in ENTITY else others[0])
+            return _invalid(op, message, [name])
+        return _deferred(op, waiting)
+
+    def _check_references(self, op: Operation, fields: dict[str, Any],
+                          parent_uuid: str | None) -> OpResult | None:
+        """Records a record names beside its parent (a disclosure request's complaint …)."""
+        for name, entity, _ in _references(op.entity):
+            uuid = fields.get(name)
+            if uuid is None or uuid == parent_uuid or self._known(entity, uuid) is not None:
+                continue
+            return self._unknown_reference(op, name, entity, uuid, OpMsg.REFERENCE_MISSING)
+        return None
+
+    def _complaint_checks(self, op: Operation, fields: dict[str, Any]) -> OpResult | None:
+        """A complaint's number is the district's only one; its received time has come."""
+        number = fields.get(NUMBER_FIELD)
+        if isinstance(number, str) and self.numbers.taken(number, op.uuid):
+            return _rejected(op, OpMsg.NUMBER_TAKEN.format(number=number),
+                             RefusalCode.NUMBER_TAKEN, [NUMBER_FIELD])
+        if "received_at" in fields and (
+                refusal := received_in_future(fields["received_at"], self.now)):
+            return _rejected(op, refusal, RefusalCode.FUTURE, ["received_at"])
+        return None
 
     # ---------------------------------------------------------------- helpers
     def _blob_of(self, spec: EntitySpec, fields: dict[str, Any]) -> str | None:
@@ -461,8 +554,14 @@ def _conflict(op: Operation, rec: _Rec, conflicts: list[FieldConflict]) -> OpRes
                     hub_record=dict(rec.data))
 
 
-def _rejected(op: Operation, message: str) -> OpResult:
-    return OpResult(op_id=op.op_id, status="rejected", message=message)
+def _rejected(op: Operation, message: str, code: str = RefusalCode.OTHER,
+              fields: list[str] | None = None) -> OpResult:
+    return OpResult(op_id=op.op_id, status="rejected", message=message, code=code,
+                    fields=fields or [])
+
+
+def _invalid(op: Operation, message: str, fields: list[str]) -> OpResult:
+    return _rejected(op, message, RefusalCode.INVALID, fields)
 
 
 def _deferred(op: Operation, message: str) -> OpResult:

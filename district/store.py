@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.sync.protocol import PulledRecord
 from district.db import json_dumps
-from district.models import Blob, HubMeta, Record, RecordHistory
+from district.models import Blob, BlobUpload, HubMeta, Record, RecordHistory
 
 MAX_PULL = 2000
 
@@ -167,3 +167,18 @@ def blob_visible(session: Session, sha: str, scope: Sequence[str]) -> bool:
         select(Record.uuid).where(Record.blob == sha, Record.owner.in_(scope),
                                   Record.deleted.is_(False)).limit(1)
     ).first() is not None
+
+
+def blobs_known_to(session: Session, shas: Iterable[str], device: str,
+                   scope: Iterable[str]) -> set[str]:
+    """Those of these blobs the device may know of: it sent their bytes (into the shared upload,
+    or its own copy that proved the same), or a live record of its offices names them."""
+    wanted = list(set(shas))
+    if not wanted:
+        return set()
+    sent = set(session.scalars(select(BlobUpload.sha256).where(
+        BlobUpload.sha256.in_(wanted), BlobUpload.device_id == device,
+        (BlobUpload.shadow.is_(False)) | (BlobUpload.proven.is_(True)))))
+    named = set(session.scalars(select(Record.blob).distinct().where(
+        Record.blob.in_(wanted), Record.owner.in_(list(scope)), Record.deleted.is_(False))))
+    return sent | named

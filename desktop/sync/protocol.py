@@ -1,4 +1,4 @@
-"""The one wire contract between an office's program and the district hub (version 1).
+"""The one wire contract between an office's program and the district hub (PROTOCOL_VERSION).
 
 Both sides import this module: the program's client validates what the hub answers with these
 models, the hub (`district/`) declares its FastAPI endpoints with them, so the OpenAPI document
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -25,6 +25,9 @@ from pydantic import BaseModel, Field
 # plainly that it must be updated (ErrorCode.PROTOCOL). The URL prefix stays /api/v1.
 PROTOCOL_VERSION = 2
 OLDEST_PROTOCOL = 1
+# The last day (Beijing) a hub accepts each older protocol: offices that work offline keep an
+# older program for weeks, and are told plainly when the day has passed.
+PROTOCOL_SUNSET: dict[int, date] = {1: date(2027, 3, 31)}
 API_PREFIX = "/api/v1"
 SESSION_HEADER = "X-Hejie-Session"
 CHUNK_HASH_HEADER = "X-Chunk-SHA256"
@@ -329,6 +332,8 @@ class OfficeStatus(BaseModel):
     last_sync_at: datetime | None
     office_backlog: int  # operations the office reported waiting at its last session
     hub_backlog: int  # records for the office it has not pulled yet
+    audit_status: AuditStatus | None = None  # the last audit check at a sync (AuditVerdict)
+    audit_at: datetime | None = None
 
 
 class EnrolCodeResponse(BaseModel):

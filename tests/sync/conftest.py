@@ -31,6 +31,7 @@ from desktop.sync.protocol import (
     API_PREFIX,
     BLOB_SIZE_HEADER,
     CHUNK_HASH_HEADER,
+    PROTOCOL_VERSION,
     SESSION_HEADER,
     BlobStatus,
     BundleImportResult,
@@ -120,12 +121,21 @@ def op(entity: str, uuid: str | None = None, after: dict[str, Any] | None = None
                      made_by="tester")
 
 
+# The clerk who registers the tests' complaints and records their mediations.
+CLERK = "0192f0a0-0000-7000-8000-00000000c1e4"
+
+
 def complaint_fields(office: str, **fields: Any) -> dict[str, Any]:
+    """A whole new complaint as an office's program sends it: every field the wire contract
+    (desktop/domain/contract.py) wants of a new record."""
     data = {
         "number": f"{office}-20261120-{uuidlib.uuid4().int % 10000:04d}",
         "channel_code": "walk_in", "received_at": "2026-11-20T09:00:00", "office": office,
+        "registered_by": CLERK,
         "complainant_name": "张伟", "complainant_phone": "13800001234",
-        "respondent_name": "某汽车4S店", "subject": "汽车维修", "category_code": "auto",
+        "complainant_address": "吴中区东吴北路1号",
+        "respondent_name": "某汽车4S店", "respondent_address": "吴中区宝带西路2号",
+        "subject": "汽车维修", "category_code": "auto", "brand_model": "", "request_type": "",
         "request": "免费维修", "facts": "发动机异响。", "status": "registered",
         "rule_set_code": "GB", "due_on": "2026-12-04",
     }
@@ -141,16 +151,27 @@ def complaint(office: str, uuid: str | None = None, **fields: Any) -> Operation:
 def mediation(complaint_uuid: str, uuid: str | None = None, **fields: Any) -> Operation:
     return op("mediation_records", uuid, {"complaint": complaint_uuid,
                                           "held_at": "2026-11-20T10:00:00", "means": "phone",
-                                          "participants": "张伟", "content": "电话沟通。",
-                                          **fields})
+                                          "place": "", "participants": "张伟",
+                                          "content": "电话沟通。", "result": "",
+                                          "recorded_by": CLERK, **fields})
+
+
+def attachment(complaint_uuid: str, sha: str, size: int, uuid: str | None = None,
+               **fields: Any) -> Operation:
+    return op("attachments", uuid, {"complaint": complaint_uuid, "sha256": sha,
+                                    "filename": "发票.pdf", "size": size, "note": "",
+                                    "added_by": CLERK, "added_at": "2026-11-20T10:00:00",
+                                    **fields})
 
 
 # ------------------------------------------------------------------------------ a device
 class Device:
     """An enrolled device speaking the wire with httpx (no office program behind it)."""
 
-    def __init__(self, hub: HubFixture, enrolment: EnrolResponse) -> None:
+    def __init__(self, hub: HubFixture, enrolment: EnrolResponse,
+                 protocol: int = PROTOCOL_VERSION) -> None:
         self.enrolment = enrolment
+        self.protocol = protocol  # the program's, sent at each session's start
         self.device_id = enrolment.device_id
         self.office = enrolment.office
         self.token = enrolment.token
@@ -166,7 +187,8 @@ class Device:
         return self.http.request(method, path, headers=headers, **kwargs)
 
     def open(self, backlog: int = 0) -> SessionResponse:
-        opened = _parse(SessionResponse, self.http.post("/sessions", json={"backlog": backlog}))
+        opened = _parse(SessionResponse, self.http.post("/sessions", json={
+            "backlog": backlog, "protocol": self.protocol}))
         self.session = opened.session
         return opened
 
@@ -244,6 +266,7 @@ class HubFixture:
     op = staticmethod(op)
     complaint = staticmethod(complaint)
     mediation = staticmethod(mediation)
+    attachment = staticmethod(attachment)
     new_uuid = staticmethod(new_uuid)
 
     def __post_init__(self) -> None:
@@ -273,10 +296,11 @@ class HubFixture:
         response = _check(self.admin.post(f"/offices/{office}/enrol-codes", params={"days": days}))
         return response.json()["code"]
 
-    def enrol(self, office: str, name: str = "测试设备") -> Device:
+    def enrol(self, office: str, name: str = "测试设备",
+              protocol: int = PROTOCOL_VERSION) -> Device:
         response = self.http.post("/enrol", json={"code": self.enrol_code(office),
-                                                  "device_name": name})
-        device = Device(self, _parse(EnrolResponse, response))
+                                                  "device_name": name, "protocol": protocol})
+        device = Device(self, _parse(EnrolResponse, response), protocol)
         self._devices.append(device)
         return device
 

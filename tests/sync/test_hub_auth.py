@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from desktop.sync.protocol import SESSION_HEADER, EnrolResponse, ErrorCode
+from desktop.sync.protocol import (
+    OLDEST_PROTOCOL,
+    PROTOCOL_SUNSET,
+    PROTOCOL_VERSION,
+    SESSION_HEADER,
+    EnrolResponse,
+    ErrorCode,
+)
 
 
 def test_enrolment_binds_the_device_to_the_office_and_tells_it_the_tree(hub):
@@ -38,10 +47,29 @@ def test_an_enrolment_code_works_once_and_expires(hub):
 
 
 def test_a_program_of_another_protocol_version_is_told_to_upgrade(hub):
-    response = hub.http.post("/enrol", json={"code": hub.enrol_code("WZ"), "protocol": 2})
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == ErrorCode.PROTOCOL
-    assert "升级" in response.json()["error"]["message"]
+    # Older than the oldest protocol the hub accepts: the program must be updated, and may
+    # work on offline meanwhile.
+    too_old = hub.http.post("/enrol", json={"code": hub.enrol_code("WZ"),
+                                            "protocol": OLDEST_PROTOCOL - 1})
+    assert too_old.status_code == 400
+    assert too_old.json()["error"]["code"] == ErrorCode.PROTOCOL
+    assert "升级" in too_old.json()["error"]["message"]
+    assert "离线" in too_old.json()["error"]["message"]
+    # Newer than the hub: the district must update the hub.
+    device = hub.enrol("WZ")
+    newer = device.http.post("/sessions", json={"protocol": PROTOCOL_VERSION + 1})
+    assert newer.status_code == 400 and newer.json()["error"]["code"] == ErrorCode.PROTOCOL
+    assert "请区局管理员先升级区局平台" in newer.json()["error"]["message"]
+    # The previous version is served within its window, and told plainly once it has passed.
+    assert hub.http.post("/enrol", json={"code": hub.enrol_code("WZ"),
+                                         "protocol": 1}).status_code == 200
+    until = PROTOCOL_SUNSET[1]
+    beijing_today = (hub.clock.now() + timedelta(hours=8)).date()
+    hub.clock.advance(((until - beijing_today).days + 1) * 86_400)
+    late = device.http.post("/sessions", json={"protocol": 1})
+    assert late.status_code == 400 and late.json()["error"]["code"] == ErrorCode.PROTOCOL
+    assert until.isoformat() in late.json()["error"]["message"]
+    assert device.http.post("/sessions", json={"protocol": PROTOCOL_VERSION}).status_code == 200
 
 
 def test_unknown_and_revoked_credentials_are_refused_and_nothing_is_written(hub):

@@ -86,8 +86,7 @@ def test_an_attachment_waits_for_its_file_and_offices_in_scope_download_it(hub):
     parent = hub.complaint("WZCQ01")
     data = os.urandom(CHUNK + 500)
     sha = _sha(data)
-    attachment = hub.op("attachments", None, {"complaint": parent.uuid, "sha256": sha,
-                                              "file_name": "发票.pdf", "size": len(data)})
+    attachment = hub.attachment(parent.uuid, sha, len(data))
     results = station.push(parent, attachment).results
     assert [r.status for r in results] == ["acked", "deferred"]
     assert results[1].message == "附件文件尚未上传完整"

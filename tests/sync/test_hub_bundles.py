@@ -31,8 +31,7 @@ def test_a_bundle_is_applied_and_answered_with_a_signed_receipt(hub):
     first, second = hub.complaint("WZCQ01"), hub.complaint("WZCQ01")
     scan = os.urandom(70_000)
     sha = hashlib.sha256(scan).hexdigest()
-    attachment = hub.op("attachments", None, {"complaint": first.uuid, "sha256": sha,
-                                              "file_name": "收据.jpg"})
+    attachment = hub.attachment(first.uuid, sha, len(scan), filename="收据.jpg")
     orphan = hub.mediation(hub.new_uuid())
     data = _bundle(hub, station, [first, second, attachment, orphan], blobs={sha: scan},
                    backlog=5)

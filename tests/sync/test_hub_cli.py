@@ -14,6 +14,7 @@ from desktop.sync import bundle
 from district import admin, devices, store
 from district.cli import main
 from district.hub import open_hub
+from tests.sync.conftest import complaint_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,8 +89,7 @@ def test_import_bundle_writes_the_receipt_and_refuses_a_bad_file(run, tmp_path):
     with hub.db.write() as session:
         enrolled = devices.enrol(session, code, "", hub.db.hub_id, hub.clock.now())
     op = {"op_id": str(uuid.uuid4()), "entity": "complaints", "uuid": str(uuid.uuid4()),
-          "kind": "upsert", "after": {"office": "WZ", "status": "registered", "facts": "x"},
-          "made_at": "2026-11-20T10:00:00"}
+          "kind": "upsert", "after": complaint_fields("WZ"), "made_at": "2026-11-20T10:00:00"}
     path = tmp_path / "WZ-1.hejie"
     bundle.write_file(path, bundle.SyncFile(
         kind=bundle.BUNDLE, bundle_id=str(uuid.uuid4()), device_id=enrolled.device_id,

@@ -66,7 +66,8 @@ def test_different_fields_merge_and_the_same_field_is_a_conflict(hub):
     assert _ids(sub.push(hub.op("complaints", new.uuid, {"facts": "分局核实的事实"},
                                 before={"facts": "发动机异响。"}, base_version=1))) == [("acked", 2)]
     merged = station.push(hub.op("complaints", new.uuid, {"respondent_address": "吴中大道1号"},
-                                 before={"respondent_address": None}, base_version=1))
+                                 before={"respondent_address": "吴中区宝带西路2号"},
+                                 base_version=1))
     assert _ids(merged) == [("acked", 3)]
     data = hub.record("complaints", new.uuid)["data"]
     assert data["facts"] == "分局核实的事实" and data["respondent_address"] == "吴中大道1号"
@@ -238,7 +239,8 @@ def test_an_insert_replayed_after_the_office_lost_its_copy(hub):
     # Restored from an old backup, the office sends the insert again under a new id.
     same = hub.op("complaints", new.uuid, {**new.after, "facts": "新事实"})
     assert _ids(station.push(same)) == [("acked", 2)]
-    old = hub.op("complaints", new.uuid, {**new.after, "brand_model": "X1"})
+    old = hub.op("complaints", new.uuid, {**new.after,
+                                          "complainant_id_number": "320506199001011234"})
     [answer] = station.push(old).results
     assert answer.status == "conflict"
     assert [c.field for c in answer.conflicts] == ["facts"]

@@ -1,0 +1,84 @@
+"""Audit anchors at the hub: each office's audit head kept at every sync, and each kind of
+verdict on what the office reports (anchored, ok, restored, diverged)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.sync.protocol import AuditAnchors, AuditHead, AuditVerdict
+from district.cli import main
+
+
+def _h(n: int, branch: str = "a") -> str:
+    return f"{branch}{n:063d}"
+
+
+def _anchors(device, upto: int) -> AuditAnchors:
+    response = device.call("GET", "/audit", params={"upto": upto})
+    assert response.status_code == 200, response.text
+    return AuditAnchors.model_validate(response.json())
+
+
+def _report(device, count: int, hash_: str, at_latest: str | None = None,
+            at_upto: str | None = None) -> AuditVerdict:
+    response = device.call("POST", "/audit", json={
+        "head": {"count": count, "hash": hash_}, "at_latest": at_latest, "at_upto": at_upto})
+    assert response.status_code == 200, response.text
+    return AuditVerdict.model_validate(response.json())
+
+
+def test_each_kind_of_audit_verdict(hub):
+    station, sibling, other = hub.enrol("WZCQ01"), hub.enrol("WZCQ01"), hub.enrol("WZMD01")
+    assert _anchors(station, 0) == AuditAnchors()
+    # The first report is anchored.
+    first = _report(station, 3, _h(3))
+    assert (first.status, first.anchor) == ("anchored", AuditHead(count=3, hash=_h(3)))
+    assert first.message.startswith("区局平台已记下本机审计日志的位置（共 3 条）")
+    # A log that continues the anchored one moves the anchor, whichever device of the office.
+    ok = _report(sibling, 5, _h(5), at_latest=_h(3))
+    assert (ok.status, ok.anchor) == ("ok", AuditHead(count=5, hash=_h(5)))
+    assert _report(station, 5, _h(5), at_latest=_h(5)).status == "ok"
+    assert _anchors(station, 4) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)),
+                                                upto=AuditHead(count=3, hash=_h(3)))
+    assert _anchors(station, 2) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)))
+    # Shorter but agreeing with what was anchored at or below its length: a restore.
+    restored = _report(station, 4, _h(4), at_upto=_h(3))
+    assert (restored.status, restored.anchor) == ("restored", AuditHead(count=5, hash=_h(5)))
+    assert "备份恢复" in restored.message and "请先同步" in restored.message
+    # Disagreeing with an anchor: history was rewritten; the anchor stays as it was.
+    for diverged in (_report(station, 4, _h(4, "b"), at_upto=_h(3, "b")),
+                     _report(station, 6, _h(6, "b"), at_latest=_h(5, "b")),
+                     _report(station, 5, _h(5, "b"), at_latest=_h(5, "b")),
+                     _report(station, 0, "")):  # the log emptied altogether
+        assert (diverged.status, diverged.anchor) == ("diverged", AuditHead(count=5, hash=_h(5)))
+        assert "被改写" in diverged.message
+    # Each office has its own anchors; the administrator sees each office's last verdict.
+    assert _report(other, 5, _h(5, "c")).status == "anchored"
+    offices = hub.offices()
+    assert offices["WZCQ01"].audit_status == "diverged" and offices["WZCQ01"].audit_at
+    assert offices["WZMD01"].audit_status == "anchored"
+    assert offices["WZCQ"].audit_status is None
+
+
+def test_audit_needs_a_device_and_takes_a_session_when_given(hub):
+    assert hub.http.get("/audit", params={"upto": 0}).status_code == 401
+    station = hub.enrol("WZCQ01")
+    station.open()  # inside a sync the session header comes along and is checked
+    assert _report(station, 1, _h(1)).status == "anchored"
+    stale = station.call("POST", "/audit", json={"head": {"count": 1, "hash": _h(1)}},
+                         headers={"X-Hejie-Session": "not-a-session"})
+    assert stale.status_code == 409
+
+
+def test_the_office_list_shows_the_last_audit_verdict(hub, capsys):
+    if hub.kind != "sqlite":
+        pytest.skip("the command line reads the same tables; one backend is enough")
+    station = hub.enrol("WZCQ01")
+    _report(station, 2, _h(2))
+    _report(station, 3, _h(3, "b"), at_latest=_h(2, "b"))
+    assert main(["office", "list", "--db", hub.db_url]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert lines[0][-1] == "审计核对"
+    row = next(line for line in lines if line[0] == "WZCQ01")
+    assert row[-1].startswith("历史被改写（")
+    assert next(line for line in lines if line[0] == "WZMD01")[-1] == "—"
