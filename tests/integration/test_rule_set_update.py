@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, datetime
-from pathlib import Path
 
 from desktop import paths
 from desktop.bootstrap import open_services
