@@ -245,7 +245,7 @@ class ReferenceService(Service):
             changed = Changed("rule_set", (row.id,), created=created)
             uow.commit()
         self.ctx.reference.invalidate()
-        self._recompute(admin, {rules.code}, f"时限规则「{rules.name}」已修改")
+        self._recompute(admin, {rules.code}, f"管理员修改了时限规则{rules.name}")
         return changed
 
     # -- the shipped rule sets ------------------------------------------------------------
@@ -280,8 +280,8 @@ class ReferenceService(Service):
             uow.commit()
         if updated:
             self.ctx.reference.invalidate()
-            names = "、".join(f"「{r.name}」" for r in updated)
-            self._recompute(None, {r.code for r in updated}, f"程序更新了时限规则{names}")
+            names = "、".join(r.name for r in updated)
+            self._recompute(None, {r.code for r in updated}, f"程序更新时按新规定更新了时限规则{names}")
         return [r.code for r in updated]
 
     @staticmethod
@@ -338,7 +338,7 @@ class ReferenceService(Service):
             changed = Changed("rule_set", (row.id,))
             uow.commit()
         self.ctx.reference.invalidate()
-        self._recompute(admin, {code}, f"管理员采用了新版时限规则「{offer.shipped.name}」")
+        self._recompute(admin, {code}, f"管理员对时限规则{offer.shipped.name}采用了新规定")
         return changed
 
     def keep_own_rule_set(self, admin: CurrentUser, code: str) -> Changed:

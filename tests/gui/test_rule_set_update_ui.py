@@ -40,7 +40,7 @@ def test_the_workbench_tells_each_user_once_which_deadlines_moved_earlier(world:
     panel = page.deadline_notice
     assert panel.isVisible()
     assert "2 件" in panel.title.text() and "1 件按新期限已超期" in panel.title.text()
-    assert "程序更新了时限规则" in panel.reason.text()
+    assert "程序更新时按新规定更新了时限规则《市场监督管理投诉举报处理办法》" in panel.reason.text()
     rows = _rows(page)
     number = {cid: world.s.complaints.get(world.clerk, cid).number for cid in (late, soon)}
     # The overdue one first, whatever order the complaints were made in.
@@ -98,13 +98,13 @@ def test_an_administrator_is_told_once_and_decides_on_the_rule_set_screen(world:
     qtbot.mouseClick(offer.adopt_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, ctx)
     assert not offer.isVisible()
-    assert "已采用" in settings.rules.status.text()
+    assert "采用新规定" in settings.rules.status.text()
     rules = next(r for r in world.s.reference.rule_sets() if r.code == "samr-2026")
     assert (rules.mediation_days, rules.mediation_unit) == (60, DayUnit.CALENDAR)
     assert _due(world, cid) == date(2026, 11, 17)
     # The adoption moved a deadline earlier: the clerk is told on the workbench.
     clerk_page = _workbench(make_ctx, qtbot, world.clerk)
-    assert clerk_page.deadline_notice.isVisible() and "采用了新版时限规则" in clerk_page.deadline_notice.reason.text()
+    assert clerk_page.deadline_notice.isVisible() and "采用了新规定" in clerk_page.deadline_notice.reason.text()
 
 
 def test_keeping_the_offices_values_on_the_rule_set_screen(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -365,7 +365,7 @@ def test_editing_the_mediation_limit_recomputes_open_complaints(admin_page, worl
     assert select_key(tab.table, "samr-2026")
     row = tab.table.currentRow()
     assert tab.table.item(row, 4).text() == "60 日（自然日）"
-    assert tab.table.item(row, 5).text() == "顺延至下一个工作日"
+    assert tab.table.item(row, 5).text() == "顺延"
     dialog = tab.open_edit_rules()
     assert dialog is not None and dialog.code.isReadOnly()
     assert dialog.mediation_days.value() == 60 and dialog.mediation_unit.currentData() == "calendar"

@@ -90,8 +90,8 @@ class DeadlineNoticePanel(QFrame):
         head.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([
-            self.tr("投诉编号"), self.tr("被投诉人"), self.tr("当前环节"), self.tr("原到期日"),
-            self.tr("现到期日"), self.tr("情况")])
+            self.tr("投诉单号"), self.tr("被投诉方"), self.tr("状态"), self.tr("原办理期限"),
+            self.tr("现办理期限"), self.tr("情况")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -116,7 +116,8 @@ class DeadlineNoticePanel(QFrame):
         if overdue:
             title += self.tr("，其中 {k} 件按新期限已超期，请优先处理").format(k=overdue)
         self.title.setText(title)
-        self.reason.setText(self.tr("原因：{reason}。到期日已按新规定重新计算。").format(reason=notice.reason))
+        self.reason.setText(self.tr("原因：{reason}。下列投诉的办理期限已按现行规定重新计算；双击一行打开投诉。").format(
+            reason=notice.reason))
         self.table.setRowCount(len(notice.moved))
         red = QBrush(QColor("#b00020"))
         for r, m in enumerate(notice.moved):
@@ -129,6 +130,8 @@ class DeadlineNoticePanel(QFrame):
                     item.setForeground(red)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        for c in range(self.table.columnCount() - 1):
+            self.table.setColumnWidth(c, self.table.columnWidth(c) + 24)
         self.table.resizeRowsToContents()
         shown = min(len(notice.moved), 6)
         rows = sum(self.table.rowHeight(r) for r in range(shown))
@@ -164,7 +167,7 @@ class OfferNoticePanel(QFrame):
         self.offers = offers
         self.setVisible(bool(offers))
         if offers:
-            names = "、".join(f"「{o.shipped.name}」" for o in offers)
+            names = "、".join(o.shipped.name for o in offers)
             self.text.setText(self.tr(
                 "本次程序更新带来了时限规则{names}的新规定数值。本单位管理员曾修改过这套规则，"
                 "程序没有自动替换，相关投诉仍按本单位的设置计算期限。"

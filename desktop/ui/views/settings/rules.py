@@ -210,7 +210,7 @@ class RulesTab(QWidget):
         layout.addLayout(button_row(self.edit_button, self.add_button))
         layout.addWidget(hint)
         layout.addWidget(self.status)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
         self.edit_button.clicked.connect(self.open_edit_rules)
         self.add_button.clicked.connect(self.open_add_rules)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -229,8 +229,8 @@ class RulesTab(QWidget):
         fill_table(self.table, [
             (r.code, [r.code, r.name, r.effective_from.isoformat(), _days(r.accept_days),
                       _days(r.mediation_days, r.mediation_unit),
-                      _period_end_label(r.period_end) if r.mediation_unit is DayUnit.CALENDAR
-                      else self.tr("（工作日期限不涉及）"),
+                      (self.tr("顺延") if r.period_end is PeriodEnd.NEXT_WORKING_DAY
+                       else self.tr("不顺延")) if r.mediation_unit is DayUnit.CALENDAR else "—",
                       _days(r.termination_notice_days), _days(r.violation_check_days),
                       _days(r.violation_check_extension), _days(r.odr_days),
                       self.tr("是") if r.tentative else "", r.note])
@@ -312,7 +312,7 @@ class OfferPanel(QFrame):
         if not offers:
             return
         offer = offers[0]  # one at a time; the next one shows once this one is decided
-        self.title.setText(self.tr("时限规则「{name}」（{code}）有新的规定数值，请决定是否采用").format(
+        self.title.setText(self.tr("时限规则{name}（{code}）有新的规定数值，请决定是否采用").format(
             name=offer.shipped.name, code=offer.code))
         rows = [(label, show(offer.own), show(offer.shipped)) for label, show in _COMPARED
                 if show(offer.own) != show(offer.shipped)]
@@ -339,7 +339,8 @@ class OfferPanel(QFrame):
             return
         reference, admin = self._ctx.services.reference, self._ctx.user
         self._decide(lambda: reference.adopt_shipped_rule_set(admin, offer.code), self.tr(
-            "已采用「{name}」的新规定，未办结投诉的到期日已重新计算。").format(name=offer.shipped.name))
+            "已对{name}采用新规定，按这套规则办理的未办结投诉的到期日已重新计算。").format(
+                name=offer.shipped.name))
 
     @Slot()
     def keep(self) -> None:
@@ -348,7 +349,7 @@ class OfferPanel(QFrame):
             return
         reference, admin = self._ctx.services.reference, self._ctx.user
         self._decide(lambda: reference.keep_own_rule_set(admin, offer.code), self.tr(
-            "已保留本单位对「{name}」的设置，不再提示这一版新规定。").format(name=offer.own.name))
+            "已保留本单位对{name}的设置，不再提示这一版新规定。").format(name=offer.own.name))
 
     def _decide(self, work: Callable[[], Changed], done: str) -> None:
         self.adopt_button.setEnabled(False)
