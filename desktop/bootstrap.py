@@ -57,7 +57,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     engine, backup = open_database(database, paths.backup_dir(data_dir))
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
-    return Services(
+    services = Services(
         ctx=ctx,
         database=database,
         backup=backup,
@@ -72,3 +72,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         disclosure=DisclosureService(ctx),
         sync=SyncService(ctx),
     )
+    # A program update may ship new values of a rule set: apply them (unless an administrator
+    # edited that set) and recompute the open complaints' due dates, before anyone works.
+    services.reference.apply_shipped_rule_sets()
+    return services

@@ -141,6 +141,9 @@ class RuleSetRow(Syncable, Base):
     odr_days: Mapped[int | None] = mapped_column(Integer)
     tentative: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    # How a calendar-day period whose last day is a rest day or holiday ends (PeriodEnd).
+    period_end: Mapped[str] = mapped_column(String(24), default="next_working_day",
+                                            server_default="next_working_day")
 
 
 class Complaint(Syncable, Base):

@@ -120,6 +120,17 @@ class WorkingCalendar:
                 counted += 1
         return DueDate(day, frozenset(guessed))
 
+    def working_day_on_or_after(self, day: date) -> DueDate:
+        """`day` if it is a working day, else the first working day after it: where a period
+        whose last day is a rest day or holiday ends when its rule set moves it on."""
+        guessed = set()
+        while True:
+            if self.source(day.year) is YearSource.GUESSED:
+                guessed.add(day.year)
+            if self.is_working_day(day):
+                return DueDate(day, frozenset(guessed))
+            day += timedelta(days=1)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days d with start < d <= end (the counting rule: the first day is not counted)."""
         count, day = 0, start

@@ -17,6 +17,21 @@ class DayUnit(StrEnum):
     CALENDAR = "calendar"
 
 
+class PeriodEnd(StrEnum):
+    """How a period counted in calendar days ends when its last day is a rest day or holiday.
+
+    A period of working days always ends on a working day; this only matters for calendar days.
+    """
+
+    NEXT_WORKING_DAY = "next_working_day"  # 顺延至节假日后的第一个工作日
+    AS_COUNTED = "as_counted"  # 不顺延：最后一日即使是休息日也到期
+
+    @property
+    def label(self) -> str:
+        return {"next_working_day": "顺延至下一个工作日",
+                "as_counted": "不顺延（最后一日为休息日也到期）"}[self.value]
+
+
 @dataclass(frozen=True)
 class RuleSet:
     code: str
@@ -31,6 +46,7 @@ class RuleSet:
     odr_days: int | None
     tentative: bool = False
     note: str = ""
+    period_end: PeriodEnd = PeriodEnd.NEXT_WORKING_DAY
 
 
 def rule_set_for(rule_sets: Iterable[RuleSet], received_on: date) -> RuleSet:
@@ -129,10 +145,14 @@ def compute_deadlines(
                 accepted_on, rules.mediation_days + paused_days
             )
         else:
+            # The day of acceptance is not counted: the N-th day after it is the last one,
+            # later by every day the clock stood still for testing or appraisal.
             paused_days = sum(((p.ended_on or today) - p.started_on).days for p in pauses)
-            mediation_due = DueDate(
-                accepted_on + timedelta(days=rules.mediation_days + paused_days)
-            )
+            last_day = accepted_on + timedelta(days=rules.mediation_days + paused_days)
+            if rules.period_end is PeriodEnd.NEXT_WORKING_DAY:
+                mediation_due = calendar.working_day_on_or_after(last_day)
+            else:
+                mediation_due = DueDate(last_day)
     return Deadlines(
         rule_set=rules,
         acceptance_due=acceptance_due,

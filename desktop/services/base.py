@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from desktop.db.models import User, new_uuid
+from desktop.db.models import RuleSetRow, User, new_uuid
 from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.calendar import WorkingCalendar
-from desktop.domain.deadlines import DayUnit, RuleSet
+from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
 from desktop.domain.errors import PermissionDenied
 from desktop.domain.workflow import Role
 from desktop.services.dto import CurrentUser
@@ -42,6 +42,36 @@ GENERATION_KEY = "reference_generation"
 def bump_generation(codes: CodeRepository) -> None:
     """Mark calendar or rule sets as changed, in the changing transaction, for every process."""
     codes.set_setting(GENERATION_KEY, new_uuid())
+
+
+def rule_set_of_row(r: RuleSetRow) -> RuleSet:
+    return RuleSet(
+        code=r.code,
+        name=r.name,
+        effective_from=r.effective_from,
+        accept_days=r.accept_days,
+        mediation_days=r.mediation_days,
+        mediation_unit=DayUnit(r.mediation_unit),
+        termination_notice_days=r.termination_notice_days,
+        violation_check_days=r.violation_check_days,
+        violation_check_extension=r.violation_check_extension,
+        odr_days=r.odr_days,
+        tentative=bool(r.tentative),
+        note=r.note or "",
+        period_end=PeriodEnd(r.period_end or PeriodEnd.NEXT_WORKING_DAY),
+    )
+
+
+def write_rule_set_row(row: RuleSetRow, rules: RuleSet) -> None:
+    """Every value of `rules` onto the stored row (its code stays: complaints record it)."""
+    row.name, row.effective_from = rules.name, rules.effective_from
+    row.accept_days, row.mediation_days = rules.accept_days, rules.mediation_days
+    row.mediation_unit = DayUnit(rules.mediation_unit).value
+    row.termination_notice_days = rules.termination_notice_days
+    row.violation_check_days = rules.violation_check_days
+    row.violation_check_extension = rules.violation_check_extension
+    row.odr_days, row.tentative, row.note = rules.odr_days, rules.tentative, rules.note
+    row.period_end = PeriodEnd(rules.period_end).value
 
 
 class Reference:
@@ -80,21 +110,7 @@ class Reference:
         if self._rule_sets is None:
             with UnitOfWork(self._engine, write=False) as uow:
                 self._rule_sets = [
-                    RuleSet(
-                        code=r.code,
-                        name=r.name,
-                        effective_from=r.effective_from,
-                        accept_days=r.accept_days,
-                        mediation_days=r.mediation_days,
-                        mediation_unit=DayUnit(r.mediation_unit),
-                        termination_notice_days=r.termination_notice_days,
-                        violation_check_days=r.violation_check_days,
-                        violation_check_extension=r.violation_check_extension,
-                        odr_days=r.odr_days,
-                        tentative=r.tentative,
-                        note=r.note,
-                    )
-                    for r in CodeRepository(uow.session).rule_sets()
+                    rule_set_of_row(r) for r in CodeRepository(uow.session).rule_sets()
                 ]
         return self._rule_sets
 

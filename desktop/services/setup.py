@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 
 from desktop.db.models import CodeItem, Office, RuleSetRow
@@ -14,9 +13,10 @@ from desktop.domain.numbering import check_office_code
 from desktop.domain.offices import check_placement
 from desktop.domain.validators import check_phone
 from desktop.domain.workflow import Role
-from desktop.services.base import Service, bump_generation, require_role
+from desktop.services.base import Service, bump_generation, require_role, write_rule_set_row
 from desktop.services.dto import Changed, CurrentUser, OfficeInfo, UserInfo
 from desktop.services.lengths import check_column
+from desktop.services.reference import SHIPPED_REVISION_KEY, shipped_rule_sets
 from desktop.services.users import UserService, check_new_account
 
 LOCAL_OFFICE_KEY = "local_office_code"
@@ -67,12 +67,13 @@ class SetupService(Service):
                     if codes.get(kind, code) is None:
                         uow.session.add(CodeItem(kind=kind, code=code, label=label, sort_order=order))
             known = {r.code for r in codes.rule_sets()}
-            for spec in _resource("rulesets.json")["rule_sets"]:
-                if spec["code"] in known:
-                    continue
-                uow.session.add(
-                    RuleSetRow(**{**spec, "effective_from": date.fromisoformat(spec["effective_from"])})
-                )
+            for shipped in shipped_rule_sets():
+                code = shipped.rules.code
+                if code not in known:
+                    row = RuleSetRow(code=code)
+                    write_rule_set_row(row, shipped.rules)
+                    uow.session.add(row)
+                    codes.set_setting(SHIPPED_REVISION_KEY + code, str(shipped.revision))
             bump_generation(codes)
             uow.commit()
         self.ctx.reference.invalidate()

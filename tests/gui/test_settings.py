@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -363,21 +363,48 @@ def test_editing_the_mediation_limit_recomputes_open_complaints(admin_page, worl
 
     tab = page.rules
     assert select_key(tab.table, "samr-2026")
+    row = tab.table.currentRow()
+    assert tab.table.item(row, 4).text() == "60 日（自然日）"
+    assert tab.table.item(row, 5).text() == "顺延"
     dialog = tab.open_edit_rules()
     assert dialog is not None and dialog.code.isReadOnly()
-    assert dialog.mediation_days.value() == 45
+    assert dialog.mediation_days.value() == 60 and dialog.mediation_unit.currentData() == "calendar"
+    assert dialog.period_end.currentData() == "next_working_day"
     dialog.mediation_days.clear()
     type_text(qtbot, dialog.mediation_days, "30")
-    dialog.tentative.setChecked(False)
+    dialog.mediation_unit.setCurrentIndex(dialog.mediation_unit.findData("working"))
+    dialog.tentative.setChecked(True)
     _saved(qtbot, ctx, dialog)
 
     after = s.complaints.get(clerk, cid)
-    assert after.deadlines.rule_set.mediation_days == 30 and not after.deadlines.rule_set.tentative
+    assert after.deadlines.rule_set.mediation_days == 30 and after.deadlines.rule_set.tentative
     assert after.due_on is not None and after.due_on < before.due_on
     assert after.due_on == s.reference.due_date(after.accepted_on, 30).day
     row = tab.table.currentRow()
-    assert tab.table.item(row, 4).text() == "30 个工作日" and tab.table.item(row, 9).text() == ""
+    assert tab.table.item(row, 4).text() == "30 个工作日" and tab.table.item(row, 10).text() == "是"
     assert "重新计算" in tab.status.text()
+
+
+def test_how_a_period_ending_on_a_holiday_ends_is_set_on_the_rule_set(admin_page, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page, ctx = admin_page
+    s, clerk = world.s, world.clerk
+    # Accepted Mon 3 Aug 2026: the 60th day is Fri 2 Oct, in the National Day holiday.
+    world.clock.at = datetime(2026, 8, 3, 10, 0)
+    cid = s.complaints.register(clerk, draft(received_at=datetime(2026, 8, 1, 9, 0))).ids[0]
+    s.complaints.accept(clerk, cid, expected_version=1)
+    world.clock.at = datetime(2026, 9, 1, 10, 0)
+    assert s.complaints.get(clerk, cid).due_on == date(2026, 10, 8)
+
+    tab = page.rules
+    assert select_key(tab.table, "samr-2026")
+    dialog = tab.open_edit_rules()
+    assert dialog is not None
+    dialog.period_end.setCurrentIndex(dialog.period_end.findData("as_counted"))
+    _saved(qtbot, ctx, dialog)
+    assert s.complaints.get(clerk, cid).due_on == date(2026, 10, 2)
+    assert tab.table.item(tab.table.currentRow(), 5).text() == "不顺延"
+    rules = next(r for r in s.reference.rule_sets() if r.code == "samr-2026")
+    assert rules.period_end == "as_counted" and rules.mediation_days == 60
 
 
 def test_a_new_rule_set_may_not_reuse_a_code(admin_page, world: World, qtbot) -> None:  # type: ignore[no-untyped-def]

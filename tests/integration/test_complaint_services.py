@@ -200,10 +200,11 @@ def test_pause_and_resume_move_the_due_date(world: World) -> None:
     assert c.paused and c.due_on is None
     with pytest.raises(TransitionError, match="已经处于中止"):
         s.complaints.pause_clock(clerk, cid, reason="再次", expected_version=c.version)
-    world.clock.at = datetime(2026, 11, 27, 10, 0)  # Fri 20 → Fri 27: five working days
+    world.clock.at = datetime(2026, 11, 27, 10, 0)  # Fri 20 → Fri 27: seven days
     s.complaints.resume_clock(clerk, cid, note="检测报告已出", expected_version=c.version)
     c = s.complaints.get(clerk, cid)
-    assert not c.paused and c.deadlines.paused_days == 5
+    # The 2026 rules count mediation in calendar days: the paused days are calendar days too.
+    assert not c.paused and c.deadlines.paused_days == 7
     assert original is not None and c.due_on is not None and c.due_on > original
 
 

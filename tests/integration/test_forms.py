@@ -78,7 +78,7 @@ def test_every_complaint_form_renders_with_its_text_fonts_and_one_page(world: Wo
     expected = {
         "registration": ["消费投诉登记表", "张伟", "13812345678", "要求更换新车", "投诉人（签字）",
                          "万达广场投诉站"],
-        "acceptance": ["受理通知书", "张伟：", "予以受理", "2026年11月20日", "45个工作日"],
+        "acceptance": ["受理通知书", "张伟：", "予以受理", "2026年11月20日", "60日"],
         "mediation-record": ["调解记录", "第1次调解", "万达广场三楼调解室", "现场调解",
                              "被投诉方（签字或盖章）", "调解人（签字）"],
         "agreement": ["消费争议调解书", "更换同型号新车", "2026年11月27日前履行完毕",

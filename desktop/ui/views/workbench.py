@@ -1,15 +1,22 @@
-"""工作台: my open complaints, due soon, overdue, received today, and the calendar warning."""
+"""工作台: my open complaints, due soon, overdue, received today, and the calendar warning;
+once after a rule-set change, the complaints whose deadline moved earlier (overdue first), and
+for an administrator the shipped rule sets waiting for a decision."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +25,7 @@ from desktop.domain.calendar import YearSource, guessed_year_warning
 from desktop.domain.complaint import ComplaintFilter, SortKey
 from desktop.services.dto import Changed
 from desktop.services.printing import FormRequest
+from desktop.services.reference import DeadlineNotice, RuleSetOffer, WorkbenchNotices
 from desktop.ui.context import AppContext
 from desktop.ui.models.complaint_table import ComplaintTableModel
 from desktop.ui.ops import Task
@@ -51,6 +59,123 @@ class Figures:
     filters: dict[str, ComplaintFilter]
     counts: dict[str, int]
     warning: str | None
+    notices: WorkbenchNotices
+
+
+NOTICE_STYLE = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+
+
+class DeadlineNoticePanel(QFrame):
+    """The complaints whose deadline a rule-set change moved earlier, overdue first; shown to
+    each user until they press 知道了, then never again for that change."""
+
+    sig_open_complaint = Signal(int)
+    sig_dismissed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.notice: DeadlineNotice | None = None
+        self.setObjectName("deadlineNotice")
+        self.setStyleSheet(NOTICE_STYLE.format(name="deadlineNotice", bg="#fdecec", border="#e3a3a3"))
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.dismiss_button = QPushButton(self.tr("知道了"))
+        self.dismiss_button.setToolTip(self.tr("不再显示这条提示（期限本身已按新规定计算）"))
+        self.dismiss_button.clicked.connect(self._dismiss)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("投诉单号"), self.tr("被投诉方"), self.tr("状态"), self.tr("原办理期限"),
+            self.tr("现办理期限"), self.tr("情况")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setToolTip(self.tr("双击打开投诉"))
+        self.table.doubleClicked.connect(
+            lambda index: self.sig_open_complaint.emit(self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)))
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.table)
+        self.hide()
+
+    def show_notice(self, notice: DeadlineNotice | None) -> None:
+        self.notice = notice
+        self.setVisible(notice is not None)
+        if notice is None:
+            return
+        overdue = notice.overdue_count
+        title = self.tr("办理时限调整：{n} 件在办投诉的到期日提前了").format(n=len(notice.moved))
+        if overdue:
+            title += self.tr("，其中 {k} 件按新期限已超期，请优先处理").format(k=overdue)
+        self.title.setText(title)
+        self.reason.setText(self.tr("原因：{reason}。下列投诉的办理期限已按现行规定重新计算；双击一行打开投诉。").format(
+            reason=notice.reason))
+        self.table.setRowCount(len(notice.moved))
+        red = QBrush(QColor("#b00020"))
+        for r, m in enumerate(notice.moved):
+            texts = [m.number, m.respondent, m.status.label, m.before.isoformat(), m.after.isoformat(),
+                     self.tr("已超期") if m.overdue else ""]
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, m.complaint_id)
+                if m.overdue and c in (4, 5):
+                    item.setForeground(red)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for c in range(self.table.columnCount() - 1):
+            self.table.setColumnWidth(c, self.table.columnWidth(c) + 24)
+        self.table.resizeRowsToContents()
+        shown = min(len(notice.moved), 6)
+        rows = sum(self.table.rowHeight(r) for r in range(shown))
+        self.table.setFixedHeight(rows + self.table.horizontalHeader().sizeHint().height() + 4)
+
+    def _dismiss(self) -> None:
+        if self.notice is not None:
+            self.sig_dismissed.emit(self.notice.id)
+        self.hide()
+
+
+class OfferNoticePanel(QFrame):
+    """Tells an administrator, once, that new shipped values of a rule set they edited wait
+    for a decision on 设置 → 办理时限."""
+
+    sig_dismissed = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.offers: tuple[RuleSetOffer, ...] = ()
+        self.setObjectName("offerNotice")
+        self.setStyleSheet(NOTICE_STYLE.format(name="offerNotice", bg="#fff4d6", border="#e8c46a"))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.dismiss_button = QPushButton(self.tr("知道了"))
+        self.dismiss_button.clicked.connect(self._dismiss)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_offers(self, offers: tuple[RuleSetOffer, ...]) -> None:
+        self.offers = offers
+        self.setVisible(bool(offers))
+        if offers:
+            names = "、".join(o.shipped.name for o in offers)
+            self.text.setText(self.tr(
+                "本次程序更新带来了时限规则{names}的新规定数值。本单位管理员曾修改过这套规则，"
+                "程序没有自动替换，相关投诉仍按本单位的设置计算期限。"
+                "请到「设置 → 办理时限」对照两者，选择“采用新规定”或“保留本单位设置”。").format(names=names))
+
+    def _dismiss(self) -> None:
+        self.sig_dismissed.emit(self.offers)
+        self.hide()
 
 
 class WorkbenchPage(QWidget):
@@ -67,6 +192,11 @@ class WorkbenchPage(QWidget):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff4d6; border: 1px solid #e8c46a; padding: 6px;")
         self.warning.hide()
+        self.deadline_notice = DeadlineNoticePanel(self)
+        self.deadline_notice.sig_open_complaint.connect(self.sig_open_complaint)
+        self.deadline_notice.sig_dismissed.connect(self.dismiss_deadline_notice)
+        self.offer_notice = OfferNoticePanel(self)
+        self.offer_notice.sig_dismissed.connect(self.dismiss_offer_notice)
         self.cards: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
         cards = QHBoxLayout()
@@ -97,6 +227,8 @@ class WorkbenchPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(hello)
         layout.addWidget(self.warning)
+        layout.addWidget(self.offer_notice)
+        layout.addWidget(self.deadline_notice)
         layout.addLayout(cards)
         layout.addLayout(title_row)
         layout.addWidget(self.table, 1)
@@ -133,7 +265,7 @@ class WorkbenchPage(QWidget):
                        and calendar.source(y) is YearSource.GUESSED]
             if guessed:
                 warning = guessed_year_warning(guessed)
-            return Figures(filters, counts, warning)
+            return Figures(filters, counts, warning, services.reference.workbench_notices(user))
 
         self.ctx.ops.query(work, self._show, owner=self)
 
@@ -144,7 +276,17 @@ class WorkbenchPage(QWidget):
         self.warning.setVisible(bool(figures.warning))
         if figures.warning:
             self.warning.setText(self.tr("提示：") + figures.warning)
+        self.deadline_notice.show_notice(figures.notices.deadlines)
+        self.offer_notice.show_offers(figures.notices.offers)
         self.select(self.current)
+
+    def dismiss_deadline_notice(self, notice_id: str) -> None:
+        reference, user = self.ctx.services.reference, self.ctx.user
+        self.ctx.ops.mutate(lambda: reference.dismiss_deadline_notice(user, notice_id), owner=self)
+
+    def dismiss_offer_notice(self, offers: tuple[RuleSetOffer, ...]) -> None:
+        reference, user = self.ctx.services.reference, self.ctx.user
+        self.ctx.ops.mutate(lambda: reference.dismiss_rule_set_offers(user, offers), owner=self)
 
     def select(self, key: str) -> None:
         self.current = key

@@ -1,4 +1,7 @@
-"""The 办理时限 tab: the dated rule sets and their day counts; saving recomputes due dates."""
+"""The 办理时限 tab: the dated rule sets and their day counts; saving recomputes due dates.
+
+When the program ships new values of a rule set this office's administrator had edited, the tab
+shows the office's values beside the new ones, with 采用新规定 and 保留本单位设置."""
 
 from __future__ import annotations
 
@@ -11,19 +14,22 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain.deadlines import DayUnit, RuleSet
+from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
 from desktop.domain.errors import FieldError
 from desktop.services.dto import Changed
+from desktop.services.reference import RuleSetOffer
 from desktop.ui.context import AppContext
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.views.settings.common import (
@@ -49,7 +55,31 @@ def _unit_label(unit: DayUnit) -> str:
 def _days(value: int | None, unit: DayUnit = DayUnit.WORKING) -> str:
     if value is None:
         return "—"
+    if unit is DayUnit.CALENDAR:
+        return tr("{n} 日（自然日）").format(n=value)
     return tr("{n} 个{unit}").format(n=value, unit=_unit_label(unit))
+
+
+def _period_end_label(end: PeriodEnd) -> str:
+    if end is PeriodEnd.NEXT_WORKING_DAY:
+        return tr("顺延至下一个工作日")
+    return tr("不顺延")
+
+
+# What the comparison of the office's values with new shipped ones shows, in order.
+_COMPARED: tuple[tuple[str, Callable[[RuleSet], str]], ...] = (
+    ("名称", lambda r: r.name),
+    ("施行日期", lambda r: r.effective_from.isoformat()),
+    ("受理期限", lambda r: _days(r.accept_days)),
+    ("调解期限", lambda r: _days(r.mediation_days, r.mediation_unit)),
+    ("期限末日遇节假日", lambda r: _period_end_label(r.period_end)),
+    ("终止调解告知", lambda r: _days(r.termination_notice_days)),
+    ("违法线索核查", lambda r: _days(r.violation_check_days)),
+    ("核查可延长", lambda r: _days(r.violation_check_extension)),
+    ("先行和解 ODR", lambda r: _days(r.odr_days)),
+    ("数值待确认", lambda r: tr("是") if r.tentative else tr("否")),
+    ("说明", lambda r: r.note),
+)
 
 
 class _Days(QSpinBox):
@@ -97,6 +127,15 @@ class RuleSetDialog(FormDialog):
         row.addWidget(self.mediation_unit)
         row.addStretch(1)
         self.add_field(self.tr("调解期限"), mediation)
+        self.period_end = QComboBox()
+        for end in PeriodEnd:
+            self.period_end.addItem(_period_end_label(end), end.value)
+        self.period_end.setCurrentIndex(self.period_end.findData(
+            (rules.period_end if rules else PeriodEnd.NEXT_WORKING_DAY).value))
+        self.period_end.setToolTip(self.tr(
+            "按自然日计算的期限，最后一日是周末或法定节假日时：顺延至其后的第一个工作日，"
+            "或仍以该日为期限届满日。按工作日计算的期限总是在工作日届满。"))
+        self.add_field(self.tr("期限末日遇节假日"), self.period_end, "期限末日遇节假日")
         self.termination_notice_days = self.add_field(
             self.tr("终止调解告知（工作日）"),
             _Days(rules.termination_notice_days if rules else 7, True), "终止调解告知")
@@ -141,6 +180,7 @@ class RuleSetDialog(FormDialog):
             odr_days=self.odr_days.days(),
             tentative=self.tentative.isChecked(),
             note=self.note.toPlainText().strip(),
+            period_end=PeriodEnd(self.period_end.currentData()),
         )
         reference, admin = self._ctx.services.reference, self._ctx.user
         return lambda: reference.save_rule_set(admin, rules)
@@ -158,16 +198,19 @@ class RulesTab(QWidget):
         self.status.setWordWrap(True)
         self.table = make_table([
             self.tr("代码"), self.tr("名称"), self.tr("施行日期"), self.tr("受理期限"),
-            self.tr("调解期限"), self.tr("终止调解告知"), self.tr("违法线索核查"),
+            self.tr("调解期限"), self.tr("期限末日遇节假日"), self.tr("终止调解告知"),
+            self.tr("违法线索核查"),
             self.tr("核查可延长"), self.tr("先行和解 ODR"), self.tr("数值待确认"), self.tr("说明")])
         restore_header(self, self.table.horizontalHeader(), "rules")
         hint = QLabel(recompute_note())
         hint.setWordWrap(True)
+        self.offer = OfferPanel(ctx, self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.offer)
         layout.addLayout(button_row(self.edit_button, self.add_button))
         layout.addWidget(hint)
         layout.addWidget(self.status)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
         self.edit_button.clicked.connect(self.open_edit_rules)
         self.add_button.clicked.connect(self.open_add_rules)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -178,6 +221,7 @@ class RulesTab(QWidget):
 
     def reload(self) -> None:
         self._ctx.ops.query(self._ctx.services.reference.rule_sets, self._show, owner=self)
+        self.offer.reload()
 
     def _show(self, rule_sets: list[RuleSet]) -> None:
         ordered = sorted(rule_sets, key=lambda r: r.effective_from)
@@ -185,6 +229,8 @@ class RulesTab(QWidget):
         fill_table(self.table, [
             (r.code, [r.code, r.name, r.effective_from.isoformat(), _days(r.accept_days),
                       _days(r.mediation_days, r.mediation_unit),
+                      (self.tr("顺延") if r.period_end is PeriodEnd.NEXT_WORKING_DAY
+                       else self.tr("不顺延")) if r.mediation_unit is DayUnit.CALENDAR else "—",
                       _days(r.termination_notice_days), _days(r.violation_check_days),
                       _days(r.violation_check_extension), _days(r.odr_days),
                       self.tr("是") if r.tentative else "", r.note])
@@ -223,3 +269,103 @@ class RulesTab(QWidget):
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         save_header(self, self.table.horizontalHeader(), "rules")
         super().hideEvent(event)
+
+
+class OfferPanel(QFrame):
+    """New shipped values of a rule set this office had edited: the office's values beside
+    them, and the administrator's choice. Hidden when nothing waits for a decision."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.offers: list[RuleSetOffer] = []
+        self.setObjectName("offer")
+        self.setStyleSheet("QFrame#offer { background: #fff8e1; border: 1px solid #e8c46a; }")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold;")
+        self.explain = QLabel(self.tr(
+            "本程序随新版本提供了这套规则的新数值，但本单位管理员曾修改过这套规则，因此没有自动替换。"
+            "采用新规定后，按这套规则办理的未办结投诉将立即按新数值重新计算到期日（逐件记入操作日志），"
+            "期限因此提前的投诉会在各用户的工作台上提示一次；保留本单位设置则不再询问。"))
+        self.explain.setWordWrap(True)
+        self.table = make_table([self.tr("项目"), self.tr("本单位设置"), self.tr("新规定")])
+        self.table.setSelectionMode(self.table.SelectionMode.NoSelection)
+        self.table.setWordWrap(True)
+        self.adopt_button = QPushButton(self.tr("采用新规定"))
+        self.keep_button = QPushButton(self.tr("保留本单位设置"))
+        self.adopt_button.clicked.connect(self.adopt)
+        self.keep_button.clicked.connect(self.keep)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.table)
+        layout.addLayout(button_row(self.adopt_button, self.keep_button))
+        self.hide()
+
+    def reload(self) -> None:
+        self._ctx.ops.query(self._ctx.services.reference.rule_set_offers, self._show, owner=self)
+
+    def _show(self, offers: list[RuleSetOffer]) -> None:
+        self.offers = offers
+        self.setVisible(bool(offers))
+        if not offers:
+            return
+        offer = offers[0]  # one at a time; the next one shows once this one is decided
+        self.title.setText(self.tr("时限规则{name}（{code}）有新的规定数值，请决定是否采用").format(
+            name=offer.shipped.name, code=offer.code))
+        rows = [(label, show(offer.own), show(offer.shipped)) for label, show in _COMPARED
+                if show(offer.own) != show(offer.shipped)]
+        self.table.setRowCount(len(rows))
+        for r, (label, own, shipped) in enumerate(rows):
+            for c, text in enumerate((self.tr(label), own, shipped)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(1, max(220, (self.table.viewport().width()
+                                               - self.table.columnWidth(0)) // 2))
+        self.table.resizeRowsToContents()
+        height = sum(self.table.rowHeight(r) for r in range(len(rows)))
+        self.table.setFixedHeight(min(260, height + self.table.horizontalHeader().height() + 6))
+
+    def current(self) -> RuleSetOffer | None:
+        return self.offers[0] if self.offers else None
+
+    @Slot()
+    def adopt(self) -> None:
+        offer = self.current()
+        if offer is None:
+            return
+        reference, admin = self._ctx.services.reference, self._ctx.user
+        self._decide(lambda: reference.adopt_shipped_rule_set(admin, offer.code), self.tr(
+            "已对{name}采用新规定，按这套规则办理的未办结投诉的到期日已重新计算。").format(
+                name=offer.shipped.name))
+
+    @Slot()
+    def keep(self) -> None:
+        offer = self.current()
+        if offer is None:
+            return
+        reference, admin = self._ctx.services.reference, self._ctx.user
+        self._decide(lambda: reference.keep_own_rule_set(admin, offer.code), self.tr(
+            "已保留本单位对{name}的设置，不再提示这一版新规定。").format(name=offer.own.name))
+
+    def _decide(self, work: Callable[[], Changed], done: str) -> None:
+        self.adopt_button.setEnabled(False)
+        self.keep_button.setEnabled(False)
+
+        def finished(_changed: Changed) -> None:
+            self.adopt_button.setEnabled(True)
+            self.keep_button.setEnabled(True)
+            parent = self.parent()
+            if isinstance(parent, RulesTab):
+                parent.status.setText(done)
+
+        def refused(error: BaseException) -> None:
+            self.adopt_button.setEnabled(True)
+            self.keep_button.setEnabled(True)
+            self._ctx.ops.report(self, error)
+            self.reload()
+
+        self._ctx.ops.mutate(work, finished, owner=self, on_error=refused)
