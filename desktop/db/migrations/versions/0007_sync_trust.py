@@ -4,7 +4,7 @@ parent), and an operation the district refused keeps the refusal's code (sync_ou
 protocol.RefusalCode) so the office can act on it (a duplicate number gets a new one).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
