@@ -25,7 +25,7 @@ from desktop.services.dto import Changed
 from desktop.services.setup import OfficeSpec
 from desktop.services.sync import SyncError, SyncService
 from desktop.sync.client import HubClient
-from desktop.sync.protocol import ENTITY
+from desktop.sync.protocol import ENTITY, OLDEST_PROTOCOL
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.sync_conflicts import SyncConflictsDialog
 from desktop.ui.main_window import MainWindow
@@ -648,7 +648,7 @@ def test_a_program_the_hub_finds_too_old_is_told_plainly_and_rounds_back_off(  #
     faults = _faulty(world)
 
     def old_program(request, forward):  # type: ignore[no-untyped-def]
-        body = json.loads(request.content) | {"protocol": 1}
+        body = json.loads(request.content) | {"protocol": OLDEST_PROTOCOL - 1}
         headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
         return faults._forward(httpx.Request(request.method, request.url, headers=headers,  # noqa: SLF001
                                              json=body))
