@@ -11,6 +11,7 @@ from sqlalchemy import text
 from desktop import paths
 from desktop.bootstrap import open_services
 from desktop.cli.main import main as admin_main
+from desktop.db.migrate import backup_file
 from desktop.db.uow import GENESIS_HASH, UnitOfWork, entry_hash
 from desktop.services.base import FixedClock
 from tests.conftest import NOW
@@ -76,8 +77,8 @@ def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
     assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
     backup = tmp_path / "backup"
     backup.mkdir()
-    with station.s.ctx.engine.connect() as connection:
-        connection.exec_driver_sql(f"VACUUM INTO '{backup / paths.DB_FILENAME}'")
+    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
+    copy.rename(backup / paths.DB_FILENAME)
     register(station)
     assert _anchor(station).status == "ok"  # type: ignore[union-attr]
     station.s.close()
@@ -86,7 +87,8 @@ def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
     shutil.copytree(backup, data_dir)
     restored = open_services(data_dir, clock=FixedClock(NOW))
     try:
-        client = _client(type("W", (), {"s": restored})())
+        client = restored.audit.hub_client()
+        assert client is not None
         verdict = restored.audit.anchor(client)
         client.close()
     finally:
