@@ -193,8 +193,9 @@ class _Check:
         if isinstance(ids, list) and len(ids) == 2 and isinstance(digest, str):
             self.batches.append(_Batch(entry.id, entry.entity, int(ids[0]), int(ids[1]),
                                        int(summary.get("covered", 0)), digest))
-        elif "covered" not in summary:
-            # Written before batches carried a digest: the rows it wrote cannot be told apart.
+        elif set(summary) == {"rows", "label"}:
+            # An import written before batches carried a digest (import_rows' summary): the
+            # rows it wrote cannot be told apart, so as many rows without entries pass.
             rows = summary.get("rows")
             if isinstance(rows, int) and rows > 0:
                 self.legacy[entry.entity] = self.legacy.get(entry.entity, 0) + rows

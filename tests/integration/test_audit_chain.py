@@ -216,3 +216,18 @@ def test_head_and_hash_at_follow_the_chain(world: World) -> None:
     assert world.s.audit.hash_at(1) == hashes[0]
     assert world.s.audit.hash_at(empty.count) == empty.hash
     assert world.s.audit.hash_at(head.count + 1) is None and world.s.audit.hash_at(0) is None
+
+
+def test_a_batch_written_by_an_older_program_is_noted_not_failed(world: World) -> None:
+    cid, _number = _register(world)
+    world.s.complaints.import_rows(iter(_copies(world, cid, 2)), "导入历史台账")
+    # As the program before batch digests wrote it: the count and the label only.
+    _sql(world, """UPDATE audit_log SET after = '{"label": "导入历史台账", "rows": 2}'
+                   WHERE operation = 'bulk'""")
+    _rehash(world)
+    report = world.s.audit.verify()
+    assert report.ok and any("旧版本程序的批量写入（2 条投诉）" in n for n in report.notes)
+    _sql(world, """UPDATE audit_log SET after = '{"label": "导入历史台账", "rows": 1}'
+                   WHERE operation = 'bulk'""")
+    _rehash(world)
+    assert sum("没有新增的审计记录" in p for p in world.s.audit.verify().problems) == 1
