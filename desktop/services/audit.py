@@ -32,6 +32,7 @@ from desktop.db.uow import (
     UnitOfWork,
     canonical_row,
     entry_hash,
+    row_hash,
     rows_digest,
 )
 from desktop.domain import contract
@@ -115,7 +116,7 @@ class _Batch:
     high: int
     covered: int
     digest: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[tuple[int, str]] = field(default_factory=list)  # (id, row hash) as written
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -257,13 +258,13 @@ class _Check:
         for batch in self.batches:
             if (batch.entity == entity and isinstance(row_id, int) and batch.low <= row_id <= batch.high
                     and (rec is None or rec.first > batch.entry)):
-                batch.rows.append(written)
+                batch.rows.append((row_id, row_hash(written)))
                 return True
         return False
 
     def _check_batch(self, batch: _Batch) -> None:
-        rows = sorted(batch.rows, key=lambda r: r["id"])
-        if len(rows) == batch.covered and rows_digest(rows) == batch.digest:
+        rows = sorted(batch.rows)
+        if len(rows) == batch.covered and rows_digest(h for _id, h in rows) == batch.digest:
             return
         what = ENTITY_LABELS.get(batch.entity, batch.entity)
         self.problems.append(
