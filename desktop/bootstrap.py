@@ -51,10 +51,12 @@ class Services:
 
 
 def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
-    """Open (creating and migrating as needed) the database in `data_dir`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Open (creating and migrating as needed) the database in `data_dir`; the folder and
+    its files are made readable by the owner only (paths.secure_data_dir)."""
+    paths.secure_data_dir(data_dir)  # before SQLite creates anything in it
     database = paths.database_path(data_dir)
     engine, backup = open_database(database, paths.backup_dir(data_dir))
+    paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
     services = Services(

@@ -579,3 +579,61 @@ class AuditRepository:
 
 def integrity_check(session: Session) -> list[str]:
     return [row[0] for row in session.execute(text("PRAGMA integrity_check")).all()]
+
+
+class AuditDataRepository:
+    """The audit log and the audited tables read with Core, fast, for `audit verify` and the
+    hub's anchors (count and hash of the n-th entry)."""
+
+    COLUMNS = ("id", "at", "user_id", "username", "office_code", "action", "entity",
+               "entity_uuid", "root_uuid", "operation", "before", "after", "reason",
+               "prev_hash", "hash")
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def chain(self, batch: int = 20_000) -> Iterator[Any]:
+        """Every entry as a row (named like AuditEntry's columns), oldest first."""
+        table = m.AuditEntry.__table__
+        columns = [table.c[name] for name in self.COLUMNS]
+        last = 0
+        while True:
+            rows = self.s.execute(select(*columns).where(table.c.id > last)
+                                  .order_by(table.c.id).limit(batch)).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+
+    def sequence(self) -> int | None:
+        """audit_log's AUTOINCREMENT high-water mark in sqlite_sequence; None without a row."""
+        value = self.s.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+        ).scalar_one_or_none()
+        return None if value is None else int(value)
+
+    def head(self) -> tuple[int, str]:
+        """(number of entries, hash of the last one; "" for an empty log)."""
+        count = self.s.scalar(select(func.count()).select_from(m.AuditEntry)) or 0
+        last = self.s.scalar(select(m.AuditEntry.hash).order_by(m.AuditEntry.id.desc()).limit(1))
+        return count, last or ""
+
+    def hash_at(self, position: int) -> str | None:
+        """The hash of the `position`-th entry (1-based) in chain order, None past the end."""
+        if position < 1:
+            return None
+        return self.s.scalar(select(m.AuditEntry.hash).order_by(m.AuditEntry.id)
+                             .offset(position - 1).limit(1))
+
+    def rows(self, table: Any, batch: int = 20_000) -> Iterator[Any]:
+        """A table's rows as mappings, in id order."""
+        last = None
+        while True:
+            query = select(table).order_by(table.c.id).limit(batch)
+            if last is not None:
+                query = query.where(table.c.id > last)
+            rows = self.s.execute(query).mappings().all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1]["id"]

@@ -16,17 +16,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, and_, event, exists, insert, inspect, not_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.engine import writer
 from desktop.db.models import (
+    AppSetting,
     AuditEntry,
+    Base,
     Complaint,
     NumberSequence,
     OutboxOp,
+    Syncable,
     SyncConflict,
     SyncHeld,
     SyncRecord,
@@ -43,7 +46,24 @@ GENESIS_HASH = "0" * 64
 # records it moves are audited themselves).
 _NOT_AUDITED = (AuditEntry, NumberSequence, OutboxOp, SyncRecord, SyncConflict, SyncHeld)
 _NOISE_COLUMNS = frozenset({"version", "updated_at"})
-_SECRET_COLUMNS = frozenset({"password_hash"})
+
+# What is never written into the audit log, in one place: (table, column), and for the
+# key/value table app_settings (table, setting key). Its value is recorded as "***" in an
+# entry's before and after, so the log tells that it changed, and when, but never what it is.
+SECRETS: frozenset[tuple[str, str]] = frozenset({
+    ("users", "password_hash"),  # a password's argon2 hash
+    ("app_settings", "sync.token"),  # the device's credential at the district hub
+    ("app_settings", "sync.bundle_key"),  # the key that signs USB bundles and receipts
+    ("app_settings", "sync.session"),  # an open session with the hub (used with the token)
+})
+MASKED = "***"
+
+# The records whose current values `audit verify` holds against the log: every table that
+# travels to the district (each row has a UUID, and each insert, update and delete is audited).
+AUDITED_RECORDS: dict[str, Table] = {
+    mapper.class_.__tablename__: mapper.local_table  # type: ignore[misc]
+    for mapper in Base.registry.mappers if issubclass(mapper.class_, Syncable)
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def is_secret(table: str, column: str, setting_key: str | None = None) -> bool:
+    """Whether a column's value (for app_settings: the value of `setting_key`) is a secret."""
+    if table == AppSetting.__tablename__:
+        return column == "value" and (table, setting_key or "") in SECRETS
+    return (table, column) in SECRETS
+
+
+def _secret(obj: Any, key: str) -> bool:
+    return is_secret(obj.__tablename__, key, getattr(obj, "key", None)
+                     if isinstance(obj, AppSetting) else None)
+
+
 def _columns(obj: Any) -> dict[str, Any]:
     mapper = inspect(obj).mapper
     out = {}
@@ -73,8 +105,72 @@ def _columns(obj: Any) -> dict[str, Any]:
         key = column.key
         if key in _NOISE_COLUMNS:
             continue
-        out[key] = "***" if key in _SECRET_COLUMNS else _plain(getattr(obj, key))
+        out[key] = MASKED if _secret(obj, key) else _plain(getattr(obj, key))
     return out
+
+
+def canonical_row(table: Table, row: Any) -> dict[str, Any]:
+    """A row read with Core (a mapping), as an insert's audit entry records it: noise columns
+    left out, secrets masked, dates as ISO text."""
+    out = {}
+    for column in table.columns:
+        key = column.key
+        if key in _NOISE_COLUMNS:
+            continue
+        out[key] = MASKED if is_secret(table.name, key) else _plain(row[key])
+    return out
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    """SHA-256 of one canonical row."""
+    return hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def rows_digest(row_hashes: Any) -> str:
+    """A batch's digest: SHA-256 over its rows' hashes in id order (verify keeps only the
+    hashes of 100,000 rows in memory, not the rows)."""
+    digest = hashlib.sha256()
+    for value in row_hashes:
+        digest.update(value.encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def bulk_ranges(connection: Connection, entity: str) -> list[tuple[int, int]]:
+    """The id ranges earlier batch entries of `entity` cover (those that carry a digest)."""
+    ranges = []
+    for (after,) in connection.execute(
+            select(AuditEntry.after).where(AuditEntry.entity == entity,
+                                           AuditEntry.operation == "bulk")):
+        ids = _json_or_empty(after).get("ids")
+        if isinstance(ids, list) and len(ids) == 2:
+            ranges.append((int(ids[0]), int(ids[1])))
+    return ranges
+
+
+def _json_or_empty(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _batch_cover(connection: Connection, table: Table) -> dict[str, Any]:
+    """What a batch entry of `table` vouches for: the rows no audit entry covers yet (those
+    the bulk statement just wrote in this transaction — every other write is audited row by
+    row), by id range, count and digest. `audit verify` recomputes the digest from the rows."""
+    audited = exists().where(AuditEntry.entity == table.name,
+                             AuditEntry.entity_uuid == table.c.uuid)
+    query = select(table).where(not_(audited))
+    for low, high in bulk_ranges(connection, table.name):
+        query = query.where(not_(and_(table.c.id >= low, table.c.id <= high)))
+    rows = [(r["id"], row_hash(canonical_row(table, r)))
+            for r in connection.execute(query.order_by(table.c.id)).mappings()]
+    if not rows:
+        return {"covered": 0}
+    return {"covered": len(rows), "ids": [rows[0][0], rows[-1][0]],
+            "digest": rows_digest(h for _id, h in rows)}
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -91,9 +187,9 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         new = history.added[0] if history.added else None
         if old == new:
             continue
-        secret = key in _SECRET_COLUMNS
-        before[key] = "***" if secret else _plain(old)
-        after[key] = "***" if secret else _plain(new)
+        secret = _secret(obj, key)
+        before[key] = MASKED if secret else _plain(old)
+        after[key] = MASKED if secret else _plain(new)
     return before, after
 
 
@@ -202,8 +298,15 @@ class UnitOfWork:
         self._write(session, rows)
 
     def log_bulk(self, entity: str, summary: dict[str, Any]) -> None:
-        """One audit entry for a bulk statement the ORM does not see (imports, generated data)."""
+        """One audit entry for a bulk statement the ORM does not see (imports, generated data).
+
+        When `entity` is a table of audited records (complaints), the entry also carries what
+        the statement wrote: the id range, the number of rows and a digest of their values
+        (`_batch_cover`), so that `audit verify` can hold those rows against it."""
         self.session.flush()
+        table = AUDITED_RECORDS.get(entity)
+        if table is not None:
+            summary = {**summary, **_batch_cover(self.session.connection(), table)}
         after = json.dumps(summary, ensure_ascii=False, sort_keys=True)
         row = {
             "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,

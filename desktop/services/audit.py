@@ -1,49 +1,386 @@
-"""The audit log: verify its hash chain (edited, inserted or deleted entries are detected)."""
+"""The audit log answers for the data.
+
+`verify` walks the hash chain (an edited, inserted or deleted entry breaks it), notices a log
+that was emptied, cut at its start or its end (audit_log uses AUTOINCREMENT: sqlite_sequence
+remembers the highest id ever given), and holds every audited record's current values against
+what its entries say: an insert's `after`, each update's `before` (the value the change found,
+which must be the previous entry's `after`) and `after`, a delete. Records written by a bulk
+statement (the demo generator, an import) are covered by their batch's entry, which carries the
+digest of the rows written; verify undoes later updates with their `before` values and
+recomputes it.
+
+A log rewritten whole, hashes recomputed, still verifies locally: the district hub therefore
+keeps this office's audit head (count, hash of the last entry) at every sync (`anchor`), and a
+history that no longer contains what was anchored is reported as rewritten.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from desktop.db.repositories import AuditRepository
-from desktop.db.uow import GENESIS_HASH, entry_hash
+import httpx
+
+from desktop.db.repositories import AuditDataRepository, CodeRepository
+from desktop.db.uow import (
+    AUDITED_RECORDS,
+    GENESIS_HASH,
+    MASKED,
+    Actor,
+    UnitOfWork,
+    canonical_row,
+    entry_hash,
+    row_hash,
+    rows_digest,
+)
+from desktop.domain import contract
 from desktop.services.base import Service
+from desktop.sync.client import HubClient, SyncError
+from desktop.sync.protocol import AuditHead, AuditVerdict
+from desktop.sync.protocol import AuditReport as HeadReport
+
+PROGRESS_STEP = 10_000
+ANCHOR_KEYS = ("audit.anchor_at", "audit.anchor_status", "audit.anchor_message")
+AUDIT_ACTOR = Actor(None, "system")
+
+ENTITY_LABELS = {
+    "complaints": "投诉", "clock_pauses": "期限中止", "mediation_records": "调解记录",
+    "attachments": "附件", "printings": "打印记录", "offices": "单位", "users": "用户",
+    "enterprises": "企业", "code_items": "代码表条目", "rule_sets": "期限规则",
+    "holiday_overrides": "节假日调整", "calendar_years": "日历年度",
+    "disclosure_lists": "公示清单", "disclosure_entries": "公示条目",
+    "disclosure_requests": "公示申请", "disclosure_decisions": "公示审批",
+}
+STATUS_LABELS = {"anchored": "首次存证", "ok": "一致", "restored": "从备份恢复",
+                 "diverged": "历史被改写"}
 
 
 @dataclass(frozen=True)
 class AuditReport:
     entries: int
     problems: tuple[str, ...]
+    records: int = 0  # audited records held against the log
+    notes: tuple[str, ...] = ()  # what could not be checked, and why (not a failure)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class AnchorState:
+    """The hub's last verdict on this office's audit log, as stored (for the window and CLI)."""
+
+    at: str
+    status: str
+    message: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def verdict_text(verdict: AuditVerdict) -> str:
+    """The hub's verdict as a Chinese sentence."""
+    what = {
+        "anchored": "区局服务器首次记下本机审计日志的状态。",
+        "ok": "与区局服务器存证的审计日志一致。",
+        "restored": "本机审计日志比区局服务器存证的短，但与之一致：数据库可能是从备份恢复的，"
+                    "请先同步，把备份之后的记录从区局取回。",
+        "diverged": "本机审计日志与区局服务器存证的不一致：已存证的历史被改写过。"
+                    "请立即联系区局管理员。",
+    }[verdict.status]
+    return what + (f"（{verdict.message}）" if verdict.message else "")
+
+
+@dataclass
+class _Record:
+    """What the log says about one record, folded entry by entry."""
+
+    first: int  # the id of its first entry
+    inserted: bool = False
+    deleted: bool = False
+    values: dict[str, Any] = field(default_factory=dict)  # expected current values
+    base: dict[str, Any] = field(default_factory=dict)  # no insert: each field's earliest `before`
+    gone: dict[str, Any] | None = None  # no insert, deleted: the row as the delete found it
+    at: int = 0  # the id of its last entry
+
+
+@dataclass
+class _Batch:
+    entry: int
+    entity: str
+    low: int
+    high: int
+    covered: int
+    digest: str
+    rows: list[tuple[int, str]] = field(default_factory=list)  # (id, row hash) as written
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b or MASKED in (a, b)
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _field_label(entity: str, column: str) -> str:
+    name = column.removesuffix("_id") if column.endswith("_id") else column
+    found = contract.label(entity, name)
+    return found if found != name else contract.label(entity, column)
+
+
+class _Check:
+    """One run of the data check: the log folded per record, then each table read once."""
+
+    def __init__(self, repo: AuditDataRepository, tick: Callable[[], None]) -> None:
+        self.repo = repo
+        self.tick = tick
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.records: dict[tuple[str, str], _Record] = {}
+        self.batches: list[_Batch] = []
+        self.legacy: dict[str, int] = {}  # entity -> rows vouched for by batches without digest
+        self.numbers: dict[int, str] = {}  # complaint id -> number, for the messages
+        self.checked = 0
+
+    # -- the log ---------------------------------------------------------------------------
+    def fold(self, entry: Any) -> None:
+        entity, uuid, operation = entry.entity, entry.entity_uuid, entry.operation
+        if entity not in AUDITED_RECORDS:
+            return
+        if operation == "bulk":
+            self._bulk(entry)
+            return
+        if not uuid or operation not in ("insert", "update", "delete"):
+            return
+        key = (entity, uuid)
+        rec = self.records.get(key)
+        before, after = _load(entry.before), _load(entry.after)
+        if rec is None:
+            rec = self.records[key] = _Record(first=entry.id)
+        if operation == "insert":
+            rec.inserted, rec.deleted, rec.gone = True, False, None
+            rec.values = dict(after)
+        else:
+            for name, old in before.items():
+                if name in rec.values:
+                    if not _same(rec.values[name], old):
+                        self.problems.append(
+                            f"{self._what(entity, rec.values, before)}的「{_field_label(entity, name)}」"
+                            f"在第 {entry.id} 条审计记录之前被直接改动过（该记录写下的原值与前面的记录不符）")
+                elif not rec.inserted:
+                    rec.base.setdefault(name, old)
+            if operation == "update":
+                rec.values.update(after)
+            else:
+                rec.deleted = True
+                if not rec.inserted:
+                    rec.gone = before
+        rec.at = entry.id
+
+    def _bulk(self, entry: Any) -> None:
+        summary = _load(entry.after)
+        ids, digest = summary.get("ids"), summary.get("digest")
+        if isinstance(ids, list) and len(ids) == 2 and isinstance(digest, str):
+            self.batches.append(_Batch(entry.id, entry.entity, int(ids[0]), int(ids[1]),
+                                       int(summary.get("covered", 0)), digest))
+        elif set(summary) == {"rows", "label"}:
+            # An import written before batches carried a digest (import_rows' summary): the
+            # rows it wrote cannot be told apart, so as many rows without entries pass.
+            rows = summary.get("rows")
+            if isinstance(rows, int) and rows > 0:
+                self.legacy[entry.entity] = self.legacy.get(entry.entity, 0) + rows
+                self.notes.append(
+                    f"第 {entry.id} 条审计记录是旧版本程序的批量写入（{rows} 条"
+                    f"{ENTITY_LABELS.get(entry.entity, entry.entity)}），没有数据摘要，"
+                    "这些记录的内容无法核对")
+
+    # -- the tables ------------------------------------------------------------------------
+    def tables(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for entity, table in sorted(AUDITED_RECORDS.items(), key=lambda e: e[0] != "complaints"):
+            for row in self.repo.rows(table):
+                self.checked += 1
+                if self.checked % PROGRESS_STEP == 0:
+                    self.tick()
+                if entity == "complaints":
+                    self.numbers[row["id"]] = row["number"]
+                key = (entity, row["uuid"])
+                seen.add(key)
+                self._row(entity, table, row, self.records.get(key))
+        for (entity, _uuid), rec in self.records.items():
+            if (entity, _uuid) in seen:
+                continue
+            if rec.deleted:
+                if rec.gone is not None:
+                    self._cover(entity, {**rec.gone, **rec.base}, rec)
+                continue
+            self.problems.append(f"{self._what(entity, rec.values)}在表中已不存在，"
+                                 "但审计日志里没有它的删除记录（被直接删除）")
+        for batch in self.batches:
+            self._check_batch(batch)
+
+    def _row(self, entity: str, table: Any, row: Any, rec: _Record | None) -> None:
+        current = canonical_row(table, row)
+        if rec is not None and rec.deleted:
+            self.problems.append(f"{self._what(entity, current)}已在第 {rec.at} 条审计记录中删除，"
+                                 "却仍在表中（被直接恢复或添加）")
+            return
+        if rec is not None:
+            changed = [name for name, value in rec.values.items()
+                       if name in current and not _same(current[name], value)]
+            for name in changed:
+                self.problems.append(f"{self._what(entity, current)}的「{_field_label(entity, name)}」"
+                                     "与审计记录不符（在表中被直接改动）")
+            if rec.inserted:
+                return
+        if self._cover(entity, {**current, **(rec.base if rec else {})}, rec):
+            return
+        if self.legacy.get(entity, 0) > 0:
+            self.legacy[entity] -= 1
+            return
+        self.problems.append(f"{self._what(entity, current)}没有新增的审计记录"
+                             "（不经程序直接写入表中）")
+
+    def _cover(self, entity: str, written: dict[str, Any], rec: _Record | None) -> bool:
+        """Hand a row as it was written (later updates undone) to the batch covering its id."""
+        row_id = written.get("id")
+        for batch in self.batches:
+            if (batch.entity == entity and isinstance(row_id, int) and batch.low <= row_id <= batch.high
+                    and (rec is None or rec.first > batch.entry)):
+                batch.rows.append((row_id, row_hash(written)))
+                return True
+        return False
+
+    def _check_batch(self, batch: _Batch) -> None:
+        rows = sorted(batch.rows)
+        if len(rows) == batch.covered and rows_digest(h for _id, h in rows) == batch.digest:
+            return
+        what = ENTITY_LABELS.get(batch.entity, batch.entity)
+        self.problems.append(
+            f"第 {batch.entry} 条审计记录批量写入的 {batch.covered} 条{what}"
+            f"（编号 {batch.low}–{batch.high}）与写入时的摘要不符"
+            f"（现有 {len(rows)} 条；有记录在表中被直接改动、删除或添加）")
+
+    def _what(self, entity: str, values: dict[str, Any], fallback: dict[str, Any] | None = None
+              ) -> str:
+        values = {**(fallback or {}), **values}
+        label = ENTITY_LABELS.get(entity, entity)
+        if entity == "complaints" and values.get("number"):
+            return f"投诉 {values['number']} "
+        complaint = self.numbers.get(values.get("complaint_id"))  # type: ignore[arg-type]
+        if complaint:
+            return f"投诉 {complaint} 的{label}（{values.get('uuid', '')}）"
+        return f"{label}（{values.get('uuid') or values.get('id', '')}）"
+
+
 class AuditService(Service):
     def verify(self, progress=None) -> AuditReport:  # type: ignore[no-untyped-def]
-        """Walk the chain in order; `progress(n)` is called every 10,000 entries."""
+        """Walk the chain in order, then the audited tables; `progress(n)` is called every
+        10,000 entries and rows checked."""
         problems: list[str] = []
-        prev, count, last_id = GENESIS_HASH, 0, 0
+        prev, count, first_id, last_id = GENESIS_HASH, 0, 0, 0
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += PROGRESS_STEP
+            if progress:
+                progress(done)
+
         with self._uow(None, "", write=False) as uow:
-            repo = AuditRepository(uow.session)
-            for entry in repo.iterate():
+            repo = AuditDataRepository(uow.session)
+            check = _Check(repo, tick)
+            for entry in repo.chain():
                 count += 1
-                fields = {
-                    "at": entry.at, "user_id": entry.user_id, "username": entry.username,
-                    "office_code": entry.office_code, "action": entry.action,
-                    "entity": entry.entity, "entity_uuid": entry.entity_uuid,
-                    "root_uuid": entry.root_uuid, "operation": entry.operation,
-                    "before": entry.before, "after": entry.after, "reason": entry.reason,
-                    "prev_hash": entry.prev_hash,
-                }
+                fields = entry._asdict()
                 if entry.prev_hash != prev:
                     problems.append(f"第 {entry.id} 条：与前一条的链接断开（前面的记录被删除或改动）")
                 if entry_hash(fields) != entry.hash:
                     problems.append(f"第 {entry.id} 条：内容与哈希不符（记录被改动）")
                 prev, last_id = entry.hash, entry.id
-                if progress and count % 10_000 == 0:
-                    progress(count)
-            high = repo.autoincrement_high_water()
-            if high > last_id:
+                first_id = first_id or entry.id
+                check.fold(entry)
+                if count % PROGRESS_STEP == 0:
+                    tick()
+            high = repo.sequence()
+            if first_id > 1:
+                problems.append(f"审计日志缺少开头的第 1–{first_id - 1} 条（日志的开头被删除）")
+            if count and high is None:
+                problems.append("数据库中审计日志的编号计数（sqlite_sequence）被删除")
+            elif high is not None and high < last_id:
+                problems.append(f"审计日志的编号计数（{high}）落后于最后一条的编号 {last_id}"
+                                "（计数被改动）")
+            elif high is not None and high > last_id:
                 problems.append(f"最后 {high - last_id} 条记录（第 {last_id + 1}–{high} 条）已被删除")
-        return AuditReport(count, tuple(problems))
+            check.tables()
+            if count == 0 and check.checked:
+                problems.insert(0, f"审计日志是空的，但数据库中有 {check.checked} 条记录"
+                                   "（审计日志被清空）")
+        return AuditReport(count, tuple(problems + check.problems), check.checked,
+                           tuple(check.notes))
+
+    # -- the hub's anchors -------------------------------------------------------------------
+    def head(self) -> AuditHead:
+        """This office's audit head: the number of entries and the hash of the last one."""
+        with self._uow(None, "", write=False) as uow:
+            count, last = AuditDataRepository(uow.session).head()
+        return AuditHead(count=count, hash=last)
+
+    def hash_at(self, count: int) -> str | None:
+        """The hash of the `count`-th entry in chain order (None if the log is shorter)."""
+        with self._uow(None, "", write=False) as uow:
+            return AuditDataRepository(uow.session).hash_at(count)
+
+    def anchor(self, client: HubClient) -> AuditVerdict | None:
+        """Report this office's audit head to the hub and store its verdict. One call, for
+        the end of a sync round: never raises for network trouble or a hub without the audit
+        endpoints (returns None; the stored verdict stays the previous one)."""
+        try:
+            head = self.head()
+            anchors = client.audit_anchors(head.count)
+            report = HeadReport(
+                head=head,
+                at_latest=self.hash_at(anchors.latest.count) if anchors.latest else None,
+                at_upto=self.hash_at(anchors.upto.count) if anchors.upto else None)
+            verdict = client.report_audit(report)
+        except (SyncError, httpx.HTTPError, ValueError):
+            return None
+        with UnitOfWork(self.ctx.engine, AUDIT_ACTOR, "区局审计存证", outbox=False) as uow:
+            codes = CodeRepository(uow.session)
+            values = (self.ctx.clock.now().strftime("%Y-%m-%d %H:%M"), verdict.status,
+                      verdict_text(verdict))
+            for key, value in zip(ANCHOR_KEYS, values, strict=True):
+                codes.set_setting(key, value)
+            uow.commit()
+        return verdict
+
+    def last_anchor(self) -> AnchorState | None:
+        """The hub's last verdict as stored by `anchor`, None if the hub was never asked."""
+        with self._uow(None, "", write=False) as uow:
+            codes = CodeRepository(uow.session)
+            at, status, message = (codes.setting(k) for k in ANCHOR_KEYS)
+        if not status:
+            return None
+        return AnchorState(at or "", status, message or "")
+
+    def hub_client(self, *, timeout: float = 10.0, retries: int = 1) -> HubClient | None:
+        """A client for the hub this office is enrolled with (its stored address, device token
+        and certificate file), or None when it is not enrolled."""
+        with self._uow(None, "", write=False) as uow:
+            stored = CodeRepository(uow.session).settings_under("sync.")
+        if not stored.get("token") or not stored.get("hub_url"):
+            return None
+        return HubClient(stored["hub_url"], token=stored["token"],
+                         ca_bundle=stored.get("ca_bundle") or None, timeout=timeout,
+                         retries=retries)

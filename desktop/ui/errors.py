@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop import __version__
+from desktop import __version__, paths
 from desktop.domain.errors import DomainError, ValidationFailed
+from desktop.domain.masking import mask
 from desktop.ui.widgets import messages
 
 
@@ -42,6 +44,42 @@ def environment_message(error: BaseException) -> str | None:
     return None
 
 
+# What a report says at its top (it is sent to support, outside the office).
+SCRUBBED_NOTICE = (
+    "本报告已去除个人信息：数据库语句的参数（[parameters: …]，含投诉人姓名、电话、身份证号、地址等）"
+    "已整段删除；错误信息中引号内的中文内容已替换为【已隐去】；其余文字中的电话、身份证号、银行卡号、"
+    "车牌号、住址和姓名已按公示遮盖规则替换（如【电话】、张某）。程序代码的位置和行号保留。"
+)
+REMOVED = "【已隐去】"
+_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)|\[parameters: .*$", re.MULTILINE)
+# A quoted value in an error message (a row's value in a constraint, conversion or pydantic
+# message): removed whole when it holds Chinese text, which is a name, address or fact.
+_QUOTED = re.compile("'[^'\\n]*[\u4e00-\u9fff][^'\\n]*'|\"[^\"\\n]*[\u4e00-\u9fff][^\"\\n]*\"")
+_CODE_LINE = re.compile(r'^\s+File "')
+
+
+def scrub(text: str) -> str:
+    """A traceback without personal data: SQL parameters dropped, quoted Chinese values
+    removed, the rest masked as for publication. The lines naming a source file and the
+    source lines under them are code, left as they are."""
+    text = _PARAMETERS.sub("[parameters: 已删除]", text)
+    out: list[str] = []
+    after_file = False
+    for line in text.splitlines(keepends=True):
+        if _CODE_LINE.match(line) or (after_file and line.startswith("    ")):
+            out.append(line)  # "File …, line N" and the source line under it: our code
+            after_file = bool(_CODE_LINE.match(line))
+            continue
+        after_file = False
+        out.append(mask(_QUOTED.sub(REMOVED, line)))
+    return "".join(out)
+
+
+def report_text(error: BaseException) -> str:
+    """The traceback of `error` (with its causes) as a crash report shows it: scrubbed."""
+    return scrub("".join(traceback.format_exception(error)))
+
+
 class ErrorReporter:
     """Shows environment errors as a message, bugs as a crash dialog that saves a report."""
 
@@ -62,21 +100,20 @@ class ErrorReporter:
         if path is not None:
             text += "\n\n" + _tr("错误报告已保存到：") + f"\n{path}\n" + _tr("请把这个文件发给技术支持。")
         box = QMessageBox(QMessageBox.Icon.Critical, _tr("程序错误"), text, parent=parent)
-        box.setDetailedText("".join(traceback.format_exception(error)))
+        box.setDetailedText(report_text(error))
         box.exec()
         return path
 
     def save_report(self, error: BaseException) -> Path | None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         try:
-            self.report_dir.mkdir(parents=True, exist_ok=True)
+            paths.private_dir(self.report_dir)
             path = self.report_dir / f"crash-{stamp}.txt"
-            path.write_text(
+            return paths.write_private(
+                path,
                 f"和解台 {__version__}  Python {sys.version.split()[0]}  {platform.platform()}\n"
-                f"{dt.datetime.now().isoformat()}\n\n" + "".join(traceback.format_exception(error)),
-                encoding="utf-8",
+                f"{dt.datetime.now().isoformat()}\n{SCRUBBED_NOTICE}\n\n" + report_text(error),
             )
-            return path
         except OSError:
             return None
 

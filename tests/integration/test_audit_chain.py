@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import json
+from datetime import datetime
+
+from sqlalchemy import select, text
 
 from desktop.cli.main import main as admin_main
-from desktop.db.uow import UnitOfWork
+from desktop.db.models import Complaint, new_uuid
+from desktop.db.uow import GENESIS_HASH, UnitOfWork, entry_hash
 from tests.conftest import World, draft
 
 
@@ -47,3 +51,183 @@ def test_deleted_last_entries_are_detected(world: World, capsys) -> None:  # typ
     data_dir = str(world.s.ctx.data_dir)
     assert admin_main(["audit", "verify", "--data-dir", data_dir]) == 1
     assert "审计日志异常" in capsys.readouterr().out
+
+
+# -- the audit answers for the data ------------------------------------------------------------
+def _register(world: World, **overrides: object) -> tuple[int, str]:
+    cid = world.s.complaints.register(world.clerk, draft(**overrides)).ids[0]
+    return cid, world.s.complaints.get(world.clerk, cid).number
+
+
+def _rehash(world: World) -> None:
+    """What someone who knows the scheme does after editing the log: recompute every hash."""
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        rows = uow.session.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings().all()
+        prev = GENESIS_HASH
+        for row in rows:
+            fields = dict(row)
+            fields["at"] = datetime.fromisoformat(str(row["at"]))
+            fields["prev_hash"] = prev
+            prev = entry_hash(fields)
+            uow.session.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                                {"p": fields["prev_hash"], "h": prev, "i": row["id"]})
+        uow.commit()
+
+
+def test_complaint_edited_in_the_table_is_detected_with_number_and_field(world: World) -> None:
+    _cid, number = _register(world)
+    _register(world, complainant_name="李娜")
+    assert world.s.audit.verify().ok
+    _sql(world, f"UPDATE complaints SET complainant_name = '王五' WHERE number = '{number}'")
+    problems = world.s.audit.verify().problems
+    assert len(problems) == 1
+    assert number in problems[0] and "投诉人姓名" in problems[0] and "直接改动" in problems[0]
+    assert "王五" not in problems[0] and "张伟" not in problems[0]  # no personal data in the report
+
+
+def test_edit_in_the_table_covered_by_a_later_change_is_detected(world: World) -> None:
+    cid, number = _register(world)
+    _sql(world, f"UPDATE complaints SET complainant_phone = '13900000000' WHERE id = {cid}")
+    version = world.s.complaints.get(world.clerk, cid).version
+    world.s.complaints.edit(world.clerk, cid, draft(complainant_phone="13711112222"),
+                            expected_version=version)
+    problems = world.s.audit.verify().problems
+    assert any(number in p and "投诉人电话" in p and "之前被直接改动" in p for p in problems)
+
+
+def test_edited_row_with_recomputed_chain_is_detected(world: World) -> None:
+    """The chain alone would pass: the data no longer matches what the log says."""
+    cid, number = _register(world)
+    _sql(world, f"UPDATE complaints SET facts = '另外的事实' WHERE id = {cid}")
+    _rehash(world)
+    report = world.s.audit.verify()
+    assert any(number in p and "事实与理由" in p for p in report.problems)
+    assert not any("哈希" in p or "链接" in p for p in report.problems)
+
+
+def test_emptied_log_and_sequence_are_detected(world: World, capsys) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        _register(world)
+    _sql(world, "DELETE FROM audit_log")
+    _sql(world, "DELETE FROM sqlite_sequence WHERE name = 'audit_log'")
+    report = world.s.audit.verify()
+    assert report.entries == 0 and not report.ok
+    assert "审计日志是空的" in report.problems[0]
+    assert sum("没有新增的审计记录" in p for p in report.problems) >= 3
+    assert admin_main(["audit", "verify", "--data-dir", str(world.s.ctx.data_dir)]) == 1
+    assert "审计日志是空的" in capsys.readouterr().out
+
+
+def test_deleted_tail_with_sequence_set_back_is_detected(world: World) -> None:
+    cid, number = _register(world)
+    world.s.complaints.accept(world.clerk, cid, expected_version=1)
+    _sql(world, "DELETE FROM audit_log WHERE id > (SELECT max(id) - 2 FROM audit_log)")
+    _sql(world, "UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit_log) "
+                "WHERE name = 'audit_log'")
+    problems = world.s.audit.verify().problems
+    assert any(number in p for p in problems)
+
+
+def test_log_starting_after_the_first_entry_is_detected(world: World) -> None:
+    _register(world)
+    _sql(world, "DELETE FROM audit_log WHERE id <= 3")
+    _rehash(world)
+    problems = world.s.audit.verify().problems
+    assert any("缺少开头的第 1–3 条" in p for p in problems)
+
+
+def test_missing_or_lowered_sequence_is_detected(world: World) -> None:
+    _register(world)
+    _sql(world, "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit_log'")
+    assert any("计数" in p and "落后" in p for p in world.s.audit.verify().problems)
+    _sql(world, "DELETE FROM sqlite_sequence WHERE name = 'audit_log'")
+    assert any("sqlite_sequence" in p and "被删除" in p for p in world.s.audit.verify().problems)
+
+
+def test_record_deleted_from_the_table_is_detected(world: World) -> None:
+    cid, number = _register(world)
+    _sql(world, f"DELETE FROM complaints WHERE id = {cid}")
+    problems = world.s.audit.verify().problems
+    assert any(number in p and "已不存在" in p for p in problems)
+
+
+def _copies(world: World, cid: int, n: int) -> list[dict]:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        table = Complaint.__table__
+        row = dict(uow.session.execute(select(table).where(table.c.id == cid)).mappings().one())
+    out = []
+    for i in range(n):
+        copy = {k: v for k, v in row.items() if k != "id"}
+        copy.update(uuid=new_uuid(), number=f"WZCQ01-20200101-{i + 1:04d}",
+                    received_at=datetime(2020, 1, 1, 9, i), accepted_on=None, due_on=None)
+        out.append(copy)
+    return out
+
+
+def test_bulk_rows_are_covered_by_their_batch_digest(world: World) -> None:
+    cid, _number = _register(world)
+    rows = _copies(world, cid, 4)
+    assert world.s.complaints.import_rows(iter(rows), "导入历史台账", batch=3) == 4
+    report = world.s.audit.verify()
+    assert report.ok, report.problems
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        after = uow.session.execute(text(
+            "SELECT after FROM audit_log WHERE operation = 'bulk'")).scalar_one()
+    summary = json.loads(after)
+    assert summary["covered"] == 4 and len(summary["digest"]) == 64
+    # A later change through the program is undone with its `before` values: still fine.
+    first = world.s.complaints.find_by_number(world.clerk, "WZCQ01-20200101-0001").id
+    world.s.complaints.accept(world.clerk, first, expected_version=1)
+    assert world.s.audit.verify().ok
+    # An untouched imported row edited in the table: its batch no longer matches.
+    _sql(world, "UPDATE complaints SET facts = 'x' WHERE number = 'WZCQ01-20200101-0003'")
+    problems = world.s.audit.verify().problems
+    assert len(problems) == 1 and "批量写入的 4 条投诉" in problems[0] and "摘要不符" in problems[0]
+
+
+def test_bulk_row_changed_later_then_edited_in_the_table_is_detected(world: World) -> None:
+    cid, _number = _register(world)
+    world.s.complaints.import_rows(iter(_copies(world, cid, 2)), "导入历史台账")
+    first = world.s.complaints.find_by_number(world.clerk, "WZCQ01-20200101-0001").id
+    world.s.complaints.accept(world.clerk, first, expected_version=1)
+    _sql(world, f"UPDATE complaints SET status = 'registered' WHERE id = {first}")
+    problems = world.s.audit.verify().problems
+    assert any("WZCQ01-20200101-0001" in p and "状态" in p for p in problems)
+
+
+def test_row_added_to_the_table_is_detected(world: World) -> None:
+    cid, _number = _register(world)
+    row = _copies(world, cid, 1)[0]
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        uow.session.execute(Complaint.__table__.insert(), [row])
+        uow.commit()
+    problems = world.s.audit.verify().problems
+    assert any("WZCQ01-20200101-0001" in p and "没有新增的审计记录" in p for p in problems)
+
+
+def test_head_and_hash_at_follow_the_chain(world: World) -> None:
+    empty = world.s.audit.head()
+    assert empty.count > 0  # set-up wrote entries
+    _register(world)
+    head = world.s.audit.head()
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        hashes = uow.session.execute(text("SELECT hash FROM audit_log ORDER BY id")).scalars().all()
+    assert head.count == len(hashes) and head.hash == hashes[-1]
+    assert world.s.audit.hash_at(1) == hashes[0]
+    assert world.s.audit.hash_at(empty.count) == empty.hash
+    assert world.s.audit.hash_at(head.count + 1) is None and world.s.audit.hash_at(0) is None
+
+
+def test_a_batch_written_by_an_older_program_is_noted_not_failed(world: World) -> None:
+    cid, _number = _register(world)
+    world.s.complaints.import_rows(iter(_copies(world, cid, 2)), "导入历史台账")
+    # As the program before batch digests wrote it: the count and the label only.
+    _sql(world, """UPDATE audit_log SET after = '{"label": "导入历史台账", "rows": 2}'
+                   WHERE operation = 'bulk'""")
+    _rehash(world)
+    report = world.s.audit.verify()
+    assert report.ok and any("旧版本程序的批量写入（2 条投诉）" in n for n in report.notes)
+    _sql(world, """UPDATE audit_log SET after = '{"label": "导入历史台账", "rows": 1}'
+                   WHERE operation = 'bulk'""")
+    _rehash(world)
+    assert sum("没有新增的审计记录" in p for p in world.s.audit.verify().problems) == 1

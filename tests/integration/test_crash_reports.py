@@ -1,0 +1,55 @@
+"""A crash report (logs/crash-*.txt, sent to support) carries no personal data, says what was
+taken out, and is readable by the owner only."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from desktop.db.models import Complaint
+from desktop.db.uow import UnitOfWork
+from desktop.ui.errors import SCRUBBED_NOTICE, ErrorReporter
+from tests.conftest import World, draft
+
+NAME, PHONE, ID_NUMBER = "欧阳娜娜", "13912345678", "320506199001011234"
+ADDRESS = "苏州市吴中区长桥街道宝带西路100号3幢201室"
+
+
+def _integrity_error(world: World) -> IntegrityError:
+    """A complaint saved with a number another one already has: the database's real error,
+    with the row's values in SQLAlchemy's [parameters: …]."""
+    cid = world.s.complaints.register(world.clerk, draft(complainant_name=NAME)).ids[0]
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        original = uow.session.get(Complaint, cid)
+        assert original is not None
+        copy = Complaint(**{c.key: getattr(original, c.key) for c in Complaint.__table__.columns
+                            if c.key not in ("id", "uuid")})
+        copy.complainant_name, copy.complainant_phone = NAME, PHONE
+        copy.complainant_id_number, copy.complainant_address = ID_NUMBER, ADDRESS
+        uow.session.add(copy)
+        with pytest.raises(IntegrityError) as caught:
+            uow.flush()
+    return caught.value
+
+
+def test_crash_report_of_an_integrity_error_has_no_personal_data(world: World, tmp_path) -> None:
+    error = _integrity_error(world)
+    raw = str(error)
+    assert NAME in raw and PHONE in raw and ID_NUMBER in raw and "宝带西路" in raw
+    try:
+        raise RuntimeError(f"同步失败：投诉人{NAME}，电话 {PHONE}，值 '{ADDRESS}'") from error
+    except RuntimeError as exc:
+        path = ErrorReporter(tmp_path / "logs").save_report(exc)
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    for secret in (NAME, PHONE, ID_NUMBER, "宝带西路", "3幢201室"):
+        assert secret not in text
+    assert SCRUBBED_NOTICE in text.splitlines()[2]
+    assert "[parameters: 已删除]" in text and "UNIQUE constraint failed: complaints.number" in text
+    assert "IntegrityError" in text and "test_crash_reports.py" in text  # still useful to support
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

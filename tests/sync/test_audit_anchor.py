@@ -1,0 +1,98 @@
+"""The hub keeps each office's audit head; a rewritten history is found, a restore is not
+taken for tampering. Real hub on loopback (GET/POST /audit), real office database."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+from sqlalchemy import text
+
+from desktop import paths
+from desktop.bootstrap import open_services
+from desktop.cli.main import main as admin_main
+from desktop.db.migrate import backup_file
+from desktop.db.uow import GENESIS_HASH, UnitOfWork, entry_hash
+from desktop.services.base import FixedClock
+from tests.conftest import NOW
+from tests.sync.office import office, register
+
+
+def _client(world):  # type: ignore[no-untyped-def]
+    client = world.s.audit.hub_client()
+    assert client is not None
+    return client
+
+
+def _anchor(world):  # type: ignore[no-untyped-def]
+    client = _client(world)
+    try:
+        return world.s.audit.anchor(client)
+    finally:
+        client.close()
+
+
+def _rewrite(world, entry_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Edit one entry and recompute every hash: the local chain verifies again."""
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        uow.session.execute(text("UPDATE audit_log SET username = 'someone' WHERE id = :i"),
+                            {"i": entry_id})
+        prev = GENESIS_HASH
+        for row in uow.session.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings().all():
+            fields = {**row, "at": datetime.fromisoformat(str(row["at"])), "prev_hash": prev}
+            prev = entry_hash(fields)
+            uow.session.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                                {"p": fields["prev_hash"], "h": prev, "i": row["id"]})
+        uow.commit()
+
+
+def test_first_report_anchors_and_a_continued_log_is_ok(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    first = _anchor(station)
+    assert first is not None and first.status == "anchored"
+    register(station)
+    verdict = _anchor(station)
+    assert verdict is not None and verdict.status == "ok"
+    assert verdict.anchor is not None and verdict.anchor.count >= first.anchor.count  # type: ignore[union-attr]
+    stored = station.s.audit.last_anchor()
+    assert stored is not None and stored.status == "ok" and stored.label == "一致"
+
+
+def test_rewritten_history_is_diverged_and_the_cli_fails(hub, tmp_path, capsys):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
+    _rewrite(station, 5)
+    assert station.s.audit.verify().ok  # the chain alone cannot tell
+    verdict = _anchor(station)
+    assert verdict is not None and verdict.status == "diverged"
+    assert station.s.audit.last_anchor().status == "diverged"  # type: ignore[union-attr]
+    assert admin_main(["audit", "verify", "--data-dir", str(station.s.ctx.data_dir)]) == 1
+    assert "历史被改写" in capsys.readouterr().out
+
+
+def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
+    copy.rename(backup / paths.DB_FILENAME)
+    register(station)
+    assert _anchor(station).status == "ok"  # type: ignore[union-attr]
+    station.s.close()
+    data_dir = station.s.ctx.data_dir
+    shutil.rmtree(data_dir)
+    shutil.copytree(backup, data_dir)
+    restored = open_services(data_dir, clock=FixedClock(NOW))
+    try:
+        client = restored.audit.hub_client()
+        assert client is not None
+        verdict = restored.audit.anchor(client)
+        client.close()
+    finally:
+        restored.close()
+    assert verdict is not None and verdict.status == "restored"
+    assert admin_main(["audit", "verify", "--data-dir", str(data_dir)]) == 0
+    assert "从备份恢复" in capsys.readouterr().out
