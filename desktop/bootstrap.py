@@ -59,6 +59,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
+    audit = AuditService(ctx)
     services = Services(
         ctx=ctx,
         database=database,
@@ -69,10 +70,10 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         records=RecordService(ctx),
         enterprises=EnterpriseService(ctx),
         reference=ReferenceService(ctx),
-        audit=AuditService(ctx),
+        audit=audit,
         printing=PrintService(ctx),
         disclosure=DisclosureService(ctx),
-        sync=SyncService(ctx),
+        sync=SyncService(ctx, audit=audit),
     )
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.

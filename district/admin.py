@@ -96,7 +96,9 @@ def office_status(session: Session) -> list[OfficeStatus]:
             last_sync_at=utc(last), office_backlog=reporter.office_backlog if reporter else 0,
             hub_backlog=store.backlog(session, tree.scope(code), pulled),
             audit_status=checked[code][0] if code in checked else None,
-            audit_at=utc(checked[code][1]) if code in checked else None))
+            audit_at=utc(checked[code][1]) if code in checked else None,
+            audit_problem=checked[code][2] if code in checked else None,
+            audit_problem_at=utc(checked[code][3]) if code in checked else None))
     return out
 
 

@@ -80,8 +80,18 @@ def cmd_office_list(args: argparse.Namespace) -> None:
     for o in offices:
         checked = (f"{audit.LABELS.get(o.audit_status, o.audit_status)}（{_time(o.audit_at)}）"
                    if o.audit_status else "—")
+        if o.audit_problem and o.audit_problem != o.audit_status:
+            checked += (f"；{_time(o.audit_problem_at)} 曾"
+                        f"{audit.LABELS.get(o.audit_problem, o.audit_problem)}")
         print(f"{o.code}\t{o.name}\t{KINDS.get(o.kind, o.kind)}\t{o.parent or '—'}\t{o.devices}\t"
               f"{_time(o.last_sync_at)}\t{o.office_backlog}\t{o.hub_backlog}\t{checked}")
+
+
+def cmd_office_audit_accept(args: argparse.Namespace) -> None:
+    hub = _hub(args)
+    with hub.db.write() as session:
+        audit.accept(session, args.office)
+    print(f"已接受单位 {args.office} 现有的审计日志：它下次同步时报告的审计日志作为新的核对起点")
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> None:
@@ -221,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="")
     p.add_argument("--phone", default="")
     add("list", cmd_office_list, "列出单位及其同步情况", into=office)
+    p = add("audit-accept", cmd_office_audit_accept,
+            "核查过“历史被改写”的单位后，接受其现有审计日志作为新的核对起点", into=office)
+    p.add_argument("office", help="单位代码")
 
     p = add("enrol-code", cmd_enrol_code, "为单位生成一次性设备登记码")
     p.add_argument("office", help="单位代码")

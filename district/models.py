@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -236,6 +237,9 @@ class AuditAnchor(Base):
     hash: Mapped[str] = mapped_column(String(64))
     device: Mapped[str] = mapped_column(String(36))
     at: Mapped[datetime] = mapped_column(DateTime)
+    # The first anchor of a new line: the office restored a backup (or the administrator
+    # accepted its log); anchors before it no longer count.
+    rebase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_audit_anchors_office_count", "office", "count"),)
 
@@ -249,3 +253,9 @@ class AuditCheck(Base):
     count: Mapped[int] = mapped_column(BigInteger)
     device: Mapped[str] = mapped_column(String(36))
     at: Mapped[datetime] = mapped_column(DateTime)
+    # The last restore or rewrite found, kept when later checks agree again.
+    problem: Mapped[str | None] = mapped_column(String(16))
+    problem_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The administrator accepted the office's log as it is (hejie-district office audit-accept):
+    # its next report starts a new line of anchors.
+    accept_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -43,6 +43,7 @@ from desktop.sync.protocol import AuditReport as HeadReport
 
 PROGRESS_STEP = 10_000
 ANCHOR_KEYS = ("audit.anchor_at", "audit.anchor_status", "audit.anchor_message")
+ANCHORED_COUNT_KEY = "audit.anchored_count"  # the log's length at the hub's last anchor
 AUDIT_ACTOR = Actor(None, "system")
 
 ENTITY_LABELS = {
@@ -83,16 +84,16 @@ class AnchorState:
 
 
 def verdict_text(verdict: AuditVerdict) -> str:
-    """The hub's verdict as a Chinese sentence."""
-    what = {
-        "anchored": "区局服务器首次记下本机审计日志的状态。",
+    """The hub's verdict as a Chinese sentence (the program's own words: the same whichever
+    version the hub runs)."""
+    return {
+        "anchored": "区局服务器首次记下本机审计日志的状态，此后每次同步都会核对。",
         "ok": "与区局服务器存证的审计日志一致。",
-        "restored": "本机审计日志比区局服务器存证的短，但与之一致：数据库可能是从备份恢复的，"
-                    "请先同步，把备份之后的记录从区局取回。",
+        "restored": "本机数据库是从备份恢复的（审计日志与区局服务器更早一次同步时存证的一致）："
+                    "请先同步，把备份之后送到区局的记录取回；区局服务器已记下这次恢复。",
         "diverged": "本机审计日志与区局服务器存证的不一致：已存证的历史被改写过。"
-                    "请立即联系区局管理员。",
+                    "请勿继续修改数据，立即联系区局管理员。",
     }[verdict.status]
-    return what + (f"（{verdict.message}）" if verdict.message else "")
 
 
 @dataclass
@@ -348,7 +349,11 @@ class AuditService(Service):
         endpoints (returns None; the stored verdict stays the previous one)."""
         try:
             head = self.head()
-            anchors = client.audit_anchors(head.count)
+            # Ask about the anchor this database last stored: if it is older than the hub's
+            # latest, this database is older than its last sync (restored from a backup).
+            remembered = self._remembered_anchor()
+            ask = min(head.count, remembered) if remembered is not None else head.count
+            anchors = client.audit_anchors(ask)
             report = HeadReport(
                 head=head,
                 at_latest=self.hash_at(anchors.latest.count) if anchors.latest else None,
@@ -362,8 +367,16 @@ class AuditService(Service):
                       verdict_text(verdict))
             for key, value in zip(ANCHOR_KEYS, values, strict=True):
                 codes.set_setting(key, value)
+            if verdict.status != "diverged" and verdict.anchor is not None:
+                codes.set_setting(ANCHORED_COUNT_KEY, str(verdict.anchor.count))
             uow.commit()
         return verdict
+
+    def _remembered_anchor(self) -> int | None:
+        """The length of this log the hub last anchored, as this database remembers it."""
+        with self._uow(None, "", write=False) as uow:
+            value = CodeRepository(uow.session).setting(ANCHORED_COUNT_KEY)
+        return int(value) if value and value.isdigit() else None
 
     def last_anchor(self) -> AnchorState | None:
         """The hub's last verdict as stored by `anchor`, None if the hub was never asked."""

@@ -35,6 +35,7 @@ from desktop.domain.errors import DomainError, FieldError, NotFound
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number, parse_number
 from desktop.domain.workflow import Role, Status
 from desktop.files import write_atomic
+from desktop.services.audit import AuditService, verdict_text
 from desktop.services.base import Service, ServiceContext, require_role
 from desktop.services.complaints import ComplaintService
 from desktop.services.dto import CurrentUser
@@ -102,8 +103,11 @@ def check_ca_bundle(path: str) -> str:
 
 
 class SyncService(Service):
-    def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None,
+                 audit: AuditService | None = None) -> None:
         super().__init__(ctx)
+        # Anchors this office's audit head at the hub at the end of every round.
+        self.audit = audit
         self.client_factory: ClientFactory = client_factory or (
             lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
         self._running = threading.Lock()  # one round at a time in this program
@@ -161,7 +165,16 @@ class SyncService(Service):
             last_failure_at=v["last_failure_at"], last_failure=v["last_failure"],
             set_aside=len(aside), set_aside_items=items,
             clock_warning=clock_warning(float(v["clock_skew"]) if v["clock_skew"] else None),
-            renumbered=tuple(json.loads(v["renumbered"] or "[]")), outdated=v["outdated"] == "1")
+            renumbered=tuple(json.loads(v["renumbered"] or "[]")), outdated=v["outdated"] == "1",
+            **self._audit_state())
+
+    def _audit_state(self) -> dict[str, Any]:
+        """The hub's last word on this office's audit log, when it is not plain agreement."""
+        state = self.audit.last_anchor() if self.audit is not None else None
+        if state is None or state.status not in ("restored", "diverged"):
+            return {}
+        return {"audit_warning": f"区局审计核对（{state.at}）：{state.message}",
+                "audit_diverged": state.status == "diverged"}
 
     @staticmethod
     def _set_aside_items(repo: SyncRepository, rows: Any) -> tuple[SetAside, ...]:
@@ -316,18 +329,28 @@ class SyncService(Service):
             opened = client.start_session(backlog)
             self._remember_session(f"{opened.session}|{os.getpid()}")
             self._check_clock(opened, report)
-            # (The audit anchor check of this office's log belongs here, inside the session.)
             self._upload_blobs(client, report, progress)
             self._push(client, report, progress, cancel)
             if not _stopped(report, cancel):
                 self._pull(client, v, report, progress, cancel)
                 self._download_blobs(client, report, progress)
+                self._anchor_audit(client, report)
         finally:
             # Forgotten only once the hub has really ended it: a session left open (the hub
             # crashed, the network dropped) is ended at the start of the next round.
             if client.session is not None and client.end_session():
                 self._remember_session("")
             client.close()
+
+    def _anchor_audit(self, client: HubClient, report: SyncReport) -> None:
+        """Leave this office's audit head with the hub, after the round's own writes; a log
+        that no longer agrees with what the hub anchored is said in the round's report."""
+        if self.audit is None:
+            return
+        verdict = self.audit.anchor(client)
+        if verdict is not None and verdict.status in ("restored", "diverged"):
+            report.audit_warning = verdict_text(verdict)
+            report.messages.append(report.audit_warning)
 
     def _check_clock(self, opened: SessionResponse, report: SyncReport) -> None:
         """Compare this PC's clock with the hub's: registrations take this PC's time."""

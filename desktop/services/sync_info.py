@@ -86,6 +86,9 @@ class SyncStatus:
     clock_warning: str = ""  # this PC's clock is off the hub's (at the last session)
     renumbered: tuple[str, ...] = ()  # the latest "投诉单号 X 与区局已有单号重复，已改为 Y"
     outdated: bool = False  # the hub refused this program's protocol version
+    # The hub found this office's audit log restored from a backup or rewritten (last check).
+    audit_warning: str = ""
+    audit_diverged: bool = False
 
     @property
     def failed_last(self) -> bool:
@@ -125,6 +128,7 @@ class SyncReport:
     set_aside: int = 0  # records received that this office cannot apply (held aside)
     renumbered: list[str] = field(default_factory=list)  # "投诉单号 X …，已改为 Y"
     clock_warning: str = ""
+    audit_warning: str = ""  # the hub's verdict when this office's audit log disagrees
     messages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:

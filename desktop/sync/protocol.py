@@ -334,6 +334,9 @@ class OfficeStatus(BaseModel):
     hub_backlog: int  # records for the office it has not pulled yet
     audit_status: AuditStatus | None = None  # the last audit check at a sync (AuditVerdict)
     audit_at: datetime | None = None
+    # The last restore or rewrite found, kept while later checks agree again.
+    audit_problem: AuditStatus | None = None
+    audit_problem_at: datetime | None = None
 
 
 class EnrolCodeResponse(BaseModel):

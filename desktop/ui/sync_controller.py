@@ -265,6 +265,8 @@ def describe_status(status: SyncStatus | None, online: bool | None) -> tuple[str
         parts.append(f"<span style='color:{WARNING}; font-weight:bold'>{tr('需升级程序')}</span>")
     if status.clock_warning:
         parts.append(f"<span style='color:{WARNING}'>{tr('时钟不准')}</span>")
+    if status.audit_diverged:
+        parts.append(f"<span style='color:{WARNING}; font-weight:bold'>{tr('审计核对异常')}</span>")
     if status.conflicts:
         text = tr("冲突 {0}").format(status.conflicts)
         parts.append(f"<span style='color:{WARNING}; font-weight:bold'>{text}</span>")
@@ -290,6 +292,8 @@ def status_lines(status: SyncStatus) -> list[str]:
                  if status.last_failure_at else tr("上次失败：无")]
     if status.clock_warning:
         lines.append(status.clock_warning)
+    if status.audit_warning:
+        lines.append(status.audit_warning)
     if status.set_aside:
         lines.append(tr("区局发来但本机无法接收的记录 {0} 项（设置 → 同步 查看原因）")
                      .format(status.set_aside))

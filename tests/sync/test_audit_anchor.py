@@ -14,7 +14,7 @@ from desktop.cli.main import main as admin_main
 from desktop.db.migrate import backup_file
 from desktop.db.uow import GENESIS_HASH, UnitOfWork, entry_hash
 from desktop.services.base import FixedClock
-from tests.conftest import NOW
+from tests.conftest import NOW, PASSWORD, draft
 from tests.sync.office import office, register
 
 
@@ -91,8 +91,59 @@ def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
         assert client is not None
         verdict = restored.audit.anchor(client)
         client.close()
+        restored_text = restored.audit.last_anchor().label  # type: ignore[union-attr]
     finally:
         restored.close()
     assert verdict is not None and verdict.status == "restored"
+    assert "从备份恢复" in restored_text
+    # The hub started a new line at the restored log: the next check agrees.
     assert admin_main(["audit", "verify", "--data-dir", str(data_dir)]) == 0
-    assert "从备份恢复" in capsys.readouterr().out
+    assert "一致" in capsys.readouterr().out
+
+
+def test_a_restored_office_that_registered_before_syncing_is_still_a_restore(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
+    copy.rename(backup / paths.DB_FILENAME)
+    for _ in range(3):
+        register(station)
+    assert _anchor(station).status == "ok"  # type: ignore[union-attr]
+    station.s.close()
+    data_dir = station.s.ctx.data_dir
+    shutil.rmtree(data_dir)
+    shutil.copytree(backup, data_dir)
+    restored = open_services(data_dir, clock=FixedClock(NOW))
+    try:
+        # Against the advice, the clerk registers more than was lost before the first sync:
+        # the restored log is now longer than the one the hub anchored last.
+        user = restored.users.login("clerk", PASSWORD)
+        for _ in range(6):
+            restored.complaints.register(user, draft())
+        client = restored.audit.hub_client()
+        assert client is not None
+        verdict = restored.audit.anchor(client)
+        client.close()
+    finally:
+        restored.close()
+    assert verdict is not None and verdict.status == "restored"
+
+
+def test_every_sync_round_anchors_the_audit_log(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    report = station.s.sync.run()
+    assert report.audit_warning == ""
+    assert station.s.audit.last_anchor().status == "anchored"  # type: ignore[union-attr]
+    register(station)
+    station.s.sync.run()
+    assert station.s.audit.last_anchor().status == "ok"  # type: ignore[union-attr]
+    assert hub.offices()["WZCQ01"].audit_status == "ok"
+    # A rewritten anchored history shows in the round's report.
+    _rewrite(station, 3)
+    report = station.s.sync.run()
+    assert "被改写" in report.audit_warning and report.audit_warning in report.messages
+    assert hub.offices()["WZCQ01"].audit_status == "diverged"

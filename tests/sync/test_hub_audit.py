@@ -41,23 +41,60 @@ def test_each_kind_of_audit_verdict(hub):
     assert _anchors(station, 4) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)),
                                                 upto=AuditHead(count=3, hash=_h(3)))
     assert _anchors(station, 2) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)))
-    # Shorter but agreeing with what was anchored at or below its length: a restore.
-    restored = _report(station, 4, _h(4), at_upto=_h(3))
-    assert (restored.status, restored.anchor) == ("restored", AuditHead(count=5, hash=_h(5)))
-    assert "备份恢复" in restored.message and "请先同步" in restored.message
-    # Disagreeing with an anchor: history was rewritten; the anchor stays as it was.
+    # Disagreeing with the anchor its database knew: history was rewritten; the anchor stays.
     for diverged in (_report(station, 4, _h(4, "b"), at_upto=_h(3, "b")),
-                     _report(station, 6, _h(6, "b"), at_latest=_h(5, "b")),
+                     _report(station, 6, _h(6, "b"), at_latest=_h(5, "b"), at_upto=_h(5, "b")),
                      _report(station, 5, _h(5, "b"), at_latest=_h(5, "b")),
                      _report(station, 0, "")):  # the log emptied altogether
         assert (diverged.status, diverged.anchor) == ("diverged", AuditHead(count=5, hash=_h(5)))
         assert "被改写" in diverged.message
+    # Agreeing with an earlier anchor but not the latest: a database older than its last sync,
+    # restored from a backup. The hub starts a new line of anchors at the office's head.
+    restored = _report(station, 4, _h(4), at_upto=_h(3))
+    assert (restored.status, restored.anchor) == ("restored", AuditHead(count=4, hash=_h(4)))
+    assert "备份恢复" in restored.message and "请先同步" in restored.message
+    assert _anchors(station, 4) == AuditAnchors(latest=AuditHead(count=4, hash=_h(4)),
+                                                upto=AuditHead(count=4, hash=_h(4)))
+    # The restored office goes on, and its next syncs agree with the new line.
+    assert _report(station, 9, _h(9), at_latest=_h(4)).status == "ok"
     # Each office has its own anchors; the administrator sees each office's last verdict.
     assert _report(other, 5, _h(5, "c")).status == "anchored"
     offices = hub.offices()
-    assert offices["WZCQ01"].audit_status == "diverged" and offices["WZCQ01"].audit_at
+    assert offices["WZCQ01"].audit_status == "ok" and offices["WZCQ01"].audit_at
+    # The restore stays in sight after later syncs agree again.
+    assert offices["WZCQ01"].audit_problem == "restored" and offices["WZCQ01"].audit_problem_at
     assert offices["WZMD01"].audit_status == "anchored"
     assert offices["WZCQ"].audit_status is None
+
+
+def test_a_restored_office_that_went_on_working_is_a_restore_not_a_rewrite(hub):
+    station = hub.enrol("WZCQ01")
+    _report(station, 3, _h(3))
+    _report(station, 5, _h(5), at_latest=_h(3))
+    # Restored from a backup of 4 entries made after the sync at 3, then 3 more entries written
+    # before anyone synced: longer than the latest anchor, forked from it at 4. The office's
+    # database remembers the anchor at 3 and asks about it.
+    assert _anchors(station, 3).upto == AuditHead(count=3, hash=_h(3))
+    verdict = _report(station, 7, _h(7, "r"), at_latest=_h(5, "r"), at_upto=_h(3))
+    assert (verdict.status, verdict.anchor) == ("restored", AuditHead(count=7, hash=_h(7, "r")))
+    assert _report(station, 8, _h(8, "r"), at_latest=_h(7, "r")).status == "ok"
+
+
+def test_the_administrator_accepts_a_rewritten_log_after_looking_into_it(hub, capsys):
+    if hub.kind != "sqlite":
+        pytest.skip("the command line reads the same tables; one backend is enough")
+    station = hub.enrol("WZCQ01")
+    _report(station, 3, _h(3))
+    assert _report(station, 4, _h(4, "x"), at_latest=_h(3, "x")).status == "diverged"
+    assert _report(station, 5, _h(5, "x"), at_latest=_h(3, "x")).status == "diverged"
+    assert main(["office", "audit-accept", "WZCQ01", "--db", hub.db_url]) == 0
+    assert "新的核对起点" in capsys.readouterr().out
+    accepted = _report(station, 5, _h(5, "x"), at_latest=_h(3, "x"))
+    assert (accepted.status, accepted.anchor) == ("anchored", AuditHead(count=5, hash=_h(5, "x")))
+    assert _report(station, 6, _h(6, "x"), at_latest=_h(5, "x")).status == "ok"
+    # An office that never reported cannot be accepted.
+    assert main(["office", "audit-accept", "WZMD01", "--db", hub.db_url]) == 1
+    assert "还没有向区局平台报告过审计日志" in capsys.readouterr().err
 
 
 def test_audit_needs_a_device_and_takes_a_session_when_given(hub):

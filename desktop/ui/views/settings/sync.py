@@ -109,7 +109,7 @@ class EnrolledPanel(QWidget):
         self.round_error.setStyleSheet(ERROR_STYLE)
         self.round_error.setWordWrap(True)
         self.round_error.hide()
-        self.clock = selectable()  # this PC's clock is off the hub's
+        self.clock = selectable()  # this PC's clock is off the hub's; the audit check
         self.clock.setStyleSheet(ERROR_STYLE)
         self.clock.setWordWrap(True)
         self.clock.hide()
@@ -218,8 +218,9 @@ class EnrolledPanel(QWidget):
         if status.failed_last and self.round_error.text() \
                 and self.round_error.text() in status.last_failure:
             self.round_error.hide()  # the same sentence is the last failure now
-        self.clock.setText(status.clock_warning)
-        self.clock.setVisible(bool(status.clock_warning))
+        warnings = [w for w in (status.clock_warning, status.audit_warning) if w]
+        self.clock.setText("\n".join(warnings))
+        self.clock.setVisible(bool(warnings))
         warn = "color:#b3261e; font-weight:bold"
         parts = [tr("待同步 {0} 项").format(status.waiting),
                  _span(tr("冲突 {0} 项").format(status.conflicts), warn if status.conflicts else ""),
