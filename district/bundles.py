@@ -93,10 +93,14 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
             "cursor": cursor.encode(hub_id, secret, upto),
             "already_imported": False,
         }
-        receipt = bundle.write(SyncFile(kind=bundle.RECEIPT, bundle_id=sync_file.bundle_id,
-                                        device_id=device.device_id, office=device.office,
-                                        hub_id=hub_id, content=content, blobs=blobs),
-                               device.bundle_key)
+        try:
+            receipt = bundle.write(SyncFile(kind=bundle.RECEIPT, bundle_id=sync_file.bundle_id,
+                                            device_id=device.device_id, office=device.office,
+                                            hub_id=hub_id, content=content, blobs=blobs),
+                                   device.bundle_key)
+        except BundleError as exc:  # the office could not read it: nothing is imported
+            raise HubError(413, ErrorCode.BUNDLE_INVALID,
+                           Msg.RECEIPT_TOO_LARGE.format(detail=exc)) from exc
         counts = {s: sum(1 for r in results if r.status == s)
                   for s in ("acked", "conflict", "rejected", "deferred")}
         summary = BundleImportResult(bundle_id=sync_file.bundle_id, office=device.office,

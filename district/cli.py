@@ -15,10 +15,11 @@ from pydantic import ValidationError
 
 from desktop.domain.complaint import LABELS
 from desktop.files import write_atomic
+from desktop.sync import bundle
 from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
 from district import admin, audit, store
 from district.db import DEFAULT_DB, HubDatabaseError, default_blob_dir
-from district.errors import HubError
+from district.errors import HubError, Msg
 from district.hub import Hub, open_hub
 
 DB_ENV = "HEJIE_DISTRICT_DB"
@@ -159,6 +160,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> None:
 
     path = Path(args.file)
     try:
+        if path.stat().st_size > bundle.MAX_TOTAL_BYTES:  # refused before it is read
+            raise CliError(Msg.BUNDLE_TOO_LARGE.format(limit=bundle.MAX_TOTAL_BYTES // 1024 ** 2))
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"无法读取同步包 {path}：{exc}") from exc

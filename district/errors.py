@@ -48,6 +48,9 @@ class Msg:
     BUNDLE_DAMAGED = "同步包文件已损坏或不完整（可能在复制时出错），未导入任何内容"
     BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
     BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
+    BUNDLE_TOO_LARGE = "同步包文件超过 {limit} MB，不是和解台生成的同步包，未读取也未导入任何内容"
+    RECEIPT_TOO_LARGE = ("回执超出单位程序能读取的大小，未导入任何内容（{detail}）。"
+                         "请该单位先用网络同步，或分几次导出同步包")
 
 
 class AuditMsg:

@@ -239,3 +239,39 @@ def test_the_hub_command_refuses_a_manifest_bomb(tmp_path: Path, capsys) -> None
     assert code == 1 and "manifest.json" in err and "超过上限" in err and "未导入任何内容" in err
     assert peak < 32 * 1024 * 1024
     assert not (tmp_path / "bomb.receipt.hejie").exists()
+
+
+def test_the_hub_command_does_not_read_a_file_larger_than_any_bundle(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from district.cli import main
+
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    assert main(["migrate", "--db", db]) == 0
+    huge = tmp_path / "huge.hejie"
+    with huge.open("wb") as f:  # sparse: reading it would take 2 GB of memory
+        f.truncate(bundle.MAX_TOTAL_BYTES + 1)
+    capsys.readouterr()
+    started = time.monotonic()
+    assert main(["import-bundle", str(huge), "--db", db]) == 1
+    assert time.monotonic() - started < 2
+    assert "同步包文件超过 2048 MB" in capsys.readouterr().err
+
+
+def test_a_receipt_the_office_could_not_read_is_not_made_and_nothing_is_imported(
+        hub, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    exported = tmp_path / "b.hejie"
+    station.s.sync.export_bundle(station.clerk, exported)
+    # The hub runs in this process: a content limit that the bundle meets but its receipt
+    # (which carries the records back) does not stands in for a receipt beyond 256 MB.
+    with zipfile.ZipFile(exported) as z:
+        monkeypatch.setattr(bundle, "MAX_CONTENT_BYTES", z.getinfo("content.json").file_size)
+    with pytest.raises(Exception) as refused:  # noqa: B017 - conftest's HubRefused
+        hub.import_bundle(exported.read_bytes())
+    assert type(refused.value).__name__ == "HubRefused"
+    assert refused.value.status == 413 and refused.value.code == ErrorCode.BUNDLE_INVALID
+    assert "未导入任何内容" in refused.value.message
+    assert hub.count("complaints") == 0
+    monkeypatch.undo()
+    receipt, summary = hub.import_bundle(exported.read_bytes())
+    assert summary.acked == 1 and not summary.already_imported
