@@ -8,7 +8,11 @@ import json
 import sqlite3
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from desktop import paths
+from desktop.db.models import RuleSetRow
+from desktop.db.uow import UnitOfWork
 from desktop.bootstrap import open_services
 from desktop.domain.deadlines import DayUnit, PeriodEnd
 from desktop.domain.workflow import Status
@@ -29,9 +33,13 @@ def _sql(world: World, *statements: tuple[str, tuple]) -> None:
 def _as_before_the_update(world: World, mediation_days: int = 45) -> None:
     """The database as the previous program left it: samr-2026 with the 2020 values it shipped
     (or with an administrator's edit), no record of the shipped revision."""
+    # Through the unit of work, so the audit log agrees with the rows (audit verify checks).
+    with UnitOfWork(world.s.ctx.engine, reason="旧版本程序的数值（测试）") as uow:
+        row = uow.session.scalars(select(RuleSetRow).where(RuleSetRow.code == "samr-2026")).one()
+        row.mediation_days, row.mediation_unit = mediation_days, "working"
+        row.tentative, row.note = True, OLD_2026.note
+        uow.commit()
     _sql(world,
-         ("UPDATE rule_sets SET mediation_days = ?, mediation_unit = 'working', tentative = 1, "
-          "note = ? WHERE code = 'samr-2026'", (mediation_days, OLD_2026.note)),
          ("DELETE FROM app_settings WHERE key = 'rule_set_revision:samr-2026'", ()),
          ("UPDATE app_settings SET value = 'before' WHERE key = 'reference_generation'", ()))
     assert world.s.reference.rule_sets()[-1].mediation_unit is DayUnit.WORKING
