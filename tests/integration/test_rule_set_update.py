@@ -11,9 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from desktop import paths
+from desktop.bootstrap import open_services
 from desktop.db.models import RuleSetRow
 from desktop.db.uow import UnitOfWork
-from desktop.bootstrap import open_services
 from desktop.domain.deadlines import DayUnit, PeriodEnd
 from desktop.domain.workflow import Status
 from desktop.services.reference import shipped_rule_sets
