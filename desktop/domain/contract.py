@@ -31,8 +31,8 @@ Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "rec
 EARLIEST_DATE = date(1990, 1, 1)
 EARLIEST_TIME = datetime(1990, 1, 1)
 LATEST_DATE = date(2099, 12, 31)
-# Money in fen: ten billion yuan is far beyond any consumer complaint.
-MAX_CENTS = 10**12
+# Money in fen: the office's forms take at most one hundred million yuan (validators.check_amount).
+MAX_CENTS = 10**10
 MAX_INT = 2**31 - 1
 
 # Complaints brought in from an office's old Excel ledgers: history, which may lack what a
@@ -40,6 +40,19 @@ MAX_INT = 2**31 - 1
 HISTORY_CHANNEL = "history"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Dates and times exactly as the office program writes them (date.isoformat, datetime.isoformat):
+# fromisoformat alone would also take 20261120T0900, 2026-W48-5 and a date for a time.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
+# Invisible characters that change how a text reads without showing: C0/C1 controls (a line
+# break and a tab are text), the bidirectional overrides (report\u202egpj.exe shows as
+# reportexe.jpg) and lone surrogates, which no file or database can store.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(value: Any, limit: int = 20) -> str:
+    """A value as it may be quoted back in a message: cut short, hidden characters replaced."""
+    return _HIDDEN.sub("\ufffd", str(value)[:limit])
 NUMBER_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
 
@@ -257,8 +270,8 @@ def filename_problem(name: str) -> str | None:
         return "不能为空"
     if "/" in name or "\\" in name or ":" in name:
         return "不能含有路径（/、\\ 或 :）"
-    if _CONTROL.search(name):
-        return "含有不可见的控制字符"
+    if _CONTROL.search(name) or _HIDDEN.search(name):
+        return "含有不可见的控制字符或无效字符"
     if name.strip(". ") == "" or name != name.rstrip(". "):
         return "不能以点或空格结尾"
     if _WINDOWS_RESERVED.fullmatch(name):
@@ -288,10 +301,10 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
             return "应为文字"
         if rule.max_len is not None and len(value) > rule.max_len:
             return f"不能超过 {rule.max_len} 个字（现有 {len(value)} 个）"
-        if "\x00" in value:
-            return "含有不可见的控制字符"
+        if _HIDDEN.search(value):
+            return "含有不可见的控制字符或无效字符"
         if rule.choices is not None and value not in rule.choices:
-            return f"取值「{value[:20]}」不在允许的范围内"
+            return f"取值「{shown(value)}」不在允许的范围内"
         if rule.pattern is not None and value and not rule.pattern.fullmatch(value):
             return "只能由字母、数字和连字符组成"
         return None
@@ -307,17 +320,12 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
         if not isinstance(value, str) or len(value) > 32:
             return "应为日期" if kind == "date" else "应为日期时间"
         try:
-            if kind == "date":
-                if len(value) != 10:
-                    raise ValueError(value)
-                day = date.fromisoformat(value)
-            else:
-                moment = datetime.fromisoformat(value)
-                if moment.tzinfo is not None:
-                    raise ValueError(value)
-                day = moment.date()
+            if not (_DATE if kind == "date" else _DATETIME).fullmatch(value):
+                raise ValueError(value)
+            day = (date.fromisoformat(value) if kind == "date"
+                   else datetime.fromisoformat(value).date())
         except ValueError:
-            return f"「{value[:20]}」不是有效的{'日期' if kind == 'date' else '日期时间'}"
+            return f"「{shown(value)}」不是有效的{'日期' if kind == 'date' else '日期时间'}"
         if not EARLIEST_DATE <= day <= LATEST_DATE:
             return f"{day.isoformat()} 不在 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间"
         return None
@@ -343,12 +351,12 @@ def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
     """
     rules = RULES.get(entity)
     if rules is None:
-        return [f"未知的记录类型 {entity[:40]}"]
+        return [f"未知的记录类型 {shown(entity, 40)}"]
     out: list[str] = []
     for name, value in fields.items():
         rule = rules.get(name)
         if rule is None:
-            out.append(f"未知的字段 {str(name)[:40]}")
+            out.append(f"未知的字段 {shown(name, 40)}")
             continue
         if (problem := _problem(rule, name, value)) is not None or entity == "attachments" and name == "filename" and value is not None \
                 and (problem := filename_problem(value)) is not None:

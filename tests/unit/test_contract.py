@@ -121,3 +121,37 @@ def test_ordinary_names_pass(name: str) -> None:
 def test_a_number_is_letters_digits_and_hyphens(number: str) -> None:
     found = contract.problems("complaints", {"number": number}, new=False)
     assert found == ["投诉单号只能由字母、数字和连字符组成"]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("received_at", "2026-11-20"),  # a date for a time
+    ("received_at", "20261120T090000"),
+    ("received_at", "2026-W48-5"),
+    ("purchase_date", "20261120"),
+    ("purchase_date", "2026-11-20T09:00:00"),
+])
+def test_dates_and_times_only_as_the_program_writes_them(field: str, value: str) -> None:
+    assert contract.problems("complaints", {field: value}, new=False)
+
+
+@pytest.mark.parametrize("value", ["张\x1b伟", "王\u202e伟", "李\ud800", "赵\x85"])
+def test_invisible_characters_and_lone_surrogates_are_refused(value: str) -> None:
+    [problem] = contract.problems("complaints", {"complainant_name": value}, new=False)
+    assert problem == "投诉人姓名含有不可见的控制字符或无效字符"
+
+
+def test_line_breaks_and_tabs_are_text() -> None:
+    assert contract.problems("complaints", {"facts": "第一行\n第二行\t完"}, new=False) == []
+
+
+def test_a_quoted_value_never_carries_what_cannot_be_stored() -> None:
+    [problem] = contract.problems("complaints", {"received_at": "x\ud800"}, new=False)
+    problem.encode("utf-8")  # a lone surrogate would raise here
+    assert "\ufffd" in problem
+    [problem] = contract.problems("complaints", {"bad\ud800": 1}, new=False)
+    problem.encode("utf-8")
+
+
+def test_amounts_stop_where_the_offices_forms_stop() -> None:
+    assert contract.problems("complaints", {"amount_cents": 10**10}, new=False) == []
+    assert contract.problems("complaints", {"amount_cents": 10**10 + 1}, new=False)
