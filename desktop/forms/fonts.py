@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from desktop import shipped
 
 BODY = "HejieSong"  # AR PL UMing CN: body text
 HEADING = "HejieHei"  # WenQuanYi Zen Hei: titles, headings, fallback
@@ -27,7 +28,7 @@ _lock = threading.Lock()
 
 
 def font_dir() -> Path:
-    return Path(str(resources.files("desktop.resources").joinpath("fonts")))
+    return shipped.path(shipped.FONTS)
 
 
 def font_path(name: str) -> Path:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 from sqlalchemy import select
 
+from desktop import shipped
 from desktop.db.models import (
     CalendarYear,
     CodeItem,
@@ -73,7 +73,7 @@ def _rule_set_from_spec(spec: dict) -> RuleSet:
 
 
 def shipped_rule_sets() -> list[ShippedRuleSet]:
-    text = resources.files("desktop.resources").joinpath("rulesets.json").read_text("utf-8")
+    text = shipped.path(shipped.RULE_SETS).read_text("utf-8")
     out = []
     for spec in json.loads(text)["rule_sets"]:
         values = {k: v for k, v in spec.items() if k not in ("revision", "earlier")}

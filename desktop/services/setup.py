@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 
+from desktop import shipped
 from desktop.db.models import CodeItem, Office, RuleSetRow
 from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.domain.errors import DomainError, FieldError, NotFound
@@ -23,7 +22,7 @@ LOCAL_OFFICE_KEY = "local_office_code"
 
 
 def _resource(name: str) -> dict:
-    return json.loads(resources.files("desktop.resources").joinpath(name).read_text("utf-8"))
+    return shipped.read_json(name)
 
 
 def office_info(office: Office) -> OfficeInfo:

@@ -7,11 +7,19 @@ import gc
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QStandardPaths, QTimer, QTranslator
-from PySide6.QtGui import QFontDatabase, QFontInfo
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSize,
+    QStandardPaths,
+    QTimer,
+    QTranslator,
+)
+from PySide6.QtGui import QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from desktop import __version__, paths
+from desktop import __version__, paths, shipped
 from desktop.bootstrap import Services, open_services
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.errors import ErrorReporter
@@ -71,6 +79,15 @@ def register_fonts(app: QApplication) -> list[str]:
         font.setFamilies([QFontInfo(font).family(), families[0]])
         app.setFont(font)
     return families
+
+
+def application_icon() -> QIcon:
+    """The red seal with 和 (resources/icons/), at the sizes drawn for it: the login dialog, the
+    main window and every other window without its own icon show it."""
+    icon = QIcon()
+    for size, file in shipped.icon_paths().items():
+        icon.addFile(str(file), QSize(size, size))
+    return icon
 
 
 class Launcher(QObject):
@@ -213,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName("和解台")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(application_icon())
     app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
     install_translations(app)
     register_fonts(app)
