@@ -50,6 +50,28 @@ EXECUTABLE_SUFFIXES = frozenset({
     ".app", ".pkg", ".dmg", ".workflow", ".scpt", ".applescript", ".terminal",
 })
 
+# The only types 打开 hands to the desktop: documents, pictures, sound and video that the usual
+# viewer shows without running anything in them. Everything else (no extension, an unknown one,
+# an executable above) is copied into data_dir/opened and the clerk is told where.
+# Left out on purpose: disk images and containers that mount or unpack into files the desktop
+# then runs (iso img vhd vhdx wim cab, and archives zip rar 7z tar gz: Explorer opens a zip like
+# a folder, and a double click inside runs what it holds, past this check); Office files with
+# macros (docm xlsm pptm dotm xltm) and templates, databases (mdb accdb), OneNote (one), remote
+# desktop (rdp), web pages and what a browser runs script in (html htm mht mhtml svg xml xhtml),
+# Windows theme, website, help and console files (theme website hlp msh ade), rtf (embeds OLE
+# objects), csv (formulas run when opened in a spreadsheet) and wma/wmv/asf (script commands).
+OPENABLE_SUFFIXES = frozenset({
+    # documents
+    ".pdf", ".ofd", ".txt",
+    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",  # Office formats without macros
+    ".wps", ".et", ".dps",  # WPS Office
+    ".odt", ".ods", ".odp",  # OpenDocument
+    # pictures
+    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".heif",
+    # sound (phone recordings) and video
+    ".mp3", ".m4a", ".wav", ".amr", ".aac", ".mp4", ".mov", ".avi", ".3gp", ".m4v",
+})
+
 # Names Windows keeps for devices, with or without an extension (CON, CON.txt, COM1.tar.gz …).
 _RESERVED_STEM = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]|CONIN\$|CONOUT\$)",
                             re.IGNORECASE)
@@ -68,6 +90,11 @@ def is_sha256(value: object) -> bool:
 def is_executable(name: str) -> bool:
     """Whether the desktop would run a file of this name instead of showing it."""
     return Path(safe_filename(name, "x")).suffix.lower() in EXECUTABLE_SUFFIXES
+
+
+def can_open(name: str) -> bool:
+    """Whether 打开 may hand a file of this name to the desktop: a type on OPENABLE_SUFFIXES."""
+    return Path(safe_filename(name, "x")).suffix.lower() in OPENABLE_SUFFIXES
 
 
 def safe_filename(label: str, fallback: str) -> str:

@@ -637,3 +637,32 @@ class AuditDataRepository:
                 return
             yield from rows
             last = rows[-1]["id"]
+
+
+class AuditStateRepository:
+    """What `audit verify` holds against the log beside the travelling records: who has which
+    role, the settings that make this PC an office and a device of the district, and the
+    counters complaint numbers are handed out from."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def user_roles(self) -> set[tuple[int, str]]:
+        return {(user_id, role) for user_id, role in
+                self.s.execute(select(m.UserRole.user_id, m.UserRole.role))}
+
+    def usernames(self) -> dict[int, str]:
+        return {row[0]: row[1] for row in self.s.execute(select(m.User.id, m.User.username))}
+
+    def settings(self, keys: Sequence[str]) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.s.execute(
+            select(m.AppSetting.key, m.AppSetting.value).where(m.AppSetting.key.in_(list(keys))))}
+
+    def offices(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self.s.execute(select(m.Office.code, m.Office.id))}
+
+    def number_counters(self) -> dict[tuple[int, date], int]:
+        """(office id, day) -> the last daily sequence handed out."""
+        t = m.NumberSequence
+        return {(office_id, day): last for office_id, day, last in
+                self.s.execute(select(t.office_id, t.day, t.last))}

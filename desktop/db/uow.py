@@ -48,8 +48,12 @@ _NOT_AUDITED = (AuditEntry, NumberSequence, OutboxOp, SyncRecord, SyncConflict, 
 _NOISE_COLUMNS = frozenset({"version", "updated_at"})
 
 # What is never written into the audit log, in one place: (table, column), and for the
-# key/value table app_settings (table, setting key). Its value is recorded as "***" in an
-# entry's before and after, so the log tells that it changed, and when, but never what it is.
+# key/value table app_settings (table, setting key). Its value is recorded as its digest
+# (`secret_digest`: "sha256:" and the SHA-256 of the value) in an entry's before and after, so
+# the log tells that it changed, and when, and `audit verify` can tell whether the table still
+# holds what was written, but never what it is (the values are argon2 hashes and 256-bit random
+# tokens: no guess finds one from its digest). Earlier programs wrote "***" (MASKED) instead:
+# such an entry cannot say which value it was.
 SECRETS: frozenset[tuple[str, str]] = frozenset({
     ("users", "password_hash"),  # a password's argon2 hash
     ("app_settings", "sync.token"),  # the device's credential at the district hub
@@ -57,6 +61,15 @@ SECRETS: frozenset[tuple[str, str]] = frozenset({
     ("app_settings", "sync.session"),  # an open session with the hub (used with the token)
 })
 MASKED = "***"
+SECRET_DIGEST_PREFIX = "sha256:"
+
+
+def secret_digest(value: Any) -> Any:
+    """What the audit records for a secret's value: its digest (None stays None)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return SECRET_DIGEST_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 # The records whose current values `audit verify` holds against the log: every table that
 # travels to the district (each row has a UUID, and each insert, update and delete is audited).
@@ -98,6 +111,15 @@ def _secret(obj: Any, key: str) -> bool:
                      if isinstance(obj, AppSetting) else None)
 
 
+def _setting_named(obj: Any, before: dict[str, Any], after: dict[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An update of app_settings names its key beside the (perhaps digested) value: the value
+    alone does not say which setting changed, and `audit verify` folds the settings by key."""
+    if isinstance(obj, AppSetting) and (before or after):
+        return {"key": obj.key, **before}, {"key": obj.key, **after}
+    return before, after
+
+
 def _columns(obj: Any) -> dict[str, Any]:
     mapper = inspect(obj).mapper
     out = {}
@@ -105,7 +127,7 @@ def _columns(obj: Any) -> dict[str, Any]:
         key = column.key
         if key in _NOISE_COLUMNS:
             continue
-        out[key] = MASKED if _secret(obj, key) else _plain(getattr(obj, key))
+        out[key] = secret_digest(getattr(obj, key)) if _secret(obj, key) else _plain(getattr(obj, key))
     return out
 
 
@@ -117,7 +139,7 @@ def canonical_row(table: Table, row: Any) -> dict[str, Any]:
         key = column.key
         if key in _NOISE_COLUMNS:
             continue
-        out[key] = MASKED if is_secret(table.name, key) else _plain(row[key])
+        out[key] = secret_digest(row[key]) if is_secret(table.name, key) else _plain(row[key])
     return out
 
 
@@ -188,8 +210,8 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         if old == new:
             continue
         secret = _secret(obj, key)
-        before[key] = MASKED if secret else _plain(old)
-        after[key] = MASKED if secret else _plain(new)
+        before[key] = secret_digest(old) if secret else _plain(old)
+        after[key] = secret_digest(new) if secret else _plain(new)
     return before, after
 
 
@@ -289,7 +311,7 @@ class UnitOfWork:
         for obj in session.dirty:
             if isinstance(obj, _NOT_AUDITED) or not session.is_modified(obj):
                 continue
-            before, after = _changes(obj)
+            before, after = _setting_named(obj, *_changes(obj))
             if after or before:
                 rows.append(self._row(roots, obj, "update", before, after))
         for obj in session.deleted:

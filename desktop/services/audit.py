@@ -9,6 +9,14 @@ statement (the demo generator, an import) are covered by their batch's entry, wh
 digest of the rows written; verify undoes later updates with their `before` values and
 recomputes it.
 
+Beside the records that travel it holds three things that decide who may do what on this PC
+against the log: the roles (user_roles has no UUID: its entries are folded by user and role),
+the settings that make it an office and a device of the district (SETTINGS_CHECKED: folded by
+key; secrets compared by their digest, see uow.SECRETS), and the complaint-number counters
+(number_sequences is bookkeeping without audit entries: each office's counter for a day must
+not lie behind the numbers its complaints of that day already have). Secrets recorded by earlier
+programs as "***" cannot be compared: those are skipped and the report says so.
+
 A log rewritten whole, hashes recomputed, still verifies locally: the district hub therefore
 keeps this office's audit head (count, hash of the last entry) at every sync (`anchor`), and a
 history that no longer contains what was anchored is reported as rewritten.
@@ -23,19 +31,24 @@ from typing import Any
 
 import httpx
 
-from desktop.db.repositories import AuditDataRepository, CodeRepository
+from desktop.db.repositories import AuditDataRepository, AuditStateRepository, CodeRepository
 from desktop.db.uow import (
     AUDITED_RECORDS,
     GENESIS_HASH,
     MASKED,
+    SECRET_DIGEST_PREFIX,
     Actor,
     UnitOfWork,
     canonical_row,
     entry_hash,
+    is_secret,
     row_hash,
     rows_digest,
+    secret_digest,
 )
 from desktop.domain import contract
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
+from desktop.domain.workflow import Role
 from desktop.services.base import Service
 from desktop.sync.client import HubClient, SyncError
 from desktop.sync.protocol import AuditHead, AuditVerdict
@@ -54,6 +67,24 @@ ENTITY_LABELS = {
     "disclosure_lists": "公示清单", "disclosure_entries": "公示条目",
     "disclosure_requests": "公示申请", "disclosure_decisions": "公示审批",
 }
+# The settings held against the log: what makes this PC the office it is (its code) and the
+# device it is at the district hub (the hub's address and identity, the device's identity, office,
+# credential and bundle key). Every setting is written through the unit of work
+# (CodeRepository.set_setting; no raw SQL in the program writes app_settings), so each could be
+# checked; the others are left out because they are bookkeeping that changes every sync round
+# (sync.last_*, sync.cursor, sync.session, audit.anchor_*) or only marks a cache as stale
+# (reference_generation, rule_set_revision:*), and a direct edit of them gives no one a right.
+SETTINGS_CHECKED = ("local_office_code", "sync.hub_url", "sync.hub_id", "sync.device_id",
+                    "sync.office", "sync.token", "sync.bundle_key")
+SETTING_LABELS = {
+    "local_office_code": "本单位代码", "sync.hub_url": "区局服务器地址",
+    "sync.hub_id": "区局服务器标识", "sync.device_id": "本机设备编号",
+    "sync.office": "本机登记的单位", "sync.token": "本机设备凭据",
+    "sync.bundle_key": "同步包签名密钥",
+}
+_GONE = object()  # a setting the log says was deleted
+_SHOWN_COUNTERS = 5  # counter problems named one by one; the rest are counted
+
 STATUS_LABELS = {"anchored": "首次存证", "ok": "一致", "restored": "从备份恢复",
                  "diverged": "历史被改写"}
 
@@ -107,6 +138,7 @@ class _Record:
     base: dict[str, Any] = field(default_factory=dict)  # no insert: each field's earliest `before`
     gone: dict[str, Any] | None = None  # no insert, deleted: the row as the delete found it
     at: int = 0  # the id of its last entry
+    by_user: bool = False  # inserted by a user of this PC (not pulled, not the system)
 
 
 @dataclass
@@ -121,7 +153,24 @@ class _Batch:
 
 
 def _same(a: Any, b: Any) -> bool:
+    # "***": a secret as programs before the digest recorded it, which cannot say its value.
     return a == b or MASKED in (a, b)
+
+
+def _secret_value(value: Any) -> Any:
+    """A secret as verify compares it: its digest ("***" stays: it cannot be compared; a value
+    recorded in clear by a program before secrets were masked is digested first)."""
+    if value is None or value == MASKED or (isinstance(value, str)
+                                            and value.startswith(SECRET_DIGEST_PREFIX)):
+        return value
+    return secret_digest(value)
+
+
+def _role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:
+        return role
 
 
 def _load(text: str | None) -> dict[str, Any]:
@@ -135,6 +184,8 @@ def _load(text: str | None) -> dict[str, Any]:
 
 
 def _field_label(entity: str, column: str) -> str:
+    if (entity, column) == ("users", "password_hash"):
+        return "密码"
     name = column.removesuffix("_id") if column.endswith("_id") else column
     found = contract.label(entity, name)
     return found if found != name else contract.label(entity, column)
@@ -153,10 +204,23 @@ class _Check:
         self.legacy: dict[str, int] = {}  # entity -> rows vouched for by batches without digest
         self.numbers: dict[int, str] = {}  # complaint id -> number, for the messages
         self.checked = 0
+        # Numbers of complaints registered by a user of this PC: the counters must be past them.
+        # (Pulled ones reserve their numbers too, but a number changed at another office comes
+        # as an update that does not; a bulk import writes history without counting it.)
+        self.numbered: list[str] = []
+        self.roles: dict[tuple[int, str], int] = {}  # (user id, role) -> its insert's entry
+        self.settings: dict[str, Any] = {}  # key -> value the log says it holds (or _GONE)
+        self.unknowable: set[str] = set()  # settings an old entry without a key left unclear
 
     # -- the log ---------------------------------------------------------------------------
     def fold(self, entry: Any) -> None:
         entity, uuid, operation = entry.entity, entry.entity_uuid, entry.operation
+        if entity == "user_roles":
+            self._role(entry)
+            return
+        if entity == "app_settings":
+            self._setting(entry)
+            return
         if entity not in AUDITED_RECORDS:
             return
         if operation == "bulk":
@@ -171,6 +235,7 @@ class _Check:
             rec = self.records[key] = _Record(first=entry.id)
         if operation == "insert":
             rec.inserted, rec.deleted, rec.gone = True, False, None
+            rec.by_user = entry.user_id is not None
             rec.values = dict(after)
         else:
             for name, old in before.items():
@@ -188,6 +253,106 @@ class _Check:
                 if not rec.inserted:
                     rec.gone = before
         rec.at = entry.id
+
+    def _role(self, entry: Any) -> None:
+        values = _load(entry.after if entry.operation == "insert" else entry.before)
+        user_id, role = values.get("user_id"), values.get("role")
+        if not isinstance(user_id, int) or not isinstance(role, str):
+            return
+        if entry.operation == "insert":
+            self.roles[(user_id, role)] = entry.id
+        elif entry.operation == "delete":
+            self.roles.pop((user_id, role), None)
+
+    def _setting(self, entry: Any) -> None:
+        before, after = _load(entry.before), _load(entry.after)
+        if entry.operation == "insert":
+            key, value = after.get("key"), after.get("value")
+        elif entry.operation == "delete":
+            key, value = before.get("key"), _GONE
+        elif entry.operation == "update":
+            key, value = after.get("key") or before.get("key"), after.get("value")
+            if not key:
+                # Programs before this one did not name the key of an update: the setting it
+                # changed is the checked one whose value it found, if only one holds it.
+                found = [k for k, v in self.settings.items()
+                         if k not in self.unknowable and v is not _GONE
+                         and self._value(k, v) == self._value(k, before.get("value"))]
+                if len(found) > 1:
+                    self.unknowable.update(found)
+                key = found[0] if len(found) == 1 else None
+        else:
+            return
+        if isinstance(key, str) and key in SETTINGS_CHECKED:
+            self.settings[key] = value
+
+    @staticmethod
+    def _value(key: str, value: Any) -> Any:
+        return _secret_value(value) if is_secret("app_settings", "value", key) else value
+
+    def state(self, repo: AuditStateRepository) -> None:
+        """Roles, the settings that matter and the number counters, against the log."""
+        names = repo.usernames()
+        held = repo.user_roles()
+        for user_id, role in sorted(held - set(self.roles)):
+            self.problems.append(
+                f"用户「{names.get(user_id, user_id)}」的角色「{_role_label(role)}」"
+                "没有审计记录（不经程序直接写入表中）")
+        for user_id, role in sorted(set(self.roles) - held):
+            self.problems.append(
+                f"用户「{names.get(user_id, user_id)}」的角色「{_role_label(role)}」"
+                f"（第 {self.roles[(user_id, role)]} 条审计记录添加）已不在表中，"
+                "但审计日志里没有它的删除记录（被直接删除）")
+        current = repo.settings(SETTINGS_CHECKED)
+        legacy = []
+        for key in SETTINGS_CHECKED:
+            label = SETTING_LABELS[key]
+            if key in self.unknowable:
+                legacy.append(label)
+                continue
+            expected = self.settings.get(key, _GONE)
+            now = current.get(key, _GONE)
+            if expected is _GONE and now is _GONE:
+                continue
+            if expected is _GONE:
+                self.problems.append(f"设置「{label}」没有审计记录（不经程序直接写入表中）")
+            elif now is _GONE:
+                self.problems.append(f"设置「{label}」已不在表中，但审计日志里没有它的删除记录"
+                                     "（被直接删除）")
+            elif self._value(key, expected) == MASKED:
+                legacy.append(label)
+            elif self._value(key, expected) != self._value(key, now):
+                self.problems.append(f"设置「{label}」与审计记录不符（在表中被直接改动）")
+        if legacy:
+            self.notes.append(f"设置「{'」「'.join(legacy)}」的审计记录由旧版本程序写下"
+                              "（只记为“***”或未写明是哪一项设置），无法核对其当前值")
+        self._counters(repo)
+
+    def _counters(self, repo: AuditStateRepository) -> None:
+        """Each office's counter of a day at least the highest number it already gave that day:
+        a counter set back would hand out a number a complaint already has."""
+        offices = repo.offices()
+        counters = repo.number_counters()
+        highest: dict[tuple[int, Any], tuple[int, str]] = {}
+        for number in self.numbered:
+            parsed = parse_number(number)
+            if parsed is None or parsed.sequence > DISPATCH_SEQUENCE_BASE:
+                continue
+            office = offices.get(parsed.office_code)
+            if office is None:
+                continue
+            key = (office, parsed.day)
+            if parsed.sequence > highest.get(key, (0, ""))[0]:
+                highest[key] = (parsed.sequence, number)
+        behind = [(key, counters.get(key, 0), number) for key, (seq, number) in sorted(highest.items())
+                  if counters.get(key, 0) < seq]
+        for (_office, day), last, number in behind[:_SHOWN_COUNTERS]:
+            self.problems.append(
+                f"投诉编号计数被直接改小或删除：{day:%Y-%m-%d} 的计数为 {last}，"
+                f"而已有投诉 {number}（下次登记将与已有编号重复）")
+        if len(behind) > _SHOWN_COUNTERS:
+            self.problems.append(f"另有 {len(behind) - _SHOWN_COUNTERS} 天的投诉编号计数"
+                                 "落后于已有的编号")
 
     def _bulk(self, entry: Any) -> None:
         summary = _load(entry.after)
@@ -214,9 +379,11 @@ class _Check:
                 self.checked += 1
                 if self.checked % PROGRESS_STEP == 0:
                     self.tick()
+                key = (entity, row["uuid"])
                 if entity == "complaints":
                     self.numbers[row["id"]] = row["number"]
-                key = (entity, row["uuid"])
+                    if key in self.records and self.records[key].by_user:
+                        self.numbered.append(row["number"])
                 seen.add(key)
                 self._row(entity, table, row, self.records.get(key))
         for (entity, _uuid), rec in self.records.items():
@@ -230,6 +397,11 @@ class _Check:
                                  "但审计日志里没有它的删除记录（被直接删除）")
         for batch in self.batches:
             self._check_batch(batch)
+        legacy = sum(1 for (entity, _uuid), rec in self.records.items()
+                     if entity == "users" and rec.values.get("password_hash") == MASKED)
+        if legacy:
+            self.notes.append(f"{legacy} 个用户的密码在旧版本程序写下的审计记录中只记为“***”，"
+                              "直到下次修改密码之前无法核对其是否被直接改动")
 
     def _row(self, entity: str, table: Any, row: Any, rec: _Record | None) -> None:
         current = canonical_row(table, row)
@@ -279,6 +451,8 @@ class _Check:
         label = ENTITY_LABELS.get(entity, entity)
         if entity == "complaints" and values.get("number"):
             return f"投诉 {values['number']} "
+        if entity == "users" and values.get("username"):
+            return f"用户「{values['username']}」"
         complaint = self.numbers.get(values.get("complaint_id"))  # type: ignore[arg-type]
         if complaint:
             return f"投诉 {complaint} 的{label}（{values.get('uuid', '')}）"
@@ -325,6 +499,7 @@ class AuditService(Service):
             elif high is not None and high > last_id:
                 problems.append(f"最后 {high - last_id} 条记录（第 {last_id + 1}–{high} 条）已被删除")
             check.tables()
+            check.state(AuditStateRepository(uow.session))
             if count == 0 and check.checked:
                 problems.insert(0, f"审计日志是空的，但数据库中有 {check.checked} 条记录"
                                    "（审计日志被清空）")

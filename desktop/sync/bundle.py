@@ -15,9 +15,22 @@ before all pass.
 Limits, checked against the zip's directory before a byte is inflated and again while each
 member is read (a member is read with a cap, so a header that lies about a size cannot get
 past them): at most MAX_MEMBERS members, only the names above (no folders, no other files,
-no name twice), stored or deflated; manifest.json and signature small, content.json up to
-MAX_CONTENT_BYTES, each attachment up to MAX_ATTACHMENT_BYTES, all together up to
-MAX_TOTAL_BYTES.
+no name twice), stored or deflated; manifest.json (one entry a member) and signature small,
+content.json up to MAX_CONTENT_BYTES, each attachment up to MAX_ATTACHMENT_BYTES, all together
+up to MAX_TOTAL_BYTES.
+
+Memory follows the file's size, not only those limits: a member over 1 MB inflates to at most
+MAX_RATIO times its compressed size, and all members together to at most MAX_RATIO times the
+file (plus 1 MB). Real members are far from it (attachments are already-compressed images and
+PDFs, operations as JSON deflate about 17:1); a file of zeros deflates about 1000:1. `write`
+stores a member uncompressed when deflating it would go beyond the ratio (a blank scanned page
+as BMP), so whatever it writes is read. And JSON is counted before it is parsed: content.json
+may hold at most MAX_CONTENT_CONTAINERS objects and arrays, the manifest one a member (each
+costs memory as a Python object even when it is empty: `[{},{},…]`).
+
+The manifest says which PROTOCOL_VERSION the program that wrote the file speaks (`protocol`;
+files of programs before it say nothing, read as 1), so a hub can refuse a bundle of a program
+whose protocol has passed its sunset.
 """
 
 from __future__ import annotations
@@ -36,6 +49,7 @@ from typing import Any
 
 from desktop.domain.errors import DomainError
 from desktop.files import write_atomic
+from desktop.sync.protocol import PROTOCOL_VERSION
 
 FORMAT = "hejie-sync"
 FORMAT_VERSION = 1
@@ -48,11 +62,22 @@ _BLOB_NAME = re.compile(r"blobs/[0-9a-f]{64}")
 
 MiB = 1024 * 1024
 MAX_MEMBERS = 20_000
-MAX_MANIFEST_BYTES = 16 * MiB  # about 150 bytes a member
+MAX_MANIFEST_BYTES = 4 * MiB  # about 175 bytes a member: 20,000 members take 3.5 MB
 MAX_SIGNATURE_BYTES = 1024  # 64 hex digits
 MAX_CONTENT_BYTES = 256 * MiB  # operations or records as JSON; a month offline is far less
 MAX_ATTACHMENT_BYTES = 200 * MiB  # the office's own limit (services.records, held equal by a test)
 MAX_TOTAL_BYTES = 2048 * MiB
+# Inflated size over compressed size, for a member over RATIO_FLOOR and for the whole file.
+MAX_RATIO = 100
+RATIO_FLOOR = 1 * MiB
+# Objects and arrays ("{" and "[" bytes, those inside strings counted too) before JSON is parsed.
+# A real bundle holds 4 an operation (the operation, before, after, people) and a receipt 3 a
+# record, at about 250 bytes each: a bundle of 10,000 complaints with 2 mediation records each
+# holds 120,000, and MAX_CONTENT_BYTES of real operations about 1,100,000. Empty ones cost
+# about 70 bytes each in memory: 2,000,000 take some 150 MB, less than parsing a full-size real
+# content.json does.
+MAX_CONTENT_CONTAINERS = 2_000_000
+MAX_MANIFEST_CONTAINERS = MAX_MEMBERS + 16  # the manifest, its members, one entry each
 
 
 class BundleError(DomainError):
@@ -71,6 +96,9 @@ class SyncFile:
     content: dict[str, Any]
     blobs: dict[str, bytes] = field(default_factory=dict)
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    # The protocol of the program that wrote it: `write` always writes this program's;
+    # `read` gives the manifest's (1 when the manifest has none: the programs before it).
+    protocol: int = PROTOCOL_VERSION
 
 
 def _sha(data: bytes) -> str:
@@ -88,7 +116,8 @@ def write(sync_file: SyncFile, key: str) -> bytes:
     digests = {name: _sha(data) for name, data in members.items()}
     too_large = [name for name, data in members.items() if len(data) > (_limit(name) or 0)]
     total = sum(len(data) for data in members.values())
-    if too_large or total > MAX_TOTAL_BYTES or len(members) + 2 > MAX_MEMBERS:
+    if too_large or total > MAX_TOTAL_BYTES or len(members) + 2 > MAX_MEMBERS \
+            or _containers(content) > MAX_CONTENT_CONTAINERS:
         # What the other side would refuse to read is not written in the first place.
         raise BundleError(f"同步内容过大（{_size(total)}，{len(members)} 个部分），超过同步文件的上限，"
                           "未生成文件。请联系信息管理员")
@@ -98,6 +127,7 @@ def write(sync_file: SyncFile, key: str) -> bytes:
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
+        "protocol": PROTOCOL_VERSION,
         "kind": sync_file.kind,
         "bundle_id": sync_file.bundle_id,
         "device_id": sync_file.device_id,
@@ -108,13 +138,38 @@ def write(sync_file: SyncFile, key: str) -> bytes:
                     for name, data in members.items()},
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    parts = {_MANIFEST: manifest_bytes, _SIGNATURE: sign(key, manifest_bytes).encode("ascii"),
+             **members}
+    out, dense = _zipped(parts, set())
+    if dense:  # rare (a blank page scanned as BMP): written again, those members stored
+        out, _ = _zipped(parts, dense)
+    return out
+
+
+def _zipped(parts: dict[str, bytes], stored: set[str]) -> tuple[bytes, set[str]]:
+    """The zip of `parts`, `stored` ones uncompressed, and the names of the deflated ones that
+    inflate to more than MAX_RATIO times their compressed size (a reader refuses those)."""
     out = io.BytesIO()
+    dense: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(_MANIFEST, manifest_bytes)
-        zf.writestr(_SIGNATURE, sign(key, manifest_bytes))
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return out.getvalue()
+        for name, data in parts.items():
+            zf.writestr(name, data, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED)
+            if name not in stored and len(data) > MAX_RATIO * zf.getinfo(name).compress_size:
+                dense.add(name)
+    return out.getvalue(), dense
+
+
+def _containers(body: bytes) -> int:
+    """JSON objects and arrays a text can hold at most (brackets inside strings counted too)."""
+    return body.count(b"{") + body.count(b"[")
+
+
+def _parse(body: bytes, name: str, limit: int, what: str) -> Any:
+    """JSON, once it is known not to hold more objects and arrays than `limit`."""
+    count = _containers(body)
+    if count > limit:
+        raise _refused(what, f"成员「{name}」含有 {count} 个 JSON 对象和数组，超过上限 {limit} 个")
+    return json.loads(body)
 
 
 def _size(n: int) -> str:
@@ -156,7 +211,7 @@ def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
         if len(infos) > MAX_MEMBERS:
             raise _refused(what, f"含有 {len(infos)} 个成员，超过上限 {MAX_MEMBERS} 个")
         seen: set[str] = set()
-        total = 0
+        total = compressed = 0
         for info in infos:
             name = info.filename
             limit = _limit(name)
@@ -171,9 +226,20 @@ def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
             if info.file_size > limit:
                 raise _refused(what, f"成员「{shown}」解压后有 {_size(info.file_size)}，"
                                      f"超过上限 {_size(limit)}")
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size:
+                raise _refused(what, f"成员「{shown}」压缩后仅 {_size(info.compress_size)}，"
+                                     f"解压后却有 {_size(info.file_size)}，"
+                                     f"超过 {MAX_RATIO} 倍的压缩比上限")
             total += info.file_size
+            compressed += info.compress_size
         if total > MAX_TOTAL_BYTES:
             raise _refused(what, f"解压后共有 {_size(total)}，超过上限 {_size(MAX_TOTAL_BYTES)}")
+        # Each member's compressed bytes are its own part of the file: together no more than it.
+        if compressed > len(data):
+            raise _refused(what, "成员声明的压缩大小合计超过文件本身")
+        if total > MAX_RATIO * len(data) + RATIO_FLOOR:
+            raise _refused(what, f"文件仅 {_size(len(data))}，解压后却有 {_size(total)}，"
+                                 f"超过 {MAX_RATIO} 倍的压缩比上限")
     except BaseException:
         zf.close()
         raise
@@ -199,7 +265,8 @@ def peek(data: bytes) -> dict[str, Any]:
     """The manifest, unverified: which device's key to check the file with."""
     try:
         with _open_zip(data, "同步") as zf:
-            manifest = json.loads(_member(zf, _MANIFEST, "同步"))
+            manifest = _parse(_member(zf, _MANIFEST, "同步"), _MANIFEST,
+                              MAX_MANIFEST_CONTAINERS, "同步")
     except BundleError:
         raise
     except _DAMAGED as exc:
@@ -208,6 +275,9 @@ def peek(data: bytes) -> dict[str, Any]:
         raise BundleError("这不是和解台的同步文件，未导入任何内容")
     if manifest.get("version") != FORMAT_VERSION:
         raise BundleError(f"同步文件格式版本 {manifest.get('version')} 不受支持，请升级程序")
+    protocol = manifest.get("protocol", 1)
+    if type(protocol) is not int or protocol < 1:
+        raise _refused("同步", "清单中的协议版本不正确")
     return manifest
 
 
@@ -246,15 +316,20 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
         raise BundleError(f"{what}缺少内容部分，未导入任何内容")
     blobs = {name.removeprefix("blobs/"): body for name, body in contents.items()
              if name.startswith("blobs/")}
+    try:
+        content = _parse(contents[_CONTENT], _CONTENT, MAX_CONTENT_CONTAINERS, what)
+    except ValueError as exc:
+        raise _refused(what, "内容部分不是有效的 JSON") from exc
     return SyncFile(
         kind=manifest["kind"],
         bundle_id=manifest["bundle_id"],
         device_id=manifest["device_id"],
         office=manifest["office"],
         hub_id=manifest["hub_id"],
-        content=json.loads(contents[_CONTENT]),
+        content=content,
         blobs=blobs,
         created_at=manifest.get("created_at", ""),
+        protocol=manifest.get("protocol", 1),
     )
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import __version__, paths
 from desktop.domain.errors import DomainError, ValidationFailed
-from desktop.domain.masking import mask
+from desktop.domain.masking import COMPOUND_SURNAMES, MASK_CHAR, SINGLE_SURNAMES, mask
 from desktop.ui.widgets import messages
 
 
@@ -41,21 +41,48 @@ def environment_message(error: BaseException) -> str | None:
         return _tr("找不到文件：") + str(error.filename or error)
     if isinstance(error, OSError) and error.errno == 28:
         return _tr("磁盘已满，无法写入。请清理磁盘空间后再试。")
+    if _NUMBER_CLASH in str(error):
+        # The day's counter lies behind the numbers already given (set back outside the
+        # program, or a database restored without it): the complaint was not saved.
+        return _tr("新投诉的编号与本机已有的投诉编号重复，投诉未保存。本机的投诉编号计数可能被改动过，"
+                   "请联系信息管理员用「hejie-admin audit verify」核对审计日志。")
     return None
+
+
+_NUMBER_CLASH = "UNIQUE constraint failed: complaints.number"
 
 
 # What a report says at its top (it is sent to support, outside the office).
 SCRUBBED_NOTICE = (
     "本报告已去除个人信息：数据库语句的参数（[parameters: …]，含投诉人姓名、电话、身份证号、地址等）"
-    "已整段删除；错误信息中引号内的中文内容已替换为【已隐去】；其余文字中的电话、身份证号、银行卡号、"
-    "车牌号、住址和姓名已按公示遮盖规则替换（如【电话】、张某）。程序代码的位置和行号保留。"
+    "已整段删除；错误信息中引号和「」内的中文内容已替换为【已隐去】；其余文字中的电话、身份证号、银行卡号、"
+    "车牌号、住址和姓名已按公示遮盖规则替换（如【电话】、张某），单独出现的像姓名的两到四个汉字也只留姓氏。"
+    "程序代码的位置和行号保留。"
 )
 REMOVED = "【已隐去】"
 _PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)|\[parameters: .*$", re.MULTILINE)
 # A quoted value in an error message (a row's value in a constraint, conversion or pydantic
 # message): removed whole when it holds Chinese text, which is a name, address or fact.
-_QUOTED = re.compile("'[^'\\n]*[\u4e00-\u9fff][^'\\n]*'|\"[^\"\\n]*[\u4e00-\u9fff][^\"\\n]*\"")
+_QUOTED = re.compile("'[^'\\n]*[\u4e00-\u9fff][^'\\n]*'|\"[^\"\\n]*[\u4e00-\u9fff][^\"\\n]*\""
+                     "|「[^」\\n]*」|“[^”\\n]*”")
+# Two to four Chinese characters standing alone (between non-Chinese characters): a name the
+# masking rules find no cue for ("王小明" in a value list). Kept as surname + 某 when they begin
+# with a known surname and the rest is one or two characters; a short word that happens to
+# (金额 → 金某) is the price of that.
+_LONE = re.compile("(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
 _CODE_LINE = re.compile(r'^\s+File "')
+
+
+def _lone_name(match: re.Match[str]) -> str:
+    word = match[0]
+    if match.string[match.start() - 1:match.start()] == "【":
+        return word  # a tag the masking put there: 【车牌号】
+    for surname in sorted(COMPOUND_SURNAMES, key=len, reverse=True):
+        if word.startswith(surname) and 1 <= len(word) - len(surname) <= 2:
+            return surname + MASK_CHAR
+    if word[0] in SINGLE_SURNAMES and len(word) <= 3 and MASK_CHAR not in word[1:]:
+        return word[0] + MASK_CHAR
+    return word
 
 
 def scrub(text: str) -> str:
@@ -71,7 +98,7 @@ def scrub(text: str) -> str:
             after_file = bool(_CODE_LINE.match(line))
             continue
         after_file = False
-        out.append(mask(_QUOTED.sub(REMOVED, line)))
+        out.append(_LONE.sub(_lone_name, mask(_QUOTED.sub(REMOVED, line))))
     return "".join(out)
 
 

@@ -10,7 +10,13 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import text
 
-from desktop.files import EXECUTABLE_SUFFIXES, is_executable, safe_filename
+from desktop.files import (
+    EXECUTABLE_SUFFIXES,
+    OPENABLE_SUFFIXES,
+    can_open,
+    is_executable,
+    safe_filename,
+)
 from desktop.ui.views.complaint_window import ComplaintWindow
 from tests.conftest import World, draft
 from tests.gui.conftest import wait_idle
@@ -96,12 +102,15 @@ def test_opening_writes_only_inside_the_opened_folder(world: World, make_ctx, sh
         stored = next(s for s in shas if s[:12] == path.parent.name)
         assert path.read_bytes() == world.s.records.blob_path(stored).read_bytes()
 
-    # The desktop was asked to open the harmless ones only; the clerk was told about the others.
+    # The desktop was asked to open the types on the allowlist only; the clerk was told about
+    # the others (CON_ has no extension: not a type known to be safe).
     handed = sorted(Path(u.toLocalFile()).name for u in desktop.urls)
-    assert handed == ["CON_", "abs.txt", "合同扫描件.pdf"]
+    assert handed == ["abs.txt", "合同扫描件.pdf"]
     warnings = shown.texts("warn")
-    assert len(warnings) == 2
-    for name, text_ in zip(["TRAVERSED.sh", "evil.bat"], warnings, strict=True):
+    assert len(warnings) == 3
+    assert "附件「CON_」的没有扩展名，类型不在可直接打开的类型之列" in warnings[2]
+    assert str(opened / shas[3][:12] / "CON_") in warnings[2]
+    for name, text_ in zip(["TRAVERSED.sh", "evil.bat"], warnings[:2], strict=True):
         assert f"附件「{name}」是可执行文件" in text_ and "不直接打开" in text_
         assert str(opened / next(s for s in shas if name in labels[shas.index(s)])[:12] / name) in text_
 
@@ -109,7 +118,7 @@ def test_opening_writes_only_inside_the_opened_folder(world: World, make_ctx, sh
     window.files_table.selectRow(0)
     window.open_file_button.click()
     wait_idle(qtbot, ctx)
-    assert len(desktop.urls) == 3 and len(shown.texts("warn")) == 3
+    assert len(desktop.urls) == 2 and len(shown.texts("warn")) == 4
 
 
 def test_a_record_with_a_hash_that_is_not_a_hash_is_not_opened(world: World, make_ctx, shown,
@@ -177,3 +186,38 @@ def test_executable_types() -> None:
     for name in ["a.pdf", "b.jpg", "c.docx", "d.xlsx", "e.txt", "f", "CON", "g.zip", "h.png"]:
         assert not is_executable(name), name
     assert all(s.startswith(".") and s == s.lower() for s in EXECUTABLE_SUFFIXES)
+
+
+def test_only_types_on_the_allowlist_are_opened() -> None:
+    for name in ["a.pdf", "b.JPG", "c.jpeg", "d.png", "e.heic", "f.txt", "g.docx", "h.xls",
+                 "i.pptx", "j.wps", "k.et", "l.dps", "m.ofd", "n.mp3", "o.amr", "p.m4a", "q.mp4",
+                 "r.mov", "s.avi", "t.tif", "u.webp", "..\\合同.pdf"]:
+        assert can_open(name), name
+    for name in ["a.zip", "b.rar", "c.7z", "d.iso", "e.img", "f.vhd", "g.vhdx", "h.rdp", "i.one",
+                 "j.docm", "k.xlsm", "l.mdb", "m.accdb", "n.html", "o.htm", "p.svg", "q.mht",
+                 "r.theme", "s.website", "t.cab", "u.msh", "v.wim", "w.hlp", "x.ade", "y.exe",
+                 "z.bat", "CON", "noext", "a.pdf.exe", "c.csv", "d.rtf", "e.wmv"]:
+        assert not can_open(name), name
+    assert not OPENABLE_SUFFIXES & EXECUTABLE_SUFFIXES
+    assert all(s.startswith(".") and s == s.lower() for s in OPENABLE_SUFFIXES)
+
+
+def test_an_archive_is_copied_and_the_clerk_told_where(world: World, make_ctx, shown, desktop,
+                                                       qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cid, shas = _with_attachments(world, tmp_path, ["证据.zip", "说明.html", "报价.xlsm"])
+    ctx = make_ctx(world.clerk)
+    window = ComplaintWindow(ctx, cid)
+    qtbot.addWidget(window)
+    wait_idle(qtbot, ctx)
+    for row in range(3):
+        window.files_table.selectRow(row)
+        window.open_file_button.click()
+        wait_idle(qtbot, ctx)
+    assert desktop.urls == []
+    opened = world.s.ctx.data_dir / "opened"
+    warnings = shown.texts("warn")
+    for (name, suffix), sha, text_ in zip([("证据.zip", ".zip"), ("说明.html", ".html"),
+                                           ("报价.xlsm", ".xlsm")], shas, warnings, strict=True):
+        assert f"附件「{name}」的类型（{suffix}）不在可直接打开的类型之列" in text_
+        assert str(opened / sha[:12] / name) in text_ and "另存为" in text_
+        assert (opened / sha[:12] / name).is_file()

@@ -231,3 +231,102 @@ def test_a_batch_written_by_an_older_program_is_noted_not_failed(world: World) -
                    WHERE operation = 'bulk'""")
     _rehash(world)
     assert sum("没有新增的审计记录" in p for p in world.s.audit.verify().problems) == 1
+
+
+# -- what decides who may do what: roles, passwords, the settings, the number counters -----------
+def _user_id(world: World, username: str) -> int:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return uow.session.execute(text("SELECT id FROM users WHERE username = :u"),
+                                   {"u": username}).scalar_one()
+
+
+def test_a_role_written_into_the_table_is_detected(world: World) -> None:
+    clerk = _user_id(world, "clerk")
+    _sql(world, f"INSERT INTO user_roles VALUES ({clerk}, 'admin')")  # a clerk made administrator
+    problems = world.s.audit.verify().problems
+    assert any("用户「clerk」的角色「系统管理员」没有审计记录" in p for p in problems), problems
+    _sql(world, f"DELETE FROM user_roles WHERE user_id = {clerk}")
+    problems = world.s.audit.verify().problems
+    assert any("用户「clerk」的角色「投诉站登记员」" in p and "被直接删除" in p for p in problems)
+    assert not any("系统管理员" in p for p in problems)
+
+
+def test_a_password_hash_copied_in_the_table_is_detected(world: World) -> None:
+    admin, clerk = _user_id(world, "admin"), _user_id(world, "clerk")
+    _sql(world, f"UPDATE users SET password_hash = (SELECT password_hash FROM users "
+                f"WHERE id = {clerk}) WHERE id = {admin}")
+    problems = world.s.audit.verify().problems
+    assert "用户「admin」的「密码」与审计记录不符（在表中被直接改动）" in problems, problems
+    # What the log holds is a digest, never the hash itself.
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        hashes = uow.session.execute(text("SELECT password_hash FROM users")).scalars().all()
+        log = "\n".join(uow.session.execute(
+            text("SELECT coalesce(before, '') || coalesce(after, '') FROM audit_log")).scalars())
+    assert not any(h in log for h in hashes) and '"password_hash": "sha256:' in log
+
+
+def test_settings_that_matter_changed_in_the_table_are_detected(world: World) -> None:
+    from desktop.db.repositories import CodeRepository
+
+    with UnitOfWork(world.s.ctx.engine) as uow:  # as enrolment writes them
+        codes = CodeRepository(uow.session)
+        codes.set_setting("sync.hub_url", "https://hub.example")
+        codes.set_setting("sync.token", "a" * 64)
+        uow.commit()
+    with UnitOfWork(world.s.ctx.engine) as uow:  # and a re-enrolment
+        CodeRepository(uow.session).set_setting("sync.token", "b" * 64)
+        uow.commit()
+    assert world.s.audit.verify().ok
+    _sql(world, "UPDATE app_settings SET value = 'WZ' WHERE key = 'local_office_code'")
+    _sql(world, "UPDATE app_settings SET value = 'c' WHERE key = 'sync.token'")
+    _sql(world, "INSERT INTO app_settings VALUES ('sync.bundle_key', 'dd')")
+    _sql(world, "DELETE FROM app_settings WHERE key = 'sync.hub_url'")
+    problems = world.s.audit.verify().problems
+    assert "设置「本单位代码」与审计记录不符（在表中被直接改动）" in problems
+    assert "设置「本机设备凭据」与审计记录不符（在表中被直接改动）" in problems
+    assert "设置「同步包签名密钥」没有审计记录（不经程序直接写入表中）" in problems
+    assert any(p.startswith("设置「区局服务器地址」已不在表中") for p in problems)
+    # Bookkeeping changed at every sync round is not held against the log.
+    _sql(world, "UPDATE app_settings SET value = 'x' WHERE key = 'reference_generation'")
+    assert not any("reference_generation" in p for p in world.s.audit.verify().problems)
+
+
+def test_secrets_recorded_as_stars_by_an_older_program_are_noted_not_failed(world: World) -> None:
+    from desktop.db.repositories import CodeRepository
+
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        CodeRepository(uow.session).set_setting("sync.token", "a" * 64)
+        uow.commit()
+    with UnitOfWork(world.s.ctx.engine) as uow:
+        CodeRepository(uow.session).set_setting("sync.token", "b" * 64)
+        uow.commit()
+    # As the program before digests wrote it: "***", and an update that names no key.
+    _sql(world, """UPDATE audit_log SET
+        before = replace(before, substr(before, instr(before, '"sha256:'), 73), '"***"'),
+        after = replace(after, substr(after, instr(after, '"sha256:'), 73), '"***"')
+        WHERE after LIKE '%sha256:%'""")
+    _sql(world, """UPDATE audit_log SET before = '{"value": "***"}', after = '{"value": "***"}'
+                   WHERE entity = 'app_settings' AND operation = 'update'""")
+    _rehash(world)
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        assert not uow.session.execute(text(
+            "SELECT count(*) FROM audit_log WHERE after LIKE '%sha256:%'")).scalar_one()
+    admin = _user_id(world, "admin")
+    _sql(world, f"UPDATE users SET password_hash = 'x' WHERE id = {admin}")
+    report = world.s.audit.verify()
+    assert report.ok, report.problems
+    assert any("个用户的密码在旧版本程序写下的审计记录中只记为“***”" in n for n in report.notes)
+    assert any("设置「本机设备凭据」的审计记录由旧版本程序写下" in n for n in report.notes)
+
+
+def test_a_number_counter_set_back_is_detected(world: World) -> None:
+    _register(world)
+    _, number = _register(world)
+    assert world.s.audit.verify().ok
+    _sql(world, "UPDATE number_sequences SET last = 0")
+    problems = world.s.audit.verify().problems
+    assert any("投诉编号计数被直接改小或删除" in p and number in p and "计数为 0" in p
+               for p in problems), problems
+    _sql(world, "DELETE FROM number_sequences")
+    assert any(number in p and "下次登记将与已有编号重复" in p
+               for p in world.s.audit.verify().problems)

@@ -53,3 +53,52 @@ def test_crash_report_of_an_integrity_error_has_no_personal_data(world: World, t
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_names_in_corner_quotes_and_bare_names_are_hidden() -> None:
+    from desktop.ui.errors import scrub
+
+    assert scrub("ValueError: 投诉人姓名「张伟」不能超过 60 个字") == \
+        "ValueError: 投诉人姓名【已隐去】不能超过 60 个字"
+    assert scrub("王小明") == "王某"
+    assert scrub("KeyError: '欧阳娜娜' 或 “李强”") == "KeyError: 【已隐去】 或 【已隐去】"
+    assert scrub("values: (欧阳娜娜, 138 1234 5678, 苏A12345)") == \
+        "values: (欧阳某, 【电话】, 【车牌号】)"
+    # Longer Chinese text keeps its words: only a run of at most four characters stands alone.
+    assert scrub("同步失败：区局服务器没有回应") == "同步失败：区局服务器没有回应"
+
+
+def test_a_refused_registration_naming_the_user_is_reported_without_the_name(
+        world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.errors import DomainError
+    from desktop.domain.workflow import Role
+    from tests.conftest import PASSWORD
+
+    world.s.users.create(world.admin, username="wxm", display_name="王小明", password=PASSWORD,
+                         office_id=world.office_ids["WZ"], roles={Role.DEPUTY_DIRECTOR})
+    user = world.s.users.login("wxm", PASSWORD)
+    with pytest.raises(DomainError) as refused:
+        world.s.complaints.register(user, draft(complainant_name="张伟"))
+    assert "王小明" in str(refused.value)
+    try:
+        raise RuntimeError("登记时出错") from refused.value
+    except RuntimeError as exc:
+        path = ErrorReporter(tmp_path / "logs").save_report(exc)
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    assert "王小明" not in text and "王某" in text and "PermissionDenied" in text
+
+
+def test_a_number_the_counter_hands_out_twice_is_a_chinese_refusal(world: World) -> None:
+    from sqlalchemy import text
+
+    from desktop.ui.errors import environment_message
+
+    world.s.complaints.register(world.clerk, draft())
+    with world.s.ctx.engine.begin() as conn:  # the counter set back outside the program
+        conn.execute(text("UPDATE number_sequences SET last = 0"))
+    with pytest.raises(IntegrityError) as clash:
+        world.s.complaints.register(world.clerk, draft())
+    message = environment_message(clash.value)
+    assert message is not None and "编号与本机已有的投诉编号重复，投诉未保存" in message
+    assert "audit verify" in message

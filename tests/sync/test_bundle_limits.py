@@ -110,7 +110,7 @@ def test_a_manifest_that_inflates_to_a_gigabyte_is_refused_before_inflating() ->
     for read in (lambda: bundle.peek(data),
                  lambda: bundle.read(data, "00" * 32, expect=bundle.RECEIPT)):
         error = _refused_quickly(read, bundle.BundleError)
-        assert "manifest.json" in str(error) and "超过上限 16.0 MB" in str(error)
+        assert "manifest.json" in str(error) and "超过上限 4.0 MB" in str(error)
         assert "未导入任何内容" in str(error)
 
 
@@ -275,3 +275,137 @@ def test_a_receipt_the_office_could_not_read_is_not_made_and_nothing_is_imported
     monkeypatch.undo()
     receipt, summary = hub.import_bundle(exported.read_bytes())
     assert summary.acked == 1 and not summary.already_imported
+
+
+# -- memory that follows the file's size (a small file within every size limit) -----------------
+def _deflated(name: str, body: bytes) -> tuple[str, bytes, int, int, int]:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return name, c.compress(body) + c.flush(), zipfile.ZIP_DEFLATED, zlib.crc32(body), len(body)
+
+
+def _signed_members(kind: str, key: str, ids: dict[str, str],
+                    members: list[tuple[str, bytes, int, int, int]], digests: dict[str, str]
+                    ) -> bytes:
+    """A file a holder of the key could make, of members written by hand (name, stored bytes,
+    method, crc, inflated size) whose manifest tells the truth about them."""
+    manifest = {"format": bundle.FORMAT, "version": bundle.FORMAT_VERSION, "kind": kind,
+                "created_at": "2026-11-20T10:00:00+00:00", **ids,
+                "members": {m[0]: {"sha256": digests[m[0]], "size": m[4]} for m in members}}
+    manifest_bytes = json.dumps(manifest, sort_keys=True).encode("utf-8")
+    signature = hmac.new(bytes.fromhex(key), manifest_bytes, hashlib.sha256).hexdigest().encode()
+    return _zip([_stored("manifest.json", manifest_bytes), _stored("signature", signature),
+                 *members])
+
+
+_IDS = {"bundle_id": "b1", "device_id": "d", "office": "WZCQ01", "hub_id": "h"}
+_KEY = "11" * 32
+
+
+def _dense_bundle(ops: int, blobs: int, key: str = _KEY, ids: dict[str, str] = _IDS) -> bytes:
+    """The review's bundle: `{"ops": [{}, …]}` and attachments of 192 MB of spaces, each
+    within its size limit, signed, in a file of well under a megabyte."""
+    content = json.dumps({"ops": [{}] * ops}).encode()
+    members, digests = [_deflated("content.json", content)], {
+        "content.json": hashlib.sha256(content).hexdigest()}
+    body, crc, sha = _spaces(192 * 1024 * 1024)
+    for i in range(blobs):
+        # Each attachment its own stream (a name twice is refused); the hash is the member's
+        # name and the manifest's, so the same spaces serve: the name is what differs.
+        name = f"blobs/{sha}" if i == 0 else f"blobs/{i:064x}"
+        members.append((name, body, zipfile.ZIP_DEFLATED, crc, 192 * 1024 * 1024))
+        digests[name] = sha
+    return _signed_members(bundle.BUNDLE, key, ids, members, digests)
+
+
+def test_a_small_signed_bundle_that_inflates_far_beyond_its_size_is_refused() -> None:
+    data = _dense_bundle(ops=4_000_000, blobs=2)
+    assert len(data) < 1024 * 1024  # 16 MB of operations and 384 MB of attachments inside
+    for read in (lambda: bundle.peek(data), lambda: bundle.read(data, _KEY, expect=bundle.BUNDLE)):
+        error = _refused_quickly(read, bundle.BundleError)
+        assert f"超过 {bundle.MAX_RATIO} 倍的压缩比上限" in str(error)
+        assert "未导入任何内容" in str(error)
+
+
+def test_many_small_dense_members_are_refused_by_the_whole_files_ratio() -> None:
+    members = []
+    for i in range(40):  # each just at the 1 MB below which a member's own ratio is not asked
+        body = bytes(bundle.RATIO_FLOOR - 1) + bytes([i])
+        members.append(_deflated(f"blobs/{hashlib.sha256(body).hexdigest()}", body))
+    data = _zip([_stored("manifest.json", b"{}"), *members])
+    error = _refused_quickly(lambda: bundle.peek(data), bundle.BundleError)
+    assert "文件仅" in str(error) and "压缩比上限" in str(error)
+
+
+def test_a_manifest_is_a_few_megabytes_and_counted_before_it_is_parsed() -> None:
+    # The review's: 16 MB of "[{},…]" in a 16 KB file, read (unsigned) to find the device.
+    review = b"[" + b"{}," * (16 * 1024 * 1024 // 3 - 1) + b"{}]"
+    data = _zip([_deflated("manifest.json", review)])
+    assert len(data) < 64 * 1024
+    error = _refused_quickly(lambda: bundle.peek(data), bundle.BundleError)
+    assert "超过上限 4.0 MB" in str(error)
+    # Stored, within the size and the ratio: still refused before json.loads.
+    stored = b"[" + b"{}," * (bundle.MAX_MANIFEST_BYTES // 3 - 1) + b"{}]"
+    data = _zip([_stored("manifest.json", stored)])
+    error = _refused_quickly(lambda: bundle.peek(data), bundle.BundleError)
+    assert f"超过上限 {bundle.MAX_MANIFEST_CONTAINERS} 个" in str(error)
+    assert "JSON 对象和数组" in str(error) and "未导入任何内容" in str(error)
+
+
+def test_content_with_more_objects_than_a_real_bundle_is_refused_before_it_is_parsed() -> None:
+    n = bundle.MAX_CONTENT_CONTAINERS  # with the outer object: one too many
+    content = b'{"ops":[' + b"{}," * (n - 2) + b"{}]}"
+    data = _signed_members(bundle.BUNDLE, _KEY, _IDS, [_stored("content.json", content)],
+                           {"content.json": hashlib.sha256(content).hexdigest()})
+    error = _refused_quickly(lambda: bundle.read(data, _KEY, expect=bundle.BUNDLE),
+                             bundle.BundleError)
+    assert f"「content.json」含有 {n + 1} 个 JSON 对象和数组" in str(error)
+    fits = b'{"ops":[' + b"{}," * (n - 3) + b"{}]}"
+    data = _signed_members(bundle.BUNDLE, _KEY, _IDS, [_stored("content.json", fits)],
+                           {"content.json": hashlib.sha256(fits).hexdigest()})
+    assert len(bundle.read(data, _KEY, expect=bundle.BUNDLE).content["ops"]) == n - 2
+
+
+def test_what_would_be_refused_for_its_ratio_or_its_objects_is_not_written(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    blank = bytes(4 * 1024 * 1024)  # a blank page scanned as BMP: deflates about 1000:1
+    sha = hashlib.sha256(blank).hexdigest()
+    sync_file = bundle.SyncFile(kind=bundle.BUNDLE, bundle_id="b", device_id="d", office="WZ",
+                                hub_id="h", content={"ops": [{"a": [1]}]}, blobs={sha: blank})
+    data = bundle.write(sync_file, _KEY)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.getinfo(f"blobs/{sha}").compress_type == zipfile.ZIP_STORED
+        assert zf.getinfo("content.json").compress_type == zipfile.ZIP_DEFLATED
+    assert bundle.read(data, _KEY, expect=bundle.BUNDLE).blobs == {sha: blank}
+    monkeypatch.setattr(bundle, "MAX_CONTENT_CONTAINERS", 2)
+    with pytest.raises(bundle.BundleError, match="超过同步文件的上限"):
+        bundle.write(sync_file, _KEY)
+
+
+def test_the_manifest_says_which_protocol_wrote_the_file() -> None:
+    from desktop.sync.protocol import PROTOCOL_VERSION
+
+    data = bundle.write(bundle.SyncFile(kind=bundle.BUNDLE, bundle_id="b", device_id="d",
+                                        office="WZ", hub_id="h", content={}), _KEY)
+    assert bundle.peek(data)["protocol"] == PROTOCOL_VERSION
+    assert bundle.read(data, _KEY, expect=bundle.BUNDLE).protocol == PROTOCOL_VERSION
+    # A file of a program before it says nothing: protocol 1.
+    content = b"{}"
+    old = _signed_members(bundle.BUNDLE, _KEY, _IDS, [_stored("content.json", content)],
+                          {"content.json": hashlib.sha256(content).hexdigest()})
+    assert "protocol" not in bundle.peek(old)
+    assert bundle.read(old, _KEY, expect=bundle.BUNDLE).protocol == 1
+    for bad in ("2", None, True, 0):
+        manifest = json.dumps({"format": bundle.FORMAT, "version": bundle.FORMAT_VERSION,
+                               "protocol": bad}).encode()
+        with pytest.raises(bundle.BundleError, match="协议版本不正确"):
+            bundle.peek(_zip([_stored("manifest.json", manifest)]))
+
+
+def test_the_reviews_dense_bundle_is_refused_at_the_hub(hub) -> None:  # type: ignore[no-untyped-def]
+    station = hub.enrol("WZCQ01")
+    ids = {"bundle_id": str(uuid.uuid4()), "device_id": station.device_id,
+           "office": station.office, "hub_id": hub.hub_id}
+    data = _dense_bundle(ops=4_000_000, blobs=2, key=station.enrolment.bundle_key, ids=ids)
+    refused = _refused_quickly(lambda: hub.import_bundle(data), hub.Refused)
+    assert refused.status == 400 and refused.code == ErrorCode.BUNDLE_INVALID
+    assert "压缩比上限" in refused.message and "未导入任何内容" in refused.message
+    assert hub.count() == 0

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.complaint import LABELS
 from desktop.domain.workflow import HANDLERS, Action, Result, Status
-from desktop.files import copy_atomic, is_executable, is_sha256, path_inside, safe_filename
+from desktop.files import (
+    can_open,
+    copy_atomic,
+    is_executable,
+    is_sha256,
+    path_inside,
+    safe_filename,
+)
 from desktop.services.dto import (
     AttachmentInfo,
     Changed,
@@ -392,7 +399,8 @@ class ComplaintWindow(QWidget):
     def open_attachment(self, row: int) -> Path | None:
         """The store names files by hash; open a copy under a name made from the label, inside
         data_dir/opened, so that the system picks the right program and the stored original
-        cannot be edited. An executable type is copied but never handed to the desktop."""
+        cannot be edited. Only a type on files.OPENABLE_SUFFIXES is handed to the desktop;
+        any other is copied, and the clerk told where."""
         found = self._attachment_copy(row)
         if found is None:
             return None
@@ -410,10 +418,12 @@ class ComplaintWindow(QWidget):
             return view
 
         def done(path: Path) -> None:
-            if is_executable(path.name):
+            if can_open(path.name):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            elif is_executable(path.name):
                 messages.warn(self, *executable_notice(path))
             else:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+                messages.warn(self, *unopened_notice(path))
 
         def failed(error: BaseException) -> None:
             if isinstance(error, FileNotFoundError):
@@ -473,6 +483,23 @@ def executable_notice(path: Path | str) -> tuple[str, str]:
                "副本已保存在：\n{2}\n\n"
                "如需查看内容，请交信息管理员用杀毒软件检查后处理，"
                "或用「另存为…」保存到别处。").format(name, Path(name).suffix.lower(), shown))
+
+
+def unopened_notice(path: Path | str) -> tuple[str, str]:
+    """(title, text) telling the clerk an attachment of a type not opened directly was saved."""
+    tr = QCoreApplication.translate
+    name = Path(path).name
+    suffix = Path(name).suffix.lower()
+    kind = (tr("ComplaintWindow", "类型（{0}）").format(suffix) if suffix
+            else tr("ComplaintWindow", "没有扩展名，类型"))
+    return (tr("ComplaintWindow", "附件未直接打开"),
+            tr("ComplaintWindow",
+               "附件「{0}」的{1}不在可直接打开的类型之列（PDF、OFD、图片、文本、Office 和 WPS 文档、"
+               "常见音视频）。压缩包、光盘映像、网页、带宏的文档等可能含有会被运行的内容，"
+               "为安全起见，和解台不直接打开。\n\n"
+               "副本已保存在：\n{2}\n\n"
+               "如需查看内容，请交信息管理员检查后处理，或用「另存为…」保存到别处。")
+            .format(name, kind, QDir.toNativeSeparators(str(path))))
 
 
 def _size(n: int) -> str:
