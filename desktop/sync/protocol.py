@@ -336,9 +336,12 @@ class OfficeStatus(BaseModel):
     last_sync_at: datetime | None
     office_backlog: int  # operations the office reported waiting at its last session
     hub_backlog: int  # records for the office it has not pulled yet
-    audit_status: AuditStatus | None = None  # the last audit check at a sync (AuditVerdict)
+    # The worst current audit verdict among the office's devices (each PC has its own log):
+    # diverged, then restored, then ok or anchored; when it was given and by which device.
+    audit_status: AuditStatus | None = None
     audit_at: datetime | None = None
-    # The last restore or rewrite found, kept while later checks agree again.
+    audit_device: str | None = None
+    # The last restore or rewrite found on any of its devices, kept while later checks agree.
     audit_problem: AuditStatus | None = None
     audit_problem_at: datetime | None = None
 
