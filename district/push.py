@@ -163,6 +163,8 @@ def _cleaned(value: Any) -> Any:
 def _unstorable_fields(op: Operation) -> list[str]:
     """The wire fields of an operation holding what cannot be stored (see _storable): the
     record's fields by name, or the part of the operation (`before`, `people` …)."""
+    if _storable(op.model_dump(mode="json")):  # one encoding for the common case
+        return []
     found: list[str] = []
     if not _storable(op.entity) or not _storable(op.uuid):
         found.append("uuid" if _storable(op.entity) else "entity")
