@@ -163,7 +163,9 @@ def _cleaned(value: Any) -> Any:
 def _unstorable_fields(op: Operation) -> list[str]:
     """The wire fields of an operation holding what cannot be stored (see _storable): the
     record's fields by name, or the part of the operation (`before`, `people` …)."""
-    if _storable(op.model_dump(mode="json")):  # one encoding for the common case
+    # One encoding for the common case. The parts as received: a JSON dump of the model
+    # would have turned NaN into null already.
+    if _storable([op.entity, op.uuid, op.before, op.after, op.people, op.made_by]):
         return []
     found: list[str] = []
     if not _storable(op.entity) or not _storable(op.uuid):
