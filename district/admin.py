@@ -95,10 +95,11 @@ def office_status(session: Session) -> list[OfficeStatus]:
             code=code, name=office.name, kind=office.kind, parent=office.parent, devices=len(own),
             last_sync_at=utc(last), office_backlog=reporter.office_backlog if reporter else 0,
             hub_backlog=store.backlog(session, tree.scope(code), pulled),
-            audit_status=checked[code][0] if code in checked else None,
-            audit_at=utc(checked[code][1]) if code in checked else None,
-            audit_problem=checked[code][2] if code in checked else None,
-            audit_problem_at=utc(checked[code][3]) if code in checked else None))
+            audit_status=checked[code].status if code in checked else None,
+            audit_at=utc(checked[code].at) if code in checked else None,
+            audit_device=checked[code].device if code in checked else None,
+            audit_problem=checked[code].problem if code in checked else None,
+            audit_problem_at=utc(checked[code].problem_at) if code in checked else None))
     return out
 
 

@@ -124,7 +124,7 @@ def audit_anchors(device: DeviceDep, hub: HubDep, upto: Annotated[int, Query(ge=
         with hub.db.write() as session:
             _touch(session, hub, device, session_id)
     with hub.db.read() as session:
-        return audit.anchors(session, device.office, upto)
+        return audit.anchors(session, device.device_id, upto)
 
 
 @router.post("/audit", response_model=AuditVerdict)

@@ -24,6 +24,8 @@ _log = logging.getLogger("district.app")
 
 def _error(status: int, code: str, message: str, extra: dict[str, Any] | None = None,
            headers: dict[str, str] | None = None) -> JSONResponse:
+    # A message may quote what a request sent: a lone surrogate there could not be encoded.
+    message = message.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return JSONResponse({"error": {"code": code, "message": message}, **(extra or {})},
                         status_code=status, headers=headers)
 

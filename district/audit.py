@@ -1,15 +1,18 @@
-"""Audit anchors: the hub keeps each office's audit head (entries, hash of the last) at every
-sync, so that history an office already anchored cannot be rewritten unnoticed.
+"""Audit anchors: the hub keeps each device's audit head (entries, hash of the last) at every
+sync, so that history a PC already anchored cannot be rewritten unnoticed.
 
-The office reports its head and its own hashes at the counts the hub anchored; the hub
-compares (protocol.AuditVerdict): the first report is anchored; a log that continues the
-anchored one moves the anchor; a shorter log that agrees with it is a restore from a backup
-(sync first); anything else is history rewritten. The last verdict of each office is kept for
-the administrator's office list.
+Anchors, lines and verdicts are per device: each office database (each PC of an office) has its
+own hash chain, so two PCs of one office never compare against each other's log. A replaced PC
+(a new device) starts its own line. The office reports its head and its own hashes at the counts
+the hub anchored; the hub compares (protocol.AuditVerdict): the first report is anchored; a log
+that continues the anchored one moves the anchor; a log agreeing with an earlier anchor is a
+restore from a backup (sync first); anything else is history rewritten. The last verdict of each
+device is kept, and the office list shows the worst current one among an office's devices.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,32 +20,34 @@ from sqlalchemy.orm import Session
 
 from desktop.sync.protocol import AuditAnchors, AuditHead, AuditReport, AuditStatus, AuditVerdict
 from district.errors import AuditMsg, not_found
-from district.models import AuditAnchor, AuditCheck, Office
+from district.models import AuditAnchor, AuditCheck, Device
 
 # For the administrator's office list.
 LABELS: dict[str, str] = {"anchored": "已登记", "ok": "一致", "restored": "从备份恢复",
                           "diverged": "历史被改写"}
+# Which verdict speaks for an office with several devices: the worst.
+SEVERITY: dict[str, int] = {"anchored": 0, "ok": 0, "restored": 1, "diverged": 2}
 
 
-def _line_start(session: Session, office: str) -> int:
-    """The id of the office's current line of anchors (0: the first line)."""
+def _line_start(session: Session, device: str) -> int:
+    """The id of the device's current line of anchors (0: the first line)."""
     return session.execute(select(func.max(AuditAnchor.id)).where(
-        AuditAnchor.office == office, AuditAnchor.rebase)).scalar() or 0
+        AuditAnchor.device == device, AuditAnchor.rebase)).scalar() or 0
 
 
-def _anchor(session: Session, office: str, upto: int | None = None) -> AuditHead | None:
-    """The office's newest anchor of its current line (at or below `upto` entries)."""
+def _anchor(session: Session, device: str, upto: int | None = None) -> AuditHead | None:
+    """The device's newest anchor of its current line (at or below `upto` entries)."""
     query = select(AuditAnchor.count, AuditAnchor.hash).where(
-        AuditAnchor.office == office, AuditAnchor.id >= _line_start(session, office))
+        AuditAnchor.device == device, AuditAnchor.id >= _line_start(session, device))
     if upto is not None:
         query = query.where(AuditAnchor.count <= upto)
     row = session.execute(query.order_by(AuditAnchor.id.desc()).limit(1)).first()
     return AuditHead(count=row.count, hash=row.hash) if row else None
 
 
-def anchors(session: Session, office: str, upto: int) -> AuditAnchors:
-    """The office's latest anchor, and the latest one at or below `upto`."""
-    return AuditAnchors(latest=_anchor(session, office), upto=_anchor(session, office, upto))
+def anchors(session: Session, device: str, upto: int) -> AuditAnchors:
+    """The device's latest anchor, and the latest one at or below `upto`."""
+    return AuditAnchors(latest=_anchor(session, device), upto=_anchor(session, device, upto))
 
 
 def judge(latest: AuditHead | None, agreed: AuditHead | None, any_below: bool,
@@ -72,30 +77,30 @@ def judge(latest: AuditHead | None, agreed: AuditHead | None, any_below: bool,
 
 def report(session: Session, office: str, device: str, sent: AuditReport,
            now: datetime) -> AuditVerdict:
-    # One office's reports one after another (its devices may sync at once); FOR NO KEY UPDATE
-    # does not hold up pushes, whose records only refer to the office row.
-    session.execute(select(Office.code).where(Office.code == office)
+    # One device's reports one after another; FOR NO KEY UPDATE on its own row holds up
+    # nothing of other devices (pushes only refer to the office row).
+    session.execute(select(Device.device_id).where(Device.device_id == device)
                     .with_for_update(key_share=True))
-    latest = _anchor(session, office)
+    latest = _anchor(session, device)
     # A SHA-256 chain's hash names its whole prefix: equal hashes are the same history.
-    agreed = _agreed(session, office, sent.head.count, sent.at_upto)
-    any_below = _anchor(session, office, sent.head.count) is not None
-    check = session.get(AuditCheck, office)
+    agreed = _agreed(session, device, sent.head.count, sent.at_upto)
+    any_below = _anchor(session, device, sent.head.count) is not None
+    check = session.get(AuditCheck, device)
     if check is None:
-        check = AuditCheck(office=office)
+        check = AuditCheck(device=device, office=office)
         session.add(check)
     accepted = bool(check.accept_next)
     status = "anchored" if accepted else judge(latest, agreed, any_below, sent)
     anchor = latest
     if status in ("anchored", "ok", "restored"):
-        # A restore starts a new line at the office's head: what its database holds now is
+        # A restore starts a new line at the device's head: what its database holds now is
         # what later syncs continue (the district sees the restore in its office list).
         anchor = sent.head
         rebase = status == "restored" or (accepted and latest is not None)
         if latest != sent.head or rebase:
             session.add(AuditAnchor(office=office, count=sent.head.count, hash=sent.head.hash,
                                     device=device, at=now, rebase=rebase))
-    check.status, check.count, check.device, check.at = status, sent.head.count, device, now
+    check.office, check.status, check.count, check.at = office, status, sent.head.count, now
     check.accept_next = False
     if status in ("restored", "diverged"):
         check.problem, check.problem_at = status, now
@@ -109,28 +114,63 @@ def report(session: Session, office: str, device: str, sent: AuditReport,
     return AuditVerdict(status=status, anchor=anchor, message=message)
 
 
-def _agreed(session: Session, office: str, upto: int, hash_: str | None) -> AuditHead | None:
+def _agreed(session: Session, device: str, upto: int, hash_: str | None) -> AuditHead | None:
     """The current line's anchor at or below `upto` entries whose hash is `hash_`."""
     if not hash_:
         return None
     row = session.execute(select(AuditAnchor.count, AuditAnchor.hash).where(
-        AuditAnchor.office == office, AuditAnchor.id >= _line_start(session, office),
+        AuditAnchor.device == device, AuditAnchor.id >= _line_start(session, device),
         AuditAnchor.count <= upto, AuditAnchor.hash == hash_).limit(1)).first()
     return AuditHead(count=row.count, hash=row.hash) if row else None
 
 
-def accept(session: Session, office: str) -> None:
-    """The administrator has looked into an office's rewritten log and accepts it as it is:
-    its next report starts a new line of anchors."""
-    check = session.get(AuditCheck, office)
-    if check is None:
+def accept(session: Session, office: str, device: str | None = None) -> list[str]:
+    """The administrator has looked into a rewritten log and accepts it as it is: the next
+    report of that device (or of each of the office's devices) starts a new line of anchors.
+    The devices accepted, in the order they first reported."""
+    query = select(AuditCheck).where(AuditCheck.office == office)
+    if device is not None:
+        query = query.where(AuditCheck.device == device)
+    checks = list(session.execute(query.order_by(AuditCheck.device)).scalars())
+    if not checks:
+        if device is not None:
+            raise not_found(f"单位「{office}」的设备「{device}」还没有向区局平台报告过审计日志")
         raise not_found(f"单位「{office}」还没有向区局平台报告过审计日志")
-    check.accept_next = True
+    for check in checks:
+        check.accept_next = True
+    return [check.device for check in checks]
 
 
-def verdicts(session: Session) -> dict[str, tuple[str, datetime, str | None, datetime | None]]:
-    """Each office's last audit verdict and when it was given, and the last restore or
-    rewrite found (kept when later checks agree again)."""
-    return {r.office: (r.status, r.at, r.problem, r.problem_at) for r in session.execute(
-        select(AuditCheck.office, AuditCheck.status, AuditCheck.at, AuditCheck.problem,
-               AuditCheck.problem_at))}
+@dataclass(frozen=True)
+class OfficeAudit:
+    """What the office list shows of an office's audit: the worst current verdict among its
+    devices (diverged > restored > ok, anchored; of equals the latest) and when it was given,
+    the device it concerns, and the last restore or rewrite found on any of its devices (kept
+    when later checks agree again)."""
+
+    status: AuditStatus
+    at: datetime
+    device: str
+    problem: AuditStatus | None
+    problem_at: datetime | None
+
+
+def verdicts(session: Session) -> dict[str, OfficeAudit]:
+    """Each office's audit for its list. A revoked device (a replaced PC) no longer speaks for
+    the office's current state; a problem it had is still shown as the last one."""
+    revoked = {d for (d,) in session.execute(
+        select(Device.device_id).where(Device.revoked_at.is_not(None)))}
+    rows = list(session.execute(
+        select(AuditCheck.office, AuditCheck.device, AuditCheck.status, AuditCheck.at,
+               AuditCheck.problem, AuditCheck.problem_at)))
+    out: dict[str, OfficeAudit] = {}
+    for office in {r.office for r in rows}:
+        own = [r for r in rows if r.office == office]
+        current = [r for r in own if r.device not in revoked] or own
+        worst = max(current, key=lambda r: (SEVERITY.get(r.status, 0), r.at))
+        problems = [r for r in own if r.problem is not None and r.problem_at is not None]
+        last = max(problems, key=lambda r: r.problem_at, default=None)
+        out[office] = OfficeAudit(worst.status, worst.at, worst.device,
+                                  last.problem if last else None,
+                                  last.problem_at if last else None)
+    return out

@@ -14,12 +14,16 @@ from desktop.sync.protocol import (
     ErrorCode,
     Operation,
 )
-from district import admin, cursor, store
+from district import admin, cursor, devices, store
 from district.errors import HubError, Msg
 from district.hub import Hub
 from district.models import BundleImport, Device
 from district.offices import load_tree
 from district.push import Actor, apply_ops
+
+# A push carries at most 1000 operations (PushRequest); a bundle holds an office's whole
+# backlog, yet more than this is no office's weeks offline, and would be held in memory whole.
+MAX_BUNDLE_OPS = 100_000
 
 
 def _invalid(message: str) -> HubError:
@@ -44,15 +48,30 @@ def _open(hub: Hub, data: bytes) -> tuple[SyncFile, Device]:
     except (zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
         # A damaged compressed member fails inside zipfile before any hash could be compared.
         raise _invalid(Msg.BUNDLE_DAMAGED) from exc
-    if not isinstance(sync_file.bundle_id, str) or not 0 < len(sync_file.bundle_id) <= 64:
+    if not isinstance(sync_file.bundle_id, str) or not 0 < len(sync_file.bundle_id) <= 64 \
+            or not sync_file.bundle_id.isascii():
         raise _invalid(Msg.BUNDLE_CONTENT.format(detail="同步包编号不正确"))
+    # The same versions as at a session's start: a program past its sunset is told plainly.
+    # The signed manifest says which program wrote the file; one without a version is older
+    # than versions in bundles, so version 1.
+    version = getattr(sync_file, "protocol", None)
+    if version is None:
+        version = manifest.get("protocol", 1)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise _invalid(Msg.BUNDLE_CONTENT.format(detail="同步协议版本不正确"))
+    devices.check_protocol(version, hub.clock.now())
     return sync_file, device
 
 
 def _content(sync_file: SyncFile) -> tuple[list[Operation], str | None, int]:
     content = sync_file.content
+    raw = content.get("ops", []) if isinstance(content, dict) else None
+    if not isinstance(raw, list):
+        raise _invalid(Msg.BUNDLE_CONTENT.format(detail="缺少操作列表"))
+    if len(raw) > MAX_BUNDLE_OPS:
+        raise _invalid(Msg.BUNDLE_TOO_MANY.format(count=len(raw), limit=MAX_BUNDLE_OPS))
     try:
-        ops = [Operation.model_validate(op) for op in content.get("ops", [])]
+        ops = [Operation.model_validate(op) for op in raw]
         position = content.get("cursor")
         backlog = int(content.get("backlog") or 0)
     except (ValidationError, TypeError, ValueError, AttributeError) as exc:

@@ -79,8 +79,13 @@ def cmd_office_list(args: argparse.Namespace) -> None:
         offices = admin.office_status(session)
     print("代码\t名称\t类别\t上级\t设备\t最近同步\t单位待上传\t平台待下发\t审计核对")
     for o in offices:
-        checked = (f"{audit.LABELS.get(o.audit_status, o.audit_status)}（{_time(o.audit_at)}）"
-                   if o.audit_status else "—")
+        checked = "—"
+        if o.audit_status:
+            # The worst of the office's devices; for a problem, which one (audit-accept --device).
+            which = (f"，设备 {o.audit_device}"
+                     if o.audit_status in ("restored", "diverged") and o.audit_device else "")
+            checked = (f"{audit.LABELS.get(o.audit_status, o.audit_status)}"
+                       f"（{_time(o.audit_at)}{which}）")
         if o.audit_problem and o.audit_problem != o.audit_status:
             checked += (f"；{_time(o.audit_problem_at)} 曾"
                         f"{audit.LABELS.get(o.audit_problem, o.audit_problem)}")
@@ -90,9 +95,12 @@ def cmd_office_list(args: argparse.Namespace) -> None:
 
 def cmd_office_audit_accept(args: argparse.Namespace) -> None:
     hub = _hub(args)
+    office = args.office.strip().upper()
     with hub.db.write() as session:
-        audit.accept(session, args.office)
-    print(f"已接受单位 {args.office} 现有的审计日志：它下次同步时报告的审计日志作为新的核对起点")
+        accepted = audit.accept(session, office, args.device)
+    which = f"设备 {accepted[0]}" if args.device else f"全部 {len(accepted)} 台设备"
+    print(f"已接受单位 {office} {which}现有的审计日志：各设备下次同步时报告的审计日志"
+          f"作为新的核对起点")
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> None:
@@ -237,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("audit-accept", cmd_office_audit_accept,
             "核查过“历史被改写”的单位后，接受其现有审计日志作为新的核对起点", into=office)
     p.add_argument("office", help="单位代码")
+    p.add_argument("--device", help="只接受这台设备的审计日志（设备编号，见 office list 或 "
+                                    "device list）；不写则接受该单位全部设备的")
 
     p = add("enrol-code", cmd_enrol_code, "为单位生成一次性设备登记码")
     p.add_argument("office", help="单位代码")

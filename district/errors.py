@@ -49,6 +49,8 @@ class Msg:
     BUNDLE_HUB = "同步包属于另一个区局平台，未导入任何内容"
     BUNDLE_CONTENT = "同步包内容格式不正确，未导入任何内容：{detail}"
     BUNDLE_TOO_LARGE = "同步包文件超过 {limit} MB，不是和解台生成的同步包，未读取也未导入任何内容"
+    BUNDLE_TOO_MANY = ("同步包含有 {count} 项操作，超过区局平台一次导入的上限 {limit} 项，未导入任何内容。"
+                       "请该单位分几次导出同步包（每次导入后再导出下一个），或改用网络同步")
     RECEIPT_TOO_LARGE = ("回执超出单位程序能读取的大小，未导入任何内容（{detail}）。"
                          "请该单位先用网络同步，或分几次导出同步包")
 
@@ -89,7 +91,9 @@ class OpMsg:
     """Why an operation was not applied (OpResult.message)."""
 
     REPLAY_DIFFERENT = "操作编号重复但内容不同，未写入"
-    BAD_OP_ID = "操作编号为空或过长（最多 64 个字符），未写入"
+    BAD_OP_ID = "操作编号为空、过长（最多 64 个字符）或含有无效字符，未写入"
+    UNSTORABLE = ("未写入：{fields}含有无效字符（孤立的代理字符，多为文字在复制或转换编码时损坏）"
+                  "或无效的数值（NaN、无穷大），请重新输入后保存")
     ENTITY_UNKNOWN = "区局平台不认识记录类型「{entity}」，未写入"
     BAD_ID = "记录编号「{uuid}」格式不正确，未写入"
     PARENT_MISSING = "上级记录尚未到达，稍后重发"
@@ -109,5 +113,15 @@ class OpMsg:
     DELETE_UNKNOWN = "区局没有该记录，已记为删除"
     REFERENCE_MISSING = "引用的记录尚未到达区局，稍后重发"
     WRONG_REFERENCE = "未写入：{label}「{uuid}」应为{entity}，区局平台上它是{other}"
+    NOT_DELETABLE = ("{entity}不能删除：各单位的程序从不删除已同步的{entity}（投诉单号等已在各单位使用），"
+                     "未写入。如确需作废，请按办理流程处理")
+    HAS_CHILDREN = "{entity}下还有{child}，不能删除，未写入"
+    REFERENCE_OUT_OF_SCOPE = ("未写入：{label}「{uuid}」是「{owner}」的{entity}，"
+                              "不在本设备所属单位「{office}」的范围内")
+    NUMBER_FORMAT = ("未写入：投诉单号「{number}」格式不正确，应为“单位代码-日期-序号”，"
+                     "例如 WZCQ01-20261120-0001")
+    NUMBER_OFFICE_UNKNOWN = "未写入：投诉单号「{number}」开头的单位代码「{code}」在区局平台不存在"
+    NUMBER_OTHER_OFFICE = ("未写入：投诉单号「{number}」以「{owner}」的单位代码开头，"
+                           "不在本设备所属单位「{office}」的范围内；投诉单号只能用本单位或下属单位的代码")
     NUMBER_TAKEN = ("未写入：投诉单号「{number}」在区局平台已被另一件投诉使用。"
                     "本单位的程序将为该投诉另编新单号（原单号记入其历史）后重新发送")

@@ -228,7 +228,8 @@ class BlobUpload(Base):
 
 
 class AuditAnchor(Base):
-    """An office's audit head (entries, hash of the last) as reported at a sync."""
+    """A device's audit head (entries, hash of the last) as reported at a sync: each PC's
+    database has its own chain, so anchors and their lines are per device."""
 
     __tablename__ = "audit_anchors"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -237,25 +238,28 @@ class AuditAnchor(Base):
     hash: Mapped[str] = mapped_column(String(64))
     device: Mapped[str] = mapped_column(String(36))
     at: Mapped[datetime] = mapped_column(DateTime)
-    # The first anchor of a new line: the office restored a backup (or the administrator
-    # accepted its log); anchors before it no longer count.
+    # The first anchor of a new line: the device's database was restored from a backup (or the
+    # administrator accepted its log); the device's anchors before it no longer count.
     rebase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    __table_args__ = (Index("ix_audit_anchors_office_count", "office", "count"),)
+    __table_args__ = (Index("ix_audit_anchors_device_count", "device", "count"),)
 
 
 class AuditCheck(Base):
-    """The last audit check of each office, for the administrator's office list."""
+    """The last audit check of each device, with its office: the administrator's office list
+    shows the worst of an office's devices."""
 
     __tablename__ = "audit_verdicts"
-    office: Mapped[str] = mapped_column(ForeignKey("offices.code"), primary_key=True)
+    device: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.code"))
     status: Mapped[str] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(BigInteger)
-    device: Mapped[str] = mapped_column(String(36))
     at: Mapped[datetime] = mapped_column(DateTime)
     # The last restore or rewrite found, kept when later checks agree again.
     problem: Mapped[str | None] = mapped_column(String(16))
     problem_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # The administrator accepted the office's log as it is (hejie-district office audit-accept):
+    # The administrator accepted the device's log as it is (hejie-district office audit-accept):
     # its next report starts a new line of anchors.
     accept_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (Index("ix_audit_verdicts_office", "office"),)

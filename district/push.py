@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
+import re
 import uuid as uuidlib
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain import contract
+from desktop.domain.numbering import parse_number
 from desktop.domain.workflow import (
     ALLOWED_RESULTS,
     TRANSITIONS,
@@ -106,6 +109,8 @@ def status_refusal(old: Any, new: Any, record: dict[str, Any]) -> str | None:
             allowed = {r.value for s in sources for r in ALLOWED_RESULTS.get(s, ())}
             if record.get("result") not in allowed:
                 lacking.append("有效的办结结果")
+            if not present(record.get("closed_on")):  # the office's close() always sets it
+                lacking.append("办结日期")
         if not lacking:
             return None
         missing.extend(m for m in lacking if m not in missing)
@@ -113,10 +118,73 @@ def status_refusal(old: Any, new: Any, record: dict[str, Any]) -> str | None:
                                         missing="、".join(missing))
 
 
+def _canonical(value: Any, *, allow_nan: bool = True) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=allow_nan)
+
+
 def payload_hash(op: Operation) -> str:
-    canonical = json.dumps(op.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of the operation's canonical JSON. `surrogatepass`: a lone surrogate (which
+    JSON's \\uXXXX escapes can carry) still has bytes to hash, so a malformed operation is
+    answered alone instead of failing the push; every valid text encodes as plain UTF-8, so
+    the hash of a valid payload (and the stored answers keyed by it) is unchanged."""
+    canonical = _canonical(op.model_dump(mode="json"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Code points UTF-8 cannot encode: in a Python str every one of them is a lone surrogate.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> bool:
+    """Whether a JSON value can be written to the hub's database and answered in JSON: no lone
+    surrogate (PostgreSQL, like UTF-8, has no bytes for it), no NaN or infinity (JSON has none)."""
+    try:
+        _canonical(value, allow_nan=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):
+        return False
+    return True
+
+
+def _cleaned(value: Any) -> Any:
+    """`value` with every lone surrogate replaced by U+FFFD and every NaN or infinity by None:
+    what the hub may quote back of a malformed operation."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cleaned(v) for v in value]
+    return value
+
+
+def _unstorable_fields(op: Operation) -> list[str]:
+    """The wire fields of an operation holding what cannot be stored (see _storable): the
+    record's fields by name, or the part of the operation (`before`, `people` …)."""
+    # One encoding for the common case. The parts as received: a JSON dump of the model
+    # would have turned NaN into null already.
+    if _storable([op.entity, op.uuid, op.before, op.after, op.people, op.made_by]):
+        return []
+    found: list[str] = []
+    if not _storable(op.entity) or not _storable(op.uuid):
+        found.append("uuid" if _storable(op.entity) else "entity")
+    for name, value in op.after.items():
+        if not _storable(name) or not _storable(value):
+            found.append(_cleaned(name))
+    for part in ("before", "people", "made_by"):
+        if not _storable(getattr(op, part)):
+            found.append(part)
+    return found
+
+
+def _safe_result(result: OpResult) -> OpResult:
+    """The answer as it can be stored and sent: a quoted value is never unencodable."""
+    dumped = result.model_dump(mode="json")
+    if _storable(dumped):
+        return result
+    return OpResult.model_validate(_cleaned(dumped))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -196,8 +264,11 @@ class Batch:
         self.numbers = Numbers(self.session)
 
     # ---------------------------------------------------------------- loading
-    def _load(self, ops: list[Operation]) -> dict[str, tuple[str, dict[str, Any]]]:
-        ids = list({op.op_id for op in ops})
+    def _load(self, answerable: list[Operation],
+              ops: list[Operation]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """The stored answers of `answerable`'s ids; the records, numbers, parents and files
+        `ops` (those holding only what can be stored) name."""
+        ids = list({op.op_id for op in answerable})
         # Answers are the asking device's own: another device's operation with the same id
         # is weighed on its own (it must not learn, nor be given, another's answer).
         stored = {r.op_id: (r.payload_hash, r.result) for r in self.session.execute(
@@ -244,12 +315,17 @@ class Batch:
 
     # ---------------------------------------------------------------- the batch
     def apply(self, ops: list[Operation]) -> list[OpResult]:
-        stored = self._load(ops)
+        # An id that cannot be stored cannot be answered twice alike; an operation holding what
+        # cannot be stored is answered (and its answer stored) without a look at the records.
+        answerable = [op for op in ops if 0 < len(op.op_id) <= 64 and _storable(op.op_id)]
+        unstorable = {id(op): fields for op in answerable
+                      if (fields := _unstorable_fields(op))}
+        stored = self._load(answerable, [op for op in answerable if id(op) not in unstorable])
         results: list[OpResult] = []
         answered: list[dict[str, Any]] = []
         for op in ops:
-            if not 0 < len(op.op_id) <= 64:  # cannot be stored, so cannot be answered twice alike
-                results.append(_rejected(op, OpMsg.BAD_OP_ID))
+            if not 0 < len(op.op_id) <= 64 or not _storable(op.op_id):
+                results.append(_safe_result(_rejected(op, OpMsg.BAD_OP_ID)))
                 continue
             digest = payload_hash(op)
             known = stored.get(op.op_id)
@@ -260,7 +336,13 @@ class Batch:
                     results.append(OpResult(op_id=op.op_id, status="rejected",
                                             message=OpMsg.REPLAY_DIFFERENT))
                 continue
-            result = self._checked(op)
+            if (fields := unstorable.get(id(op))) is not None:
+                labels = "、".join(contract.label(op.entity, f) if _storable(op.entity) else f
+                                  for f in fields)
+                result = _invalid(op, OpMsg.UNSTORABLE.format(fields=labels), fields)
+            else:
+                result = self._checked(op)
+            result = _safe_result(result)
             results.append(result)
             if result.status != "deferred":  # a deferred one is weighed afresh when resent
                 dumped = result.model_dump(mode="json")
@@ -344,8 +426,11 @@ class Batch:
             return _deferred(op, refusal)
         if op.entity == "complaints" and (answer := self._complaint_checks(op, op.after)):
             return answer
+        # A new complaint starts at 登记: any other status must be reachable from there and carry
+        # what the steps into it record (a closed one its result, a settled one its terms …).
         if op.entity == "complaints" and STATUS_FIELD in op.after \
-                and (refusal := status_refusal(None, op.after[STATUS_FIELD], op.after)):
+                and (refusal := status_refusal(Status.REGISTERED.value, op.after[STATUS_FIELD],
+                                               op.after)):
             return _rejected(op, refusal)
         rec = _Rec(op.entity, op.uuid, owner, parent[0] if parent else None,
                    parent[1] if parent else None, 1, 0, False, self._blob_of(spec, op.after),
@@ -378,7 +463,11 @@ class Batch:
         yours = rec.version == op.base_version
         if not changes:
             return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
-        if found := record_problems(op.entity, changes, new=False):
+        # A field a registration requires may not be blanked later either (imported history,
+        # which may lack it from the start, excepted).
+        history = op.entity == "complaints" \
+            and rec.data.get("channel_code") == contract.HISTORY_CHANNEL
+        if found := record_problems(op.entity, changes, new=False, history=history):
             return _invalid(op, found.message(), found.fields)
         new_owner = changes.get(spec.owner) if spec.owner else None
         if new_owner is not None and new_owner != rec.owner:
@@ -417,6 +506,10 @@ class Batch:
     def _delete(self, op: Operation, spec: EntitySpec, rec: _Rec | None) -> OpResult:
         if spec.append_only:
             return _rejected(op, OpMsg.APPEND_ONLY_DELETE)
+        if not spec.deletable:
+            # Offices never delete what travels (a complaint's number would be released while
+            # the offices holding it keep it); only a rebuilt draft list drops its entries.
+            return _rejected(op, OpMsg.NOT_DELETABLE.format(entity=spec.label))
         if rec is None:
             # Keep a tombstone, so an insert arriving late cannot bring the record back.
             owner = op.after.get(spec.owner) if spec.owner else None
@@ -436,6 +529,9 @@ class Batch:
         _, conflicts = _compare(rec.data, op.before, {})
         if conflicts:
             return _conflict(op, rec, conflicts)
+        if child := self._live_child(rec):
+            return _rejected(op, OpMsg.HAS_CHILDREN.format(
+                entity=spec.label, child=ENTITY[child].label if child in ENTITY else child))
         yours = rec.version == op.base_version
         before = rec.data
         if op.entity == "complaints":  # its number goes with its fields
@@ -470,12 +566,51 @@ class Batch:
 
     def _check_references(self, op: Operation, fields: dict[str, Any],
                           parent_uuid: str | None) -> OpResult | None:
-        """Records a record names beside its parent (a disclosure request's complaint …)."""
-        for name, entity, _ in _references(op.entity):
+        """Records a record names beside its parent (a disclosure request's complaint …): there,
+        of their kind, and within the device's offices (a record naming another office's
+        would be handed to offices that must never hold it)."""
+        for name, entity, label in _references(op.entity):
             uuid = fields.get(name)
-            if uuid is None or uuid == parent_uuid or self._known(entity, uuid) is not None:
+            if uuid is None or uuid == parent_uuid:
                 continue
-            return self._unknown_reference(op, name, entity, uuid, OpMsg.REFERENCE_MISSING)
+            owner = self._known(entity, uuid)
+            if owner is None:
+                return self._unknown_reference(op, name, entity, uuid, OpMsg.REFERENCE_MISSING)
+            if owner not in self.scope:
+                return _rejected(op, OpMsg.REFERENCE_OUT_OF_SCOPE.format(
+                    label=label, uuid=uuid, entity=ENTITY[entity].label,
+                    owner=self._named(owner), office=self._named(self.actor.office)),
+                    RefusalCode.SCOPE, [name])
+        return None
+
+    def _live_child(self, rec: _Rec) -> str | None:
+        """The entity of a live record under `rec` (at the hub or earlier in the batch)."""
+        for (entity, _), child in self.recs.items():
+            if child.parent_uuid == rec.uuid and not child.deleted:
+                return entity
+        found = self.session.execute(
+            select(Record.entity, Record.uuid).where(Record.parent_uuid == rec.uuid,
+                                                     Record.deleted.is_(False))).all()
+        for entity, uuid in found:
+            known = self.recs.get((entity, uuid))
+            if known is None or not known.deleted:  # deleted earlier in this batch: gone
+                return str(entity)
+        return None
+
+    def _number_problem(self, number: str) -> str | None:
+        """Why a complaint may not take this number, or None: its office part (before
+        -YYYYMMDD-) must be an office of this device's, so that no office can take numbers
+        another office will hand out (it would be renumbered round after round)."""
+        parsed = parse_number(number)
+        if parsed is None or not number.startswith(f"{parsed.office_code}-"):
+            return OpMsg.NUMBER_FORMAT.format(number=number[:40])
+        if parsed.office_code not in self.tree:
+            return OpMsg.NUMBER_OFFICE_UNKNOWN.format(number=number,
+                                                      code=parsed.office_code)
+        if parsed.office_code not in self.scope:
+            return OpMsg.NUMBER_OTHER_OFFICE.format(number=number,
+                                                    owner=self._named(parsed.office_code),
+                                                    office=self._named(self.actor.office))
         return None
 
     def _complaint_checks(self, op: Operation, fields: dict[str, Any]) -> OpResult | None:
@@ -484,6 +619,8 @@ class Batch:
         if isinstance(number, str) and self.numbers.taken(number, op.uuid):
             return _rejected(op, OpMsg.NUMBER_TAKEN.format(number=number),
                              RefusalCode.NUMBER_TAKEN, [NUMBER_FIELD])
+        if isinstance(number, str) and (refusal := self._number_problem(number)):
+            return _invalid(op, refusal, [NUMBER_FIELD])
         if "received_at" in fields and (
                 refusal := received_in_future(fields["received_at"], self.now)):
             return _rejected(op, refusal, RefusalCode.FUTURE, ["received_at"])

@@ -58,6 +58,8 @@ class EntitySpec:
     no owner field and belongs to whoever owns its parent (`parents`: the first one set).
     A record with neither (a printed list without a complaint) belongs to the sending office.
     `append_only` records are events: never merged, an update of one is refused.
+    `deletable`: an office may delete one (a draft disclosure list rebuilt drops its entries);
+    the hub refuses a delete of any other kind, and of a record with live records under it.
     """
 
     name: str
@@ -66,6 +68,7 @@ class EntitySpec:
     parents: tuple[tuple[str, str], ...] = ()  # (wire field, entity)
     append_only: bool = False
     blob_field: str | None = None  # the field naming a file by its SHA-256
+    deletable: bool = False
 
 
 ENTITIES: tuple[EntitySpec, ...] = (
@@ -78,7 +81,8 @@ ENTITIES: tuple[EntitySpec, ...] = (
     EntitySpec("printings", "打印记录", parents=(("complaint", "complaints"),),
                append_only=True),
     EntitySpec("disclosure_lists", "公示清单", owner="scope_office"),
-    EntitySpec("disclosure_entries", "公示条目", parents=(("list", "disclosure_lists"),)),
+    EntitySpec("disclosure_entries", "公示条目", parents=(("list", "disclosure_lists"),),
+               deletable=True),
     EntitySpec("disclosure_requests", "不予公示/更正申请",
                parents=(("entry", "disclosure_entries"),)),
     EntitySpec("disclosure_decisions", "公示审批",
@@ -332,9 +336,12 @@ class OfficeStatus(BaseModel):
     last_sync_at: datetime | None
     office_backlog: int  # operations the office reported waiting at its last session
     hub_backlog: int  # records for the office it has not pulled yet
-    audit_status: AuditStatus | None = None  # the last audit check at a sync (AuditVerdict)
+    # The worst current audit verdict among the office's devices (each PC has its own log):
+    # diverged, then restored, then ok or anchored; when it was given and by which device.
+    audit_status: AuditStatus | None = None
     audit_at: datetime | None = None
-    # The last restore or rewrite found, kept while later checks agree again.
+    audit_device: str | None = None
+    # The last restore or rewrite found on any of its devices, kept while later checks agree.
     audit_problem: AuditStatus | None = None
     audit_problem_at: datetime | None = None
 

@@ -147,3 +147,29 @@ def test_every_sync_round_anchors_the_audit_log(hub, tmp_path):
     report = station.s.sync.run()
     assert "被改写" in report.audit_warning and report.audit_warning in report.messages
     assert hub.offices()["WZCQ01"].audit_status == "diverged"
+
+
+def test_each_pc_of_an_office_is_anchored_on_its_own_log(hub, tmp_path):
+    # Each office database has its own hash chain: two PCs of one office must never be held
+    # against each other's anchors ("历史被改写" on every sync).
+    pc1, _ = office(tmp_path, "pc1", "WZCQ01", hub)
+    pc2, _ = office(tmp_path, "pc2", "WZCQ01", hub)
+    seen = []
+    for _round in range(3):
+        for pc in (pc1, pc2):
+            register(pc)
+            report = pc.s.sync.run()
+            assert report.audit_warning == ""
+            seen.append(pc.s.audit.last_anchor().status)  # type: ignore[union-attr]
+    assert seen == ["anchored", "anchored"] + ["ok"] * 4
+    assert hub.offices()["WZCQ01"].audit_status == "ok"
+    # A rewrite on one PC is diverged for that PC only.
+    _rewrite(pc2, 3)
+    assert "被改写" in pc2.s.sync.run().audit_warning
+    assert pc2.s.audit.last_anchor().status == "diverged"  # type: ignore[union-attr]
+    register(pc1)
+    assert pc1.s.sync.run().audit_warning == ""
+    assert pc1.s.audit.last_anchor().status == "ok"  # type: ignore[union-attr]
+    listed = hub.offices()["WZCQ01"]
+    assert listed.audit_status == "diverged"  # the worst of the office's PCs
+    assert listed.audit_device == pc2.s.sync.settings().device_id

@@ -34,10 +34,14 @@ def test_each_kind_of_audit_verdict(hub):
     first = _report(station, 3, _h(3))
     assert (first.status, first.anchor) == ("anchored", AuditHead(count=3, hash=_h(3)))
     assert first.message.startswith("区局平台已记下本机审计日志的位置（共 3 条）")
-    # A log that continues the anchored one moves the anchor, whichever device of the office.
-    ok = _report(sibling, 5, _h(5), at_latest=_h(3))
+    # A log that continues the anchored one moves the anchor. Each device (each PC's database)
+    # has its own chain and its own anchors: another PC of the office starts its own.
+    assert _report(sibling, 2, _h(2, "s")).status == "anchored"
+    ok = _report(station, 5, _h(5), at_latest=_h(3))
     assert (ok.status, ok.anchor) == ("ok", AuditHead(count=5, hash=_h(5)))
     assert _report(station, 5, _h(5), at_latest=_h(5)).status == "ok"
+    assert _anchors(sibling, 9) == AuditAnchors(latest=AuditHead(count=2, hash=_h(2, "s")),
+                                                upto=AuditHead(count=2, hash=_h(2, "s")))
     assert _anchors(station, 4) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)),
                                                 upto=AuditHead(count=3, hash=_h(3)))
     assert _anchors(station, 2) == AuditAnchors(latest=AuditHead(count=5, hash=_h(5)))
@@ -119,3 +123,55 @@ def test_the_office_list_shows_the_last_audit_verdict(hub, capsys):
     row = next(line for line in lines if line[0] == "WZCQ01")
     assert row[-1].startswith("历史被改写（")
     assert next(line for line in lines if line[0] == "WZMD01")[-1] == "—"
+
+
+def test_each_device_keeps_its_own_anchors_and_is_accepted_on_its_own(hub, capsys):
+    # Two PCs of one office: each database has its own chain, so each device its own anchors.
+    pc1, pc2 = hub.enrol("WZCQ01", "一号机"), hub.enrol("WZCQ01", "二号机")
+    for n in (3, 5, 8):
+        for pc, branch in ((pc1, "p"), (pc2, "q")):
+            last = _anchors(pc, n).latest
+            verdict = _report(pc, n, _h(n, branch), at_latest=last.hash if last else None)
+            assert verdict.status == ("anchored" if n == 3 else "ok")
+            assert verdict.anchor == AuditHead(count=n, hash=_h(n, branch))
+    # A rewrite on one PC is diverged for that PC only.
+    assert _report(pc2, 9, _h(9, "x"), at_latest=_h(8, "x")).status == "diverged"
+    assert _report(pc1, 9, _h(9, "p"), at_latest=_h(8, "p")).status == "ok"
+    listed = hub.offices()["WZCQ01"]
+    assert (listed.audit_status, listed.audit_device) == ("diverged", pc2.device_id)
+    assert listed.audit_problem == "diverged"
+    if hub.kind == "sqlite":  # the command line reads the same tables; one backend is enough
+        assert main(["office", "list", "--db", hub.db_url]) == 0
+        row = next(line.split("\t") for line in capsys.readouterr().out.splitlines()
+                   if line.startswith("WZCQ01\t"))
+        assert row[-1].startswith("历史被改写（") and f"设备 {pc2.device_id}" in row[-1]
+        assert main(["office", "audit-accept", "WZCQ01", "--device", "not-a-device",
+                     "--db", hub.db_url]) == 1
+        assert "还没有向区局平台报告过审计日志" in capsys.readouterr().err
+        assert main(["office", "audit-accept", "wzcq01", "--device", pc2.device_id,
+                     "--db", hub.db_url]) == 0
+        assert f"设备 {pc2.device_id}" in capsys.readouterr().out
+    else:
+        from district import audit
+        with hub.state.db.write() as session:
+            assert audit.accept(session, "WZCQ01", pc2.device_id) == [pc2.device_id]
+    # The accepted PC starts a new line; the other PC's line goes on untouched.
+    accepted = _report(pc2, 9, _h(9, "x"), at_latest=_h(8, "x"))
+    assert (accepted.status, accepted.anchor) == ("anchored", AuditHead(count=9, hash=_h(9, "x")))
+    assert _report(pc1, 10, _h(10, "p"), at_latest=_h(9, "p")).status == "ok"
+    listed = hub.offices()["WZCQ01"]
+    assert listed.audit_status in ("ok", "anchored") and listed.audit_problem == "diverged"
+    # A replaced PC (a new device) starts its own line; the old one, once revoked, no longer
+    # speaks for the office's current state, though its last problem stays in sight.
+    assert _report(pc2, 12, _h(12, "y"), at_latest=_h(9, "y")).status == "diverged"
+    assert hub.offices()["WZCQ01"].audit_status == "diverged"
+    hub.revoke(pc2.device_id)
+    pc3 = hub.enrol("WZCQ01", "新电脑")
+    assert _report(pc3, 4, _h(4, "y")).status == "anchored"
+    listed = hub.offices()["WZCQ01"]
+    assert listed.audit_status in ("ok", "anchored") and listed.audit_problem == "diverged"
+    # Accepting the whole office marks each of its devices.
+    from district import audit
+    with hub.state.db.write() as session:
+        assert sorted(audit.accept(session, "WZCQ01")) == sorted(
+            [pc1.device_id, pc2.device_id, pc3.device_id])

@@ -6,6 +6,7 @@ import hashlib
 import os
 
 from desktop.sync.protocol import ErrorCode
+from tests.sync.test_hub_push import _tombstone
 
 CHUNK = 64 * 1024
 
@@ -108,6 +109,10 @@ def test_an_attachment_waits_for_its_file_and_offices_in_scope_download_it(hub):
     other.open()
     hidden = other.call("GET", f"/blobs/{sha}/content")
     assert hidden.status_code == 404 and hidden.json()["error"]["code"] == ErrorCode.NOT_FOUND
-    # Once the attachment is deleted, nobody can fetch the file through it.
-    station.push(hub.op("attachments", attachment.uuid, kind="delete", base_version=1))
+    # Once the attachment is deleted at the hub (offices cannot delete one: a tombstone left
+    # from before), nobody can fetch the file through it.
+    [refused] = station.push(hub.op("attachments", attachment.uuid, kind="delete",
+                                    base_version=1)).results
+    assert refused.status == "rejected"
+    _tombstone(hub, "attachments", attachment.uuid)
     assert sub.call("GET", f"/blobs/{sha}/content").status_code == 404

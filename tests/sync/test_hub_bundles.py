@@ -117,3 +117,82 @@ def test_a_bundle_with_an_untrusted_cursor_gets_everything_back(hub):
     hub.dispatch(office="WZCQ01", district_number="12315-2026-0009")
     _, later = hub.import_bundle(_bundle(hub, station, [], cursor=cursor))
     assert later.records_out == 1
+
+
+def _with_manifest(data: bytes, key: str, **fields) -> bytes:
+    """The same bundle with fields added to its signed manifest (as a program that writes its
+    protocol version there does), signed again."""
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    manifest = {**json.loads(members.pop("manifest.json")), **fields}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    members.pop("signature")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", manifest_bytes)
+        zf.writestr("signature", bundle.sign(key, manifest_bytes))
+        for name, body in members.items():
+            zf.writestr(name, body)
+    return out.getvalue()
+
+
+def test_a_bundle_is_held_to_the_same_protocol_versions_as_a_session(hub):
+    from datetime import datetime, timedelta
+
+    from desktop.sync.protocol import PROTOCOL_SUNSET, PROTOCOL_VERSION
+
+    station = hub.enrol("WZCQ01")
+    key = station.enrolment.bundle_key
+    unversioned = hub.complaint("WZCQ01")
+    before_sunset = _bundle(hub, station, [unversioned])  # no version in it: version 1
+    assert hub.import_bundle(before_sunset)[1].acked == 1
+    # After version 1's last day, a version 1 program's bundle is refused as its session is,
+    # with the same plain message; nothing of it is imported.
+    sunset = PROTOCOL_SUNSET[1]
+    after = sunset + timedelta(days=1)
+    hub.clock.offset += datetime(after.year, after.month, after.day, 1) - hub.clock.now()
+    try:
+        with pytest.raises(hub.Refused) as session_refusal:
+            hub.enrol("WZCQ01", protocol=1)
+        for version in ({}, {"protocol": 1}):
+            late = hub.complaint("WZCQ01")
+            with pytest.raises(hub.Refused) as refused:
+                hub.import_bundle(_with_manifest(_bundle(hub, station, [late]), key, **version))
+            assert (refused.value.status, refused.value.code) == (400, ErrorCode.PROTOCOL)
+            assert refused.value.message == session_refusal.value.message
+            assert "请安装新版本的和解台" in refused.value.message
+            assert hub.record("complaints", late.uuid) is None
+        # A program newer than the hub is told that the hub must be updated first.
+        newer = hub.complaint("WZCQ01")
+        with pytest.raises(hub.Refused) as refused:
+            hub.import_bundle(_with_manifest(_bundle(hub, station, [newer]), key,
+                                             protocol=PROTOCOL_VERSION + 1))
+        assert refused.value.code == ErrorCode.PROTOCOL and "升级区局平台" in refused.value.message
+        # The current program's bundle is imported.
+        current = hub.complaint("WZCQ01")
+        data = _with_manifest(_bundle(hub, station, [current]), key, protocol=PROTOCOL_VERSION)
+        assert hub.import_bundle(data)[1].acked == 1
+    finally:
+        hub.clock.offset = timedelta()
+
+
+def test_a_bundle_with_more_operations_than_the_cap_is_refused_whole(hub):
+    from district.bundles import MAX_BUNDLE_OPS
+
+    station = hub.enrol("WZCQ01")
+    good = hub.complaint("WZCQ01").model_dump(mode="json")
+    sync_file = bundle.SyncFile(
+        kind=bundle.BUNDLE, bundle_id=str(uuid.uuid4()), device_id=station.device_id,
+        office=station.office, hub_id=hub.hub_id,
+        content={"ops": [good] + [{}] * MAX_BUNDLE_OPS, "cursor": None, "backlog": 0})
+    with pytest.raises(hub.Refused) as refused:
+        hub.import_bundle(bundle.write(sync_file, station.enrolment.bundle_key))
+    assert refused.value.code == ErrorCode.BUNDLE_INVALID
+    assert refused.value.message.startswith(
+        f"同步包含有 {MAX_BUNDLE_OPS + 1} 项操作，超过区局平台一次导入的上限 {MAX_BUNDLE_OPS} 项，"
+        "未导入任何内容")
+    assert hub.record("complaints", good["uuid"]) is None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from desktop.sync.protocol import ErrorCode
 from district import cursor, store
 from district.models import Record
+from tests.sync.test_hub_validation import _entry, _list
 
 
 def _seed(hub):
@@ -83,23 +84,26 @@ def test_a_cursor_the_hub_cannot_trust_means_a_full_download(hub):
 
 def test_pruned_tombstones_raise_the_horizon_and_older_cursors_are_refused(hub):
     station, writer = hub.enrol("WZCQ01"), hub.enrol("WZCQ01", "另一台电脑")
-    kept, gone = hub.complaint("WZCQ01"), hub.complaint("WZCQ01")
-    writer.push(kept, gone)
+    # What an office deletes: a draft disclosure list's entry (complaints are never deleted).
+    listed = hub.complaint("WZCQ01")
+    kept = _list(hub)
+    gone = _entry(hub, kept.uuid, listed.uuid)
+    writer.push(listed, kept, gone)
     before_delete = station.pull().cursor
-    writer.push(hub.op("complaints", gone.uuid, kind="delete", base_version=1))
+    writer.push(hub.op("disclosure_entries", gone.uuid, kind="delete", base_version=1))
     records, after_delete = station.pull_all(before_delete)
     assert [(r.uuid, r.deleted, r.data) for r in records] == [(gone.uuid, True, {})]
     assert hub.prune(days=30) == (0, 0)  # too young to prune
     hub.clock.advance(31 * 86_400)
     removed, horizon = hub.prune(days=30)
     station.open()  # a month later: the old session has long expired
-    assert removed == 1 and horizon == hub.record("complaints", kept.uuid)["seq"] + 2
-    assert hub.record("complaints", gone.uuid) is None
+    assert removed == 1 and horizon == hub.record("disclosure_lists", kept.uuid)["seq"] + 2
+    assert hub.record("disclosure_entries", gone.uuid) is None
     # The office that saw the deletion goes on; one that did not must download everything.
     assert station.pull(after_delete).records == []
     stale = station.call("GET", "/pull", params={"cursor": before_delete})
     assert stale.status_code == 410
-    assert [r.uuid for r in station.pull_all()[0]] == [kept.uuid]
+    assert [r.uuid for r in station.pull_all()[0]] == [listed.uuid, kept.uuid]
     hub.set_horizon(10_000)
     assert station.call("GET", "/pull", params={"cursor": after_delete}).status_code == 410
 

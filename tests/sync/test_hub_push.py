@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy import update
+
 from desktop.sync.protocol import FieldConflict
+from district.models import Record
+from tests.sync.test_hub_validation import _entry, _list
+
+
+def _tombstone(hub, entity, uuid):
+    """Mark a record deleted in the hub's database, as a delete stored before deletes were
+    limited to deletable records left it."""
+    with hub.state.db.write() as session:
+        session.execute(update(Record).where(Record.entity == entity, Record.uuid == uuid)
+                        .values(deleted=True, data={}, blob=None))
 
 
 def _ids(response):
@@ -187,8 +199,11 @@ def test_a_child_waits_for_its_parent(hub):
     assert _ids(sub.push(parent, child)) == [("acked", 1), ("acked", 1)]
     assert hub.record("mediation_records", child.uuid)["owner"] == "WZCQ01"
     assert hub.record("mediation_records", child.uuid)["parent_uuid"] == parent.uuid
-    # A parent deleted at the hub: its new child waits.
-    sub.push(hub.op("complaints", parent.uuid, kind="delete", base_version=1))
+    # A parent deleted at the hub (a tombstone stored before deletes were limited to
+    # deletable records; an office cannot delete a complaint): its new child waits.
+    [refused] = sub.push(hub.op("complaints", parent.uuid, kind="delete", base_version=1)).results
+    assert refused.status == "rejected"
+    _tombstone(hub, "complaints", parent.uuid)
     assert sub.push(hub.mediation(parent.uuid)).results[0].status == "deferred"
 
 
@@ -210,24 +225,30 @@ def test_events_are_only_added(hub):
 
 
 def test_deletes_leave_tombstones(hub):
+    # What an office deletes: a draft disclosure list's entry (see test_hub_trust_rules for
+    # what it may not delete).
     station = hub.enrol("WZCQ01")
-    new = hub.complaint("WZCQ01")
-    station.push(new)
-    assert _ids(station.push(hub.op("complaints", new.uuid, kind="delete",
+    listed = hub.complaint("WZCQ01")
+    draft = _list(hub)
+    new = _entry(hub, draft.uuid, listed.uuid)
+    station.push(listed, draft, new)
+    assert _ids(station.push(hub.op("disclosure_entries", new.uuid, kind="delete",
                                     base_version=1))) == [("acked", 2)]
-    rec = hub.record("complaints", new.uuid)
+    rec = hub.record("disclosure_entries", new.uuid)
     assert rec["deleted"] and rec["data"] == {} and rec["version"] == 2
-    assert hub.count("complaints") == 0
-    assert hub.history("complaints", new.uuid)[-1]["before"]["facts"] == "发动机异响。"
-    [late] = station.push(hub.op("complaints", new.uuid, {"facts": "x"},
-                                 before={"facts": "发动机异响。"}, base_version=1)).results
+    assert hub.count("disclosure_entries") == 0
+    assert hub.history("disclosure_entries", new.uuid)[-1]["before"]["content"] == "x"
+    [late] = station.push(hub.op("disclosure_entries", new.uuid, {"content": "y"},
+                                 before={"content": "x"}, base_version=1)).results
     assert late.status == "rejected" and late.message == "该记录已在区局删除，未写入"
     # A delete of a record the hub never had keeps a tombstone: a late insert cannot revive it.
-    ghost = hub.complaint("WZCQ01")
-    assert station.push(hub.op("complaints", ghost.uuid, kind="delete")).results[0].status == "acked"
+    ghost = _entry(hub, draft.uuid, listed.uuid)
+    assert station.push(hub.op("disclosure_entries", ghost.uuid,
+                               kind="delete")).results[0].status == "acked"
     assert station.push(ghost).results[0].status == "rejected"
     [page] = [hub.enrol("WZCQ01", "另一台电脑").pull_all()[0]]
-    assert {(r.uuid, r.deleted) for r in page} == {(new.uuid, True), (ghost.uuid, True)}
+    assert {(r.uuid, r.deleted) for r in page if r.entity == "disclosure_entries"} == {
+        (new.uuid, True), (ghost.uuid, True)}
 
 
 def test_an_insert_replayed_after_the_office_lost_its_copy(hub):

@@ -1,5 +1,5 @@
 """Trust between offices (issue 14): district-wide complaint numbers, stored answers per device,
-who uploaded which file, and each office's audit anchors.
+who uploaded which file, and each device's audit anchors and last verdict.
 
 Revision ID: 0002
 Revises: 0001
@@ -63,22 +63,24 @@ def upgrade() -> None:
                                 name=op.f("fk_audit_anchors_office_offices")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_anchors")),
     )
-    op.create_index("ix_audit_anchors_office_count", "audit_anchors", ["office", "count"],
+    # Per device: each PC of an office has its own database and so its own hash chain.
+    op.create_index("ix_audit_anchors_device_count", "audit_anchors", ["device", "count"],
                     unique=False)
     op.create_table(
         "audit_verdicts",
+        sa.Column("device", sa.String(length=36), nullable=False),
         sa.Column("office", sa.String(length=12), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("count", sa.BigInteger(), nullable=False),
-        sa.Column("device", sa.String(length=36), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("problem", sa.String(length=16), nullable=True),
         sa.Column("problem_at", sa.DateTime(), nullable=True),
         sa.Column("accept_next", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(["office"], ["offices.code"],
                                 name=op.f("fk_audit_verdicts_office_offices")),
-        sa.PrimaryKeyConstraint("office", name=op.f("pk_audit_verdicts")),
+        sa.PrimaryKeyConstraint("device", name=op.f("pk_audit_verdicts")),
     )
+    op.create_index("ix_audit_verdicts_office", "audit_verdicts", ["office"], unique=False)
 
 
 def _backfill_numbers() -> None:
@@ -109,8 +111,9 @@ def _backfill_numbers() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_verdicts_office", table_name="audit_verdicts")
     op.drop_table("audit_verdicts")
-    op.drop_index("ix_audit_anchors_office_count", table_name="audit_anchors")
+    op.drop_index("ix_audit_anchors_device_count", table_name="audit_anchors")
     op.drop_table("audit_anchors")
     op.drop_table("blob_uploads")
     with op.batch_alter_table("operations", recreate="auto") as batch:
