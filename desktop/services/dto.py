@@ -101,6 +101,9 @@ class Page:
 
 @dataclass(frozen=True)
 class ComplaintDetail:
+    """One complaint: every field of the catalogue (domain/complaint_fields.py) under its key,
+    personal information masked for users who may not see it, and what it means now."""
+
     id: int
     uuid: str
     version: int
@@ -131,7 +134,9 @@ class ComplaintDetail:
     rule_set_code: str
     due_on: date | None
     accepted_on: date | None
+    odr_started_on: date | None
     rejection_ground: str | None
+    mediation_started_on: date | None
     settled_on: date | None
     settlement_terms: str | None
     performance_due_on: date | None
@@ -139,11 +144,13 @@ class ComplaintDetail:
     termination_ground: str | None
     transferred_to: str | None
     case_note: str | None
+    violation_found_on: date | None
     closed_on: date | None
     result: str | None
     recovered: Decimal | None
     at_fault: bool | None
     satisfaction: str | None
+    status_note: str | None
     deadlines: Deadlines
     allowed_actions: tuple[Action, ...]
     personal_info_masked: bool
