@@ -68,8 +68,9 @@ class Field:
     `editor`: how the registration form offers it (None: the program fills it in); `width`:
     the columns of the form's three it takes; `hint`: its placeholder. `codes`: the code table
     its values come from (shown by their labels). `personal`: the mask for users who may not
-    see personal information (None: not personal). `searchable`: in the full-text index.
-    `ledger`: the ledger's column title when the ledger shows it. `checked`: a check of its own
+    see personal information (None: not personal). `searchable`: in the full-text index, at this place in the text the
+    triggers index.
+    `ledger`: the ledger's column title and its place from the left, when the ledger shows it. `checked`: a check of its own
     in `ComplaintDraft.validated` (the phone, the ID number…) beyond length and required.
     """
 
@@ -89,8 +90,8 @@ class Field:
     hint: str = ""
     codes: str | None = None
     personal: Mask | None = None
-    searchable: bool = False
-    ledger: str | None = None
+    searchable: int | None = None  # its place in the index's text (migration 0002's order)
+    ledger: tuple[str, int] | None = None  # (column title, place from the left)
     checked: bool = False
 
     @property
@@ -115,17 +116,17 @@ _R = Status.REGISTERED
 FIELDS: tuple[Field, ...] = (
     # -- 来源 -----------------------------------------------------------------------------
     Field("number", "投诉单号", Group.SOURCE, max_len=32, required_from=_R,
-          pattern=NUMBER_PATTERN, ledger="投诉单号"),
+          pattern=NUMBER_PATTERN, ledger=("投诉单号", 1)),
     Field("channel_code", "来源渠道", Group.SOURCE, max_len=32, required_from=_R,
-          editor="code", codes="channel", ledger="来源"),
+          editor="code", codes="channel", ledger=("来源", 10)),
     Field("received_at", "接收时间", Group.SOURCE, "datetime", required_from=_R,
-          editor="datetime", checked=True, ledger="接收时间"),
+          editor="datetime", checked=True, ledger=("接收时间", 2)),
     Field("district_number", "区局单号", Group.SOURCE, max_len=40, null=True, editor="line"),
     # -- 投诉人 ---------------------------------------------------------------------------
     Field("complainant_name", "投诉人姓名", Group.COMPLAINANT, max_len=60, required_from=_R,
-          editor="line", personal="name", searchable=True, ledger="投诉人"),
+          editor="line", personal="name", searchable=1, ledger=("投诉人", 8)),
     Field("complainant_phone", "投诉人电话", Group.COMPLAINANT, max_len=40, required_from=_R,
-          editor="line", hint="手机或固定电话", personal="phone", checked=True, ledger="电话"),
+          editor="line", hint="手机或固定电话", personal="phone", checked=True, ledger=("电话", 9)),
     Field("complainant_id_number", "投诉人身份证号码", Group.COMPLAINANT, max_len=18, null=True,
           editor="line", hint="选填", personal="id_number", checked=True),
     Field("complainant_address", "投诉人地址", Group.COMPLAINANT, max_len=200, required_from=_R,
@@ -133,7 +134,7 @@ FIELDS: tuple[Field, ...] = (
     # -- 被投诉方 -------------------------------------------------------------------------
     Field("respondent_name", "被投诉方名称", Group.RESPONDENT, max_len=200, required_from=_R,
           editor="line", width=2, hint="输入名称或统一社会信用代码，从企业库中选择",
-          searchable=True, ledger="被投诉方"),
+          searchable=2, ledger=("被投诉方", 5)),
     Field("respondent_credit_code", "被投诉方统一社会信用代码", Group.RESPONDENT, max_len=18,
           null=True, editor="line", checked=True),
     Field("respondent_address", "被投诉方地址", Group.RESPONDENT, max_len=200, required_from=_R,
@@ -142,26 +143,26 @@ FIELDS: tuple[Field, ...] = (
           target="enterprises"),
     # -- 投诉事项 -------------------------------------------------------------------------
     Field("subject", "商品或服务", Group.MATTER, max_len=200, required_from=_R, editor="line",
-          hint="例如：空调、预付卡、汽车维修", searchable=True, ledger="商品或服务"),
-    Field("brand_model", "品牌型号", Group.MATTER, max_len=100, editor="line", searchable=True),
+          hint="例如：空调、预付卡、汽车维修", searchable=3, ledger=("商品或服务", 6)),
+    Field("brand_model", "品牌型号", Group.MATTER, max_len=100, editor="line", searchable=4),
     Field("purchase_date", "购买日期", Group.MATTER, "date", null=True, editor="date",
           checked=True),
     Field("category_code", "投诉分类", Group.MATTER, max_len=32, required_from=_R,
-          editor="code", codes="category", ledger="分类"),
+          editor="code", codes="category", ledger=("分类", 7)),
     Field("amount_cents", "涉案金额", Group.MATTER, "money", null=True, maximum=MAX_CENTS,
           editor="money", hint="元，选填", checked=True),
     Field("request_type", "诉求类型", Group.MATTER, max_len=16, editor="code",
           codes="request_type"),
     Field("request", "诉求", Group.MATTER, max_len=LONG_LEN, required_from=_R, editor="line",
-          width=3, searchable=True),
+          width=3, searchable=6),
     Field("facts", "事实与理由", Group.MATTER, max_len=FACTS_LEN, required_from=_R,
-          editor="lines", width=3, searchable=True),
+          editor="lines", width=3, searchable=5),
     # -- 处理 -----------------------------------------------------------------------------
     Field("status", "状态", Group.HANDLING, max_len=16, choices=Status,
-          ledger="状态"),
-    Field("due_on", "办理期限", Group.HANDLING, "date", null=True, ledger="办理期限"),
-    Field("office_id", "办理单位", Group.HANDLING, "office", ledger="承办单位"),
-    Field("handler_id", "承办人", Group.HANDLING, "user", null=True, ledger="承办人"),
+          ledger=("状态", 3)),
+    Field("due_on", "办理期限", Group.HANDLING, "date", null=True, ledger=("办理期限", 4)),
+    Field("office_id", "办理单位", Group.HANDLING, "office", ledger=("承办单位", 11)),
+    Field("handler_id", "承办人", Group.HANDLING, "user", null=True, ledger=("承办人", 12)),
     Field("registered_by_id", "登记人", Group.HANDLING, "user"),
     Field("rule_set_code", "时限规则", Group.HANDLING, max_len=32, required_from=_R),
     Field("accepted_on", "受理日期", Group.HANDLING, "date", null=True),
@@ -193,8 +194,10 @@ BY_KEY: Mapping[str, Field] = {f.key: f for f in FIELDS}
 # What a clerk types when registering, in the form's order (the draft's fields).
 FORM_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.editor is not None)
 PERSONAL: tuple[Field, ...] = tuple(f for f in FIELDS if f.personal is not None)
-SEARCHABLE: tuple[str, ...] = tuple(f.name for f in FIELDS if f.searchable)
-LEDGER: tuple[Field, ...] = tuple(f for f in FIELDS if f.ledger is not None)
+SEARCHABLE: tuple[str, ...] = tuple(f.name for f in sorted(
+    (f for f in FIELDS if f.searchable is not None), key=lambda f: f.searchable or 0))
+LEDGER: tuple[Field, ...] = tuple(sorted((f for f in FIELDS if f.ledger is not None),
+                                         key=lambda f: f.ledger[1]))  # type: ignore[index]
 
 
 def label(name: str) -> str:

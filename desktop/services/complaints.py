@@ -18,7 +18,7 @@ from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey, masked
-from desktop.domain.complaint_fields import FIELDS, PERSONAL, SEES_PERSONAL_INFO
+from desktop.domain.complaint_fields import FIELDS, LEDGER, PERSONAL, SEES_PERSONAL_INFO
 from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
@@ -33,7 +33,14 @@ from desktop.domain.workflow import (
     transition_for,
 )
 from desktop.services.base import Service, require_role, require_scope
-from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, CurrentUser, Page
+from desktop.services.dto import (
+    ROW_NAMES,
+    Changed,
+    ComplaintDetail,
+    ComplaintRow,
+    CurrentUser,
+    Page,
+)
 
 MAX_PAGE = 500
 _OUTCOME_FIELDS = (
@@ -531,22 +538,12 @@ class ComplaintService(Service):
 
     @staticmethod
     def _row(c: Complaint) -> ComplaintRow:
-        return ComplaintRow(
-            id=c.id,
-            number=c.number,
-            received_at=c.received_at,
-            channel_code=c.channel_code,
-            complainant=v.mask_name(c.complainant_name),
-            phone=v.mask_phone(c.complainant_phone),
-            respondent_name=c.respondent_name,
-            subject=c.subject,
-            category_code=c.category_code,
-            status=Status(c.status),
-            due_on=c.due_on,
-            office_id=c.office_id,
-            handler_id=c.handler_id,
-            version=c.version,
-        )
+        """A ledger line: the ledger's catalogued fields, personal information masked whoever
+        asks (a list is seen over shoulders)."""
+        values: dict[str, object] = {
+            ROW_NAMES.get(f.name, f.key): masked(f.name, getattr(c, f.name)) for f in LEDGER}
+        values["status"] = Status(c.status)
+        return ComplaintRow(id=c.id, version=c.version, **values)  # type: ignore[arg-type]
 
     def _detail(self, user: CurrentUser, c: Complaint) -> ComplaintDetail:
         full = user.has(*SEES_PERSONAL_INFO)

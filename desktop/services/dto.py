@@ -75,7 +75,8 @@ class EnterpriseInfo:
 
 @dataclass(frozen=True)
 class ComplaintRow:
-    """One line of a list: personal information already masked."""
+    """One line of a list: the ledger's fields of the catalogue (domain/complaint_fields.py),
+    personal information already masked."""
 
     id: int
     number: str
@@ -91,6 +92,14 @@ class ComplaintRow:
     office_id: int
     handler_id: int | None
     version: int
+
+    def value(self, name: str) -> object:
+        """The value of a catalogued field (by its column name) this row carries."""
+        return getattr(self, ROW_NAMES.get(name, name))
+
+
+# The row's own names of two catalogued fields: the masked name and phone.
+ROW_NAMES = {"complainant_name": "complainant", "complainant_phone": "phone"}
 
 
 @dataclass(frozen=True)
