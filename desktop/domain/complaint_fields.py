@@ -93,6 +93,9 @@ class Field:
     searchable: int | None = None  # its place in the index's text (migration 0002's order)
     ledger: tuple[str, int] | None = None  # (column title, place from the left)
     checked: bool = False
+    spaced: bool = False  # typed with spaces, stored without: the form does not stop at max_len
+    shown: bool = True  # on the complaint window's 投诉信息 tab (when it holds something)
+    words: tuple[str, str] | None = None  # a yes/no field's values in words, yes first
 
     @property
     def key(self) -> str:
@@ -116,7 +119,7 @@ _R = Status.REGISTERED
 FIELDS: tuple[Field, ...] = (
     # -- 来源 -----------------------------------------------------------------------------
     Field("number", "投诉单号", Group.SOURCE, max_len=32, required_from=_R,
-          pattern=NUMBER_PATTERN, ledger=("投诉单号", 1)),
+          pattern=NUMBER_PATTERN, ledger=("投诉单号", 1), shown=False),
     Field("channel_code", "来源渠道", Group.SOURCE, max_len=32, required_from=_R,
           editor="code", codes="channel", ledger=("来源", 10)),
     Field("received_at", "接收时间", Group.SOURCE, "datetime", required_from=_R,
@@ -128,7 +131,7 @@ FIELDS: tuple[Field, ...] = (
     Field("complainant_phone", "投诉人电话", Group.COMPLAINANT, max_len=40, required_from=_R,
           editor="line", hint="手机或固定电话", personal="phone", checked=True, ledger=("电话", 9)),
     Field("complainant_id_number", "投诉人身份证号码", Group.COMPLAINANT, max_len=18, null=True,
-          editor="line", hint="选填", personal="id_number", checked=True),
+          editor="line", hint="选填", personal="id_number", checked=True, spaced=True),
     Field("complainant_address", "投诉人地址", Group.COMPLAINANT, max_len=200, required_from=_R,
           editor="line", width=3, personal="hidden"),
     # -- 被投诉方 -------------------------------------------------------------------------
@@ -136,11 +139,11 @@ FIELDS: tuple[Field, ...] = (
           editor="line", width=2, hint="输入名称或统一社会信用代码，从企业库中选择",
           searchable=2, ledger=("被投诉方", 5)),
     Field("respondent_credit_code", "被投诉方统一社会信用代码", Group.RESPONDENT, max_len=18,
-          null=True, editor="line", checked=True),
+          null=True, editor="line", checked=True, spaced=True),
     Field("respondent_address", "被投诉方地址", Group.RESPONDENT, max_len=200, required_from=_R,
           editor="line", width=2),
     Field("enterprise_id", "企业库条目", Group.RESPONDENT, "record", null=True,
-          target="enterprises"),
+          target="enterprises", shown=False),
     # -- 投诉事项 -------------------------------------------------------------------------
     Field("subject", "商品或服务", Group.MATTER, max_len=200, required_from=_R, editor="line",
           hint="例如：空调、预付卡、汽车维修", searchable=3, ledger=("商品或服务", 6)),
@@ -159,33 +162,33 @@ FIELDS: tuple[Field, ...] = (
           editor="lines", width=3, searchable=5),
     # -- 处理 -----------------------------------------------------------------------------
     Field("status", "状态", Group.HANDLING, max_len=16, choices=Status,
-          ledger=("状态", 3)),
-    Field("due_on", "办理期限", Group.HANDLING, "date", null=True, ledger=("办理期限", 4)),
-    Field("office_id", "办理单位", Group.HANDLING, "office", ledger=("承办单位", 11)),
-    Field("handler_id", "承办人", Group.HANDLING, "user", null=True, ledger=("承办人", 12)),
-    Field("registered_by_id", "登记人", Group.HANDLING, "user"),
-    Field("rule_set_code", "时限规则", Group.HANDLING, max_len=32, required_from=_R),
+          ledger=("状态", 3), shown=False),
+    Field("due_on", "办理期限", Group.HANDLING, "date", null=True, ledger=("办理期限", 4), shown=False),
+    Field("office_id", "办理单位", Group.HANDLING, "office", ledger=("承办单位", 11), shown=False),
+    Field("handler_id", "承办人", Group.HANDLING, "user", null=True, ledger=("承办人", 12), shown=False),
+    Field("registered_by_id", "登记人", Group.HANDLING, "user", shown=False),
+    Field("rule_set_code", "时限规则", Group.HANDLING, max_len=32, required_from=_R, shown=False),
     Field("accepted_on", "受理日期", Group.HANDLING, "date", null=True),
-    Field("odr_started_on", "在线纠纷解决开始日期", Group.HANDLING, "date", null=True),
+    Field("odr_started_on", "在线纠纷解决开始日期", Group.HANDLING, "date", null=True, shown=False),
     Field("rejection_ground", "不予受理依据", Group.HANDLING, max_len=32, null=True,
           codes="rejection_ground"),
-    Field("mediation_started_on", "开始调解日期", Group.HANDLING, "date", null=True),
-    Field("settled_on", "调解成功日期", Group.HANDLING, "date", null=True),
+    Field("mediation_started_on", "开始调解日期", Group.HANDLING, "date", null=True, shown=False),
+    Field("settled_on", "调解成功日期", Group.HANDLING, "date", null=True, shown=False),
     Field("settlement_terms", "调解协议", Group.HANDLING, max_len=LONG_LEN, null=True),
     Field("performance_due_on", "履行期限", Group.HANDLING, "date", null=True),
-    Field("terminated_on", "终止日期", Group.HANDLING, "date", null=True),
+    Field("terminated_on", "终止日期", Group.HANDLING, "date", null=True, shown=False),
     Field("termination_ground", "终止调解依据", Group.HANDLING, max_len=32, null=True,
           codes="termination_ground"),
     Field("transferred_to", "转办单位", Group.HANDLING, max_len=200, null=True),
     Field("case_note", "立案线索", Group.HANDLING, max_len=LONG_LEN, null=True),
-    Field("violation_found_on", "发现违法线索日期", Group.HANDLING, "date", null=True),
+    Field("violation_found_on", "发现违法线索日期", Group.HANDLING, "date", null=True, shown=False),
     Field("closed_on", "办结日期", Group.HANDLING, "date", null=True),
     Field("result", "办结结果", Group.HANDLING, max_len=16, null=True, choices=Result),
     Field("recovered_cents", "挽回经济损失", Group.HANDLING, "money", null=True,
           maximum=MAX_CENTS),
-    Field("at_fault", "经营者责任", Group.HANDLING, "bool", null=True),
+    Field("at_fault", "经营者责任", Group.HANDLING, "bool", null=True, words=("有责", "无责")),
     Field("satisfaction", "满意度", Group.HANDLING, max_len=16, null=True),
-    Field("status_note", "说明", Group.HANDLING, max_len=NOTE_LEN, null=True),
+    Field("status_note", "说明", Group.HANDLING, max_len=NOTE_LEN, null=True, shown=False),
 )
 
 BY_NAME: Mapping[str, Field] = {f.name: f for f in FIELDS}
