@@ -18,7 +18,13 @@ from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey, masked
-from desktop.domain.complaint_fields import FIELDS, LEDGER, PERSONAL, SEES_PERSONAL_INFO
+from desktop.domain.complaint_fields import (
+    FIELDS,
+    FORM_FIELDS,
+    LEDGER,
+    PERSONAL,
+    SEES_PERSONAL_INFO,
+)
 from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
@@ -515,14 +521,16 @@ class ComplaintService(Service):
 
     @staticmethod
     def _check_codes(uow: UnitOfWork, draft: ComplaintDraft) -> None:
+        """Each typed field of a code table holds one of its active codes (a blank one that
+        need not be filled in is left alone)."""
         codes = CodeRepository(uow.session)
-        checks = [("channel", draft.channel_code, "来源渠道"), ("category", draft.category_code, "投诉分类")]
-        if draft.request_type:
-            checks.append(("request_type", draft.request_type, "诉求类型"))
-        for kind, value, label in checks:
-            item = codes.get(kind, value)
+        for f in FORM_FIELDS:
+            value = getattr(draft, f.key)
+            if f.codes is None or not (f.required or value):
+                continue
+            item = codes.get(f.codes, value)
             if item is None or not item.active:
-                raise FieldError(label, f"「{value}」不在代码表中")
+                raise FieldError(f.label, f"「{value}」不在代码表中")
 
     @staticmethod
     def _draft_columns(uow: UnitOfWork, d: ComplaintDraft) -> dict[str, object]:
