@@ -96,3 +96,22 @@ def test_a_printed_sheets_checksum_is_what_it_was() -> None:
                               held_at=datetime(2026, 11, 20, 9, 0), means="on_site", place="",
                               participants="双方", content="协商", result="", recorded_by_id=2)
     assert qr.checksum(PrintService._content(c, [session])) == "66F5B294"
+
+
+def test_a_column_added_later_counts_in_the_checksum_once_it_holds_something() -> None:
+    from desktop.services import printing
+
+    c = Complaint(number="N-1", facts="不制冷", brand_model="")
+    content = PrintService._content(c, [])
+    del content["complaint"]["brand_model"]
+    printed_before = qr.checksum(content)  # as computed before the column existed
+    covered = printing._FIRST_COLUMNS["complaints"]
+    printing._FIRST_COLUMNS["complaints"] = covered - {"brand_model"}  # as if added since
+    try:
+        assert qr.checksum(PrintService._content(c, [])) == printed_before
+        c.brand_model = None  # type: ignore[assignment]
+        assert qr.checksum(PrintService._content(c, [])) == printed_before
+        c.brand_model = "X5"
+        assert qr.checksum(PrintService._content(c, [])) != printed_before
+    finally:
+        printing._FIRST_COLUMNS["complaints"] = covered
