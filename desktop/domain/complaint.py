@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from desktop.domain import validators as v
 from desktop.domain.complaint_fields import BY_NAME, FORM_FIELDS
@@ -34,7 +35,7 @@ _MASKS: Mapping[str, Callable[[str], str]] = {
 }
 
 
-def masked(name: str, value: object) -> object:
+def masked(name: str, value: Any) -> Any:
     """A value as a user who may not see personal information sees it: masked when the field
     is personal, as is otherwise. A hidden field (the address) is hidden even when blank; an
     absent value (None) stays absent."""

@@ -200,7 +200,7 @@ PERSONAL: tuple[Field, ...] = tuple(f for f in FIELDS if f.personal is not None)
 SEARCHABLE: tuple[str, ...] = tuple(f.name for f in sorted(
     (f for f in FIELDS if f.searchable is not None), key=lambda f: f.searchable or 0))
 LEDGER: tuple[Field, ...] = tuple(sorted((f for f in FIELDS if f.ledger is not None),
-                                         key=lambda f: f.ledger[1]))  # type: ignore[index]
+                                         key=lambda f: f.ledger[1] if f.ledger else 0))
 
 
 def label(name: str) -> str:

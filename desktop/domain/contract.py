@@ -19,7 +19,7 @@ import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from desktop.domain import complaint_fields
 from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's names for them)
@@ -107,7 +107,7 @@ def complaint_rules() -> dict[str, Rule]:
     """A complaint's rules, from the catalogue of its fields (domain/complaint_fields.py)."""
     out = {}
     for f in complaint_fields.FIELDS:
-        kind: Kind = "int" if f.kind == "money" else f.kind
+        kind = cast(Kind, "int" if f.kind == "money" else f.kind)
         out[f.wire] = Rule(
             f.label, kind, f.max_len, f.null, f.required and f.kind == "text",
             frozenset(c.value for c in f.choices) if f.choices is not None else None,
