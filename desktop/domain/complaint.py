@@ -22,7 +22,7 @@ LABELS = {f.key: f.label for f in FORM_FIELDS}
 
 # Text fields checked against the wire contract's length as typed (trimmed), and the codes
 # checked once normalised (typed with spaces or full-width characters, stored without).
-_CODES = ("complainant_phone", "complainant_id_number", "respondent_credit_code")
+_CODES = tuple(f.key for f in FORM_FIELDS if f.kind == "text" and f.checked)  # phone, ID, credit
 _FREE_TEXT = tuple(f.key for f in FORM_FIELDS
                    if f.kind == "text" and f.key not in _CODES)
 # The national rules require both parties' names and addresses, the request and facts; the

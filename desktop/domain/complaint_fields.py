@@ -66,12 +66,12 @@ class Field:
     `required_from`: from this status on the field must not be blank (a registration's fields:
     REGISTERED; history brought in from old ledgers is exempt, see contract.HISTORY_CHANNEL).
     `editor`: how the registration form offers it (None: the program fills it in); `width`:
-    the columns of the form's three it takes; `hint`: its placeholder. `codes`: the code table
-    its values come from (shown by their labels). `personal`: the mask for users who may not
-    see personal information (None: not personal). `searchable`: in the full-text index, at this place in the text the
-    triggers index.
-    `ledger`: the ledger's column title and its place from the left, when the ledger shows it. `checked`: a check of its own
-    in `ComplaintDraft.validated` (the phone, the ID number…) beyond length and required.
+    how many of the form's three columns it takes; `hint`: its placeholder. `codes`: the code
+    table its values come from (shown by their labels). `personal`: the mask for users who may
+    not see personal information (None: not personal). `searchable`: in the full-text index,
+    at this place in the text the triggers index. `ledger`: the ledger's column title and its
+    place from the left, when the ledger shows it. `checked`: a check of its own in
+    `ComplaintDraft.validated` (the phone, the ID number…) beyond length and required.
     """
 
     name: str  # the model's column
