@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
-from desktop.db.search import match_expression
+from desktop.db.search import INDEXED_COLUMNS, match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
 
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
@@ -336,7 +336,7 @@ class ComplaintRepository:
     def _like_condition(query: str) -> Any:
         c = m.Complaint
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        columns = (c.complainant_name, c.respondent_name, c.subject, c.brand_model, c.facts, c.request)
+        columns = [getattr(c, name) for name in INDEXED_COLUMNS]
         return or_(*(col.like(f"%{escaped}%", escape="\\") for col in columns))
 
     def _fts_condition(self, expression: str, paging: bool) -> Any:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 
+from desktop.domain.complaint_fields import SEARCHABLE
+
 # CJK ideographs incl. Extension A and compatibility ideographs; rare name characters count too.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _ALNUM_PARTS_RE = re.compile(r"[A-Za-z]+|[0-9]+")
 
-# The columns the index covers, in the order the triggers pass them. The triggers and the
-# index are created by migration 0002, which spells its SQL out: changing these columns or
-# bigrams() needs a new migration that recreates the triggers and rebuilds the index.
-INDEXED_COLUMNS = ("complainant_name", "respondent_name", "subject", "brand_model", "facts", "request")
+# The columns the index covers: the catalogue's searchable fields (domain/complaint_fields.py).
+# The triggers and the index are created by migration 0002, which spells its SQL out: making a
+# field searchable, or changing bigrams(), needs a new migration that recreates the triggers
+# and rebuilds the index (tests/unit/test_complaint_fields.py holds the two together).
+INDEXED_COLUMNS = SEARCHABLE
 
 
 def bigrams(text: str | None) -> str:

@@ -12,14 +12,14 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, event, exists, insert, inspect, not_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from desktop.db import rows as db_rows
 from desktop.db.batches import slices
 from desktop.db.engine import writer
 from desktop.db.models import (
@@ -38,6 +38,7 @@ from desktop.db.models import (
     utcnow,
 )
 from desktop.db.outbox import Outbox
+from desktop.db.rows import BOOKKEEPING, plain
 from desktop.domain.errors import StorageError
 
 GENESIS_HASH = "0" * 64
@@ -45,7 +46,6 @@ GENESIS_HASH = "0" * 64
 # Technical bookkeeping that is not worth an audit line of its own (sync's bookkeeping: the
 # records it moves are audited themselves).
 _NOT_AUDITED = (AuditEntry, NumberSequence, OutboxOp, SyncRecord, SyncConflict, SyncHeld)
-_NOISE_COLUMNS = frozenset({"version", "updated_at"})
 
 # What is never written into the audit log, in one place: (table, column), and for the
 # key/value table app_settings (table, setting key). Its value is recorded as its digest
@@ -91,14 +91,6 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def is_secret(table: str, column: str, setting_key: str | None = None) -> bool:
     """Whether a column's value (for app_settings: the value of `setting_key`) is a secret."""
     if table == AppSetting.__tablename__:
@@ -121,26 +113,17 @@ def _setting_named(obj: Any, before: dict[str, Any], after: dict[str, Any]
 
 
 def _columns(obj: Any) -> dict[str, Any]:
-    mapper = inspect(obj).mapper
-    out = {}
-    for column in mapper.column_attrs:
-        key = column.key
-        if key in _NOISE_COLUMNS:
-            continue
-        out[key] = secret_digest(getattr(obj, key)) if _secret(obj, key) else _plain(getattr(obj, key))
-    return out
+    """A flushed object as an insert's or delete's audit entry records it (db/rows.py): the
+    bookkeeping columns left out, secrets as their digest, dates as ISO text."""
+    return {key: secret_digest(value) if _secret(obj, key) else plain(value)
+            for key, value in db_rows.values(obj).items()}
 
 
 def canonical_row(table: Table, row: Any) -> dict[str, Any]:
-    """A row read with Core (a mapping), as an insert's audit entry records it: noise columns
-    left out, secrets masked, dates as ISO text."""
-    out = {}
-    for column in table.columns:
-        key = column.key
-        if key in _NOISE_COLUMNS:
-            continue
-        out[key] = secret_digest(row[key]) if is_secret(table.name, key) else _plain(row[key])
-    return out
+    """A row read with Core (a mapping), as an insert's audit entry records it: bookkeeping
+    columns left out, secrets as their digest, dates as ISO text."""
+    return {key: secret_digest(value) if is_secret(table.name, key) else plain(value)
+            for key, value in db_rows.row_values(table, row).items()}
 
 
 def row_hash(row: dict[str, Any]) -> str:
@@ -200,7 +183,7 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     before, after = {}, {}
     for column in state.mapper.column_attrs:
         key = column.key
-        if key in _NOISE_COLUMNS:
+        if key in BOOKKEEPING:
             continue
         history = state.attrs[key].history
         if not history.has_changes():
@@ -210,8 +193,8 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         if old == new:
             continue
         secret = _secret(obj, key)
-        before[key] = secret_digest(old) if secret else _plain(old)
-        after[key] = secret_digest(new) if secret else _plain(new)
+        before[key] = secret_digest(old) if secret else plain(old)
+        after[key] = secret_digest(new) if secret else plain(new)
     return before, after
 
 

@@ -31,11 +31,12 @@ from desktop.db.models import (
     Printing,
     User,
 )
+from desktop.db.rows import BOOKKEEPING, IDENTITY, column_names, plain, values
 from desktop.sync.protocol import ENTITY
 
-# Columns that are this database's own bookkeeping, and the uuid, which names the record
-# beside its fields.
-_LOCAL = frozenset({"id", "version", "updated_at", "uuid"})
+# Columns that are this database's own bookkeeping, the local id, and the uuid, which names
+# the record beside its fields (db/rows.py).
+_LOCAL = BOOKKEEPING | IDENTITY
 
 MODELS: dict[str, type[Base]] = {
     m.__tablename__: m
@@ -57,9 +58,9 @@ class Field:
 
 def _fields(model: type[Base]) -> tuple[Field, ...]:
     out = []
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
-        if column.key in _LOCAL:
-            continue
+    table = model.__table__  # type: ignore[attr-defined]
+    for key in column_names(table, _LOCAL):
+        column = table.columns[key]
         fks = list(column.foreign_keys)
         target = fks[0].column.table.name if fks else None
         wire = column.key.removesuffix("_id") if target else column.key
@@ -72,12 +73,6 @@ def _fields(model: type[Base]) -> tuple[Field, ...]:
 FIELDS: dict[str, tuple[Field, ...]] = {name: _fields(model) for name, model in MODELS.items()}
 BY_ATTR: dict[str, dict[str, Field]] = {n: {f.attr: f for f in fs} for n, fs in FIELDS.items()}
 BY_WIRE: dict[str, dict[str, Field]] = {n: {f.wire: f for f in fs} for n, fs in FIELDS.items()}
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 def _parse(field: Field, value: Any) -> Any:
@@ -125,7 +120,8 @@ class Codec:
         return field.wire, plain(value)
 
     def record(self, entity: str, obj: Any) -> dict[str, Any]:
-        return dict(self.value(entity, f.attr, getattr(obj, f.attr)) for f in FIELDS[entity])
+        stored = values(obj, _LOCAL)
+        return dict(self.value(entity, f.attr, stored[f.attr]) for f in FIELDS[entity])
 
     def people(self, entity: str, wire: dict[str, Any]) -> dict[str, str]:
         """Display names of the users a record names, so the district can show them."""

@@ -2,44 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from desktop.domain import validators as v
+from desktop.domain.complaint_fields import BY_NAME, FORM_FIELDS
 from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.domain.workflow import Status
 
 DISTRICT_DISPATCH_CHANNEL = "district"
 
-# Chinese labels of the draft's fields, for messages and forms.
-LABELS = {
-    "channel_code": "来源渠道",
-    "received_at": "接收时间",
-    "complainant_name": "投诉人姓名",
-    "complainant_phone": "投诉人电话",
-    "complainant_address": "投诉人地址",
-    "complainant_id_number": "投诉人身份证号码",
-    "respondent_name": "被投诉方名称",
-    "respondent_credit_code": "被投诉方统一社会信用代码",
-    "respondent_address": "被投诉方地址",
-    "subject": "商品或服务",
-    "category_code": "投诉分类",
-    "brand_model": "品牌型号",
-    "purchase_date": "购买日期",
-    "amount": "涉案金额",
-    "request_type": "诉求类型",
-    "request": "诉求",
-    "facts": "事实与理由",
-    "district_number": "区局单号",
-}
+# Chinese labels of the draft's fields, for messages and forms (the catalogue's).
+LABELS = {f.key: f.label for f in FORM_FIELDS}
 
 
 # Text fields checked against the wire contract's length as typed (trimmed), and the codes
 # checked once normalised (typed with spaces or full-width characters, stored without).
-_CODES = ("complainant_phone", "complainant_id_number", "respondent_credit_code")
-_FREE_TEXT = tuple(n for n in LABELS if n not in _CODES + ("received_at", "purchase_date", "amount"))
+_CODES = tuple(f.key for f in FORM_FIELDS if f.kind == "text" and f.checked)  # phone, ID, credit
+_FREE_TEXT = tuple(f.key for f in FORM_FIELDS
+                   if f.kind == "text" and f.key not in _CODES)
+# The national rules require both parties' names and addresses, the request and facts; the
+# fields with a check of their own (the phone, the time received) are not merely required.
+_REQUIRED = tuple(f.key for f in FORM_FIELDS if f.required and not f.checked)
+
+_MASKS: Mapping[str, Callable[[str], str]] = {
+    "name": v.mask_name, "phone": v.mask_phone, "id_number": v.mask_id_number,
+    "hidden": lambda _value: "（已隐藏）",
+}
+
+
+def masked(name: str, value: Any) -> Any:
+    """A value as a user who may not see personal information sees it: masked when the field
+    is personal, as is otherwise. A hidden field (the address) is hidden even when blank; an
+    absent value (None) stays absent."""
+    field = BY_NAME.get(name)
+    if field is None or field.personal is None or value is None:
+        return value
+    return _MASKS[field.personal](str(value))
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,7 @@ class ComplaintDraft:
                 errors.append(exc)
                 too_long.add(name)
         # The national rules require both parties' names and addresses, the request and facts.
-        for name in ("channel_code", "complainant_name", "complainant_address", "respondent_name",
-                     "respondent_address", "subject", "category_code", "request", "facts"):
+        for name in _REQUIRED:
             if name not in too_long:
                 check(name, v.check_required, getattr(self, name), LABELS[name])
         if self.received_at is None:

@@ -19,10 +19,17 @@ import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from desktop.domain import complaint_fields
+from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's names for them)
+    FACTS_LEN,
+    LONG_LEN,
+    MAX_CENTS,
+    NOTE_LEN,
+    NUMBER_PATTERN,
+)
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
-from desktop.domain.workflow import Result, Status
 
 Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "record", "sha256"]
 
@@ -31,8 +38,6 @@ Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "rec
 EARLIEST_DATE = date(1990, 1, 1)
 EARLIEST_TIME = datetime(1990, 1, 1)
 LATEST_DATE = date(2099, 12, 31)
-# Money in fen: the office's forms take at most one hundred million yuan (validators.check_amount).
-MAX_CENTS = 10**10
 MAX_INT = 2**31 - 1
 
 # Complaints brought in from an office's old Excel ledgers: history, which may lack what a
@@ -53,7 +58,6 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 def shown(value: Any, limit: int = 20) -> str:
     """A value as it may be quoted back in a message: cut short, hidden characters replaced."""
     return _HIDDEN.sub("\ufffd", str(value)[:limit])
-NUMBER_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
 
 @dataclass(frozen=True)
@@ -112,60 +116,21 @@ def _ref(label: str, target: str, *, null: bool = False) -> Rule:
     return Rule(label, "record", null=null, target=target)
 
 
-# Long texts: enough for what people write on a form, bounded so that no record can fill a
-# page count or a disk.
-FACTS_LEN = 5000
-LONG_LEN = 2000
-NOTE_LEN = 1000
+def complaint_rules() -> dict[str, Rule]:
+    """A complaint's rules, from the catalogue of its fields (domain/complaint_fields.py)."""
+    out = {}
+    for f in complaint_fields.FIELDS:
+        kind = cast(Kind, "int" if f.kind == "money" else f.kind)
+        out[f.wire] = Rule(
+            f.label, kind, f.max_len, f.null, f.required and f.kind == "text",
+            frozenset(c.value for c in f.choices) if f.choices is not None else None,
+            maximum=f.maximum if f.maximum is not None else MAX_INT, target=f.target,
+            pattern=f.pattern)
+    return out
+
 
 RULES: Mapping[str, Mapping[str, Rule]] = {
-    "complaints": {
-        # A number names files (printed forms) and goes into URLs: letters, digits, hyphens.
-        "number": Rule("投诉单号", "text", 32, required=True, pattern=NUMBER_PATTERN),
-        "district_number": _t("区局单号", 40, null=True),
-        "channel_code": _t("来源渠道", 32, required=True),
-        "received_at": _dt("接收时间"),
-        "registered_by": _user("登记人"),
-        "office": _office("办理单位"),
-        "handler": _user("承办人", null=True),
-        "complainant_name": _t("投诉人姓名", 60, required=True),
-        "complainant_phone": _t("投诉人电话", 40, required=True),
-        "complainant_address": _t("投诉人地址", 200, required=True),
-        "complainant_id_number": _t("投诉人身份证号码", 18, null=True),
-        "respondent_name": _t("被投诉方名称", 200, required=True),
-        "respondent_credit_code": _t("被投诉方统一社会信用代码", 18, null=True),
-        "respondent_address": _t("被投诉方地址", 200, required=True),
-        "enterprise": Rule("企业库条目", "record", null=True, target="enterprises"),
-        "subject": _t("商品或服务", 200, required=True),
-        "category_code": _t("投诉分类", 32, required=True),
-        "brand_model": _t("品牌型号", 100),
-        "purchase_date": _d("购买日期"),
-        "amount_cents": _i("涉案金额", null=True, maximum=MAX_CENTS),
-        "request_type": _t("诉求类型", 16),
-        "request": _t("诉求", LONG_LEN, required=True),
-        "facts": _t("事实与理由", FACTS_LEN, required=True),
-        "status": _t("状态", 16, choices=Status),
-        "rule_set_code": _t("时限规则", 32, required=True),
-        "due_on": _d("期限"),
-        "accepted_on": _d("受理日期"),
-        "rejection_ground": _t("不予受理依据", 32, null=True),
-        "mediation_started_on": _d("开始调解日期"),
-        "settled_on": _d("调解成功日期"),
-        "settlement_terms": _t("调解协议", LONG_LEN, null=True),
-        "performance_due_on": _d("履行期限"),
-        "terminated_on": _d("终止日期"),
-        "termination_ground": _t("终止依据", 32, null=True),
-        "transferred_to": _t("转办单位", 200, null=True),
-        "case_note": _t("立案线索", LONG_LEN, null=True),
-        "violation_found_on": _d("发现违法线索日期"),
-        "odr_started_on": _d("在线纠纷解决开始日期"),
-        "closed_on": _d("办结日期"),
-        "result": _t("办结结果", 16, null=True, choices=Result),
-        "recovered_cents": _i("挽回经济损失", null=True, maximum=MAX_CENTS),
-        "at_fault": _b("有责任投诉", null=True),
-        "satisfaction": _t("满意度", 16, null=True),
-        "status_note": _t("说明", NOTE_LEN, null=True),
-    },
+    "complaints": complaint_rules(),
     "clock_pauses": {
         "complaint": _ref("所属投诉", "complaints"),
         "started_on": _d("中止日期", null=False),

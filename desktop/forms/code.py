@@ -11,8 +11,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 PREFIX = "HEJIE"
@@ -20,18 +18,11 @@ CHECKSUM_LENGTH = 8
 _CODE_RE = re.compile(rf"^\s*{PREFIX}:(?P<number>[A-Z0-9-]+):(?P<checksum>[0-9A-F]{{{CHECKSUM_LENGTH}}})\s*$")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def checksum(content: Any) -> str:
-    """A short, stable digest of a record's content (dicts and lists of plain values)."""
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                           default=_plain)
+    """A short, stable digest of a record's content: dicts and lists of plain values, as
+    `desktop.db.rows.plain` makes them (dates as ISO text). The same text as the digest of
+    paper printed before: those values are what JSON held of them then."""
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:CHECKSUM_LENGTH].upper()
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 
+from desktop.domain.complaint_fields import FIELDS
 from desktop.domain.contract import LONG_LEN, NOTE_LEN, text_limit
 
 # What a form prints of a field longer than it may be: the services refuse such text at entry,
@@ -67,15 +68,18 @@ class Letterhead:
         _clip_fields(self, {})
 
 
-_COMPLAINT_LIMITS = _contract(
-    "complaints", "complainant_name", "complainant_phone", "complainant_address",
-    "complainant_id_number", "respondent_name", "respondent_credit_code", "respondent_address",
-    "subject", "brand_model", "request", "facts", "settlement_terms", "status_note",
-    "district_number", "number")
+# Every catalogued text at its own limit; a code's label, a person's or office's name at LABEL_LEN.
+_COMPLAINT_LIMITS = {f.key: f.max_len for f in FIELDS
+                     if f.kind == "text" and f.codes is None and f.choices is None
+                     and f.max_len is not None}
 
 
 @dataclass(frozen=True)
 class ComplaintPaper:
+    """A complaint as its forms print it. The services fill each catalogued field
+    (domain/complaint_fields.py) under its key, a code's under the key without `_code`
+    (`channel`), a person's or an office's under the key without `_id` (`handler`)."""
+
     number: str
     code: str  # the QR text: number and checksum
     received_at: datetime

@@ -75,7 +75,8 @@ class EnterpriseInfo:
 
 @dataclass(frozen=True)
 class ComplaintRow:
-    """One line of a list: personal information already masked."""
+    """One line of a list: the ledger's fields of the catalogue (domain/complaint_fields.py),
+    personal information already masked."""
 
     id: int
     number: str
@@ -92,6 +93,14 @@ class ComplaintRow:
     handler_id: int | None
     version: int
 
+    def value(self, name: str) -> object:
+        """The value of a catalogued field (by its column name) this row carries."""
+        return getattr(self, ROW_NAMES.get(name, name))
+
+
+# The row's own names of two catalogued fields: the masked name and phone.
+ROW_NAMES = {"complainant_name": "complainant", "complainant_phone": "phone"}
+
 
 @dataclass(frozen=True)
 class Page:
@@ -101,6 +110,9 @@ class Page:
 
 @dataclass(frozen=True)
 class ComplaintDetail:
+    """One complaint: every field of the catalogue (domain/complaint_fields.py) under its key,
+    personal information masked for users who may not see it, and what it means now."""
+
     id: int
     uuid: str
     version: int
@@ -131,7 +143,9 @@ class ComplaintDetail:
     rule_set_code: str
     due_on: date | None
     accepted_on: date | None
+    odr_started_on: date | None
     rejection_ground: str | None
+    mediation_started_on: date | None
     settled_on: date | None
     settlement_terms: str | None
     performance_due_on: date | None
@@ -139,11 +153,13 @@ class ComplaintDetail:
     termination_ground: str | None
     transferred_to: str | None
     case_note: str | None
+    violation_found_on: date | None
     closed_on: date | None
     result: str | None
     recovered: Decimal | None
     at_fault: bool | None
     satisfaction: str | None
+    status_note: str | None
     deadlines: Deadlines
     allowed_actions: tuple[Action, ...]
     personal_info_masked: bool

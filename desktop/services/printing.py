@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
-
-from sqlalchemy import inspect
 
 from desktop.db.models import Complaint, Printing
 from desktop.db.repositories import (
@@ -20,9 +18,11 @@ from desktop.db.repositories import (
     OfficeRepository,
     PrintingRepository,
 )
+from desktop.db.rows import BOOKKEEPING, IDENTITY, plain, values
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
-from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, masked
+from desktop.domain.complaint_fields import FIELDS
 from desktop.domain.deadlines import DayUnit
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
 from desktop.domain.errors import FieldError, NotFound
@@ -43,12 +43,15 @@ from desktop.forms.data import (
 )
 from desktop.forms.sheet import Pdf
 from desktop.services.base import Service, require_scope
-from desktop.services.complaints import from_cents, load_complaint, personal_fields
+from desktop.services.complaints import SEES_PERSONAL_INFO, from_cents, load_complaint
 from desktop.services.disclosure import DisclosureService
 from desktop.services.dto import Changed, CurrentUser
 
+_PAPER_FIELDS = {f.name: f for f in fields(ComplaintPaper)}
 MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
-_TECHNICAL = frozenset({"id", "uuid", "version", "updated_at", "due_on", "complaint_id"})
+# What a printed sheet's checksum leaves out besides a row's bookkeeping and identity: the due
+# date the program recomputes, and the local key of a pause's or a session's complaint.
+_NOT_CONTENT = BOOKKEEPING | IDENTITY | {"due_on", "complaint_id"}
 _APPROVAL_STEPS = (Step.DEPARTMENT_HEAD, Step.DEPUTY_DIRECTOR)
 
 # The one-page letters of a complaint: the record field that must be set for the form to have
@@ -140,9 +143,30 @@ def quarter_range(year: int, quarter: int) -> tuple[date, date]:
     return first, month_range(date(year, 3 * quarter, 1))[1]
 
 
+# The columns a sheet's checksum covered when the first sheets were printed (migration 0007).
+# A column added since counts once it holds something: adding a field to the program must not
+# make every sheet printed before it look out of date, while a value typed into it later does.
+_FIRST_COLUMNS = {
+    "complaints": frozenset({
+        "accepted_on", "amount_cents", "at_fault", "brand_model", "case_note", "category_code",
+        "channel_code", "closed_on", "complainant_address", "complainant_id_number",
+        "complainant_name", "complainant_phone", "district_number", "enterprise_id", "facts",
+        "handler_id", "mediation_started_on", "number", "odr_started_on", "office_id",
+        "performance_due_on", "purchase_date", "received_at", "recovered_cents",
+        "registered_by_id", "rejection_ground", "request", "request_type", "respondent_address",
+        "respondent_credit_code", "respondent_name", "result", "rule_set_code", "satisfaction",
+        "settled_on", "settlement_terms", "status", "status_note", "subject", "terminated_on",
+        "termination_ground", "transferred_to", "violation_found_on"}),
+    "clock_pauses": frozenset({"ended_on", "reason", "started_on"}),
+    "mediation_records": frozenset({"content", "held_at", "means", "participants", "place",
+                                    "recorded_by_id", "result"}),
+}
+
+
 def _plain_columns(obj: Any) -> dict[str, Any]:
-    return {a.key: getattr(obj, a.key) for a in inspect(obj).mapper.column_attrs
-            if a.key not in _TECHNICAL}
+    first = _FIRST_COLUMNS[obj.__tablename__]
+    return {key: plain(value) for key, value in values(obj, _NOT_CONTENT).items()
+            if key in first or value not in (None, "")}
 
 
 class PrintService(Service):
@@ -387,41 +411,44 @@ class PrintService(Service):
         }
 
     def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str) -> ComplaintPaper:
-        personal = personal_fields(user, c)
-        offices = OfficeRepository(uow.session)
-        office = offices.get(c.office_id)
         rules = next((r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code), None)
         limit = ""
         if rules is not None:
             unit = "个工作日" if rules.mediation_unit is DayUnit.WORKING else "日"
             limit = f"{rules.mediation_days}{unit}"
-        label = self._labels
         return ComplaintPaper(
-            number=c.number, code=code, received_at=c.received_at,
-            channel=label(uow, "channel").get(c.channel_code, c.channel_code),
-            district_number=c.district_number, office=office.name if office else "",
-            registered_by=self.user_name(uow, c.registered_by_id),
-            handler=self.user_name(uow, c.handler_id),
-            complainant_name=personal["complainant_name"],
-            complainant_phone=personal["complainant_phone"],
-            complainant_address=personal["complainant_address"],
-            complainant_id_number=personal["complainant_id_number"] or "",
-            respondent_name=c.respondent_name, respondent_credit_code=c.respondent_credit_code or "",
-            respondent_address=c.respondent_address, subject=c.subject,
-            category=label(uow, "category").get(c.category_code, c.category_code),
-            brand_model=c.brand_model, purchase_date=c.purchase_date,
-            amount=from_cents(c.amount_cents),
-            request_type=label(uow, "request_type").get(c.request_type, c.request_type),
-            request=c.request, facts=c.facts, status=Status(c.status).label,
-            rule_set_name=rules.name if rules else "有关规定", mediation_limit=limit,
-            accepted_on=c.accepted_on,
-            rejection_ground=label(uow, "rejection_ground").get(c.rejection_ground or "", ""),
-            settled_on=c.settled_on, settlement_terms=c.settlement_terms or "",
-            performance_due_on=c.performance_due_on, recovered=from_cents(c.recovered_cents),
-            terminated_on=c.terminated_on,
-            termination_ground=label(uow, "termination_ground").get(c.termination_ground or "", ""),
-            status_note=c.status_note or "",
-        )
+            code=code, rule_set_name=rules.name if rules else "有关规定", mediation_limit=limit,
+            **self._paper_values(uow, user, c))
+
+    def _paper_values(self, uow: UnitOfWork, user: CurrentUser, c: Complaint) -> dict[str, Any]:
+        """The catalogued fields a printed form shows, as it prints them: codes, people and the
+        office by their names, states by their labels, money in yuan, personal information
+        masked for users who may not see it. A field prints under its key without `_code` or
+        `_id` (`channel`, `handler`); a blank text prints as empty."""
+        full = user.has(*SEES_PERSONAL_INFO)
+        out: dict[str, Any] = {}
+        for f in FIELDS:
+            key = (f.key.removesuffix("_code") if f.codes
+                   else f.wire if f.kind in ("user", "office") else f.key)
+            paper = _PAPER_FIELDS.get(key)
+            if paper is None:
+                continue
+            value = getattr(c, f.name)
+            if f.codes is not None:
+                value = self._labels(uow, f.codes).get(value, value) if value else ""
+            elif f.choices is not None:
+                value = f.choices(value).label if value else ""
+            elif f.kind == "money":
+                value = from_cents(value)
+            elif f.kind == "user":
+                value = self.user_name(uow, value)
+            elif f.kind == "office":
+                office = OfficeRepository(uow.session).get(value)
+                value = office.name if office else ""
+            elif not full:
+                value = masked(f.name, value)
+            out[key] = "" if value is None and paper.type == "str" else value
+        return out
 
     def _letterhead(self, uow: UnitOfWork, office_id: int) -> Letterhead:
         """The issuing office's names and seal, and its district, from the office settings."""

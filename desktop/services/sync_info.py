@@ -8,11 +8,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.domain.complaint_fields import FIELDS as COMPLAINT_FIELDS
+
 # A complaint's sync state as the ledger and the complaint window show it.
 STATE_LABELS = {"synced": "已同步", "waiting": "待同步", "conflict": "有冲突", "rejected": "被拒绝"}
 
-# Chinese labels of the fields a conflict can show (others fall back to the field's name).
-FIELD_LABELS = {
+# Chinese labels of the fields a conflict can show: these words, else a complaint field's
+# label from the catalogue, else the field's name.
+FIELD_LABELS = {**{f.wire: f.label for f in COMPLAINT_FIELDS}, **{
     "status": "办理状态", "complainant_name": "投诉人", "complainant_phone": "联系电话",
     "complainant_address": "投诉人地址", "respondent_name": "被投诉方", "subject": "商品/服务",
     "request": "诉求", "facts": "投诉事实", "handler": "承办人", "case_note": "办理说明",
@@ -20,7 +23,7 @@ FIELD_LABELS = {
     "amount_cents": "涉及金额", "recovered_cents": "挽回损失", "status_note": "状态说明",
     "due_on": "办理期限", "accepted_on": "受理日期", "category_code": "投诉分类",
     "content": "公示内容", "reason": "理由",
-}
+}}
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def test_model_fetches_pages_on_demand_and_passes_the_model_tester(world, make_c
     qtmodeltester.check(model, force_py=True)
     number = model.index(0, COLUMN_INDEX["number"]).data()
     assert number.startswith("WZCQ01-")
-    assert "*" in model.index(0, COLUMN_INDEX["phone"]).data()
+    assert "*" in model.index(0, COLUMN_INDEX["complainant_phone"]).data()
 
 
 def test_header_sort_flips_the_order_and_unsortable_columns_do_nothing(world, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ worker, so a ledger of a million complaints opens as fast as one of a hundred.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.complaint import ComplaintFilter, SortKey
+from desktop.domain.complaint_fields import BY_NAME, LEDGER
 from desktop.services.dto import Changed, ComplaintRow, Page
 from desktop.services.sync_info import STATE_LABELS
 from desktop.ui.context import AppContext
@@ -51,20 +52,13 @@ class Column:
     sort: SortKey | None = None
 
 
+_SORTS = {k.value: k for k in SortKey}
+# The ledger's fields of the catalogue (domain/complaint_fields.py) in its order, keyed by
+# column name; then the sync state, filled by a second query per page: the list never waits
+# for it.
 COLUMNS = (
-    Column("number", "投诉单号", SortKey.NUMBER),
-    Column("received_at", "接收时间", SortKey.RECEIVED),
-    Column("status", "状态"),
-    Column("due_on", "办理期限", SortKey.DUE),
-    Column("respondent", "被投诉方"),
-    Column("subject", "商品或服务"),
-    Column("category", "分类"),
-    Column("complainant", "投诉人"),
-    Column("phone", "电话"),
-    Column("channel", "来源"),
-    Column("office", "承办单位"),
-    Column("handler", "承办人"),
-    Column("sync", "同步"),  # filled by a second query per page: the list never waits for it
+    *(Column(f.name, f.ledger[0], _SORTS.get(f.name)) for f in LEDGER),  # type: ignore[index]
+    Column("sync", "同步"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -211,33 +205,24 @@ class ComplaintTableModel(QAbstractTableModel):
 
     # -- internals -------------------------------------------------------------------------------
     def _text(self, row: ComplaintRow, key: str) -> str:
+        """A catalogued field as the ledger shows it: codes, offices and people by name."""
+        field, value = BY_NAME[key], row.value(key)
         lookups = self.ctx.lookups
-        match key:
-            case "number":
-                return row.number
-            case "received_at":
-                return row.received_at.strftime("%Y-%m-%d %H:%M")
-            case "status":
-                return row.status.label
-            case "due_on":
-                return row.due_on.isoformat() if row.due_on else ""
-            case "respondent":
-                return row.respondent_name
-            case "subject":
-                return row.subject
-            case "category":
-                return lookups.label("category", row.category_code)
-            case "complainant":
-                return row.complainant
-            case "phone":
-                return row.phone
-            case "channel":
-                return lookups.label("channel", row.channel_code)
-            case "office":
-                return lookups.office_name(row.office_id)
-            case "handler":
-                return lookups.user_name(row.handler_id)
-        return ""
+        if value is None:
+            return ""
+        if field.kind == "datetime" and isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if field.kind == "date" and isinstance(value, date):
+            return value.isoformat()
+        if field.choices is not None:
+            return field.choices(str(value)).label
+        if field.codes is not None:
+            return lookups.label(field.codes, str(value))
+        if field.kind == "office" and isinstance(value, int):
+            return lookups.office_name(value)
+        if field.kind == "user" and isinstance(value, int):
+            return lookups.user_name(value)
+        return str(value)
 
     def _load_page(self, first: bool) -> None:
         services, user = self.ctx.services, self.ctx.user

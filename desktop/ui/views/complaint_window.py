@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.complaint import LABELS
-from desktop.domain.workflow import HANDLERS, Action, Result, Status
+from desktop.domain.complaint_fields import FIELDS, Field
+from desktop.domain.workflow import HANDLERS, Action, Status
 from desktop.files import (
     can_open,
     copy_atomic,
@@ -278,53 +278,41 @@ class ComplaintWindow(QWidget):
         self.action_buttons[action] = button
 
     def _show_record(self, d: ComplaintDetail) -> None:
-        lookups = self.ctx.lookups
+        """Every catalogued field the tab shows (domain/complaint_fields.py), in its order,
+        that holds something; the parties' names always."""
         while self.record_form.rowCount():
             self.record_form.removeRow(0)
-
-        def money(value: object) -> str:
-            return f"{value} 元" if value is not None else ""
-
-        rows = [
-            (LABELS["channel_code"], lookups.label("channel", d.channel_code)),
-            (LABELS["received_at"], d.received_at.strftime("%Y-%m-%d %H:%M")),
-            (LABELS["district_number"], d.district_number or ""),
-            (LABELS["complainant_name"], d.complainant_name),
-            (LABELS["complainant_phone"], d.complainant_phone),
-            (LABELS["complainant_address"], d.complainant_address),
-            (LABELS["complainant_id_number"], d.complainant_id_number or ""),
-            (LABELS["respondent_name"], d.respondent_name),
-            (LABELS["respondent_credit_code"], d.respondent_credit_code or ""),
-            (LABELS["respondent_address"], d.respondent_address),
-            (LABELS["subject"], d.subject),
-            (LABELS["brand_model"], d.brand_model),
-            (LABELS["purchase_date"], d.purchase_date.isoformat() if d.purchase_date else ""),
-            (LABELS["category_code"], lookups.label("category", d.category_code)),
-            (LABELS["amount"], money(d.amount)),
-            (LABELS["request_type"], lookups.label("request_type", d.request_type)),
-            (LABELS["request"], d.request),
-            (LABELS["facts"], d.facts),
-            ("受理日期", d.accepted_on.isoformat() if d.accepted_on else ""),
-            ("不予受理依据", lookups.label("rejection_ground", d.rejection_ground)),
-            ("调解协议", d.settlement_terms or ""),
-            ("履行期限", d.performance_due_on.isoformat() if d.performance_due_on
-             else ("当场履行" if d.settlement_terms else "")),
-            ("终止调解依据", lookups.label("termination_ground", d.termination_ground)),
-            ("转办单位", d.transferred_to or ""),
-            ("立案线索", d.case_note or ""),
-            ("办结日期", d.closed_on.isoformat() if d.closed_on else ""),
-            ("办结结果", Result(d.result).label if d.result else ""),
-            ("挽回经济损失", money(d.recovered)),
-            ("经营者责任", "" if d.at_fault is None else ("有责" if d.at_fault else "无责")),
-            ("满意度", d.satisfaction or ""),
-        ]
-        for label, value in rows:
-            if not value and label not in (LABELS["complainant_name"], LABELS["respondent_name"]):
+        for f in FIELDS:
+            if not f.shown:
+                continue
+            value = self._shown_value(f, d)
+            if not value and f.name not in ("complainant_name", "respondent_name"):
                 continue
             text = QLabel(value)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.record_form.addRow(self.tr(label) + "：", text)
+            self.record_form.addRow(self.tr(f.label) + "：", text)
+
+    def _shown_value(self, f: Field, d: ComplaintDetail) -> str:
+        value = getattr(d, f.key)
+        if f.name == "performance_due_on" and value is None and d.settlement_terms:
+            return self.tr("当场履行")  # an agreement without a deadline is performed on the spot
+        if value is None or value == "":
+            return ""
+        if f.codes is not None:
+            return self.ctx.lookups.label(f.codes, value)
+        if f.choices is not None:
+            return f.choices(value).label
+        if f.kind == "money":
+            return f"{value} 元"
+        if f.kind == "datetime":
+            return value.strftime("%Y-%m-%d %H:%M")
+        if f.kind == "date":
+            return value.isoformat()
+        if f.kind == "bool":
+            yes, no = f.words or (self.tr("是"), self.tr("否"))
+            return yes if value else no
+        return str(value)
 
     # -- actions -----------------------------------------------------------------------------------
     def start_action(self, action: Action | str) -> ActionDialog:

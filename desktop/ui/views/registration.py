@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import LABELS, ComplaintDraft
-from desktop.domain.contract import EARLIEST_DATE, text_limit
+from desktop.domain.complaint_fields import BY_KEY, FORM_FIELDS, Field, Group, in_group
+from desktop.domain.contract import EARLIEST_DATE
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
 from desktop.ui.context import AppContext
 from desktop.ui.views.attachments import attach_files
@@ -34,6 +37,15 @@ from desktop.ui.widgets import messages
 from desktop.ui.widgets.enter_moves_on import EnterMovesOn
 from desktop.ui.widgets.enterprise_completer import EnterpriseCompleter
 from desktop.ui.widgets.field_errors import FieldErrors
+
+# The form's boxes, top to bottom (处理 follows registration), and its columns.
+_FORM_GROUPS = (Group.SOURCE, Group.COMPLAINANT, Group.RESPONDENT, Group.MATTER)
+_COLUMNS = 3
+
+
+def _attr(f: Field) -> str:
+    """The page's attribute for a field's box: its key, a code table's without `_code`."""
+    return f.key.removesuffix("_code") if f.editor == "code" else f.key
 
 
 class RegistrationPage(QWidget):
@@ -55,60 +67,60 @@ class RegistrationPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # -- the form ----------------------------------------------------------------------------------
+    def _editor(self, f: Field) -> QWidget:
+        """The box a clerk types a catalogued field into, by how the catalogue says it is typed."""
+        if f.editor == "code":
+            choice = QComboBox()
+            if not f.required:
+                choice.addItem(self.tr("（未选）"), "")
+            for code in self.ctx.lookups.active(f.codes or ""):
+                choice.addItem(code.label, code.code)
+            return choice
+        if f.editor == "datetime":
+            moment = QDateTimeEdit(QDateTime.currentDateTime())
+            moment.setDisplayFormat("yyyy-MM-dd HH:mm")
+            moment.setCalendarPopup(True)
+            # Nor do the dates go back before the contract's first day (1990-01-01).
+            moment.setMinimumDate(QDate(EARLIEST_DATE))
+            return moment
+        if f.editor == "date":
+            day = QDateEdit(QDate.currentDate())
+            day.setDisplayFormat("yyyy-MM-dd")
+            day.setCalendarPopup(True)
+            day.setMinimumDate(QDate(EARLIEST_DATE))
+            day.setEnabled(False)
+            known = QCheckBox(self.tr("已知"))
+            known.toggled.connect(day.setEnabled)
+            setattr(self, f"has_{f.key}", known)
+            return day
+        if f.editor == "lines":
+            text = QPlainTextEdit()
+            text.setTabChangesFocus(True)
+            text.setMinimumHeight(110)
+            return text
+        line = QLineEdit()
+        if f.hint:
+            line.setPlaceholderText(self.tr(f.hint))
+        return line
+
     def _build(self) -> None:
-        lookups = self.ctx.lookups
-        self.channel = QComboBox()
-        for code in lookups.active("channel"):
-            self.channel.addItem(code.label, code.code)
-        self.received_at = QDateTimeEdit(QDateTime.currentDateTime())
-        self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received_at.setCalendarPopup(True)
-        self.district_number = QLineEdit()
-        self.complainant_name = QLineEdit()
-        self.complainant_phone = QLineEdit()
-        self.complainant_phone.setPlaceholderText(self.tr("手机或固定电话"))
-        self.complainant_address = QLineEdit()
-        self.complainant_id_number = QLineEdit()
-        self.complainant_id_number.setPlaceholderText(self.tr("选填"))
-        self.respondent_name = QLineEdit()
-        self.respondent_name.setPlaceholderText(self.tr("输入名称或统一社会信用代码，从企业库中选择"))
-        self.respondent_credit_code = QLineEdit()
-        self.respondent_address = QLineEdit()
+        # One box per catalogued field the clerk types (domain/complaint_fields.py), under the
+        # field's key, a code table's without `_code` (self.channel, self.category).
+        self.boxes: dict[str, QWidget] = {}
+        for f in FORM_FIELDS:
+            box = self._editor(f)
+            self.boxes[f.key] = box
+            setattr(self, _attr(f), box)
         self.add_enterprise = QPushButton(self.tr("新增到企业库…"))
         self.add_enterprise.setAutoDefault(False)
         self.add_enterprise.clicked.connect(self.new_enterprise)
         self.enterprise_note = QLabel()
         self.enterprise_note.setStyleSheet("color: #2e7d32;")
-        self.subject = QLineEdit()
-        self.subject.setPlaceholderText(self.tr("例如：空调、预付卡、汽车维修"))
-        self.brand_model = QLineEdit()
-        self.has_purchase_date = QCheckBox(self.tr("已知"))
-        self.purchase_date = QDateEdit(QDate.currentDate())
-        self.purchase_date.setDisplayFormat("yyyy-MM-dd")
-        self.purchase_date.setCalendarPopup(True)
-        self.purchase_date.setEnabled(False)
-        self.has_purchase_date.toggled.connect(self.purchase_date.setEnabled)
-        self.category = QComboBox()
-        for code in lookups.active("category"):
-            self.category.addItem(code.label, code.code)
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText(self.tr("元，选填"))
-        self.request_type = QComboBox()
-        self.request_type.addItem(self.tr("（未选）"), "")
-        for code in lookups.active("request_type"):
-            self.request_type.addItem(code.label, code.code)
-        self.request = QLineEdit()
-        self.facts = QPlainTextEdit()
-        self.facts.setTabChangesFocus(True)
-        self.facts.setMinimumHeight(110)
         # One-line fields stop at the wire contract's length, so the clerk meets the limit while
         # typing; the codes typed with spaces (ID number, credit code) and the facts (a
         # QPlainTextEdit) are held to it by the service's message under the field.
         for name, box in self._limited().items():
-            box.setMaxLength(text_limit("complaints", name) or box.maxLength())
-        # Nor do the dates go back before the contract's first day (1990-01-01).
-        self.received_at.setMinimumDate(QDate(EARLIEST_DATE))
-        self.purchase_date.setMinimumDate(QDate(EARLIEST_DATE))
+            box.setMaxLength(BY_KEY[name].max_len or box.maxLength())
         self.files = QListWidget()
         self.files.setMaximumHeight(70)
         self.add_file = QPushButton(self.tr("添加附件…"))
@@ -126,41 +138,7 @@ class RegistrationPage(QWidget):
         self.duplicate_box.linkActivated.connect(lambda link: self.sig_open_complaint.emit(int(link)))
         self.duplicate_box.hide()
 
-        source = QGroupBox(self.tr("来源"))
-        grid = QGridLayout(source)
-        self._cell(grid, 0, 0, "channel_code", self.channel)
-        self._cell(grid, 0, 1, "received_at", self.received_at)
-        self._cell(grid, 0, 2, "district_number", self.district_number)
-        person = QGroupBox(self.tr("投诉人"))
-        grid = QGridLayout(person)
-        self._cell(grid, 0, 0, "complainant_name", self.complainant_name)
-        self._cell(grid, 0, 1, "complainant_phone", self.complainant_phone)
-        self._cell(grid, 0, 2, "complainant_id_number", self.complainant_id_number)
-        self._cell(grid, 1, 0, "complainant_address", self.complainant_address, span=3)
-        respondent = QGroupBox(self.tr("被投诉方"))
-        grid = QGridLayout(respondent)
-        self._cell(grid, 0, 0, "respondent_name", self.respondent_name, span=2)
-        grid.addWidget(self.add_enterprise, 0, 2, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-        self._cell(grid, 1, 0, "respondent_credit_code", self.respondent_credit_code)
-        self._cell(grid, 1, 1, "respondent_address", self.respondent_address, span=2)
-        grid.addWidget(self.enterprise_note, 2, 0, 1, 3)
-        for column in range(3):
-            grid.setColumnStretch(column, 1)
-        matter = QGroupBox(self.tr("投诉事项"))
-        grid = QGridLayout(matter)
-        self._cell(grid, 0, 0, "subject", self.subject)
-        self._cell(grid, 0, 1, "brand_model", self.brand_model)
-        dates = QWidget()
-        row = QHBoxLayout(dates)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.has_purchase_date)
-        row.addWidget(self.purchase_date, 1)
-        self._cell(grid, 0, 2, "purchase_date", dates, focus=self.purchase_date)
-        self._cell(grid, 2, 0, "category_code", self.category)
-        self._cell(grid, 2, 1, "amount", self.amount)
-        self._cell(grid, 2, 2, "request_type", self.request_type)
-        self._cell(grid, 4, 0, "request", self.request, span=3)
-        self._cell(grid, 6, 0, "facts", self.facts, span=3)
+        groups = {group: self._group(group) for group in _FORM_GROUPS}
         files = QGroupBox(self.tr("附件（保存登记后复制到本机数据文件夹）"))
         column = QHBoxLayout(files)
         column.addWidget(self.files, 1)
@@ -199,8 +177,11 @@ class RegistrationPage(QWidget):
                        else self.tr("修改登记信息 {0}").format(self.editing.number))
         title.setStyleSheet("font-size: 16px; font-weight: bold;")
         form.addWidget(title)
-        for box in (source, person, respondent, self.duplicate_box, matter, files):
+        for group, box in groups.items():
             form.addWidget(box)
+            if group is Group.RESPONDENT:  # the warning right under whom it is about
+                form.addWidget(self.duplicate_box)
+        form.addWidget(files)
         form.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -212,21 +193,21 @@ class RegistrationPage(QWidget):
         bar.setLayout(actions)
         outer.addWidget(bar)
 
-        order = [self.channel, self.received_at, self.district_number, self.complainant_name,
-                 self.complainant_phone, self.complainant_id_number, self.complainant_address,
-                 self.respondent_name, self.add_enterprise, self.respondent_credit_code,
-                 self.respondent_address, self.subject, self.brand_model, self.has_purchase_date,
-                 self.purchase_date, self.category, self.amount, self.request_type, self.request,
-                 self.facts, self.add_file, self.remove_file, self.save_button]
+        # Tab runs through the fields in the catalogue's order (a date's 已知 box before it,
+        # 新增到企业库… after the respondent's name), then the files and the save button; Enter
+        # moves on from every field but the multi-line facts.
+        order: list[QWidget] = []
+        for f in FORM_FIELDS:
+            if f.editor == "date":
+                order.append(getattr(self, f"has_{f.key}"))
+            order.append(self.boxes[f.key])
+            if f.name == "respondent_name":
+                order.append(self.add_enterprise)
+        order += [self.add_file, self.remove_file, self.save_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._enter = EnterMovesOn(self)
-        self._enter.install(self.channel, self.received_at, self.district_number,
-                            self.complainant_name, self.complainant_phone, self.complainant_id_number,
-                            self.complainant_address, self.respondent_name,
-                            self.respondent_credit_code, self.respondent_address, self.subject,
-                            self.brand_model, self.purchase_date, self.category, self.amount,
-                            self.request_type, self.request)
+        self._enter.install(*(self.boxes[f.key] for f in FORM_FIELDS if f.editor != "lines"))
         self.completer = EnterpriseCompleter(self.ctx, self.respondent_name)
         self.completer.sig_chosen.connect(self.use_enterprise)
         self.respondent_name.textEdited.connect(self._respondent_typed)
@@ -235,22 +216,46 @@ class RegistrationPage(QWidget):
         for box in (self.complainant_phone, self.respondent_name, self.respondent_credit_code):
             box.textChanged.connect(lambda _: self._duplicate_timer.start())
 
-    def _limited(self) -> dict[str, QLineEdit]:
-        return {"district_number": self.district_number, "complainant_name": self.complainant_name,
-                "complainant_phone": self.complainant_phone,
-                "complainant_address": self.complainant_address,
-                "respondent_name": self.respondent_name,
-                "respondent_address": self.respondent_address, "subject": self.subject,
-                "brand_model": self.brand_model, "request": self.request}
+    def _group(self, group: Group) -> QGroupBox:
+        """A box of the form: its fields left to right in the catalogue's order, three columns
+        to a row, each as wide as the catalogue says; a field that does not fit starts a row."""
+        box = QGroupBox(self.tr(group.value))
+        grid = QGridLayout(box)
+        row = column = 0
+        for f in in_group(group):
+            if column + f.width > _COLUMNS:
+                row, column = row + 1, 0
+            self._cell(grid, row, column, f, span=f.width)
+            column += f.width
+            if f.name == "respondent_name":  # the register's button beside the name
+                grid.addWidget(self.add_enterprise, row, column,
+                               Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+                column += 1
+        if group is Group.RESPONDENT:
+            grid.addWidget(self.enterprise_note, row + 1, 0, 1, _COLUMNS)
+            for column in range(_COLUMNS):
+                grid.setColumnStretch(column, 1)
+        return box
 
-    def _cell(self, grid: QGridLayout, row: int, column: int, field: str, widget: QWidget,
-              span: int = 1, focus: QWidget | None = None) -> None:
+    def _limited(self) -> dict[str, QLineEdit]:
+        """The one-line fields held to their length while typing, by key."""
+        return {f.key: box for f in FORM_FIELDS
+                if f.editor == "line" and f.max_len and not f.spaced
+                and isinstance(box := self.boxes[f.key], QLineEdit)}
+
+    def _cell(self, grid: QGridLayout, row: int, column: int, f: Field, span: int = 1) -> None:
         """Label above, field, and a red line below for what the services say is wrong."""
-        required = field in ("channel_code", "received_at", "complainant_name", "complainant_phone",
-                             "complainant_address", "respondent_name", "respondent_address",
-                             "subject", "category_code", "request", "facts")
-        caption = self.tr(LABELS[field]) + (" *" if required else "")
-        holder = self.errors.field(LABELS[field], widget, caption=caption, marks=focus)
+        widget = self.boxes[f.key]
+        focus = None
+        if f.editor == "date":  # the 已知 box and the date side by side
+            focus = widget
+            widget = QWidget()
+            line = QHBoxLayout(widget)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(getattr(self, f"has_{f.key}"))
+            line.addWidget(focus, 1)
+        caption = self.tr(f.label) + (" *" if f.required else "")
+        holder = self.errors.field(f.label, widget, caption=caption, marks=focus)
         # Top-aligned, so a red message under one field does not shift its neighbours.
         grid.addWidget(holder, row, column, 1, span, Qt.AlignmentFlag.AlignTop)
 
@@ -321,27 +326,24 @@ class RegistrationPage(QWidget):
 
     # -- saving ---------------------------------------------------------------------------------------
     def draft(self) -> ComplaintDraft:
-        return ComplaintDraft(
-            channel_code=self.channel.currentData() or "",
-            received_at=self.received_at.dateTime().toPython().replace(second=0, microsecond=0),
-            complainant_name=self.complainant_name.text(),
-            complainant_phone=self.complainant_phone.text(),
-            complainant_address=self.complainant_address.text(),
-            complainant_id_number=self.complainant_id_number.text().strip() or None,
-            respondent_name=self.respondent_name.text(),
-            respondent_credit_code=self.respondent_credit_code.text().strip() or None,
-            respondent_address=self.respondent_address.text(),
-            enterprise_id=self.enterprise_id,
-            subject=self.subject.text(),
-            category_code=self.category.currentData() or "",
-            brand_model=self.brand_model.text(),
-            purchase_date=self.purchase_date.date().toPython() if self.has_purchase_date.isChecked() else None,
-            amount=self.amount.text().strip() or None,
-            request_type=self.request_type.currentData() or "",
-            request=self.request.text(),
-            facts=self.facts.toPlainText(),
-            district_number=self.district_number.text().strip() or None,
-        )
+        values: dict[str, Any] = {f.key: self._typed(f) for f in FORM_FIELDS}
+        return ComplaintDraft(enterprise_id=self.enterprise_id, **values)
+
+    def _typed(self, f: Field) -> object:
+        """What the clerk typed into a field, as the draft takes it."""
+        box = self.boxes[f.key]
+        if isinstance(box, QComboBox):
+            return box.currentData() or ""
+        if isinstance(box, QDateTimeEdit) and f.editor == "datetime":
+            return box.dateTime().toPython().replace(second=0, microsecond=0)
+        if isinstance(box, QDateEdit):
+            return box.date().toPython() if getattr(self, f"has_{f.key}").isChecked() else None
+        if isinstance(box, QPlainTextEdit):
+            return box.toPlainText()
+        assert isinstance(box, QLineEdit)
+        if f.null or f.editor == "money":  # blank: none given
+            return box.text().strip() or None
+        return box.text()
 
     def save(self) -> None:
         if self._saving:
@@ -387,35 +389,33 @@ class RegistrationPage(QWidget):
         """Fill the form with a registered complaint, to correct it."""
         # An older record's date before the first day is shown as stored (a date box would
         # move it silently to its minimum); the save then says what is wrong with it.
-        for box, day in ((self.received_at, d.received_at.date()),
-                         (self.purchase_date, d.purchase_date)):
-            if day is not None and day < EARLIEST_DATE:
+        for f in FORM_FIELDS:
+            box, value = self.boxes[f.key], getattr(d, f.key)
+            day = value.date() if isinstance(value, datetime) else value
+            if isinstance(box, QDateTimeEdit) and isinstance(day, date) and day < EARLIEST_DATE:
                 box.setMinimumDate(QDate(day))
-        self.channel.setCurrentIndex(max(0, self.channel.findData(d.channel_code)))
-        self.received_at.setDateTime(QDateTime(d.received_at))
-        self.district_number.setText(d.district_number or "")
-        self.complainant_name.setText(d.complainant_name)
-        self.complainant_phone.setText(d.complainant_phone)
-        self.complainant_address.setText(d.complainant_address)
-        self.complainant_id_number.setText(d.complainant_id_number or "")
-        self.respondent_name.setText(d.respondent_name)
-        self.respondent_credit_code.setText(d.respondent_credit_code or "")
-        self.respondent_address.setText(d.respondent_address)
+        for f in FORM_FIELDS:
+            self._show_value(f, getattr(d, f.key))
         self.enterprise_id = d.enterprise_id
-        self.subject.setText(d.subject)
-        self.brand_model.setText(d.brand_model)
-        self.has_purchase_date.setChecked(d.purchase_date is not None)
-        if d.purchase_date is not None:
-            self.purchase_date.setDate(QDate(d.purchase_date))
-        self.category.setCurrentIndex(max(0, self.category.findData(d.category_code)))
-        self.amount.setText("" if d.amount is None else str(d.amount))
-        self.request_type.setCurrentIndex(max(0, self.request_type.findData(d.request_type)))
-        self.request.setText(d.request)
-        self.facts.setPlainText(d.facts)
         self._show_whole(d)
         self.files.setEnabled(False)
         self.add_file.hide()
         self.remove_file.hide()
+
+    def _show_value(self, f: Field, value: Any) -> None:
+        box = self.boxes[f.key]
+        if isinstance(box, QComboBox):
+            box.setCurrentIndex(max(0, box.findData(value)))
+        elif isinstance(box, QDateTimeEdit) and f.editor == "datetime":
+            box.setDateTime(QDateTime(value))
+        elif isinstance(box, QDateEdit):
+            getattr(self, f"has_{f.key}").setChecked(value is not None)
+            if value is not None:
+                box.setDate(QDate(value))
+        elif isinstance(box, QPlainTextEdit):
+            box.setPlainText(value or "")
+        elif isinstance(box, QLineEdit):
+            box.setText("" if value is None else str(value))
 
     def _show_whole(self, d: ComplaintDetail) -> None:
         """A record stored before the length rules may hold more than a field now takes:
@@ -446,25 +446,33 @@ class RegistrationPage(QWidget):
 
     @property
     def dirty(self) -> bool:
-        boxes = (self.complainant_name, self.complainant_phone, self.complainant_address,
-                 self.respondent_name, self.subject, self.request, self.district_number)
-        return any(b.text().strip() for b in boxes) or bool(self.facts.toPlainText().strip())
+        """Something typed in a field the clerk must fill in, or the district's number (the
+        respondent's address alone is what choosing from the register may have filled in)."""
+        for f in FORM_FIELDS:
+            box = self.boxes[f.key]
+            if f.required or f.name == "district_number":
+                if isinstance(box, QLineEdit) and box.text().strip() and f.name != "respondent_address":
+                    return True
+                if isinstance(box, QPlainTextEdit) and box.toPlainText().strip():
+                    return True
+        return False
 
     def ask_clear(self) -> None:
         if not self.dirty or messages.confirm(self, self.tr("清空"), self.tr("清空登记表中填写的内容？")):
             self.clear()
 
     def clear(self) -> None:
-        for box in (self.district_number, self.complainant_name, self.complainant_phone,
-                    self.complainant_address, self.complainant_id_number, self.respondent_name,
-                    self.respondent_credit_code, self.respondent_address, self.subject,
-                    self.brand_model, self.amount, self.request):
-            box.clear()
-        self.facts.clear()
+        for f in FORM_FIELDS:
+            box = self.boxes[f.key]
+            if isinstance(box, QLineEdit | QPlainTextEdit):
+                box.clear()
+            elif isinstance(box, QComboBox) and not f.required:
+                box.setCurrentIndex(0)
+            elif isinstance(box, QDateTimeEdit) and f.editor == "datetime":
+                box.setDateTime(QDateTime.currentDateTime())
+            elif isinstance(box, QDateEdit):
+                getattr(self, f"has_{f.key}").setChecked(False)
         self.files.clear()
-        self.has_purchase_date.setChecked(False)
-        self.request_type.setCurrentIndex(0)
-        self.received_at.setDateTime(QDateTime.currentDateTime())
         self.enterprise_id = None
         self.enterprise_note.clear()
         self._show_duplicates([])

@@ -29,11 +29,15 @@ class ComplaintTableView(QTableView):
         # then by this one, two wasted queries before the first page.
         header.setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90, "respondent": 230,
-                  "subject": 140, "category": 110, "complainant": 70, "phone": 105, "channel": 120,
-                  "office": 150, "handler": 70, "sync": 70}
+        # The ledger's columns come from the catalogue; these are the widths that suit them
+        # (a column not named here keeps Qt's default).
+        widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90,
+                  "respondent_name": 230, "subject": 140, "category_code": 110,
+                  "complainant_name": 70, "complainant_phone": 105, "channel_code": 120,
+                  "office_id": 150, "handler_id": 70, "sync": 70}
         for key, width in widths.items():
-            self.setColumnWidth(COLUMN_INDEX[key], width)
+            if key in COLUMN_INDEX:
+                self.setColumnWidth(COLUMN_INDEX[key], width)
         self.doubleClicked.connect(self._open)
 
     def complaint_model(self) -> ComplaintTableModel:

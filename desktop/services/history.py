@@ -1,0 +1,113 @@
+"""A complaint's history (处理经过): its audit entries in plain words, each field under its
+Chinese label, personal information masked for users who may not see it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from desktop.db.repositories import AuditRepository
+from desktop.domain import complaint_fields, contract
+from desktop.domain.complaint import masked
+from desktop.domain.disclosure import RequestKind, RequestStatus
+from desktop.forms.catalog import FORMS, HOW_LABELS
+from desktop.services.base import Service
+from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
+from desktop.services.dto import CurrentUser, HistoryLine
+
+_COMPLAINTS = "complaints"
+
+
+def field_label(entity: str, key: str) -> str:
+    """A column as people say it: a complaint's from the catalogue, a record's from the wire
+    contract (where a reference travels without `_id`)."""
+    if entity == _COMPLAINTS:
+        return complaint_fields.label(key)
+    return contract.label(entity, key.removesuffix("_id") if key.endswith("_id") else key)
+
+
+def _value(entity: str, key: str, value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    field = complaint_fields.BY_NAME.get(key) if entity == _COMPLAINTS else None
+    if field is not None and field.choices is not None:
+        return field.choices(str(value)).label
+    if field is not None and field.kind == "money" and isinstance(value, int):
+        return f"{value / 100:,.2f} 元"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _describe(before: str | None, after: str | None, operation: str, entity: str,
+              hide: bool = False) -> str:
+    """An audit entry in plain words for the history tab; `hide`: mask personal information."""
+    if operation == "insert" and entity == "printings":
+        printed = json.loads(after or "{}")
+        info = FORMS.get(printed.get("form", ""))
+        title = info.title if info else printed.get("form", "")
+        return (f"{HOW_LABELS.get(printed.get('how', ''), '打印')}《{title}》，"
+                f"{printed.get('pages', '?')} 页，核验码 {printed.get('checksum') or '—'}")
+    if entity.startswith("disclosure_"):
+        return _describe_disclosure(entity, operation, json.loads(before or "{}"),
+                                    json.loads(after or "{}"))
+    if operation == "insert":
+        return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
+                "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
+    if operation == "delete":
+        return "删除记录"
+    old, new = json.loads(before or "{}"), json.loads(after or "{}")
+    if hide and entity == _COMPLAINTS:
+        for values in (old, new):
+            for field in complaint_fields.PERSONAL:
+                if values.get(field.name):
+                    values[field.name] = masked(field.name, values[field.name])
+    parts = [
+        f"{field_label(entity, key)}：{_value(entity, key, old.get(key))} → "
+        f"{_value(entity, key, value)}"
+        for key, value in new.items()
+        if key != "due_on"
+    ]
+    return "；".join(parts)
+
+
+def _describe_disclosure(entity: str, operation: str, old: dict[str, Any],
+                         new: dict[str, Any]) -> str:
+    """A complaint's disclosure rows and requests, in the words of the 公示 screen."""
+    if entity == "disclosure_entries":
+        if operation == "insert":
+            return "列入消费投诉公示清单"
+        if operation == "delete":
+            return "移出消费投诉公示清单（已不符合公示条件）"
+        parts = []
+        if "content" in new:
+            parts.append(f"公示内容：{old.get('content') or '（空）'} → {new['content']}")
+        if new.get("excluded") is True:
+            parts.append("不予公示")
+        elif new.get("excluded") is False:
+            parts.append("恢复公示")
+        if new.get("corrected_on"):
+            parts.append(f"已于 {new['corrected_on']} 更正")
+        return "；".join(parts) or "公示清单条目已更新"
+    if entity == "disclosure_requests":
+        if operation == "insert":
+            text = f"申请{RequestKind(new['kind']).label}：{new.get('reason', '')}"
+            return text + (f"；更正为：{new['new_content']}" if new.get("new_content") else "")
+        if "status" in new:
+            return (f"申请状态：{RequestStatus(old['status']).label} → "
+                    f"{RequestStatus(new['status']).label}")
+    return "公示记录已更新"
+
+class HistoryService(Service):
+    def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
+        with self._uow(user, "", write=False) as uow:
+            c = load_complaint(uow, user, complaint_id)
+            hide = not user.has(*SEES_PERSONAL_INFO)
+            lines = []
+            for e in AuditRepository(uow.session).history(c.uuid):
+                text = _describe(e.before, e.after, e.operation, e.entity, hide)
+                if text:  # a recomputed due date alone is not news
+                    at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+                    lines.append(HistoryLine(at, e.username, e.action, text, e.reason))
+            return lines
