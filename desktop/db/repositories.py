@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
 from desktop.db.search import INDEXED_COLUMNS, match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
 
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
 # Up to this many matches, a search page sorts the matching rows; beyond, it walks the index.
@@ -209,6 +210,18 @@ class ComplaintRepository:
         row = self._sequence(office_id, day)
         row.last += 1
         return row.last
+
+    def next_free_number(self, office_id: int, office_code: str, day: date) -> str | None:
+        """The next number of the office's day that no complaint here holds (inside the writer's
+        lock), or None when the day's own numbers are used up. A counter set back, or a number
+        that came back from elsewhere, is stepped past instead of handed out twice."""
+        while True:
+            sequence = self.next_sequence(office_id, day)
+            if sequence > DISPATCH_SEQUENCE_BASE:
+                return None
+            number = format_number(office_code, day, sequence)
+            if not self.s.scalar(select(exists().where(m.Complaint.number == number))):
+                return number
 
     def reserve_sequence(self, office_id: int, day: date, sequence: int) -> None:
         """A number of this office exists (it came back from the district): never hand it out."""

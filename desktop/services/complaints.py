@@ -32,7 +32,7 @@ from desktop.domain.complaint_fields import (
 from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
-from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE
 from desktop.domain.workflow import (
     HANDLERS,
     Action,
@@ -208,11 +208,10 @@ class ComplaintService(Service):
             self._check_codes(uow, clean)
             repo = ComplaintRepository(uow.session)
             day = clean.received_at.date()
-            sequence = repo.next_sequence(user.office_id, day)
-            if sequence > DISPATCH_SEQUENCE_BASE:
+            number = repo.next_free_number(user.office_id, user.office_code, day)
+            if number is None:
                 raise DomainError(f"本单位 {day:%Y-%m-%d} 的投诉编号已用尽"
                                   f"（{DISPATCH_SEQUENCE_BASE + 1} 起的编号留给区局分流件）")
-            number = format_number(user.office_code, day, sequence)
             rules = rule_set_for(self.ctx.reference.rule_sets(), day)
             c = Complaint(
                 number=number,

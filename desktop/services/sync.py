@@ -32,7 +32,7 @@ from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError, NotFound
-from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number, parse_number
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
 from desktop.domain.workflow import Role, Status
 from desktop.files import write_atomic
 from desktop.services.audit import AuditService, verdict_text
@@ -468,15 +468,10 @@ class SyncService(Service):
         if complaint is None or office is None:
             SyncRepository(uow.session).forget_refusal_code(uuid)
             return ""
-        day = complaint.received_at.date()
-        while True:
-            sequence = repo.next_sequence(office.id, day)
-            if sequence > DISPATCH_SEQUENCE_BASE:
-                SyncRepository(uow.session).forget_refusal_code(uuid)
-                return ""  # the day's numbers are used up: it stays refused, with the reason
-            number = format_number(office.code, day, sequence)
-            if repo.by_number(number) is None:
-                break
+        number = repo.next_free_number(office.id, office.code, complaint.received_at.date())
+        if number is None:
+            SyncRepository(uow.session).forget_refusal_code(uuid)
+            return ""  # the day's numbers are used up: it stays refused, with the reason
         old = complaint.number
         text = f"投诉单号 {old} 与区局已有单号重复，已改为 {number}"
         uow.reason = text  # the history shows the change 旧号 → 新号 with this reason

@@ -89,16 +89,20 @@ def test_a_refused_registration_naming_the_user_is_reported_without_the_name(
     assert "王小明" not in text and "王某" in text and "PermissionDenied" in text
 
 
-def test_a_number_the_counter_hands_out_twice_is_a_chinese_refusal(world: World) -> None:
+def test_a_counter_set_back_is_stepped_past_and_a_clash_is_a_chinese_refusal(world: World) -> None:
     from sqlalchemy import text
 
     from desktop.ui.errors import environment_message
 
-    world.s.complaints.register(world.clerk, draft())
+    first = world.s.complaints.register(world.clerk, draft()).number
     with world.s.ctx.engine.begin() as conn:  # the counter set back outside the program
         conn.execute(text("UPDATE number_sequences SET last = 0"))
-    with pytest.raises(IntegrityError) as clash:
-        world.s.complaints.register(world.clerk, draft())
+    assert any("计数" in p for p in world.s.audit.verify().problems)  # reported
+    second = world.s.complaints.register(world.clerk, draft()).number
+    assert second != first and second.endswith("-0002")  # the used number is stepped past
+    with pytest.raises(IntegrityError) as clash, world.s.ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE complaints SET number = :n WHERE number = :m"),
+                     {"n": first, "m": second})
     message = environment_message(clash.value)
     assert message is not None and "编号与本机已有的投诉编号重复，投诉未保存" in message
     assert "audit verify" in message
