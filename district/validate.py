@@ -46,29 +46,9 @@ def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
     `history`: the updated record is imported history, which may leave blank what a
     registration requires (a new record says so itself, by its channel)."""
     found = Problems()
-    rules = contract.RULES.get(entity, {})
-    # Field by field, so that each problem is tied to its wire name (the contract's own
-    # list says what, not where).
-    for name, value in fields.items():
-        found.add(str(name), contract.problems(entity, {name: value}, new=False))
-    if not new and not history:
-        # What a registration requires cannot be blanked by a later change either.
-        for name, value in fields.items():
-            rule = rules.get(name)
-            if rule is not None and rule.required and isinstance(value, str) \
-                    and not value.strip() and name not in found.fields:
-                found.add(str(name), [f"{rule.label}不能为空"])
-    if new:
-        history = entity == "complaints" and fields.get("channel_code") == contract.HISTORY_CHANNEL
-        for name, rule in rules.items():
-            if name in exempt:
-                continue
-            if name not in fields:
-                if not rule.null:
-                    found.add(name, [f"{rule.label}缺失"])
-            elif (rule.required and not history and isinstance(fields[name], str)
-                  and not fields[name].strip()):
-                found.add(name, [f"{rule.label}不能为空"])
+    for name, message in contract.field_problems(entity, fields, new=new, exempt=exempt,
+                                                 history=None if new else history):
+        found.add(name, [message])
     return found
 
 

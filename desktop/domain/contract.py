@@ -307,35 +307,48 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
     raise AssertionError(kind)
 
 
-def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
-    """Every reason this record's fields break the contract, each naming the field in Chinese.
+def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
+                   exempt: frozenset[str] = frozenset(),
+                   history: bool | None = None) -> list[tuple[str, str]]:
+    """Every reason this record's fields break the contract, as (wire field, Chinese message
+    naming the field).
 
-    `new`: the fields are a whole new record, so every non-null field must be there and what a
-    registration requires must not be blank (unless it is imported history). Otherwise the
-    fields are the changed ones of an update, each checked on its own.
+    `new`: the fields are a whole new record, so every non-null field must be there. What a
+    registration requires must not be blank, in a new record and in a change alike, unless the
+    record is imported history (`history`; by default a new complaint says so by its channel).
+    `exempt`: fields a new record may lack or leave blank (what a district dispatch cannot know).
     """
     rules = RULES.get(entity)
     if rules is None:
-        return [f"未知的记录类型 {shown(entity, 40)}"]
-    out: list[str] = []
+        return [("", f"未知的记录类型 {shown(entity, 40)}")]
+    if history is None:
+        history = entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL
+    out: list[tuple[str, str]] = []
     for name, value in fields.items():
         rule = rules.get(name)
         if rule is None:
-            out.append(f"未知的字段 {shown(name, 40)}")
+            out.append((str(name), f"未知的字段 {shown(name, 40)}"))
             continue
-        if (problem := _problem(rule, name, value)) is not None or entity == "attachments" and name == "filename" and value is not None \
-                and (problem := filename_problem(value)) is not None:
-            out.append(f"{rule.label}{problem}")
+        problem = _problem(rule, name, value)
+        if problem is None and entity == "attachments" and name == "filename" and value is not None:
+            problem = filename_problem(value)
+        if problem is None and rule.required and not history and name not in exempt \
+                and isinstance(value, str) and not value.strip():
+            problem = "不能为空"
+        if problem is not None:
+            out.append((name, f"{rule.label}{problem}"))
     if new:
-        history = entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL
-        for name, rule in rules.items():
-            if name not in fields:
-                if not rule.null:
-                    out.append(f"{rule.label}缺失")
-            elif rule.required and not history and isinstance(fields[name], str) \
-                    and not fields[name].strip():
-                out.append(f"{rule.label}不能为空")
+        out.extend((name, f"{rule.label}缺失") for name, rule in rules.items()
+                   if name not in fields and not rule.null and name not in exempt)
     return out
+
+
+def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
+    """The Chinese messages of `field_problems`. A change (`new=False`) is checked field by
+    field without the registration's required marks: a receiving office takes a dispatched
+    complaint without addresses; whether a change may blank a field is the hub's rule."""
+    return [message for _, message in
+            field_problems(entity, fields, new=new, history=None if new else True)]
 
 
 def text_limit(entity: str, name: str) -> int | None:
