@@ -120,15 +120,17 @@ def test_a_bundle_with_an_untrusted_cursor_gets_everything_back(hub):
 
 
 def _with_manifest(data: bytes, key: str, **fields) -> bytes:
-    """The same bundle with fields added to its signed manifest (as a program that writes its
-    protocol version there does), signed again."""
+    """The same bundle with its signed manifest's protocol version set to `fields` (none: as an
+    older program wrote it, without one), signed again."""
     import io
     import json
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
-    manifest = {**json.loads(members.pop("manifest.json")), **fields}
+    manifest = json.loads(members.pop("manifest.json"))
+    manifest.pop("protocol", None)
+    manifest.update(fields)
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     members.pop("signature")
     out = io.BytesIO()
@@ -148,7 +150,7 @@ def test_a_bundle_is_held_to_the_same_protocol_versions_as_a_session(hub):
     station = hub.enrol("WZCQ01")
     key = station.enrolment.bundle_key
     unversioned = hub.complaint("WZCQ01")
-    before_sunset = _bundle(hub, station, [unversioned])  # no version in it: version 1
+    before_sunset = _with_manifest(_bundle(hub, station, [unversioned]), key)  # version 1
     assert hub.import_bundle(before_sunset)[1].acked == 1
     # After version 1's last day, a version 1 program's bundle is refused as its session is,
     # with the same plain message; nothing of it is imported.
