@@ -88,7 +88,7 @@ def _child(data_dir: Path, hub_url: str, kill_at: str) -> int:
     code = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        import desktop.services.sync as sync_module
+        import desktop.services.sync.round as sync_module
         from desktop.bootstrap import open_services
         from desktop.db.repositories import CodeRepository
         from desktop.sync.client import HubClient
@@ -403,7 +403,7 @@ def test_9_a_child_arriving_before_its_parent_is_held_until_the_parent_comes(hub
     station.s.sync.run()
     edit(station, station.clerk, cid2, reason="补充材料", facts="补充的事实。")
     station.s.sync.run()
-    import desktop.services.sync as sync_module
+    import desktop.services.sync.round as sync_module
 
     monkeypatch.setattr(sync_module, "PULL_PAGE", 1)
     report = sub.s.sync.run()
