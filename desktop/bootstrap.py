@@ -14,6 +14,7 @@ from desktop.services.base import Clock, Reference, ServiceContext
 from desktop.services.complaints import ComplaintService
 from desktop.services.disclosure import DisclosureService
 from desktop.services.enterprises import EnterpriseService
+from desktop.services.offices import OfficeService
 from desktop.services.printing import PrintService
 from desktop.services.records import RecordService
 from desktop.services.reference import ReferenceService
@@ -28,6 +29,7 @@ class Services:
     database: Path
     backup: Path | None  # the copy made before a migration, if one ran
     setup: SetupService
+    offices: OfficeService
     users: UserService
     complaints: ComplaintService
     records: RecordService
@@ -65,6 +67,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
         database=database,
         backup=backup,
         setup=SetupService(ctx),
+        offices=OfficeService(ctx),
         users=UserService(ctx),
         complaints=ComplaintService(ctx),
         records=RecordService(ctx),

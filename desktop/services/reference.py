@@ -254,7 +254,7 @@ class ReferenceService(Service):
         that is still as an earlier revision shipped it up to this program's values; then
         recompute the due dates of the open complaints that follow a changed set. A set an
         administrator edited is not touched (see rule_set_offers). Returns the codes changed."""
-        from desktop.services.setup import LOCAL_OFFICE_KEY
+        from desktop.services.offices import LOCAL_OFFICE_KEY
 
         shipped = shipped_rule_sets()
         with self._uow(None, "", write=False) as uow:
