@@ -61,22 +61,24 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
-    audit = AuditService(ctx)
+    # Services that need another get it here, never by building their own.
+    audit, users, offices = AuditService(ctx), UserService(ctx), OfficeService(ctx)
+    complaints, disclosure = ComplaintService(ctx), DisclosureService(ctx)
     services = Services(
         ctx=ctx,
         database=database,
         backup=backup,
-        setup=SetupService(ctx),
-        offices=OfficeService(ctx),
-        users=UserService(ctx),
-        complaints=ComplaintService(ctx),
+        setup=SetupService(ctx, offices=offices, users=users),
+        offices=offices,
+        users=users,
+        complaints=complaints,
         records=RecordService(ctx),
         enterprises=EnterpriseService(ctx),
-        reference=ReferenceService(ctx),
+        reference=ReferenceService(ctx, complaints=complaints),
         audit=audit,
-        printing=PrintService(ctx),
-        disclosure=DisclosureService(ctx),
-        sync=SyncService(ctx, audit=audit),
+        printing=PrintService(ctx, disclosure=disclosure),
+        disclosure=disclosure,
+        sync=SyncService(ctx, audit=audit, complaints=complaints),
     )
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -31,13 +32,16 @@ from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import Role, Status
 from desktop.services.base import (
     Service,
+    ServiceContext,
     bump_generation,
     require_role,
     rule_set_of_row,
     write_rule_set_row,
 )
-from desktop.services.complaints import ComplaintService
 from desktop.services.dto import Changed, CodeInfo, CurrentUser
+
+if TYPE_CHECKING:
+    from desktop.services.complaints import ComplaintService
 
 SHIPPED_REVISION_KEY = "rule_set_revision:"  # + code: the shipped revision this office has dealt with
 NOTICE_KEY = "deadline_notice"  # the open complaints whose deadline a rule-set change moved earlier
@@ -130,6 +134,11 @@ class WorkbenchNotices:
 
 
 class ReferenceService(Service):
+    def __init__(self, ctx: ServiceContext, *, complaints: ComplaintService) -> None:
+        super().__init__(ctx)
+        # Recomputes the open complaints' due dates when the calendar or a rule set changes.
+        self.complaints = complaints
+
     # -- code tables ------------------------------------------------------------------
     def codes(self, kind: str, include_inactive: bool = False) -> list[CodeInfo]:
         with self._uow(None, "", write=False) as uow:
@@ -164,7 +173,7 @@ class ReferenceService(Service):
     def _calendar_changed(self, admin: CurrentUser) -> None:
         # Stored due dates feed the overdue and due-soon lists: bring them in line at once.
         self.ctx.reference.invalidate()
-        ComplaintService(self.ctx).refresh_due_dates(admin)
+        self.complaints.refresh_due_dates(admin)
 
     # -- calendar ----------------------------------------------------------------------
     def year_exceptions(self, year: int) -> tuple[YearSource, list[DayInfo]]:
@@ -363,7 +372,7 @@ class ReferenceService(Service):
         """Recompute the due date of every open complaint following one of `codes`; each change
         is audited by the unit of work. Deadlines moved earlier go into the users' notice."""
         calendar, rule_sets = self.ctx.reference.calendar(), self.ctx.reference.rule_sets()
-        complaints = ComplaintService(self.ctx)
+        complaints = self.complaints
         changed, last, moved = 0, 0, []
         while True:
             with self._uow(user, "时限规则变更，重算期限", reason=reason) as uow:

@@ -9,7 +9,7 @@ from desktop.db.repositories import CodeRepository, UserRepository
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.numbering import check_office_code
 from desktop.domain.workflow import Role
-from desktop.services.base import Service, bump_generation, write_rule_set_row
+from desktop.services.base import Service, ServiceContext, bump_generation, write_rule_set_row
 from desktop.services.dto import UserInfo
 from desktop.services.lengths import check_column
 from desktop.services.offices import LOCAL_OFFICE_KEY, OfficeService, OfficeSpec
@@ -22,6 +22,10 @@ def _resource(name: str) -> dict:
 
 
 class SetupService(Service):
+    def __init__(self, ctx: ServiceContext, *, offices: OfficeService, users: UserService) -> None:
+        super().__init__(ctx)
+        self.offices, self.users = offices, users
+
     def is_initialized(self) -> bool:
         with self._uow(None, "", write=False) as uow:
             return CodeRepository(uow.session).setting(LOCAL_OFFICE_KEY) is not None
@@ -71,11 +75,11 @@ class SetupService(Service):
         if local_office_code.strip().upper() not in codes:
             raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
         self.seed_reference_data()
-        created = {o.code: o for o in OfficeService(self.ctx).add(offices)}
+        created = {o.code: o for o in self.offices.add(offices)}
         local = created.get(local_office_code.strip().upper())
         if local is None:
             raise FieldError("本单位代码", f"「{local_office_code}」不在新建的单位中")
-        admin = UserService(self.ctx).create(
+        admin = self.users.create(
             None,
             username=admin_username,
             display_name=admin_name,

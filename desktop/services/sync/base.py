@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,11 +29,13 @@ from desktop.domain.workflow import Status
 from desktop.files import write_atomic
 from desktop.services.audit import AuditService
 from desktop.services.base import Service, ServiceContext
-from desktop.services.complaints import ComplaintService
 from desktop.services.sync_info import SyncReport, SyncSettings
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, LocalCode, SyncError
 from desktop.sync.protocol import Operation
+
+if TYPE_CHECKING:
+    from desktop.services.complaints import ComplaintService
 
 SYNC_ACTOR = Actor(None, "sync", "")
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
@@ -65,10 +67,13 @@ def check_ca_bundle(path: str) -> str:
 
 class SyncBase(Service):
     def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None,
-                 audit: AuditService | None = None) -> None:
+                 audit: AuditService | None = None, *,
+                 complaints: ComplaintService) -> None:
         super().__init__(ctx)
         # Anchors this office's audit head at the hub at the end of every round.
         self.audit = audit
+        # Works out the deadline of a complaint the district dispatched, as at registration.
+        self.complaints = complaints
         self.client_factory: ClientFactory = client_factory or (
             lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
         self._running = threading.Lock()  # one round at a time in this program
@@ -145,12 +150,11 @@ class SyncBase(Service):
         it, so the next registration does not hand its number out again."""
         if not applied.new_complaints:
             return
-        complaints = ComplaintService(self.ctx)
         repo = ComplaintRepository(uow.session)
         offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
         for c in repo.by_uuids(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
-                complaints.refresh_due(c)
+                self.complaints.refresh_due(c)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
                 applied.dispatched.append(c.number)
             number = parse_number(c.number)
