@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 
 from desktop import paths
+from desktop.db.engine import make_engine
 from desktop.db.migrate import open_database
+from desktop.domain.errors import DomainError
 from desktop.services.audit import AuditService
 from desktop.services.base import Clock, Reference, ServiceContext
 from desktop.services.complaints import ComplaintService
@@ -21,6 +24,9 @@ from desktop.services.reference import ReferenceService
 from desktop.services.setup import SetupService
 from desktop.services.sync import SyncService
 from desktop.services.users import UserService
+
+if TYPE_CHECKING:
+    from desktop.services.check import DatabaseCheck
 
 
 @dataclass
@@ -84,3 +90,20 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.apply_shipped_rule_sets()
     return services
+
+
+def check_database(data_dir: Path) -> DatabaseCheck:
+    """hejie-admin check: the database file opened as it is and never migrated, for a check
+    must never change what it checks."""
+    from desktop.services.check import CheckService  # only this command needs it
+
+    database = paths.database_path(data_dir)
+    if not database.exists():
+        raise DomainError(f"数据库文件 {database} 不存在")
+    engine = make_engine(database)
+    try:
+        ctx = ServiceContext(engine=engine, clock=Clock(), reference=Reference(engine),
+                             data_dir=data_dir)
+        return CheckService(ctx).check()
+    finally:
+        engine.dispose()
