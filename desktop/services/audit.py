@@ -460,7 +460,7 @@ class _Check:
 
 
 class AuditService(Service):
-    def verify(self, progress=None) -> AuditReport:  # type: ignore[no-untyped-def]
+    def verify(self, progress: Callable[[int], None] | None = None) -> AuditReport:
         """Walk the chain in order, then the audited tables; `progress(n)` is called every
         10,000 entries and rows checked."""
         problems: list[str] = []

@@ -38,5 +38,5 @@ class CheckService(Service):
                 problems = integrity_check(uow.session)
         except SQLAlchemyError as exc:
             database = paths.database_path(self.ctx.data_dir)
-            raise DomainError(f"无法读取数据库文件 {database}：{exc.orig or exc}") from exc
+            raise DomainError(f"无法读取数据库文件 {database}：{getattr(exc, 'orig', None) or exc}") from exc
         return DatabaseCheck(current, head, current in known_revisions(), tuple(problems))

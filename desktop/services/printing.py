@@ -292,7 +292,9 @@ class PrintService(Service):
         if req.status not in (RequestStatus.APPROVED, RequestStatus.REFUSED):
             raise FieldError("更正申请", f"该申请{req.status.label}，审批完毕后才能打印答复书")
         decided = req.decisions[-1]
-        lst = DisclosureRepository(uow.session).entry(req.entry_id).list
+        entry = DisclosureRepository(uow.session).entry(req.entry_id)
+        assert entry is not None  # a request's entry is never deleted while the request stands
+        lst = entry.list
         paper = CorrectionPaper(
             number=req.number, month=lst.month, requester=req.requester,
             requester_address=req.requester_address, filed_on=req.filed_at.date(),

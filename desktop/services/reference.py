@@ -10,6 +10,7 @@ complaints whose deadline moved earlier are kept in a notice each user sees once
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -466,5 +467,5 @@ class ReferenceService(Service):
             uow.commit()
 
 
-def _offer_keys(offers) -> str:  # type: ignore[no-untyped-def]
+def _offer_keys(offers: Iterable[RuleSetOffer]) -> str:
     return ",".join(sorted(o.key for o in offers))

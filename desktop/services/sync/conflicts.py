@@ -108,6 +108,7 @@ class SyncConflicts(SyncBase):
             theirs = {k: v for k, v in hub_record.items() if k not in mine} | hub_wins
             if obj is not None and theirs:
                 local = OfficeRepository(uow.session).local()
+                assert local is not None
                 codec = Codec(uow.session)
                 attrs = codec.attrs(op.entity, theirs,
                                     lambda u: repo.user_for(codec, u, "", local.id))
