@@ -59,7 +59,7 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 import district.api_sync as api_sync  # noqa: E402
 from desktop.bootstrap import Services, open_services  # noqa: E402
 from desktop.db.models import Complaint, MediationRecord, OutboxOp, new_uuid  # noqa: E402
-from desktop.db.sync_repo import SyncRepository  # noqa: E402
+from desktop.db.sync.repo import SyncRepository  # noqa: E402
 from desktop.demo import corpus  # noqa: E402
 from desktop.domain.deadlines import rule_set_for  # noqa: E402
 from desktop.domain.numbering import format_number  # noqa: E402

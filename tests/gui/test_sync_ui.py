@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.db.models import Complaint
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
 from desktop.domain.workflow import Role

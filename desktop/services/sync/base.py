@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop import paths
 from desktop.db.models import OutboxOp
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
-from desktop.db.sync_apply import Applied
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.apply import Applied
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
 from desktop.domain.deadlines import rule_set_for

@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop import paths
 from desktop.db.models import new_uuid
 from desktop.db.repositories import OfficeRepository
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.workflow import Role
 from desktop.services.base import require_role

@@ -7,9 +7,9 @@ from typing import Any
 
 from desktop.db.models import OutboxOp, new_uuid
 from desktop.db.repositories import ComplaintRepository, OfficeRepository
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
+from desktop.db.sync.wire import BY_WIRE, Codec
 from desktop.db.uow import Actor, UnitOfWork
-from desktop.db.wire import BY_WIRE, Codec
 from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import Status
 from desktop.services.dto import CurrentUser

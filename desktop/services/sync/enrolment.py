@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.db.models import Office
 from desktop.db.repositories import OfficeRepository
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import Role

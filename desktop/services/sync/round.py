@@ -16,8 +16,8 @@ from datetime import UTC
 from desktop import paths
 from desktop.db.models import Office
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
-from desktop.db.sync_apply import Applied
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.apply import Applied
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import DomainError
 from desktop.services.audit import verdict_text

@@ -6,7 +6,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Role
