@@ -47,6 +47,12 @@ from desktop.domain.workflow import Role
 from desktop.exports import disclosure as files
 from desktop.exports.data import EnterpriseLine, PublicCorrection, PublicEntry, PublicList
 from desktop.services.base import Service, require_role, require_scope
+from desktop.services.disclosure_actions import (
+    ListActions,
+    RequestActions,
+    list_actions,
+    request_actions,
+)
 from desktop.services.disclosure_info import (
     DecisionInfo,
     EditResult,
@@ -122,6 +128,17 @@ class DisclosureService(Service):
                 out.append(MonthState(date(year, m, 1), ListStatus(x.status) if x else None,
                                       counts.get(x.id, 0) if x else 0))
             return out
+
+    @staticmethod
+    def list_actions(user: CurrentUser, ov: Overview | None,
+                     entry: EntryInfo | None = None) -> ListActions:
+        """What the month's list offers this user, and what the chosen row allows (no read)."""
+        return list_actions(user, ov, entry)
+
+    @staticmethod
+    def request_actions(user: CurrentUser, request: RequestInfo | None) -> RequestActions:
+        """What this user may do with an objection or correction (no read)."""
+        return request_actions(user, request)
 
     def overview(self, user: CurrentUser, month: date, scope_office_id: int | None = None
                  ) -> Overview:
