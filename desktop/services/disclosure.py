@@ -3,7 +3,13 @@ objections 不予公示, two-level approval, publish the files, correct 更正 w
 
 The rules of who may do what next live in domain/disclosure.py; this service applies them
 inside one transaction per call, and every change lands in the audit log through the unit of
-work (the rows carry their complaint, so each complaint's history shows its disclosure)."""
+work (the rows carry their complaint, so each complaint's history shows its disclosure).
+
+Over 500 lines on purpose: the list's steps, the requests' steps and the checks they share
+inside a transaction (`_require_*`, the freezing and reopening of a round) are one state machine
+read against domain/disclosure.py; split, each half would call into the other. What the page
+may offer is disclosure_actions.py, the values handed out disclosure_info.py, the files
+exports/disclosure/."""
 
 from __future__ import annotations
 
