@@ -59,12 +59,12 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 import district.api_sync as api_sync  # noqa: E402
 from desktop.bootstrap import Services, open_services  # noqa: E402
 from desktop.db.models import Complaint, MediationRecord, OutboxOp, new_uuid  # noqa: E402
-from desktop.db.sync_repo import SyncRepository  # noqa: E402
+from desktop.db.sync.repo import SyncRepository  # noqa: E402
 from desktop.demo import corpus  # noqa: E402
 from desktop.domain.deadlines import rule_set_for  # noqa: E402
 from desktop.domain.numbering import format_number  # noqa: E402
 from desktop.domain.workflow import Result, Role, Status  # noqa: E402
-from desktop.services.setup import OfficeSpec  # noqa: E402
+from desktop.services.offices import OfficeSpec  # noqa: E402
 from desktop.services.sync import SyncService  # noqa: E402
 from desktop.sync.client import HubClient  # noqa: E402
 from desktop.sync.protocol import PULL_PAGE, PUSH_BATCH, OfficeCreate  # noqa: E402
@@ -193,7 +193,7 @@ def fill_station(s: Services, complaints: int, per_complaint: int, seed: int = 2
     """N complaints of the station and their mediation records, inserted in bulk."""
     rng = random.Random(seed)
     admin_user = s.users.login("admin", PASSWORD)
-    station_id = {o.code: o.id for o in s.setup.offices()}[STATION]
+    station_id = {o.code: o.id for o in s.offices.all()}[STATION]
     s.users.create(admin_user, username="clerk", display_name="陈静", password=PASSWORD,
                    office_id=station_id, roles={Role.CLERK})
     clerk = s.users.login("clerk", PASSWORD)

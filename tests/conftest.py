@@ -16,7 +16,7 @@ from desktop.domain.complaint import ComplaintDraft
 from desktop.domain.workflow import Role
 from desktop.services.base import FixedClock
 from desktop.services.dto import CurrentUser
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 
 PASSWORD = "test1234"
 NOW = datetime(2026, 11, 20, 10, 0)
@@ -58,7 +58,7 @@ def make_world(data_dir: Path, local_office: str = "WZCQ") -> World:
     s.setup.initialize(offices=OFFICES, local_office_code=local_office, admin_username="admin",
                        admin_name="管理员", admin_password=PASSWORD)
     admin = s.users.login("admin", PASSWORD)
-    ids = {o.code: o.id for o in s.setup.offices()}
+    ids = {o.code: o.id for o in s.offices.all()}
     people = {
         "desk": ("WZCQ", {Role.DESK_STAFF}),
         "clerk": ("WZCQ01", {Role.CLERK}),

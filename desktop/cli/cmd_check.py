@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from desktop import paths
-from desktop.db.engine import make_engine
-from desktop.db.migrate import current_revision, head_revision, known_revisions
-from desktop.db.repositories import integrity_check
-from desktop.db.uow import UnitOfWork
-from desktop.domain.errors import DomainError
+from desktop.bootstrap import check_database
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -20,33 +14,22 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    # Checking must not migrate the file: check_database opens it as it is.
+    result = check_database(args.data_dir)
     database = paths.database_path(args.data_dir)
-    if not database.exists():
-        raise DomainError(f"数据库文件 {database} 不存在")
-    # Checking must not migrate the file: no open_services() here.
-    engine = make_engine(database)
-    try:
-        current, head = current_revision(engine), head_revision()
-        with UnitOfWork(engine, write=False) as uow:
-            problems = integrity_check(uow.session)
-    except SQLAlchemyError as exc:
-        raise DomainError(f"无法读取数据库文件 {database}：{exc.orig or exc}") from exc
-    finally:
-        engine.dispose()
     size = database.stat().st_size
     print(f"数据库：{database}（{size / 1024 / 1024:.1f} MB）")
-    print(f"结构版本：{current or '无'}；本程序版本：{head}", end="")
-    if current == head:
+    print(f"结构版本：{result.current or '无'}；本程序版本：{result.head}", end="")
+    if result.latest:
         print("（最新）")
-    elif current is None:
+    elif result.current is None:
         print("（不是和解台数据库，或尚未初始化）")
-    elif current in known_revisions():
+    elif result.known:
         print("（需要升级：下次打开时会先备份再自动升级）")
     else:
         print("（由更新版本的和解台创建，本程序不能打开，请升级程序）")
-    ok = problems == ["ok"]
-    print("完整性检查：通过" if ok else "完整性检查：发现问题")
-    if not ok:
-        for line in problems[:50]:
+    print("完整性检查：通过" if result.sound else "完整性检查：发现问题")
+    if not result.sound:
+        for line in result.problems[:50]:
             print(f"  - {line}")
-    return 0 if ok and current == head else 1
+    return 0 if result.sound and result.latest else 1

@@ -7,7 +7,7 @@ import argparse
 from desktop.cli.common import password, services
 from desktop.domain.errors import DomainError
 from desktop.domain.offices import OFFICE_KINDS, STATION_TIERS
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         s.setup.initialize(offices=specs, local_office_code=local, admin_username=args.admin,
                            admin_name=args.admin_name, admin_password=secret)
         print(f"已创建数据库 {s.database}")
-        print(f"本单位：{s.setup.local_office().name}；管理员：{args.admin}")
+        print(f"本单位：{s.offices.local().name}；管理员：{args.admin}")
     finally:
         s.close()
     return 0

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             scope = None
             if args.scope:
-                office = next((o for o in s.setup.offices() if o.code == args.scope.upper()), None)
+                office = next((o for o in s.offices.all() if o.code == args.scope.upper()), None)
                 if office is None:
                     raise DomainError(f"没有代码为 {args.scope} 的单位")
                 scope = office.id

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         require_initialized(s)
         admin = login(s, args.admin)
         if args.action == "list":
-            offices = {o.id: o for o in s.setup.offices()}
+            offices = {o.id: o for o in s.offices.all()}
             for u in s.users.list(admin):
                 roles = "、".join(r.label for r in u.roles)
                 state = "启用" if u.active else "停用"
@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.username:
             raise DomainError("请给出用户名")
         if args.action == "add":
-            offices = {o.code: o for o in s.setup.offices()}
-            office = offices.get(args.office) if args.office else s.setup.local_office()
+            offices = {o.code: o for o in s.offices.all()}
+            office = offices.get(args.office) if args.office else s.offices.local()
             if office is None:
                 raise DomainError(f"单位代码 {args.office} 不存在")
             info = s.users.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -389,7 +390,7 @@ class ComplaintRepository:
         order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
         return list(self.s.scalars(stmt.order_by(*order).limit(limit)).all())
 
-    def chronological(self, f: ComplaintFilter, scope: set[int] | None,
+    def chronological(self, f: ComplaintFilter, scope: AbstractSet[int] | None,
                       limit: int) -> list[m.Complaint]:
         """Everything the filter matches, oldest first, as a printed list reads (at most `limit`)."""
         c = m.Complaint

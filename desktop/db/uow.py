@@ -2,7 +2,7 @@
 
 Services never write audit entries by hand: every insert, update and delete the session
 flushes becomes a hash-chained audit entry carrying the action's name, the actor and the
-before/after values. The sync outbox (desktop/db/outbox.py) hooks into the same place: each
+before/after values. The sync outbox (desktop/db/sync/outbox.py) hooks into the same place: each
 travelling record's change becomes an operation for the district in the same transaction.
 """
 
@@ -37,8 +37,8 @@ from desktop.db.models import (
     UserRole,
     utcnow,
 )
-from desktop.db.outbox import Outbox
 from desktop.db.rows import BOOKKEEPING, plain
+from desktop.db.sync.outbox import Outbox
 from desktop.domain.errors import StorageError
 
 GENESIS_HASH = "0" * 64

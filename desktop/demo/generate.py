@@ -25,8 +25,8 @@ from desktop.services.base import FixedClock, ServiceContext
 from desktop.services.complaints import ComplaintService
 from desktop.services.disclosure import DisclosureService
 from desktop.services.dto import CurrentUser
+from desktop.services.offices import OfficeSpec
 from desktop.services.records import RecordService
-from desktop.services.setup import OfficeSpec
 
 DEMO_PASSWORD = "demo1234"
 SERVICE_LIMIT = 3000
@@ -84,7 +84,7 @@ def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
     s.setup.initialize(offices=OFFICES, local_office_code="WZCQ", admin_username="admin",
                        admin_name="周建国", admin_password=DEMO_PASSWORD)
     admin = s.users.login("admin", DEMO_PASSWORD)
-    offices = {o.code: o for o in s.setup.offices()}
+    offices = {o.code: o for o in s.offices.all()}
     for username, name, office, roles in USERS[1:]:
         s.users.create(admin, username=username, display_name=name, password=DEMO_PASSWORD,
                        office_id=offices[office].id, roles=roles)

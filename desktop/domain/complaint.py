@@ -74,7 +74,7 @@ class ComplaintDraft:
         errors: list[FieldError] = []
         out: dict[str, object] = {}
 
-        def check(name: str, fn, *args) -> None:  # type: ignore[no-untyped-def]
+        def check(name: str, fn: Callable[..., object], *args: Any) -> None:
             try:
                 out[name] = fn(*args)
             except FieldError as exc:

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop import paths
@@ -29,7 +30,7 @@ class AttachmentService(Service):
 
     def attach(
         self, user: CurrentUser, complaint_id: int, source: Path, note: str = "",
-        progress=None,  # type: ignore[no-untyped-def]  # callable(done_bytes, total_bytes)
+        progress: Callable[[int, int], None] | None = None,  # (done_bytes, total_bytes)
     ) -> Changed:
         """Copy the file into the store (temp name, then rename), then commit its row."""
         require_role(user, *HANDLERS, doing="添加附件")
@@ -55,7 +56,8 @@ class AttachmentService(Service):
             uow.commit()
             return Changed("attachment", (row.id,), c.number, created=True, complaint_id=c.id)
 
-    def _store(self, source: Path, size: int, progress) -> str:  # type: ignore[no-untyped-def]
+    def _store(self, source: Path, size: int,
+               progress: Callable[[int, int], None] | None) -> str:
         store = self.ctx.data_dir / "attachments"
         store.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

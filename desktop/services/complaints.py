@@ -6,10 +6,11 @@ reading them side by side is how one checks them against the state machine (doma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from desktop.db.models import ClockPause, Complaint
 from desktop.db.repositories import (
@@ -426,7 +427,8 @@ class ComplaintService(Service):
             uow.session.rollback()
             return due
 
-    def refresh_due_dates(self, user: CurrentUser | None, progress=None) -> int:  # type: ignore[no-untyped-def]
+    def refresh_due_dates(self, user: CurrentUser | None,
+                          progress: Callable[[int], None] | None = None) -> int:
         """Recompute every open complaint's due date after the calendar or a rule set changed."""
         changed, last = 0, 0
         calendar, rule_sets = self.ctx.reference.calendar(), self.ctx.reference.rule_sets()
@@ -444,7 +446,8 @@ class ComplaintService(Service):
             if progress:
                 progress(changed)
 
-    def import_rows(self, rows, label: str, progress=None, batch: int = 5000) -> int:  # type: ignore[no-untyped-def]
+    def import_rows(self, rows: Iterable[dict[str, Any]], label: str,
+                    progress: Callable[[int], None] | None = None, batch: int = 5000) -> int:
         """Insert complaint rows (final state, already checked) in one transaction, in batches.
 
         For generated and imported ledgers: one audit line for the whole import, not one per
@@ -472,8 +475,10 @@ class ComplaintService(Service):
         return done
 
     # -- internals -----------------------------------------------------------------------
-    def _transition(self, user, complaint_id, action, context, apply, expected_version,
-                    *, ground_kind: str | None = None, reason: str | None = None) -> Changed:  # type: ignore[no-untyped-def]
+    def _transition(self, user: CurrentUser, complaint_id: int, action: Action,
+                    context: dict[str, Any], apply: Callable[[Complaint], None],
+                    expected_version: int | None, *, ground_kind: str | None = None,
+                    reason: str | None = None) -> Changed:
         with self._uow(user, action.label, reason=reason or None) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
             if ground_kind and context.get("ground"):

@@ -107,9 +107,10 @@ class EnterpriseService(Service):
                 e = Enterprise()
                 uow.session.add(e)
             else:
-                e = repo.get(enterprise_id)
-                if e is None:
+                found = repo.get(enterprise_id)
+                if found is None:
                     raise NotFound(f"企业 {enterprise_id} 不存在")
+                e = found
                 if same is not None and same.id != e.id:
                     raise FieldError("统一社会信用代码", f"已登记为「{same.name}」")
             e.name, e.credit_code, e.address, e.industry, e.phone = (

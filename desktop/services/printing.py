@@ -8,7 +8,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.db.models import Complaint, Printing
 from desktop.db.repositories import (
@@ -42,10 +42,12 @@ from desktop.forms.data import (
     SessionPaper,
 )
 from desktop.forms.sheet import Pdf
-from desktop.services.base import Service, require_scope
+from desktop.services.base import Service, ServiceContext, require_scope
 from desktop.services.complaints import SEES_PERSONAL_INFO, from_cents, load_complaint
-from desktop.services.disclosure import DisclosureService
 from desktop.services.dto import Changed, CurrentUser
+
+if TYPE_CHECKING:
+    from desktop.services.disclosure import DisclosureService
 
 _PAPER_FIELDS = {f.name: f for f in fields(ComplaintPaper)}
 MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
@@ -170,6 +172,11 @@ def _plain_columns(obj: Any) -> dict[str, Any]:
 
 
 class PrintService(Service):
+    def __init__(self, ctx: ServiceContext, *, disclosure: DisclosureService) -> None:
+        super().__init__(ctx)
+        # The disclosure sheets print the month's list as the disclosure workflow has it.
+        self.disclosure = disclosure
+
     # -- what can be printed ---------------------------------------------------------
     @staticmethod
     def catalog() -> list[FormInfo]:
@@ -247,7 +254,7 @@ class PrintService(Service):
         """The month's two approval sheets, from the disclosure workflow: the rows as built
         (or as frozen for approval) and the electronic approvals given so far."""
         month = self._month(request)
-        ov = DisclosureService(self.ctx).overview(user, month, request.scope_office_id)
+        ov = self.disclosure.overview(user, month, request.scope_office_id)
         if ov.list is None:
             raise FieldError("月份", f"{ov.scope_name}{month:%Y年%m月}的公示清单尚未生成，"
                                    "请先在「公示」中生成清单")
@@ -279,13 +286,15 @@ class PrintService(Service):
                           request: FormRequest) -> RenderedForm:
         if request.request_id is None:
             raise FieldError("更正申请", "请指定要答复的更正申请")
-        req = DisclosureService(self.ctx).request(user, request.request_id)
+        req = self.disclosure.request(user, request.request_id)
         if req.kind is not RequestKind.CORRECTION:
             raise FieldError("更正申请", "只有更正申请需要答复书")
         if req.status not in (RequestStatus.APPROVED, RequestStatus.REFUSED):
             raise FieldError("更正申请", f"该申请{req.status.label}，审批完毕后才能打印答复书")
         decided = req.decisions[-1]
-        lst = DisclosureRepository(uow.session).entry(req.entry_id).list
+        entry = DisclosureRepository(uow.session).entry(req.entry_id)
+        assert entry is not None  # a request's entry is never deleted while the request stands
+        lst = entry.list
         paper = CorrectionPaper(
             number=req.number, month=lst.month, requester=req.requester,
             requester_address=req.requester_address, filed_on=req.filed_at.date(),

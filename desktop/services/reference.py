@@ -10,8 +10,10 @@ complaints whose deadline moved earlier are kept in a notice each user sees once
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -31,13 +33,16 @@ from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import Role, Status
 from desktop.services.base import (
     Service,
+    ServiceContext,
     bump_generation,
     require_role,
     rule_set_of_row,
     write_rule_set_row,
 )
-from desktop.services.complaints import ComplaintService
 from desktop.services.dto import Changed, CodeInfo, CurrentUser
+
+if TYPE_CHECKING:
+    from desktop.services.complaints import ComplaintService
 
 SHIPPED_REVISION_KEY = "rule_set_revision:"  # + code: the shipped revision this office has dealt with
 NOTICE_KEY = "deadline_notice"  # the open complaints whose deadline a rule-set change moved earlier
@@ -130,6 +135,11 @@ class WorkbenchNotices:
 
 
 class ReferenceService(Service):
+    def __init__(self, ctx: ServiceContext, *, complaints: ComplaintService) -> None:
+        super().__init__(ctx)
+        # Recomputes the open complaints' due dates when the calendar or a rule set changes.
+        self.complaints = complaints
+
     # -- code tables ------------------------------------------------------------------
     def codes(self, kind: str, include_inactive: bool = False) -> list[CodeInfo]:
         with self._uow(None, "", write=False) as uow:
@@ -164,7 +174,7 @@ class ReferenceService(Service):
     def _calendar_changed(self, admin: CurrentUser) -> None:
         # Stored due dates feed the overdue and due-soon lists: bring them in line at once.
         self.ctx.reference.invalidate()
-        ComplaintService(self.ctx).refresh_due_dates(admin)
+        self.complaints.refresh_due_dates(admin)
 
     # -- calendar ----------------------------------------------------------------------
     def year_exceptions(self, year: int) -> tuple[YearSource, list[DayInfo]]:
@@ -254,7 +264,7 @@ class ReferenceService(Service):
         that is still as an earlier revision shipped it up to this program's values; then
         recompute the due dates of the open complaints that follow a changed set. A set an
         administrator edited is not touched (see rule_set_offers). Returns the codes changed."""
-        from desktop.services.setup import LOCAL_OFFICE_KEY
+        from desktop.services.offices import LOCAL_OFFICE_KEY
 
         shipped = shipped_rule_sets()
         with self._uow(None, "", write=False) as uow:
@@ -363,7 +373,7 @@ class ReferenceService(Service):
         """Recompute the due date of every open complaint following one of `codes`; each change
         is audited by the unit of work. Deadlines moved earlier go into the users' notice."""
         calendar, rule_sets = self.ctx.reference.calendar(), self.ctx.reference.rule_sets()
-        complaints = ComplaintService(self.ctx)
+        complaints = self.complaints
         changed, last, moved = 0, 0, []
         while True:
             with self._uow(user, "时限规则变更，重算期限", reason=reason) as uow:
@@ -457,5 +467,5 @@ class ReferenceService(Service):
             uow.commit()
 
 
-def _offer_keys(offers) -> str:  # type: ignore[no-untyped-def]
+def _offer_keys(offers: Iterable[RuleSetOffer]) -> str:
     return ",".join(sorted(o.key for o in offers))

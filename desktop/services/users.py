@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from desktop.db.models import User, UserRole
 from desktop.db.repositories import OfficeRepository, UserRepository
+from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import AuthenticationError, FieldError, NotFound
 from desktop.domain.workflow import Role
 from desktop.services.base import Service, current_user_from, require_role
@@ -175,7 +177,7 @@ class UserService(Service):
         with self._uow(admin, "", write=False) as uow:
             return [_info(u) for u in UserRepository(uow.session).all()]
 
-    def colleagues(self, user: CurrentUser) -> list[UserInfo]:
+    def colleagues(self, user: CurrentUser) -> builtins.list[UserInfo]:
         """Active accounts of the offices this user sees: names for lists and handler filters."""
         with self._uow(user, "", write=False) as uow:
             return [
@@ -184,7 +186,7 @@ class UserService(Service):
             ]
 
     @staticmethod
-    def _get(uow, user_id: int) -> User:  # type: ignore[no-untyped-def]
+    def _get(uow: UnitOfWork, user_id: int) -> User:
         user = UserRepository(uow.session).get(user_id)
         if user is None:
             raise NotFound(f"用户 {user_id} 不存在")

@@ -158,7 +158,7 @@ class Launcher(QObject):
 
     def login(self) -> None:
         assert self.services is not None
-        self.ops.query(self.services.setup.local_office, lambda office: self._show_login(office.name))
+        self.ops.query(self.services.offices.local, lambda office: self._show_login(office.name))
 
     def _show_login(self, office: str) -> None:
         from desktop.ui.dialogs.login import LoginDialog

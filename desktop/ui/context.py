@@ -43,7 +43,7 @@ def load_lookups(services: Services, user: CurrentUser) -> Lookups:
     """Runs on the database worker."""
     return Lookups(
         codes={kind: services.reference.codes(kind, include_inactive=True) for kind in CODE_KINDS},
-        offices=services.setup.offices(),
+        offices=services.offices.all(),
         users=services.users.colleagues(user),
     )
 

@@ -281,7 +281,7 @@ class Shots:
         from desktop.ui.dialogs.login import LoginDialog
         from desktop.ui.dialogs.setup_dialog import SetupDialog
 
-        office = call(self.ops, self.s.setup.local_office)
+        office = call(self.ops, self.s.offices.local)
         login = LoginDialog(self.s, self.ops, username="wangfang", office=office.name)
         login.message.setStyleSheet("color: #555;")
         login.message.setText("演示库：所有演示账号的密码都是 demo1234")  # as the launcher does with --demo
@@ -642,8 +642,8 @@ class Shots:
         hub = start_hub(f"sqlite:///{self.scratch / 'hub.db'}", self.scratch / "hub-blobs")
         other = None
         try:
-            local = call(self.ops, office.setup.local_office)
-            offices = call(self.ops, office.setup.offices)
+            local = call(self.ops, office.offices.local)
+            offices = call(self.ops, office.offices.all)
             codes = {o.id: o.code for o in offices}
             order = ("district", "sub_bureau", "station")
             now = hub.hub.clock.now()

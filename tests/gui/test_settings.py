@@ -225,7 +225,7 @@ def test_adding_a_station_under_the_selected_sub_bureau(admin_page, world: World
     type_text(qtbot, dialog.phone, "0512-66001234")
     _saved(qtbot, ctx, dialog)
 
-    office = next(o for o in world.s.setup.offices() if o.code == "WZCQ02")
+    office = next(o for o in world.s.offices.all() if o.code == "WZCQ02")
     assert (office.parent_id, office.kind, office.tier) == (world.office_ids["WZCQ"], "station", "hotspot")
     assert office.seal_text == "石湖天地投诉站"
     codes = [item.text(1) for item in page.offices.tree.findItems("WZCQ02", EXACT_ANYWHERE, 1)]
@@ -248,7 +248,7 @@ def test_editing_an_office_keeps_its_code(admin_page, world: World, qtbot, shown
     type_text(qtbot, dialog.seal_text, "苏州市吴中区万达广场消费者投诉监督站")
     type_text(qtbot, dialog.address, "宝带西路 1 号")
     _saved(qtbot, ctx, dialog)
-    office = next(o for o in world.s.setup.offices() if o.id == world.office_ids["WZCQ01"])
+    office = next(o for o in world.s.offices.all() if o.id == world.office_ids["WZCQ01"])
     assert (office.code, office.phone, office.seal_text, office.address) == (
         "WZCQ01", "0512-68881234", "苏州市吴中区万达广场消费者投诉监督站", "宝带西路 1 号")
     item = page.offices.tree.findItems("WZCQ01", EXACT_ANYWHERE, 1)[0]

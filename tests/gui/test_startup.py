@@ -58,8 +58,8 @@ def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher,
     assert "宝带商城消费投诉监督站" in window.where.text()
     assert window.nav.item(window.nav.count() - 1).text() == "设置"
     services = launcher.services
-    assert services.setup.local_office().code == "WZCQ07"
-    assert [o.kind for o in services.setup.offices()] == ["district", "sub_bureau", "station"]
+    assert services.offices.local().code == "WZCQ07"
+    assert [o.kind for o in services.offices.all()] == ["district", "sub_bureau", "station"]
 
 
 def test_a_refused_office_code_is_shown_next_to_its_field(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -17,12 +17,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.db.models import Complaint
-from desktop.db.sync_repo import SyncRepository
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 from desktop.services.sync import SyncError, SyncService
 from desktop.sync.client import HubClient
 from desktop.sync.protocol import ENTITY, OLDEST_PROTOCOL
@@ -248,8 +248,8 @@ def test_enrolling_then_a_round_now(make_ctx, world: World, qtbot, hub) -> None:
 @ON_HUB
 def test_refusals_are_listed_and_sent_again_once_the_district_fixed_them(  # type: ignore[no-untyped-def]
         make_ctx, world: World, qtbot, hub, shown: Messages) -> None:  # noqa: F811
-    world.s.setup.add_offices([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
-    office_id = {o.code: o.id for o in world.s.setup.offices()}["WZCQ02"]
+    world.s.offices.add([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
+    office_id = {o.code: o.id for o in world.s.offices.all()}["WZCQ02"]
     world.s.users.create(world.admin, username="clerk2", display_name="新站办事员",
                          password=PASSWORD, office_id=office_id, roles={Role.CLERK})
     world.s.complaints.register(world.s.users.login("clerk2", PASSWORD), draft())

@@ -120,8 +120,8 @@ def test_rejection_and_termination_notices_state_their_legal_ground(world: World
 def test_letterhead_and_seal_come_from_the_office_settings(world: World) -> None:
     s = world.s
     cid = settled_complaint(world)
-    office = next(o for o in s.setup.offices() if o.code == "WZCQ01")
-    s.setup.save_office(world.admin, office_id=office.id, code=office.code, name="万达广场消费投诉监督站",
+    office = next(o for o in s.offices.all() if o.code == "WZCQ01")
+    s.offices.save(world.admin, office_id=office.id, code=office.code, name="万达广场消费投诉监督站",
                         kind=office.kind, parent_id=office.parent_id, tier=office.tier,
                         phone="0512-66668888", seal_text="万达广场消费投诉监督站印章")
     text = flat("".join(read(s.printing.render(world.clerk, FormRequest("agreement", complaint_id=cid)).pdf)[0]))

@@ -14,7 +14,7 @@ from desktop.domain.contract import FACTS_LEN, LONG_LEN, NOTE_LEN, text_limit
 from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.domain.workflow import Result, Role, Status
 from desktop.services.lengths import column_length
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 from tests.conftest import World, draft
 from tests.integration.test_disclosure import NOVEMBER, built, entry_of, month  # noqa: F401
 
@@ -238,13 +238,13 @@ def test_enterprises_users_and_offices_are_held_to_their_columns(world: World) -
     assert "longname" not in {u.username for u in s.users.list(admin)}
 
     assert column_length(Office, "name") == 100
-    before = len(s.setup.offices())
+    before = len(s.offices.all())
     with pytest.raises(FieldError, match="「单位名称」不能超过 100 个字（现有 101 个）"):
-        s.setup.add_offices([OfficeSpec("WZCQ02", "站" * 101, "station", "WZCQ", "large")])
+        s.offices.add([OfficeSpec("WZCQ02", "站" * 101, "station", "WZCQ", "large")])
     with pytest.raises(FieldError, match="「地址」不能超过 200 个字"):
-        s.setup.add_offices([OfficeSpec("WZCQ02", "新站", "station", "WZCQ", "large",
+        s.offices.add([OfficeSpec("WZCQ02", "新站", "station", "WZCQ", "large",
                                         address="址" * 201)])
     with pytest.raises(FieldError, match="「单位名称」不能超过 100 个字"):
-        s.setup.save_office(admin, office_id=None, code="WZCQ02", name="站" * 101,
+        s.offices.save(admin, office_id=None, code="WZCQ02", name="站" * 101,
                             kind="station", parent_id=world.office_ids["WZCQ"], tier="large")
-    assert len(s.setup.offices()) == before
+    assert len(s.offices.all()) == before

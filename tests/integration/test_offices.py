@@ -14,7 +14,7 @@ from tests.conftest import World
 
 
 def _office(world: World, code: str):  # type: ignore[no-untyped-def]
-    return next(o for o in world.s.setup.offices() if o.code == code)
+    return next(o for o in world.s.offices.all() if o.code == code)
 
 
 def _audit(world: World, action: str) -> list[AuditEntry]:
@@ -30,7 +30,7 @@ def _new_station(world: World, **overrides: object):  # type: ignore[no-untyped-
         phone="051265201234", seal_text="",
     )
     values.update(overrides)
-    return world.s.setup.save_office(world.admin, **values)  # type: ignore[arg-type]
+    return world.s.offices.save(world.admin, **values)  # type: ignore[arg-type]
 
 
 def test_admin_adds_a_station_under_a_sub_bureau(world: World) -> None:
@@ -53,7 +53,7 @@ def test_admin_adds_a_station_under_a_sub_bureau(world: World) -> None:
 
 def test_admin_edits_an_office_and_the_change_is_audited(world: World) -> None:
     station = _office(world, "WZCQ01")
-    changed = world.s.setup.save_office(
+    changed = world.s.offices.save(
         world.admin, office_id=station.id, code="WZCQ01", name="万达广场消费维权服务站",
         kind="station", parent_id=station.parent_id, tier="hotspot", address="宝带西路 1 号",
         phone="", seal_text="吴中区万达广场消费维权服务站")
@@ -69,11 +69,11 @@ def test_admin_edits_an_office_and_the_change_is_audited(world: World) -> None:
 
 def test_only_an_administrator_maintains_offices(world: World) -> None:
     with pytest.raises(PermissionDenied, match="维护单位"):
-        world.s.setup.save_office(
+        world.s.offices.save(
             world.desk, office_id=None, code="WZCQ03", name="某站", kind="station",
             parent_id=world.office_ids["WZCQ"], tier="general", address="", phone="",
             seal_text="")
-    assert "WZCQ03" not in {o.code for o in world.s.setup.offices()}
+    assert "WZCQ03" not in {o.code for o in world.s.offices.all()}
     assert _audit(world, "维护单位") == []
 
 
@@ -100,7 +100,7 @@ def test_refusals_name_the_field_and_write_nothing(world: World, overrides: dict
     with pytest.raises(FieldError, match=text) as refused:
         _new_station(world, **overrides)
     assert refused.value.field == field
-    assert len(world.s.setup.offices()) == 5
+    assert len(world.s.offices.all()) == 5
     assert _audit(world, "维护单位") == []
 
 
@@ -109,18 +109,18 @@ def test_an_existing_office_keeps_its_code_and_kind(world: World) -> None:
     common = dict(office_id=station.id, name=station.name, parent_id=station.parent_id,
                   tier="large", address="", phone="", seal_text="")
     with pytest.raises(FieldError, match="代码不能修改") as refused:
-        world.s.setup.save_office(world.admin, code="WZCQ09", kind="station", **common)
+        world.s.offices.save(world.admin, code="WZCQ09", kind="station", **common)
     assert refused.value.field == "单位代码"
     with pytest.raises(FieldError, match="类型不能修改"):
-        world.s.setup.save_office(world.admin, code="WZCQ01", kind="sub_bureau", **common)
+        world.s.offices.save(world.admin, code="WZCQ01", kind="sub_bureau", **common)
     # The same code typed in lower case is the same code.
-    world.s.setup.save_office(world.admin, code="wzcq01", kind="station", **common)
+    world.s.offices.save(world.admin, code="wzcq01", kind="station", **common)
     assert _office(world, "WZCQ01").seal_text == station.name
 
 
 def test_a_station_moves_to_another_sub_bureau(world: World) -> None:
     station = _office(world, "WZCQ01")
-    world.s.setup.save_office(
+    world.s.offices.save(
         world.admin, office_id=station.id, code=station.code, name=station.name, kind="station",
         parent_id=world.office_ids["WZMD"], tier=station.tier, address="", phone="",
         seal_text=station.seal_text)

@@ -1,4 +1,4 @@
-"""Applying pulled pages to an office database (desktop/db/sync_apply.py), page by page, for the
+"""Applying pulled pages to an office database (desktop/db/sync/apply.py), page by page, for the
 orders a hub can send: a child before its parent, a parent's deletion before a new child, a
 held record released and deleted in the same page."""
 
@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db.models import ClockPause, Complaint, SyncHeld, SyncRecord
+from desktop.db.sync.wire import Codec
 from desktop.db.uow import UnitOfWork
-from desktop.db.wire import Codec
 from desktop.sync.protocol import PulledRecord
 from tests.conftest import World, draft, make_world
 

@@ -20,7 +20,7 @@ from desktop.db.repositories import CodeRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Result, Role
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, SyncError
 from desktop.sync.protocol import API_PREFIX, BLOB_SIZE_HEADER, CHUNK_HASH_HEADER, ErrorCode
@@ -88,7 +88,7 @@ def _child(data_dir: Path, hub_url: str, kill_at: str) -> int:
     code = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        import desktop.services.sync as sync_module
+        import desktop.services.sync.round as sync_module
         from desktop.bootstrap import open_services
         from desktop.db.repositories import CodeRepository
         from desktop.sync.client import HubClient
@@ -403,7 +403,7 @@ def test_9_a_child_arriving_before_its_parent_is_held_until_the_parent_comes(hub
     station.s.sync.run()
     edit(station, station.clerk, cid2, reason="补充材料", facts="补充的事实。")
     station.s.sync.run()
-    import desktop.services.sync as sync_module
+    import desktop.services.sync.round as sync_module
 
     monkeypatch.setattr(sync_module, "PULL_PAGE", 1)
     report = sub.s.sync.run()
@@ -535,8 +535,8 @@ def test_11_revoked_device_second_session_and_another_office_are_refused(hub, tm
 def test_an_office_the_district_lacks_is_named_at_enrolment_and_its_records_go_once_added(
         hub, tmp_path):
     sub, _ = office(tmp_path, "sub", "WZCQ", hub, enrol=False)
-    sub.s.setup.add_offices([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
-    new_id = {o.code: o.id for o in sub.s.setup.offices()}["WZCQ02"]
+    sub.s.offices.add([OfficeSpec("WZCQ02", "新开的投诉站", "station", "WZCQ", "general")])
+    new_id = {o.code: o.id for o in sub.s.offices.all()}["WZCQ02"]
     sub.s.users.create(sub.admin, username="clerk2", display_name="新站办事员", password=PASSWORD,
                        office_id=new_id, roles={Role.CLERK})
     theirs = register(sub, sub.s.users.login("clerk2", PASSWORD))

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from desktop.cli.main import main as cli
 from desktop.db.models import AuditEntry, Complaint
 from desktop.db.repositories import CodeRepository
+from desktop.db.sync.wire import Codec
 from desktop.db.uow import UnitOfWork
-from desktop.db.wire import Codec
 from desktop.domain.errors import DomainError
 from desktop.sync.client import SyncError
 from desktop.sync.protocol import OLDEST_PROTOCOL, ErrorCode

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
 
-from desktop.db import wire
+from desktop.db.sync import wire
 from desktop.domain import contract
 
 

@@ -21,7 +21,7 @@ from desktop.bootstrap import Services
 from desktop.domain.errors import FieldError
 from desktop.domain.offices import STATION_TIERS
 from desktop.services.dto import UserInfo
-from desktop.services.setup import OfficeSpec
+from desktop.services.offices import OfficeSpec
 from desktop.ui.ops import Ops
 from desktop.ui.widgets.field_errors import FieldErrors
 

@@ -29,14 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.disclosure import (
-    OBJECTORS,
-    SECTION,
     ListStatus,
     RequestKind,
-    RequestStatus,
     Step,
 )
-from desktop.domain.workflow import Role
+from desktop.services.disclosure_actions import CANDIDATES_CHANGED, OPEN_REQUESTS
 from desktop.services.disclosure_info import (
     EditResult,
     EntryInfo,
@@ -101,8 +98,6 @@ class DisclosurePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         user = ctx.user
-        self.is_section = user.has(*SECTION)
-        self.may_object = user.has(*OBJECTORS)
         self.overview: Overview | None = None
         # Last month is the one being disclosed (in January, December).
         self.month = (ctx.services.ctx.clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -411,53 +406,40 @@ class DisclosurePage(QWidget):
         return next((q for q in self.overview.requests if q.id == request_id), None)
 
     def _update_buttons(self) -> None:
-        user = self.ctx.user
         lst = self.overview.list if self.overview else None
-        status = lst.status if lst else None
-        draft = status is ListStatus.DRAFT
-        waiting = lst.waiting_for if lst else None
+        entry = self.selected_entry()
+        can = self.ctx.services.disclosure.list_actions(self.ctx.user, self.overview, entry)
         self.btn_build.setText(self.tr("重新生成") if lst else self.tr("生成清单"))
-        self.btn_build.setVisible(self.is_section and (lst is None or draft))
-        self.btn_submit.setVisible(self.is_section and draft)
-        blocked = ""
-        if self.overview is not None and draft:
-            if any(r.status.open for r in self.overview.requests):
-                blocked = self.tr("还有申请正在审批，审批完毕后才能提交")
-            elif self.overview.candidates_changed:
-                blocked = self.tr("本月又有投诉办结或重新办理，请先重新生成")
+        self.btn_build.setVisible(can.build)
+        self.btn_submit.setVisible(can.submit)
+        blocked = {OPEN_REQUESTS: self.tr("还有申请正在审批，审批完毕后才能提交"),
+                   CANDIDATES_CHANGED: self.tr("本月又有投诉办结或重新办理，请先重新生成"),
+                   }.get(can.submit_blocked, "")
         self.btn_submit.setEnabled(not blocked)
         self.btn_submit.setToolTip(blocked or self.tr("提交后清单内容冻结，交部门负责人审批"))
-        self.btn_withdraw.setVisible(self.is_section and status in (ListStatus.SUBMITTED,
-                                                                    ListStatus.DEPT_APPROVED))
-        approver = waiting is not None and user.has(waiting)
-        self.btn_approve.setVisible(approver)
-        self.btn_refuse.setVisible(approver)
-        self.btn_publish.setVisible(self.is_section and status is ListStatus.APPROVED)
-        self.btn_export.setVisible(status is ListStatus.PUBLISHED
-                                   and user.has(*SECTION, Role.DEPARTMENT_HEAD, Role.DEPUTY_DIRECTOR))
-        self.btn_print.setEnabled(lst is not None)
-        entry = self.selected_entry()
-        live = entry is not None and not entry.excluded and not entry.open_request
-        self.btn_edit.setVisible(self.is_section and draft)
-        self.btn_edit.setEnabled(live)
-        self.btn_restore.setVisible(self.is_section and draft)
-        self.btn_restore.setEnabled(live and entry is not None and entry.edited)
-        self.btn_object.setVisible(self.may_object and draft)
-        self.btn_object.setEnabled(live)
-        self.btn_correct.setVisible(self.is_section and status is ListStatus.PUBLISHED)
-        self.btn_correct.setEnabled(live)
+        self.btn_withdraw.setVisible(can.withdraw)
+        self.btn_approve.setVisible(can.decide)
+        self.btn_refuse.setVisible(can.decide)
+        self.btn_publish.setVisible(can.publish)
+        self.btn_export.setVisible(can.export)
+        self.btn_print.setEnabled(can.print)
+        self.btn_edit.setVisible(can.edit)
+        self.btn_edit.setEnabled(can.entry_live)
+        self.btn_restore.setVisible(can.edit)
+        self.btn_restore.setEnabled(can.entry_edited)
+        self.btn_object.setVisible(can.object)
+        self.btn_object.setEnabled(can.entry_live)
+        self.btn_correct.setVisible(can.correct)
+        self.btn_correct.setEnabled(can.entry_live)
         self.btn_open.setEnabled(entry is not None)
 
     def _request_selected(self) -> None:
         q = self.selected_request()
-        user = self.ctx.user
-        may_decide = q is not None and q.waiting_for is not None and user.has(q.waiting_for)
-        self.btn_agree.setVisible(may_decide)
-        self.btn_disagree.setVisible(may_decide)
-        self.btn_take_back.setVisible(q is not None and q.status.open
-                                      and (self.is_section or q.filed_by == user.display_name))
-        self.btn_reply.setVisible(q is not None and q.kind is RequestKind.CORRECTION
-                                  and q.status in (RequestStatus.APPROVED, RequestStatus.REFUSED))
+        can = self.ctx.services.disclosure.request_actions(self.ctx.user, q)
+        self.btn_agree.setVisible(can.decide)
+        self.btn_disagree.setVisible(can.decide)
+        self.btn_take_back.setVisible(can.take_back)
+        self.btn_reply.setVisible(can.reply)
         if q is None:
             self.request_detail.setText(self.tr("选择一件申请查看审批经过。"))
             return
@@ -565,7 +547,8 @@ class DisclosurePage(QWidget):
     def edit_content(self) -> ContentDialog | None:
         entry = self.selected_entry()
         lst = self._list()
-        if entry is None or lst is None or not (self.is_section and lst.status is ListStatus.DRAFT):
+        if entry is None or lst is None \
+                or not self.ctx.services.disclosure.list_actions(self.ctx.user, self.overview).edit:
             return None
         dialog = ContentDialog(entry.number, entry.content, entry.proposed_content, self)
         s, user = self.ctx.services, self.ctx.user

@@ -80,14 +80,14 @@ class OfficeDialog(FormDialog):
         self.tier.setEnabled(self.kind.currentData() == "station")
 
     def prepare(self) -> Callable[[], Changed]:
-        setup, admin = self._ctx.services.setup, self._ctx.user
+        offices, admin = self._ctx.services.offices, self._ctx.user
         kind = str(self.kind.currentData())
         values = dict(
             office_id=self.office.id if self.office else None, code=self.code.text(),
             name=self.name.text(), kind=kind, parent_id=self.parent_office.currentData(),
             tier=self.tier.currentData() if kind == "station" else None,
             address=self.address.text(), phone=self.phone.text(), seal_text=self.seal_text.text())
-        return lambda: setup.save_office(admin, **values)  # type: ignore[arg-type]
+        return lambda: offices.save(admin, **values)  # type: ignore[arg-type]
 
 
 class OfficesTab(QWidget):
@@ -123,7 +123,7 @@ class OfficesTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._ctx.ops.query(self._ctx.services.setup.offices, self._show, owner=self)
+        self._ctx.ops.query(self._ctx.services.offices.all, self._show, owner=self)
 
     def _show(self, offices: list[OfficeInfo]) -> None:
         kept = self.selected_office()

@@ -164,7 +164,7 @@ class UsersTab(QWidget):
         services, admin = self._ctx.services, self._ctx.user
 
         def read() -> tuple[list[UserInfo], list[OfficeInfo], Any]:
-            return services.users.list(admin), services.setup.offices(), services.ctx.clock.now()
+            return services.users.list(admin), services.offices.all(), services.ctx.clock.now()
         self._ctx.ops.query(read, self._show, owner=self)
 
     def _show(self, result: tuple[list[UserInfo], list[OfficeInfo], Any]) -> None:

@@ -24,10 +24,10 @@ from desktop.db.models import (
     new_uuid,
     utcnow,
 )
-from desktop.db.outbox import full_record_ops, resend_whole
-from desktop.db.sync_apply import UNSETTLED, Applied, PageApplier, hold_aside, save_known
+from desktop.db.sync.apply import UNSETTLED, Applied, PageApplier, hold_aside, save_known
+from desktop.db.sync.outbox import full_record_ops, resend_whole
+from desktop.db.sync.wire import BY_WIRE, MODELS, Codec
 from desktop.db.uow import storage_problem
-from desktop.db.wire import BY_WIRE, MODELS, Codec
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord, RefusalCode
 
 

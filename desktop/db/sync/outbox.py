@@ -21,7 +21,7 @@ from sqlalchemy import insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from desktop.db.models import OutboxOp, SyncRecord, new_uuid, utcnow
-from desktop.db.wire import BY_ATTR, FIELDS, MODELS, Codec
+from desktop.db.sync.wire import BY_ATTR, FIELDS, MODELS, Codec
 from desktop.sync.protocol import STATUS_FIELD
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
-from desktop.db.wire import BY_ATTR, MODELS, Codec, Missing
+from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
 from desktop.domain import contract
 from desktop.sync.protocol import ENTITY, PulledRecord
 

@@ -1,0 +1,184 @@
+"""What every part of the sync service shares: its stored settings, the hub client, what a
+round remembers, and completing the records that arrive (by a pull or a receipt)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import ssl
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from desktop import paths
+from desktop.db.models import OutboxOp
+from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
+from desktop.db.sync.apply import Applied
+from desktop.db.sync.repo import SyncRepository
+from desktop.db.uow import Actor, UnitOfWork
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
+from desktop.domain.deadlines import rule_set_for
+from desktop.domain.errors import DomainError, FieldError
+from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
+from desktop.domain.workflow import Status
+from desktop.files import write_atomic
+from desktop.services.audit import AuditService
+from desktop.services.base import Service, ServiceContext
+from desktop.services.sync_info import SyncReport, SyncSettings
+from desktop.sync import bundle
+from desktop.sync.client import HubClient, LocalCode, SyncError
+from desktop.sync.protocol import Operation
+
+if TYPE_CHECKING:
+    from desktop.services.complaints import ComplaintService
+
+SYNC_ACTOR = Actor(None, "sync", "")
+_KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
+         "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
+         "receipts", "cursor_bundle", "session", "last_success_at", "last_success",
+         "last_failure_at", "last_failure", "clock_skew", "renumbered", "outdated")
+DEFAULT_INTERVAL = 15
+SET_ASIDE_SHOWN = 50  # the held-aside records the status lists (the count is of all)
+RENUMBERED_KEPT = 10  # the latest renumberings the status keeps to show
+
+ClientFactory = Callable[[str, str | None, str | None], HubClient]
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def check_ca_bundle(path: str) -> str:
+    """A certificate file the connection can load (PEM); '' for the system's authorities.
+    Checked before connecting: the HTTP client would fail on it with no useful message."""
+    path = path.strip()
+    if not path:
+        return ""
+    if not Path(path).is_file():
+        raise FieldError("证书文件", f"找不到文件 {path}")
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise FieldError("证书文件", "这不是可用的证书文件（应为 PEM 格式的 CA 证书）") from None
+    return path
+
+
+class SyncBase(Service):
+    def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None,
+                 audit: AuditService | None = None, *,
+                 complaints: ComplaintService) -> None:
+        super().__init__(ctx)
+        # Anchors this office's audit head at the hub at the end of every round.
+        self.audit = audit
+        # Works out the deadline of a complaint the district dispatched, as at registration.
+        self.complaints = complaints
+        self.client_factory: ClientFactory = client_factory or (
+            lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
+        self._running = threading.Lock()  # one round at a time in this program
+        # This PC's clock in UTC, compared with the hub's at each session (tests shift the hub's).
+        self.utc_now: Callable[[], datetime] = lambda: datetime.now(UTC).replace(tzinfo=None)
+        with UnitOfWork(ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
+            if SyncRepository(uow.session).recover_sending():
+                uow.commit()
+
+    # -- settings -------------------------------------------------------------------------
+    def _read(self) -> dict[str, str]:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            stored = CodeRepository(uow.session).settings_under("sync.")
+        return {k: stored.get(k, "") for k in _KEYS}
+
+    @staticmethod
+    def _write(uow: UnitOfWork, **values: str) -> None:
+        codes = CodeRepository(uow.session)
+        for key, value in values.items():
+            codes.set_setting(f"sync.{key}", value)
+
+    def settings(self) -> SyncSettings:
+        v = self._read()
+        return SyncSettings(enrolled=bool(v["token"]), hub_url=v["hub_url"], office=v["office"],
+                            device_id=v["device_id"],
+                            interval_minutes=int(v["interval_minutes"] or DEFAULT_INTERVAL),
+                            ca_bundle=v["ca_bundle"])
+
+    def _client(self, v: dict[str, str]) -> HubClient:
+        if not v["token"]:
+            raise SyncError("本机尚未登记到区局同步服务器，请先在「设置 → 同步」中登记",
+                            LocalCode.NOT_ENROLLED)
+        return self.client_factory(v["hub_url"], v["token"], v["ca_bundle"] or None)
+
+
+    def _remember(self, text: str, *, ok: bool, outdated: bool = False) -> None:
+        now = self.ctx.clock.now()
+        values = {"last_run_at": now.strftime("%Y-%m-%d %H:%M"), "last_result": text,
+                  "last_ok": "1" if ok else "0", "outdated": "1" if outdated else ""}
+        at = now.strftime("%Y-%m-%d %H:%M:%S")
+        if ok:
+            values |= {"last_success_at": at, "last_success": text}
+        else:
+            values |= {"last_failure_at": at, "last_failure": text}
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步记录", outbox=False) as uow:
+            self._write(uow, **values)
+            uow.commit()
+
+    def _remember_failure(self, text: str, *, outdated: bool = False) -> None:
+        """Every failed round is noted; a database that cannot take even that (full, locked)
+        must not hide the round's own error."""
+        with contextlib.suppress(DomainError, SQLAlchemyError):
+            self._remember(text, ok=False, outdated=outdated)
+
+    @staticmethod
+    def _tally(report: SyncReport, applied: Applied) -> None:
+        report.pulled += applied.applied + applied.released + applied.deleted
+        report.kept_local += applied.kept_local
+        report.held += applied.held
+        report.released += applied.released
+        report.set_aside += applied.set_aside
+        report.dispatched += applied.dispatched
+
+    def _fill(self, entity: str, attrs: dict[str, Any]) -> None:
+        if entity == "complaints" and not attrs.get("rule_set_code") and attrs.get("received_at"):
+            attrs["rule_set_code"] = rule_set_for(self.ctx.reference.rule_sets(),
+                                                  attrs["received_at"].date()).code
+
+    def _complete_arrivals(self, uow: UnitOfWork, applied: Applied) -> None:
+        """A complaint the district dispatched arrives without this office's rule set and
+        deadline: they are worked out here, from its received date, as at registration.
+        A complaint numbered by an office of this database (this program, restored from a
+        backup, getting back what it had registered since) moves that day's numbering past
+        it, so the next registration does not hand its number out again."""
+        if not applied.new_complaints:
+            return
+        repo = ComplaintRepository(uow.session)
+        offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
+        for c in repo.by_uuids(applied.new_complaints):
+            if c.due_on is None and Status(c.status).is_open:
+                self.complaints.refresh_due(c)
+            if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
+                applied.dispatched.append(c.number)
+            number = parse_number(c.number)
+            if number is not None and number.office_code in offices \
+                    and number.sequence <= DISPATCH_SEQUENCE_BASE:
+                repo.reserve_sequence(offices[number.office_code], number.day, number.sequence)
+        uow.session.flush()
+
+
+def to_operation(op: OutboxOp) -> Operation:
+    return Operation(op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,  # type: ignore[arg-type]
+                     base_version=op.base_version, before=json.loads(op.before),
+                     after=json.loads(op.after), people=json.loads(op.people),
+                     made_at=op.made_at, made_by=op.made_by)
+
+
+def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:
+    """Write an attachment's bytes under their hash: checked, temp name, then renamed."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise bundle.BundleError(f"附件 {sha256[:12]}… 与校验值不符，未保存")
+    target = paths.attachment_path(data_dir, sha256)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomic(target, data, mode=0o600)
+
+

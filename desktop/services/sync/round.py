@@ -1,0 +1,332 @@
+"""A sync round: push what is waiting, pull what the district has, move attachment files.
+
+The order of a round: operations left `sending` by a killed program go back to `pending`;
+attachments are uploaded (resumable); operations are pushed in ordered batches and marked only
+as the hub's reply lists them; then pages are pulled and each is applied together with its
+cursor in one transaction; finally the attachments of pulled records are downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC
+
+from desktop import paths
+from desktop.db.models import Office
+from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
+from desktop.db.sync.apply import Applied
+from desktop.db.sync.repo import SyncRepository
+from desktop.db.uow import UnitOfWork
+from desktop.domain.errors import DomainError
+from desktop.services.audit import verdict_text
+from desktop.services.dto import CurrentUser
+from desktop.services.sync.base import (
+    RENUMBERED_KEPT,
+    SYNC_ACTOR,
+    Progress,
+    SyncBase,
+    store_blob,
+    to_operation,
+)
+from desktop.services.sync_info import SyncReport, clock_warning, outdated_message
+from desktop.sync.client import HubClient, LocalCode, SyncError
+from desktop.sync.protocol import PULL_PAGE, PUSH_BATCH, ErrorCode, PulledRecord, SessionResponse
+
+
+def _stopped(report: SyncReport, cancel: Callable[[], bool] | None) -> bool:
+    """Whether the user asked to stop; the report then says the round was cut short."""
+    if cancel is not None and cancel():
+        report.cancelled = True
+    return report.cancelled
+
+
+class SyncRound(SyncBase):
+    # -- a round --------------------------------------------------------------------------
+    def run(self, user: CurrentUser | None = None, progress: Progress | None = None,
+            cancel: Callable[[], bool] | None = None) -> SyncReport:
+        """Push what is waiting, pull what the district has; the report says what went each way."""
+        if not self._running.acquire(blocking=False):
+            raise SyncError("同步正在进行中，请等它完成", ErrorCode.SESSION_BUSY)
+        report = SyncReport()
+        v = self._read()
+        try:
+            try:
+                self._round(v, report, progress, cancel)
+            except SyncError as exc:
+                if exc.code != ErrorCode.PROTOCOL:
+                    raise
+                # Not the network: this program (or the hub) is of another protocol version.
+                raise SyncError(outdated_message(str(exc)), exc.code) from exc
+        except DomainError as exc:
+            self._remember_failure(f"同步失败：{exc}",
+                                   outdated=getattr(exc, "code", None) == ErrorCode.PROTOCOL)
+            raise
+        except Exception as exc:
+            # A fault of this program: the window shows its crash report; the panel says so.
+            self._remember_failure(f"同步失败：程序内部错误（{type(exc).__name__}），"
+                                   f"请把错误报告交给技术支持；数据仍保存在本机")
+            raise
+        finally:
+            self._running.release()
+        self._remember(report.summary(), ok=True)
+        return report
+
+    def _round(self, v: dict[str, str], report: SyncReport, progress: Progress | None,
+               cancel: Callable[[], bool] | None) -> None:
+        client = self._client(v)
+        try:
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
+                repo = SyncRepository(uow.session)
+                repo.recover_sending()
+                backlog = repo.waiting()
+                uow.commit()
+            self._end_orphaned_session(client, v["session"])
+            opened = client.start_session(backlog)
+            self._remember_session(f"{opened.session}|{os.getpid()}")
+            self._check_clock(opened, report)
+            self._upload_blobs(client, report, progress)
+            self._push(client, report, progress, cancel)
+            if not _stopped(report, cancel):
+                self._pull(client, v, report, progress, cancel)
+                self._download_blobs(client, report, progress)
+                self._anchor_audit(client, report)
+        finally:
+            # Forgotten only once the hub has really ended it: a session left open (the hub
+            # crashed, the network dropped) is ended at the start of the next round.
+            if client.session is not None and client.end_session():
+                self._remember_session("")
+            client.close()
+
+    def _anchor_audit(self, client: HubClient, report: SyncReport) -> None:
+        """Leave this office's audit head with the hub, after the round's own writes; a log
+        that no longer agrees with what the hub anchored is said in the round's report."""
+        if self.audit is None:
+            return
+        verdict = self.audit.anchor(client)
+        if verdict is not None and verdict.status in ("restored", "diverged"):
+            report.audit_warning = verdict_text(verdict)
+            report.messages.append(report.audit_warning)
+
+    def _check_clock(self, opened: SessionResponse, report: SyncReport) -> None:
+        """Compare this PC's clock with the hub's: registrations take this PC's time."""
+        server = opened.server_time
+        if server.tzinfo is not None:
+            server = server.astimezone(UTC).replace(tzinfo=None)
+        skew = (server - self.utc_now()).total_seconds() / 60
+        report.clock_warning = clock_warning(skew)
+        if report.clock_warning:
+            report.messages.append(report.clock_warning)
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步时钟", outbox=False) as uow:
+            self._write(uow, clock_skew=f"{skew:.1f}")
+            uow.commit()
+
+    def _end_orphaned_session(self, client: HubClient, remembered: str) -> None:
+        """A session left open by this program when it was killed is ended, so a restart can
+        sync at once instead of waiting for the hub to let it expire. One that belongs to
+        another program still running here (the command line beside the window) is left."""
+        session, _, pid = remembered.partition("|")
+        if not session or not pid.isdigit() or _alive(int(pid)):
+            return
+        client.session = session
+        if client.end_session():
+            self._remember_session("")
+
+    def _remember_session(self, value: str) -> None:
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步会话", outbox=False) as uow:
+            self._write(uow, session=value)
+            uow.commit()
+
+    def _push(self, client: HubClient, report: SyncReport, progress: Progress | None,
+              cancel: Callable[[], bool] | None) -> None:
+        deferred: list[int] = []
+        renumbered: set[str] = set()
+        self._renumber(report, renumbered)  # refusals a killed round could not act on
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            total = SyncRepository(uow.session).waiting()
+        done = 0
+        while not _stopped(report, cancel):
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
+                repo = SyncRepository(uow.session)
+                batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
+                if not batch:
+                    break
+                repo.mark_sending([op.id for op in batch])
+                uow.commit()
+            try:
+                answer = client.push([to_operation(op) for op in batch])
+            except BaseException:
+                # Not killed, only failed: the operations go again next time (the hub
+                # recognises any it had already applied). A kill leaves them `sending`,
+                # which the next start turns back to `pending` just the same.
+                with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
+                    SyncRepository(uow.session).record_results(batch, [])
+                    uow.commit()
+                raise
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步确认", outbox=False) as uow:
+                tally = SyncRepository(uow.session).record_results(batch, answer.results)
+                uow.commit()
+            report.pushed += tally["acked"]
+            report.conflicts += tally["conflict"]
+            report.rejected += tally["rejected"]
+            report.deferred += tally["deferred"]
+            report.unanswered += tally["unanswered"]
+            if tally["rejected"]:
+                self._renumber(report, renumbered)  # they go in this round's next batch
+            answered = {r.op_id: r.status for r in answer.results}
+            deferred += [op.id for op in batch if answered.get(op.op_id, "deferred") == "deferred"]
+            done += len(batch)
+            if progress:
+                progress("发送", done, max(total, done))
+            if tally["unanswered"] == len(batch):
+                break  # the hub answered nothing: do not spin; the next round sends them
+
+    def _renumber(self, report: SyncReport, done: set[str]) -> None:
+        """Complaints whose number the district refused as another's get the next free number
+        of their office and receipt day, in one audited transaction (重新编号, the old number
+        in the reason); the outbox then sends each as a whole new record. Once per round each:
+        if the new number is taken too, the next round (after the pull brought the district's
+        numbers back) gives another."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            todo = [u for u in SyncRepository(uow.session).number_taken() if u not in done]
+        for uuid in todo:
+            done.add(uuid)
+            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "重新编号") as uow:
+                text = self._give_new_number(uow, uuid)
+                uow.commit()
+            if text:
+                report.renumbered.append(text)
+                report.messages.append(text)
+
+    def _give_new_number(self, uow: UnitOfWork, uuid: str) -> str:
+        repo = ComplaintRepository(uow.session)
+        complaint = repo.by_uuid(uuid)
+        office = uow.session.get(Office, complaint.office_id) if complaint else None
+        if complaint is None or office is None:
+            SyncRepository(uow.session).forget_refusal_code(uuid)
+            return ""
+        number = repo.next_free_number(office.id, office.code, complaint.received_at.date())
+        if number is None:
+            SyncRepository(uow.session).forget_refusal_code(uuid)
+            return ""  # the day's numbers are used up: it stays refused, with the reason
+        old = complaint.number
+        text = f"投诉单号 {old} 与区局已有单号重复，已改为 {number}"
+        uow.reason = text  # the history shows the change 旧号 → 新号 with this reason
+        complaint.number = number
+        uow.flush()
+        kept = json.loads(CodeRepository(uow.session).settings_under("sync.").get(
+            "renumbered") or "[]")
+        self._write(uow, renumbered=json.dumps(([text] + kept)[:RENUMBERED_KEPT],
+                                               ensure_ascii=False))
+        return text
+
+    def _pull(self, client: HubClient, v: dict[str, str], report: SyncReport,
+              progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self._retry_set_aside(report)
+        cursor = v["cursor"]
+        restarted = False
+        while not _stopped(report, cancel):
+            try:
+                page = client.pull(cursor, PULL_PAGE)
+            except SyncError as exc:
+                if exc.code != ErrorCode.CURSOR_INVALID or restarted:
+                    raise
+                # The hub no longer knows where this office stopped: take everything again.
+                # Records with changes waiting here are kept; the outbox is untouched.
+                restarted = True
+                report.full_download = True
+                report.messages.append(str(exc))
+                cursor = ""
+                continue
+            applied = self.apply_records(page.records, page.cursor)
+            cursor = page.cursor
+            self._tally(report, applied)
+            if progress:
+                progress("接收", report.pulled, report.pulled + (PULL_PAGE if page.more else 0))
+            if not page.more:
+                break
+
+    def apply_records(self, records: list[PulledRecord], cursor: str | None) -> Applied:
+        """One page and its cursor in one transaction: a kill between them loses neither."""
+        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步接收", outbox=False) as uow:
+            local = OfficeRepository(uow.session).local()
+            assert local is not None
+            applied = SyncRepository(uow.session).apply(records, local.id, self._fill)
+            self._complete_arrivals(uow, applied)
+            if cursor is not None:
+                self._write(uow, cursor=cursor)
+            uow.commit()
+        return applied
+
+    def _retry_set_aside(self, report: SyncReport) -> None:
+        """Records held aside are tried again each round: what kept one out may be gone (the
+        complaint that had its number was renumbered, this program was updated)."""
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            records = SyncRepository(uow.session).set_aside_records()
+        if records:
+            applied = self.apply_records(records, None)
+            applied.set_aside = 0  # still held aside: not new
+            self._tally(report, applied)
+
+    # -- attachments ----------------------------------------------------------------------
+    def _upload_blobs(self, client: HubClient, report: SyncReport, progress: Progress | None) -> None:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            ops = [op for op in SyncRepository(uow.session).unacknowledged()
+                   if op.entity == "attachments" and op.kind == "upsert"]
+        shas = {json.loads(op.after).get("sha256") for op in ops} - {None}
+        for i, sha in enumerate(sorted(shas)):
+            path = paths.attachment_path(self.ctx.data_dir, sha)
+            if not path.is_file():
+                report.messages.append(f"附件文件 {sha[:12]}… 在本机缺失，无法上传")
+                continue
+            status = client.blob_status(sha)
+            if not status.complete:
+                client.upload(sha, path.read_bytes())
+                report.uploaded += 1
+            if progress:
+                progress("上传附件", i + 1, len(shas))
+
+    def _download_blobs(self, client: HubClient, report: SyncReport,
+                        progress: Progress | None) -> None:
+        with UnitOfWork(self.ctx.engine, write=False) as uow:
+            missing = SyncRepository(uow.session).missing_blobs(
+                lambda sha: paths.attachment_path(self.ctx.data_dir, sha).is_file())
+        for i, (sha, _size) in enumerate(missing):
+            partial = self.ctx.data_dir / "attachments" / f".partial-{sha}"
+            try:
+                data = client.download(sha, partial)
+            except SyncError as exc:
+                if exc.code != LocalCode.NETWORK:  # what arrived is wrong: start over next time
+                    partial.unlink(missing_ok=True)
+                report.messages.append(str(exc))
+                continue
+            store_blob(self.ctx.data_dir, sha, data)
+            partial.unlink(missing_ok=True)
+            report.downloaded += 1
+            if progress:
+                progress("下载附件", i + 1, len(missing))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this program's own earlier round, which ended without closing
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
