@@ -7,6 +7,7 @@ test's time. The copy is the very file a fresh build would leave (same ids, user
 
 from __future__ import annotations
 
+import gc
 import importlib
 import shutil
 import sqlite3
@@ -39,6 +40,18 @@ OFFICES = [
     OfficeSpec("WZCQ01", "万达广场投诉站", "station", "WZCQ", "large"),
     OfficeSpec("WZMD01", "家居城投诉站", "station", "WZMD", "hotspot"),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_only_what_tests_make() -> Iterator[None]:
+    """What is alive when the first test starts (every module the collection imported, pytest's
+    own objects) is set aside from the cyclic garbage collector, which then looks only at what
+    tests make: the GUI tests' collection after each test took ~0.15 s walking a heap that never
+    changes."""
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 # Real argon2, with the cheapest parameters: the suite creates hundreds of accounts.
