@@ -118,7 +118,11 @@ class WorldTemplates:
     """Built worlds, each kept as a database file to copy.
 
     A test's second world of the same office gets a template of its own, so that two office
-    programs in one test never share the uuids of their users and offices, as before."""
+    programs in one test never share the uuids of their users and offices, as before. (Worlds
+    of different tests do share them; each test has its own hub, so nothing meets them twice.)
+    A template is built the first time a test asks for it, inside that test: a test that
+    patches something building a world runs (the migrations, set-up, users) must not make a
+    world after patching, or the patch is baked into the template the later tests copy."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
