@@ -24,7 +24,6 @@ from desktop.bootstrap import Services, open_services
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.errors import ErrorReporter
 from desktop.ui.ops import Ops, TaskState
-from desktop.ui.settings import last_username, set_last_username
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -162,6 +161,7 @@ class Launcher(QObject):
 
     def _show_login(self, office: str) -> None:
         from desktop.ui.dialogs.login import LoginDialog
+        from desktop.ui.settings import last_username  # with it QtPrintSupport: only now
 
         assert self.services is not None
         default = self.username or last_username() or ("wangfang" if self.demo else "")
@@ -179,6 +179,8 @@ class Launcher(QObject):
             self.app.quit()
 
     def _logged_in(self, user) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.settings import set_last_username
+
         assert self.services is not None
         set_last_username(user.username)
         services = self.services
