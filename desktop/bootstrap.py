@@ -1,42 +1,131 @@
-"""The composition root: opens the database and builds the services, once, at start-up."""
+"""The composition root: opens the database and builds the services, once, at start-up.
+
+Each service is built, and its module imported, the first time it is used (`services.sync` the
+first time the sync page or the status bar asks): the login window needs only the setup and
+reference services, and the rest (ReportLab for printing, openpyxl for exports, httpx and
+pydantic for sync) would otherwise load before it shows.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from sqlalchemy.exc import OperationalError
 
 from desktop import paths
 from desktop.db.migrate import open_database
-from desktop.services.audit import AuditService
 from desktop.services.base import Clock, Reference, ServiceContext
-from desktop.services.complaints import ComplaintService
-from desktop.services.disclosure import DisclosureService
-from desktop.services.enterprises import EnterpriseService
-from desktop.services.printing import PrintService
-from desktop.services.records import RecordService
-from desktop.services.reference import ReferenceService
-from desktop.services.setup import SetupService
-from desktop.services.sync import SyncService
-from desktop.services.users import UserService
+
+if TYPE_CHECKING:
+    from desktop.services.audit import AuditService
+    from desktop.services.complaints import ComplaintService
+    from desktop.services.disclosure import DisclosureService
+    from desktop.services.enterprises import EnterpriseService
+    from desktop.services.printing import PrintService
+    from desktop.services.records import RecordService
+    from desktop.services.reference import ReferenceService
+    from desktop.services.setup import SetupService
+    from desktop.services.sync import SyncService
+    from desktop.services.users import UserService
+
+T = TypeVar("T")
 
 
-@dataclass
+class _Built(Generic[T]):
+    """A service of `Services`: built by its function on first use, once (a lock keeps two
+    threads from building it twice), then an ordinary attribute of the instance."""
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self.build = build
+        self.name = build.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, services: None, owner: Any = None) -> _Built[T]: ...
+    @overload
+    def __get__(self, services: Services, owner: Any = None) -> T: ...
+
+    def __get__(self, services: Services | None, owner: Any = None) -> T | _Built[T]:
+        if services is None:
+            return self
+        with services._building:
+            made = services.__dict__.get(self.name)
+            if made is None:
+                made = services.__dict__[self.name] = self.build(services)
+        return made
+
+
 class Services:
-    ctx: ServiceContext
-    database: Path
-    backup: Path | None  # the copy made before a migration, if one ran
-    setup: SetupService
-    users: UserService
-    complaints: ComplaintService
-    records: RecordService
-    enterprises: EnterpriseService
-    reference: ReferenceService
-    audit: AuditService
-    printing: PrintService
-    disclosure: DisclosureService
-    sync: SyncService
+    def __init__(self, ctx: ServiceContext, database: Path, backup: Path | None) -> None:
+        self.ctx = ctx
+        self.database = database
+        self.backup = backup  # the copy made before a migration, if one ran
+        self._building = threading.RLock()  # re-entrant: a service may build the ones it uses
+
+    @_Built
+    def setup(self) -> SetupService:
+        from desktop.services.setup import SetupService
+
+        return SetupService(self.ctx)
+
+    @_Built
+    def users(self) -> UserService:
+        from desktop.services.users import UserService
+
+        return UserService(self.ctx)
+
+    @_Built
+    def complaints(self) -> ComplaintService:
+        from desktop.services.complaints import ComplaintService
+
+        return ComplaintService(self.ctx)
+
+    @_Built
+    def records(self) -> RecordService:
+        from desktop.services.records import RecordService
+
+        return RecordService(self.ctx)
+
+    @_Built
+    def enterprises(self) -> EnterpriseService:
+        from desktop.services.enterprises import EnterpriseService
+
+        return EnterpriseService(self.ctx)
+
+    @_Built
+    def reference(self) -> ReferenceService:
+        from desktop.services.reference import ReferenceService
+
+        return ReferenceService(self.ctx)
+
+    @_Built
+    def audit(self) -> AuditService:
+        from desktop.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @_Built
+    def printing(self) -> PrintService:
+        from desktop.services.printing import PrintService
+
+        return PrintService(self.ctx)
+
+    @_Built
+    def disclosure(self) -> DisclosureService:
+        from desktop.services.disclosure import DisclosureService
+
+        return DisclosureService(self.ctx)
+
+    @_Built
+    def sync(self) -> SyncService:
+        from desktop.services.sync import SyncService
+
+        return SyncService(self.ctx, audit=self.audit)
 
     def close(self) -> None:
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
@@ -59,22 +148,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
-    audit = AuditService(ctx)
-    services = Services(
-        ctx=ctx,
-        database=database,
-        backup=backup,
-        setup=SetupService(ctx),
-        users=UserService(ctx),
-        complaints=ComplaintService(ctx),
-        records=RecordService(ctx),
-        enterprises=EnterpriseService(ctx),
-        reference=ReferenceService(ctx),
-        audit=audit,
-        printing=PrintService(ctx),
-        disclosure=DisclosureService(ctx),
-        sync=SyncService(ctx, audit=audit),
-    )
+    services = Services(ctx=ctx, database=database, backup=backup)
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.apply_shipped_rule_sets()
