@@ -3,23 +3,23 @@
 Each service is built, and its module imported, the first time it is used (`services.sync` the
 first time the sync page or the status bar asks): the login window needs only the setup and
 reference services, and the rest (ReportLab for printing, openpyxl for exports, httpx and
-pydantic for sync) would otherwise load before it shows.
+pydantic for sync) would otherwise load before it shows. This module itself imports no
+SQLAlchemy until `open_services` runs, so that the launcher can call `login_office` first.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from sqlalchemy.exc import OperationalError
-
 from desktop import paths
-from desktop.db.migrate import open_database
-from desktop.services.base import Clock, Reference, ServiceContext
+from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
+    from desktop.services.base import Clock, ServiceContext
     from desktop.services.audit import AuditService
     from desktop.services.complaints import ComplaintService
     from desktop.services.disclosure import DisclosureService
@@ -128,6 +128,8 @@ class Services:
         return SyncService(self.ctx, audit=self.audit)
 
     def close(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
         # without them a phone-prefix search on 200,000 rows picked a slow index (262 ms vs 8 ms).
         try:
@@ -142,6 +144,8 @@ class Services:
 def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     """Open (creating and migrating as needed) the database in `data_dir`; the folder and
     its files are made readable by the owner only (paths.secure_data_dir)."""
+    from desktop.services.base import Clock, Reference, ServiceContext
+
     paths.secure_data_dir(data_dir)  # before SQLite creates anything in it
     database = paths.database_path(data_dir)
     engine, backup = open_database(database, paths.backup_dir(data_dir))
@@ -153,3 +157,31 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.apply_shipped_rule_sets()
     return services
+
+
+LOCAL_OFFICE_KEY = "local_office_code"  # services.setup.LOCAL_OFFICE_KEY (a test says so)
+
+
+def login_office(data_dir: Path) -> str | None:
+    """The local office's name, read with plain sqlite3 and without changing a byte, when the
+    database in `data_dir` is set up and needs no migration: what the login window shows. None
+    otherwise (no file yet, a migration pending, not set up, not readable): then the services
+    are opened first, as `open_services` decides. Lets the launcher show the login window while
+    SQLAlchemy and the services load on the database worker."""
+    path = paths.database_path(data_dir)
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return None
+        revision, _tables = read_only_state(path)
+        if revision != newest_revision():
+            return None
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT offices.name FROM app_settings JOIN offices ON offices.code = app_settings.value"
+                " WHERE app_settings.key = ?", (LOCAL_OFFICE_KEY,)).fetchone()
+        finally:
+            con.close()
+    except (sqlite3.Error, OSError):
+        return None
+    return row[0] if row else None

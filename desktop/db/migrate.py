@@ -3,7 +3,8 @@
 Alembic (with Mako, about a third of a second to import) is loaded only when a migration is
 pending: whether one is, is a plain query of `alembic_version` against `newest_revision()`, the
 revision named by the newest file in migrations/versions (tests/integration/test_migrations.py
-checks that it is Alembic's head).
+checks that it is Alembic's head). SQLAlchemy too is imported by the functions that use it, so
+that `newest_revision` and `read_only_state` serve the launcher before SQLAlchemy has loaded.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
-from desktop.db.engine import make_engine, writer
 from desktop.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -158,6 +156,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
 
+    from desktop.db.engine import writer
+
     cfg = alembic_config()
     # BEGIN IMMEDIATE: two programs opening an old file at once queue for the lock; the second
     # then finds the file already upgraded and has nothing to do.
@@ -176,7 +176,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
-def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
+def read_only_state(path: Path) -> tuple[str | None, bool]:
     """(revision, has tables) of an existing file, read without changing a byte of it."""
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -192,6 +192,8 @@ def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
 
 def _stored_revision(engine: Engine) -> str | None:
     """The file's revision, read as Alembic reads it (None: no alembic_version table or row)."""
+    from sqlalchemy import inspect
+
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -201,12 +203,17 @@ def _stored_revision(engine: Engine) -> str | None:
 
 def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
     """Open (creating if needed) and migrate the file. Returns the engine and any backup made."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from desktop.db.engine import make_engine
+
     path.parent.mkdir(parents=True, exist_ok=True)
     head = newest_revision()
     if path.exists() and path.stat().st_size > 0:
         # Refuse foreign and newer files before the engine turns on WAL (which writes).
         try:
-            revision, has_tables = _inspect_read_only(path)
+            revision, has_tables = read_only_state(path)
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
         if revision is None and has_tables:
