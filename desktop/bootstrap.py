@@ -19,8 +19,8 @@ from desktop import paths
 from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
-    from desktop.services.base import Clock, ServiceContext
     from desktop.services.audit import AuditService
+    from desktop.services.base import Clock, ServiceContext
     from desktop.services.complaints import ComplaintService
     from desktop.services.disclosure import DisclosureService
     from desktop.services.enterprises import EnterpriseService

@@ -17,8 +17,8 @@ import pytest
 
 from desktop import paths
 from desktop.bootstrap import LOCAL_OFFICE_KEY, login_office, open_services
-from desktop.db.migrate import MIGRATIONS_DIR, head_revision, newest_revision, upgrade
 from desktop.db.engine import make_engine
+from desktop.db.migrate import MIGRATIONS_DIR, head_revision, newest_revision, upgrade
 from desktop.services.setup import LOCAL_OFFICE_KEY as SETUP_LOCAL_OFFICE_KEY
 from tests.conftest import make_world
 
