@@ -2,13 +2,13 @@
 
     python bench/first_paint.py LoginDialog -m desktop --demo --data-dir DIR
     python bench/first_paint.py QLabel bench/hello_window.py
-    python bench/first_paint.py LoginDialog --login demo1234 -m desktop --demo --data-dir DIR
+    python bench/first_paint.py LoginDialog --login demo1234 2.0 -m desktop --demo --data-dir DIR
 
 The program runs unchanged (as `python -m …` or `python script.py`, through runpy); before it
 starts, `QWidget.show` is wrapped so that the first window of the named class shown gets an
 event filter. After that window's first paint this writes `first-paint <peak RSS KiB>` to stderr
-and ends the program. With --login, it instead types the password into the login dialog, presses
-登录 and writes `workbench <seconds from the click to the main window's first paint> <peak RSS
+and ends the program. With --login PASSWORD SECONDS, it instead waits SECONDS (a user typing),
+puts the password into the login dialog, presses 登录 and writes `workbench <seconds from the click to the main window's first paint> <peak RSS
 KiB>`. bench/bench_startup.py times the process from the outside up to that line.
 """
 
@@ -50,10 +50,10 @@ def finish(line: str) -> None:
 def main() -> None:
     args = sys.argv[1:]
     target = args.pop(0)
-    password = None
+    password, typing = None, 0.0
     if args[0] == "--login":
-        password = args[1]
-        args = args[2:]
+        password, typing = args[1], float(args[2])
+        args = args[3:]
     watching = {target}
     clicked = [0.0]
 
@@ -65,9 +65,13 @@ def main() -> None:
             finish(f"first-paint {peak_kib()}")
             return
         watching.add("MainWindow")
-        dialog.password.setText(password)  # type: ignore[attr-defined]
-        clicked[0] = time.perf_counter()
-        dialog.submit()  # type: ignore[attr-defined]
+
+        def click() -> None:
+            dialog.password.setText(password)  # type: ignore[attr-defined]
+            clicked[0] = time.perf_counter()
+            dialog.submit()  # type: ignore[attr-defined]
+
+        QTimer.singleShot(int(typing * 1000), click)
 
     show = QWidget.show
 
