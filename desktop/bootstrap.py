@@ -156,6 +156,12 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.apply_shipped_rule_sets()
+    # The sync service, when built, puts back to `pending` what a program killed while sending
+    # left `sending`: build it now when there is such an operation (otherwise on first use).
+    with engine.connect() as connection:
+        if connection.exec_driver_sql(
+                "SELECT 1 FROM sync_outbox WHERE status = 'sending' LIMIT 1").first() is not None:
+            _ = services.sync
     return services
 
 
