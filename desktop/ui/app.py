@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +171,10 @@ class Launcher(QObject):
         self._progress.close()
         self.services = services
         if self._login_shown:
+            # While the password is typed: the workbench's modules (its pages import printing,
+            # the exports and sync), on the pool, so that 登录 opens the window as quickly as
+            # when everything loaded before the login window.
+            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
             return
         self.ops.query(services.setup.is_initialized, self._initialized_known)
 

@@ -53,6 +53,12 @@ from desktop.ui.app import Launcher
 from desktop.ui.dialogs.login import LoginDialog
 
 app = QApplication(sys.argv[:1])
+loaded = []
+opened = Launcher._opened
+def _opened(self, services):  # the services are open; the workbench's modules not yet warmed
+    loaded.extend(m for m in {HEAVY!r} if m in sys.modules)
+    opened(self, services)
+Launcher._opened = _opened
 launcher = Launcher(app, Path({str(office)!r}), demo=False, username="")
 launcher.start()
 deadline = time.monotonic() + 60
@@ -61,7 +67,7 @@ while not (isinstance(getattr(launcher, "_dialog", None), LoginDialog) and launc
     app.processEvents()
     time.sleep(0.01)
 dialog = launcher._dialog
-print(json.dumps({{"loaded": sorted(m for m in {HEAVY!r} if m in sys.modules),
+print(json.dumps({{"loaded": sorted(loaded),
                    "title": dialog.windowTitle(), "visible": dialog.isVisible(),
                    "office": launcher.services.setup.local_office().name}}))
 launcher.shutdown()
