@@ -1,52 +1,143 @@
-"""The composition root: opens the database and builds the services, once, at start-up."""
+"""The composition root: opens the database and builds the services, once, at start-up.
+
+Each service is built, and its module imported, the first time it is used (`services.sync` the
+first time the sync page or the status bar asks): the login window needs only the setup and
+reference services, and the rest (ReportLab for printing, openpyxl for exports, httpx and
+pydantic for sync) would otherwise load before it shows. This module itself imports no
+SQLAlchemy until `open_services` runs, so that the launcher can call `login_office` first.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from desktop import paths
-from desktop.db.engine import make_engine
-from desktop.db.migrate import open_database
-from desktop.domain.errors import DomainError
-from desktop.services.audit import AuditService
-from desktop.services.base import Clock, Reference, ServiceContext
-from desktop.services.complaints import ComplaintService
-from desktop.services.disclosure import DisclosureService
-from desktop.services.enterprises import EnterpriseService
-from desktop.services.offices import OfficeService
-from desktop.services.printing import PrintService
-from desktop.services.records import RecordService
-from desktop.services.reference import ReferenceService
-from desktop.services.setup import SetupService
-from desktop.services.sync import SyncService
-from desktop.services.users import UserService
+from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
+    from desktop.services.audit import AuditService
+    from desktop.services.base import Clock, ServiceContext
     from desktop.services.check import DatabaseCheck
+    from desktop.services.complaints import ComplaintService
+    from desktop.services.disclosure import DisclosureService
+    from desktop.services.enterprises import EnterpriseService
+    from desktop.services.offices import OfficeService
+    from desktop.services.printing import PrintService
+    from desktop.services.records import RecordService
+    from desktop.services.reference import ReferenceService
+    from desktop.services.setup import SetupService
+    from desktop.services.sync import SyncService
+    from desktop.services.users import UserService
+
+T = TypeVar("T")
 
 
-@dataclass
+class _Built(Generic[T]):
+    """A service of `Services`: built by its function on first use, once (a lock keeps two
+    threads from building it twice), then an ordinary attribute of the instance."""
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self.build = build
+        self.name = build.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, services: None, owner: Any = None) -> _Built[T]: ...
+    @overload
+    def __get__(self, services: Services, owner: Any = None) -> T: ...
+
+    def __get__(self, services: Services | None, owner: Any = None) -> T | _Built[T]:
+        if services is None:
+            return self
+        with services._building:
+            made = services.__dict__.get(self.name)
+            if made is None:
+                made = services.__dict__[self.name] = self.build(services)
+        return made
+
+
 class Services:
-    ctx: ServiceContext
-    database: Path
-    backup: Path | None  # the copy made before a migration, if one ran
-    setup: SetupService
-    offices: OfficeService
-    users: UserService
-    complaints: ComplaintService
-    records: RecordService
-    enterprises: EnterpriseService
-    reference: ReferenceService
-    audit: AuditService
-    printing: PrintService
-    disclosure: DisclosureService
-    sync: SyncService
+    def __init__(self, ctx: ServiceContext, database: Path, backup: Path | None) -> None:
+        self.ctx = ctx
+        self.database = database
+        self.backup = backup  # the copy made before a migration, if one ran
+        self._building = threading.RLock()  # re-entrant: a service may build the ones it uses
+
+    @_Built
+    def setup(self) -> SetupService:
+        from desktop.services.setup import SetupService
+
+        return SetupService(self.ctx, offices=self.offices, users=self.users)
+
+    @_Built
+    def offices(self) -> OfficeService:
+        from desktop.services.offices import OfficeService
+
+        return OfficeService(self.ctx)
+
+    @_Built
+    def users(self) -> UserService:
+        from desktop.services.users import UserService
+
+        return UserService(self.ctx)
+
+    @_Built
+    def complaints(self) -> ComplaintService:
+        from desktop.services.complaints import ComplaintService
+
+        return ComplaintService(self.ctx)
+
+    @_Built
+    def records(self) -> RecordService:
+        from desktop.services.records import RecordService
+
+        return RecordService(self.ctx)
+
+    @_Built
+    def enterprises(self) -> EnterpriseService:
+        from desktop.services.enterprises import EnterpriseService
+
+        return EnterpriseService(self.ctx)
+
+    @_Built
+    def reference(self) -> ReferenceService:
+        from desktop.services.reference import ReferenceService
+
+        return ReferenceService(self.ctx, complaints=self.complaints)
+
+    @_Built
+    def audit(self) -> AuditService:
+        from desktop.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @_Built
+    def printing(self) -> PrintService:
+        from desktop.services.printing import PrintService
+
+        return PrintService(self.ctx, disclosure=self.disclosure)
+
+    @_Built
+    def disclosure(self) -> DisclosureService:
+        from desktop.services.disclosure import DisclosureService
+
+        return DisclosureService(self.ctx)
+
+    @_Built
+    def sync(self) -> SyncService:
+        from desktop.services.sync import SyncService
+
+        return SyncService(self.ctx, audit=self.audit, complaints=self.complaints)
 
     def close(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
         # Keep the planner's statistics fresh (SQLite's advice for long-lived connections):
         # without them a phone-prefix search on 200,000 rows picked a slow index (262 ms vs 8 ms).
         try:
@@ -61,40 +152,61 @@ class Services:
 def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     """Open (creating and migrating as needed) the database in `data_dir`; the folder and
     its files are made readable by the owner only (paths.secure_data_dir)."""
+    from desktop.services.base import Clock, Reference, ServiceContext
+
     paths.secure_data_dir(data_dir)  # before SQLite creates anything in it
     database = paths.database_path(data_dir)
     engine, backup = open_database(database, paths.backup_dir(data_dir))
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir)
-    # Services that need another get it here, never by building their own.
-    audit, users, offices = AuditService(ctx), UserService(ctx), OfficeService(ctx)
-    complaints, disclosure = ComplaintService(ctx), DisclosureService(ctx)
-    services = Services(
-        ctx=ctx,
-        database=database,
-        backup=backup,
-        setup=SetupService(ctx, offices=offices, users=users),
-        offices=offices,
-        users=users,
-        complaints=complaints,
-        records=RecordService(ctx),
-        enterprises=EnterpriseService(ctx),
-        reference=ReferenceService(ctx, complaints=complaints),
-        audit=audit,
-        printing=PrintService(ctx, disclosure=disclosure),
-        disclosure=disclosure,
-        sync=SyncService(ctx, audit=audit, complaints=complaints),
-    )
+    services = Services(ctx=ctx, database=database, backup=backup)
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.apply_shipped_rule_sets()
+    # The sync service, when built, puts back to `pending` what a program killed while sending
+    # left `sending`: build it now when there is such an operation (otherwise on first use).
+    with engine.connect() as connection:
+        if connection.exec_driver_sql(
+                "SELECT 1 FROM sync_outbox WHERE status = 'sending' LIMIT 1").first() is not None:
+            _ = services.sync
     return services
+
+
+LOCAL_OFFICE_KEY = "local_office_code"  # services.offices.LOCAL_OFFICE_KEY (a test says so)
+
+
+def login_office(data_dir: Path) -> str | None:
+    """The local office's name, read with plain sqlite3 and without changing a byte, when the
+    database in `data_dir` is set up and needs no migration: what the login window shows. None
+    otherwise (no file yet, a migration pending, not set up, not readable): then the services
+    are opened first, as `open_services` decides. Lets the launcher show the login window while
+    SQLAlchemy and the services load on the database worker."""
+    path = paths.database_path(data_dir)
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return None
+        revision, _tables = read_only_state(path)
+        if revision != newest_revision():
+            return None
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT offices.name FROM app_settings JOIN offices ON offices.code = app_settings.value"
+                " WHERE app_settings.key = ?", (LOCAL_OFFICE_KEY,)).fetchone()
+        finally:
+            con.close()
+    except (sqlite3.Error, OSError):
+        return None
+    return row[0] if row else None
 
 
 def check_database(data_dir: Path) -> DatabaseCheck:
     """hejie-admin check: the database file opened as it is and never migrated, for a check
     must never change what it checks."""
+    from desktop.db.engine import make_engine
+    from desktop.domain.errors import DomainError
+    from desktop.services.base import Clock, Reference, ServiceContext
     from desktop.services.check import CheckService  # only this command needs it
 
     database = paths.database_path(data_dir)

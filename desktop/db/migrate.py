@@ -1,4 +1,11 @@
-"""Opening the database file: back it up, migrate it to this program's schema, refuse newer files."""
+"""Opening the database file: back it up, migrate it to this program's schema, refuse newer files.
+
+Alembic (with Mako, about a third of a second to import) is loaded only when a migration is
+pending: whether one is, is a plain query of `alembic_version` against `newest_revision()`, the
+revision named by the newest file in migrations/versions (tests/integration/test_migrations.py
+checks that it is Alembic's head). SQLAlchemy too is imported by the functions that use it, so
+that `newest_revision` and `read_only_state` serve the launcher before SQLAlchemy has loaded.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,13 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
-from desktop.db.engine import make_engine, writer
 from desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -29,23 +33,40 @@ class DatabaseError(DomainError):
 
 def alembic_config(folder: Path = MIGRATIONS_DIR) -> Config:
     """Alembic's configuration for a folder of migrations (the district hub has its own)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(folder))
     return cfg
 
 
+def newest_revision(folder: Path = MIGRATIONS_DIR) -> str:
+    """The head revision without Alembic: revisions are numbered, and each file's name starts
+    with its revision and an underscore (0007_sync_trust.py is revision 0007)."""
+    names = sorted(p.name for p in (folder / "versions").glob("[0-9]*_*.py"))
+    if not names:
+        raise DatabaseError(f"程序文件不完整：{folder / 'versions'} 中没有数据库结构迁移文件")
+    return names[-1].split("_", 1)[0]
+
+
 def head_revision(folder: Path = MIGRATIONS_DIR) -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(folder)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def known_revisions(folder: Path = MIGRATIONS_DIR) -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config(folder)).walk_revisions()}
 
 
@@ -133,6 +154,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     A batch table rebuild with foreign keys on would cascade-delete child rows; a failed
     migration rolls back whole instead of leaving a half-migrated file.
     """
+    from alembic import command
+
+    from desktop.db.engine import writer
+
     cfg = alembic_config()
     # BEGIN IMMEDIATE: two programs opening an old file at once queue for the lock; the second
     # then finds the file already upgraded and has nothing to do.
@@ -151,7 +176,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
-def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
+def read_only_state(path: Path) -> tuple[str | None, bool]:
     """(revision, has tables) of an existing file, read without changing a byte of it."""
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -165,26 +190,42 @@ def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
         con.close()
 
 
+def _stored_revision(engine: Engine) -> str | None:
+    """The file's revision, read as Alembic reads it (None: no alembic_version table or row)."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return row[0] if row else None
+
+
 def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
     """Open (creating if needed) and migrate the file. Returns the engine and any backup made."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from desktop.db.engine import make_engine
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    head = newest_revision()
     if path.exists() and path.stat().st_size > 0:
         # Refuse foreign and newer files before the engine turns on WAL (which writes).
         try:
-            revision, has_tables = _inspect_read_only(path)
+            revision, has_tables = read_only_state(path)
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
         if revision is None and has_tables:
             raise DatabaseError(f"文件 {path} 不是和解台的数据库（没有版本信息），未作任何修改")
-        if revision is not None and revision not in known_revisions():
+        if revision is not None and revision != head and revision not in known_revisions():
             raise DatabaseError(
                 f"数据库文件由更新版本的和解台创建（结构版本 {revision}），"
                 "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"
             )
     engine = make_engine(path)
     try:
-        current = current_revision(engine)
-        head = head_revision()
+        current = _stored_revision(engine)  # the engine's first connection: WAL on, as always
         if current == head:
             return engine, None
         if current is None:

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, and_, event, exists, insert, inspect, not_, select
 from sqlalchemy.exc import OperationalError
@@ -40,6 +40,9 @@ from desktop.db.models import (
 from desktop.db.rows import BOOKKEEPING, plain
 from desktop.db.sync.outbox import Outbox
 from desktop.domain.errors import StorageError
+
+if TYPE_CHECKING:
+    from desktop.db.outbox import Outbox
 
 GENESIS_HASH = "0" * 64
 
@@ -255,7 +258,12 @@ class UnitOfWork:
         self.reason = reason
         self._writable = write
         # Changes pulled from the district are audited but not sent back to it.
-        self.outbox: Outbox | None = Outbox() if write and outbox else None
+        self.outbox: Outbox | None = None
+        if write and outbox:
+            # With the wire contract (pydantic): imported at the first write, not at start-up.
+            from desktop.db.outbox import Outbox
+
+            self.outbox = Outbox()
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:

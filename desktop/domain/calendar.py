@@ -9,7 +9,6 @@ from enum import StrEnum
 from functools import lru_cache
 
 import chinese_calendar
-import holidays
 
 
 class YearSource(StrEnum):
@@ -56,6 +55,8 @@ class DayInfo:
 
 @lru_cache(maxsize=64)
 def _guessed_festivals(year: int) -> Mapping[date, str]:
+    import holidays  # with dateutil, about 80 ms: only when a year has to be guessed
+
     return dict(holidays.China(years=year, language="zh_CN"))
 
 

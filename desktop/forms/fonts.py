@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 from desktop import shipped
+
+# ReportLab is imported by the functions that use it: the window's start-up reads only the
+# font paths (for Qt), and ReportLab loads when the fonts are warmed up after login or printed.
 
 BODY = "HejieSong"  # AR PL UMing CN: body text
 HEADING = "HejieHei"  # WenQuanYi Zen Hei: titles, headings, fallback
@@ -37,6 +37,9 @@ def font_path(name: str) -> Path:
 
 def register() -> None:
     """Register both fonts with ReportLab (once per process; about 0.15 s)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     with _lock:
         registered = set(pdfmetrics.getRegisteredFontNames())
         for name, filename in _FILES.items():
@@ -46,6 +49,8 @@ def register() -> None:
 
 @lru_cache(maxsize=4)
 def _glyphs(name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
     register()
     face = pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
     return frozenset(code for code, glyph in face.charToGlyph.items() if glyph)
@@ -95,12 +100,16 @@ def markup(text: str, preferred: str = BODY) -> str:
 
 
 def string_width(text: str, size: float, preferred: str = BODY) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text, preferred))
 
 
 def draw_string(canvas, x: float, y: float, text: str, size: float,  # type: ignore[no-untyped-def]
                 preferred: str = BODY, align: str = "left") -> None:
     """Draw one line on a canvas with the same fallback as `markup`."""
+    from reportlab.pdfbase import pdfmetrics
+
     if align != "left":
         width = string_width(text, size, preferred)
         x -= width if align == "right" else width / 2

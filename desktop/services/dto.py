@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from desktop.db.repositories import Cursor
 from desktop.domain.deadlines import Deadlines
 from desktop.domain.workflow import Action, Role, Status
+
+if TYPE_CHECKING:  # the login window imports this module, and should not wait for the ORM
+    from desktop.db.repositories import Cursor
 
 
 @dataclass(frozen=True)

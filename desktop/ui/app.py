@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -20,11 +22,12 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop import __version__, paths, shipped
-from desktop.bootstrap import Services, open_services
-from desktop.ui.context import AppContext, load_lookups
+from desktop.domain.errors import DomainError
 from desktop.ui.errors import ErrorReporter
 from desktop.ui.ops import Ops, TaskState
-from desktop.ui.settings import last_username, set_last_username
+
+if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the database worker
+    from desktop.bootstrap import Services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -90,6 +93,20 @@ def application_icon() -> QIcon:
     return icon
 
 
+class _Opening:
+    """The services while the database worker is still opening them. The login window shows
+    before they are open (see Launcher.start); its 登录 runs on that same worker, after the
+    opening, and finds them here."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.services is None:
+            raise DomainError("数据库没有打开")
+        return getattr(self.services, name)
+
+
 class Launcher(QObject):
     """Opens the database off the UI thread, runs set-up or login, and shows the window;
     comes back here to switch user."""
@@ -106,19 +123,32 @@ class Launcher(QObject):
         self.exit_code = 0
 
     def start(self) -> None:
+        from desktop.bootstrap import login_office
+
+        # A database that is set up and needs no migration: the login window needs only the
+        # office's name (read in a moment with plain sqlite3), so it shows at once while the
+        # worker imports SQLAlchemy and opens the services; 登录 queues behind the opening.
+        office = login_office(self.data_dir)
+        opening = _Opening() if office is not None else None
         progress = QProgressDialog(self.tr("正在打开数据库……"), self.tr("取消"), 0, 0)
         progress.setWindowTitle(self.tr("和解台"))
         progress.setCancelButton(None)  # type: ignore[arg-type]
         progress.setMinimumDuration(400)
+        if opening is not None:
+            progress.cancel()  # the login window is what the user sees meanwhile
         self._progress = progress
 
         def work(state: TaskState) -> Services:
+            from desktop.bootstrap import open_services
+
             fresh_demo = self.demo and not paths.database_path(self.data_dir).exists()
             services = open_services(self.data_dir)
             if fresh_demo:
                 from desktop.demo.generate import build_demo
 
                 build_demo(services, progress=state.progress)
+            if opening is not None:
+                opening.services = services
             return services
 
         def shown(done: int, total: int) -> None:
@@ -126,7 +156,10 @@ class Launcher(QObject):
             progress.setMaximum(total)
             progress.setValue(done)
 
+        self._login_shown = opening is not None
         self.ops.run(work, self._opened, on_progress=shown, on_error=self._failed_to_open)
+        if opening is not None and office is not None:
+            self._show_login(office, opening)
 
     def _failed_to_open(self, error: BaseException) -> None:
         self._progress.close()
@@ -137,6 +170,12 @@ class Launcher(QObject):
     def _opened(self, services: Services) -> None:
         self._progress.close()
         self.services = services
+        if self._login_shown:
+            # While the password is typed: the workbench's modules (its pages import printing,
+            # the exports and sync), on the pool, so that 登录 opens the window as quickly as
+            # when everything loaded before the login window.
+            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
+            return
         self.ops.query(services.setup.is_initialized, self._initialized_known)
 
     def _initialized_known(self, initialized: bool) -> None:
@@ -160,12 +199,14 @@ class Launcher(QObject):
         assert self.services is not None
         self.ops.query(self.services.offices.local, lambda office: self._show_login(office.name))
 
-    def _show_login(self, office: str) -> None:
+    def _show_login(self, office: str, opening: _Opening | None = None) -> None:
         from desktop.ui.dialogs.login import LoginDialog
+        from desktop.ui.settings import last_username  # with it QtPrintSupport: only now
 
-        assert self.services is not None
+        services = opening or self.services
+        assert services is not None
         default = self.username or last_username() or ("wangfang" if self.demo else "")
-        dialog = LoginDialog(self.services, self.ops, username=default, office=office)
+        dialog = LoginDialog(services, self.ops, username=default, office=office)  # type: ignore[arg-type]
         if self.demo:
             dialog.message.setStyleSheet("color: #555;")
             dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
@@ -179,12 +220,16 @@ class Launcher(QObject):
             self.app.quit()
 
     def _logged_in(self, user) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.context import load_lookups
+        from desktop.ui.settings import set_last_username
+
         assert self.services is not None
         set_last_username(user.username)
         services = self.services
         self.ops.query(lambda: load_lookups(services, user), lambda lookups: self._open_window(user, lookups))
 
     def _open_window(self, user, lookups) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.context import AppContext
         from desktop.ui.main_window import MainWindow
 
         assert self.services is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.bootstrap import Services
-from desktop.services.dto import CurrentUser
 from desktop.ui.errors import environment_message
 from desktop.ui.ops import Ops
+
+if TYPE_CHECKING:  # the services (SQLAlchemy, the models) load on the database worker
+    from desktop.bootstrap import Services
+    from desktop.services.dto import CurrentUser
 
 
 class LoginDialog(QDialog):
