@@ -38,11 +38,10 @@ from desktop.db.models import (
     utcnow,
 )
 from desktop.db.rows import BOOKKEEPING, plain
-from desktop.db.sync.outbox import Outbox
 from desktop.domain.errors import StorageError
 
 if TYPE_CHECKING:
-    from desktop.db.outbox import Outbox
+    from desktop.db.sync.outbox import Outbox
 
 GENESIS_HASH = "0" * 64
 
@@ -261,7 +260,7 @@ class UnitOfWork:
         self.outbox: Outbox | None = None
         if write and outbox:
             # With the wire contract (pydantic): imported at the first write, not at start-up.
-            from desktop.db.outbox import Outbox
+            from desktop.db.sync.outbox import Outbox
 
             self.outbox = Outbox()
         self.session: Session

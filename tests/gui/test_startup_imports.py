@@ -69,7 +69,7 @@ while not (isinstance(getattr(launcher, "_dialog", None), LoginDialog) and launc
 dialog = launcher._dialog
 print(json.dumps({{"loaded": sorted(loaded),
                    "title": dialog.windowTitle(), "visible": dialog.isVisible(),
-                   "office": launcher.services.setup.local_office().name}}))
+                   "office": launcher.services.offices.local().name}}))
 launcher.shutdown()
 """)
     assert seen["loaded"] == []
@@ -93,7 +93,7 @@ def test_login_office_reads_what_the_setup_service_says(office: Path, tmp_path: 
     assert LOCAL_OFFICE_KEY == SETUP_LOCAL_OFFICE_KEY
     services = open_services(office)
     try:
-        assert login_office(office) == services.setup.local_office().name
+        assert login_office(office) == services.offices.local().name
     finally:
         services.close()
     assert login_office(tmp_path / "none") is None  # no database yet: the ordinary way opens it
@@ -118,8 +118,11 @@ def test_the_newest_migration_file_names_alembics_head() -> None:
 def test_services_are_built_on_first_use_once(office: Path) -> None:
     services = open_services(office)
     try:
-        assert "complaints" not in vars(services) and "sync" not in vars(services)
-        assert services.complaints is services.complaints
+        # Opening applies the shipped rule sets (reference, with complaints to recompute);
+        # printing, the disclosure and sync wait for their first use.
+        assert not {"printing", "disclosure", "sync"} & set(vars(services))
+        assert services.printing is services.printing
         assert services.sync.audit is services.audit  # wired as before
+        assert services.sync.complaints is services.complaints
     finally:
         services.close()
