@@ -71,21 +71,28 @@ def test_rewritten_history_is_diverged_and_the_cli_fails(hub, tmp_path, capsys):
     assert "历史被改写" in capsys.readouterr().out
 
 
-def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
-    station, _ = office(tmp_path, "station", "WZCQ01", hub)
-    register(station)
-    assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
+def _backed_up_then_restored(station, tmp_path, registered_after: int):  # type: ignore[no-untyped-def]
+    """Back the station's database up, register `registered_after` complaints and anchor them,
+    then put the backup back in place: the station's program reopened on its backup."""
     backup = tmp_path / "backup"
     backup.mkdir()
     copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
     copy.rename(backup / paths.DB_FILENAME)
-    register(station)
+    for _ in range(registered_after):
+        register(station)
     assert _anchor(station).status == "ok"  # type: ignore[union-attr]
     station.s.close()
     data_dir = station.s.ctx.data_dir
     shutil.rmtree(data_dir)
     shutil.copytree(backup, data_dir)
-    restored = open_services(data_dir, clock=FixedClock(NOW))
+    return data_dir, open_services(data_dir, clock=FixedClock(NOW))
+
+
+def test_a_restored_backup_is_reported_as_a_restore(hub, tmp_path, capsys):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    register(station)
+    assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
+    data_dir, restored = _backed_up_then_restored(station, tmp_path, 1)
     try:
         client = restored.audit.hub_client()
         assert client is not None
@@ -105,18 +112,7 @@ def test_a_restored_office_that_registered_before_syncing_is_still_a_restore(hub
     station, _ = office(tmp_path, "station", "WZCQ01", hub)
     register(station)
     assert _anchor(station).status == "anchored"  # type: ignore[union-attr]
-    backup = tmp_path / "backup"
-    backup.mkdir()
-    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
-    copy.rename(backup / paths.DB_FILENAME)
-    for _ in range(3):
-        register(station)
-    assert _anchor(station).status == "ok"  # type: ignore[union-attr]
-    station.s.close()
-    data_dir = station.s.ctx.data_dir
-    shutil.rmtree(data_dir)
-    shutil.copytree(backup, data_dir)
-    restored = open_services(data_dir, clock=FixedClock(NOW))
+    _, restored = _backed_up_then_restored(station, tmp_path, 3)
     try:
         # Against the advice, the clerk registers more than was lost before the first sync:
         # the restored log is now longer than the one the hub anchored last.
