@@ -674,14 +674,21 @@ class Shots:
             shown.run_now()
             wait_for(lambda: not window.sync.running, self.ops)
 
-            # Another PC of the same office (a copy of this database) changes a complaint's
-            # facts and syncs first; this PC then changes the same field: a conflict here.
+            # Another PC of the same office (set up from a copy of this database and enrolled
+            # as a device of its own, as each PC is: one device's audit log is anchored at the
+            # hub, and a clone reporting under it would be taken for a restore) changes a
+            # complaint's facts and syncs first; this PC then changes the same field: a
+            # conflict here.
             desk = call(self.ops, lambda: office.users.login("wangfang", PASSWORD))
             [row] = call(self.ops, lambda: office.complaints.page(desk, ComplaintFilter(
                 office_id=local.id, open_only=True), limit=1).rows)
             other_dir = self.scratch / "sync-other"
             copy_office(office_dir, other_dir)
             other = open_services(other_dir)
+            with hub.hub.db.write() as session:
+                second = hub_admin.issue_enrol_code(session, local.code, hub.hub.clock.now(), 7)
+            other.sync.enrol(other.users.login("admin", PASSWORD), hub.url, second.code,
+                             device_name="分局另一台电脑")
             other_desk = other.users.login("wangfang", PASSWORD)
             edit_facts(other, other_desk, row.id, "分局核实：经营者同意先行送检，检测费用由经营者承担。")
             other.sync.run()
