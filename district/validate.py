@@ -47,7 +47,7 @@ def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
     registration requires (a new record says so itself, by its channel)."""
     found = Problems()
     for name, message in contract.field_problems(entity, fields, new=new, exempt=exempt,
-                                                 history=None if new else history):
+                                                 require=None if new else not history):
         found.add(name, [message])
     return found
 

@@ -309,20 +309,20 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
 
 def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
                    exempt: frozenset[str] = frozenset(),
-                   history: bool | None = None) -> list[tuple[str, str]]:
+                   require: bool | None = None) -> list[tuple[str, str]]:
     """Every reason this record's fields break the contract, as (wire field, Chinese message
     naming the field).
 
-    `new`: the fields are a whole new record, so every non-null field must be there. What a
-    registration requires must not be blank, in a new record and in a change alike, unless the
-    record is imported history (`history`; by default a new complaint says so by its channel).
+    `new`: the fields are a whole new record, so every non-null field must be there.
+    `require`: whether what a registration requires must not be blank; by default yes, unless
+    the record is imported history (a new complaint says so by its channel).
     `exempt`: fields a new record may lack or leave blank (what a district dispatch cannot know).
     """
     rules = RULES.get(entity)
     if rules is None:
         return [("", f"未知的记录类型 {shown(entity, 40)}")]
-    if history is None:
-        history = entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL
+    if require is None:
+        require = not (entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL)
     out: list[tuple[str, str]] = []
     for name, value in fields.items():
         rule = rules.get(name)
@@ -332,7 +332,7 @@ def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
         problem = _problem(rule, name, value)
         if problem is None and entity == "attachments" and name == "filename" and value is not None:
             problem = filename_problem(value)
-        if problem is None and rule.required and not history and name not in exempt \
+        if problem is None and rule.required and require and name not in exempt \
                 and isinstance(value, str) and not value.strip():
             problem = "不能为空"
         if problem is not None:
@@ -348,7 +348,7 @@ def problems(entity: str, fields: Mapping[str, Any], *, new: bool) -> list[str]:
     field without the registration's required marks: a receiving office takes a dispatched
     complaint without addresses; whether a change may blank a field is the hub's rule."""
     return [message for _, message in
-            field_problems(entity, fields, new=new, history=None if new else True)]
+            field_problems(entity, fields, new=new, require=None if new else False)]
 
 
 def text_limit(entity: str, name: str) -> int | None:
