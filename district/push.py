@@ -382,7 +382,9 @@ class Batch:
         # which may lack it from the start, excepted).
         history = op.entity == "complaints" \
             and rec.data.get("channel_code") == contract.HISTORY_CHANNEL
-        if found := record_problems(op.entity, changes, new=False, history=history):
+        if found := record_problems(op.entity, changes, new=False, history=history,
+                                    intake=rec.data.get("kind") if op.entity == "complaints"
+                                    else None):
             return _invalid(op, found.message(), found.fields)
         new_owner = changes.get(spec.owner) if spec.owner else None
         if new_owner is not None and new_owner != rec.owner:

@@ -39,7 +39,8 @@ class Problems:
 
 
 def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
-                    exempt: frozenset[str] = frozenset(), history: bool = False) -> Problems:
+                    exempt: frozenset[str] = frozenset(), history: bool = False,
+                    intake: Any = None) -> Problems:
     """The contract's verdict on a new record (`new`) or on the changed fields of an update.
 
     `exempt`: fields a new record may lack or leave blank (what a dispatch cannot know).
@@ -47,7 +48,8 @@ def record_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
     registration requires (a new record says so itself, by its channel)."""
     found = Problems()
     for name, message in contract.field_problems(entity, fields, new=new, exempt=exempt,
-                                                 require=None if new else not history):
+                                                 require=None if new else not history,
+                                                 intake=intake):
         found.add(name, [message])
     return found
 

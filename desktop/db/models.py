@@ -139,17 +139,28 @@ class RuleSetRow(Syncable, Base):
     violation_check_days: Mapped[int | None] = mapped_column(Integer)
     violation_check_extension: Mapped[int | None] = mapped_column(Integer)
     odr_days: Mapped[int | None] = mapped_column(Integer)
+    # A 举报: whether to open a case, within N working days of receipt (+M with approval).
+    report_check_days: Mapped[int | None] = mapped_column(Integer)
+    report_check_extension: Mapped[int | None] = mapped_column(Integer)
     tentative: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     # How a calendar-day period whose last day is a rest day or holiday ends (PeriodEnd).
     period_end: Mapped[str] = mapped_column(String(24), default="next_working_day",
                                             server_default="next_working_day")
+    # How sure the office is of each limit, {limit: firm/likely/open} (JSON), as
+    # rules-2026.md gives it; the grounds' wording under this set, {kind: [[code, text] …]}.
+    confidence: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    grounds: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    # Which edition of the printed forms complaints under this set use (2020, 2026).
+    forms: Mapped[str] = mapped_column(String(8), default="2020", server_default="2020")
 
 
 class Complaint(Syncable, Base):
     __tablename__ = "complaints"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
+    # 投诉 / 举报 / 咨询 (workflow.Intake)
+    kind: Mapped[str] = mapped_column(String(16), default="complaint", server_default="complaint")
     district_number: Mapped[str | None] = mapped_column(String(40), index=True)
     channel_code: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(DateTime)
@@ -161,6 +172,10 @@ class Complaint(Syncable, Base):
     complainant_phone: Mapped[str] = mapped_column(String(40), index=True)
     complainant_address: Mapped[str] = mapped_column(String(200), default="")
     complainant_id_number: Mapped[str | None] = mapped_column(String(18))
+    complainant_id_type: Mapped[str | None] = mapped_column(String(16))
+    reporter_real_name: Mapped[bool | None] = mapped_column(Boolean)
+    consent_disclosure: Mapped[bool | None] = mapped_column(Boolean)
+    consent_delegation: Mapped[bool | None] = mapped_column(Boolean)
 
     respondent_name: Mapped[str] = mapped_column(String(200))
     respondent_credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
@@ -175,6 +190,7 @@ class Complaint(Syncable, Base):
     request_type: Mapped[str] = mapped_column(String(16), default="")
     request: Mapped[str] = mapped_column(Text)
     facts: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)  # a 咨询's answer
 
     status: Mapped[str] = mapped_column(String(16), default="registered")
     rule_set_code: Mapped[str] = mapped_column(String(32))
@@ -198,6 +214,33 @@ class Complaint(Syncable, Base):
     at_fault: Mapped[bool | None] = mapped_column(Boolean)
     satisfaction: Mapped[str | None] = mapped_column(String(16))
     status_note: Mapped[str | None] = mapped_column(Text)
+    # The 2026 rules (see domain/complaint_fields.py for each one's meaning).
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    id_proof_requested_on: Mapped[date | None] = mapped_column(Date)
+    id_proof_due_on: Mapped[date | None] = mapped_column(Date)
+    id_proof_received_on: Mapped[date | None] = mapped_column(Date)
+    consumer_judgement: Mapped[str | None] = mapped_column(String(16))
+    consumer_judgement_note: Mapped[str | None] = mapped_column(Text)
+    delegated_to: Mapped[str | None] = mapped_column(String(200))
+    delegated_on: Mapped[date | None] = mapped_column(Date)
+    delegation_returned_on: Mapped[date | None] = mapped_column(Date)
+    delegation_result: Mapped[str | None] = mapped_column(Text)
+    mediation_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mediation_place: Mapped[str | None] = mapped_column(String(200))
+    mediator_name: Mapped[str | None] = mapped_column(String(40))
+    mediator_phone: Mapped[str | None] = mapped_column(String(40))
+    mediation_materials: Mapped[str | None] = mapped_column(Text)
+    recusal_days: Mapped[int | None] = mapped_column(Integer)
+    recusal_request: Mapped[str | None] = mapped_column(Text)
+    recusal_requested_on: Mapped[date | None] = mapped_column(Date)
+    recusal_decision: Mapped[str | None] = mapped_column(String(16))
+    recusal_decided_on: Mapped[date | None] = mapped_column(Date)
+    check_extended_on: Mapped[date | None] = mapped_column(Date)
+    check_extension_note: Mapped[str | None] = mapped_column(Text)
+    case_decided_on: Mapped[date | None] = mapped_column(Date)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    clock_from: Mapped[date | None] = mapped_column(Date)
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
 
     pauses: Mapped[list[ClockPause]] = relationship(
         back_populates="complaint", order_by="ClockPause.started_on"
@@ -220,6 +263,36 @@ class ClockPause(Syncable, Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     complaint: Mapped[Complaint] = relationship(back_populates="pauses")
+
+
+class FollowUp(Syncable, Base):
+    """One 回访 after closing: who called whom, when, how, reached or not, satisfied or not.
+    Append-only; the latest reached one's satisfaction is the complaint's."""
+
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    called_at: Mapped[datetime] = mapped_column(DateTime)  # Beijing wall-clock time
+    caller_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    callee: Mapped[str] = mapped_column(String(60), default="")
+    means: Mapped[str] = mapped_column(String(16))
+    reached: Mapped[bool] = mapped_column(Boolean)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoticeDelivery(Syncable, Base):
+    """How and when a notice or decision reached a party (送达). Append-only."""
+
+    __tablename__ = "notice_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    notice: Mapped[str] = mapped_column(String(24))
+    means: Mapped[str] = mapped_column(String(16))
+    delivered_at: Mapped[datetime] = mapped_column(DateTime)  # Beijing wall-clock time
+    recipient: Mapped[str] = mapped_column(String(60), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
 class MediationRecord(Syncable, Base):

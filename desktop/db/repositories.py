@@ -17,6 +17,10 @@ from desktop.db.batches import slices
 from desktop.db.search import INDEXED_COLUMNS, match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
+from desktop.domain.workflow import FINISHED
+
+# Statuses in which nothing more happens (办结, a merged report, an answered question).
+_FINISHED = tuple(s.value for s in FINISHED)
 
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
 # Up to this many matches, a search page sorts the matching rows; beyond, it walks the index.
@@ -122,7 +126,7 @@ class EnterpriseRepository:
 
         stmt = select(
             func.count(c.id).label("complaints"),
-            count_if(c.status != "closed").label("open"),
+            count_if(c.status.not_in(_FINISHED)).label("open"),
             count_if(closed).label("closed"),
             count_if(and_(closed, c.result == "settled")).label("settled"),
             count_if(and_(closed, c.result.in_(("settled", "not_settled", "terminated"))))
@@ -246,7 +250,7 @@ class ComplaintRepository:
             same_respondent = or_(same_respondent, m.Complaint.respondent_credit_code == credit_code)
         stmt = select(m.Complaint).where(
             m.Complaint.complainant_phone == phone,
-            m.Complaint.status != "closed",
+            m.Complaint.status.not_in(_FINISHED),
             same_respondent,
         )
         if exclude_id is not None:
@@ -266,7 +270,7 @@ class ComplaintRepository:
         if f.statuses:
             conditions.append(c.status.in_([s.value for s in f.statuses]))
         if f.open_only:
-            conditions.append(c.status != "closed")
+            conditions.append(c.status.not_in(_FINISHED))
         if f.channel_code:
             conditions.append(c.channel_code == f.channel_code)
         if f.category_code:
@@ -408,7 +412,7 @@ class ComplaintRepository:
         return list(
             self.s.scalars(
                 select(m.Complaint)
-                .where(m.Complaint.status != "closed", m.Complaint.id > after_id)
+                .where(m.Complaint.status.not_in(_FINISHED), m.Complaint.id > after_id)
                 .order_by(m.Complaint.id)
                 .limit(limit)
             ).all()

@@ -12,7 +12,7 @@ from typing import Any
 from desktop.domain import validators as v
 from desktop.domain.complaint_fields import BY_NAME, FORM_FIELDS
 from desktop.domain.errors import FieldError, ValidationFailed
-from desktop.domain.workflow import Status
+from desktop.domain.workflow import Intake, Status
 
 DISTRICT_DISPATCH_CHANNEL = "district"
 
@@ -25,9 +25,13 @@ LABELS = {f.key: f.label for f in FORM_FIELDS}
 _CODES = tuple(f.key for f in FORM_FIELDS if f.kind == "text" and f.checked)  # phone, ID, credit
 _FREE_TEXT = tuple(f.key for f in FORM_FIELDS
                    if f.kind == "text" and f.key not in _CODES)
-# The national rules require both parties' names and addresses, the request and facts; the
-# fields with a check of their own (the phone, the time received) are not merely required.
-_REQUIRED = tuple(f.key for f in FORM_FIELDS if f.required and not f.checked)
+# The national rules require both parties' names and addresses, the request and facts (a 举报
+# may be anonymous, a 咨询 needs only the question and its answer); the fields with a check of
+# their own (the phone, the time received) are not merely required.
+_REQUIRED = {intake: tuple(f.key for f in FORM_FIELDS if f.required_for(intake) and not f.checked)
+             for intake in Intake}
+# Which documents an ID number is checked for (the resident ID card's check digit and birth date).
+RESIDENT_ID_TYPES = ("resident_id", "")
 
 _MASKS: Mapping[str, Callable[[str], str]] = {
     "name": v.mask_name, "phone": v.mask_phone, "id_number": v.mask_id_number,
@@ -68,11 +72,25 @@ class ComplaintDraft:
     amount: Decimal | str | None = None
     request_type: str = ""
     district_number: str | None = None
+    kind: str = Intake.COMPLAINT.value
+    complainant_id_type: str | None = None
+    reporter_real_name: bool | None = None
+    consent_disclosure: bool | None = None
+    consent_delegation: bool | None = None
+    answer: str | None = None
+
+    @property
+    def intake(self) -> Intake:
+        return Intake(self.kind)
 
     def validated(self, now: datetime) -> ComplaintDraft:
         """A normalised copy, or ValidationFailed listing every wrong field at once."""
         errors: list[FieldError] = []
         out: dict[str, object] = {}
+        try:
+            intake = Intake(self.kind)
+        except ValueError:
+            raise ValidationFailed([FieldError("类型", f"「{self.kind}」不是投诉、举报或咨询")])
 
         def check(name: str, fn: Callable[..., object], *args: Any) -> None:
             try:
@@ -91,17 +109,26 @@ class ComplaintDraft:
                 errors.append(exc)
                 too_long.add(name)
         # The national rules require both parties' names and addresses, the request and facts.
-        for name in _REQUIRED:
+        for name in _REQUIRED[intake]:
             if name not in too_long:
                 check(name, v.check_required, getattr(self, name), LABELS[name])
         if self.received_at is None:
             errors.append(FieldError(LABELS["received_at"], "不能为空"))
         else:
             check("received_at", v.check_date, self.received_at, LABELS["received_at"], now)
-        check("complainant_phone", v.check_phone, self.complainant_phone, LABELS["complainant_phone"])
-        if self.complainant_id_number:
+        if self.complainant_phone.strip() or BY_NAME["complainant_phone"].required_for(intake):
+            check("complainant_phone", v.check_phone, self.complainant_phone,
+                  LABELS["complainant_phone"])
+        if self.complainant_id_number and (self.complainant_id_type or "") in RESIDENT_ID_TYPES:
             check("complainant_id_number", v.check_id_number, self.complainant_id_number,
                   LABELS["complainant_id_number"], now.date())
+        elif self.complainant_id_number:
+            check("complainant_id_number", v.check_document_number, self.complainant_id_number,
+                  LABELS["complainant_id_number"])
+        # What does not belong to this kind of item is not kept (the form hides it).
+        for f in FORM_FIELDS:
+            if intake not in f.intakes and getattr(self, f.key) not in (None, ""):
+                out[f.key] = "" if isinstance(getattr(self, f.key), str) and not f.null else None
         if self.respondent_credit_code:
             check("respondent_credit_code", v.check_credit_code, self.respondent_credit_code,
                   LABELS["respondent_credit_code"])

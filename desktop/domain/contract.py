@@ -29,7 +29,9 @@ from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's nam
     NOTE_LEN,
     NUMBER_PATTERN,
 )
+from desktop.domain.aftercare import CallMeans, Delivery, Notice, Satisfaction
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
+from desktop.domain.workflow import Intake
 
 Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "record", "sha256"]
 
@@ -117,16 +119,32 @@ def _ref(label: str, target: str, *, null: bool = False) -> Rule:
 
 
 def complaint_rules() -> dict[str, Rule]:
-    """A complaint's rules, from the catalogue of its fields (domain/complaint_fields.py)."""
+    """A complaint's rules, from the catalogue of its fields (domain/complaint_fields.py).
+    `required` is what a 投诉 requires; a 举报 or 咨询 requires less (REQUIRED_BY_INTAKE)."""
     out = {}
     for f in complaint_fields.FIELDS:
         kind = cast(Kind, "int" if f.kind == "money" else f.kind)
+        choices = (frozenset(c.value for c in f.choices) if f.choices is not None
+                   else frozenset(code for code, _ in f.choice_values) if f.choice_values
+                   else None)
         out[f.wire] = Rule(
-            f.label, kind, f.max_len, f.null, f.required and f.kind == "text",
-            frozenset(c.value for c in f.choices) if f.choices is not None else None,
+            f.label, kind, f.max_len, f.null,
+            f.required_for(Intake.COMPLAINT) and f.kind == "text", choices,
             maximum=f.maximum if f.maximum is not None else MAX_INT, target=f.target,
             pattern=f.pattern)
     return out
+
+
+# Fields a new record may lack because they came later and the stored default holds: a
+# complaint from a program older than the 2026 rules carries no kind, and it is a 投诉.
+DEFAULTED: Mapping[str, frozenset[str]] = {"complaints": frozenset({"kind"})}
+
+# The text fields a new item of each kind must fill in (wire names).
+REQUIRED_BY_INTAKE: Mapping[str, frozenset[str]] = {
+    intake.value: frozenset(f.wire for f in complaint_fields.FIELDS
+                            if f.kind == "text" and f.required_for(intake))
+    for intake in Intake
+}
 
 
 RULES: Mapping[str, Mapping[str, Rule]] = {
@@ -136,6 +154,25 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "started_on": _d("中止日期", null=False),
         "ended_on": _d("恢复日期"),
         "reason": _t("中止原因", NOTE_LEN),
+    },
+    "follow_ups": {
+        "complaint": _ref("所属投诉", "complaints"),
+        "called_at": _dt("回访时间"),
+        "caller": _user("回访人"),
+        "callee": _t("回访对象", 60),
+        "means": _t("回访方式", 16, choices=CallMeans),
+        "reached": _b("是否联系上"),
+        "satisfaction": _t("满意度", 16, null=True, choices=Satisfaction),
+        "note": _t("回访情况", NOTE_LEN),
+    },
+    "notice_deliveries": {
+        "complaint": _ref("所属投诉", "complaints"),
+        "notice": _t("文书", 24, choices=Notice),
+        "means": _t("送达方式", 16, choices=Delivery),
+        "delivered_at": _dt("送达时间"),
+        "recipient": _t("受送达人", 60),
+        "note": _t("送达说明", NOTE_LEN),
+        "recorded_by": _user("记录人"),
     },
     "mediation_records": {
         "complaint": _ref("所属投诉", "complaints"),
@@ -309,7 +346,8 @@ def _problem(rule: Rule, name: str, value: Any) -> str | None:
 
 def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
                    exempt: frozenset[str] = frozenset(),
-                   require: bool | None = None) -> list[tuple[str, str]]:
+                   require: bool | None = None,
+                   intake: Any = None) -> list[tuple[str, str]]:
     """Every reason this record's fields break the contract, as (wire field, Chinese message
     naming the field).
 
@@ -317,12 +355,19 @@ def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
     `require`: whether what a registration requires must not be blank; by default yes, unless
     the record is imported history (a new complaint says so by its channel).
     `exempt`: fields a new record may lack or leave blank (what a district dispatch cannot know).
+    `intake`: a complaint's kind when `fields` (a change) does not carry it; a complaint without
+    one is a 投诉 (records made before 2026 carry none).
     """
     rules = RULES.get(entity)
     if rules is None:
         return [("", f"未知的记录类型 {shown(entity, 40)}")]
     if require is None:
         require = not (entity == "complaints" and fields.get("channel_code") == HISTORY_CHANNEL)
+    required: frozenset[str] | None = None  # None: each rule's own `required`
+    if entity == "complaints":
+        kind = fields.get("kind", intake)
+        required = REQUIRED_BY_INTAKE.get(kind if isinstance(kind, str) else "",
+                                          REQUIRED_BY_INTAKE[Intake.COMPLAINT.value])
     out: list[tuple[str, str]] = []
     for name, value in fields.items():
         rule = rules.get(name)
@@ -332,14 +377,16 @@ def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
         problem = _problem(rule, name, value)
         if problem is None and entity == "attachments" and name == "filename" and value is not None:
             problem = filename_problem(value)
-        if problem is None and rule.required and require and name not in exempt \
+        needed = rule.required if required is None else name in required
+        if problem is None and needed and require and name not in exempt \
                 and isinstance(value, str) and not value.strip():
             problem = "不能为空"
         if problem is not None:
             out.append((name, f"{rule.label}{problem}"))
     if new:
+        defaulted = DEFAULTED.get(entity, frozenset())
         out.extend((name, f"{rule.label}缺失") for name, rule in rules.items()
-                   if name not in fields and not rule.null and name not in exempt)
+                   if name not in fields and not rule.null and name not in exempt | defaulted)
     return out
 
 

@@ -32,6 +32,33 @@ class PeriodEnd(StrEnum):
                 "as_counted": "不顺延（最后一日为休息日也到期）"}[self.value]
 
 
+class Confidence(StrEnum):
+    """How sure we are of a limit (../shared/docs/rules-2026.md's marks)."""
+
+    FIRM = "firm"  # several independent sources agree
+    LIKELY = "likely"  # one detailed source
+    OPEN = "open"  # not found: a guess an administrator should correct
+
+    @property
+    def label(self) -> str:
+        return {"firm": "已确认", "likely": "较可靠", "open": "待确认"}[self.value]
+
+
+# What a rule set's confidence speaks of, with the Chinese names the rule-set screen shows.
+LIMIT_LABELS = {
+    "accept_days": "受理期限",
+    "mediation_days": "调解期限",
+    "period_end": "期限末日遇节假日",
+    "termination_notice_days": "终止调解告知期限",
+    "violation_check_days": "违法线索核查期限",
+    "report_check_days": "举报核查期限",
+    "odr_days": "在线纠纷解决（ODR）期限",
+    "grounds": "不予受理、终止调解依据的文字",
+}
+
+Grounds = tuple[tuple[str, str], ...]  # (code, wording) in the order the form lists them
+
+
 @dataclass(frozen=True)
 class RuleSet:
     code: str
@@ -47,6 +74,22 @@ class RuleSet:
     tentative: bool = False
     note: str = ""
     period_end: PeriodEnd = PeriodEnd.NEXT_WORKING_DAY
+    report_check_days: int | None = None
+    report_check_extension: int | None = None
+    rejection_grounds: Grounds = ()
+    termination_grounds: Grounds = ()
+    confidence: tuple[tuple[str, Confidence], ...] = ()  # (limit, how sure), LIMIT_LABELS' keys
+    forms: str = "2020"
+
+    def how_sure(self, limit: str) -> Confidence | None:
+        return dict(self.confidence).get(limit)
+
+    def ground_text(self, kind: str, code: str | None) -> str:
+        """A ground's wording under this set (kind: rejection / termination), or the code."""
+        if not code:
+            return ""
+        grounds = self.rejection_grounds if kind == "rejection" else self.termination_grounds
+        return dict(grounds).get(code, code)
 
 
 def rule_set_for(rule_sets: Iterable[RuleSet], received_on: date) -> RuleSet:

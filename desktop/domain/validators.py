@@ -127,6 +127,18 @@ _LANDLINE_JOINED = re.compile(r"(?P<digits>0\d+?)" + _EXT)
 _LANDLINE_HELP = "应为区号加 7–8 位号码（如 0512-65221234、025-8123456，可带分机 -123 或 转123），或 400/800 服务号码"
 
 
+_DOCUMENT = re.compile(r"[0-9A-Z]{5,18}")
+
+
+def check_document_number(value: str, field: str = "证件号码") -> str:
+    """A passport's or a travel permit's number: letters and digits (typed with spaces or in
+    full width, stored without), 5–18 of them."""
+    number = _clean(value).replace("-", "").upper()
+    if not _DOCUMENT.fullmatch(number):
+        raise FieldError(field, f"「{_shown(value)}」应为 5–18 位字母或数字")
+    return number
+
+
 def check_mobile(value: str, field: str = "手机号码") -> str:
     s = _clean(value).replace("-", "")
     if not s:

@@ -10,15 +10,40 @@ from typing import Any
 from desktop.domain.errors import TransitionError
 
 
+class Intake(StrEnum):
+    """What came in (2026 rules): a 投诉 (a consumer's dispute, mediated), a 举报 (a report of a
+    suspected violation: checked whether to open a case) or a 咨询 (a question, answered on the
+    spot, no clock). The ledger (投诉举报台账) holds all three."""
+
+    COMPLAINT = "complaint"
+    REPORT = "report"
+    CONSULTATION = "consultation"
+
+    @property
+    def label(self) -> str:
+        return {"complaint": "投诉", "report": "举报", "consultation": "咨询"}[self.value]
+
+
+ALL_INTAKES = frozenset(Intake)
+COMPLAINT_ONLY = frozenset({Intake.COMPLAINT})
+REPORT_ONLY = frozenset({Intake.REPORT})
+
+
 class Status(StrEnum):
     REGISTERED = "registered"
+    ID_PENDING = "id_pending"  # waiting for proof of identity by a date (限期提供身份证明材料)
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     MEDIATING = "mediating"
+    DELEGATED = "delegated"  # mediation entrusted to a consumer association or another body
     SETTLED = "settled"
     TERMINATED = "terminated"
     TRANSFERRED = "transferred"
     CASE_OPENED = "case_opened"
+    FILED = "filed"  # a 举报 on which a case was opened (立案)
+    NOT_FILED = "not_filed"  # a 举报 on which no case was opened (不予立案)
+    MERGED = "merged"  # a repeat 举报 merged into the earlier one (并案): not handled twice
+    ANSWERED = "answered"  # a 咨询 answered
     CLOSED = "closed"
 
     @property
@@ -27,18 +52,28 @@ class Status(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self is not Status.CLOSED
+        return self not in FINISHED
+
+
+# Nothing more happens to these (a merged report lives on in the one it was merged into).
+FINISHED = frozenset({Status.CLOSED, Status.MERGED, Status.ANSWERED})
 
 
 STATUS_LABELS: Mapping[Status, str] = {
     Status.REGISTERED: "登记",
+    Status.ID_PENDING: "待补身份证明",
     Status.ACCEPTED: "已受理",
     Status.REJECTED: "不予受理",
     Status.MEDIATING: "调解中",
+    Status.DELEGATED: "委托调解中",
     Status.SETTLED: "调解成功",
     Status.TERMINATED: "终止调解",
     Status.TRANSFERRED: "转办",
     Status.CASE_OPENED: "诉转案",
+    Status.FILED: "已立案",
+    Status.NOT_FILED: "不予立案",
+    Status.MERGED: "已并案",
+    Status.ANSWERED: "已解答",
     Status.CLOSED: "办结",
 }
 
@@ -53,6 +88,13 @@ class Action(StrEnum):
     OPEN_CASE = "open_case"
     CLOSE = "close"
     REOPEN = "reopen"
+    REQUEST_ID_PROOF = "request_id_proof"
+    ID_PROOF_RECEIVED = "id_proof_received"
+    DELEGATE = "delegate"
+    FILE_CASE = "file_case"
+    DECLINE_CASE = "decline_case"
+    MERGE = "merge"
+    ANSWER = "answer"
 
     @property
     def label(self) -> str:
@@ -69,6 +111,13 @@ ACTION_LABELS: Mapping[Action, str] = {
     Action.OPEN_CASE: "诉转案",
     Action.CLOSE: "办结",
     Action.REOPEN: "重新办理",
+    Action.REQUEST_ID_PROOF: "限期提供身份证明",
+    Action.ID_PROOF_RECEIVED: "收到身份证明",
+    Action.DELEGATE: "委托调解",
+    Action.FILE_CASE: "立案",
+    Action.DECLINE_CASE: "不予立案",
+    Action.MERGE: "并案",
+    Action.ANSWER: "解答",
 }
 
 
@@ -108,6 +157,8 @@ class Result(StrEnum):
     TERMINATED = "terminated"
     REJECTED = "rejected"
     TRANSFERRED = "transferred"
+    CASE_FILED = "case_filed"  # a 举报: a case was opened
+    CASE_NOT_FILED = "case_not_filed"  # a 举报: no case
 
     @property
     def label(self) -> str:
@@ -120,6 +171,8 @@ RESULT_LABELS: Mapping[Result, str] = {
     Result.TERMINATED: "终止调解",
     Result.REJECTED: "不予受理",
     Result.TRANSFERRED: "转办/移送",
+    Result.CASE_FILED: "立案查处",
+    Result.CASE_NOT_FILED: "不予立案",
 }
 
 
@@ -131,30 +184,55 @@ class Transition:
     roles: frozenset[Role]
     # Keys of the context that must be present and non-empty, with their Chinese labels.
     requires: tuple[tuple[str, str], ...] = ()
+    # What it may be taken on: a 举报 is not accepted or mediated, a 咨询 only answered.
+    intakes: frozenset[Intake] = COMPLAINT_ONLY
 
+
+# Who decides on a 举报 (立案 or not): a sub-bureau; stations neither register nor receive one.
+CASE_DECIDERS = frozenset({Role.DESK_STAFF})
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.ACCEPT, frozenset({Status.REGISTERED}), Status.ACCEPTED, HANDLERS),
     Transition(
         Action.REJECT,
-        frozenset({Status.REGISTERED}),
+        frozenset({Status.REGISTERED, Status.ID_PENDING}),
         Status.REJECTED,
         HANDLERS,
         (("ground", "不予受理依据"),),
     ),
+    # 限期提供身份证明材料: the acceptance decision waits for the proof, until a date.
+    Transition(
+        Action.REQUEST_ID_PROOF,
+        frozenset({Status.REGISTERED}),
+        Status.ID_PENDING,
+        HANDLERS,
+        (("due", "提供期限"),),
+    ),
+    Transition(
+        Action.ID_PROOF_RECEIVED, frozenset({Status.ID_PENDING}), Status.REGISTERED, HANDLERS
+    ),
     Transition(
         Action.START_MEDIATION, frozenset({Status.ACCEPTED}), Status.MEDIATING, HANDLERS
     ),
+    # 委托调解: a consumer association or another mediation body mediates; its result returns
+    # as 调解成功 or 终止调解, within the same mediation time limit.
+    Transition(
+        Action.DELEGATE,
+        frozenset({Status.ACCEPTED, Status.MEDIATING}),
+        Status.DELEGATED,
+        HANDLERS,
+        (("to", "受委托调解组织"),),
+    ),
     Transition(
         Action.SETTLE,
-        frozenset({Status.ACCEPTED, Status.MEDIATING}),
+        frozenset({Status.ACCEPTED, Status.MEDIATING, Status.DELEGATED}),
         Status.SETTLED,
         HANDLERS,
         (("terms", "调解协议内容"),),
     ),
     Transition(
         Action.TERMINATE,
-        frozenset({Status.ACCEPTED, Status.MEDIATING}),
+        frozenset({Status.ACCEPTED, Status.MEDIATING, Status.DELEGATED}),
         Status.TERMINATED,
         HANDLERS,
         (("ground", "终止调解依据"),),
@@ -166,14 +244,35 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.TRANSFERRED,
         HANDLERS,
         (("target", "转办单位"),),
+        ALL_INTAKES - {Intake.CONSULTATION},
     ),
     # 诉转案: only a sub-bureau can open an enforcement case; a station transfers instead.
+    # The service registers a linked 举报 that follows its own path (立案 or not).
     Transition(
         Action.OPEN_CASE,
         frozenset({Status.ACCEPTED, Status.MEDIATING}),
         Status.CASE_OPENED,
         frozenset({Role.DESK_STAFF}),
         (("note", "立案线索说明"),),
+    ),
+    # A 举报: checked within 15 working days of receipt whether to open a case.
+    Transition(
+        Action.FILE_CASE, frozenset({Status.REGISTERED}), Status.FILED, CASE_DECIDERS,
+        (("note", "立案说明"),), REPORT_ONLY,
+    ),
+    Transition(
+        Action.DECLINE_CASE, frozenset({Status.REGISTERED}), Status.NOT_FILED, CASE_DECIDERS,
+        (("note", "不予立案理由"),), REPORT_ONLY,
+    ),
+    # A repeat report of the same matter is merged into the earlier one (并案), not handled twice.
+    Transition(
+        Action.MERGE, frozenset({Status.REGISTERED}), Status.MERGED, CASE_DECIDERS,
+        (("target", "并入的举报"),), REPORT_ONLY,
+    ),
+    # A 咨询 is answered on the spot.
+    Transition(
+        Action.ANSWER, frozenset({Status.REGISTERED}), Status.ANSWERED, HANDLERS,
+        (("answer", "解答内容"),), frozenset({Intake.CONSULTATION}),
     ),
     Transition(
         Action.CLOSE,
@@ -184,11 +283,14 @@ TRANSITIONS: tuple[Transition, ...] = (
                 Status.TERMINATED,
                 Status.TRANSFERRED,
                 Status.CASE_OPENED,
+                Status.FILED,
+                Status.NOT_FILED,
             }
         ),
         Status.CLOSED,
         HANDLERS,
         (("result", "办结结果"),),
+        ALL_INTAKES - {Intake.CONSULTATION},
     ),
     # Reopening is a supervisor's decision; where it returns to depends on acceptance.
     Transition(
@@ -197,6 +299,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.MEDIATING,
         frozenset({Role.STATION_HEAD, Role.DEPARTMENT_HEAD, Role.DEPUTY_DIRECTOR}),
         (("reason", "重新办理理由"),),
+        ALL_INTAKES - {Intake.CONSULTATION},
     ),
 )
 
@@ -209,6 +312,8 @@ ALLOWED_RESULTS: Mapping[Status, frozenset[Result]] = {
     Status.TERMINATED: frozenset({Result.TERMINATED, Result.NOT_SETTLED}),
     Status.TRANSFERRED: frozenset({Result.TRANSFERRED}),
     Status.CASE_OPENED: frozenset({Result.TRANSFERRED, Result.SETTLED, Result.NOT_SETTLED}),
+    Status.FILED: frozenset({Result.CASE_FILED}),
+    Status.NOT_FILED: frozenset({Result.CASE_NOT_FILED}),
 }
 
 
@@ -216,9 +321,11 @@ def transition_for(action: Action) -> Transition:
     return _BY_ACTION[action]
 
 
-def allowed_actions(status: Status, roles: frozenset[Role] | set[Role]) -> list[Action]:
-    """The actions a user with these roles may take on a complaint in this status."""
-    return [t.action for t in TRANSITIONS if status in t.sources and t.roles & set(roles)]
+def allowed_actions(status: Status, roles: frozenset[Role] | set[Role],
+                    intake: Intake = Intake.COMPLAINT) -> list[Action]:
+    """The actions a user with these roles may take on an item of this kind in this status."""
+    return [t.action for t in TRANSITIONS
+            if status in t.sources and t.roles & set(roles) and intake in t.intakes]
 
 
 def fire(
@@ -228,6 +335,7 @@ def fire(
     *,
     roles: frozenset[Role] | set[Role] | None = None,
     was_accepted: bool = True,
+    intake: Intake = Intake.COMPLAINT,
 ) -> Status:
     """Check a transition and return the new status, or raise TransitionError naming the states.
 
@@ -237,6 +345,9 @@ def fire(
     """
     context = context or {}
     transition = _BY_ACTION[action]
+    if intake not in transition.intakes:
+        can = "、".join(i.label for i in Intake if i in transition.intakes)
+        raise TransitionError(f"{intake.label}不能执行「{action.label}」（只适用于{can}）")
     if status not in transition.sources:
         allowed = "、".join(s.label for s in Status if s in transition.sources)
         raise TransitionError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from desktop.db.models import RuleSetRow, User, new_uuid
 from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.calendar import WorkingCalendar
-from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
+from desktop.domain.deadlines import Confidence, DayUnit, Grounds, PeriodEnd, RuleSet
 from desktop.domain.errors import PermissionDenied
 from desktop.domain.workflow import Role
 from desktop.services.dto import CurrentUser
@@ -44,6 +45,15 @@ def bump_generation(codes: CodeRepository) -> None:
     codes.set_setting(GENERATION_KEY, new_uuid())
 
 
+def grounds_of(grounds: dict, kind: str) -> Grounds:
+    """One list of a rule set's grounds ({kind: [[code, wording] …]}) as pairs."""
+    return tuple((str(code), str(text)) for code, text in grounds.get(kind, ()))
+
+
+def confidence_of(confidence: dict) -> tuple[tuple[str, Confidence], ...]:
+    return tuple(sorted((k, Confidence(v)) for k, v in confidence.items()))
+
+
 def rule_set_of_row(r: RuleSetRow) -> RuleSet:
     return RuleSet(
         code=r.code,
@@ -59,6 +69,12 @@ def rule_set_of_row(r: RuleSetRow) -> RuleSet:
         tentative=bool(r.tentative),
         note=r.note or "",
         period_end=PeriodEnd(r.period_end or PeriodEnd.NEXT_WORKING_DAY),
+        report_check_days=r.report_check_days,
+        report_check_extension=r.report_check_extension,
+        rejection_grounds=grounds_of(json.loads(r.grounds or "{}"), "rejection"),
+        termination_grounds=grounds_of(json.loads(r.grounds or "{}"), "termination"),
+        confidence=confidence_of(json.loads(r.confidence or "{}")),
+        forms=r.forms or "2020",
     )
 
 
@@ -72,6 +88,15 @@ def write_rule_set_row(row: RuleSetRow, rules: RuleSet) -> None:
     row.violation_check_extension = rules.violation_check_extension
     row.odr_days, row.tentative, row.note = rules.odr_days, rules.tentative, rules.note
     row.period_end = PeriodEnd(rules.period_end).value
+    row.report_check_days = rules.report_check_days
+    row.report_check_extension = rules.report_check_extension
+    grounds = {kind: [list(g) for g in items] for kind, items in
+               (("rejection", rules.rejection_grounds), ("termination", rules.termination_grounds))
+               if items}
+    row.grounds = json.dumps(grounds, ensure_ascii=False)
+    row.confidence = json.dumps({k: Confidence(v).value for k, v in rules.confidence},
+                                sort_keys=True)
+    row.forms = rules.forms
 
 
 class Reference:

@@ -95,6 +95,7 @@ class ComplaintRow:
     office_id: int
     handler_id: int | None
     version: int
+    kind: str = "complaint"  # 投诉 / 举报 / 咨询 (workflow.Intake)
 
     def value(self, name: str) -> object:
         """The value of a catalogued field (by its column name) this row carries."""
@@ -163,6 +164,38 @@ class ComplaintDetail:
     at_fault: bool | None
     satisfaction: str | None
     status_note: str | None
+    kind: str
+    complainant_id_type: str | None
+    reporter_real_name: bool | None
+    consent_disclosure: bool | None
+    consent_delegation: bool | None
+    answer: str | None
+    answered_at: datetime | None
+    id_proof_requested_on: date | None
+    id_proof_due_on: date | None
+    id_proof_received_on: date | None
+    consumer_judgement: str | None
+    consumer_judgement_note: str | None
+    delegated_to: str | None
+    delegated_on: date | None
+    delegation_returned_on: date | None
+    delegation_result: str | None
+    mediation_at: datetime | None
+    mediation_place: str | None
+    mediator_name: str | None
+    mediator_phone: str | None
+    mediation_materials: str | None
+    recusal_days: int | None
+    recusal_request: str | None
+    recusal_requested_on: date | None
+    recusal_decision: str | None
+    recusal_decided_on: date | None
+    check_extended_on: date | None
+    check_extension_note: str | None
+    case_decided_on: date | None
+    merged_into_id: int | None
+    clock_from: date | None
+    origin_id: int | None
     deadlines: Deadlines
     allowed_actions: tuple[Action, ...]
     personal_info_masked: bool

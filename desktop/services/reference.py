@@ -30,11 +30,13 @@ from desktop.db.repositories import CodeRepository, ComplaintRepository
 from desktop.domain.calendar import DayInfo, DueDate, YearSource
 from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
 from desktop.domain.errors import FieldError, NotFound
-from desktop.domain.workflow import Role, Status
+from desktop.domain.workflow import FINISHED, Role, Status
 from desktop.services.base import (
     Service,
     ServiceContext,
     bump_generation,
+    confidence_of,
+    grounds_of,
     require_role,
     rule_set_of_row,
     write_rule_set_row,
@@ -74,6 +76,12 @@ def _rule_set_from_spec(spec: dict) -> RuleSet:
         tentative=bool(spec["tentative"]),
         note=spec["note"],
         period_end=PeriodEnd(spec.get("period_end", PeriodEnd.NEXT_WORKING_DAY)),
+        report_check_days=spec.get("report_check_days"),
+        report_check_extension=spec.get("report_check_extension"),
+        rejection_grounds=grounds_of(spec.get("grounds") or {}, "rejection"),
+        termination_grounds=grounds_of(spec.get("grounds") or {}, "termination"),
+        confidence=confidence_of(spec.get("confidence") or {}),
+        forms=spec.get("forms", "2020"),
     )
 
 
@@ -441,7 +449,7 @@ class ReferenceService(Service):
             moved = []
             for i in range(0, len(ids), 500):
                 query = select(Complaint).where(Complaint.id.in_(ids[i:i + 500]),
-                                                Complaint.status != Status.CLOSED.value)
+                                                Complaint.status.not_in([s.value for s in FINISHED]))
                 for c in uow.session.scalars(query):
                     if user.scope is not None and c.office_id not in user.scope:
                         continue

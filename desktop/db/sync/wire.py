@@ -26,7 +26,9 @@ from desktop.db.models import (
     DisclosureList,
     DisclosureRequest,
     Enterprise,
+    FollowUp,
     MediationRecord,
+    NoticeDelivery,
     Office,
     Printing,
     User,
@@ -40,8 +42,9 @@ _LOCAL = BOOKKEEPING | IDENTITY
 
 MODELS: dict[str, type[Base]] = {
     m.__tablename__: m
-    for m in (Complaint, ClockPause, MediationRecord, Attachment, Printing, DisclosureList,
-              DisclosureEntry, DisclosureRequest, DisclosureDecision)
+    for m in (Complaint, ClockPause, MediationRecord, Attachment, Printing, FollowUp,
+              NoticeDelivery, DisclosureList, DisclosureEntry, DisclosureRequest,
+              DisclosureDecision)
 }
 assert set(MODELS) == set(ENTITY), "every entity of the protocol has its model"
 # Referenced tables that do not travel as entities themselves.
