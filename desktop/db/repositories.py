@@ -259,11 +259,13 @@ class ComplaintRepository:
             stmt = stmt.where(m.Complaint.office_id.in_(scope))
         return self.s.scalars(stmt.limit(10)).all()
 
-    def same_person(self, exclude_id: int, phone: str, id_number: str | None, since: date,
-                    scope: set[int] | None, limit: int = 200) -> Sequence[m.Complaint]:
-        """Complaints of the same person (phone or ID number) received since `since`."""
+    def same_person(self, exclude_id: int, name: str, phone: str, id_number: str | None,
+                    since: date, scope: set[int] | None,
+                    limit: int = 200) -> Sequence[m.Complaint]:
+        """Complaints of the same person (name and phone, or ID number) received since
+        `since`; another name on the same phone is a shared contact, not the same person."""
         c = m.Complaint
-        person = [c.complainant_phone == phone] if phone else []
+        person = [and_(c.complainant_phone == phone, c.complainant_name == name)] if phone else []
         if id_number:
             person.append(c.complainant_id_number == id_number)
         if not person:

@@ -538,7 +538,7 @@ class ComplaintService(Service):
             repo = ComplaintRepository(uow.session)
             earlier = [EarlierComplaint(o.number, o.received_at.date(), o.respondent_name,
                                         o.subject, Status(o.status).label)
-                       for o in repo.same_person(c.id, c.complainant_phone,
+                       for o in repo.same_person(c.id, c.complainant_name, c.complainant_phone,
                                                  c.complainant_id_number, since, scope)]
             shared = [SharedContact(o.number, o.received_at.date(),
                                     masked("complainant_name", o.complainant_name), shares)
