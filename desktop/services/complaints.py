@@ -550,6 +550,17 @@ class ComplaintService(Service):
                           judgement=c.consumer_judgement,
                           judgement_note=c.consumer_judgement_note)
 
+    def answer(self, user: CurrentUser, complaint_id: int, *, answer: str,
+               expected_version: int) -> Changed:
+        """解答 a 咨询 that came without its answer (dispatched by the district from 12315)."""
+        _complaint_text(answer, "answer", "解答内容")
+
+        def apply(c: Complaint) -> None:
+            c.answer = answer.strip()
+            c.answered_at = self.ctx.clock.now().replace(microsecond=0)
+        return self._transition(user, complaint_id, Action.ANSWER, {"answer": answer}, apply,
+                                expected_version)
+
     # -- 举报 --------------------------------------------------------------------------
     def file_case(self, user: CurrentUser, complaint_id: int, *, note: str,
                   expected_version: int) -> Changed:

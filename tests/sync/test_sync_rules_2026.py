@@ -63,3 +63,29 @@ def test_the_hub_refuses_a_complaint_without_what_a_complaint_requires(hub, tmp_
     assert results[0].status == "rejected" and "投诉人姓名" in results[0].message
     assert results[1].status == "acked"
     assert results[2].status == "rejected" and "类型" in results[2].message
+
+
+def test_the_district_dispatches_a_question_and_never_a_report_to_a_station(hub, tmp_path):
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    body = dict(district_number="12315-2026-0099", received_at="2026-11-20T09:00:00",
+                complainant_name="赵敏", complainant_phone="13700001111", respondent_name="某商场",
+                subject="会员积分", category_code="other", request="",
+                facts="会员卡积分能否转让？")
+    refused = hub.admin.post("/dispatch", json={**body, "office": "WZCQ01", "kind": "report"})
+    assert refused.status_code == 400 and "投诉站不接收举报" in refused.text
+    sent = hub.admin.post("/dispatch", json={**body, "office": "WZCQ01", "kind": "consultation"})
+    assert sent.status_code == 200, sent.text
+    station.s.sync.run()
+    got = by_uuid(station, sent.json()["uuid"])
+    assert got is not None and got.kind == "consultation" and got.status == Status.REGISTERED
+    station.s.complaints.answer(station.clerk, got.id, answer="积分规则以商场会员章程为准。",
+                                expected_version=got.version)
+    assert station.s.complaints.get(station.clerk, got.id).status is Status.ANSWERED
+
+
+def test_a_station_cannot_push_a_report(hub):
+    station = hub.enrol("WZCQ01")
+    report = hub.complaint("WZCQ01", kind="report")
+    result = station.push(report).results[0]
+    assert result.status == "rejected" and "投诉站不登记、不接收举报" in result.message
+    assert hub.count("complaints") == 0
