@@ -133,7 +133,7 @@ class EnterpriseRepository:
             .label("mediated"),
             count_if(c.at_fault.is_(True)).label("at_fault"),
             func.coalesce(func.sum(c.recovered_cents), 0).label("recovered_cents"),
-        ).where(c.enterprise_id == enterprise_id)
+        ).where(c.enterprise_id == enterprise_id, c.kind == "complaint")
         if scope is not None:
             stmt = stmt.where(c.office_id.in_(scope))
         return {k: int(v) for k, v in self.s.execute(stmt).one()._mapping.items()}
