@@ -90,7 +90,7 @@ class ComplaintDraft:
         try:
             intake = Intake(self.kind)
         except ValueError:
-            raise ValidationFailed([FieldError("类型", f"「{self.kind}」不是投诉、举报或咨询")])
+            raise ValidationFailed([FieldError("类型", f"「{self.kind}」不是投诉、举报或咨询")]) from None
 
         def check(name: str, fn: Callable[..., object], *args: Any) -> None:
             try:

@@ -21,14 +21,9 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
+from desktop.domain.aftercare import Notice
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey, masked
-from desktop.domain.consumer_status import (
-    ConsumerFacts,
-    EarlierComplaint,
-    SharedContact,
-    gather,
-)
 from desktop.domain.complaint_fields import (
     FIELDS,
     FORM_FIELDS,
@@ -36,11 +31,16 @@ from desktop.domain.complaint_fields import (
     PERSONAL,
     SEES_PERSONAL_INFO,
 )
+from desktop.domain.consumer_status import (
+    ConsumerFacts,
+    EarlierComplaint,
+    SharedContact,
+    gather,
+)
 from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE
-from desktop.domain.aftercare import Notice
 from desktop.domain.workflow import (
     CASE_DECIDERS,
     HANDLERS,
