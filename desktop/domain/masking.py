@@ -165,13 +165,17 @@ _CARD = re.compile(
 )
 _STARRED_PHONE = re.compile(r"(?<!\d)1[3-9]\d[*＊]{4}\d{4}(?!\d)")
 _STARRED_ID = re.compile(r"(?<![0-9A-Za-z])\d{1,6}[*＊]{6,12}\d{0,3}[\dXx](?![0-9A-Za-z])")
+# 11 digits from 13x-19x, a space or dash anywhere between them (138 1234 5678, 1381 234 5678,
+# 138-1234 5678), after +86, 0086, (+86) or 86- if there is one.
 _MOBILE = re.compile(
-    r"(?<!\d)(?:[(（]?[+＋]?86[)）]?[ \-－]?)?1[3-9]\d(?:[ \t\u3000\-－]?\d{4}){2}(?!\d)"
+    r"(?<!\d)(?:(?:[(（]?(?:[+＋]|00)?86[)）]?|[+＋]86)[ \-－]?)?"
+    rf"1[3-9](?:{_GAP}\d){{9}}(?!\d)"
 )
 _AREA = r"0(?:[12]\d|[3-9]\d{2})"  # 010 and 02X have three digits, all other codes four
+_LINE_GAP = r"[ \t\u3000\-－—]?"
 _LANDLINE = re.compile(
-    rf"(?<!\d)(?:[(（]{_AREA}[)）]|{_AREA})[ \t\u3000\-－]?[2-9]\d{{2,3}}[ \t\u3000\-－]?\d{{4}}"
-    r"(?:(?:-|转)\d{1,6})?(?!\d)"
+    rf"(?<!\d)(?:[(（]{_AREA}[)）]|{_AREA}){_LINE_GAP}[2-9]\d{{2,3}}{_LINE_GAP}\d{{4}}"
+    r"(?:(?:-|转|分机|ext\.?\s?)\d{1,6})?(?!\d)"
 )
 _LOCAL_AFTER_CUE = re.compile(
     r"(?:电话|座机|固话|联系方式|号码|[Tt][Ee][Ll])"
@@ -179,10 +183,60 @@ _LOCAL_AFTER_CUE = re.compile(
     + r"(?P<num>[2-9]\d{2,3}[ \-－]?\d{4})(?!\d)"
 )
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# Province, the issuing office's letter, an optional dot, then: five letters or digits in any
+# order (苏E12345, 苏EAB123, 苏E1A2B3, 沪A·Z9X8Y); six for new-energy cars, D or F first
+# (苏E·D12345, 苏ADA1234) or last (苏E12345D, 苏EA1234D); or four and 学/警/挂/领/港/澳/使/试/超.
 _PLATE = re.compile(
-    rf"[{_PROVINCES}][A-Za-z][·•・.\s\-]?(?=(?:[A-Za-z]*\d){{3}})"
-    r"(?:[A-Za-z0-9]{5,6}[挂学警港澳]?|[A-Za-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])"
+    rf"[{_PROVINCES}]\s?[A-Za-z][·•・.\s\-]?"
+    r"(?P<body>[DFdf][A-Za-z0-9]{5}|[A-Za-z0-9]{5}[DFdf]|[A-Za-z0-9]{4}[挂学警港澳领使试超]|[A-Za-z0-9]{5})"
+    r"(?![A-Za-z0-9])"
 )
+
+
+def _plate_or_keep(m: re.Match[str]) -> str | None:
+    """A plate has a digit; one with fewer than three is in capitals (not 云MAX5, 新iPhone)."""
+    digits = sum(ch.isdigit() for ch in m["body"])
+    lower = any(ch.islower() for ch in m[0])
+    return PLATE_TAG if digits >= 3 or (digits and not lower) else None
+
+
+# Full-width digits and letters (１３８…, 苏Ｅ１２３４５) are read as their ASCII forms; the text
+# keeps them wherever nothing is masked.
+_ASCII = str.maketrans(
+    {chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
+    | {"（": "(", "）": ")", "＋": "+", "－": "-", "　": " "}
+)
+
+
+class _Numbers:
+    """The text and its ASCII reading, of the same length, masked together."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.translate(_ASCII)
+
+    def sub(
+        self,
+        pattern: re.Pattern[str],
+        new: Callable[[re.Match[str]], str | None],
+        group: str | int = 0,
+    ) -> None:
+        """Replace `group` of each match in the ASCII reading with new(m), if not None."""
+        text: list[str] = []
+        ascii_: list[str] = []
+        done = 0
+        for m in pattern.finditer(self.ascii):
+            start, end = m.span(group)
+            tag = new(m) if start >= 0 else None
+            if tag is None:
+                continue
+            text += [self.text[done:start], tag]
+            ascii_ += [self.ascii[done:start], tag]
+            done = end
+        self.text = "".join(text) + self.text[done:]
+        self.ascii = "".join(ascii_) + self.ascii[done:]
 
 
 def _is_birth_date(digits: str) -> bool:
@@ -194,21 +248,23 @@ def _is_birth_date(digits: str) -> bool:
     return 1900 <= born.year <= 2100
 
 
-def _id_or_keep(m: re.Match[str]) -> str:
+def _id_or_keep(m: re.Match[str]) -> str | None:
     digits = re.sub(r"[^\dXx]", "", m[0])
-    return ID_TAG if _is_birth_date(digits) else m[0]
+    return ID_TAG if _is_birth_date(digits) else None
 
 
 def _mask_numbers(text: str) -> str:
-    text = _replace_group(_CARD_AFTER_CUE, text, "num", lambda m: CARD_TAG)
-    text = _ID_CANDIDATE.sub(_id_or_keep, text)
-    text = _CARD.sub(CARD_TAG, text)
-    text = _STARRED_PHONE.sub(PHONE_TAG, text)
-    text = _STARRED_ID.sub(ID_TAG, text)
-    text = _MOBILE.sub(PHONE_TAG, text)
-    text = _LANDLINE.sub(PHONE_TAG, text)
-    text = _replace_group(_LOCAL_AFTER_CUE, text, "num", lambda m: PHONE_TAG)
-    return _PLATE.sub(PLATE_TAG, text)
+    numbers = _Numbers(text)
+    numbers.sub(_CARD_AFTER_CUE, lambda m: CARD_TAG, "num")
+    numbers.sub(_ID_CANDIDATE, _id_or_keep)
+    numbers.sub(_CARD, lambda m: CARD_TAG)
+    numbers.sub(_STARRED_PHONE, lambda m: PHONE_TAG)
+    numbers.sub(_STARRED_ID, lambda m: ID_TAG)
+    numbers.sub(_MOBILE, lambda m: PHONE_TAG)
+    numbers.sub(_LANDLINE, lambda m: PHONE_TAG)
+    numbers.sub(_LOCAL_AFTER_CUE, lambda m: PHONE_TAG, "num")
+    numbers.sub(_PLATE, _plate_or_keep)
+    return numbers.text
 
 
 # ---------------------------------------------------------------- addresses
