@@ -137,7 +137,7 @@ _TRANSACTION_NUMBER = re.compile(
 )
 _BUSINESS_ADDRESS = re.compile(
     r"(?:商家|店铺|门店|公司|企业|经营|营业|注册|厂家|商户|被投诉人|被申请人|商场|酒店|机构|店)"
-    r"的?(?:地址|住所地?|经营场所|所在地|位于)"
+    r"(?:[，,]\s*)?的?(?:地址|住所地?|经营场所|所在地|位于)"
     + r"[：:\s]*(?:为|是|在)?[：:\s]*"
     + r"(?P<place>[^\s，。；;,！!？?（）()]{1,60})"
 )
@@ -272,17 +272,36 @@ def _mask_numbers(text: str) -> str:
 _ADDRESS_CUES = (
     "家庭住址|家庭地址|现住址|居住地址|现居住地|住址|现住|家住|现居住在|居住在|居住于|现居于|住在"
     "|住于|户籍地址|户籍所在地|户籍地|通讯地址|通信地址|联系地址|收货地址|收件地址|送货地址"
-    "|配送地址|配送至|送至|送到|寄至|寄到|地址|(?:房屋|住房|住宅|房子|家)位于"
+    "|配送地址|配送至|送至|送到|寄至|寄到|寄往|发往|送往|租住在|租住的|租住|承租的|老家在"
+    "|(?<![商店厂卖农东])家在|地址|(?:房屋|住房|住宅|房子|家)位于"
+    # 住 alone only right before a place name: 住昆山市…, not 入住 记住 住院
+    r"|(?<![入居租暂借留记抓挡堵顶站稳忍保盖卡拦锁])住(?![宿院房店])"
+    r"(?=(?:[\u4e00-\u9fff]{2,3}省)?[\u4e00-\u9fff]{1,4}[市县区])"
 )
-_ADDRESS_CUE = re.compile(rf"(?<!【)(?P<cue>{_ADDRESS_CUES})[：:\s]*(?:为|是|在|于)?[：:\s]*")
+_ADDRESS_CUE = re.compile(
+    rf"(?:(?<!【)(?P<cue>{_ADDRESS_CUES})"
+    r"|【(?P<label>(?:家庭|现|居住|联系|通讯|通信|收货|收件)?(?:住址|地址))】)"
+    r"[：:\s]*(?:为|是|在|于)?[：:\s]*"
+)
 # Cues that may lead to a hotel or shop rather than a home.
-_AMBIGUOUS_CUES = _words("住在 住于 居住在 居住于 现居于 配送至 送至 送到 寄至 寄到 地址")
-_BUSINESS_BEFORE = re.compile(
-    r"(?:商家|店铺|门店|公司|企业|经营|营业|注册|厂家|商户|被投诉人|被申请人|商场|酒店|机构|店|厂)的?$"
+_AMBIGUOUS_CUES = _words(
+    "住 住在 住于 居住在 居住于 现居于 配送至 送至 送到 寄至 寄到 寄往 发往 送往 家在 地址"
 )
+_BUSINESS_WORDS = (
+    r"商家|店铺|门店|公司|企业|经营|营业|注册|厂家|商户|被投诉人|被申请人|商场|酒店|机构|店|厂"
+)
+# "门店地址：", "被投诉人苏州某公司，地址：" - the place is the business's.
+_BUSINESS_BEFORE = re.compile(rf"(?:{_BUSINESS_WORDS})(?:[，,]\s*)?的?$")
 _BUSINESS_PLACE = re.compile(
     r"酒店|宾馆|饭店|旅馆|旅店|民宿|客栈|度假村|山庄|公司|商场|广场|商城|门店|店|营业厅|维修点"
-    r"|服务中心|医院|学校"
+    r"|服务中心|医院|学校|超市|市场|餐厅|影院|诊所|银行|驾校|健身房|会所|中心"
+)
+# After a business word these make the place a home again: 传媒广场旁某小区3幢, 中央广场5幢.
+_HOME_WORDS = re.compile(r"小区|新村|花园|公寓|宿舍|家园|\d+\s*(?:幢|栋|单元|号楼|室)")
+# What a shop's address is followed by: 观前街168号某奶茶店, 中山北路200号购买, …的某商场.
+_SHOP_AFTER = re.compile(
+    r"(?:的|内|旁)?(?:[^\s，。；;,！!？?、（）()]{0,6}?(?:" + _BUSINESS_PLACE.pattern + r")"
+    r"|购买|就餐|用餐|消费|办理|办卡|加油|洗车|充值|维修|上课|住宿|入住)"
 )
 _ADMIN_CHAR = r"(?:(?![路街道巷弄号幢栋室村镇乡组园苑小])[\u4e00-\u9fff])"
 _ADMIN_PREFIX = re.compile(
@@ -291,19 +310,55 @@ _ADMIN_PREFIX = re.compile(
     rf"(?:(?:苏州)?工业园区|{_ADMIN_CHAR}{{1,6}}?(?:区|县|市|旗))?"
 )
 _ADDRESS_DETAIL = re.compile(
-    r"(?:(?!的|联系|电话|手机|身份证|称|反映|表示|购买|于|在|因|与|等|曾|已|并|要求|投诉|办理|"
+    r"(?:(?!的|联系|电话|手机|身份证|称|反映|表示|购买|于|在|因|与|等|曾|已|并|要求|投诉|办理"
+    r"|退租|退房|退款|退货|扣押|扣除|收取|被盗|被人|无故|期间|时候|之后|以后|后来|发现|出现"
+    r"|造成|导致|由于|距离|但是|拒绝|拒不|不肯|不予|没有|未能|"
     + _ADDRESS_CUES
     + r")[^\s，。；;,！!？?、（）()\[\]【】“”\"'：:\ue000\ue001])+"
 )
 _ADDRESS_WORD = re.compile(
     r"\d|路|街|巷|弄|号|幢|栋|单元|室|区|花园|苑|村|组|楼|层|座|期|公寓|大厦|家园|庭|府|邸"
-    r"|城|湾|园|里|坊|院|宿舍|镇|乡|社区"
+    r"|城|湾|园|里|坊|院|宿舍|镇|乡|社区|广场|中心|门卫"
 )
+_ADDRESS_GAP = 10  # characters without an address word that end an address
 _HOUSEHOLD_UNIT = re.compile(
     r"(?<!\d)\d+\s*(?:幢|栋|号楼|座)\s*(?:\d+\s*单元\s*)?\d+\s*室"
     r"|(?<!\d)\d+\s*(?:幢|栋|号楼)\s*\d+\s*单元(?:\s*\d+\s*室?)?"
     r"|(?<![\d\-])\d+-\d+(?:-\d+)?室"
 )
+# A road and house number: 湖南路5号, 农业路东段58号, 花园街58号, 莘松路258弄.
+_STREET_NUMBER = re.compile(
+    r"(?:路|街|巷|弄|大道|道)(?:[东西南北中]段)?\d+(?:[-－]\d+)?(?:号|弄)"
+)
+# The last administrative level before a street address (市 区 县 旗), and what ends in 市 or 区
+# without being one: 超市 城市 夜市, 小区 社区 景区 校区 厂区 城区 停车区.
+_ADMIN_END = re.compile(r"(?<![超城夜菜花股门])市(?![场民])|(?<![小社景校厂城营停服商])区|县|旗")
+_BUSINESS_OPENING = re.compile(
+    rf"(?:{_BUSINESS_WORDS})(?:[（(，,]|的?(?:在|位于|设在|开在|搬到|搬至|迁至|迁到))"
+)
+_PLACE_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*$")
+
+
+def _detail_end(text: str, start: int) -> int | None:
+    """Where an address detail starting at `start` ends: with its last address word, before a
+    stretch of _ADDRESS_GAP characters without one. None when it has no address word."""
+    detail = _ADDRESS_DETAIL.match(text, start)
+    if not detail:
+        return None
+    end = None
+    for mark in _ADDRESS_WORD.finditer(text, start, min(detail.end(), start + 60)):
+        if end is not None and mark.start() - end > _ADDRESS_GAP:
+            break
+        end = mark.end()
+    return end
+
+
+def _is_business_place(text: str, start: int, end: int) -> bool:
+    """Whether the place start:end names or is followed by a shop, hotel or company."""
+    inside = list(_BUSINESS_PLACE.finditer(text, start, end))
+    if inside and not _HOME_WORDS.search(text, inside[-1].end(), end):
+        return True
+    return bool(_SHOP_AFTER.match(text, end))
 
 
 def _address_detail(text: str, cue: re.Match[str]) -> tuple[int, int] | None:
@@ -312,14 +367,28 @@ def _address_detail(text: str, cue: re.Match[str]) -> tuple[int, int] | None:
         return None
     admin = _ADMIN_PREFIX.match(text, cue.end())
     start = admin.end() if admin else cue.end()
-    detail = _ADDRESS_DETAIL.match(text, start)
-    if not detail:
+    end = _detail_end(text, start)
+    if end is None:
         return None
-    marks = list(_ADDRESS_WORD.finditer(text, start, min(detail.end(), start + 60)))
-    if not marks:
+    if (cue["cue"] or "地址") in _AMBIGUOUS_CUES and _is_business_place(text, cue.end(), end):
         return None
-    end = marks[-1].end()  # "…1202室后丢失": the address ends with its last address word
-    if cue["cue"] in _AMBIGUOUS_CUES and _BUSINESS_PLACE.search(text, cue.end(), detail.end()):
+    return start, end
+
+
+def _street_address(text: str, street: re.Match[str]) -> tuple[int, int] | None:
+    """The detail of an address written out without a cue - 寄往河南省郑州市金水区农业路东段58号,
+    其在常州市武进区湖塘镇花园街58号的房屋 - from its district, county or city on; None for a
+    shop's, or when no administrative name comes before the road."""
+    head = text[max(0, street.start() - 20) : street.start()]
+    head_start = street.start() - len(_PLACE_RUN.search(head)[0])  # back to punctuation
+    ends = list(_ADMIN_END.finditer(text, head_start, street.start()))
+    if not ends or ends[-1].start() == head_start:
+        return None
+    if _BUSINESS_OPENING.search(text, max(0, head_start - 8), ends[-1].start()):
+        return None  # 某美容有限公司（苏州市姑苏区人民路1888号）, 商家在苏州市姑苏区人民路100号
+    start = ends[-1].end()
+    end = _detail_end(text, start)
+    if end is None or end < street.end() or _is_business_place(text, start, end):
         return None
     return start, end
 
@@ -332,6 +401,16 @@ def _mask_addresses(text: str) -> str:
             continue
         span = _address_detail(text, cue)
         if span:
+            pieces += [text[done : span[0]], ADDRESS_TAG]
+            done = span[1]
+    pieces.append(text[done:])
+    text = "".join(pieces)
+    pieces, done = [], 0
+    for street in _STREET_NUMBER.finditer(text):
+        if street.start() < done:
+            continue
+        span = _street_address(text, street)
+        if span and span[0] >= done:
             pieces += [text[done : span[0]], ADDRESS_TAG]
             done = span[1]
     pieces.append(text[done:])
