@@ -80,8 +80,13 @@ SINGLE_SURNAMES = frozenset(
     "蒲房滕屈饶牟艾尤阳穆农卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟臧闵"
     "苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝封谈匡鞠惠荆冀郁胥班储栗燕楚鄢劳谌"
     "奚皮粟冼蔺满闻厉伊仝郜阚帅屠豆朴盖练廉禹祖漆巴丰卿狄索晋初扈晁芮阙浦戈伏鹿薄邸雍辜羊乌裘"
-    "亓修邰赫杭况宿鲜逯隆茹诸慕嵇湛宾勾茅於揭尉冶昝尧"
+    "亓修邰赫杭况宿鲜逯隆茹诸慕嵇湛宾勾茅於揭尉冶昝尧洪郦钮糜荀戎茆眭笪恽蒯濮邴赖檀"
 )
+
+# Surnames that are everyday words too (时间, 花费, 应当, 水电, 计算, 冒领, 居住 …): read as a
+# surname only right after a cue, and only when the name is followed by what ends one (消费者
+# 时光称, 投诉人计春华称).
+_WORD_SURNAMES = frozenset("时花应乐水计冒束居贝过查解")
 
 # Surnames that are also function words: 向商家, 于今年, 曾多次. When the next character is
 # itself a surname (投诉人向张伟先生反映) they are read as the word, not as a surname.
@@ -421,11 +426,25 @@ def _mask_addresses(text: str) -> str:
 
 _NAME_CUE = re.compile(
     r"(?:(?<!被)(?:投诉人|申请人|举报人)|我叫|名叫|本人|消费者|联系人|姓名|委托人|代理人|来访人"
-    r"|来电人|当事人|家属|丈夫|妻子|爱人|老公|老婆|女儿|儿子|父亲|母亲|收货人|收件人|车主"
-    r"|(?<!物)业主|学员|会员|持卡人|户主|购房人|购车人|乘客|顾客|患者|游客|租客)"
-    r"[：:\s]*(?:(?:叫|是|为)\s*)?"
+    r"|来电人|来电者|当事人|诉求人|报案人|反映人|市民|用户(?!名)|客户|家属|丈夫|妻子|爱人|老公"
+    r"|老婆|女儿|儿子|其子(?!女)|其女(?!儿)|其夫|其妻|孩子|小孩|父亲|母亲|外婆|外公|奶奶|爷爷|婆婆|岳父|岳母"
+    r"|[姐哥弟妹]{2}|表[姐哥弟妹]|堂[姐哥弟妹]|男友|女友|男朋友|女朋友|未婚[夫妻]|同事|朋友|邻居"
+    r"|室友|家长|学生|收货人|收件人|寄件人|发件人|车主|(?<!物)业主|学员|会员|持卡人|户主|购房人"
+    r"|购车人|乘客|顾客|患者|游客|租客|租户|房东|卖家|买家|摊主|店主|店长|店员|老板|经理|负责人"
+    r"|法定代表人|员工|职员|工作人员|营业员|业务员|销售顾问|销售员|销售(?!顾问)|导购|收银员"
+    r"|服务员|保安|保洁员?|保姆|月嫂|育儿嫂|家政员|快递员|快递小哥|配送员|送货员|骑手|外卖员"
+    r"|司机|代驾|师傅|维修工|安装工|装修工|工人|技师|理发师|美容师|美发师|美甲师|设计师|摄影师"
+    r"|化妆师|药剂师|咨询师|顾问|教练(?!车)|私教|老师(?!傅)|班主任|校长|园长|医生|护士|导游"
+    r"|领队|经纪人|主播|组织者|讲师)"
+    r"(?:信息)?[】”’\"：:\s]*(?:(?:叫|是|为)\s*)?"
 )
 _TITLE = re.compile("|".join(TITLES))
+# Where a sentence opens (a name there needs no cue, see _name_opening) and what the person
+# then does.
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。；;！!？?\n]))[ \t\u3000]*", re.MULTILINE)
+_REPORTS = re.compile(
+    r"反映|称|来电|投诉|诉称|表示|要求|于(?=\d|今年|去年|本月|上月|近日|日前|昨日|昨天|前日)"
+)
 # What follows a name, not preceded by 被/居民 etc.: "张伟（身份证号…", "张伟，男，".
 _AFTER_NAME = re.compile(
     r"[（(，,、 \u3000]\s*(?:身份证|公民身份|证件号|联系电话|联系方式|电话|手机"
@@ -436,14 +455,22 @@ _AFTER_NAME = re.compile(
 _HARD_STOPS = frozenset(
     "于在称的了说某等及与是也都就又还把被从已曾因将让给其该此这那个们并或买购卖售去到对由跟想"
     "要即再便拨反投诉表办签订预报入使认联支充租乘选咨提收接得当本现住身电手男女岁携带陪系今近"
-    "多不拿帮先找夫者请之以未"
+    "多不拿帮先找夫者请之以未地"
 )
 # Place and business words: 吴中区, 苏州人, 农业银行 are not names.
 _PLACE_CHARS = frozenset("州市区县镇乡村省路街港湾岛湖城店厂司局园苑院馆校站场行人")
+# Things, not given names: after a cue they make a word (孩子成绩, 消费者金项链, 医生白班,
+# 骑手路线, 主播连麦), not a name.
+_THING_CHARS = frozenset(
+    "包项材绩线班麦工车费额款货价单票卡码件品物务服饭菜酒肉药病痛伤罚帽链镯戒表机屏板器具柜"
+    "床椅桌窗墙砖瓦管网账户证照册衣裤鞋袜裙袋箱盒瓶罐杯碗锅灶油盐糖茶奶蛋鸡鸭猪狗猫粮饼粉汤"
+    "险贷息税赁押债股损坏破裂漏锈脏臭霉虫蚊蝇鼠厕厨灯扇膜钉螺胶漆纸尺秤斤吨角块秒次趟遍批套"
+    "副对条颗粒辆架艘份笔氏"
+)
 # Characters that may follow a three-character name (王为民称) but also end a shorter one.
 _WEAK_STOPS = _HARD_STOPS | frozenset(
     "向和为同来自一通发参花交致家共居前后希需仍经驾开看听进回遇拒出持定约试寄送退换修坐打叫问告"
-    "讲昨晚早网名介"
+    "讲昨晚早网名介上下拉推骗逼催"
 )
 # Words that begin right after a name: 张伟驾驶… is 张伟, 蒋志刚驾驶… is 蒋志刚.
 _STRONG_WORDS = re.compile(
@@ -452,6 +479,8 @@ _STRONG_WORDS = re.compile(
     r"|回家|回到|遇到|拒绝|出示|持有|定制|定做|试用|试驾|寄送|送修|退货|退款|换货|维修|坐车|打电话"
     r"|询问|告知|告诉|讲述|介绍|昨天|昨日|晚上|早上|网购|网上|名下|经朋友|经人|全家|态度"
     r"|之前|之后|以前|以后|前来|后来|交了|需要|听说|寄回|共计|仍然|看了|问了|讲了|叫了"
+    r"|承诺|推销|推荐|索要|索取|索赔|私自|擅自|隐瞒|离职|失联|跳槽|强迫|强制|强行|上课|上门|上班"
+    r"|体罚|用其|座机|三人|两人|二人|等人|一人|夫妇|夫妻|母女|母子|父女|父子|一家"
 )
 # Words that start where a name could: 消费者余额…, 本人车辆…, 投诉人向商家…, 居民身份证.
 _NOT_NAMES = re.compile(
@@ -471,7 +500,13 @@ _NOT_NAMES = re.compile(
                 "江苏 贺卡 左右 宁愿 尚未 纪念 童装 毕业 单据 季度 涂料 管家 柴油 蒙受 华帝 项目 "
                 "戴着 包括 齐全 易于 乔迁 焦虑 甘心 舒适 劳动 惠民 优惠 修理 修复 修改 宿舍 鲜花 "
                 "孙女 钱包 田地 牛排 牛肉 牛奶 龙虾 鲍鱼 申明 何时 何况 何处 何种 任何 丁克 "
-                "曲折 宋体 戴眼镜"
+                "曲折 宋体 戴眼镜 时间 时候 时常 时段 时长 时期 时效 时任 时隔 时至 时年 花费 "
+                "花钱 花了 花销 花呗 应当 应该 应付 应急 应用 应对 应有 应退 应收 应予 应邀 乐意 "
+                "乐观 水电 水费 水管 水平 水质 水果 水表 计算 计划 计费 计入 计时 冒充 冒领 冒用 "
+                "冒名 冒签 束缚 居住 居然 居家 贝壳 过程 过期 过后 过去 过了 过来 过年 过户 过错 "
+                "过于 过多 过高 过敏 洪水 糜烂 查询 查看 查到 查明 查处 查验 查实 查找 查阅 查出 "
+                "查了 解决 解释 解除 解约 解答 解绑 解冻 解锁 解封 解读 解开 高烧 满月 安心 安全 温柔 "
+                "费心 马虎 林业 成绩 石材 白班 成长 白大褂 黄金 高兴 乐高 孔雀"
             ),
             key=len,
             reverse=True,
@@ -490,7 +525,9 @@ def _char(text: str, i: int) -> str:
 
 def _given_char(text: str, i: int) -> bool:
     ch = _char(text, i)
-    return _is_han(ch) and ch not in _HARD_STOPS and ch not in _PLACE_CHARS
+    return (
+        _is_han(ch) and ch not in _HARD_STOPS and ch not in _PLACE_CHARS and ch not in _THING_CHARS
+    )
 
 
 def _boundary(text: str, i: int) -> str:
@@ -515,10 +552,10 @@ def _given_length(text: str, g: int) -> int:
     return 1 if after_one == "weak" else 0
 
 
-def _surnames_at(text: str, i: int) -> Iterator[str]:
+def _surnames_at(text: str, i: int, words: bool = False) -> Iterator[str]:
     if text[i : i + 2] in COMPOUND_SURNAMES:
         yield text[i : i + 2]
-    if _char(text, i) in SINGLE_SURNAMES:
+    if _char(text, i) in SINGLE_SURNAMES or (words and _char(text, i) in _WORD_SURNAMES):
         yield text[i]
 
 
@@ -530,14 +567,24 @@ def _name_after(text: str, start: int) -> tuple[str, str] | None:
         after_word = _name_after(text, start + 1)
         if after_word or text.startswith(TITLES, start + 2):
             return after_word
-    for surname in _surnames_at(text, start):
+    for surname in _surnames_at(text, start, words=True):
         given = start + len(surname)
         end = given + _given_length(text, given)
-        if end > given and not _word_not_name(text, start) and not _word_not_name(text, given):
+        strong = _boundary(text, end) == "strong"
+        if surname in _WORD_SURNAMES and (not strong or _word_not_name(text, start)):
+            return None  # 消费者时常…, 投诉人花了…, 消费者时间紧: the word, not a surname
+        if end > given and not _word_at(text, start, end, strong) and not _word_not_name(text, given):
             return text[start:end], surname
         if len(surname) == 2:
             return None  # 消费者欧阳女士: a compound surname alone, not 欧 + 阳
     return None
+
+
+def _word_at(text: str, start: int, end: int, strong: bool) -> bool:
+    """Whether start:end is a word, not a name: 车辆 in 本人车辆被扣, 陈述 in 消费者陈述了. A
+    three-character name followed by what ends a name may begin with one (顾家豪在…)."""
+    word = _NOT_NAMES.match(text, start)
+    return bool(word) and (word.end() >= end or not strong or end - start < 3)
 
 
 def _word_not_name(text: str, start: int) -> bool:
@@ -580,6 +627,22 @@ def _name_before(text: str, end: int) -> tuple[str, str] | None:
     return None
 
 
+def _name_opening(text: str, start: int) -> tuple[str, str] | None:
+    """(name, surname) opening a sentence without a cue, when what follows is what a person
+    does in a complaint: 王建国于3月在…购买, 刘美华反映, 张伟称."""
+    for surname in _surnames_at(text, start):
+        given = start + len(surname)
+        end = given + _given_length(text, given)
+        if (
+            end > given
+            and _REPORTS.match(text, end)
+            and not _word_not_name(text, start)
+            and not _word_not_name(text, given)
+        ):
+            return text[start:end], surname
+    return None
+
+
 def _surname_of(name: str) -> str:
     return name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[:1]
 
@@ -603,6 +666,7 @@ def _names_in(text: str) -> dict[str, str]:
         _name_before(text, m.start()) for m in _TITLE.finditer(text) if _boundary(text, m.end())
     ]
     hits += [_name_before(text, m.start()) for m in _AFTER_NAME.finditer(text)]
+    hits += [_name_opening(text, m.end()) for m in _SENTENCE_START.finditer(text)]
     for hit in hits:
         if hit:
             found.setdefault(*hit)
