@@ -339,7 +339,8 @@ _STREET_NUMBER = re.compile(
 # without being one: 超市 城市 夜市, 小区 社区 景区 校区 厂区 城区 停车区.
 _ADMIN_END = re.compile(r"(?<![超城夜菜花股门])市(?![场民])|(?<![小社景校厂城营停服商])区|县|旗")
 _BUSINESS_OPENING = re.compile(
-    rf"(?:{_BUSINESS_WORDS})(?:[（(，,]|的?(?:在|位于|设在|开在|搬到|搬至|迁至|迁到))"
+    rf"(?:{_BUSINESS_WORDS})(?:[（(，,]|的?(?:在(?!其|消费者|投诉人|客户|本人)|位于|设在|开在"
+    r"|搬到|搬至|迁至|迁到))"
 )
 _PLACE_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*$")
 
@@ -435,8 +436,12 @@ _NAME_CUE = re.compile(
     r"|服务员|保安|保洁员?|保姆|月嫂|育儿嫂|家政员|快递员|快递小哥|配送员|送货员|骑手|外卖员"
     r"|司机|代驾|师傅|维修工|安装工|装修工|工人|技师|理发师|美容师|美发师|美甲师|设计师|摄影师"
     r"|化妆师|药剂师|咨询师|顾问|教练(?!车)|私教|老师(?!傅)|班主任|校长|园长|医生|护士|导游"
-    r"|领队|经纪人|主播|组织者|讲师)"
-    r"(?:信息)?[】”’\"：:\s]*(?:(?:叫|是|为)\s*)?"
+    r"|领队|经纪人|主播|组织者|讲师|客服|代购|微商|(?:车|经销|供应|代理)商|(?<!投诉)对象"
+    r"|[园校厂队组班科部院所站馆社会]长|经查|经核实|据查|据了解"
+    # any 某某师 / 某某员: 验光师 营养师 律师, 配送员 安检员 (not 师范 师傅 员工)
+    r"|(?<=[\u4e00-\u9fff])师(?![范傅父母兄弟姐妹生资徒长])|(?<=[\u4e00-\u9fff])员(?![工额会])"
+    r")"
+    r"(?:信息)?[】”’\"：:\s（(，,]*(?:(?:叫|是|为)\s*)?"
 )
 _TITLE = re.compile("|".join(TITLES))
 # Where a sentence opens (a name there needs no cue, see _name_opening) and what the person
@@ -470,7 +475,7 @@ _THING_CHARS = frozenset(
 # Characters that may follow a three-character name (王为民称) but also end a shorter one.
 _WEAK_STOPS = _HARD_STOPS | frozenset(
     "向和为同来自一通发参花交致家共居前后希需仍经驾开看听进回遇拒出持定约试寄送退换修坐打叫问告"
-    "讲昨晚早网名介上下拉推骗逼催"
+    "讲昨晚早网名介上下拉推骗逼催只加派拍代"
 )
 # Words that begin right after a name: 张伟驾驶… is 张伟, 蒋志刚驾驶… is 蒋志刚.
 _STRONG_WORDS = re.compile(
@@ -481,6 +486,7 @@ _STRONG_WORDS = re.compile(
     r"|之前|之后|以前|以后|前来|后来|交了|需要|听说|寄回|共计|仍然|看了|问了|讲了|叫了"
     r"|承诺|推销|推荐|索要|索取|索赔|私自|擅自|隐瞒|离职|失联|跳槽|强迫|强制|强行|上课|上门|上班"
     r"|体罚|用其|座机|三人|两人|二人|等人|一人|夫妇|夫妻|母女|母子|父女|父子|一家"
+    r"|负责|私下|代其|代为|接手"
 )
 # Words that start where a name could: 消费者余额…, 本人车辆…, 投诉人向商家…, 居民身份证.
 _NOT_NAMES = re.compile(
