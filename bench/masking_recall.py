@@ -3,6 +3,7 @@ of the enterprise side it leaves readable: recall and keep-rate on the labelled 
 
     python bench/masking_recall.py             # per kind and overall
     python bench/masking_recall.py --misses    # and every item that survived, every keep lost
+    python bench/masking_recall.py --set tests/data/masking_holdout.jsonl   # the held-out texts
 
 The set is tests/data/masking_set.jsonl (how it was made: tests/data/README.md). Each line is a
 text, the record's `names` passed to mask, the `personal` items a person would black out

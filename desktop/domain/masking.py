@@ -2,45 +2,73 @@
 
 Closed complaints are published "在保护国家秘密、商业秘密和个人隐私的前提下": the 投诉内容
 column must still say what the enterprise did, but nothing in it may point to the consumer.
-So `mask` hides the person and leaves the business readable.
+So `mask` hides the person and leaves the business readable. On the labelled texts in
+tests/data (bench/masking_recall.py counts them) it hides ≥ 97 % of the personal items and
+keeps ≥ 97 % of the enterprise side.
 
 Names become surname + 某 (张伟 → 张某, 欧阳娜娜 → 欧阳某, 王小明 → 王某); in front of
 先生/女士/小姐 only the surname stays (张伟先生 → 张先生; 王先生 and 李女士 are left as they
 are). The record's own names (``names``) are masked wherever they occur. Others are found in
-the text: after cues (投诉人 消费者 本人 我叫 姓名 联系人 申请人 委托人 家属 丈夫 妻子 …),
-in front of 先生/女士/小姐, and in front of "（身份证…" or "，男，". A name there is a known
-surname (single or compound) plus one or two given-name characters, and it must end where the
-next word visibly begins (于 在 称 反映 购买 向 的 ， 2026 …): 消费者张伟于 gives 张伟, 投诉人
-李娜称 gives 李娜, while 消费者权益保护法, 消费者于今年, 投诉人向商家 and 吴中区 give no
-name. A name found once is masked everywhere in the text.
+the text:
+- after a cue naming the person's part in the case: the consumer (投诉人 消费者 本人 我叫
+  姓名 联系人 来电人 市民 用户 诉求人 当事人 委托人 …), family (丈夫 妻子 儿子 女儿 孩子
+  其父 其母 外婆 表姐 家长 …), neighbours and friends, and the business's people (店长 店员
+  老板 经理 负责人 销售顾问 客服 快递员 骑手 司机 师傅 教练 老师 医生 导游 房东 卖家 代购
+  车商 前台 …, and any 某某师 / 某某员 / 某某工: 验光师, 配送员, 护工); also in forms
+  (【诉求人】秦雪梅, 投诉人信息：陈小兵) and after 经查，;
+- in front of 先生/女士/小姐, and in front of "（身份证…" or "，男，";
+- opening a sentence, when what follows is what a complainant does: 王建国于3月…, 刘美华反映,
+  张伟称.
+A name there is a known surname (single or compound, the rare ones of Jiangsu included: 眭 笪
+恽 蒯 濮 …) plus one or two given-name characters, and it must end where the next word visibly
+begins (于 在 称 反映 购买 承诺 拒绝 频繁 的 ， 2026 …): 消费者张伟于 gives 张伟, 投诉人李娜称 gives
+李娜, while 消费者权益保护法, 消费者于今年, 投诉人向商家, 教练车, 孩子成绩, 消费者金项链 and
+吴中区 give no name (characters of things - 包 项 绩 线 班 车 费 … - make no given name, and
+common words after cues are listed). Surnames that are everyday words too (时 花 应 乐 水 计
+冒 居 查 …) count only right after a cue and before what ends a name: 消费者时光称 is a name,
+消费者时间紧 and 消费者花费5000元 are not. A name found once is masked everywhere in the text.
 
-Numbers that identify a person become tags: 【电话】 (mobiles in any spacing, with or without
-+86; landlines with an area code - a shop's too, they cannot be told apart; 7–8 digit local
-numbers after 电话/座机), 【身份证号】
-(18 characters with X, or 15 digits, whose birth date is a real date), 【银行卡号】 (16–19
-digits, grouped or not; 12–19 after 卡号/账号/银行卡), 【车牌号】 (苏E·12345, 苏EA1234D,
-苏E1234学 …). Numbers already starred by the program (138****5678) become tags as well.
+Numbers that identify a person become tags, in ASCII or full-width digits: 【电话】 (mobiles
+with spaces or dashes anywhere, after +86, 0086 or (+86); landlines with an area code, in
+brackets or not, with an extension (-806, 转806, 分机806) - a shop's too, they cannot be told
+apart; 7–8 digit local numbers after 电话/座机), 【身份证号】 (18 characters with X, grouped or
+not, or 15 digits, whose birth date is a real date), 【银行卡号】 (16–19 digits, grouped or not;
+12–19 after 卡号/账号/银行卡), 【车牌号】 (province, letter, an optional dot, then five letters
+and digits in any order - 苏E12345, 苏E·12345, 苏EAB123, 苏E1A2B3, 沪A·Z9X8Y; six for
+new-energy plates with D or F first or last - 苏E·D12345, 苏EF12345, 苏E12345D, 苏EA1234D; or
+four and 学/警/挂/领/港/澳/使/试/超; a plate has a digit, and one with fewer than three is in
+capitals, so 云MAX5 and 新iPhone stay). Numbers already starred by the program (138****5678)
+become tags as well.
 
 A person's address keeps only what says where the case happened - province, city, district or
 county - and loses the rest (街道, road and number, estate, 幢/单元/室): "家住苏州市吴中区长桥
 街道宝带西路100号3幢201室" → "家住苏州市吴中区【地址】". This applies after address cues
-(家住 住址 现住 住在 居住在 地址 收货地址 送至 住房位于 …) when what follows has a number or
-an address word (路 号 小区 幢 室 …): "地址不详" stays; it ends with its last address word
-(送至…501室门口后丢失 keeps 门口后丢失). Without a cue only building and room
-numbers (3幢201室, 5栋2单元302室) are masked: they point to one household, a mall or a road
-does not. Business addresses stay: the address of a 公司/商家/门店/店铺/被投诉人 (…地址：,
-…位于), and after the ambiguous cues 住在/地址/送至 a place that is a hotel, shop or company
-(住在苏州某某大酒店). Shops and malls named as the place of purchase are never touched.
+(家住 住址 现住 住在 住+place 租住 家在 地址 收货地址 送至 寄往 发往 住房位于 【地址】 …) when
+what follows has a number or an address word (路 号 小区 幢 室 …): "地址不详" stays; it ends
+with its last address word, before a verb (退租 扣押 被盗 …) or ten characters without one
+(送至…501室门口后丢失 keeps 门口后丢失). Without a cue, an address written out with its city,
+district or county and a road and house number is masked the same way (寄往河南省郑州市金水区
+农业路东段58号, 其在常州市武进区湖塘镇花园街58号的房屋), and so are building and room numbers
+(3幢201室, 5栋2单元302室): they point to one household, a mall or a road does not.
+Business addresses stay: the address of a 公司/商家/门店/店铺/被投诉人 (…地址：, …位于,
+某公司，地址：, 某公司（苏州市…）, 商家在…), a place that is or is followed by a hotel, shop or
+company (住在苏州某某大酒店, 观前街168号某奶茶店, …88号德基广场一楼) or where something was
+bought (…200号购买) - unless a home follows the business word (…传媒广场旁某小区3幢). Shops
+and malls named as the place of purchase are never touched.
 
 Left readable on purpose: enterprise names, brands, products and models, amounts, dates,
 numbers called 订单号/合同编号/发票号码/运单号/型号 (they identify the transaction, not the
 person), hotlines (12315, 12345) and 400/800/95xxx service numbers. Device serials (IMEI) are
 not looked for; they go only if they look like an ID or a card number.
 
+Not caught (see tests/data/README.md): a name with no cue in the middle of a sentence
+(公司另派周海接手), with a surname outside the lists (刀 言) or a given name made of characters
+that end names (赵本山, 丁当); an address with no city, district or county and no cue
+(放在工农南路88号门卫室). Pass the record's names: a name in free text without any cue cannot
+be told from other words.
+
 The rules run again until a pass changes nothing, so mask(mask(x)) == mask(x); text outside
 the masked spans (whitespace included) is unchanged.
-The text rules are a safety net for what clerks type; the record's names should always be
-passed in, because a name in free text without any cue cannot be told from other words.
 """
 
 from __future__ import annotations
@@ -386,7 +414,8 @@ def _street_address(text: str, street: re.Match[str]) -> tuple[int, int] | None:
     其在常州市武进区湖塘镇花园街58号的房屋 - from its district, county or city on; None for a
     shop's, or when no administrative name comes before the road."""
     head = text[max(0, street.start() - 20) : street.start()]
-    head_start = street.start() - len(_PLACE_RUN.search(head)[0])  # back to punctuation
+    run = _PLACE_RUN.search(head)  # back to the last punctuation
+    head_start = street.start() - (len(run[0]) if run else 0)
     ends = list(_ADMIN_END.finditer(text, head_start, street.start()))
     if not ends or ends[-1].start() == head_start:
         return None
@@ -593,7 +622,9 @@ def _word_at(text: str, start: int, end: int, strong: bool) -> bool:
     """Whether start:end is a word, not a name: 车辆 in 本人车辆被扣, 陈述 in 消费者陈述了. A
     three-character name followed by what ends a name may begin with one (顾家豪在…)."""
     word = _NOT_NAMES.match(text, start)
-    return bool(word) and (word.end() >= end or not strong or end - start < 3)
+    if not word:
+        return False
+    return word.end() >= end or not strong or end - start < 3
 
 
 def _word_not_name(text: str, start: int) -> bool:
