@@ -12,7 +12,8 @@ _WORDS: dict[Intake, tuple[tuple[str, str], ...]] = {
                     ("投诉分类", "举报分类")),
     # A question may name a business without accusing it: 涉及经营者, not 被咨询方.
     Intake.CONSULTATION: (("被投诉方", "涉及经营者"), ("投诉人", "咨询人"),
-                          ("投诉事项", "咨询事项"), ("投诉分类", "咨询分类")),
+                          ("投诉事项", "咨询事项"), ("投诉分类", "咨询分类"),
+                          ("事实与理由", "咨询问题")),  # a question is asked, not argued
 }
 
 

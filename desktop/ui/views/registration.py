@@ -325,7 +325,9 @@ class RegistrationPage(QWidget):
             if self.intake not in f.intakes:
                 holder.hide()
                 continue
-            if column + f.width > _COLUMNS:
+            # 证件类型 stays beside its 证件号码: both start a row when they do not fit together.
+            width = f.width + (1 if f.name == "complainant_id_type" else 0)
+            if column + width > _COLUMNS:
                 row, column = row + 1, 0
             # Top-aligned, so a red message under one field does not shift its neighbours.
             grid.addWidget(holder, row, column, 1, f.width, Qt.AlignmentFlag.AlignTop)
