@@ -314,6 +314,8 @@ class ComplaintRepository:
             conditions.append(c.office_id == f.office_id)
         if f.enterprise_id is not None:
             conditions.append(c.enterprise_id == f.enterprise_id)
+        if f.kind:
+            conditions.append(c.kind == f.kind)
         if f.received_from is not None:
             conditions.append(c.received_at >= datetime.combine(f.received_from, time.min))
         if f.received_to is not None:
