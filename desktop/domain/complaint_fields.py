@@ -152,6 +152,9 @@ FIELDS: tuple[Field, ...] = (
           editor="datetime", checked=True, ledger=("接收时间", 3)),
     Field("district_number", "区局单号", Group.SOURCE, max_len=40, null=True, editor="line"),
     # -- 投诉人 ---------------------------------------------------------------------------
+    # A 举报 says first whether the reporter gives a name: an anonymous one leaves the rest blank.
+    Field("reporter_real_name", "是否实名举报", Group.COMPLAINANT, "bool", null=True,
+          editor="yesno", words=("实名", "匿名"), intakes=REPORT_ONLY),
     Field("complainant_name", "投诉人姓名", Group.COMPLAINANT, max_len=60, required_from=_R,
           editor="line", personal="name", searchable=1, ledger=("投诉人", 9),
           optional_for=_ANONYMOUS),
@@ -166,8 +169,6 @@ FIELDS: tuple[Field, ...] = (
     Field("complainant_address", "投诉人地址", Group.COMPLAINANT, max_len=200, required_from=_R,
           editor="line", width=3, personal="hidden", optional_for=_ANONYMOUS,
           intakes=NOT_CONSULTATION),
-    Field("reporter_real_name", "是否实名举报", Group.COMPLAINANT, "bool", null=True,
-          editor="yesno", words=("实名", "匿名"), intakes=REPORT_ONLY),
     Field("consent_disclosure", "是否同意公示投诉信息", Group.COMPLAINANT, "bool", null=True,
           editor="yesno", words=("是", "否"), intakes=COMPLAINT_ONLY),
     Field("consent_delegation", "是否同意委托调解", Group.COMPLAINANT, "bool", null=True,
