@@ -277,12 +277,6 @@ class ActionDialog(QDialog):
 
     # -- the deadline -----------------------------------------------------------------------------------
     def refresh_preview(self) -> None:
-        if self.target not in DUE_NAMES and self.action not in (PAUSE, RESUME):
-            self.preview.setText(self.tr("执行后状态为「{0}」，不再计算办理期限。").format(self.target.label))
-            return
-        if self.action in (PAUSE, RESUME):
-            self.preview.setText(self.tr("中止期间不计入调解期限；恢复后期限顺延。"))
-            return
         if self.action is Action.REQUEST_ID_PROOF:
             self.preview.setText(self.tr("执行后投诉为「待补身份证明」，等待投诉人于 {0} 前提供；"
                                          "收到后受理期限自收到之日起重新计算。")
@@ -296,6 +290,12 @@ class ActionDialog(QDialog):
             if self.value("new_facts"):
                 text += self.tr("本举报的事实并入原举报，原举报的核查期限自今日起重新计算。")
             self.preview.setText(text)
+            return
+        if self.target not in DUE_NAMES and self.action not in (PAUSE, RESUME):
+            self.preview.setText(self.tr("执行后状态为「{0}」，不再计算办理期限。").format(self.target.label))
+            return
+        if self.action in (PAUSE, RESUME):
+            self.preview.setText(self.tr("中止期间不计入调解期限；恢复后期限顺延。"))
             return
         services, user, detail = self.ctx.services, self.ctx.user, self.detail
         action = self.action
