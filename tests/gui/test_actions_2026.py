@@ -245,3 +245,67 @@ def test_a_judgement_without_a_reason_is_refused_in_the_dialog(world: World, mak
     wait_idle(qtbot, ctx)
     assert dialog.isVisible() and dialog.errors.message_of("判断理由")
     assert s.complaints.consumer_facts(clerk, cid).judgement is None
+
+
+# -- the rule-set screen -------------------------------------------------------------------------
+def test_the_rule_set_screen_shows_confidence_and_saves_a_grounds_wording(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.views.settings.common import select_key
+    from desktop.ui.views.settings.rules import RulesTab
+
+    s = world.s
+    ctx = make_ctx(world.admin)
+    tab = RulesTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    wait_idle(qtbot, ctx)
+    assert select_key(tab.table, "samr-2026")
+    row = tab.table.currentRow()
+    headers = [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())]
+    cell = lambda name: tab.table.item(row, headers.index(name))  # noqa: E731
+    assert "期限末日遇节假日" in cell("待确认的项目").text()
+    assert cell("期限末日遇节假日").toolTip().endswith("待确认")
+    assert cell("依据").text() == "不予受理依据 7 项，终止调解依据 8 项"
+    assert cell("举报核查").text() == "15 个工作日" and cell("文书版本").text() == "2026 年版"
+
+    dialog = tab.open_edit_rules()
+    assert dialog is not None
+    assert dialog.confidence["period_end"].text() == "待确认"
+    assert dialog.confidence["accept_days"].text() == "已确认"
+    assert dialog.confidence["mediation_days"].text() == "较可靠"
+    assert dialog.report_check_days.value() == 15 and dialog.report_check_extension.value() == 15
+    assert dialog.forms.currentData() == "2026"
+    assert dialog.rejection.table.rowCount() == 7 and dialog.termination.table.rowCount() == 8
+    reworded = "自投诉受理之日起六十日内（检定、检验、检测、鉴定时间不计算在内）未能达成调解协议"
+    assert dialog.termination.set_wording("time_limit", reworded)
+    dialog.report_check_days.setValue(20)
+    dialog.ok_button.click()
+    wait_idle(qtbot, ctx)
+    assert dialog.error_text() == "" and not dialog.isVisible()
+
+    saved = next(r for r in s.reference.rule_sets() if r.code == "samr-2026")
+    assert saved.ground_text("termination", "time_limit") == reworded
+    assert len(saved.termination_grounds) == 8 and len(saved.rejection_grounds) == 7
+    assert saved.report_check_days == 20 and saved.forms == "2026"
+    assert saved.how_sure("period_end").label == "待确认"  # kept: the dialog does not change it
+    # A complaint under that set offers the new wording.
+    cid = s.complaints.register(world.clerk, draft()).ids[0]
+    s.complaints.accept(world.clerk, cid, expected_version=1)
+    assert dict(s.complaints.grounds_for(world.clerk, cid, "termination_ground"))["time_limit"] == reworded
+
+
+def test_a_ground_without_wording_is_refused(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.views.settings.common import select_key
+    from desktop.ui.views.settings.rules import RulesTab
+
+    ctx = make_ctx(world.admin)
+    tab = RulesTab(ctx)
+    qtbot.addWidget(tab)
+    wait_idle(qtbot, ctx)
+    assert select_key(tab.table, "samr-2026")
+    dialog = tab.open_edit_rules()
+    dialog.rejection.add_row("extra", "")
+    dialog.ok_button.click()
+    wait_idle(qtbot, ctx)
+    assert dialog.isVisible() and "都要填写" in dialog.error_text("不予受理依据")
+    saved = next(r for r in world.s.reference.rule_sets() if r.code == "samr-2026")
+    assert len(saved.rejection_grounds) == 7
