@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -209,7 +210,9 @@ class ActionDialog(QDialog):
         grounds.setWordWrap(True)
         grounds.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         grounds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        grounds.setMinimumHeight(210)
+        grounds.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap the items to the width
+        grounds.setUniformItemSizes(False)
+        grounds.setMinimumHeight(330)
         grounds.setMinimumWidth(440)
         grounds.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
         self.grounds_loaded = False
@@ -223,6 +226,7 @@ class ActionDialog(QDialog):
                 item.setToolTip(wording)
                 grounds.addItem(item)
             self.grounds_loaded = True
+            grounds.doItemsLayout()
             self.adjustSize()
 
         self.ctx.ops.query(lambda: services.complaints.grounds_for(user, cid, kind), show, owner=self)

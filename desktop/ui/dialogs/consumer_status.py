@@ -64,7 +64,7 @@ class ConsumerStatusDialog(QDialog):
         self.ctx, self.detail = ctx, detail
         self.facts: ConsumerFacts | None = None
         self.setWindowTitle(self.tr("消费者身份核查 — {0}").format(detail.number))
-        self.setMinimumSize(720, 600)
+        self.setMinimumSize(760, 690)
 
         notice = QLabel(self.tr(NOT_DECIDING))
         notice.setWordWrap(True)
@@ -79,6 +79,7 @@ class ConsumerStatusDialog(QDialog):
         self.earlier_box = QGroupBox(self.tr("同一投诉人近 12 个月的其他投诉"))
         self.earlier = _table([self.tr("编号"), self.tr("登记日期"), self.tr("被投诉方"),
                                self.tr("商品或服务"), self.tr("状态")])
+        self.earlier.setMinimumHeight(150)
         QVBoxLayout(self.earlier_box).addWidget(self.earlier)
         self.respondents = QLabel()
         self.respondents.setWordWrap(True)
@@ -87,6 +88,7 @@ class ConsumerStatusDialog(QDialog):
         self.shared_box = QGroupBox(self.tr("其他人使用相同联系方式的投诉"))
         self.shared = _table([self.tr("编号"), self.tr("登记日期"), self.tr("投诉人"),
                               self.tr("相同的")])
+        self.shared.setMaximumHeight(110)
         QVBoxLayout(self.shared_box).addWidget(self.shared)
 
         self.quantities = QLabel()
@@ -129,7 +131,7 @@ class ConsumerStatusDialog(QDialog):
         layout.addWidget(self.since)
         layout.addWidget(self.points)
         layout.addWidget(self.earlier_box, 2)
-        layout.addWidget(self.shared_box, 1)
+        layout.addWidget(self.shared_box)
         layout.addWidget(self.quantities)
         layout.addWidget(judge)
         layout.addWidget(general)

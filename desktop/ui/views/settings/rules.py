@@ -5,11 +5,12 @@ shows the office's values beside the new ones, with 采用新规定 and 保留�
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -125,6 +126,9 @@ class GroundsTable(QWidget):
         for code, wording in grounds:
             self.add_row(code, wording)
         self.table.itemChanged.connect(lambda _: self.table.resizeRowsToContents())
+        # Rows grow to the wrapped wording once the table has its width (and when it changes).
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda *_: self.table.resizeRowsToContents())
         self.add_button = QPushButton(tr("添加一项"))
         self.remove_button = QPushButton(tr("删除所选"))
         self.add_button.clicked.connect(lambda: self.add_row("", "", edit=True))
@@ -136,6 +140,10 @@ class GroundsTable(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
         layout.addLayout(button_row(self.add_button, self.remove_button))
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def add_row(self, code: str, wording: str, edit: bool = False) -> None:
         row = self.table.rowCount()
@@ -373,7 +381,7 @@ class RuleSetDialog(FormDialog):
 
 # Which column of the rule-set table shows each limit the sets speak of.
 _LIMIT_COLUMNS = {"accept_days": 3, "mediation_days": 4, "period_end": 5, "termination_notice_days": 6,
-                  "violation_check_days": 7, "odr_days": 9, "report_check_days": 12, "grounds": 14}
+                  "violation_check_days": 7, "odr_days": 9, "report_check_days": 11, "grounds": 13}
 
 
 class RulesTab(QWidget):
@@ -386,13 +394,17 @@ class RulesTab(QWidget):
         self.add_button = QPushButton(self.tr("新增…"))
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # How sure the selected set is of each limit (the table shades only what is 待确认).
+        self.confidence_line = QLabel()
+        self.confidence_line.setWordWrap(True)
+        self.confidence_line.setTextFormat(Qt.TextFormat.RichText)
         self.table = make_table([
             self.tr("代码"), self.tr("名称"), self.tr("施行日期"), self.tr("受理期限"),
             self.tr("调解期限"), self.tr("期限末日遇节假日"), self.tr("终止调解告知"),
             self.tr("违法线索核查"),
-            self.tr("核查可延长"), self.tr("先行和解 ODR"), self.tr("数值待确认"), self.tr("说明"),
+            self.tr("核查可延长"), self.tr("先行和解 ODR"), self.tr("数值待确认"),
             self.tr("举报核查"), self.tr("举报核查可延长"), self.tr("依据"), self.tr("文书版本"),
-            self.tr("待确认的项目")])
+            self.tr("待确认的项目"), self.tr("说明")])
         restore_header(self, self.table.horizontalHeader(), "rules")
         hint = QLabel(recompute_note())
         hint.setWordWrap(True)
@@ -403,6 +415,7 @@ class RulesTab(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.confidence_line)
         self.edit_button.clicked.connect(self.open_edit_rules)
         self.add_button.clicked.connect(self.open_add_rules)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -425,9 +438,10 @@ class RulesTab(QWidget):
                        else self.tr("不顺延")) if r.mediation_unit is DayUnit.CALENDAR else "—",
                       _days(r.termination_notice_days), _days(r.violation_check_days),
                       _days(r.violation_check_extension), _days(r.odr_days),
-                      self.tr("是") if r.tentative else "", r.note,
+                      self.tr("是") if r.tentative else "",
                       _days(r.report_check_days), _days(r.report_check_extension),
-                      _grounds_summary(r), self.tr("{0} 年版").format(r.forms), _open_limits(r)])
+                      _grounds_summary(r), self.tr("{0} 年版").format(r.forms), _open_limits(r),
+                      r.note])
             for r in ordered])
         self._mark_confidence(ordered)
         self._update_buttons()
@@ -443,7 +457,7 @@ class RulesTab(QWidget):
                 item.setToolTip(self.tr("{0}：{1}").format(self.tr(LIMIT_LABELS[limit]), self.tr(how.label)))
                 if how is Confidence.OPEN:
                     item.setBackground(QBrush(QColor(OPEN_COLOUR)))
-            open_item = self.table.item(row, 16)
+            open_item = self.table.item(row, 15)
             if open_item is not None and open_item.text():
                 open_item.setBackground(QBrush(QColor(OPEN_COLOUR)))
 
@@ -453,7 +467,17 @@ class RulesTab(QWidget):
 
     @Slot()
     def _update_buttons(self) -> None:
-        self.edit_button.setEnabled(self.selected_rules() is not None)
+        rules = self.selected_rules()
+        self.edit_button.setEnabled(rules is not None)
+        if rules is None or not rules.confidence:
+            self.confidence_line.setText("")
+            return
+        parts = []
+        for limit, how in rules.confidence:
+            text = html.escape(f"{self.tr(LIMIT_LABELS.get(limit, limit))}：{self.tr(how.label)}")
+            parts.append(f"<span style='{OPEN_STYLE}'>{text}</span>" if how is Confidence.OPEN else text)
+        self.confidence_line.setText(self.tr("{0}的可靠程度：").format(html.escape(rules.name))
+                                     + "；".join(parts))
 
     @Slot(object)
     def _on_changed(self, changed: Changed) -> None:
