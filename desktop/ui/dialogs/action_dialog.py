@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Signal
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -15,6 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,13 +35,16 @@ from desktop.ui.widgets.field_errors import FieldErrors
 
 PAUSE, RESUME = "pause", "resume"  # the mediation clock: not transitions of the state machine
 
-SATISFACTION = ("满意", "基本满意", "不满意", "未回访")
+# Where a consumer dispute is usually delegated to (委托调解); the clerk may type another body.
+DELEGATES = ("区消费者权益保护委员会", "人民调解委员会")
+ID_PROOF_DAYS = 7  # the default time given to provide proof of identity
 
 # What each deadline is called once the complaint reaches a status.
 DUE_NAMES = {
     Status.REGISTERED: "受理期限",
     Status.ACCEPTED: "调解期限",
     Status.MEDIATING: "调解期限",
+    Status.DELEGATED: "调解期限",
     Status.TERMINATED: "终止调解告知期限",
     Status.CASE_OPENED: "违法行为核查期限",
 }
@@ -90,13 +99,6 @@ class ActionDialog(QDialog):
         self.fields[key] = widget
         return widget
 
-    def _codes(self, kind: str) -> QComboBox:
-        combo = QComboBox()
-        combo.addItem(self.tr("（请选择）"), "")
-        for code in self.ctx.lookups.active(kind):
-            combo.addItem(code.label, code.code)
-        return combo
-
     @staticmethod
     def _line(limit: int | None) -> QLineEdit:
         """A one-line box that stops at the wire contract's length (the service says the same)."""
@@ -125,14 +127,50 @@ class ActionDialog(QDialog):
             day.dateChanged.connect(lambda _: self.refresh_preview())
             odr.toggled.connect(lambda _: self.refresh_preview())
         elif a is Action.REJECT:
-            self._add("ground", "不予受理依据", self._codes("rejection_ground"))
+            self._add("ground", "不予受理依据", self._grounds("rejection_ground"))
+            self._add("note", "说明", self._text(3))
+        elif a is Action.REQUEST_ID_PROOF:
+            today = self.ctx.services.ctx.clock.today()
+            due = QDateEdit(QDate(today + timedelta(days=ID_PROOF_DAYS)))
+            due.setCalendarPopup(True)
+            due.setDisplayFormat("yyyy-MM-dd")
+            due.setMinimumDate(QDate(today + timedelta(days=1)))
+            self._add("due", "提供期限", due)
+            due.dateChanged.connect(lambda _: self.refresh_preview())
+            self._add("note", "说明", self._text(3)).setPlaceholderText(
+                self.tr("例如：请携带身份证原件及复印件"))
+        elif a is Action.ID_PROOF_RECEIVED:
+            self._confirm_only(self.tr("投诉人已提供身份证明材料。确认后投诉回到「登记」，"
+                                       "受理期限自今日起重新计算。"))
+        elif a is Action.DELEGATE:
+            to = QComboBox()
+            to.setEditable(True)
+            to.addItems([self.tr(d) for d in DELEGATES])
+            to.setCurrentIndex(-1)
+            to.lineEdit().setPlaceholderText(self.tr("选择或填写受委托的调解组织"))
+            limit = text_limit("complaints", "delegated_to")
+            if limit:
+                to.lineEdit().setMaxLength(limit)
+            self._add("to", "受委托调解组织", to)
+            self._add("note", "说明", self._text(3))
+        elif a is Action.FILE_CASE:
+            self._add("note", "立案说明", self._text(4))
+        elif a is Action.DECLINE_CASE:
+            self._add("note", "不予立案理由", self._text(4))
+        elif a is Action.MERGE:
+            into = self._add("into", "并入的举报编号", self._line(40))
+            assert isinstance(into, QLineEdit)
+            into.setPlaceholderText(self.tr("较早登记的同一事项举报的编号"))
+            new_facts = QCheckBox(self.tr("有新的事实（并入原举报，原举报的核查期限自今日起重新计算）"))
+            self._add("new_facts", "是否有新的事实", new_facts)
+            new_facts.toggled.connect(lambda _: self.refresh_preview())
             self._add("note", "说明", self._text(3))
         elif a is Action.SETTLE:
             self._add("terms", "调解协议内容", self._text(5))
             self._add("recovered", "挽回经济损失", QLineEdit()).setPlaceholderText(self.tr("元，选填"))
             self._performance_due()
         elif a is Action.TERMINATE:
-            self._add("ground", "终止调解依据", self._codes("termination_ground"))
+            self._add("ground", "终止调解依据", self._grounds("termination_ground"))
             self._add("note", "说明", self._text(3))
         elif a is Action.TRANSFER:
             self._add("target", "转办单位", self._line(text_limit("complaints", "transferred_to")))
@@ -155,10 +193,6 @@ class ActionDialog(QDialog):
             fault.addItem(self.tr("经营者有责"), True)
             fault.addItem(self.tr("经营者无责"), False)
             self._add("at_fault", "经营者责任", fault)
-            satisfaction = QComboBox()
-            satisfaction.addItems([self.tr(s) for s in SATISFACTION])
-            satisfaction.setCurrentIndex(len(SATISFACTION) - 1)
-            self._add("satisfaction", "投诉人满意度", satisfaction)
             self._add("note", "说明", self._text(2))
         elif a is Action.REOPEN:
             self._add("reason", "重新办理理由", self._text(3))
@@ -168,6 +202,40 @@ class ActionDialog(QDialog):
             box.setPlaceholderText(self.tr("例如：送检验机构检测"))
         elif a == RESUME:
             self._add("note", "说明", self._line(NOTE_LEN))
+
+    def _grounds(self, kind: str) -> QListWidget:
+        """The grounds of the complaint's own rule set, each in its full wording (word-wrapped),
+        read on the worker: a complaint received under older rules keeps its older list."""
+        grounds = QListWidget()
+        grounds.setWordWrap(True)
+        grounds.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        grounds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        grounds.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap the items to the width
+        grounds.setUniformItemSizes(False)
+        grounds.setMinimumHeight(330)
+        grounds.setMinimumWidth(440)
+        grounds.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
+        self.grounds_loaded = False
+        services, user, cid = self.ctx.services, self.ctx.user, self.detail.id
+
+        def show(items: tuple[tuple[str, str], ...]) -> None:
+            grounds.clear()
+            for n, (code, wording) in enumerate(items, start=1):
+                item = QListWidgetItem(f"（{n}）{wording}")
+                item.setData(Qt.ItemDataRole.UserRole, code)
+                item.setToolTip(wording)
+                grounds.addItem(item)
+            self.grounds_loaded = True
+            grounds.doItemsLayout()
+            self.adjustSize()
+
+        self.ctx.ops.query(lambda: services.complaints.grounds_for(user, cid, kind), show, owner=self)
+        return grounds
+
+    def _confirm_only(self, text: str) -> None:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        self.form.addRow(label)
 
     def _performance_due(self) -> None:
         """履行期限 of the agreement: 当场履行 (no date) unless the parties agreed on a day."""
@@ -198,6 +266,11 @@ class ActionDialog(QDialog):
             return w.toPlainText()
         if isinstance(w, QLineEdit):
             return w.text()
+        if isinstance(w, QListWidget):
+            item = w.currentItem()
+            return item.data(Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else ""
+        if isinstance(w, QComboBox) and w.isEditable():
+            return w.currentText().strip()
         if isinstance(w, QComboBox):
             return w.currentData() if w.currentData() is not None or key == "at_fault" else w.currentText()
         if isinstance(w, QCheckBox):
@@ -208,6 +281,20 @@ class ActionDialog(QDialog):
 
     # -- the deadline -----------------------------------------------------------------------------------
     def refresh_preview(self) -> None:
+        if self.action is Action.REQUEST_ID_PROOF:
+            self.preview.setText(self.tr("执行后投诉为「待补身份证明」，等待投诉人于 {0} 前提供；"
+                                         "收到后受理期限自收到之日起重新计算。")
+                                 .format(self.value("due").isoformat()))
+            return
+        if self.action is Action.ID_PROOF_RECEIVED:
+            self.preview.setText(self.tr("执行后投诉回到「登记」，受理期限自今日起重新计算。"))
+            return
+        if self.action is Action.MERGE:
+            text = self.tr("执行后本举报为「已并案」，不再单独办理。")
+            if self.value("new_facts"):
+                text += self.tr("本举报的事实并入原举报，原举报的核查期限自今日起重新计算。")
+            self.preview.setText(text)
+            return
         if self.target not in DUE_NAMES and self.action not in (PAUSE, RESUME):
             self.preview.setText(self.tr("执行后状态为「{0}」，不再计算办理期限。").format(self.target.label))
             return
@@ -255,8 +342,19 @@ class ActionDialog(QDialog):
                                                 expected_version=version),
             Action.OPEN_CASE: lambda: s.open_case(user, cid, note=v("note"), expected_version=version),
             Action.CLOSE: lambda: s.close(user, cid, result=v("result"), recovered=v("recovered") or None,
-                                          at_fault=v("at_fault"), satisfaction=v("satisfaction"),
-                                          note=v("note"), expected_version=version),
+                                          at_fault=v("at_fault"), note=v("note"),
+                                          expected_version=version),
+            Action.REQUEST_ID_PROOF: lambda: s.request_id_proof(user, cid, due=v("due"), note=v("note"),
+                                                                expected_version=version),
+            Action.ID_PROOF_RECEIVED: lambda: s.id_proof_received(user, cid, expected_version=version),
+            Action.DELEGATE: lambda: s.delegate(user, cid, to=v("to"), note=v("note"),
+                                                expected_version=version),
+            Action.FILE_CASE: lambda: s.file_case(user, cid, note=v("note"), expected_version=version),
+            Action.DECLINE_CASE: lambda: s.decline_case(user, cid, note=v("note"),
+                                                        expected_version=version),
+            Action.MERGE: lambda: s.merge_report(user, cid, into_number=v("into"),
+                                                 new_facts=v("new_facts"), note=v("note"),
+                                                 expected_version=version),
             Action.REOPEN: lambda: s.reopen(user, cid, reason=v("reason"), expected_version=version),
             PAUSE: lambda: s.pause_clock(user, cid, reason=v("reason"), expected_version=version),
             RESUME: lambda: s.resume_clock(user, cid, note=v("note"), expected_version=version),

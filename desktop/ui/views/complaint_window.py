@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths, Qt, QUrl, Sig
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint_fields import FIELDS, Field
-from desktop.domain.workflow import HANDLERS, Action, Status
+from desktop.domain.workflow import CASE_DECIDERS, HANDLERS, Action, Intake, Role, Status
 from desktop.files import (
     can_open,
     copy_atomic,
@@ -46,12 +47,29 @@ from desktop.services.printing import FormChoice, FormRequest
 from desktop.services.sync_info import STATE_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
+from desktop.ui.dialogs.consumer_status import ConsumerStatusDialog
 from desktop.ui.dialogs.mediation_dialog import MediationDialog
+from desktop.ui.dialogs.step_dialogs import (
+    ExtendCheckDialog,
+    MediationNoticeDialog,
+    RecusalDialog,
+    StepDialog,
+)
 from desktop.ui.ops import Task
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
+
+
+# The action-area steps that are not transitions of the state machine, by their key.
+NOTICE, RECUSAL, EXTEND, CONSUMER = "mediation_notice", "recusal", "extend_check", "consumer_status"
+STEP_DIALOGS: dict[str, type[StepDialog] | type[ConsumerStatusDialog]] = {
+    NOTICE: MediationNoticeDialog,
+    RECUSAL: RecusalDialog,
+    EXTEND: ExtendCheckDialog,
+    CONSUMER: ConsumerStatusDialog,
+}
 
 
 def _table(headers: list[str], widths: list[int], stretch: int) -> QTableWidget:
@@ -254,7 +272,10 @@ class ComplaintWindow(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.action_buttons = {}
+        self.step_buttons: dict[str, QPushButton] = {}
         for action in d.allowed_actions:
+            if action is Action.ANSWER:  # a 咨询 is answered at registration
+                continue
             self._action_button(action, action.label)
         handles = self.ctx.user.has(*HANDLERS)
         if handles and d.status in (Status.ACCEPTED, Status.MEDIATING):
@@ -262,6 +283,10 @@ class ComplaintWindow(QWidget):
                 self._action_button(RESUME, self.tr("恢复计时"))
             else:
                 self._action_button(PAUSE, self.tr("中止计时"))
+        for step, text, tip in self._steps(d):
+            self._action_button(step, self.tr(text))
+            self.step_buttons[step] = self.action_buttons.pop(step)
+            self.step_buttons[step].setToolTip(self.tr(tip))
         self.actions_bar.addStretch()
         if handles and d.status is not Status.CLOSED and not d.personal_info_masked:
             edit = QPushButton(self.tr("修改登记信息…"))
@@ -273,9 +298,31 @@ class ComplaintWindow(QWidget):
         self.add_record_button.setToolTip("" if can_record else self.tr("已受理或调解中的投诉才能添加调解记录"))
         self.add_file_button.setEnabled(handles and d.status is not Status.CLOSED)
 
+    def _steps(self, d: ComplaintDetail) -> list[tuple[str, str, str]]:
+        """The steps that record something without moving the status, those that apply now:
+        (key, button text, tooltip)."""
+        kind = Intake(d.kind or Intake.COMPLAINT)
+        handles = self.ctx.user.has(*HANDLERS)
+        steps = []
+        if handles and kind is Intake.COMPLAINT and d.status in (Status.ACCEPTED, Status.MEDIATING):
+            steps.append((NOTICE, "调解通知…", "调解时间、地点、调解人员、需携带材料和申请回避的期限（投诉调解通知书）"))
+            steps.append((RECUSAL, "回避申请…", "当事人申请调解人员回避，以及回避决定"))
+        checking = (kind is Intake.REPORT and d.status is Status.REGISTERED) \
+            or d.status is Status.CASE_OPENED
+        if checking and self.ctx.user.has(*CASE_DECIDERS, Role.DEPARTMENT_HEAD, Role.DEPUTY_DIRECTOR) \
+                and getattr(d, "check_extended_on", None) is None:
+            steps.append((EXTEND, "延长核查…", "经负责人批准，核查期限延长 15 个工作日（只能延长一次）"))
+        if handles and kind is Intake.COMPLAINT and d.status.is_open and not d.personal_info_masked:
+            steps.append((CONSUMER, "消费者身份核查…",
+                          "查看系统汇集的事实（近 12 个月的投诉、相同联系方式、购买数量），记录是否属于生活消费的判断"))
+        return steps
+
     def _action_button(self, action: object, text: str) -> None:
         button = QPushButton(text)
-        button.clicked.connect(lambda _=False, a=action: self.start_action(a))
+        if action in STEP_DIALOGS:
+            button.clicked.connect(lambda _=False, a=action: self.start_step(a))
+        else:
+            button.clicked.connect(lambda _=False, a=action: self.start_action(a))
         self.actions_bar.addWidget(button)
         self.action_buttons[action] = button
 
@@ -332,6 +379,14 @@ class ComplaintWindow(QWidget):
     def start_action(self, action: Action | str) -> ActionDialog:
         assert self.detail is not None
         dialog = ActionDialog(self.ctx, self.detail, action, self)
+        dialog.sig_done.connect(self._action_done)
+        dialog.open()
+        return dialog
+
+    def start_step(self, step: str) -> QDialog:
+        """调解通知、回避申请、延长核查、消费者身份核查: a dialog of its own, saved on the worker."""
+        assert self.detail is not None
+        dialog = STEP_DIALOGS[step](self.ctx, self.detail, self)
         dialog.sig_done.connect(self._action_done)
         dialog.open()
         return dialog

@@ -5,28 +5,36 @@ shows the office's values beside the new ones, with 采用新规定 and 保留�
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
+from desktop.domain.deadlines import LIMIT_LABELS, Confidence, DayUnit, Grounds, PeriodEnd, RuleSet
 from desktop.domain.errors import FieldError
 from desktop.services.dto import Changed
 from desktop.services.reference import RuleSetOffer
@@ -66,6 +74,114 @@ def _period_end_label(end: PeriodEnd) -> str:
     return tr("不顺延")
 
 
+FORMS_EDITIONS = ("2020", "2026")
+OPEN_STYLE = "color: #8a4b00; background: #ffe9b3; border: 1px solid #e8b04a; padding: 0 4px;"
+OPEN_COLOUR = "#ffe9b3"
+
+
+def _confidence_label(rules: RuleSet | None, limit: str) -> QLabel:
+    """How sure the set is of a limit (已确认 / 较可靠 / 待确认), 待确认 marked; blank when the set
+    says nothing of it (a set an administrator added)."""
+    how = rules.how_sure(limit) if rules is not None else None
+    label = QLabel(tr(how.label) if how is not None else "")
+    label.setObjectName(f"confidence_{limit}")
+    if how is Confidence.OPEN:
+        label.setStyleSheet(OPEN_STYLE)
+        label.setToolTip(tr("这一数值尚未找到权威出处，请核对后修改"))
+    elif how is Confidence.LIKELY:
+        label.setStyleSheet("color: #555;")
+        label.setToolTip(tr("有一处较详细的出处"))
+    elif how is Confidence.FIRM:
+        label.setStyleSheet("color: #2e7d32;")
+        label.setToolTip(tr("多个出处一致"))
+    return label
+
+
+def _open_limits(r: RuleSet) -> str:
+    return "、".join(tr(LIMIT_LABELS.get(k, k)) for k, how in r.confidence if how is Confidence.OPEN)
+
+
+def _grounds_summary(r: RuleSet) -> str:
+    return tr("不予受理依据 {0} 项，终止调解依据 {1} 项").format(
+        len(r.rejection_grounds), len(r.termination_grounds))
+
+
+class GroundsTable(QWidget):
+    """A set's grounds (code, wording) in the order the form lists them; rows can be added,
+    removed and reworded. The code is what complaints record: keep it when rewording."""
+
+    def __init__(self, title: str, grounds: Grounds, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([tr("代码"), tr("依据文字")])
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.table.setColumnWidth(0, 150)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        for code, wording in grounds:
+            self.add_row(code, wording)
+        self.table.itemChanged.connect(lambda _: self.table.resizeRowsToContents())
+        # Rows grow to the wrapped wording once the table has its width (and when it changes).
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda *_: self.table.resizeRowsToContents())
+        self.add_button = QPushButton(tr("添加一项"))
+        self.remove_button = QPushButton(tr("删除所选"))
+        self.add_button.clicked.connect(lambda: self.add_row("", "", edit=True))
+        self.remove_button.clicked.connect(self.remove_selected)
+        hint = QLabel(tr("双击修改。代码是投诉记录所用的，修改文字时请保留代码；已用于投诉的依据不要删除。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+        layout.addLayout(button_row(self.add_button, self.remove_button))
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
+    def add_row(self, code: str, wording: str, edit: bool = False) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(code))
+        self.table.setItem(row, 1, QTableWidgetItem(wording))
+        self.table.resizeRowsToContents()
+        if edit:
+            self.table.setCurrentCell(row, 0)
+            self.table.editItem(self.table.item(row, 0))
+
+    def remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(row)
+
+    def set_wording(self, code: str, wording: str) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text().strip() == code:
+                self.table.item(row, 1).setText(wording)
+                return True
+        return False
+
+    def grounds(self) -> Grounds:
+        """The rows, blank ones left out; FieldError names what is wrong."""
+        out: list[tuple[str, str]] = []
+        for row in range(self.table.rowCount()):
+            code = (self.table.item(row, 0).text() if self.table.item(row, 0) else "").strip()
+            wording = (self.table.item(row, 1).text() if self.table.item(row, 1) else "").strip()
+            if not code and not wording:
+                continue
+            if not code or not wording:
+                raise FieldError(self.title, tr("第 {0} 行的代码和依据文字都要填写").format(row + 1))
+            if code in dict(out):
+                raise FieldError(self.title, tr("代码「{0}」重复").format(code))
+            out.append((code, wording))
+        return tuple(out)
+
+
 # What the comparison of the office's values with new shipped ones shows, in order.
 _COMPARED: tuple[tuple[str, Callable[[RuleSet], str]], ...] = (
     ("名称", lambda r: r.name),
@@ -77,6 +193,11 @@ _COMPARED: tuple[tuple[str, Callable[[RuleSet], str]], ...] = (
     ("违法线索核查", lambda r: _days(r.violation_check_days)),
     ("核查可延长", lambda r: _days(r.violation_check_extension)),
     ("先行和解 ODR", lambda r: _days(r.odr_days)),
+    ("举报核查", lambda r: _days(r.report_check_days)),
+    ("举报核查可延长", lambda r: _days(r.report_check_extension)),
+    ("不予受理依据", lambda r: "\n".join(w for _, w in r.rejection_grounds)),
+    ("终止调解依据", lambda r: "\n".join(w for _, w in r.termination_grounds)),
+    ("文书版本", lambda r: r.forms),
     ("数值待确认", lambda r: tr("是") if r.tentative else tr("否")),
     ("说明", lambda r: r.note),
 )
@@ -97,13 +218,17 @@ class _Days(QSpinBox):
 
 
 class RuleSetDialog(FormDialog):
-    """Correct a rule set's day counts (e.g. the confirmed values of new rules), or add one."""
+    """Correct a rule set's day counts (e.g. the confirmed values of new rules), its grounds'
+    wording and its forms' edition, or add one. Beside each limit: how sure the set is of it."""
 
     def __init__(self, ctx: AppContext, rules: RuleSet | None, taken: set[str],
                  parent: QWidget | None = None) -> None:
         title = tr("新增时限规则") if rules is None else tr("修改时限规则：{name}").format(name=rules.name)
         super().__init__(ctx, title, parent)
+        self.setMinimumWidth(640)
         self.rules, self._taken = rules, taken
+        self.confidence: dict[str, QLabel] = {}
+        self._tabs_from_form()
         self.code = self.add_field(self.tr("代码"), QLineEdit(rules.code if rules else ""))
         self.code.setReadOnly(rules is not None)  # complaints record which set they follow
         self.name = self.add_field(self.tr("名称"), QLineEdit(rules.name if rules else ""))
@@ -112,21 +237,16 @@ class RuleSetDialog(FormDialog):
             self.tr("施行日期"), QDateEdit(QDate(start.year, start.month, start.day)))
         self.effective_from.setCalendarPopup(True)
         self.effective_from.setDisplayFormat("yyyy-MM-dd")
-        self.accept_days = self.add_field(self.tr("受理期限（工作日）"),
-                                          _Days(rules.accept_days if rules else 7, False), "受理期限")
+        self.accept_days = _Days(rules.accept_days if rules else 7, False)
+        self._limit(self.tr("受理期限（工作日）"), self.accept_days, "accept_days", "受理期限")
         self.mediation_days = _Days(rules.mediation_days if rules else 45, False)
         self.mediation_unit = QComboBox()
         for unit in DayUnit:
             self.mediation_unit.addItem(_unit_label(unit), unit.value)
         self.mediation_unit.setCurrentIndex(
             self.mediation_unit.findData((rules.mediation_unit if rules else DayUnit.WORKING).value))
-        mediation = QWidget()
-        row = QHBoxLayout(mediation)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.mediation_days)
-        row.addWidget(self.mediation_unit)
-        row.addStretch(1)
-        self.add_field(self.tr("调解期限"), mediation)
+        self._limit(self.tr("调解期限"), [self.mediation_days, self.mediation_unit], "mediation_days",
+                    "调解期限")
         self.period_end = QComboBox()
         for end in PeriodEnd:
             self.period_end.addItem(_period_end_label(end), end.value)
@@ -135,26 +255,91 @@ class RuleSetDialog(FormDialog):
         self.period_end.setToolTip(self.tr(
             "按自然日计算的期限，最后一日是周末或法定节假日时：顺延至其后的第一个工作日，"
             "或仍以该日为期限届满日。按工作日计算的期限总是在工作日届满。"))
-        self.add_field(self.tr("期限末日遇节假日"), self.period_end, "期限末日遇节假日")
-        self.termination_notice_days = self.add_field(
-            self.tr("终止调解告知（工作日）"),
-            _Days(rules.termination_notice_days if rules else 7, True), "终止调解告知")
-        self.violation_check_days = self.add_field(
-            self.tr("违法线索核查（工作日）"),
-            _Days(rules.violation_check_days if rules else 15, True), "违法线索核查")
-        self.violation_check_extension = self.add_field(
-            self.tr("核查可延长（工作日）"),
-            _Days(rules.violation_check_extension if rules else 15, True), "核查可延长")
-        self.odr_days = self.add_field(self.tr("先行和解 ODR（工作日）"),
-                                       _Days(rules.odr_days if rules else 10, True), "ODR")
+        self._limit(self.tr("期限末日遇节假日"), self.period_end, "period_end", "期限末日遇节假日")
+        self.termination_notice_days = _Days(rules.termination_notice_days if rules else 7, True)
+        self._limit(self.tr("终止调解告知（工作日）"), self.termination_notice_days,
+                    "termination_notice_days", "终止调解告知")
+        self.violation_check_days = _Days(rules.violation_check_days if rules else 15, True)
+        self._limit(self.tr("违法线索核查（工作日）"), self.violation_check_days,
+                    "violation_check_days", "违法线索核查")
+        self.violation_check_extension = _Days(rules.violation_check_extension if rules else 15, True)
+        self._limit(self.tr("核查可延长（工作日）"), self.violation_check_extension,
+                    "violation_check_days", "核查可延长", show=False)
+        self.report_check_days = _Days(rules.report_check_days if rules else 15, True)
+        self._limit(self.tr("举报核查（工作日）"), self.report_check_days, "report_check_days",
+                    "举报核查")
+        self.report_check_extension = _Days(rules.report_check_extension if rules else 15, True)
+        self._limit(self.tr("举报核查可延长（工作日）"), self.report_check_extension,
+                    "report_check_days", "举报核查可延长", show=False)
+        self.odr_days = _Days(rules.odr_days if rules else 10, True)
+        self._limit(self.tr("先行和解 ODR（工作日）"), self.odr_days, "odr_days", "ODR")
+        self.forms = QComboBox()
+        for edition in FORMS_EDITIONS:
+            self.forms.addItem(self.tr("{0} 年版").format(edition), edition)
+        self.forms.setCurrentIndex(max(0, self.forms.findData(rules.forms if rules else "2026")))
+        self.forms.setToolTip(self.tr("按这套规则办理的投诉打印哪一版文书"))
+        self.add_field(self.tr("文书版本"), self.forms)
         self.tentative = self.add_field(self.tr("数值待确认"), QCheckBox(
             self.tr("期限旁提示这些数值尚待确认")), "待确认")
         self.tentative.setChecked(rules.tentative if rules else False)
         self.note = self.add_field(self.tr("说明"), QPlainTextEdit(rules.note if rules else ""))
-        self.note.setFixedHeight(70)
+        self.note.setFixedHeight(60)
+        legend = QLabel(self.tr("数值右侧为可靠程度：已确认（多个出处一致）、较可靠（一处较详细的出处）、"
+                                "<span style='{0}'>待确认</span>（未找到出处，请核对后修改）。")
+                        .format(OPEN_STYLE))
+        legend.setWordWrap(True)
+        self.form.addRow(legend)
         recompute = QLabel(recompute_note())
         recompute.setWordWrap(True)
         self.form.addRow(recompute)
+        self.rejection = GroundsTable("不予受理依据", rules.rejection_grounds if rules else ())
+        self.termination = GroundsTable("终止调解依据", rules.termination_grounds if rules else ())
+        for grounds, label in ((self.rejection, "不予受理依据"), (self.termination, "终止调解依据")):
+            self.tabs.addTab(self.errors.field(label, grounds), self.tr(label))
+        self._count_grounds()
+        for grounds in (self.rejection, self.termination):
+            grounds.table.model().rowsInserted.connect(self._count_grounds)
+            grounds.table.model().rowsRemoved.connect(self._count_grounds)
+        how = rules.how_sure("grounds") if rules else None
+        if how is not None:
+            self.grounds_confidence = QLabel(self.tr("依据文字的可靠程度：{0}").format(self.tr(how.label)))
+            if how is Confidence.OPEN:
+                self.grounds_confidence.setStyleSheet(OPEN_STYLE)
+            self.layout().insertWidget(1, self.grounds_confidence)
+        if rules is None:
+            self.layout().insertWidget(1, QLabel(self.tr("依据留空时，按这套规则办理的投诉沿用最新施行规则的依据。")))
+
+    def _tabs_from_form(self) -> None:
+        """The day counts on the first tab, each list of grounds on one of its own."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeItem(self.form)
+        page = QWidget()
+        page.setLayout(self.form)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(page, self.tr("期限"))
+        layout.insertWidget(0, self.tabs, 1)
+
+    def _count_grounds(self) -> None:
+        for index, (grounds, label) in enumerate(((self.rejection, "不予受理依据"),
+                                                  (self.termination, "终止调解依据")), start=1):
+            self.tabs.setTabText(index, self.tr("{0}（{1} 项）").format(self.tr(label),
+                                                                     grounds.table.rowCount()))
+
+    def _limit(self, label: str, widgets: QWidget | list[QWidget], limit: str, field: str,
+               show: bool = True) -> None:
+        """A limit's row: its widgets and, beside them, how sure the set is of it."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for w in widgets if isinstance(widgets, list) else [widgets]:
+            line.addWidget(w)
+        if show:
+            self.confidence[limit] = _confidence_label(self.rules, limit)
+            line.addWidget(self.confidence[limit])
+        line.addStretch(1)
+        self.add_field(label, row, field)
 
     def prepare(self) -> Callable[[], Changed]:
         code = self.code.text().strip()
@@ -167,8 +352,9 @@ class RuleSetDialog(FormDialog):
             raise FieldError("名称", self.tr("不能为空"))
         if self.violation_check_extension.days() and not self.violation_check_days.days():
             raise FieldError("核查可延长", self.tr("没有核查期限时不能有延长"))
-        rules = RuleSet(
-            code=code,
+        if self.report_check_extension.days() and not self.report_check_days.days():
+            raise FieldError("举报核查可延长", self.tr("没有举报核查期限时不能有延长"))
+        values = dict(
             name=self.name.text().strip(),
             effective_from=self.effective_from.date().toPython(),
             accept_days=self.accept_days.value(),
@@ -181,9 +367,21 @@ class RuleSetDialog(FormDialog):
             tentative=self.tentative.isChecked(),
             note=self.note.toPlainText().strip(),
             period_end=PeriodEnd(self.period_end.currentData()),
+            report_check_days=self.report_check_days.days(),
+            report_check_extension=self.report_check_extension.days(),
+            rejection_grounds=self.rejection.grounds(),
+            termination_grounds=self.termination.grounds(),
+            forms=self.forms.currentData(),
         )
+        # The set keeps what this dialog does not show (its confidences).
+        rules = replace(self.rules, **values) if self.rules is not None else RuleSet(code=code, **values)
         reference, admin = self._ctx.services.reference, self._ctx.user
         return lambda: reference.save_rule_set(admin, rules)
+
+
+# Which column of the rule-set table shows each limit the sets speak of.
+_LIMIT_COLUMNS = {"accept_days": 3, "mediation_days": 4, "period_end": 5, "termination_notice_days": 6,
+                  "violation_check_days": 7, "odr_days": 9, "report_check_days": 11, "grounds": 13}
 
 
 class RulesTab(QWidget):
@@ -196,11 +394,17 @@ class RulesTab(QWidget):
         self.add_button = QPushButton(self.tr("新增…"))
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # How sure the selected set is of each limit (the table shades only what is 待确认).
+        self.confidence_line = QLabel()
+        self.confidence_line.setWordWrap(True)
+        self.confidence_line.setTextFormat(Qt.TextFormat.RichText)
         self.table = make_table([
             self.tr("代码"), self.tr("名称"), self.tr("施行日期"), self.tr("受理期限"),
             self.tr("调解期限"), self.tr("期限末日遇节假日"), self.tr("终止调解告知"),
             self.tr("违法线索核查"),
-            self.tr("核查可延长"), self.tr("先行和解 ODR"), self.tr("数值待确认"), self.tr("说明")])
+            self.tr("核查可延长"), self.tr("先行和解 ODR"), self.tr("数值待确认"),
+            self.tr("举报核查"), self.tr("举报核查可延长"), self.tr("依据"), self.tr("文书版本"),
+            self.tr("待确认的项目"), self.tr("说明")])
         restore_header(self, self.table.horizontalHeader(), "rules")
         hint = QLabel(recompute_note())
         hint.setWordWrap(True)
@@ -211,6 +415,7 @@ class RulesTab(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.confidence_line)
         self.edit_button.clicked.connect(self.open_edit_rules)
         self.add_button.clicked.connect(self.open_add_rules)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -233,9 +438,28 @@ class RulesTab(QWidget):
                        else self.tr("不顺延")) if r.mediation_unit is DayUnit.CALENDAR else "—",
                       _days(r.termination_notice_days), _days(r.violation_check_days),
                       _days(r.violation_check_extension), _days(r.odr_days),
-                      self.tr("是") if r.tentative else "", r.note])
+                      self.tr("是") if r.tentative else "",
+                      _days(r.report_check_days), _days(r.report_check_extension),
+                      _grounds_summary(r), self.tr("{0} 年版").format(r.forms), _open_limits(r),
+                      r.note])
             for r in ordered])
+        self._mark_confidence(ordered)
         self._update_buttons()
+
+    def _mark_confidence(self, ordered: list[RuleSet]) -> None:
+        """Each limit's cell says how sure the set is of it (tooltip); 待确认 ones are shaded."""
+        for row, r in enumerate(ordered):
+            for limit, column in _LIMIT_COLUMNS.items():
+                how = r.how_sure(limit)
+                item = self.table.item(row, column)
+                if how is None or item is None:
+                    continue
+                item.setToolTip(self.tr("{0}：{1}").format(self.tr(LIMIT_LABELS[limit]), self.tr(how.label)))
+                if how is Confidence.OPEN:
+                    item.setBackground(QBrush(QColor(OPEN_COLOUR)))
+            open_item = self.table.item(row, 15)
+            if open_item is not None and open_item.text():
+                open_item.setBackground(QBrush(QColor(OPEN_COLOUR)))
 
     def selected_rules(self) -> RuleSet | None:
         key = selected_key(self.table)
@@ -243,7 +467,17 @@ class RulesTab(QWidget):
 
     @Slot()
     def _update_buttons(self) -> None:
-        self.edit_button.setEnabled(self.selected_rules() is not None)
+        rules = self.selected_rules()
+        self.edit_button.setEnabled(rules is not None)
+        if rules is None or not rules.confidence:
+            self.confidence_line.setText("")
+            return
+        parts = []
+        for limit, how in rules.confidence:
+            text = html.escape(f"{self.tr(LIMIT_LABELS.get(limit, limit))}：{self.tr(how.label)}")
+            parts.append(f"<span style='{OPEN_STYLE}'>{text}</span>" if how is Confidence.OPEN else text)
+        self.confidence_line.setText(self.tr("{0}的可靠程度：").format(html.escape(rules.name))
+                                     + "；".join(parts))
 
     @Slot(object)
     def _on_changed(self, changed: Changed) -> None:
