@@ -261,19 +261,23 @@ def _through_services(s: Services, rng, n, handlers, seeds, enterprise_ids, toda
         user: CurrentUser = handlers[office]
         draft = _draft(rng, office, received, seeds, enterprise_ids)
         clock.at = received + timedelta(minutes=rng.randint(5, 40))
-        # The ledger holds 举报 and 咨询 too: a few of each (a station takes no 举报).
-        roll = rng.random()
-        if roll < 0.06:
-            complaints.register(user, _question(rng, draft))
-            continue
-        if roll < 0.11 and office in ("WZCQ", "WZMD"):
-            _report(complaints, user, _as_report(rng, draft), received.date(), today, rng, at)
-            continue
         cid = complaints.register(user, draft).ids[0]
         age = (today - received.date()).days
         _advance(complaints, records, calendar, user, cid, draft, received.date(), age, rng, at, today)
         if progress:
             progress(i + 1, n)
+    # The ledger holds 举报 and 咨询 too, a few of each beside the complaints (a station takes
+    # no 举报). Their own random stream: the complaints above stay as they always were.
+    other = random.Random(n * 7919 + 17)
+    for received in _received_times(other, max(2, n // 12), today):
+        office = _pick_offices(other)
+        user = handlers[office]
+        draft = _draft(other, office, received, seeds, enterprise_ids)
+        clock.at = received + timedelta(minutes=other.randint(5, 40))
+        if office in ("WZCQ", "WZMD") and other.random() < 0.6:
+            _report(complaints, user, _as_report(other, draft), received.date(), today, other, at)
+        else:
+            complaints.register(user, _question(other, draft))
 
 
 def _advance(complaints: ComplaintService, records: RecordService, calendar, user, cid, draft,  # type: ignore[no-untyped-def]
@@ -344,7 +348,6 @@ def _advance(complaints: ComplaintService, records: RecordService, calendar, use
         return  # outcome recorded, not yet closed
     at(min(today, end + timedelta(days=rng.randint(0, 3))), 16)
     complaints.close(user, cid, result=result, at_fault=rng.random() < 0.6,
-                     satisfaction=rng.choice(["满意", "满意", "基本满意", "不满意", None]),
                      expected_version=version())
 
 

@@ -141,6 +141,9 @@ class ComplaintDraft:
             for f in fields(self)
             if isinstance(getattr(self, f.name), str) and f.name not in out
         }
+        # A text the record cannot leave empty (a 举报's 诉求 may be blank) is blank, not None.
+        stripped.update({f.key: "" for f in FORM_FIELDS if f.kind == "text" and not f.null
+                         and getattr(self, f.key) is None and f.key not in out})
         # The normalised codes within the wire contract's length too, as they will be stored.
         wrong = {e.field for e in errors}
         for name in _CODES:

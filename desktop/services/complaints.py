@@ -640,10 +640,10 @@ class ComplaintService(Service):
 
     def close(self, user: CurrentUser, complaint_id: int, *, result: Result | str,
               recovered: Decimal | str | None = None, at_fault: bool | None = None,
-              satisfaction: str | None = None, note: str = "", expected_version: int) -> Changed:
+              note: str = "", expected_version: int) -> Changed:
+        """办结. The complainant's satisfaction is not asked here: the 回访 after closing records
+        it (services/aftercare.py)."""
         amount = v.check_amount(recovered, "挽回经济损失") if recovered not in (None, "") else None
-        if satisfaction is not None:
-            _complaint_text(satisfaction, "satisfaction", "投诉人满意度")
         note = _complaint_text(note, "status_note", "说明")
         result = Result(result)
 
@@ -653,7 +653,6 @@ class ComplaintService(Service):
             if amount is not None:
                 c.recovered_cents = _cents(amount)
             c.at_fault = at_fault
-            c.satisfaction = satisfaction
             if note:
                 c.status_note = note
         return self._transition(user, complaint_id, Action.CLOSE, {"result": result}, apply,

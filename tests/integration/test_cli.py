@@ -49,6 +49,8 @@ def test_demo_database_has_every_state_and_a_clean_audit(tmp_path: Path, capsys)
     assert received[0] < "2025-01-01" and received[1] > "2026-11-01"
     statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM complaints")}
     assert {"registered", "accepted", "mediating", "closed"} <= statuses
+    kinds = {k for (k,) in con.execute("SELECT DISTINCT kind FROM complaints")}
+    assert kinds == {"complaint", "report", "consultation"}
     con.close()
     code, out = run(capsys, "audit", "verify", "--data-dir", str(data))
     assert code == 0 and "哈希链校验通过" in out

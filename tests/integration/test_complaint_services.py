@@ -55,7 +55,7 @@ def test_a_whole_complaint_from_registration_to_closing(world: World) -> None:
                         expected_version=c.version)
     c = s.complaints.get(clerk, cid)
     assert c.status is Status.SETTLED and c.due_on is None
-    s.complaints.close(clerk, cid, result=Result.SETTLED, at_fault=True, satisfaction="满意",
+    s.complaints.close(clerk, cid, result=Result.SETTLED, at_fault=True,
                        expected_version=c.version)
     c = s.complaints.get(clerk, cid)
     assert (c.status, c.result, c.recovered, c.at_fault) == (Status.CLOSED, "settled",
@@ -245,7 +245,7 @@ def test_reopen_clears_the_earlier_outcome_but_history_keeps_it(world: World) ->
     c = s.complaints.get(clerk, cid)
     s.complaints.settle(clerk, cid, terms="退款 1000 元", recovered="1000", expected_version=c.version)
     c = s.complaints.get(clerk, cid)
-    s.complaints.close(clerk, cid, result=Result.SETTLED, at_fault=True, satisfaction="满意",
+    s.complaints.close(clerk, cid, result=Result.SETTLED, at_fault=True,
                        expected_version=c.version)
     c = s.complaints.get(world.head, cid)
     s.complaints.reopen(world.head, cid, reason="经营者未履行协议", expected_version=c.version)

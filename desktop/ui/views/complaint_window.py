@@ -358,6 +358,12 @@ class ComplaintWindow(QWidget):
             return self.tr("当场履行")  # an agreement without a deadline is performed on the spot
         if value is None or value == "":
             return ""
+        if f.name in ("rejection_ground", "termination_ground"):
+            # Worded by the complaint's own rule set, not a code table.
+            kind = "rejection" if f.name == "rejection_ground" else "termination"
+            return d.deadlines.rule_set.ground_text(kind, value)
+        if f.name == "satisfaction":
+            return _satisfaction_label(value)
         if f.codes is not None:
             return self.ctx.lookups.label(f.codes, value)
         if f.choices is not None:
@@ -557,6 +563,16 @@ def unopened_notice(path: Path | str) -> tuple[str, str]:
                "副本已保存在：\n{2}\n\n"
                "如需查看内容，请交信息管理员检查后处理，或用「另存为…」保存到别处。")
             .format(name, kind, QDir.toNativeSeparators(str(path))))
+
+
+def _satisfaction_label(value: str) -> str:
+    """满意度 as the 回访 records it (a code), or as closings before the 回访 wrote it (words)."""
+    from desktop.domain.aftercare import Satisfaction
+
+    try:
+        return Satisfaction(value).label
+    except ValueError:
+        return value
 
 
 def _size(n: int) -> str:
