@@ -115,6 +115,15 @@ class FollowUpRule:
             return ("complaint", "report")
         return ("complaint",)
 
+    def covers(self, kind: str, status: str, closed_on: date | None, accepted: bool,
+               real_name: bool) -> bool:
+        """Whether a closed item needs a 回访 (what db/aftercare.py's waiting list asks in SQL)."""
+        if status != "closed" or closed_on is None or closed_on < self.since:
+            return False
+        if kind not in self.kinds or (kind == "report" and not real_name):
+            return False
+        return accepted or self.scope is not FollowUpScope.ACCEPTED
+
 
 MAX_FOLLOW_UP_DAYS = 60
 

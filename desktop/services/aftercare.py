@@ -185,6 +185,18 @@ class AftercareService(Service):
             uow.commit()
         return Changed("follow_up_rule", ())
 
+    def follow_up_due(self, user: CurrentUser, complaint_id: int) -> date | None:
+        """The last day for this item's 回访 when the setting asks for one (None: it needs none:
+        not closed, closed before the setting's day, or not of the kinds it names)."""
+        with self._uow(user, "", write=False) as uow:
+            c = load_complaint(uow, user, complaint_id)
+            rule = self._rule(CodeRepository(uow.session))
+            if not rule.covers(c.kind, c.status, c.closed_on, c.accepted_on is not None,
+                               bool(c.reporter_real_name)):
+                return None
+            assert c.closed_on is not None
+            return follow_up_due(self.ctx.reference.calendar(), c.closed_on, rule.days)
+
     def waiting_follow_ups(self, user: CurrentUser, limit: int = WAITING_LIMIT) -> WaitingFollowUps:
         """Closed items in the user's scope that need a 回访 and have no reached one since
         closing, overdue first, with the last day for each; `total` and `overdue` count all."""
@@ -272,5 +284,5 @@ class AftercareService(Service):
                 late = (shown[0].late_days if shown
                         else working_days_late(calendar, limit, today) if limit else 0)
                 out.append(NoticeStatus(notice.value, _issued_on(c, notice) if applies else None,
-                                        limit, shown, late))
+                                        limit, shown, late, applies))
             return out

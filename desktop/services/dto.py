@@ -259,6 +259,7 @@ class NoticeStatus:
     limit: date | None  # None: the rules set no time limit for its delivery
     deliveries: tuple[DeliveryInfo, ...]
     late_days: int
+    applies: bool = True  # False: delivered once, but the decision no longer stands (reopened)
 
     @property
     def delivered(self) -> bool:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.aftercare import satisfaction_label
 from desktop.domain.complaint_fields import FIELDS, Field
 from desktop.domain.workflow import HANDLERS, Action, Status
 from desktop.files import (
@@ -51,6 +52,7 @@ from desktop.ui.ops import Task
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
+from desktop.ui.views.complaint_aftercare import AftercarePanel
 from desktop.ui.widgets import messages
 
 
@@ -146,6 +148,8 @@ class ComplaintWindow(QWidget):
         self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
                                      self.tr("内容"), self.tr("理由")], [130, 80, 110, 400, 200], 3)
         self.tabs.addTab(self.history_table, self.tr("处理经过"))
+        self.aftercare = AftercarePanel(ctx, complaint_id)  # reloads itself on the same changes
+        self.tabs.addTab(self.aftercare, self.tr("送达与回访"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
@@ -303,6 +307,8 @@ class ComplaintWindow(QWidget):
             return self.ctx.lookups.label(f.codes, value)
         if f.choices is not None:
             return f.choices(value).label
+        if f.name == "satisfaction":  # a 回访's code (satisfied …), or an older closing's words
+            return satisfaction_label(value)
         if f.kind == "money":
             return f"{value} 元"
         if f.kind == "datetime":
