@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db.models import AuditEntry, Complaint
-from desktop.db.uow import UnitOfWork
+from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.aftercare import FollowUpRule, FollowUpScope
 from desktop.domain.errors import FieldError, PermissionDenied, TransitionError
 from desktop.domain.workflow import Result
@@ -55,6 +55,11 @@ def _call(world: World, cid: int, at: datetime, *, reached: bool = True,
 def _column(world: World, cid: int, name: str) -> object:
     with UnitOfWork(world.s.ctx.engine, write=False) as uow:
         return getattr(uow.session.get(Complaint, cid), name)
+
+
+def _admin(world: World) -> Actor:
+    """Who writes columns directly (what the services of this branch cannot set yet)."""
+    return Actor(world.admin.id, world.admin.username)
 
 
 def _waiting(world: World, user: CurrentUser | None = None) -> list[int]:
@@ -174,8 +179,13 @@ def test_the_setting_changes_which_are_listed(world: World) -> None:
     assert _waiting(world) == [accepted]
     assert s.aftercare.waiting_follow_ups(world.clerk).overdue == 0  # due Nov 23
 
+    assert s.aftercare.follow_up_due(world.clerk, accepted) == date(2026, 11, 23)
+    assert s.aftercare.follow_up_due(world.clerk, transferred) is None
+    assert s.aftercare.follow_up_due(world.clerk, older) is None
+
     s.aftercare.set_follow_up_rule(admin, replace(rule, scope=FollowUpScope.ALL_COMPLAINTS))
     assert _waiting(world) == [accepted, transferred]
+    assert s.aftercare.follow_up_due(world.clerk, transferred) == date(2026, 11, 23)
     s.aftercare.set_follow_up_rule(admin, FollowUpRule(FollowUpScope.ACCEPTED, 3,
                                                        date(2026, 1, 1)))
     waiting = s.aftercare.waiting_follow_ups(world.clerk)
@@ -200,13 +210,11 @@ def test_the_setting_changes_which_are_listed(world: World) -> None:
 
 def test_a_report_with_a_real_name_waits_only_under_the_wider_setting(world: World) -> None:
     complaint = _closed(world, date(2026, 11, 16))
-    with UnitOfWork(world.s.ctx.engine, world_actor(world), "测试") as uow:
-        for cid, real_name in ((_closed(world, date(2026, 11, 16)), True),
-                               (_closed(world, date(2026, 11, 16)), False)):
+    named, anonymous = _closed(world, date(2026, 11, 16)), _closed(world, date(2026, 11, 16))
+    with UnitOfWork(world.s.ctx.engine, _admin(world), "测试") as uow:
+        for cid, real_name in ((named, True), (anonymous, False)):
             c = uow.session.get(Complaint, cid)
             c.kind, c.reporter_real_name = "report", real_name
-            if real_name:
-                named = cid
         uow.commit()
     world.clock.at = _at(date(2026, 11, 20))
     assert _waiting(world) == [complaint]
@@ -214,12 +222,6 @@ def test_a_report_with_a_real_name_waits_only_under_the_wider_setting(world: Wor
     world.s.aftercare.set_follow_up_rule(world.admin, replace(
         rule, scope=FollowUpScope.COMPLAINTS_AND_REPORTS))
     assert _waiting(world) == [complaint, named]
-
-
-def world_actor(world: World):  # type: ignore[no-untyped-def]
-    from desktop.db.uow import Actor
-
-    return Actor(world.admin.id, world.admin.username)
 
 
 def test_scope_a_station_of_another_sub_bureau_sees_none_of_them(world: World) -> None:
@@ -296,7 +298,7 @@ def test_termination_and_other_notices_apply_as_the_complaint_reaches_them(world
     assert refused.value.field == "文书"
     # Terminated (written directly: the grounds' check is being reworked) and the mediation
     # notice sent before; the termination notice is due 7 working days after: Nov 18.
-    with UnitOfWork(s.ctx.engine, world_actor(world), "测试") as uow:
+    with UnitOfWork(s.ctx.engine, _admin(world), "测试") as uow:
         c = uow.session.get(Complaint, cid)
         c.status, c.terminated_on, c.termination_ground = "terminated", date(2026, 11, 9), "t1"
         c.mediation_at = datetime(2026, 11, 5, 9)
