@@ -57,8 +57,8 @@ def test_a_follow_up_recorded_in_the_dialog_shows_in_the_tab_and_leaves_the_work
     assert [listed.item(r, 0).text() for r in range(listed.rowCount())] == [
         world.s.complaints.get(world.clerk, late).number,
         world.s.complaints.get(world.clerk, cid).number]
-    assert _texts(listed, 1)[3:6] == ["刘**", "2026-11-18", "2026-11-25"]
-    assert _texts(listed, 0)[6].startswith("已超期")
+    assert _texts(listed, 1)[3:7] == ["刘**", "调解成功", "2026-11-18", "2026-11-25"]
+    assert _texts(listed, 0)[7] == "已超期"
     with qtbot.waitSignal(workbench.sig_open_complaint) as opened:
         listed.open_row(1)
     assert opened.args == [cid]

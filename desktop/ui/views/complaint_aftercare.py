@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +66,15 @@ def _fill(table: QTableWidget, rows: list[list[str]],
     table.resizeRowsToContents()
 
 
+def _fit_rows(table: QTableWidget) -> None:
+    """As high as its rows (two at least): a complaint has a few notices at most, and their
+    table needs no scrolling area."""
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    rows = max(rows, 2 * table.verticalHeader().minimumSectionSize(), 40)
+    table.setFixedHeight(rows + table.horizontalHeader().sizeHint().height()
+                         + 2 * table.frameWidth())
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-weight: bold; margin-top: 4px;")
@@ -111,12 +120,12 @@ class AftercarePanel(QWidget):
         note.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
         layout.addLayout(deliver_row)
-        layout.addWidget(self.notices_table, 2)
-        layout.addWidget(self.deliveries_table, 2)
+        layout.addWidget(self.notices_table)
+        layout.addWidget(self.deliveries_table, 1)
         layout.addWidget(note)
         layout.addLayout(follow_row)
         layout.addWidget(self.follow_up_line)
-        layout.addWidget(self.follow_ups_table, 2)
+        layout.addWidget(self.follow_ups_table, 1)
         for button in (self.deliver_button, self.follow_up_button):
             button.setEnabled(False)
         ctx.ops.sig_changed.connect(self._on_changed)
@@ -145,6 +154,7 @@ class AftercarePanel(QWidget):
             if n.late_days:
                 late.add((r, 3))
         _fill(self.notices_table, rows, late)
+        _fit_rows(self.notices_table)
         deliveries = sorted((d for n in loaded.notices for d in n.deliveries),
                             key=lambda d: (d.delivered_at, d.id))
         limited = {n.notice for n in loaded.notices if n.limit}
@@ -168,6 +178,17 @@ class AftercarePanel(QWidget):
         self.deliver_button.setEnabled(can_deliver)
         self.deliver_button.setToolTip("" if can_deliver else self.tr("本投诉尚未作出需要送达的决定或通知"))
         self.sig_loaded.emit()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        # Rows wrap at the width the text column has once shown (filled in a hidden tab, they
+        # wrapped at its first, narrow width).
+        QTimer.singleShot(0, self, self._wrap_rows)
+
+    def _wrap_rows(self) -> None:
+        for table in (self.notices_table, self.deliveries_table, self.follow_ups_table):
+            table.resizeRowsToContents()
+        _fit_rows(self.notices_table)
 
     def _delivered_text(self, n: NoticeStatus) -> str:
         first = n.first

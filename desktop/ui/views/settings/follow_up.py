@@ -36,6 +36,7 @@ class FollowUpTab(QWidget):
         self.scope = QComboBox()
         for scope in FollowUpScope:
             self.scope.addItem(tr(scope.label), scope.value)
+        self.scope.setMaximumWidth(320)
         self.days = QSpinBox()
         self.days.setRange(1, MAX_FOLLOW_UP_DAYS)
         self.days.setSuffix(tr(" 个工作日"))
