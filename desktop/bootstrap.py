@@ -19,6 +19,7 @@ from desktop import paths
 from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
+    from desktop.services.aftercare import AftercareService
     from desktop.services.audit import AuditService
     from desktop.services.base import Clock, ServiceContext
     from desktop.services.check import DatabaseCheck
@@ -98,6 +99,12 @@ class Services:
         from desktop.services.records import RecordService
 
         return RecordService(self.ctx)
+
+    @_Built
+    def aftercare(self) -> AftercareService:
+        from desktop.services.aftercare import AftercareService
+
+        return AftercareService(self.ctx, complaints=self.complaints)
 
     @_Built
     def enterprises(self) -> EnterpriseService:

@@ -254,6 +254,8 @@ class Complaint(Syncable, Base):
         Index("ix_complaints_status_received", "status", "received_at", "id"),
         Index("ix_complaints_office_received", "office_id", "received_at", "id"),
         Index("ix_complaints_handler_status", "handler_id", "status"),
+        # The closed ones by closing day: those waiting for a 回访 (db/aftercare.py).
+        Index("ix_complaints_status_closed", "status", "closed_on", "id"),
         # Only SQLite's keyword: a postgresql_ one would import SQLAlchemy's PostgreSQL dialect.
         Index("ix_complaints_due", "due_on", sqlite_where=text("due_on IS NOT NULL")),
     )

@@ -4,7 +4,13 @@ follow-up call after closing (回访). Values and their Chinese labels; pure Pyt
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the contract imports this module; the calendar loads chinesecalendar
+    from desktop.domain.calendar import WorkingCalendar
 
 
 class Notice(StrEnum):
@@ -85,3 +91,74 @@ class FollowUpScope(StrEnum):
 
 
 FOLLOW_UP_DAYS = 5  # default: within 5 working days of closing
+
+
+# Closed items need a 回访 from the day the 2026 national rules took effect (they ask for it);
+# an administrator may move the day, e.g. to when the office began recording 回访 here.
+FOLLOW_UP_SINCE = date(2026, 4, 15)
+
+
+@dataclass(frozen=True)
+class FollowUpRule:
+    """Which closed items need a 回访, and within how many working days of closing."""
+
+    scope: FollowUpScope = FollowUpScope.ACCEPTED
+    days: int = FOLLOW_UP_DAYS
+    since: date = FOLLOW_UP_SINCE  # closed on or after this day
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of item (workflow.Intake values) the scope takes in."""
+        if self.scope is FollowUpScope.NONE:
+            return ()
+        if self.scope is FollowUpScope.COMPLAINTS_AND_REPORTS:
+            return ("complaint", "report")
+        return ("complaint",)
+
+    def covers(self, kind: str, status: str, closed_on: date | None, accepted: bool,
+               real_name: bool) -> bool:
+        """Whether a closed item needs a 回访 (what db/aftercare.py's waiting list asks in SQL)."""
+        if status != "closed" or closed_on is None or closed_on < self.since:
+            return False
+        if kind not in self.kinds or (kind == "report" and not real_name):
+            return False
+        return accepted or self.scope is not FollowUpScope.ACCEPTED
+
+
+MAX_FOLLOW_UP_DAYS = 60
+
+
+def follow_up_due(calendar: WorkingCalendar, closed_on: date, days: int) -> date:
+    """The last day for a 回访: the n-th working day after closing (the closing day not counted)."""
+    return calendar.add_working_days(closed_on, days).day
+
+
+def first_not_overdue(calendar: WorkingCalendar, today: date, days: int) -> date:
+    """The earliest closing day whose 回访 is not overdue today: an item closed before it is.
+
+    Adding working days never moves an earlier day past a later one, so one day splits them."""
+    day = today
+    while follow_up_due(calendar, day - timedelta(days=1), days) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def working_days_late(calendar: WorkingCalendar, limit: date, day: date) -> int:
+    """How many working days after `limit` a thing done on `day` came (0: in time).
+
+    Counted like the limits themselves, in working days; a day of rest after the limit counts
+    as the working day that follows it, so anything after the limit is at least one day late."""
+    if day <= limit:
+        return 0
+    return calendar.working_days_between(limit, calendar.working_day_on_or_after(day).day)
+
+
+def satisfaction_label(value: str | None) -> str:
+    """A complaint's satisfaction in words: a 回访's code by its label; what the closing dialog
+    stored before 回访 existed (满意, 未回访 …) as it is."""
+    if not value:
+        return ""
+    try:
+        return Satisfaction(value).label
+    except ValueError:
+        return value

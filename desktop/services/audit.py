@@ -65,7 +65,8 @@ AUDIT_ACTOR = Actor(None, "system")
 
 ENTITY_LABELS = {
     "complaints": "投诉", "clock_pauses": "期限中止", "mediation_records": "调解记录",
-    "attachments": "附件", "printings": "打印记录", "offices": "单位", "users": "用户",
+    "attachments": "附件", "printings": "打印记录", "follow_ups": "回访",
+    "notice_deliveries": "送达", "offices": "单位", "users": "用户",
     "enterprises": "企业", "code_items": "代码表条目", "rule_sets": "期限规则",
     "holiday_overrides": "节假日调整", "calendar_years": "日历年度",
     "disclosure_lists": "公示清单", "disclosure_entries": "公示条目",

@@ -216,6 +216,86 @@ class MediationRecordInfo:
 
 
 @dataclass(frozen=True)
+class FollowUpInfo:
+    """One 回访 (aftercare.CallMeans, aftercare.Satisfaction codes)."""
+
+    id: int
+    uuid: str
+    called_at: datetime
+    caller_id: int
+    caller: str  # the caller's name
+    callee: str
+    means: str
+    reached: bool
+    satisfaction: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    """One 送达 (aftercare.Notice, aftercare.Delivery codes); `late_days`: working days after
+    its notice's limit (0: in time or no limit)."""
+
+    id: int
+    uuid: str
+    notice: str
+    means: str
+    delivered_at: datetime
+    recipient: str
+    note: str
+    recorded_by_id: int
+    late_days: int = 0
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    """A notice this complaint has reached: by when it had to be delivered, how it was.
+
+    `late_days` counts working days after `limit`: of the first delivery when delivered, up to
+    today when not (0: in time, or not late yet, or no limit)."""
+
+    notice: str  # aftercare.Notice
+    issued_on: date | None  # the decision's day, when the complaint records it
+    limit: date | None  # None: the rules set no time limit for its delivery
+    deliveries: tuple[DeliveryInfo, ...]
+    late_days: int
+    applies: bool = True  # False: delivered once, but the decision no longer stands (reopened)
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.deliveries)
+
+    @property
+    def first(self) -> DeliveryInfo | None:
+        return self.deliveries[0] if self.deliveries else None
+
+
+@dataclass(frozen=True)
+class WaitingFollowUp:
+    """A closed item waiting for a 回访; the complainant masked (a list is seen over shoulders)."""
+
+    complaint_id: int
+    number: str
+    kind: str
+    respondent_name: str
+    complainant_name: str
+    office_id: int
+    handler_id: int | None
+    result: str | None
+    closed_on: date
+    due_on: date  # the last day for the 回访
+    overdue: bool
+    attempts: int  # 回访 since closing that reached no one
+
+
+@dataclass(frozen=True)
+class WaitingFollowUps:
+    rows: tuple[WaitingFollowUp, ...]  # overdue first (the longest closed first)
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class AttachmentInfo:
     id: int
     sha256: str

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.db.repositories import AuditRepository
 from desktop.domain import complaint_fields, contract
+from desktop.domain.aftercare import CallMeans, Delivery, Notice, satisfaction_label
 from desktop.domain.complaint import masked
 from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.forms.catalog import FORMS, HOW_LABELS
@@ -33,6 +34,10 @@ def _value(entity: str, key: str, value: object) -> str:
     field = complaint_fields.BY_NAME.get(key) if entity == _COMPLAINTS else None
     if field is not None and field.choices is not None:
         return field.choices(str(value)).label
+    if field is not None and field.name == "satisfaction":
+        return satisfaction_label(str(value))
+    if field is not None and field.choice_values:
+        return dict(field.choice_values).get(str(value), str(value))
     if field is not None and field.kind == "money" and isinstance(value, int):
         return f"{value / 100:,.2f} 元"
     if isinstance(value, bool):
@@ -52,6 +57,8 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
     if entity.startswith("disclosure_"):
         return _describe_disclosure(entity, operation, json.loads(before or "{}"),
                                     json.loads(after or "{}"))
+    if operation == "insert" and entity in ("follow_ups", "notice_deliveries"):
+        return _describe_aftercare(entity, json.loads(after or "{}"))
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
@@ -70,6 +77,27 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         if key != "due_on"
     ]
     return "；".join(parts)
+
+
+def _label(kind: type[CallMeans] | type[Delivery] | type[Notice], value: object) -> str:
+    try:
+        return kind(str(value)).label
+    except ValueError:
+        return str(value)
+
+
+def _describe_aftercare(entity: str, new: dict[str, Any]) -> str:
+    """A 回访 or a 送达 in one sentence (the callee and recipient are who the office called or
+    served, not the complainant's record: shown as entered)."""
+    if entity == "follow_ups":
+        outcome = (f"联系上，满意度：{satisfaction_label(new.get('satisfaction')) or '（空）'}"
+                   if new.get("reached") else "未联系上")
+        text = f"{_label(CallMeans, new.get('means'))}回访{new.get('callee', '')}：{outcome}"
+    else:
+        at = str(new.get("delivered_at", "")).replace("T", " ")[:16]
+        text = (f"《{_label(Notice, new.get('notice'))}》以{_label(Delivery, new.get('means'))}方式"
+                f"送达{new.get('recipient', '')}（{at}）")
+    return text + (f"；{new['note']}" if new.get("note") else "")
 
 
 def _describe_disclosure(entity: str, operation: str, old: dict[str, Any],

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.aftercare import satisfaction_label
 from desktop.domain.complaint_fields import FIELDS, Field
 from desktop.domain.workflow import CASE_DECIDERS, HANDLERS, Action, Intake, Role, Status
 from desktop.files import (
@@ -59,6 +60,7 @@ from desktop.ui.ops import Task
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
+from desktop.ui.views.complaint_aftercare import AftercarePanel
 from desktop.ui.widgets import messages
 
 
@@ -164,6 +166,8 @@ class ComplaintWindow(QWidget):
         self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
                                      self.tr("内容"), self.tr("理由")], [130, 80, 110, 400, 200], 3)
         self.tabs.addTab(self.history_table, self.tr("处理经过"))
+        self.aftercare = AftercarePanel(ctx, complaint_id)  # reloads itself on the same changes
+        self.tabs.addTab(self.aftercare, self.tr("送达与回访"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
@@ -362,8 +366,8 @@ class ComplaintWindow(QWidget):
             # Worded by the complaint's own rule set, not a code table.
             kind = "rejection" if f.name == "rejection_ground" else "termination"
             return d.deadlines.rule_set.ground_text(kind, value)
-        if f.name == "satisfaction":
-            return _satisfaction_label(value)
+        if f.name == "satisfaction":  # a 回访's code (satisfied …), or an older closing's words
+            return satisfaction_label(value)
         if f.codes is not None:
             return self.ctx.lookups.label(f.codes, value)
         if f.choices is not None:
@@ -563,16 +567,6 @@ def unopened_notice(path: Path | str) -> tuple[str, str]:
                "副本已保存在：\n{2}\n\n"
                "如需查看内容，请交信息管理员检查后处理，或用「另存为…」保存到别处。")
             .format(name, kind, QDir.toNativeSeparators(str(path))))
-
-
-def _satisfaction_label(value: str) -> str:
-    """满意度 as the 回访 records it (a code), or as closings before the 回访 wrote it (words)."""
-    from desktop.domain.aftercare import Satisfaction
-
-    try:
-        return Satisfaction(value).label
-    except ValueError:
-        return value
 
 
 def _size(n: int) -> str:

@@ -1,4 +1,5 @@
-"""工作台: my open complaints, due soon, overdue, received today, and the calendar warning;
+"""工作台: my open complaints, due soon, overdue, received today, closed ones waiting for a
+回访, and the calendar warning;
 once after a rule-set change, the complaints whose deadline moved earlier (overdue first), and
 for an administrator the shipped rule sets waiting for a decision."""
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.calendar import YearSource, guessed_year_warning
 from desktop.domain.complaint import ComplaintFilter, SortKey
-from desktop.services.dto import Changed
+from desktop.services.dto import Changed, WaitingFollowUps
 from desktop.services.printing import FormRequest
 from desktop.services.reference import DeadlineNotice, RuleSetOffer, WorkbenchNotices
 from desktop.ui.context import AppContext
 from desktop.ui.models.complaint_table import ComplaintTableModel
 from desktop.ui.ops import Task
 from desktop.ui.settings import restore_header, save_header
+from desktop.ui.views.workbench_follow_ups import FollowUpList
 from desktop.ui.widgets.complaint_view import ComplaintTableView
 
 CARD_STYLE = """
@@ -51,7 +54,9 @@ CARDS = (
     Card("soon", "两个工作日内到期", "#fff8e1"),
     Card("overdue", "已超期", "#fdecec"),
     Card("today", "今日登记", "#ffffff"),
+    Card("follow_up", "待回访", "#eef6ee"),  # not a ComplaintFilter: its own list
 )
+FOLLOW_UP = "follow_up"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Figures:
     counts: dict[str, int]
     warning: str | None
     notices: WorkbenchNotices
+    waiting: WaitingFollowUps
 
 
 NOTICE_STYLE = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
@@ -224,6 +230,11 @@ class WorkbenchPage(QWidget):
         self.table.sig_open_complaint.connect(self.sig_open_complaint)
         self.table.setSortingEnabled(False)
         restore_header(self, self.table.horizontalHeader())
+        self.follow_ups = FollowUpList()
+        self.follow_ups.sig_open_complaint.connect(self.sig_open_complaint)
+        self.lists = QStackedWidget()
+        self.lists.addWidget(self.table)
+        self.lists.addWidget(self.follow_ups)
         layout = QVBoxLayout(self)
         layout.addWidget(hello)
         layout.addWidget(self.warning)
@@ -231,15 +242,16 @@ class WorkbenchPage(QWidget):
         layout.addWidget(self.deadline_notice)
         layout.addLayout(cards)
         layout.addLayout(title_row)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.lists, 1)
         ctx.ops.sig_changed.connect(self._on_changed)
         self.cards["mine"].setChecked(True)
         self.reload()
 
-    def _set_card(self, key: str, count: int | None) -> None:
+    def _set_card(self, key: str, count: int | None, overdue: int = 0) -> None:
         card = next(c for c in CARDS if c.key == key)
         number = "…" if count is None else str(count)
-        self.cards[key].setText(f"{self.tr(card.title)}\n{number} {self.tr('件')}")
+        late = self.tr("（超期 {0}）").format(overdue) if overdue else ""
+        self.cards[key].setText(f"{self.tr(card.title)}\n{number} {self.tr('件')}{late}")
         font = self.cards[key].font()
         font.setPointSize(12)
         self.cards[key].setFont(font)
@@ -265,7 +277,8 @@ class WorkbenchPage(QWidget):
                        and calendar.source(y) is YearSource.GUESSED]
             if guessed:
                 warning = guessed_year_warning(guessed)
-            return Figures(filters, counts, warning, services.reference.workbench_notices(user))
+            return Figures(filters, counts, warning, services.reference.workbench_notices(user),
+                           services.aftercare.waiting_follow_ups(user))
 
         self.ctx.ops.query(work, self._show, owner=self)
 
@@ -273,6 +286,8 @@ class WorkbenchPage(QWidget):
         self.filters = figures.filters
         for key, count in figures.counts.items():
             self._set_card(key, count)
+        self._set_card(FOLLOW_UP, figures.waiting.total, figures.waiting.overdue)
+        self.follow_ups.show_waiting(figures.waiting)
         self.warning.setVisible(bool(figures.warning))
         if figures.warning:
             self.warning.setText(self.tr("提示：") + figures.warning)
@@ -291,8 +306,15 @@ class WorkbenchPage(QWidget):
     def select(self, key: str) -> None:
         self.current = key
         self.cards[key].setChecked(True)
-        title = next(c.title for c in CARDS if c.key == key)
-        self.list_title.setText(self.tr(title))
+        title = self.tr(next(c.title for c in CARDS if c.key == key))
+        self.lists.setCurrentWidget(self.follow_ups if key == FOLLOW_UP else self.table)
+        self.print_button.setVisible(key != FOLLOW_UP)  # the ledger form prints filters only
+        waiting = self.follow_ups.waiting
+        if key == FOLLOW_UP and waiting is not None and waiting.total > len(waiting.rows):
+            title += self.tr("（共 {0} 件，列出办结最早的 {1} 件）").format(waiting.total, len(waiting.rows))
+        elif key == FOLLOW_UP:
+            title += self.tr("（办结后须回访而尚未联系上的，超期的在前；双击打开投诉）")
+        self.list_title.setText(title)
         # Always start over: a change can move a complaint into or out of these lists (closed,
         # no longer overdue), which refreshing rows in place would not show.
         if key in self.filters:
@@ -320,7 +342,8 @@ class WorkbenchPage(QWidget):
         return preview_form(self.ctx, self, request)
 
     def _on_changed(self, changed: Changed) -> None:
-        if changed.entity in ("complaint", "mediation_record", "calendar", "rule_set"):
+        if changed.entity in ("complaint", "mediation_record", "calendar", "rule_set", "follow_up",
+                              "notice_delivery", "follow_up_rule"):
             self.reload()
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""The 设置 page: administrators maintain users, offices, codes, working days, time limits, sync."""
+"""The 设置 page: administrators maintain users, offices, codes, working days, time limits, 回访,
+sync."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.views.settings.calendar import CalendarTab
 from desktop.ui.views.settings.codes import CodesTab
+from desktop.ui.views.settings.follow_up import FollowUpTab
 from desktop.ui.views.settings.offices import OfficesTab
 from desktop.ui.views.settings.rules import RulesTab
 from desktop.ui.views.settings.sync import SyncTab
@@ -30,11 +32,12 @@ class SettingsPage(QWidget):
         self.codes: CodesTab | None = None
         self.calendar: CalendarTab | None = None
         self.rules: RulesTab | None = None
+        self.follow_up: FollowUpTab | None = None
         self.sync: SyncTab | None = None
         if not ctx.user.has(Role.ADMIN):
             self.refusal = QLabel(self.tr(
                 "「设置」只对系统管理员开放。{name}没有系统管理员角色；如需新增用户、修改单位、代码表、"
-                "工作日、办理时限或同步设置，请联系本单位的系统管理员。"
+                "工作日、办理时限、回访或同步设置，请联系本单位的系统管理员。"
                 "与区局同步（立即同步、处理冲突、U 盘同步包）请用「文件 → 与区局同步…」。").format(name=ctx.user.display_name))
             self.refusal.setWordWrap(True)
             self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -46,11 +49,13 @@ class SettingsPage(QWidget):
         self.codes = CodesTab(ctx)
         self.calendar = CalendarTab(ctx)
         self.rules = RulesTab(ctx)
+        self.follow_up = FollowUpTab(ctx)
         self.sync = SyncTab(ctx, sync)  # the window's controller: its rounds and timer
         self.tabs.addTab(self.users, self.tr("用户与角色"))
         self.tabs.addTab(self.offices, self.tr("单位"))
         self.tabs.addTab(self.codes, self.tr("代码表"))
         self.tabs.addTab(self.calendar, self.tr("工作日"))
         self.tabs.addTab(self.rules, self.tr("办理时限"))
+        self.tabs.addTab(self.follow_up, self.tr("回访"))
         self.tabs.addTab(self.sync, self.tr("同步"))
         layout.addWidget(self.tabs)
