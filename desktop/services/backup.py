@@ -55,7 +55,10 @@ _POLICY_KEYS = ("folder", "automatic", "keep_daily", "keep_weekly", "keep_monthl
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Tests stop a backup at one of its steps (copied, checked, writing, written) to kill it there.
 STOP_ENV = "HEJIE_TEST_BACKUP_STOP_AT"
-SHOWN_PROBLEMS = 20  # audit problems a manifest or a refusal names one by one
+SHOWN_PROBLEMS = 20  # audit problems a manifest names one by one
+# Set by a restore in an office enrolled with the district, cleared by the sync service once a
+# round (or a receipt) has taken in what the district has for it: until then, sync first.
+AFTER_RESTORE_KEY = "sync.after_restore"
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _stop_point(step: str) -> None:
 def remove_partials(folder: Path) -> list[Path]:
     """Temporary files of backups (or restores) whose writer no longer runs: a backup killed
     half-way. A writer still running (the window's automatic backup beside a command) keeps its."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:
@@ -211,21 +214,20 @@ class BackupService(Service):
             codes = CodeRepository(uow.session)
             stored = codes.settings_under(PREFIX)
             enrolled = bool(codes.setting("sync.token"))
-            synced = codes.setting("sync.last_success_at") or ""
+            waiting = codes.setting(AFTER_RESTORE_KEY) or ""
         policy = self.policy()
         last_ok = _parse_time(stored.get("last_ok_at", ""))
         warning = backup_age_warning(last_ok, self.ctx.clock.today(), policy.warn_days)
-        restored = stored.get("restored_at", "")
         sync_first = ""
-        if restored and enrolled and synced < restored:
-            sync_first = (f"本机数据库于 {restored[:16]} 从备份恢复，此后尚未与区局同步成功。"
+        if waiting and enrolled:
+            sync_first = (f"本机数据库于 {waiting[:16]} 从备份恢复，此后尚未与区局同步。"
                           "请先同步一次，再登记新投诉：备份之后本单位送到区局的投诉会取回本机，"
                           "投诉编号随之接着编，不会重号。")
         return BackupStatus(policy=policy, folder=self.folder(policy), last_ok_at=last_ok,
                             last_ok_file=stored.get("last_ok_file", ""),
                             last_failure_at=stored.get("last_failure_at", ""),
                             last_failure=stored.get("last_failure", ""), warning=warning,
-                            sync_first=sync_first, restored_at=restored,
+                            sync_first=sync_first, restored_at=stored.get("restored_at", ""),
                             restored_from=stored.get("restored_from", ""))
 
     def automatic_due(self) -> bool:
@@ -305,7 +307,7 @@ class BackupService(Service):
                 raise DomainError("数据库副本的完整性检查未通过（" + "；".join(problems[:3])
                                   + "）：数据库文件可能已损坏，请运行 hejie-admin check 并联系技术支持")
             report = audit_of_copy(staged, self.ctx.clock, self.ctx.data_dir)
-            warnings = ()
+            warnings: tuple[str, ...] = ()
             if not report.ok:
                 warnings = (f"备份已保存，但其中的审计日志校验发现 {len(report.problems)} 处问题"
                             f"（如：{report.problems[0]}）。数据库在程序之外被改动过，"
@@ -315,7 +317,8 @@ class BackupService(Service):
             schema, _ = read_only_state(staged)
             office = self._office()
             _stop_point("checked")
-            present, missing = [], []
+            present: list[tuple[str, Path]] = []
+            missing: list[tuple[str, Path]] = []
             for sha in sorted(named):
                 path = paths.attachment_path(self.ctx.data_dir, sha)
                 (present if path.is_file() else missing).append((sha, path))
@@ -423,6 +426,8 @@ class BackupService(Service):
             codes = CodeRepository(uow.session)
             codes.set_setting(PREFIX + "restored_at", now)
             codes.set_setting(PREFIX + "restored_from", str(source))
+            if codes.setting("sync.token"):
+                codes.set_setting(AFTER_RESTORE_KEY, now)
             uow.log_bulk("backups", {
                 "restored_from": str(source), "backup_created_at": manifest.created_at,
                 "backup_made_by": manifest.made_by, "database_sha256": manifest.database.sha256,

@@ -100,13 +100,10 @@ def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
     if not checked.staged.exists():
         raise DomainError("检查过的备份已不在，请重新选择备份文件")
     written = _attachments(data_dir, checked, progress)
-    set_aside = None
+    set_aside: Path | None = None
     if database.exists():
         snapshot.take_offline(database)
-        folder = paths.private_dir(paths.backup_dir(data_dir))
-        stamp = clock.now()
-        while (set_aside := folder / f"hejie-{stamp:%Y%m%d-%H%M%S}-before-restore.db").exists():
-            stamp += timedelta(seconds=1)
+        set_aside = _aside_name(paths.private_dir(paths.backup_dir(data_dir)), clock)
         for suffix in ("-wal", "-shm"):  # none after take_offline; never left beside the new file
             leftover = database.with_name(database.name + suffix)
             if leftover.exists():
@@ -120,6 +117,13 @@ def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
     snapshot.fsync(database.parent)
     paths.secure_data_dir(data_dir)
     return Restored(checked.source, checked.manifest, set_aside, written)
+
+
+def _aside_name(folder: Path, clock: Clock) -> Path:
+    stamp = clock.now()
+    while (path := folder / f"hejie-{stamp:%Y%m%d-%H%M%S}-before-restore.db").exists():
+        stamp += timedelta(seconds=1)
+    return path
 
 
 def _attachments(data_dir: Path, checked: CheckedBackup, progress: Progress | None) -> int:
