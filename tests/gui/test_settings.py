@@ -58,11 +58,11 @@ def test_a_non_administrator_sees_an_explanation_not_the_tabs(make_ctx, world: W
     assert ctx.ops.busy == 0  # nothing was even read
 
 
-def test_an_administrator_sees_six_tabs(admin_page) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_sees_seven_tabs(admin_page) -> None:  # type: ignore[no-untyped-def]
     page, _ = admin_page
     assert page.tabs is not None
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
-        "用户与角色", "单位", "代码表", "工作日", "办理时限", "同步"]
+        "用户与角色", "单位", "代码表", "工作日", "办理时限", "同步", "备份"]
 
 
 # -- users -----------------------------------------------------------------------------------
