@@ -16,6 +16,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -193,7 +194,7 @@ def read_manifest(path: Path) -> Manifest:
     try:
         with zipfile.ZipFile(path) as archive:
             return _manifest(archive)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise BackupFileError(f"文件 {path.name} 不是完整的和解台备份（{_why(exc)}）") from exc
 
 
@@ -238,7 +239,7 @@ def verify(path: Path, progress: Progress | None = None) -> Manifest:
             if progress:
                 progress("校验备份文件", total, total)
             return manifest
-    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, zlib.error) as exc:
         raise BackupFileError(f"文件 {path.name} 不是完整的和解台备份（{_why(exc)}）") from exc
 
 
@@ -261,7 +262,9 @@ def extract(path: Path, member: Member, target: Path) -> None:
 
 def _why(exc: BaseException) -> str:
     if isinstance(exc, zipfile.BadZipFile):
-        return "不是 zip 文件或文件不完整"
+        return "不是 zip 文件，或文件不完整、已损坏"
+    if isinstance(exc, zlib.error):
+        return "压缩的内容已损坏"
     if isinstance(exc, FileNotFoundError):
         return "文件不存在"
     if isinstance(exc, PermissionError):
