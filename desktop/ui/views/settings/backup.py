@@ -152,8 +152,11 @@ class BackupTab(QWidget):
 
         # -- the backups there, and restoring one ---------------------------------------------
         listed = QGroupBox(tr("备份文件夹中的备份"))
+        self.where = selectable()
         self.table = make_table([tr("备份文件"), tr("时间"), tr("方式"), tr("大小")])
         self.table.setMinimumHeight(120)
+        for column, width in enumerate((320, 150, 70)):
+            self.table.setColumnWidth(column, width)
         self.restore_button = QPushButton(tr("从所选备份恢复…"))
         self.restore_button.clicked.connect(lambda: self.restore_selected())
         self.restore_other_button = QPushButton(tr("从其他备份文件恢复…"))
@@ -166,6 +169,7 @@ class BackupTab(QWidget):
         restore_row.addWidget(self.restore_other_button)
         restore_row.addWidget(self.restore_text, 1)
         list_box = QVBoxLayout(listed)
+        list_box.addWidget(self.where)
         list_box.addWidget(self.table, 1)
         list_box.addLayout(restore_row)
         list_box.addWidget(note(tr(
@@ -192,15 +196,21 @@ class BackupTab(QWidget):
     def reload(self) -> None:
         backups = self.ctx.services.backups
 
-        def read() -> tuple[BackupStatus, list[BackupFile]]:
+        def read() -> tuple[BackupStatus, list[BackupFile], bool]:
             status = backups.status()
-            return status, backups.backups(status.folder)
+            return status, backups.backups(status.folder), status.folder.is_dir()
 
         self.ctx.ops.query(read, self._show, owner=self)
 
-    def _show(self, result: tuple[BackupStatus, list[BackupFile]]) -> None:
-        status, found = result
+    def _show(self, result: tuple[BackupStatus, list[BackupFile], bool]) -> None:
+        status, found, reachable = result
         self.status = status
+        if reachable or not status.policy.folder:
+            self.where.setStyleSheet(NOTE_STYLE)
+            self.where.setText(tr("文件夹：{0}（{1} 份）").format(status.folder, len(found)))
+        else:
+            self.where.setStyleSheet(ERROR_STYLE)
+            self.where.setText(tr("文件夹 {0} 无法访问（U 盘或移动硬盘是否已插好？）").format(status.folder))
         if status.last_ok_at is not None:
             self.last_ok.setText(tr("上次成功的备份：{at}　{file}").format(
                 at=status.last_ok_at.strftime("%Y-%m-%d %H:%M"), file=status.last_ok_file))
@@ -225,7 +235,6 @@ class BackupTab(QWidget):
             (b.path, [b.path.name, b.stamp.strftime("%Y-%m-%d %H:%M"),
                       tr("自动") if b.automatic else tr("手动"), _size(b.size)])
             for b in found])
-        self.table.resizeColumnsToContents()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
