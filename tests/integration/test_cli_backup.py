@@ -57,6 +57,11 @@ def test_backup_list_and_restore_from_the_command_line(world: World, tmp_path: P
     assert _complaints(world.s.ctx.data_dir) == 3
     code, out = run(capsys, "audit", "verify", "--offline", "--data-dir", data)
     assert code == 0, out
+    # A new PC: a data folder that does not exist yet, nothing to keep aside.
+    new_pc = tmp_path / "new-pc" / "Hejie"
+    code, out = run(capsys, "restore", str(made[0]), "--yes", "--data-dir", str(new_pc))
+    assert code == 0 and "已从备份" in out and "原来的数据库保留为" not in out, out
+    assert _complaints(new_pc) == 3
 
 
 def test_a_damaged_or_missing_backup_is_refused(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
