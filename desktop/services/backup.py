@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from desktop.services.audit import AuditReport
 
 PREFIX = "backup."
-_POLICY_KEYS = ("folder", "automatic", "keep_daily", "keep_weekly", "keep_monthly", "warn_days")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Tests stop a backup at one of its steps (copied, checked, writing, written) to kill it there.
 STOP_ENV = "HEJIE_TEST_BACKUP_STOP_AT"
