@@ -21,6 +21,7 @@ from desktop.db.migrate import newest_revision, open_database, read_only_state
 if TYPE_CHECKING:
     from desktop.services.aftercare import AftercareService
     from desktop.services.audit import AuditService
+    from desktop.services.backup import BackupService
     from desktop.services.base import Clock, ServiceContext
     from desktop.services.check import DatabaseCheck
     from desktop.services.complaints import ComplaintService
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from desktop.services.printing import PrintService
     from desktop.services.records import RecordService
     from desktop.services.reference import ReferenceService
+    from desktop.services.restore import CheckedBackup, Restored
     from desktop.services.setup import SetupService
     from desktop.services.sync import SyncService
     from desktop.services.users import UserService
@@ -125,6 +127,12 @@ class Services:
         return AuditService(self.ctx)
 
     @_Built
+    def backups(self) -> BackupService:
+        from desktop.services.backup import BackupService
+
+        return BackupService(self.ctx)
+
+    @_Built
     def printing(self) -> PrintService:
         from desktop.services.printing import PrintService
 
@@ -179,6 +187,28 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
                 "SELECT 1 FROM sync_outbox WHERE status = 'sending' LIMIT 1").first() is not None:
             _ = services.sync
     return services
+
+
+def restore(data_dir: Path, checked: CheckedBackup, *, username: str, display: str,
+            office_code: str = "", clock: Clock | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> tuple[Restored, str]:
+    """Put a checked backup in place of this PC's database (services/restore.py; the window
+    closes its own services first), then open the restored database (a backup of an older
+    version is migrated, copied first as always) and write the restore into its audit log.
+    Returns what was done and, for an office enrolled with the district, the reminder to sync
+    before registering ("" otherwise)."""
+    from desktop.services.base import Clock
+    from desktop.services.restore import put_in_place
+
+    restored = put_in_place(data_dir, checked, clock or Clock(), progress)
+    services = open_services(data_dir, clock=clock)
+    try:
+        services.backups.record_restore(username, display, office_code, restored.source,
+                                       restored.manifest, restored.set_aside)
+        reminder = services.backups.status().sync_first
+    finally:
+        services.close()
+    return restored, reminder
 
 
 LOCAL_OFFICE_KEY = "local_office_code"  # services.offices.LOCAL_OFFICE_KEY (a test says so)

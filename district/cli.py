@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from desktop.domain.complaint import LABELS
+from desktop.domain.offices import tier_choices
 from desktop.files import write_atomic
 from desktop.sync import bundle
 from desktop.sync.protocol import DispatchRequest, OfficeCreate, is_loopback
@@ -64,6 +65,9 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_office_add(args: argparse.Namespace) -> None:
+    if args.kind == "station" and not (args.tier or "").strip():
+        raise CliError(f"投诉站需要 --tier（类别）：{tier_choices()}，写代码或名称均可，"
+                       "如 --tier general 或 --tier 一般商贸企业")
     hub = _hub(args)
     spec = OfficeCreate(code=args.code, name=args.name, kind=args.kind, parent=args.parent,
                         tier=args.tier, address=args.address, phone=args.phone)
@@ -238,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="单位名称")
     p.add_argument("--kind", required=True, choices=list(KINDS), help="类别")
     p.add_argument("--parent", help="上级单位代码")
-    p.add_argument("--tier", help="投诉站等级")
+    p.add_argument("--tier", help=f"投诉站类别（--kind station 时必填）：{tier_choices()}，"
+                                  "写代码或名称均可")
     p.add_argument("--address", default="")
     p.add_argument("--phone", default="")
     add("list", cmd_office_list, "列出单位及其同步情况", into=office)

@@ -6,7 +6,7 @@ import argparse
 
 from desktop.cli.common import password, services
 from desktop.domain.errors import DomainError
-from desktop.domain.offices import OFFICE_KINDS, STATION_TIERS
+from desktop.domain.offices import OFFICE_KINDS, tier_choices
 from desktop.services.offices import OfficeSpec
 
 
@@ -20,7 +20,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
                    help="本单位类型：sub_bureau 分局，station 投诉站，district 区局")
     p.add_argument("--parent-code", help="投诉站所属分局的代码")
     p.add_argument("--parent-name", help="投诉站所属分局的名称")
-    p.add_argument("--tier", choices=sorted(STATION_TIERS), help="投诉站类别")
+    p.add_argument("--tier", help=f"投诉站类别（投诉站必填）：{tier_choices()}，写代码或名称均可")
     p.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
     p.add_argument("--admin-name", default="系统管理员", help="管理员姓名")
     p.set_defaults(run=run)
@@ -33,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if args.office_kind == "station":
         if not (args.parent_code and args.parent_name):
             raise DomainError("投诉站需要 --parent-code 和 --parent-name（所属分局）")
+        if not (args.tier or "").strip():
+            raise DomainError(f"投诉站需要 --tier（类别）：{tier_choices()}，写代码或名称均可")
         specs.append(OfficeSpec(args.parent_code, args.parent_name, "sub_bureau", args.district_code))
         specs.append(OfficeSpec(args.office_code, args.office_name, "station", args.parent_code,
                                 tier=args.tier))

@@ -10,19 +10,21 @@ from pathlib import Path
 from desktop import __version__, paths
 from desktop.cli import (
     cmd_audit,
+    cmd_backup,
     cmd_calendar,
     cmd_check,
     cmd_demo,
     cmd_init,
     cmd_mask,
     cmd_print,
+    cmd_restore,
     cmd_sync,
     cmd_user,
 )
 from desktop.domain.errors import DomainError
 
 COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_mask,
-            cmd_sync)
+            cmd_sync, cmd_backup, cmd_restore)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from desktop import __version__
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
 from desktop.services.printing import CodeCheck
+from desktop.ui.backup_controller import BackupController, BackupOutcome, restored_message
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.settings import restore_geometry, restore_splitter, save_geometry, save_splitter
 from desktop.ui.sync_controller import RoundOutcome, SyncController, describe_status
@@ -56,6 +57,10 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self.sync = SyncController(ctx, self)
         self._sync_window: QDialog | None = None
+        self.backups = BackupController(ctx, self)
+        self.backups.busy_elsewhere = lambda: (
+            self.tr("正在与区局同步，请等同步结束后再恢复。") if self.sync.running else "")
+        self.restored = False  # the database was replaced: the window closes without asking
         user = ctx.user
         self.setWindowTitle(self.tr("和解台 — {0} {1}").format(user.office_name, user.display_name)
                             + (self.tr("（演示库）") if ctx.demo else ""))
@@ -102,6 +107,11 @@ class MainWindow(QMainWindow):
         self.sync.sig_started.connect(self._sync_started)
         self.sync.sig_finished.connect(self._sync_finished)
         self.sync.start_automatic()
+        self.backups.sig_finished.connect(self._backup_finished)
+        self.backups.sig_restore_started.connect(self.sync.stop)
+        self.backups.sig_restore_failed.connect(lambda _: self.sync.start_automatic())
+        self.backups.sig_restored.connect(self._restored)
+        self.backups.start_automatic()
         self.splitter.setSizes([160, 1100])
         restore_splitter(self, self.splitter)
         self._first_show = not restore_geometry(self)
@@ -234,7 +244,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.views.disclosure import DisclosurePage
             return DisclosurePage(self.ctx)
         from desktop.ui.views.settings import SettingsPage
-        return SettingsPage(self.ctx, sync=self.sync)
+        return SettingsPage(self.ctx, sync=self.sync, backups=self.backups)
 
     def show_page(self, key: str) -> QWidget:
         for row in range(self.nav.count()):
@@ -373,6 +383,16 @@ class MainWindow(QMainWindow):
         self._sync_window.raise_()
         return self._sync_window
 
+    # -- backups ---------------------------------------------------------------------------------
+    def _backup_finished(self, outcome: BackupOutcome) -> None:
+        if outcome.automatic or outcome.error is not None:
+            self.statusBar().showMessage(outcome.message.split("\n")[0], 30000)
+
+    def _restored(self, result) -> None:  # type: ignore[no-untyped-def]
+        messages.inform(self, self.tr("已从备份恢复"), restored_message(result))
+        self.restored = True
+        self.close()
+
     # -- changes, lock, close --------------------------------------------------------------------
     def _on_changed(self, changed: Changed) -> None:
         if changed.entity in ("code", "office", "user"):
@@ -422,12 +442,13 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.switching and not self._may_close():
+        if not self.switching and not self.restored and not self._may_close():
             event.ignore()
             return
         save_geometry(self)
         save_splitter(self, self.splitter)
         self.sync.stop()
+        self.backups.stop()
         for window in list(self._complaints.values()):
             window.close()
         for widget in self._pages.values():

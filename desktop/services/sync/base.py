@@ -41,7 +41,8 @@ SYNC_ACTOR = Actor(None, "sync", "")
 _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cursor",
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
          "receipts", "cursor_bundle", "session", "last_success_at", "last_success",
-         "last_failure_at", "last_failure", "clock_skew", "renumbered", "outdated")
+         "last_failure_at", "last_failure", "clock_skew", "renumbered", "outdated",
+         "after_restore")
 DEFAULT_INTERVAL = 15
 SET_ASIDE_SHOWN = 50  # the held-aside records the status lists (the count is of all)
 RENUMBERED_KEPT = 10  # the latest renumberings the status keeps to show
@@ -109,10 +110,15 @@ class SyncBase(Service):
         return self.client_factory(v["hub_url"], v["token"], v["ca_bundle"] or None)
 
 
-    def _remember(self, text: str, *, ok: bool, outdated: bool = False) -> None:
+    def _remember(self, text: str, *, ok: bool, outdated: bool = False,
+                  pulled: bool = False) -> None:
+        """`pulled`: the district's records for this office were all taken in (a whole round,
+        a receipt), which ends the wait after a restore (services/backup.py)."""
         now = self.ctx.clock.now()
         values = {"last_run_at": now.strftime("%Y-%m-%d %H:%M"), "last_result": text,
                   "last_ok": "1" if ok else "0", "outdated": "1" if outdated else ""}
+        if ok and pulled and self._read()["after_restore"]:
+            values["after_restore"] = ""
         at = now.strftime("%Y-%m-%d %H:%M:%S")
         if ok:
             values |= {"last_success_at": at, "last_success": text}

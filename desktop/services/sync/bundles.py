@@ -107,6 +107,6 @@ class SyncBundles(SyncBase):
         report.rejected, report.deferred = tally["rejected"], tally["deferred"]
         self._tally(report, applied)
         report.downloaded = len(receipt.blobs)
-        self._remember(f"导入回执：{report.summary()}", ok=True)
+        self._remember(f"导入回执：{report.summary()}", ok=True, pulled=True)
         return ReceiptSummary(receipt.bundle_id, False, report)
 

@@ -70,7 +70,7 @@ class SyncRound(SyncBase):
             raise
         finally:
             self._running.release()
-        self._remember(report.summary(), ok=True)
+        self._remember(report.summary(), ok=True, pulled=not report.cancelled)
         return report
 
     def _round(self, v: dict[str, str], report: SyncReport, progress: Progress | None,

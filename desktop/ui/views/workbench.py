@@ -33,6 +33,7 @@ from desktop.ui.models.complaint_table import ComplaintTableModel
 from desktop.ui.ops import Task
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.views.workbench_follow_ups import FollowUpList
+from desktop.ui.widgets.backup_banner import BackupBanner
 from desktop.ui.widgets.complaint_view import ComplaintTableView
 
 CARD_STYLE = """
@@ -203,6 +204,7 @@ class WorkbenchPage(QWidget):
         self.deadline_notice.sig_dismissed.connect(self.dismiss_deadline_notice)
         self.offer_notice = OfferNoticePanel(self)
         self.offer_notice.sig_dismissed.connect(self.dismiss_offer_notice)
+        self.backup_banner = BackupBanner(ctx, self)  # keeps itself up to date
         self.cards: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
         cards = QHBoxLayout()
@@ -238,6 +240,7 @@ class WorkbenchPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(hello)
         layout.addWidget(self.warning)
+        layout.addWidget(self.backup_banner)
         layout.addWidget(self.offer_notice)
         layout.addWidget(self.deadline_notice)
         layout.addLayout(cards)
