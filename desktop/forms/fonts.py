@@ -5,8 +5,9 @@ ReportLab picks no fallback glyph by itself: a character the font lacks prints a
 box. So the forms use two shipped TrueType fonts (see resources/fonts/README.md) and every
 text goes through `markup` / `runs`, which switch to the second font for the characters the
 first lacks, to a third (DejaVu Sans) for the symbols neither Chinese font has, and print 〓
-for the few none has. The check boxes of the 2026 forms (☑ □) always come from the third, so
-that a ticked and an empty box are the same size.
+for the few none has. The check boxes of the 2026 forms are the pair ☑ ☐ (U+2611, U+2610) from
+the third font, the same size: neither Chinese font has them, and the square □ (U+25A1) they
+do have is larger than ☑ in every font shipped.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ HEADING = "HejieHei"  # WenQuanYi Zen Hei: titles, headings, fallback
 SYMBOL = "HejieSymbol"  # DejaVu Sans: check boxes, and symbols neither Chinese font has
 MISSING_MARK = "〓"  # the typesetter's mark for a character that cannot be set
 TICKED = "\u2611"  # ☑
-UNTICKED = "\u25a1"  # □
+UNTICKED = "\u2610"  # ☐
 _SYMBOL_FIRST = frozenset({TICKED, UNTICKED})
 
 _FILES = {BODY: "uming.ttc", HEADING: "wqy-zenhei.ttc", SYMBOL: "DejaVuSans.ttf"}
