@@ -84,15 +84,13 @@ def dispatch(p: ComplaintPaper, d: DispatchPaper, lh: Letterhead, printed_at: da
     kind = "举报" if report else "投诉"
     h = _header(f"{kind}分送通知书", p, lh, printed_at, REPORT_NUMBER if report else "投诉单号")
     if report:
-        what = (f"{day(p.received_at)}收到的反映{p.respondent_name}（{p.subject}）涉嫌违法的举报"
-                f"（举报单号 {p.number}）")
+        what = f"反映{p.respondent_name}（{p.subject}）涉嫌违法的举报（举报单号 {p.number}）"
         ask = (f"请你单位依法核查处理，于{day(d.result_due)}前作出是否立案的决定，并将处理结果"
                "报送本单位。举报人信息依法予以保密，本通知书不予载明，办理中不得向被举报人透露。")
         people: list[tuple[str, str | None]] = [("举报人", WITHHELD)]
         facts = "举报线索与事实"
     else:
-        what = (f"{day(p.received_at)}收到的对{p.respondent_name}（{p.subject}）的投诉"
-                f"（投诉单号 {p.number}）")
+        what = f"对{p.respondent_name}（{p.subject}）的投诉（投诉单号 {p.number}）"
         decision = f"于{day(d.decision_due)}前作出是否受理的决定，" if d.decision_due else ""
         ask = f"请你单位依法处理，{decision}于{day(d.result_due)}前将处理结果报送本单位。"
         people = [("投诉人", p.complainant_name), ("联系电话", p.complainant_phone)]
@@ -112,7 +110,7 @@ def dispatch(p: ComplaintPaper, d: DispatchPaper, lh: Letterhead, printed_at: da
         *heading(h),
         Spacer(1, 2 * mm),
         para(f"{d.to_office}：", BODY_FLUSH),
-        para(f"现将本单位{what}分送你单位。根据{p.rules_title}的规定，{ask}", BODY),
+        para(f"现将{what}分送你单位。根据{p.rules_title}的规定，{ask}", BODY),
         para(f"{kind}基本情况", SECTION),
         *field_grid(rows, h.width),
         Spacer(1, 2 * mm),

@@ -159,8 +159,8 @@ def dispatch_route(session: Session, user: CurrentUser, c: Complaint, today: dat
 
     Printed by the office that sends the item down, never by the one that receives it:
     - the item's office transferred (转办) it to an office below it in the office register
-      (a sub-bureau to one of its stations): that office prints it, to the lower one, dated
-      the day of the transfer;
+      (a sub-bureau to one of its stations; the 转办单位 typed names it, or is its code): that
+      office prints it, to the lower one, dated the day of the transfer;
     - an item that came by district dispatch (区局平台分流): the district bureau prints it, to
       the item's office, dated the day it was received there — offered to a user of that
       district bureau only; the receiving office is told who issues it.
@@ -169,7 +169,9 @@ def dispatch_route(session: Session, user: CurrentUser, c: Complaint, today: dat
     target = (c.transferred_to or "").strip()
     if target:
         below = [offices.get(i) for i in sorted(offices.subtree_ids(c.office_id) - {c.office_id})]
-        office = next((o for o in below if o is not None and target in (o.name, o.code)), None)
+        # Typed by hand: the office's code, or its name anywhere in what was typed.
+        office = next((o for o in below if o is not None
+                       and (target.upper() == o.code or o.name in target)), None)
         if office is not None:
             return Route(c.office_id, office.name, transfer_day(session, c) or today)
     if c.channel_code == DISTRICT_DISPATCH_CHANNEL:

@@ -323,7 +323,7 @@ def test_complaint_dispatch_goes_from_the_office_that_transfers_it_down(world: W
     cid = register(world)
     with pytest.raises(Exception, match="没有分送下级单位"):
         world.s.printing.render(world.desk, FormRequest("dispatch", complaint_id=cid))
-    world.s.complaints.transfer(world.desk, cid, target="万达广场投诉站",
+    world.s.complaints.transfer(world.desk, cid, target="转万达广场投诉站源头和解",
                                 expected_version=world.s.complaints.get(world.desk, cid).version)
     assert keys(world, cid) == ["registration", "dispatch"]
     s = sheet(world, "dispatch", cid)
@@ -405,3 +405,24 @@ def test_every_2026_form_is_one_page_with_its_title_office_and_seal_or_signature
         assert "第1页共1页" in s.text, form
         assert re.search(r"(加盖.+)|(签字)", s.text), form
         assert "投诉单号" in s.text or "举报单号" in s.text, form
+
+
+def test_oversized_stored_text_is_clipped_on_the_2026_forms_and_the_seal_stays_whole(world: World) -> None:
+    import time
+
+    from desktop.forms.data import OMITTED
+
+    cid = accepted(world)
+    store(world, cid, facts="冰箱制冷效果差，多次维修未果。" * 20_000 + "末尾不应印出",
+          status_note="注" * 50_000, rejection_ground="over_three_years",
+          mediation_materials="材" * 30_000, mediation_at=datetime(2026, 11, 25, 9, 30))
+    for form in ("registration", "rejection", "mediation-notice"):
+        start = time.perf_counter()
+        s = sheet(world, form, cid)
+        assert time.perf_counter() - start < 5, form
+        assert flat(OMITTED) in s.text and "末尾不应印出" not in s.text, form
+        assert 1 <= s.rendered.pages <= 12, (form, s.rendered.pages)
+        last = flat(s.pages[-1])
+        assert "加盖长桥分局" in last or "登记人（签字）" in last, form  # seal or signatures whole
+    s = sheet(world, "rejection", cid)
+    assert ticked_line(s.text, 7).startswith(f"{TICKED}（四）除法律另有规定外")
