@@ -163,6 +163,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     services = Services(ctx=ctx, database=database, backup=backup)
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
+    services.reference.install_new_code_tables()
     services.reference.apply_shipped_rule_sets()
     # The sync service, when built, puts back to `pending` what a program killed while sending
     # left `sending`: build it now when there is such an operation (otherwise on first use).

@@ -199,6 +199,8 @@ def dispatch(session: Session, request: DispatchRequest, hub_id: str, now: datet
     }
     if found := record_problems("complaints", data, new=True, exempt=_DISPATCH_LATER):
         raise bad_request("未分流：" + "；".join(found.messages))
+    if data.get("kind") == "report" and tree.offices[office].kind == "station":
+        raise bad_request(f"未分流：{tree.name(office)}（{office}）是投诉站，投诉站不接收举报")
     record_uuid = str(uuid6.uuid7())
     numbers.claim(number, record_uuid)
     numbers.write(now)

@@ -108,6 +108,7 @@ class OpMsg:
     STATUS_FLOW = "状态变更「{old}」→「{new}」不符合办理流程"
     STATUS_EVIDENCE = "状态变更「{old}」→「{new}」不符合办理流程：记录缺少{missing}"
     STATUS_UNKNOWN = "「{value}」不是有效的投诉状态，未写入"
+    REPORT_AT_STATION = "未写入：{office}是投诉站，投诉站不登记、不接收举报"
     BLOB_MISSING = "附件文件尚未上传完整"
     CONFLICT = "以下字段在区局已被改动：{fields}。本次修改未写入，请核对后重新提交"
     DELETE_UNKNOWN = "区局没有该记录，已记为删除"

@@ -335,6 +335,8 @@ class Batch:
                 break
         if refusal := self._out_of_scope(owner):
             return _rejected(op, refusal, RefusalCode.SCOPE, [spec.owner] if spec.owner else [])
+        if op.entity == "complaints" and (refusal := self._report_at_station(op.after, owner)):
+            return _invalid(op, refusal, ["kind"])
         if answer := self._check_references(op, op.after, parent[1] if parent else None):
             return answer
         if refusal := self._blob_missing(spec, op.after):
@@ -528,6 +530,13 @@ class Batch:
             return OpMsg.NUMBER_OTHER_OFFICE.format(number=number,
                                                     owner=self._named(parsed.office_code),
                                                     office=self._named(self.actor.office))
+        return None
+
+    def _report_at_station(self, fields: dict[str, Any], owner: str) -> str | None:
+        """Stations (inside enterprises) neither register nor receive a 举报."""
+        office = self.tree.offices.get(owner)
+        if fields.get("kind") == "report" and office is not None and office.kind == "station":
+            return OpMsg.REPORT_AT_STATION.format(office=self._named(owner))
         return None
 
     def _complaint_checks(self, op: Operation, fields: dict[str, Any]) -> OpResult | None:

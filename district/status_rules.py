@@ -29,6 +29,12 @@ _EVIDENCE: dict[Action, dict[str, str]] = {
     Action.TRANSFER: {"target": "transferred_to"},
     Action.OPEN_CASE: {"note": "case_note"},
     Action.CLOSE: {"result": "result"},
+    Action.REQUEST_ID_PROOF: {"due": "id_proof_due_on"},
+    Action.DELEGATE: {"to": "delegated_to"},
+    Action.FILE_CASE: {"note": "case_note"},
+    Action.DECLINE_CASE: {"note": "status_note"},
+    Action.MERGE: {"target": "merged_into"},
+    Action.ANSWER: {"answer": "answer"},
 }
 
 

@@ -245,6 +245,10 @@ class Complaint(Syncable, Base):
     pauses: Mapped[list[ClockPause]] = relationship(
         back_populates="complaint", order_by="ClockPause.started_on"
     )
+    # Read when a notice's time limit counts to its delivery (the termination decision).
+    deliveries: Mapped[list[NoticeDelivery]] = relationship(
+        order_by="NoticeDelivery.delivered_at", viewonly=True
+    )
     __table_args__ = (
         Index("ix_complaints_received", "received_at", "id"),
         Index("ix_complaints_status_received", "status", "received_at", "id"),

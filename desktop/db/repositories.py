@@ -133,7 +133,7 @@ class EnterpriseRepository:
             .label("mediated"),
             count_if(c.at_fault.is_(True)).label("at_fault"),
             func.coalesce(func.sum(c.recovered_cents), 0).label("recovered_cents"),
-        ).where(c.enterprise_id == enterprise_id)
+        ).where(c.enterprise_id == enterprise_id, c.kind == "complaint")
         if scope is not None:
             stmt = stmt.where(c.office_id.in_(scope))
         return {k: int(v) for k, v in self.s.execute(stmt).one()._mapping.items()}
@@ -259,6 +259,39 @@ class ComplaintRepository:
             stmt = stmt.where(m.Complaint.office_id.in_(scope))
         return self.s.scalars(stmt.limit(10)).all()
 
+    def same_person(self, exclude_id: int, name: str, phone: str, id_number: str | None,
+                    since: date, scope: set[int] | None,
+                    limit: int = 200) -> Sequence[m.Complaint]:
+        """Complaints of the same person (name and phone, or ID number) received since
+        `since`; another name on the same phone is a shared contact, not the same person."""
+        c = m.Complaint
+        person = [and_(c.complainant_phone == phone, c.complainant_name == name)] if phone else []
+        if id_number:
+            person.append(c.complainant_id_number == id_number)
+        if not person:
+            return []
+        stmt = select(c).where(or_(*person), c.id != exclude_id, c.kind == "complaint",
+                               c.received_at >= datetime.combine(since, time()))
+        if scope is not None:
+            stmt = stmt.where(c.office_id.in_(scope))
+        return self.s.scalars(stmt.order_by(c.received_at.desc()).limit(limit)).all()
+
+    def sharing_contact(self, exclude_id: int, name: str, phone: str, address: str,
+                        scope: set[int] | None, limit: int = 50) -> list[tuple[m.Complaint, str]]:
+        """Other people's complaints with this phone or this address (电话 / 地址)."""
+        c = m.Complaint
+        out: list[tuple[m.Complaint, str]] = []
+        checks = [(c.complainant_phone == phone, "电话")] if phone else []
+        # An address says little until it names a household: a bare district is shared by all.
+        if len((address or "").strip()) >= 8:
+            checks.append((c.complainant_address == address.strip(), "地址"))
+        for condition, shares in checks:
+            stmt = select(c).where(condition, c.id != exclude_id, c.complainant_name != name)
+            if scope is not None:
+                stmt = stmt.where(c.office_id.in_(scope))
+            out.extend((o, shares) for o in self.s.scalars(stmt.limit(limit)))
+        return out
+
     # -- lists ----------------------------------------------------------------------
     def _filtered(
         self, stmt: Select, f: ComplaintFilter, scope: set[int] | None, *, paging: bool = False
@@ -281,6 +314,8 @@ class ComplaintRepository:
             conditions.append(c.office_id == f.office_id)
         if f.enterprise_id is not None:
             conditions.append(c.enterprise_id == f.enterprise_id)
+        if f.kind:
+            conditions.append(c.kind == f.kind)
         if f.received_from is not None:
             conditions.append(c.received_at >= datetime.combine(f.received_from, time.min))
         if f.received_to is not None:
@@ -509,7 +544,7 @@ class DisclosureRepository:
         c = m.Complaint
         stmt = select(c).where(
             c.office_id.in_(scope), c.status == "closed", c.closed_on.between(first, last),
-            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED))
+            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED), c.kind == "complaint")
         return list(self.s.scalars(stmt.order_by(c.received_at, c.id)).all())
 
     def candidate_ids(self, scope: set[int], first: date, last: date) -> set[int]:
@@ -517,7 +552,8 @@ class DisclosureRepository:
         c = m.Complaint
         return set(self.s.scalars(select(c.id).where(
             c.office_id.in_(scope), c.status == "closed", c.closed_on.between(first, last),
-            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED))).all())
+            c.accepted_on.is_not(None), c.result.in_(self.MEDIATED),
+            c.kind == "complaint")).all())
 
     def entry_offices(self, list_id: int) -> dict[int, int]:
         """complaint id → handling office, for every row of a list, in one query."""

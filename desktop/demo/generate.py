@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -192,6 +192,56 @@ def _draft(rng: random.Random, office_code: str, at: datetime, seeds, enterprise
     )
 
 
+_QUESTIONS = (
+    ("预付卡商家关门了，卡里的钱怎么办？", "可凭购卡凭证向商家所在地市场监管部门投诉，涉嫌诈骗的可向公安机关报案。"),
+    ("网购的衣服不合适，七天无理由退货运费谁出？", "七日无理由退货的运费一般由消费者承担，商家承诺包邮的除外。"),
+    ("买的空调还在三包期内坏了，商家让我找厂家，对吗？", "三包期内销售者应负责修理、更换或退货，不能推给生产者。"),
+    ("健身房会员卡能转让吗？", "以合同约定为准；合同未约定的可与经营者协商，协商不成可投诉。"),
+    ("餐馆收取包间费合法吗？", "经营者应事先明示收费项目和标准，未明示的消费者有权拒绝支付。"),
+)
+_REPORTS = (
+    "举报该店销售过期食品，货架上有超过保质期的{subject}。",
+    "举报该经营者虚假宣传，{subject}广告中宣称的功效与实际不符。",
+    "举报该店未明码标价，{subject}结账价格高于货架标示价格。",
+    "举报该经营者销售的{subject}无中文标签，来源不明。",
+)
+
+
+def _question(rng: random.Random, draft: ComplaintDraft) -> ComplaintDraft:
+    question, answer = rng.choice(_QUESTIONS)
+    return replace(draft, kind="consultation", facts=question, answer=answer, request="",
+                   complainant_address="", complainant_id_number=None, district_number=None,
+                   amount=None, purchase_date=None)
+
+
+def _as_report(rng: random.Random, draft: ComplaintDraft) -> ComplaintDraft:
+    named = rng.random() < 0.6
+    return replace(draft, kind="report", facts=rng.choice(_REPORTS).format(subject=draft.subject),
+                   reporter_real_name=named, request="",
+                   complainant_name=draft.complainant_name if named else "",
+                   complainant_phone=draft.complainant_phone if named else "",
+                   complainant_address=draft.complainant_address if named else "",
+                   complainant_id_number=None, amount=None)
+
+
+def _report(complaints: ComplaintService, user: CurrentUser, draft: ComplaintDraft,  # type: ignore[no-untyped-def]
+            received: date, today: date, rng: random.Random, at) -> None:
+    cid = complaints.register(user, draft).ids[0]
+    age = (today - received).days
+    if age < 10 and rng.random() < 0.7:
+        return  # still being checked
+    at(min(today, received + timedelta(days=rng.randint(3, 14))), 15)
+    if rng.random() < 0.4:
+        complaints.file_case(user, cid, note="经核查存在违法行为，立案调查", expected_version=1)
+        result = Result.CASE_FILED
+    else:
+        complaints.decline_case(user, cid, note="经现场核查未发现违法行为", expected_version=1)
+        result = Result.CASE_NOT_FILED
+    if age > 20:
+        at(min(today, received + timedelta(days=rng.randint(15, 20))), 16)
+        complaints.close(user, cid, result=result, expected_version=2)
+
+
 def _pick_offices(rng: random.Random) -> str:
     return rng.choices(list(HANDLER_OF), weights=[30, 20, 12, 10, 8, 12, 8])[0]
 
@@ -211,6 +261,14 @@ def _through_services(s: Services, rng, n, handlers, seeds, enterprise_ids, toda
         user: CurrentUser = handlers[office]
         draft = _draft(rng, office, received, seeds, enterprise_ids)
         clock.at = received + timedelta(minutes=rng.randint(5, 40))
+        # The ledger holds 举报 and 咨询 too: a few of each (a station takes no 举报).
+        roll = rng.random()
+        if roll < 0.06:
+            complaints.register(user, _question(rng, draft))
+            continue
+        if roll < 0.11 and office in ("WZCQ", "WZMD"):
+            _report(complaints, user, _as_report(rng, draft), received.date(), today, rng, at)
+            continue
         cid = complaints.register(user, draft).ids[0]
         age = (today - received.date()).days
         _advance(complaints, records, calendar, user, cid, draft, received.date(), age, rng, at, today)

@@ -90,7 +90,7 @@ class ComplaintDraft:
         try:
             intake = Intake(self.kind)
         except ValueError:
-            raise ValidationFailed([FieldError("类型", f"「{self.kind}」不是投诉、举报或咨询")])
+            raise ValidationFailed([FieldError("类型", f"「{self.kind}」不是投诉、举报或咨询")]) from None
 
         def check(name: str, fn: Callable[..., object], *args: Any) -> None:
             try:
@@ -180,6 +180,7 @@ class ComplaintFilter:
     closed_from: date | None = None  # closed_on within [closed_from, closed_to]
     closed_to: date | None = None
     enterprise_id: int | None = None
+    kind: str | None = None  # 投诉 / 举报 / 咨询 (workflow.Intake value); None: all three
     text: str = ""
     sort: SortKey = SortKey.RECEIVED
     reverse: bool = False  # oldest (or, by due date, latest) first

@@ -90,7 +90,7 @@ class Field:
     max_len: int | None = None
     null: bool = False
     required_from: Status | None = None
-    choices: type[Status] | type[Result] | None = None  # the only values, each with its label
+    choices: type[Status] | type[Result] | type[Intake] | None = None  # the only values
     maximum: int | None = None
     target: str | None = None  # the entity a `record` reference points to
     pattern: re.Pattern[str] | None = None

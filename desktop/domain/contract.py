@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any, Literal, cast
 
 from desktop.domain import complaint_fields
+from desktop.domain.aftercare import CallMeans, Delivery, Notice, Satisfaction
 from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's names for them)
     FACTS_LEN,
     LONG_LEN,
@@ -29,7 +30,6 @@ from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's nam
     NOTE_LEN,
     NUMBER_PATTERN,
 )
-from desktop.domain.aftercare import CallMeans, Delivery, Notice, Satisfaction
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
 from desktop.domain.workflow import Intake
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from desktop.domain.calendar import DueDate, WorkingCalendar, guessed_year_warning
 from desktop.domain.errors import DomainError
-from desktop.domain.workflow import Status
+from desktop.domain.workflow import Intake, Status
 
 
 class DayUnit(StrEnum):
@@ -124,6 +124,13 @@ class Deadlines:
     violation_check_due: DueDate | None
     violation_check_extended_due: DueDate | None
     odr_due: DueDate | None
+    intake: Intake = Intake.COMPLAINT
+    # A 举报: whether to open a case, from receipt (or the last new fact merged into it).
+    report_check_due: DueDate | None = None
+    report_check_extended_due: DueDate | None = None
+    check_extended: bool = False  # the head approved the +15 working days
+    id_proof_due: DueDate | None = None  # 限期提供身份证明材料: the date set
+    termination_notified: bool = False  # the termination decision reached both parties
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -137,6 +144,7 @@ class Deadlines:
                     self.termination_notice_due,
                     self.violation_check_due,
                     self.odr_due,
+                    self.report_check_due,
                 )
                 if d is not None
             )
@@ -149,17 +157,27 @@ class Deadlines:
 
     def current_due(self, status: Status) -> DueDate | None:
         """The deadline that matters now for a complaint in this status (None: no clock runs)."""
+        if self.intake is Intake.CONSULTATION:
+            return None
+        if self.intake is Intake.REPORT:
+            if status is Status.REGISTERED:
+                return self.report_check_extended_due if self.check_extended \
+                    else self.report_check_due
+            return None
+        if status is Status.ID_PENDING:
+            return self.id_proof_due
         if status is Status.REGISTERED:
             return self.acceptance_due
         if status is Status.ACCEPTED and self.odr_due is not None:
             # Accepted for the enterprise to settle first (ODR): its 10 working days run.
             return self.odr_due
-        if status in (Status.ACCEPTED, Status.MEDIATING):
+        if status in (Status.ACCEPTED, Status.MEDIATING, Status.DELEGATED):
             return None if self.mediation_paused else self.mediation_due
         if status is Status.CASE_OPENED:
-            return self.violation_check_due
+            return self.violation_check_extended_due if self.check_extended \
+                else self.violation_check_due
         if status is Status.TERMINATED:
-            return self.termination_notice_due
+            return None if self.termination_notified else self.termination_notice_due
         return None
 
 
@@ -174,8 +192,19 @@ def compute_deadlines(
     terminated_on: date | None = None,
     violation_found_on: date | None = None,
     odr_started_on: date | None = None,
+    intake: Intake = Intake.COMPLAINT,
+    clock_from: date | None = None,
+    check_extended: bool = False,
+    id_proof_due_on: date | None = None,
+    id_proof_received_on: date | None = None,
+    termination_notified: bool = False,
 ) -> Deadlines:
-    acceptance_due = calendar.add_working_days(received_on, rules.accept_days)
+    """`clock_from`: a 举报's check runs from this day (the last new fact merged into it)
+    instead of receipt. `id_proof_received_on`: the proof of identity the office asked for
+    arrived; the acceptance decision's 7 working days run again from that day (the complaint
+    is complete only then, as with material supplied later)."""
+    acceptance_due = calendar.add_working_days(id_proof_received_on or received_on,
+                                               rules.accept_days)
     mediation_due: DueDate | None = None
     paused = any(p.ended_on is None for p in pauses)
     paused_days = 0
@@ -212,6 +241,15 @@ def compute_deadlines(
             else rules.violation_check_days + (rules.violation_check_extension or 0),
         ),
         odr_due=_after(calendar, odr_started_on, rules.odr_days),
+        intake=intake,
+        report_check_due=_after(calendar, clock_from or received_on, rules.report_check_days),
+        report_check_extended_due=_after(
+            calendar, clock_from or received_on,
+            None if rules.report_check_days is None
+            else rules.report_check_days + (rules.report_check_extension or 0)),
+        check_extended=check_extended,
+        id_proof_due=DueDate(id_proof_due_on) if id_proof_due_on else None,
+        termination_notified=termination_notified,
     )
 
 

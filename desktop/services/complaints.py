@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from desktop.db.repositories import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
+from desktop.domain.aftercare import Notice
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey, masked
 from desktop.domain.complaint_fields import (
@@ -30,14 +31,23 @@ from desktop.domain.complaint_fields import (
     PERSONAL,
     SEES_PERSONAL_INFO,
 )
+from desktop.domain.consumer_status import (
+    ConsumerFacts,
+    EarlierComplaint,
+    SharedContact,
+    gather,
+)
 from desktop.domain.contract import LATEST_DATE, NOTE_LEN
 from desktop.domain.deadlines import Deadlines, Pause, RuleSet, compute_deadlines, rule_set_for
 from desktop.domain.errors import ConflictError, DomainError, FieldError, NotFound, TransitionError
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE
 from desktop.domain.workflow import (
+    CASE_DECIDERS,
     HANDLERS,
     Action,
+    Intake,
     Result,
+    Role,
     Status,
     allowed_actions,
     fire,
@@ -57,8 +67,10 @@ MAX_PAGE = 500
 _OUTCOME_FIELDS = (
     "closed_on", "result", "recovered_cents", "at_fault", "satisfaction", "status_note",
     "rejection_ground", "settled_on", "settlement_terms", "terminated_on", "termination_ground",
-    "transferred_to", "case_note", "violation_found_on",
+    "transferred_to", "case_note", "violation_found_on", "case_decided_on",
 )
+# Which list of its rule set a ground comes from, by the code table name the dialogs use.
+_GROUND_LISTS = {"rejection_ground": "rejection", "termination_ground": "termination"}
 
 
 def _complaint_text(value: str | None, name: str, field: str) -> str:
@@ -94,10 +106,27 @@ def field_values(c: Complaint, *, full: bool) -> dict[str, object]:
     return out
 
 
+def sees_person(user: CurrentUser, c: Complaint) -> bool:
+    """Whether `user` sees the complainant's personal information in full: the roles that
+    handle complaints do; a 举报's reporter only its handler (and who registered it)."""
+    if not user.has(*SEES_PERSONAL_INFO):
+        return False
+    if c.kind == Intake.REPORT and not user.has(Role.ADMIN):
+        return user.id in (c.handler_id, c.registered_by_id)
+    return True
+
+
+def _delegation_returned(c: Complaint, day: date, result: str) -> None:
+    """A delegated mediation's result came back (调解成功 or 终止调解) and is recorded."""
+    if c.status in (Status.SETTLED, Status.TERMINATED) and c.delegated_to \
+            and c.delegation_returned_on is None:
+        c.delegation_returned_on, c.delegation_result = day, result[:2000]
+
+
 def personal_fields(user: CurrentUser, c: Complaint) -> dict[str, str | None]:
     """The complainant's personal information as `user` may see it: in full for the roles that
     handle complaints, masked for the others."""
-    full = user.has(*SEES_PERSONAL_INFO)
+    full = sees_person(user, c)
     return {f.name: getattr(c, f.name) if full else masked(f.name, getattr(c, f.name))
             for f in PERSONAL}
 
@@ -202,10 +231,15 @@ class ComplaintService(Service):
 
     # -- registering and editing -------------------------------------------------------
     def register(self, user: CurrentUser, draft: ComplaintDraft) -> Changed:
-        require_role(user, *HANDLERS, doing="投诉登记")
+        """Register a 投诉 or 举报, or log a 咨询 with its answer (answered on the spot)."""
+        intake = draft.intake if draft.kind in tuple(Intake) else Intake.COMPLAINT
+        require_role(user, *HANDLERS, doing=f"{intake.label}登记")
+        if intake is Intake.REPORT and user.office_kind == "station":
+            raise DomainError("投诉站不登记举报：请告知举报人向市场监督管理分局举报，"
+                              "或通过 12315 平台举报")
         now = self.ctx.clock.now()
         clean = draft.validated(now)
-        with self._uow(user, "投诉登记") as uow:
+        with self._uow(user, f"{intake.label}登记") as uow:
             self._check_codes(uow, clean)
             repo = ComplaintRepository(uow.session)
             day = clean.received_at.date()
@@ -223,6 +257,10 @@ class ComplaintService(Service):
                 rule_set_code=rules.code,
                 **self._draft_columns(uow, clean),
             )
+            if intake is Intake.CONSULTATION:
+                c.status = fire(Status.REGISTERED, Action.ANSWER, {"answer": clean.answer},
+                                roles=user.roles, intake=intake).value
+                c.answered_at = now.replace(microsecond=0)
             uow.session.add(c)
             deadlines = self._refresh_due(c)
             uow.commit()
@@ -238,8 +276,12 @@ class ComplaintService(Service):
         _reason(reason, "修改理由")
         with self._uow(user, "修改投诉", reason=reason) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
-            if c.status == Status.CLOSED:
-                raise TransitionError("已办结的投诉不能修改，如需更正请先“重新办理”")
+            if not Status(c.status).is_open and c.kind != Intake.CONSULTATION:
+                raise TransitionError(f"「{Status(c.status).label}」的记录不能修改，"
+                                      "如需更正请先“重新办理”")
+            if clean.kind != c.kind:
+                raise FieldError("类型", f"登记后不能改变类型（现为{Intake(c.kind).label}）；"
+                                         "投诉涉嫌违法的请用“诉转案”")
             if c.status != Status.REGISTERED and not (reason or "").strip():
                 raise FieldError("修改理由", "投诉已受理，修改须填写理由")
             self._check_codes(uow, clean)
@@ -297,6 +339,7 @@ class ComplaintService(Service):
                                          f"{performance_due.isoformat()}，请核对年份")
 
         def apply(c: Complaint) -> None:
+            _delegation_returned(c, today, f"调解成功：{terms.strip()}")
             c.settled_on = today
             c.settlement_terms = terms.strip()
             c.performance_due_on = performance_due
@@ -310,6 +353,8 @@ class ComplaintService(Service):
         note = _complaint_text(note, "status_note", "说明")
 
         def apply(c: Complaint) -> None:
+            _delegation_returned(c, self.ctx.clock.today(),
+                                 f"终止调解：{self.ground_text(c, 'termination_ground', ground)}")
             c.terminated_on = self.ctx.clock.today()
             c.termination_ground = ground
             c.status_note = note or None
@@ -335,8 +380,263 @@ class ComplaintService(Service):
         def apply(c: Complaint) -> None:
             c.case_note = note.strip()
             c.violation_found_on = self.ctx.clock.today()
-        return self._transition(user, complaint_id, Action.OPEN_CASE, {"note": note}, apply,
+        changed = self._transition(user, complaint_id, Action.OPEN_CASE, {"note": note}, apply,
+                                   expected_version, after=self._report_from)
+        return changed
+
+    def _report_from(self, uow: UnitOfWork, user: CurrentUser, c: Complaint) -> None:
+        """诉转案: the violation goes on as a 举报 of this office, linked to the complaint (its
+        own clock: whether to open a case within the rule set's working days)."""
+        now = self.ctx.clock.now().replace(microsecond=0)
+        repo = ComplaintRepository(uow.session)
+        number = repo.next_free_number(user.office_id, user.office_code, now.date())
+        if number is None:
+            raise DomainError(f"本单位 {now.date():%Y-%m-%d} 的编号已用尽，无法登记诉转案的举报")
+        columns = {f.name: getattr(c, f.name) for f in FORM_FIELDS if f.kind != "money"}
+        columns.update(
+            kind=Intake.REPORT.value, received_at=now, channel_code=c.channel_code,
+            facts=f"{c.case_note}\n（由投诉 {c.number} 诉转案。原投诉事实：{c.facts}）"[:5000],
+            reporter_real_name=True, consent_disclosure=None, consent_delegation=None,
+            answer=None)
+        report = Complaint(
+            number=number, registered_by_id=user.id, office_id=c.office_id, handler_id=user.id,
+            status=Status.REGISTERED.value, amount_cents=c.amount_cents, origin_id=c.id,
+            enterprise_id=c.enterprise_id,
+            rule_set_code=rule_set_for(self.ctx.reference.rule_sets(), now.date()).code,
+            clock_from=now.date(), **columns)
+        uow.session.add(report)
+        uow.flush()
+        self._refresh_due(report)
+
+    # -- 2026 rules: identity, delegation, the mediation notice, recusal, consumer status --
+    def request_id_proof(self, user: CurrentUser, complaint_id: int, *, due: date,
+                         note: str = "", expected_version: int) -> Changed:
+        """限期提供身份证明材料: the acceptance decision waits for the proof until `due`."""
+        today = self.ctx.clock.today()
+        if due <= today:
+            raise FieldError("提供期限", f"应晚于今天（{today}）")
+        if due > LATEST_DATE:
+            raise FieldError("提供期限", f"不能晚于 {LATEST_DATE.isoformat()}")
+        note = _complaint_text(note, "status_note", "说明")
+
+        def apply(c: Complaint) -> None:
+            c.id_proof_requested_on, c.id_proof_due_on, c.id_proof_received_on = today, due, None
+            c.status_note = note or None
+        return self._transition(user, complaint_id, Action.REQUEST_ID_PROOF, {"due": due},
+                                apply, expected_version, reason=note)
+
+    def id_proof_received(self, user: CurrentUser, complaint_id: int, *,
+                          expected_version: int) -> Changed:
+        """The proof arrived: back to 登记, the acceptance decision's days run from today."""
+        def apply(c: Complaint) -> None:
+            c.id_proof_received_on = self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.ID_PROOF_RECEIVED, {}, apply,
                                 expected_version)
+
+    def delegate(self, user: CurrentUser, complaint_id: int, *, to: str, note: str = "",
+                 expected_version: int) -> Changed:
+        """委托调解 to a consumer association or another mediation body, with the consent the
+        registration recorded; the mediation time limit keeps running."""
+        _complaint_text(to, "delegated_to", "受委托调解组织")
+        note = _complaint_text(note, "status_note", "说明")
+
+        def apply(c: Complaint) -> None:
+            if c.consent_delegation is False:
+                raise FieldError("受委托调解组织", "投诉人在登记时不同意委托调解")
+            c.delegated_to, c.delegated_on = to.strip(), self.ctx.clock.today()
+            c.delegation_returned_on = c.delegation_result = None
+            c.status_note = note or None
+        return self._transition(user, complaint_id, Action.DELEGATE, {"to": to}, apply,
+                                expected_version, reason=note)
+
+    def schedule_mediation(self, user: CurrentUser, complaint_id: int, *, at: datetime,
+                           place: str, mediator: str, phone: str, materials: str = "",
+                           recusal_days: int | None = 3, expected_version: int) -> Changed:
+        """投诉调解通知书: when and where, who mediates, what to bring, the days in which a party
+        may ask for the mediator's recusal."""
+        require_role(user, *HANDLERS, doing="调解通知")
+        v.check_date(at, "调解时间", None)
+        values = {
+            "mediation_place": _complaint_text(place, "mediation_place", "调解地点"),
+            "mediator_name": _complaint_text(mediator, "mediator_name", "调解人员"),
+            "mediator_phone": _complaint_text(phone, "mediator_phone", "调解人员电话"),
+            "mediation_materials": _complaint_text(materials, "mediation_materials", "需携带材料"),
+        }
+        for field, label in (("mediation_place", "调解地点"), ("mediator_name", "调解人员")):
+            if not values[field]:
+                raise FieldError(label, "不能为空")
+        if values["mediator_phone"]:
+            values["mediator_phone"] = v.check_phone(values["mediator_phone"], "调解人员电话")
+        if recusal_days is not None and not 1 <= recusal_days <= 30:
+            raise FieldError("申请回避期限（日）", "应为 1–30 日")
+        with self._uow(user, "调解通知") as uow:
+            c = load_complaint(uow, user, complaint_id, expected_version)
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+                raise TransitionError(f"只有已受理或调解中的投诉可以发调解通知"
+                                      f"（当前为「{Status(c.status).label}」）")
+            c.mediation_at = at.replace(second=0, microsecond=0)
+            for field, value in values.items():
+                setattr(c, field, value or None)
+            c.recusal_days = recusal_days
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number)
+
+    def record_recusal(self, user: CurrentUser, complaint_id: int, *, request: str,
+                       requested_on: date, decision: str | None = None,
+                       decided_on: date | None = None, expected_version: int) -> Changed:
+        """A party's request that the mediator step aside (回避), and the office's decision."""
+        require_role(user, *HANDLERS, doing="回避申请")
+        request = _complaint_text(request, "recusal_request", "回避申请")
+        if not request:
+            raise FieldError("回避申请", "不能为空：写明谁申请哪位调解人员回避及理由")
+        now = self.ctx.clock.now()
+        v.check_date(requested_on, "申请回避日期", now)
+        if decision not in (None, "granted", "refused"):
+            raise FieldError("回避决定", f"「{decision}」不是准予回避或不予回避")
+        if decision is not None:
+            decided_on = decided_on or self.ctx.clock.today()
+            v.check_date(decided_on, "回避决定日期", now)
+            if decided_on < requested_on:
+                raise FieldError("回避决定日期", f"不能早于申请日期 {requested_on}")
+        with self._uow(user, "回避申请") as uow:
+            c = load_complaint(uow, user, complaint_id, expected_version)
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+                raise TransitionError("只有调解阶段的投诉可以申请回避")
+            c.recusal_request, c.recusal_requested_on = request, requested_on
+            c.recusal_decision = decision
+            c.recusal_decided_on = decided_on if decision else None
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number)
+
+    def judge_consumer(self, user: CurrentUser, complaint_id: int, *, judgement: str,
+                       note: str, expected_version: int) -> Changed:
+        """The clerk's judgement whether the complainant bought for daily consumption, with
+        the reason; the program only gathers facts (consumer_facts)."""
+        require_role(user, *HANDLERS, doing="消费者身份判断")
+        if judgement not in ("consumer", "not_consumer"):
+            raise FieldError("消费者身份判断", "请选择属于或不属于生活消费")
+        note = _complaint_text(note, "consumer_judgement_note", "判断理由")
+        if not note:
+            raise FieldError("判断理由", "不能为空：写明依据的事实")
+        with self._uow(user, "消费者身份判断", reason=note) as uow:
+            c = load_complaint(uow, user, complaint_id, expected_version)
+            if c.kind != Intake.COMPLAINT:
+                raise TransitionError("只有投诉需要判断消费者身份")
+            c.consumer_judgement, c.consumer_judgement_note = judgement, note
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number)
+
+    def consumer_facts(self, user: CurrentUser, complaint_id: int) -> ConsumerFacts:
+        """What the 2026 rules (Art. 17) list for judging whether a purchase was for daily
+        consumption, gathered from this office's records: the person's complaints in the last
+        12 months and against whom, others sharing the phone or address, unusual quantities."""
+        require_role(user, *SEES_PERSONAL_INFO, doing="查看消费者身份核查事实")
+        with self._uow(user, "", write=False) as uow:
+            c = load_complaint(uow, user, complaint_id)
+            since = (c.received_at - timedelta(days=365)).date()
+            scope = set(user.scope) if user.scope is not None else None
+            repo = ComplaintRepository(uow.session)
+            earlier = [EarlierComplaint(o.number, o.received_at.date(), o.respondent_name,
+                                        o.subject, Status(o.status).label)
+                       for o in repo.same_person(c.id, c.complainant_name, c.complainant_phone,
+                                                 c.complainant_id_number, since, scope)]
+            shared = [SharedContact(o.number, o.received_at.date(),
+                                    masked("complainant_name", o.complainant_name), shares)
+                      for o, shares in repo.sharing_contact(
+                          c.id, c.complainant_name, c.complainant_phone,
+                          c.complainant_address, scope)]
+            return gather(since=since, earlier=earlier, shared=shared,
+                          texts=(c.subject, c.facts, c.request),
+                          judgement=c.consumer_judgement,
+                          judgement_note=c.consumer_judgement_note)
+
+    def answer(self, user: CurrentUser, complaint_id: int, *, answer: str,
+               expected_version: int) -> Changed:
+        """解答 a 咨询 that came without its answer (dispatched by the district from 12315)."""
+        _complaint_text(answer, "answer", "解答内容")
+
+        def apply(c: Complaint) -> None:
+            c.answer = answer.strip()
+            c.answered_at = self.ctx.clock.now().replace(microsecond=0)
+        return self._transition(user, complaint_id, Action.ANSWER, {"answer": answer}, apply,
+                                expected_version)
+
+    # -- 举报 --------------------------------------------------------------------------
+    def file_case(self, user: CurrentUser, complaint_id: int, *, note: str,
+                  expected_version: int) -> Changed:
+        """立案: a case is opened on the report; the reporter (if named) is told the result."""
+        _complaint_text(note, "case_note", "立案说明")
+
+        def apply(c: Complaint) -> None:
+            c.case_note, c.case_decided_on = note.strip(), self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.FILE_CASE, {"note": note}, apply,
+                                expected_version)
+
+    def decline_case(self, user: CurrentUser, complaint_id: int, *, note: str,
+                     expected_version: int) -> Changed:
+        _complaint_text(note, "status_note", "不予立案理由")
+
+        def apply(c: Complaint) -> None:
+            c.status_note, c.case_decided_on = note.strip(), self.ctx.clock.today()
+        return self._transition(user, complaint_id, Action.DECLINE_CASE, {"note": note}, apply,
+                                expected_version, reason=note)
+
+    def extend_check(self, user: CurrentUser, complaint_id: int, *, note: str,
+                     expected_version: int) -> Changed:
+        """The head approved 15 more working days for checking a 举报 or a violation found in
+        mediation (`note`: who approved, when)."""
+        require_role(user, *CASE_DECIDERS, Role.DEPARTMENT_HEAD, Role.DEPUTY_DIRECTOR,
+                     doing="延长核查期限")
+        note = _complaint_text(note, "check_extension_note", "批准情况")
+        if not note:
+            raise FieldError("批准情况", "不能为空：写明哪位负责人何时批准")
+        with self._uow(user, "延长核查期限", reason=note) as uow:
+            c = load_complaint(uow, user, complaint_id, expected_version)
+            checking = (c.kind == Intake.REPORT and c.status == Status.REGISTERED) \
+                or c.status == Status.CASE_OPENED
+            if not checking:
+                raise TransitionError("只有核查中的举报或诉转案可以延长核查期限")
+            if c.check_extended_on is not None:
+                raise TransitionError(f"核查期限已于 {c.check_extended_on} 延长过，只能延长一次")
+            c.check_extended_on, c.check_extension_note = self.ctx.clock.today(), note
+            deadlines = self._refresh_due(c)
+            uow.commit()
+            return Changed("complaint", (c.id,), c.number, deadlines.warnings)
+
+    def merge_report(self, user: CurrentUser, complaint_id: int, *, into_number: str,
+                     new_facts: bool, note: str = "", expected_version: int) -> Changed:
+        """并案: a repeat report of the same matter is not handled twice. It is merged into the
+        earlier report; with new facts, those go into the earlier one and its clock starts
+        again from today."""
+        note = _complaint_text(note, "status_note", "说明")
+        target_number = (into_number or "").strip().upper()
+        holder: dict[str, Complaint] = {}
+
+        def apply(c: Complaint) -> None:
+            target = holder["target"]
+            c.merged_into_id = target.id
+            c.status_note = note or f"并入举报 {target.number}"
+            if new_facts:
+                today = self.ctx.clock.today()
+                added = f"\n【{today:%Y-%m-%d} 并案 {c.number} 的新事实】{c.facts}"
+                target.facts = (target.facts + added)[:5000]
+                target.clock_from = today
+                target.check_extended_on = target.check_extension_note = None
+                self._refresh_due(target)
+
+        def find(uow: UnitOfWork, c: Complaint) -> None:
+            target = ComplaintRepository(uow.session).by_number(target_number)
+            if target is None or target.kind != Intake.REPORT:
+                raise FieldError("并入的举报", f"没有编号为 {target_number or '（空）'} 的举报")
+            require_scope(user, target.office_id, f"举报 {target.number} ")
+            if target.id == c.id:
+                raise FieldError("并入的举报", "不能并入自己")
+            if target.status != Status.REGISTERED:
+                raise FieldError("并入的举报", f"举报 {target.number} 已{Status(target.status).label}，"
+                                              "不能再并案；新的事实请作为新举报核查")
+            holder["target"] = target
+        return self._transition(user, complaint_id, Action.MERGE, {"target": target_number},
+                                apply, expected_version, reason=note, before=find)
 
     def close(self, user: CurrentUser, complaint_id: int, *, result: Result | str,
               recovered: Decimal | str | None = None, at_fault: bool | None = None,
@@ -478,32 +778,70 @@ class ComplaintService(Service):
     def _transition(self, user: CurrentUser, complaint_id: int, action: Action,
                     context: dict[str, Any], apply: Callable[[Complaint], None],
                     expected_version: int | None, *, ground_kind: str | None = None,
-                    reason: str | None = None) -> Changed:
+                    reason: str | None = None,
+                    before: Callable[[UnitOfWork, Complaint], None] | None = None,
+                    after: Callable[[UnitOfWork, CurrentUser, Complaint], None] | None = None,
+                    ) -> Changed:
+        """One workflow step in one transaction: check it (kind, status, role, what it needs),
+        `before` (checks that read other records), `apply` the step's own fields, `after`
+        (records the step makes besides), the new due date."""
         with self._uow(user, action.label, reason=reason or None) as uow:
             c = load_complaint(uow, user, complaint_id, expected_version)
             if ground_kind and context.get("ground"):
-                item = CodeRepository(uow.session).get(ground_kind, context["ground"])
-                if item is None or not item.active:
-                    raise FieldError("依据", f"「{context['ground']}」不是有效的法定依据")
+                grounds = self.grounds(c, ground_kind)
+                if context["ground"] not in dict(grounds):
+                    raise FieldError("依据", f"「{context['ground']}」不是本投诉适用的时限规则"
+                                           f"（{self.rules_of(c).name}）所列的法定依据")
             c.status = fire(Status(c.status), action, context, roles=user.roles,
-                            was_accepted=c.accepted_on is not None).value
+                            was_accepted=c.accepted_on is not None,
+                            intake=Intake(c.kind)).value
+            if before is not None:
+                before(uow, c)
             apply(c)
-            if c.status not in (Status.ACCEPTED, Status.MEDIATING):
+            if c.status not in (Status.ACCEPTED, Status.MEDIATING, Status.DELEGATED):
                 # Mediation is over: a running pause ends today, it cannot outlive the clock.
                 for pause in c.pauses:
                     if pause.ended_on is None:
                         pause.ended_on = self.ctx.clock.today()
+            if after is not None:
+                after(uow, user, c)
             deadlines = self._refresh_due(c)
             uow.commit()
             return Changed("complaint", (c.id,), c.number, deadlines.warnings)
 
+    def rules_of(self, c: Complaint, rule_sets: list[RuleSet] | None = None) -> RuleSet:
+        """The rule set a complaint follows: the one it records, or the one in force when it
+        was received (a set since removed)."""
+        rule_sets = rule_sets if rule_sets is not None else self.ctx.reference.rule_sets()
+        rules = next((r for r in rule_sets if r.code == c.rule_set_code), None)
+        return rules if rules is not None else rule_set_for(rule_sets, c.received_at.date())
+
+    def grounds(self, c: Complaint, ground_kind: str) -> tuple[tuple[str, str], ...]:
+        """The grounds for not accepting (rejection_ground) or for terminating mediation
+        (termination_ground) under the complaint's own rule set, in its wording. A set an
+        administrator added without grounds borrows those of the latest set in force."""
+        kind = _GROUND_LISTS[ground_kind]
+        rules = self.rules_of(c)
+        own = rules.rejection_grounds if kind == "rejection" else rules.termination_grounds
+        if own:
+            return own
+        latest = rule_set_for(self.ctx.reference.rule_sets(), self.ctx.clock.today())
+        return latest.rejection_grounds if kind == "rejection" else latest.termination_grounds
+
+    def grounds_for(self, user: CurrentUser, complaint_id: int,
+                    ground_kind: str) -> tuple[tuple[str, str], ...]:
+        """What the 不予受理 / 终止调解 dialog offers for this complaint."""
+        with self._uow(user, "", write=False) as uow:
+            return self.grounds(load_complaint(uow, user, complaint_id), ground_kind)
+
+    def ground_text(self, c: Complaint, ground_kind: str, code: str | None) -> str:
+        return dict(self.grounds(c, ground_kind)).get(code or "", code or "")
+
     def deadlines_of(self, c: Complaint, calendar: WorkingCalendar | None = None,
                      rule_sets: list[RuleSet] | None = None) -> Deadlines:
         """`calendar` and `rule_sets` may be passed in by a caller that handles many complaints."""
-        rule_sets = rule_sets if rule_sets is not None else self.ctx.reference.rule_sets()
-        rules = next((r for r in rule_sets if r.code == c.rule_set_code), None)
-        if rules is None:
-            rules = rule_set_for(rule_sets, c.received_at.date())
+        rules = self.rules_of(c, rule_sets)
+        terminated = c.status == Status.TERMINATED and c.terminated_on is not None
         return compute_deadlines(
             calendar or self.ctx.reference.calendar(),
             rules,
@@ -514,6 +852,14 @@ class ComplaintService(Service):
             terminated_on=c.terminated_on,
             violation_found_on=c.violation_found_on,
             odr_started_on=c.odr_started_on,
+            intake=Intake(c.kind or Intake.COMPLAINT),
+            clock_from=c.clock_from,
+            check_extended=c.check_extended_on is not None,
+            id_proof_due_on=c.id_proof_due_on,
+            id_proof_received_on=c.id_proof_received_on,
+            # Read only when it matters: the termination decision delivered ends its clock.
+            termination_notified=terminated and any(
+                d.notice == Notice.TERMINATION for d in c.deliveries),
         )
 
     def refresh_due(self, c: Complaint) -> None:
@@ -562,14 +908,14 @@ class ComplaintService(Service):
         return ComplaintRow(id=c.id, version=c.version, **values)  # type: ignore[arg-type]
 
     def _detail(self, user: CurrentUser, c: Complaint) -> ComplaintDetail:
-        full = user.has(*SEES_PERSONAL_INFO)
+        full = sees_person(user, c)
         values = field_values(c, full=full)
         return ComplaintDetail(
             id=c.id, uuid=c.uuid, version=c.version,
             **{k: values[k] for k in _DETAIL_FIELDS},  # type: ignore[arg-type]
             status=Status(c.status),
             deadlines=self.deadlines_of(c),
-            allowed_actions=tuple(allowed_actions(Status(c.status), user.roles)),
+            allowed_actions=tuple(allowed_actions(Status(c.status), user.roles, Intake(c.kind))),
             personal_info_masked=not full,
             paused=any(p.ended_on is None for p in c.pauses),
         )

@@ -445,8 +445,12 @@ class DisclosureService(Service):
             entry.number, entry.received_at = c.number, c.received_at
             entry.respondent, entry.respondent_credit_code = c.respondent_name, c.respondent_credit_code
             entry.success = c.result == "settled"
-            if entry.excluded and entry.id not in objected:
+            # 投诉人不同意公示 (2026 registration): kept off the list, shown to the section marked.
+            refused = c.consent_disclosure is False
+            if entry.excluded and entry.id not in objected and not refused:
                 entry.excluded = False  # it qualifies again (closed anew in this month)
+            if refused:
+                entry.excluded = True
         for complaint_id, entry in existing.items():
             if complaint_id not in wanted:
                 # Reopened or closed again in another month: off the list. Rows with requests
@@ -630,6 +634,8 @@ class DisclosureService(Service):
                     objected: bool) -> EntryInfo:
         if objected:
             state = "不予公示"
+        elif e.excluded and self._consent_refused(uow, e):
+            state = "投诉人不同意公示"
         elif e.excluded:
             state = "已不符合公示条件"
         elif e.corrected_on:
@@ -643,6 +649,11 @@ class DisclosureService(Service):
             proposed_content=e.proposed_content, success=e.success, excluded=e.excluded,
             corrected_on=e.corrected_on,
             open_request=f"{open_kind.label}申请审批中" if open_kind else "", state=state)
+
+    @staticmethod
+    def _consent_refused(uow: UnitOfWork, e: DisclosureEntry) -> bool:
+        c = ComplaintRepository(uow.session).get(e.complaint_id)
+        return c is not None and c.consent_disclosure is False
 
     def _request_info(self, uow: UnitOfWork, r: DisclosureRequest) -> RequestInfo:
         entry = DisclosureRepository(uow.session).entry(r.entry_id)

@@ -266,7 +266,31 @@ class ReferenceService(Service):
         self._recompute(admin, {rules.code}, f"管理员修改了时限规则{rules.name}")
         return changed
 
-    # -- the shipped rule sets ------------------------------------------------------------
+    # -- the shipped reference data -------------------------------------------------------
+    def install_new_code_tables(self) -> list[str]:
+        """At start: a code table this program ships and the database has never had (证件类型
+        came with the 2026 rules) is installed; tables it has are the administrator's."""
+        from desktop.services.offices import LOCAL_OFFICE_KEY
+
+        tables = json.loads(shipped.path(shipped.CODE_TABLES).read_text("utf-8"))
+        with self._uow(None, "", write=False) as uow:
+            codes = CodeRepository(uow.session)
+            if codes.setting(LOCAL_OFFICE_KEY) is None:
+                return []  # not set up yet: initialisation installs them all
+            missing = [k for k in tables if not k.startswith("_")
+                       and not codes.items(k, include_inactive=True)]
+        if not missing:
+            return []
+        with self._uow(None, "安装新增代码表") as uow:
+            codes = CodeRepository(uow.session)
+            # Again inside the writing transaction: another program may have just done it.
+            missing = [k for k in missing if not codes.items(k, include_inactive=True)]
+            for kind in missing:
+                for order, (code, label) in enumerate(tables[kind]):
+                    uow.session.add(CodeItem(kind=kind, code=code, label=label, sort_order=order))
+            uow.commit()
+        return missing
+
     def apply_shipped_rule_sets(self) -> list[str]:
         """At start: install shipped rule sets this database lacks, and bring each stored set
         that is still as an earlier revision shipped it up to this program's values; then

@@ -366,9 +366,11 @@ class DeviceInfo(BaseModel):
 
 
 class DispatchRequest(BaseModel):
-    """A complaint the district hands to an office (分流): it arrives in the office's ledger."""
+    """A complaint the district hands to an office (分流): it arrives in the office's ledger.
+    `kind`: 12315 sends 投诉, 举报 and 咨询 alike (a 举报 only to a sub-bureau)."""
 
     office: str
+    kind: Literal["complaint", "report", "consultation"] = "complaint"
     district_number: str = Field(min_length=1, max_length=40)
     received_at: datetime
     complainant_name: str

@@ -9,8 +9,8 @@ from desktop.bootstrap import Services
 from desktop.services.dto import CodeInfo, CurrentUser, OfficeInfo, UserInfo
 from desktop.ui.ops import Ops
 
-CODE_KINDS = ("channel", "category", "rejection_ground", "termination_ground", "request_type",
-              "mediation_means")
+# The grounds for not accepting and for terminating are worded by each rule set, not here.
+CODE_KINDS = ("channel", "category", "request_type", "mediation_means", "id_type")
 
 
 @dataclass

@@ -290,10 +290,10 @@ def test_adding_relabelling_and_deactivating_a_code(admin_page, world: World, qt
 
 def test_code_tables_switch_by_kind(admin_page, qtbot) -> None:  # type: ignore[no-untyped-def]
     page, ctx = admin_page
-    page.codes.set_kind("termination_ground")
+    page.codes.set_kind("id_type")
     wait_idle(qtbot, ctx)
     codes = [page.codes.table.item(r, 0).text() for r in range(page.codes.table.rowCount())]
-    assert "withdrawn" in codes and "walkin" not in codes
+    assert "passport" in codes and "walkin" not in codes
 
 
 # -- working days ----------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def test_a_whole_complaint_from_registration_to_closing(world: World) -> None:
     assert c.status is Status.REGISTERED
     assert c.due_on == c.deadlines.acceptance_due.day
     assert c.amount == Decimal("158000.00")
-    assert c.allowed_actions == (Action.ACCEPT, Action.REJECT, Action.TRANSFER)
+    assert c.allowed_actions == (Action.ACCEPT, Action.REJECT, Action.REQUEST_ID_PROOF,
+                                 Action.TRANSFER)
 
     s.complaints.accept(clerk, cid, expected_version=c.version)
     c = s.complaints.get(clerk, cid)

@@ -38,6 +38,9 @@ def _as_before_the_update(world: World, mediation_days: int = 45) -> None:
         row = uow.session.scalars(select(RuleSetRow).where(RuleSetRow.code == "samr-2026")).one()
         row.mediation_days, row.mediation_unit = mediation_days, "working"
         row.tentative, row.note = True, OLD_2026.note
+        # What migration 0008 gives a set the program had not yet filled in.
+        row.report_check_days = row.report_check_extension = None
+        row.grounds, row.confidence, row.forms = "{}", "{}", "2020"
         uow.commit()
     _sql(world,
          ("DELETE FROM app_settings WHERE key = 'rule_set_revision:samr-2026'", ()),

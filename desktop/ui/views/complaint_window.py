@@ -188,7 +188,9 @@ class ComplaintWindow(QWidget):
         (detail, self.records, self.attachments, history, choices, self.sync_state,
          self.sync_refusals) = loaded
         self.detail = detail
-        self.setWindowTitle(self.tr("投诉 {0}").format(detail.number))
+        from desktop.ui.intake_words import intake_of  # (imported here: the window's imports are shared work)
+
+        self.setWindowTitle(self.tr("{0} {1}").format(intake_of(detail.kind).label, detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
         self._show_status(detail, self.sync_state)
         self._show_actions(detail)
@@ -279,19 +281,29 @@ class ComplaintWindow(QWidget):
 
     def _show_record(self, d: ComplaintDetail) -> None:
         """Every catalogued field the tab shows (domain/complaint_fields.py), in its order,
-        that holds something; the parties' names always."""
+        that belongs to this kind of item and holds something; the parties' names always (a
+        咨询's business only when named). Labels in the kind's words (举报人, 被举报方; 咨询人)."""
+        from desktop.domain.workflow import Intake
+        from desktop.ui.intake_words import intake_of, worded
+
         while self.record_form.rowCount():
             self.record_form.removeRow(0)
+        intake = intake_of(d.kind)
+        always = ("complainant_name",) if intake is Intake.CONSULTATION \
+            else ("complainant_name", "respondent_name")
+        rows = [(self.tr("类型"), intake.label)]
         for f in FIELDS:
-            if not f.shown:
+            if not f.shown or intake not in f.intakes:
                 continue
             value = self._shown_value(f, d)
-            if not value and f.name not in ("complainant_name", "respondent_name"):
+            if not value and f.name not in always:
                 continue
+            rows.append((self.tr(worded(f.label, intake)), value))
+        for caption, value in rows:
             text = QLabel(value)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.record_form.addRow(self.tr(f.label) + "：", text)
+            self.record_form.addRow(caption + "：", text)
 
     def _shown_value(self, f: Field, d: ComplaintDetail) -> str:
         value = getattr(d, f.key)
@@ -303,6 +315,8 @@ class ComplaintWindow(QWidget):
             return self.ctx.lookups.label(f.codes, value)
         if f.choices is not None:
             return f.choices(value).label
+        if f.choice_values:
+            return dict(f.choice_values).get(value, str(value))
         if f.kind == "money":
             return f"{value} 元"
         if f.kind == "datetime":

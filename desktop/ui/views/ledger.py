@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import ComplaintFilter
-from desktop.domain.workflow import Status
+from desktop.domain.workflow import Intake, Status
 from desktop.services.dto import ComplaintRow
 from desktop.services.printing import FormRequest
 from desktop.ui.context import AppContext
@@ -45,6 +45,7 @@ class LedgerPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索：被投诉方、商品、事实、姓名、电话、单号……（空格分隔多个词）"))
         self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()  # 全部 / 投诉 / 举报 / 咨询
         self.status = QComboBox()
         self.channel = QComboBox()
         self.category = QComboBox()
@@ -60,26 +61,28 @@ class LedgerPage(QWidget):
         self.fill_choices()
 
         grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("状态")), 0, 0)
-        grid.addWidget(self.status, 0, 1)
-        grid.addWidget(QLabel(self.tr("来源")), 0, 2)
-        grid.addWidget(self.channel, 0, 3)
-        grid.addWidget(QLabel(self.tr("分类")), 0, 4)
-        grid.addWidget(self.category, 0, 5)
-        grid.addWidget(QLabel(self.tr("承办单位")), 0, 6)
-        grid.addWidget(self.office, 0, 7)
-        grid.addWidget(QLabel(self.tr("承办人")), 1, 0)
-        grid.addWidget(self.handler, 1, 1)
-        grid.addWidget(QLabel(self.tr("受理方式")), 1, 2)
-        grid.addWidget(self.source, 1, 3)
+        grid.addWidget(QLabel(self.tr("类型")), 0, 0)
+        grid.addWidget(self.kind, 0, 1)
+        grid.addWidget(QLabel(self.tr("状态")), 0, 2)
+        grid.addWidget(self.status, 0, 3)
+        grid.addWidget(QLabel(self.tr("来源")), 0, 4)
+        grid.addWidget(self.channel, 0, 5)
+        grid.addWidget(QLabel(self.tr("分类")), 0, 6)
+        grid.addWidget(self.category, 0, 7)
+        grid.addWidget(QLabel(self.tr("承办单位")), 1, 0)
+        grid.addWidget(self.office, 1, 1)
+        grid.addWidget(QLabel(self.tr("承办人")), 1, 2)
+        grid.addWidget(self.handler, 1, 3)
+        grid.addWidget(QLabel(self.tr("受理方式")), 1, 4)
+        grid.addWidget(self.source, 1, 5)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("—"))
         dates.addWidget(self.date_to)
-        grid.addLayout(dates, 1, 4, 1, 2)
-        grid.addWidget(self.overdue, 1, 6)
-        grid.addWidget(self.reset, 1, 7)
+        grid.addLayout(dates, 1, 6, 1, 2)
+        grid.addWidget(self.overdue, 0, 8)
+        grid.addWidget(self.reset, 1, 8)
         for column in (1, 3, 5, 7):
             grid.setColumnStretch(column, 1)
 
@@ -114,7 +117,8 @@ class LedgerPage(QWidget):
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.search.returnPressed.connect(self.apply)
-        for combo in (self.status, self.channel, self.category, self.handler, self.office, self.source):
+        for combo in (self.kind, self.status, self.channel, self.category, self.handler, self.office,
+                      self.source):
             combo.currentIndexChanged.connect(lambda _: self.apply())
         for box in (self.use_dates, self.overdue):
             box.toggled.connect(lambda _: self.apply())
@@ -146,6 +150,9 @@ class LedgerPage(QWidget):
 
     def fill_choices(self) -> None:
         lookups = self.ctx.lookups
+        self.kind.addItem(self.tr("全部"), None)
+        for intake in Intake:
+            self.kind.addItem(self.tr(intake.label), intake.value)
         self.status.addItem(self.tr("全部"), None)
         self.status.addItem(self.tr("在办（未办结）"), OPEN)
         for status in Status:
@@ -178,6 +185,7 @@ class LedgerPage(QWidget):
         return ComplaintFilter(
             statuses=frozenset({Status(status)}) if status not in (None, OPEN) else frozenset(),
             open_only=status == OPEN,
+            kind=self.kind.currentData(),
             channel_code=self.channel.currentData(),
             category_code=self.category.currentData(),
             handler_id=self.handler.currentData(),
@@ -203,12 +211,13 @@ class LedgerPage(QWidget):
 
     def clear_filters(self, dispatched: bool | None = None) -> None:
         """Every condition off; `dispatched` then picks 区局分流 (True) or 自行受理 (False)."""
-        widgets = (self.search, self.status, self.channel, self.category, self.handler, self.office,
+        widgets = (self.search, self.kind, self.status, self.channel, self.category, self.handler, self.office,
                    self.source, self.use_dates, self.overdue)
         for w in widgets:
             w.blockSignals(True)
         self.search.clear()
-        for combo in (self.status, self.channel, self.category, self.handler, self.office, self.source):
+        for combo in (self.kind, self.status, self.channel, self.category, self.handler, self.office,
+                      self.source):
             combo.setCurrentIndex(0)
         self.use_dates.setChecked(False)
         self.overdue.setChecked(False)

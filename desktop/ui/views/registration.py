@@ -1,4 +1,8 @@
-"""投诉登记: one form in the order a clerk takes a call; Ctrl+S saves, nothing typed is lost."""
+"""投诉登记: one form in the order a clerk takes a call; Ctrl+S saves, nothing typed is lost.
+
+The kind of item (投诉 / 举报 / 咨询) is chosen first; the form then shows the fields of that
+kind (the catalogue's `intakes`), marks what that kind requires and reads the labels in its
+words (举报人, 被举报方; 咨询人)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -30,8 +36,10 @@ from PySide6.QtWidgets import (
 from desktop.domain.complaint import LABELS, ComplaintDraft
 from desktop.domain.complaint_fields import BY_KEY, FORM_FIELDS, Field, Group, in_group
 from desktop.domain.contract import EARLIEST_DATE
+from desktop.domain.workflow import Intake
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
 from desktop.ui.context import AppContext
+from desktop.ui.intake_words import intake_of, worded
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.widgets import messages
 from desktop.ui.widgets.enter_moves_on import EnterMovesOn
@@ -41,6 +49,12 @@ from desktop.ui.widgets.field_errors import FieldErrors
 # The form's boxes, top to bottom (处理 follows registration), and its columns.
 _FORM_GROUPS = (Group.SOURCE, Group.COMPLAINANT, Group.RESPONDENT, Group.MATTER)
 _COLUMNS = 3
+# 是/否 questions the clerk may not have asked: the first choice says so, and is saved as
+# unanswered (None), never as 否.
+UNASKED = "（未询问）"
+# Why a station's clerk cannot choose 举报 (2026 rules: stations inside enterprises neither
+# register nor receive reports).
+STATION_NO_REPORT = "投诉站设在企业内部，不登记举报；举报请由分局或区局登记。"
 
 
 def _attr(f: Field) -> str:
@@ -69,6 +83,15 @@ class RegistrationPage(QWidget):
     # -- the form ----------------------------------------------------------------------------------
     def _editor(self, f: Field) -> QWidget:
         """The box a clerk types a catalogued field into, by how the catalogue says it is typed."""
+        if f.editor == "yesno":
+            # A choice like the code tables' (one Tab stop, arrows change it), whose first
+            # entry keeps the question unanswered.
+            yes, no = f.words or ("是", "否")
+            choice = QComboBox()
+            choice.addItem(self.tr(UNASKED), None)
+            choice.addItem(self.tr(yes), True)
+            choice.addItem(self.tr(no), False)
+            return choice
         if f.editor == "code":
             choice = QComboBox()
             if not f.required:
@@ -107,6 +130,12 @@ class RegistrationPage(QWidget):
         # One box per catalogued field the clerk types (domain/complaint_fields.py), under the
         # field's key, a code table's without `_code` (self.channel, self.category).
         self.boxes: dict[str, QWidget] = {}
+        self.holders: dict[str, QWidget] = {}  # each field with its caption and message line
+        self.captions: dict[str, QLabel] = {}
+        self.group_boxes: dict[Group, QGroupBox] = {}
+        self._grids: dict[Group, QGridLayout] = {}
+        self.intake = Intake.COMPLAINT
+        self._build_kinds()
         for f in FORM_FIELDS:
             box = self._editor(f)
             self.boxes[f.key] = box
@@ -173,10 +202,16 @@ class RegistrationPage(QWidget):
 
         body = QWidget()
         form = QVBoxLayout(body)
-        title = QLabel(self.tr("投诉登记") if self.editing is None
-                       else self.tr("修改登记信息 {0}").format(self.editing.number))
+        self.title = title = QLabel()
         title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        form.addWidget(title)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addSpacing(24)
+        heading.addWidget(self.kind_caption)
+        for button in self.kind_buttons.values():
+            heading.addWidget(button)
+        heading.addStretch()
+        form.addLayout(heading)
         for group, box in groups.items():
             form.addWidget(box)
             if group is Group.RESPONDENT:  # the warning right under whom it is about
@@ -196,7 +231,7 @@ class RegistrationPage(QWidget):
         # Tab runs through the fields in the catalogue's order (a date's 已知 box before it,
         # 新增到企业库… after the respondent's name), then the files and the save button; Enter
         # moves on from every field but the multi-line facts.
-        order: list[QWidget] = []
+        order: list[QWidget] = list(self.kind_buttons.values())
         for f in FORM_FIELDS:
             if f.editor == "date":
                 order.append(getattr(self, f"has_{f.key}"))
@@ -215,17 +250,88 @@ class RegistrationPage(QWidget):
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         for box in (self.complainant_phone, self.respondent_name, self.respondent_credit_code):
             box.textChanged.connect(lambda _: self._duplicate_timer.start())
+        self.set_kind(Intake.COMPLAINT)
+
+    # -- the kind of item -------------------------------------------------------------------------
+    def _build_kinds(self) -> None:
+        """投诉 / 举报 / 咨询 as a row of radio buttons (one Tab stop; the arrows choose)."""
+        self.kind_caption = QLabel(self.tr("类型 *"))
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[Intake, QRadioButton] = {}
+        for intake in Intake:
+            button = QRadioButton(self.tr(intake.label))
+            button.setStyleSheet("QRadioButton { font-size: 14px; padding: 2px 6px; }")
+            self.kind_group.addButton(button)
+            self.kind_buttons[intake] = button
+        self.kind_buttons[Intake.COMPLAINT].setChecked(True)  # before the form is there to follow
+        for intake, button in self.kind_buttons.items():
+            button.toggled.connect(lambda on, i=intake: on and self.set_kind(i))
+        if self.ctx.user.office_kind == "station":
+            report = self.kind_buttons[Intake.REPORT]
+            report.setEnabled(False)
+            report.setToolTip(self.tr(STATION_NO_REPORT))
+        self.kind_caption.setToolTip(self.tr("投诉：消费纠纷，调解；举报：违法线索，核查是否立案；"
+                                             "咨询：当场解答，登记即办结"))
+
+    def set_kind(self, kind: Intake | str) -> None:
+        """Show the fields of this kind of item, in its words, with what it requires marked."""
+        intake = intake_of(kind)
+        button = self.kind_buttons[intake]
+        if not button.isChecked():
+            button.setChecked(True)  # comes back here through toggled
+            return
+        self.intake = intake
+        if self.editing is None:
+            self.title.setText(self.tr("{0}登记").format(intake.label))
+        else:
+            self.title.setText(self.tr("修改{0}登记信息 {1}").format(intake.label, self.editing.number))
+        for group, box in self.group_boxes.items():
+            box.setTitle(self.tr(worded(group.value, intake)))
+            self._place(group)
+        for f in FORM_FIELDS:
+            mark = " *" if f.required_for(intake) else ""
+            self.captions[f.key].setText(self.tr(worded(f.label, intake)) + mark)
+        self.errors.clear()
+
+    def shown_fields(self) -> tuple[Field, ...]:
+        """The fields of the kind chosen, in the catalogue's order."""
+        return tuple(f for f in FORM_FIELDS if self.intake in f.intakes)
 
     def _group(self, group: Group) -> QGroupBox:
         """A box of the form: its fields left to right in the catalogue's order, three columns
         to a row, each as wide as the catalogue says; a field that does not fit starts a row."""
         box = QGroupBox(self.tr(group.value))
         grid = QGridLayout(box)
+        self.group_boxes[group], self._grids[group] = box, grid
+        for f in in_group(group):
+            self._cell(f).setParent(box)
+        for column in range(_COLUMNS):
+            grid.setColumnStretch(column, 1)
+        self._place(group)
+        return box
+
+    def _place(self, group: Group) -> None:
+        """Lay out the group's fields of the kind chosen, left to right, three columns to a row;
+        the others are hidden and take no place (so no gaps where a kind's field would be)."""
+        grid = self._grids[group]
+        for f in in_group(group):
+            grid.removeWidget(self.holders[f.key])
+        if group is Group.RESPONDENT:
+            grid.removeWidget(self.add_enterprise)
+            grid.removeWidget(self.enterprise_note)
         row = column = 0
         for f in in_group(group):
-            if column + f.width > _COLUMNS:
+            holder = self.holders[f.key]
+            if self.intake not in f.intakes:
+                holder.hide()
+                continue
+            # 证件类型 stays beside its 证件号码: both start a row when they do not fit together.
+            width = f.width + (1 if f.name == "complainant_id_type" else 0)
+            if column + width > _COLUMNS:
                 row, column = row + 1, 0
-            self._cell(grid, row, column, f, span=f.width)
+            # Top-aligned, so a red message under one field does not shift its neighbours.
+            grid.addWidget(holder, row, column, 1, f.width, Qt.AlignmentFlag.AlignTop)
+            holder.show()
             column += f.width
             if f.name == "respondent_name":  # the register's button beside the name
                 grid.addWidget(self.add_enterprise, row, column,
@@ -233,9 +339,6 @@ class RegistrationPage(QWidget):
                 column += 1
         if group is Group.RESPONDENT:
             grid.addWidget(self.enterprise_note, row + 1, 0, 1, _COLUMNS)
-            for column in range(_COLUMNS):
-                grid.setColumnStretch(column, 1)
-        return box
 
     def _limited(self) -> dict[str, QLineEdit]:
         """The one-line fields held to their length while typing, by key."""
@@ -243,7 +346,7 @@ class RegistrationPage(QWidget):
                 if f.editor == "line" and f.max_len and not f.spaced
                 and isinstance(box := self.boxes[f.key], QLineEdit)}
 
-    def _cell(self, grid: QGridLayout, row: int, column: int, f: Field, span: int = 1) -> None:
+    def _cell(self, f: Field) -> QWidget:
         """Label above, field, and a red line below for what the services say is wrong."""
         widget = self.boxes[f.key]
         focus = None
@@ -256,8 +359,10 @@ class RegistrationPage(QWidget):
             line.addWidget(focus, 1)
         caption = self.tr(f.label) + (" *" if f.required else "")
         holder = self.errors.field(f.label, widget, caption=caption, marks=focus)
-        # Top-aligned, so a red message under one field does not shift its neighbours.
-        grid.addWidget(holder, row, column, 1, span, Qt.AlignmentFlag.AlignTop)
+        caption_label = holder.layout().itemAt(0).widget()
+        assert isinstance(caption_label, QLabel)
+        self.holders[f.key], self.captions[f.key] = holder, caption_label
+        return holder
 
     # -- respondent ---------------------------------------------------------------------------------
     def _respondent_typed(self, _text: str) -> None:
@@ -326,14 +431,27 @@ class RegistrationPage(QWidget):
 
     # -- saving ---------------------------------------------------------------------------------------
     def draft(self) -> ComplaintDraft:
-        values: dict[str, Any] = {f.key: self._typed(f) for f in FORM_FIELDS}
-        return ComplaintDraft(enterprise_id=self.enterprise_id, **values)
+        """What the form holds for the kind chosen; a field of another kind (typed before the
+        clerk changed the kind) goes as blank."""
+        values: dict[str, Any] = {
+            f.key: self._typed(f) if self.intake in f.intakes else self._blank(f)
+            for f in FORM_FIELDS}
+        return ComplaintDraft(enterprise_id=self.enterprise_id, kind=self.intake.value, **values)
+
+    @staticmethod
+    def _blank(f: Field) -> object:
+        if f.editor in ("yesno", "date") or f.null or f.editor == "money":
+            return None
+        return ""
 
     def _typed(self, f: Field) -> object:
         """What the clerk typed into a field, as the draft takes it."""
         box = self.boxes[f.key]
+        if f.editor == "yesno":
+            assert isinstance(box, QComboBox)
+            return box.currentData()  # True, False, or None: not asked
         if isinstance(box, QComboBox):
-            return box.currentData() or ""
+            return box.currentData() or (None if f.null else "")
         if isinstance(box, QDateTimeEdit) and f.editor == "datetime":
             return box.dateTime().toPython().replace(second=0, microsecond=0)
         if isinstance(box, QDateEdit):
@@ -377,7 +495,13 @@ class RegistrationPage(QWidget):
         self.errors.clear()
         self.clear()
         self.sig_registered.emit(changed)
-        text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
+        if self.intake is Intake.CONSULTATION:
+            text = self.tr("已登记咨询，单号 {0}，已按已解答记录（解答内容和解答时间已保存）。").format(
+                changed.number)
+        elif self.intake is Intake.REPORT:
+            text = self.tr("已登记举报，单号 {0}。").format(changed.number)
+        else:
+            text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
         if changed.warnings:
             text += "\n" + "\n".join(changed.warnings)
         if files:
@@ -394,6 +518,10 @@ class RegistrationPage(QWidget):
             day = value.date() if isinstance(value, datetime) else value
             if isinstance(box, QDateTimeEdit) and isinstance(day, date) and day < EARLIEST_DATE:
                 box.setMinimumDate(QDate(day))
+        # The kind is the registered item's own; it is not changed by a correction.
+        self.set_kind(d.kind)
+        for button in self.kind_buttons.values():
+            button.setEnabled(False)
         for f in FORM_FIELDS:
             self._show_value(f, getattr(d, f.key))
         self.enterprise_id = d.enterprise_id
@@ -404,7 +532,9 @@ class RegistrationPage(QWidget):
 
     def _show_value(self, f: Field, value: Any) -> None:
         box = self.boxes[f.key]
-        if isinstance(box, QComboBox):
+        if f.editor == "yesno" and isinstance(box, QComboBox):
+            box.setCurrentIndex({True: 1, False: 2}.get(value, 0))  # type: ignore[call-overload]
+        elif isinstance(box, QComboBox):
             box.setCurrentIndex(max(0, box.findData(value)))
         elif isinstance(box, QDateTimeEdit) and f.editor == "datetime":
             box.setDateTime(QDateTime(value))

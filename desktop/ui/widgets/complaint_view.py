@@ -31,7 +31,7 @@ class ComplaintTableView(QTableView):
         self.setSortingEnabled(True)
         # The ledger's columns come from the catalogue; these are the widths that suit them
         # (a column not named here keeps Qt's default).
-        widths = {"number": 170, "received_at": 125, "status": 70, "due_on": 90,
+        widths = {"number": 170, "kind": 48, "received_at": 125, "status": 70, "due_on": 90,
                   "respondent_name": 230, "subject": 140, "category_code": 110,
                   "complainant_name": 70, "complainant_phone": 105, "channel_code": 120,
                   "office_id": 150, "handler_id": 70, "sync": 70}

@@ -40,10 +40,9 @@ def kind_labels() -> dict[str, str]:
     return {
         "channel": tr("来源渠道"),
         "category": tr("投诉分类"),
-        "rejection_ground": tr("不予受理依据"),
-        "termination_ground": tr("终止调解依据"),
         "request_type": tr("诉求类型"),
         "mediation_means": tr("调解方式"),
+        "id_type": tr("证件类型"),
     }
 
 
