@@ -135,8 +135,8 @@ def report_result(p: ComplaintPaper, lh: Letterhead, printed_at: datetime) -> Pd
              f"涉嫌违法的举报（举报单号 {p.number}），本单位已依法核查。现将处理结果告知如下：", BODY),
         para(result, BODY),
     ]
-    if p.status_note:
-        body.append(para(f"说明：{p.status_note}", BODY))
+    if p.case_filed is False and p.status_note:  # the reason not to (the 立案说明 stays inside)
+        body.append(para(f"不予立案的理由：{p.status_note}", BODY))
     body += [
         para("感谢你对市场监督管理工作的支持。", BODY),
         para("特此告知。", BODY),

@@ -14,7 +14,7 @@ from desktop.domain.complaint import masked
 from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.forms.catalog import FORMS, HOW_LABELS
 from desktop.services.base import Service
-from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
+from desktop.services.complaints import SEES_PERSONAL_INFO, ComplaintService, load_complaint
 from desktop.services.dto import CurrentUser, HistoryLine
 from desktop.services.letters import title_of
 
@@ -109,8 +109,7 @@ class HistoryService(Service):
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
             hide = not user.has(*SEES_PERSONAL_INFO)
-            rules = next((r for r in self.ctx.reference.rule_sets()
-                          if r.code == c.rule_set_code), None)
+            rules = ComplaintService(self.ctx).rules_of(c)
 
             def titles(key: str) -> str:
                 return title_of(c, rules, key).title

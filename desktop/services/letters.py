@@ -160,7 +160,8 @@ def dispatch_route(session: Session, user: CurrentUser, c: Complaint, today: dat
     Printed by the office that sends the item down, never by the one that receives it:
     - the item's office transferred (转办) it to an office below it in the office register
       (a sub-bureau to one of its stations; the 转办单位 typed names it, or is its code): that
-      office prints it, to the lower one, dated the day of the transfer;
+      office prints it, to the lower one, dated the day of the transfer — a 举报 never to a
+      station, which neither registers nor receives one;
     - an item that came by district dispatch (区局平台分流): the district bureau prints it, to
       the item's office, dated the day it was received there — offered to a user of that
       district bureau only; the receiving office is told who issues it.
@@ -172,6 +173,8 @@ def dispatch_route(session: Session, user: CurrentUser, c: Complaint, today: dat
         # Typed by hand: the office's code, or its name anywhere in what was typed.
         office = next((o for o in below if o is not None
                        and (target.upper() == o.code or o.name in target)), None)
+        if office is not None and office.kind == "station" and intake_of(c) is Intake.REPORT:
+            return f"转办至{office.name}：投诉站不接收举报，不出具举报分送通知书"
         if office is not None:
             return Route(c.office_id, office.name, transfer_day(session, c) or today)
     if c.channel_code == DISTRICT_DISPATCH_CHANNEL:

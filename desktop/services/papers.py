@@ -4,7 +4,7 @@ in the complaint's own rule set's wording (an older complaint prints its older w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -13,10 +13,10 @@ from desktop.db.repositories import EnterpriseRepository, OfficeRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import masked
 from desktop.domain.complaint_fields import FIELDS
-from desktop.domain.deadlines import DayUnit, RuleSet
+from desktop.domain.deadlines import DayUnit, Grounds, RuleSet
 from desktop.forms.data import ComplaintPaper
 from desktop.forms.marks import chinese_number, rules_title
-from desktop.services.complaints import SEES_PERSONAL_INFO, from_cents
+from desktop.services.complaints import from_cents, sees_person
 from desktop.services.dto import CurrentUser
 from desktop.services.letters import case_filed
 
@@ -26,28 +26,22 @@ Labels = Callable[[str], dict[str, str]]  # a code table's labels by code
 Names = Callable[[int | None], str]  # a user's display name by id
 
 
-def rules_of(rule_sets: Iterable[RuleSet], c: Complaint) -> RuleSet | None:
-    """The rule set the complaint was received under (its forms' edition and wording)."""
-    return next((r for r in rule_sets if r.code == c.rule_set_code), None)
-
-
 def complaint_paper(uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str,
-                    rules: RuleSet | None, labels: Labels, names: Names) -> ComplaintPaper:
-    """The paper every form of the item prints from; `code`: the QR text."""
-    extra: dict[str, Any] = {"rule_set_name": rules.name if rules else "有关规定",
-                             "rules_title": rules_title(rules.name if rules else "")}
-    if rules is not None:
-        unit = "个工作日" if rules.mediation_unit is DayUnit.WORKING else "日"
-        extra.update(
-            mediation_limit=f"{rules.mediation_days}{unit}",
-            mediation_limit_words=f"{chinese_number(rules.mediation_days)}{unit}",
-            rejection_ground=rules.ground_text("rejection", c.rejection_ground),
-            termination_ground=rules.ground_text("termination", c.termination_ground),
-            rejection_grounds=rules.rejection_grounds,
-            termination_grounds=rules.termination_grounds)
-    else:
-        extra.update(mediation_limit="", rejection_ground=c.rejection_ground or "",
-                     termination_ground=c.termination_ground or "")
+                    rules: RuleSet, grounds: tuple[Grounds, Grounds], labels: Labels,
+                    names: Names) -> ComplaintPaper:
+    """The paper every form of the item prints from; `code`: the QR text; `rules`: the set the
+    item follows; `grounds`: its grounds for not accepting and for terminating, in the set's
+    order and wording (ComplaintService.grounds)."""
+    rejection, termination = grounds
+    unit = "个工作日" if rules.mediation_unit is DayUnit.WORKING else "日"
+    extra: dict[str, Any] = dict(
+        rule_set_name=rules.name, rules_title=rules_title(rules.name),
+        mediation_limit=f"{rules.mediation_days}{unit}",
+        mediation_limit_words=f"{chinese_number(rules.mediation_days)}{unit}",
+        rejection_ground=dict(rejection).get(c.rejection_ground or "", c.rejection_ground or ""),
+        termination_ground=dict(termination).get(c.termination_ground or "",
+                                                 c.termination_ground or ""),
+        rejection_grounds=rejection, termination_grounds=termination)
     enterprise = EnterpriseRepository(uow.session).get(c.enterprise_id) if c.enterprise_id else None
     return ComplaintPaper(
         code=code, rejection_ground_code=c.rejection_ground or "",
@@ -60,9 +54,10 @@ def _values(uow: UnitOfWork, user: CurrentUser, c: Complaint, labels: Labels,
             names: Names) -> dict[str, Any]:
     """The catalogued fields a printed form shows, as it prints them: codes, people and the
     office by their names, states by their labels, money in yuan, personal information
-    masked for users who may not see it. A field prints under its key without `_code` or
-    `_id` (`channel`, `handler`); a blank text prints as empty."""
-    full = user.has(*SEES_PERSONAL_INFO)
+    masked for users who may not see it (a 举报's reporter: all but its handler and who
+    registered it). A field prints under its key without `_code` or `_id` (`channel`,
+    `handler`); a blank text prints as empty."""
+    full = sees_person(user, c)
     out: dict[str, Any] = {}
     for f in FIELDS:
         key = (f.key.removesuffix("_code") if f.codes

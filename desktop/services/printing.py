@@ -45,7 +45,7 @@ from desktop.forms.sheet import Pdf
 from desktop.services import letters as lt
 from desktop.services import papers
 from desktop.services.base import Service, ServiceContext, require_scope
-from desktop.services.complaints import from_cents, load_complaint
+from desktop.services.complaints import ComplaintService, from_cents, load_complaint
 from desktop.services.dto import Changed, CurrentUser
 
 if TYPE_CHECKING:
@@ -160,6 +160,8 @@ class PrintService(Service):
         super().__init__(ctx)
         # The disclosure sheets print the month's list as the disclosure workflow has it.
         self.disclosure = disclosure
+        # A complaint's rule set and grounds, as the workflow reads them.
+        self.complaints = ComplaintService(ctx)
 
     # -- what can be printed ---------------------------------------------------------
     @staticmethod
@@ -241,12 +243,10 @@ class PrintService(Service):
                               complaint_id=c.id, checksum=digest)
 
     def _dispatch(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, paper: ComplaintPaper,
-                  rules: RuleSet | None, now: datetime) -> Pdf:
+                  rules: RuleSet, now: datetime) -> Pdf:
         """The 分送通知书 on the sending office's letterhead, with the dates to report back by."""
         route = lt.dispatch_route(uow.session, user, c, now.date())
         assert not isinstance(route, str)  # _refusal said there is one
-        if rules is None:
-            raise FieldError("表格", f"投诉 {c.number} 的时限规则「{c.rule_set_code}」不存在")
         report = lt.intake_of(c) is Intake.REPORT
         decision, result = lt.report_back(self.ctx.reference.calendar(), rules, report,
                                           route.dispatched_on)
@@ -440,12 +440,15 @@ class PrintService(Service):
             "sessions": [_plain_columns(s) for s in sessions],
         }
 
-    def _rules(self, c: Complaint) -> RuleSet | None:
-        return papers.rules_of(self.ctx.reference.rule_sets(), c)
+    def _rules(self, c: Complaint) -> RuleSet:
+        """The rule set the item follows: its forms' edition and wording."""
+        return self.complaints.rules_of(c)
 
     def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str,
-               rules: RuleSet | None) -> ComplaintPaper:
-        return papers.complaint_paper(uow, user, c, code, rules,
+               rules: RuleSet) -> ComplaintPaper:
+        grounds = (self.complaints.grounds(c, "rejection_ground"),
+                   self.complaints.grounds(c, "termination_ground"))
+        return papers.complaint_paper(uow, user, c, code, rules, grounds,
                                       lambda kind: self._labels(uow, kind),
                                       lambda user_id: self.user_name(uow, user_id))
 

@@ -38,18 +38,6 @@ def _register(world: World, n: int = 0, **overrides: object) -> int:
     return world.s.complaints.register(world.clerk, draft(**values)).ids[0]
 
 
-def _store(world: World, cid: int, **columns: object) -> None:
-    """Write a complaint's columns straight into the database."""
-    from sqlalchemy import update
-
-    from desktop.db.models import Complaint
-    from desktop.db.uow import UnitOfWork
-
-    with UnitOfWork(world.s.ctx.engine) as uow:
-        uow.session.execute(update(Complaint).where(Complaint.id == cid).values(**columns))
-        uow.commit()
-
-
 def _version(world: World, cid: int) -> int:
     return world.s.complaints.get(world.clerk, cid).version
 
@@ -164,22 +152,19 @@ def test_the_print_menu_lists_the_forms_the_complaint_has_reached(world: World, 
                                                      expected_version=_version(world, cid)))
     qtbot.waitUntil(lambda: _menu(window)[-1] == "投诉调解书", timeout=5000)
 
-    # The decisions as the services store them (the grounds' check is the workflow's).
     rejected = _register(world, 1)
-    _store(world, rejected, status="rejected", rejection_ground="not_consumer")
+    world.s.complaints.reject(world.clerk, rejected, ground="not_consumer", expected_version=_version(world, rejected))
     assert _menu(_window(qtbot, ctx, rejected)) == ["投诉登记表", "投诉不予受理决定书"]
 
     ended = _register(world, 2)
     _accept(world, ended)
-    _store(world, ended, status="terminated", terminated_on=date(2026, 11, 20),
-           termination_ground="no_agreement")
+    world.s.complaints.terminate(world.clerk, ended, ground="no_agreement", expected_version=_version(world, ended))
     assert _menu(_window(qtbot, ctx, ended)) == ["投诉登记表", "投诉受理决定书", "投诉终止调解决定书"]
 
     # Received under the 2020 rules: today's forms, as they were.
     old = _register(world, 3, received_at=datetime(2026, 3, 19, 9, 30))
     _accept(world, old)
-    _store(world, old, status="terminated", terminated_on=date(2026, 11, 20),
-           termination_ground="no_agreement")
+    world.s.complaints.terminate(world.clerk, old, ground="no_agreement", expected_version=_version(world, old))
     assert _menu(_window(qtbot, ctx, old)) == ["消费投诉登记表", "受理通知书", "终止调解告知书"]
 
 

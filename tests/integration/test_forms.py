@@ -105,9 +105,8 @@ def test_rejection_and_termination_notices_state_their_legal_ground(world: World
     rules = next(r for r in s.reference.rule_sets() if r.code == "samr-2020")
     rejected = s.complaints.register(desk, draft(complainant_phone="13900000001",
                                                  received_at=BEFORE_2026)).ids[0]
-    # The decision written as the services write it (the grounds' check moves to the rule sets).
-    _store(world, rejected, status="rejected", rejection_ground="not_consumer",
-           status_note="已电话告知")
+    s.complaints.reject(desk, rejected, ground="not_consumer", note="已电话告知",
+                        expected_version=s.complaints.get(desk, rejected).version)
     text = flat("".join(read(s.printing.render(desk, FormRequest("rejection", complaint_id=rejected)).pdf)[0]))
     ground = rules.ground_text("rejection", "not_consumer")
     assert ground.startswith("不是为生活消费需要")
@@ -116,8 +115,8 @@ def test_rejection_and_termination_notices_state_their_legal_ground(world: World
     ended = s.complaints.register(desk, draft(complainant_phone="13900000002",
                                               received_at=BEFORE_2026)).ids[0]
     s.complaints.accept(desk, ended, expected_version=s.complaints.get(desk, ended).version)
-    _store(world, ended, status="terminated", terminated_on=date(2026, 11, 20),
-           termination_ground="withdrawn")
+    s.complaints.terminate(desk, ended, ground="withdrawn",
+                           expected_version=s.complaints.get(desk, ended).version)
     text = flat("".join(read(s.printing.render(desk, FormRequest("termination", complaint_id=ended)).pdf)[0]))
     assert "终止调解告知书" in text and flat(rules.ground_text("termination", "withdrawn")) in text
     assert "于2026年11月20日终止调解" in text

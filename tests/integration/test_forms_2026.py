@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from desktop.domain.workflow import Role
 from desktop.forms import code as qr
 from desktop.forms.fonts import TICKED, UNTICKED
+from desktop.services.dto import CurrentUser
 from desktop.services.printing import FormRequest, RenderedForm
 from tests.conftest import PASSWORD, World, draft
 from tests.integration.test_forms import assert_fonts_embedded_subsets, flat, read
@@ -26,9 +27,8 @@ REPORTER, REPORTER_PHONE = "林秀英", "13955550001"
 
 
 def store(world: World, cid: int, **columns: object) -> None:
-    """Write a decision's columns straight into the record, as the services write them: the
-    new 2026 steps (立案, 限期身份证明, 调解通知…) and the grounds' check are the workflow's,
-    which lands apart from the forms."""
+    """Write columns straight into the record: for states no workflow reaches (every decision
+    at once, to render each form) and for text the services would refuse."""
     from sqlalchemy import update
 
     from desktop.db.models import Complaint
@@ -47,10 +47,13 @@ def register(world: World, **overrides: object) -> int:
     return world.s.complaints.register(world.desk, draft(**values)).ids[0]
 
 
+def version(world: World, cid: int) -> int:
+    return world.s.complaints.get(world.desk, cid).version
+
+
 def accepted(world: World, **overrides: object) -> int:
     cid = register(world, **overrides)
-    world.s.complaints.accept(world.desk, cid,
-                              expected_version=world.s.complaints.get(world.desk, cid).version)
+    world.s.complaints.accept(world.desk, cid, expected_version=version(world, cid))
     return cid
 
 
@@ -142,8 +145,8 @@ def test_a_complaint_before_2026_04_15_keeps_the_2020_forms_and_wording(world: W
 
     # Terminated for the time limit: each prints its own set's wording of that ground.
     for cid in (old, new):
-        store(world, cid, status="terminated", terminated_on=date(2026, 11, 20),
-              termination_ground="time_limit")
+        world.s.complaints.terminate(world.desk, cid, ground="time_limit",
+                                     expected_version=version(world, cid))
     s = sheet(world, "termination", old)
     assert "终止调解告知书" in s.text and "投诉终止调解决定书" not in s.text
     assert "自投诉受理之日起四十五个工作日内投诉人和被投诉人未能达成调解协议" in s.text
@@ -161,7 +164,8 @@ def test_rejection_2026_lists_all_seven_grounds_and_ticks_the_one_that_applies(w
     rules = next(r for r in world.s.reference.rule_sets() if r.code == "samr-2026")
     assert len(rules.rejection_grounds) == 7
     cid = register(world)
-    store(world, cid, status="rejected", rejection_ground="identity", status_note="经电话联系，投诉人拒绝核实身份")
+    world.s.complaints.reject(world.desk, cid, ground="identity", note="经电话联系，投诉人拒绝核实身份",
+                              expected_version=version(world, cid))
     s = sheet(world, "rejection", cid)
     assert s.rendered.form.title == "投诉不予受理决定书" and s.rendered.pages == 1
     assert "具有下列第六项情形" in s.text and "本单位决定不予受理" in s.text
@@ -177,8 +181,8 @@ def test_rejection_2026_lists_all_seven_grounds_and_ticks_the_one_that_applies(w
 def test_termination_2026_lists_all_eight_grounds_and_ticks_the_one_that_applies(world: World) -> None:
     rules = next(r for r in world.s.reference.rule_sets() if r.code == "samr-2026")
     cid = accepted(world)
-    store(world, cid, status="terminated", terminated_on=date(2026, 11, 20),
-          termination_ground="party_gone")
+    world.s.complaints.terminate(world.desk, cid, ground="party_gone",
+                                 expected_version=version(world, cid))
     s = sheet(world, "termination", cid)
     assert s.rendered.form.title == "投诉终止调解决定书" and s.rendered.pages == 1
     assert "投诉人张伟、被投诉人苏州东吴汽车销售服务有限公司：" in s.text
@@ -195,8 +199,8 @@ def test_id_proof_notice_needs_its_due_date_and_says_what_happens_without_proof(
     with pytest.raises(Exception, match="没有要求限期提供身份证明材料，不能打印限期提供身份证明材料通知书"):
         world.s.printing.render(world.desk, FormRequest("id-proof", complaint_id=cid))
     assert "id-proof" not in keys(world, cid)
-    store(world, cid, status="id_pending", id_proof_requested_on=date(2026, 11, 20),
-          id_proof_due_on=date(2026, 11, 27))
+    world.s.complaints.request_id_proof(world.desk, cid, due=date(2026, 11, 27),
+                                        expected_version=version(world, cid))
     assert keys(world, cid)[:2] == ["registration", "id-proof"]
     s = sheet(world, "id-proof", cid)
     assert s.rendered.pages == 1
@@ -218,9 +222,10 @@ def test_mediation_notice_gives_time_place_mediator_materials_and_the_recusal_pe
     assert "mediation-notice" not in keys(world, cid)
     with pytest.raises(Exception, match="尚未安排调解时间"):
         world.s.printing.render(world.desk, FormRequest("mediation-notice", complaint_id=cid))
-    store(world, cid, status="mediating", mediation_at=datetime(2026, 11, 25, 9, 30),
-          mediation_place="长桥分局三楼调解室", mediator_name="王建国", mediator_phone="0512-65550123",
-          mediation_materials="购车合同、维修记录、身份证", recusal_days=3)
+    world.s.complaints.schedule_mediation(
+        world.desk, cid, at=datetime(2026, 11, 25, 9, 30), place="长桥分局三楼调解室",
+        mediator="王建国", phone="0512-65550123", materials="购车合同、维修记录、身份证",
+        recusal_days=3, expected_version=version(world, cid))
     assert keys(world, cid) == ["registration", "acceptance", "mediation-notice"]
     s = sheet(world, "mediation-notice", cid)
     assert s.rendered.pages == 1
@@ -235,7 +240,7 @@ def test_agreement_2026_names_agents_legal_representative_place_of_business_and_
     cid = accepted(world)
     world.s.complaints.settle(world.desk, cid, terms="经营者于 7 日内为投诉人更换同型号新车",
                               recovered="158000", performance_due=date(2026, 11, 27),
-                              expected_version=world.s.complaints.get(world.desk, cid).version)
+                              expected_version=version(world, cid))
     assert keys(world, cid) == ["registration", "acceptance", "agreement"]
     s = sheet(world, "agreement", cid)
     assert s.rendered.form.title == "投诉调解书" and s.rendered.pages == 1
@@ -266,28 +271,32 @@ def test_report_result_tells_a_named_reporter_whether_a_case_was_opened(world: W
     cid = report(world)
     with pytest.raises(Exception, match="尚未作出是否立案的决定，不能打印举报处理结果告知书"):
         world.s.printing.render(world.desk, FormRequest("report-result", complaint_id=cid))
-    store(world, cid, status="filed", case_decided_on=date(2026, 11, 20))
+    world.s.complaints.file_case(world.desk, cid, note="涉嫌销售过期食品，立案调查",
+                                 expected_version=version(world, cid))
     assert keys(world, cid) == ["report-registration", "report-result"]
     s = sheet(world, "report-result", cid)
     for needle in ("举报处理结果告知书", f"{REPORTER}：", "反映苏州好又多超市有限公司（过期食品）涉嫌违法的举报",
                    "于2026年11月20日决定对被举报人苏州好又多超市有限公司涉嫌违法的行为予以立案调查"):
         assert flat(needle) in s.text, needle
     assert "不予立案" not in s.text and s.rendered.pages == 1
+    assert "涉嫌销售过期食品" not in s.text  # the 立案说明 stays inside the office
 
     declined = report(world, complainant_phone="13955550002")
-    store(world, declined, status="not_filed", case_decided_on=date(2026, 11, 21),
-          status_note="现场检查未发现过期商品")
+    world.clock.at += timedelta(days=1)
+    world.s.complaints.decline_case(world.desk, declined, note="现场检查未发现过期商品",
+                                    expected_version=version(world, declined))
     s = sheet(world, "report-result", declined)
-    assert "于2026年11月21日决定不予立案" in s.text and "现场检查未发现过期商品" in s.text
+    assert "于2026年11月21日决定不予立案" in s.text and "不予立案的理由：现场检查未发现过期商品" in s.text
 
     anonymous = report(world, real_name=False, complainant_phone="")
-    store(world, anonymous, status="filed", case_decided_on=date(2026, 11, 20))
+    world.s.complaints.file_case(world.desk, anonymous, note="立案调查",
+                                 expected_version=version(world, anonymous))
     assert keys(world, anonymous) == ["report-registration"]
     with pytest.raises(Exception, match="举报 .* 是匿名举报，没有需要告知结果的举报人"):
         world.s.printing.render(world.desk, FormRequest("report-result", complaint_id=anonymous))
 
 
-def _district_desk(world: World) -> object:
+def _district_desk(world: World) -> CurrentUser:
     """A desk clerk of the district bureau: sees personal information in full."""
     world.s.users.create(world.admin, username="wzdesk", display_name="区局窗口", password=PASSWORD,
                          office_id=world.office_ids["WZ"], roles={Role.DESK_STAFF})
@@ -310,11 +319,18 @@ def test_report_dispatch_is_printed_by_the_district_and_never_names_the_reporter
                    "于2026年12月10日前作出是否立案的决定",  # 15 working days from 2026-11-19
                    "举报人依法保密", "分送日期2026年11月19日"):
         assert flat(needle) in s.text, needle
-    # The reporter, whom this user may see in full, is on none of its pages.
+    # The reporter is on none of its pages, not even masked.
     for secret in (REPORTER, REPORTER_PHONE, ID_NUMBER, "5550001", "林*"):
         assert secret not in s.text, secret
+    # A 举报's reporter is its handler's to see: the district desk's 登记表 masks them …
     registration = sheet(world, "report-registration", cid, district)
-    assert REPORTER in registration.text and REPORTER_PHONE in registration.text
+    assert REPORTER not in registration.text and "林*" in registration.text
+    # … until it handles the report; its 分送通知书 still names no reporter.
+    store(world, cid, handler_id=district.id)
+    assert REPORTER in sheet(world, "report-registration", cid, district).text
+    handled = sheet(world, "dispatch", cid, district)
+    assert "长桥分局：" in handled.text and "举报人依法保密" in handled.text
+    assert not any(x in handled.text for x in (REPORTER, REPORTER_PHONE, ID_NUMBER, "林*"))
     world.s.printing.record(district, s.rendered, "print")
     assert world.s.records.history(district, cid)[-1].text.startswith("打印《举报分送通知书》")
 
@@ -324,7 +340,7 @@ def test_complaint_dispatch_goes_from_the_office_that_transfers_it_down(world: W
     with pytest.raises(Exception, match="没有分送下级单位"):
         world.s.printing.render(world.desk, FormRequest("dispatch", complaint_id=cid))
     world.s.complaints.transfer(world.desk, cid, target="转万达广场投诉站源头和解",
-                                expected_version=world.s.complaints.get(world.desk, cid).version)
+                                expected_version=version(world, cid))
     assert keys(world, cid) == ["registration", "dispatch"]
     s = sheet(world, "dispatch", cid)
     assert s.rendered.form.title == "投诉分送通知书"
@@ -337,9 +353,16 @@ def test_complaint_dispatch_goes_from_the_office_that_transfers_it_down(world: W
                    f"于{result.year}年{result.month}月{result.day}日前将处理结果报送本单位"):
         assert flat(needle) in s.text, needle
 
+    # A 举报 is never sent to a station (stations neither register nor receive one).
+    rid = report(world)
+    world.s.complaints.transfer(world.desk, rid, target="万达广场投诉站",
+                                expected_version=version(world, rid))
+    with pytest.raises(Exception, match="投诉站不接收举报"):
+        world.s.printing.render(world.desk, FormRequest("dispatch", complaint_id=rid))
+
     elsewhere = register(world, complainant_phone="13900000041")
     world.s.complaints.transfer(world.desk, elsewhere, target="苏州市姑苏区市场监督管理局",
-                                expected_version=world.s.complaints.get(world.desk, elsewhere).version)
+                                expected_version=version(world, elsewhere))
     with pytest.raises(Exception, match="不是本单位的下级单位"):
         world.s.printing.render(world.desk, FormRequest("dispatch", complaint_id=elsewhere))
 
