@@ -115,9 +115,48 @@ class ComplaintPaper:
     terminated_on: date | None = None
     termination_ground: str = ""
     status_note: str = ""
+    # What the 2026 forms print besides (forms/forms_2026*.py). The grounds are the complaint's
+    # own rule set's: every ground in its order, and the code of the one recorded.
+    kind: str = ""  # 投诉 / 举报 / 咨询
+    complainant_id_type: str = ""  # the label from the code table id_type
+    reporter_real_name: bool | None = None
+    consent_disclosure: bool | None = None  # None: not asked or not answered
+    consent_delegation: bool | None = None
+    respondent_phone: str = ""  # from the enterprise register, when the respondent is linked
+    transferred_to: str = ""
+    id_proof_requested_on: date | None = None
+    id_proof_due_on: date | None = None
+    mediation_at: datetime | None = None
+    mediation_place: str = ""
+    mediator_name: str = ""
+    mediator_phone: str = ""
+    mediation_materials: str = ""
+    recusal_days: int | None = None
+    case_decided_on: date | None = None
+    case_filed: bool | None = None  # a 举报: a case opened (立案), not (不予立案), undecided
+    rejection_ground_code: str = ""
+    termination_ground_code: str = ""
+    rejection_grounds: tuple[tuple[str, str], ...] = ()
+    termination_grounds: tuple[tuple[str, str], ...] = ()
+    rules_title: str = ""  # the rules as a legal text cites them: 《…》 without the set's note
+    mediation_limit_words: str = ""  # e.g. "六十日", "四十五个工作日"
 
     def __post_init__(self) -> None:
         _clip_fields(self, _COMPLAINT_LIMITS)
+
+
+@dataclass(frozen=True)
+class DispatchPaper:
+    """A 分送: who sends the complaint or report down to whom, when, and by when the lower
+    office reports back (decision_due: a complaint's decision on acceptance)."""
+
+    to_office: str
+    dispatched_on: date
+    result_due: date
+    decision_due: date | None = None
+
+    def __post_init__(self) -> None:
+        _clip_fields(self, {})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@ ReportLab's built-in STSong-Light is not embedded (blank on a PC without Chinese
 ReportLab picks no fallback glyph by itself: a character the font lacks prints as an empty
 box. So the forms use two shipped TrueType fonts (see resources/fonts/README.md) and every
 text goes through `markup` / `runs`, which switch to the second font for the characters the
-first lacks, and print 〓 for the few neither has.
+first lacks, to a third (DejaVu Sans) for the symbols neither Chinese font has, and print 〓
+for the few none has. The check boxes of the 2026 forms are the pair ☑ ☐ (U+2611, U+2610) from
+the third font, the same size: neither Chinese font has them, and the square □ (U+25A1) they
+do have is larger than ☑ in every font shipped.
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from desktop import shipped
 
 BODY = "HejieSong"  # AR PL UMing CN: body text
 HEADING = "HejieHei"  # WenQuanYi Zen Hei: titles, headings, fallback
+SYMBOL = "HejieSymbol"  # DejaVu Sans: check boxes, and symbols neither Chinese font has
 MISSING_MARK = "〓"  # the typesetter's mark for a character that cannot be set
+TICKED = "\u2611"  # ☑
+UNTICKED = "\u2610"  # ☐
+_SYMBOL_FIRST = frozenset({TICKED, UNTICKED})
 
-_FILES = {BODY: "uming.ttc", HEADING: "wqy-zenhei.ttc"}
+_FILES = {BODY: "uming.ttc", HEADING: "wqy-zenhei.ttc", SYMBOL: "DejaVuSans.ttf"}
 _lock = threading.Lock()
 
 
@@ -36,7 +43,7 @@ def font_path(name: str) -> Path:
 
 
 def register() -> None:
-    """Register both fonts with ReportLab (once per process; about 0.15 s)."""
+    """Register the three fonts with ReportLab (once per process; about 0.15 s)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -61,11 +68,14 @@ def _is_layout(char: str) -> bool:
 
 
 def font_for(char: str, preferred: str = BODY) -> str | None:
-    """The font that prints `char`: the preferred one, else the other, else None."""
+    """The font that prints `char`: the preferred one, else the other Chinese font, else the
+    symbol font, else None. Check boxes: the symbol font."""
     if _is_layout(char):
         return preferred
+    if char in _SYMBOL_FIRST:
+        return SYMBOL
     code = ord(char)
-    for name in (preferred, HEADING if preferred == BODY else BODY):
+    for name in (preferred, HEADING if preferred == BODY else BODY, SYMBOL):
         if code in _glyphs(name):
             return name
     return None
@@ -86,7 +96,7 @@ def runs(text: str, preferred: str = BODY) -> list[tuple[str, str]]:
 
 
 def missing(text: str) -> set[str]:
-    """The characters of `text` that neither font can print."""
+    """The characters of `text` that no font can print."""
     return {c for c in text if font_for(c) is None}
 
 
@@ -120,7 +130,7 @@ def draw_string(canvas, x: float, y: float, text: str, size: float,  # type: ign
 
 
 def warm_up() -> None:
-    """Load both fonts and their character sets now (about 0.3 s), so that the first form a
+    """Load the fonts and their character sets now (about 0.3 s), so that the first form a
     user prints does not wait for it; the window calls this on a worker after login."""
     for name in _FILES:
         _glyphs(name)

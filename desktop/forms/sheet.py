@@ -123,6 +123,7 @@ class SheetHeader:
     subtitle: str = ""
     landscape: bool = False
     issuer: str | None = None  # the line above the title; the office by default
+    number_label: str = "投诉单号"  # what the number top right is called (a 举报's: 举报单号)
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -250,10 +251,10 @@ def _seal_table(letterhead: Letterhead, when: str, width: float, compact: bool =
 
 
 def signatures_beside_seal(who: Sequence[str], letterhead: Letterhead, when: str,
-                           width: float) -> KeepTogether:
+                           width: float, row_height: float = 12 * mm) -> KeepTogether:
     """Signature lines on the left, the office's seal place and date on the right."""
     lines = Table([[para(f"{w}：", SIGN), ""] for w in who],
-                  colWidths=[width * 0.33, width * 0.2], rowHeights=[12 * mm] * len(who))
+                  colWidths=[width * 0.33, width * 0.2], rowHeights=[row_height] * len(who))
     lines.setStyle(TableStyle([CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
@@ -316,7 +317,7 @@ class _NumberedCanvas(Canvas):
         self.setFillColor(colors.black)
         if h.number:
             right = width - MARGIN - (QR_SIZE + 3 * mm if self._qr else 0)
-            fonts.draw_string(self, right, top - 4 * mm, f"投诉单号：{h.number}", 10,
+            fonts.draw_string(self, right, top - 4 * mm, f"{h.number_label}：{h.number}", 10,
                               align="right")
         if self._qr is not None:
             _draw_qr(self, self._qr, width - MARGIN - QR_SIZE, top - QR_SIZE + 1 * mm, QR_SIZE)

@@ -4,6 +4,7 @@ Chinese label, personal information masked for users who may not see it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
@@ -14,8 +15,9 @@ from desktop.domain.complaint import masked
 from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.forms.catalog import FORMS, HOW_LABELS
 from desktop.services.base import Service
-from desktop.services.complaints import SEES_PERSONAL_INFO, load_complaint
+from desktop.services.complaints import SEES_PERSONAL_INFO, ComplaintService, load_complaint
 from desktop.services.dto import CurrentUser, HistoryLine
+from desktop.services.letters import title_of
 
 _COMPLAINTS = "complaints"
 
@@ -46,12 +48,15 @@ def _value(entity: str, key: str, value: object) -> str:
 
 
 def _describe(before: str | None, after: str | None, operation: str, entity: str,
-              hide: bool = False) -> str:
-    """An audit entry in plain words for the history tab; `hide`: mask personal information."""
+              hide: bool = False, titles: Callable[[str], str] | None = None) -> str:
+    """An audit entry in plain words for the history tab; `hide`: mask personal information;
+    `titles`: a printed form's title by its key, as the complaint's edition names it."""
     if operation == "insert" and entity == "printings":
         printed = json.loads(after or "{}")
-        info = FORMS.get(printed.get("form", ""))
-        title = info.title if info else printed.get("form", "")
+        key = printed.get("form", "")
+        title = key  # a form this program no longer knows
+        if key in FORMS:
+            title = titles(key) if titles is not None else FORMS[key].title
         return (f"{HOW_LABELS.get(printed.get('how', ''), '打印')}《{title}》，"
                 f"{printed.get('pages', '?')} 页，核验码 {printed.get('checksum') or '—'}")
     if entity.startswith("disclosure_"):
@@ -132,9 +137,14 @@ class HistoryService(Service):
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
             hide = not user.has(*SEES_PERSONAL_INFO)
+            rules = ComplaintService(self.ctx).rules_of(c)
+
+            def titles(key: str) -> str:
+                return title_of(c, rules, key).title
+
             lines = []
             for e in AuditRepository(uow.session).history(c.uuid):
-                text = _describe(e.before, e.after, e.operation, e.entity, hide)
+                text = _describe(e.before, e.after, e.operation, e.entity, hide, titles)
                 if text:  # a recomputed due date alone is not news
                     at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
                     lines.append(HistoryLine(at, e.username, e.action, text, e.reason))

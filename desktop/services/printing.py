@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.db.models import Complaint, Printing
@@ -21,20 +21,20 @@ from desktop.db.repositories import (
 from desktop.db.rows import BOOKKEEPING, IDENTITY, plain, values
 from desktop.db.uow import UnitOfWork
 from desktop.domain import validators as v
-from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, masked
-from desktop.domain.complaint_fields import FIELDS
-from desktop.domain.deadlines import DayUnit
+from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
+from desktop.domain.deadlines import RuleSet
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
 from desktop.domain.errors import FieldError, NotFound
-from desktop.domain.workflow import Result, Status
+from desktop.domain.workflow import Intake, Result, Status
 from desktop.files import safe_filename
 from desktop.forms import code as qr
-from desktop.forms import complaint_forms, disclosure_forms, fonts, list_forms
+from desktop.forms import complaint_forms, disclosure_forms, fonts, list_forms, report_forms
 from desktop.forms.catalog import FORMS, HOW_LABELS, FormInfo, Scope
 from desktop.forms.data import (
     ComplaintPaper,
     CorrectionPaper,
     DisclosureLine,
+    DispatchPaper,
     LedgerLine,
     Letterhead,
     OpenLine,
@@ -42,36 +42,20 @@ from desktop.forms.data import (
     SessionPaper,
 )
 from desktop.forms.sheet import Pdf
+from desktop.services import letters as lt
+from desktop.services import papers
 from desktop.services.base import Service, ServiceContext, require_scope
-from desktop.services.complaints import SEES_PERSONAL_INFO, from_cents, load_complaint
+from desktop.services.complaints import ComplaintService, from_cents, load_complaint
 from desktop.services.dto import Changed, CurrentUser
 
 if TYPE_CHECKING:
     from desktop.services.disclosure import DisclosureService
 
-_PAPER_FIELDS = {f.name: f for f in fields(ComplaintPaper)}
 MAX_LIST_ROWS = 20_000  # a printed list longer than this is a job for the Excel export
 # What a printed sheet's checksum leaves out besides a row's bookkeeping and identity: the due
 # date the program recomputes, and the local key of a pause's or a session's complaint.
 _NOT_CONTENT = BOOKKEEPING | IDENTITY | {"due_on", "complaint_id"}
 _APPROVAL_STEPS = (Step.DEPARTMENT_HEAD, Step.DEPUTY_DIRECTOR)
-
-# The one-page letters of a complaint: the record field that must be set for the form to have
-# something to say, the refusal if it is not, and the form function. choices() and render()
-# both read this table. (登记表 always applies; 调解记录 is per session, handled apart.)
-_LETTERS: dict[str, tuple[str | None, str, Callable[..., Pdf]]] = {
-    "registration": (None, "", complaint_forms.registration),
-    "acceptance": ("accepted_on", "尚未受理", complaint_forms.acceptance),
-    "rejection": ("rejection_ground", "没有不予受理的决定", complaint_forms.rejection),
-    "agreement": ("settlement_terms", "没有调解协议", complaint_forms.agreement),
-    "termination": ("terminated_on", "没有终止调解", complaint_forms.termination),
-}
-
-
-def _applies(key: str, c: Complaint) -> bool:
-    needed = _LETTERS[key][0]
-    return needed is None or bool(getattr(c, needed))
-
 
 _NEXT_STEPS = {
     Status.REGISTERED: "审查并决定是否受理",
@@ -176,6 +160,8 @@ class PrintService(Service):
         super().__init__(ctx)
         # The disclosure sheets print the month's list as the disclosure workflow has it.
         self.disclosure = disclosure
+        # A complaint's rule set and grounds, as the workflow reads them.
+        self.complaints = ComplaintService(ctx)
 
     # -- what can be printed ---------------------------------------------------------
     @staticmethod
@@ -183,19 +169,29 @@ class PrintService(Service):
         return list(FORMS.values())
 
     def choices(self, user: CurrentUser, complaint_id: int) -> list[FormChoice]:
-        """The forms of this complaint that have something to say, in the order of its life."""
+        """The forms of this item that have something to say, in the order of its life: those
+        of its kind and of its rule set's edition (services/letters.py)."""
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
-            sessions = ComplaintRepository(uow.session).mediation_records(c.id)
-            # In the order of the complaint's life: the sessions come before the agreement.
-            letters = [k for k in _LETTERS if _applies(k, c)]
-            early = [k for k in letters if k in ("registration", "acceptance", "rejection")]
-            out = [FormChoice(FORMS[k], FORMS[k].title) for k in early]
-            out += [FormChoice(FORMS["mediation-record"],
-                               f"调解记录（第 {n} 次，{s.held_at:%Y-%m-%d}）", s.id)
-                    for n, s in enumerate(sessions, start=1)]
-            out += [FormChoice(FORMS[k], FORMS[k].title) for k in letters if k not in early]
+            rules = self._rules(c)
+            out: list[FormChoice] = []
+            for letter in lt.letters_for(c, rules):
+                info = lt.title_of(c, rules, letter.key)
+                if letter is lt.SESSIONS:
+                    sessions = ComplaintRepository(uow.session).mediation_records(c.id)
+                    out += [FormChoice(info, f"调解记录（第 {n} 次，{s.held_at:%Y-%m-%d}）", s.id)
+                            for n, s in enumerate(sessions, start=1)]
+                elif self._refusal(uow, user, c, letter) is None:
+                    out.append(FormChoice(info, info.title))
             return out
+
+    def _refusal(self, uow: UnitOfWork, user: CurrentUser, c: Complaint,
+                 letter: lt.Letter) -> str | None:
+        """Why this letter of the item has nothing to say yet; None: it can be printed."""
+        if letter is lt.DISPATCH:
+            route = lt.dispatch_route(uow.session, user, c, self.ctx.clock.today())
+            return route if isinstance(route, str) else None
+        return letter.check(c)
 
     # -- rendering ---------------------------------------------------------------------
     def render(self, user: CurrentUser, request: FormRequest) -> RenderedForm:
@@ -216,24 +212,48 @@ class PrintService(Service):
         if request.complaint_id is None:
             raise FieldError("投诉单号", f"打印{info.title}需要指定投诉")
         c = load_complaint(uow, user, request.complaint_id)
+        rules = self._rules(c)
+        letter = lt.letter(c, rules, info.key)
+        if letter is None:
+            raise FieldError("表格", lt.not_offered(c, rules, info))
+        info = lt.title_of(c, rules, info.key)
+        refusal = self._refusal(uow, user, c, letter)
+        if refusal is not None:
+            what = lt.intake_of(c).label
+            raise FieldError("表格", f"{what} {c.number} {refusal}，不能打印{info.title}")
         repo = ComplaintRepository(uow.session)
         sessions = list(repo.mediation_records(c.id))
         digest = qr.checksum(self._content(c, sessions))
-        paper = self._paper(uow, user, c, qr.encode(c.number, digest))
+        paper = self._paper(uow, user, c, qr.encode(c.number, digest), rules)
         lh = self._letterhead(uow, c.office_id)
         now = self.ctx.clock.now()
         texts = [paper.complainant_name, paper.respondent_name, paper.facts, paper.request]
-        if info.key in _LETTERS:
-            if not _applies(info.key, c):
-                raise FieldError("表格", f"投诉 {c.number} {_LETTERS[info.key][1]}，不能打印{info.title}")
-            pdf = _LETTERS[info.key][2](paper, lh, now)
-            texts.append(paper.settlement_terms)
-        else:
+        if letter is lt.SESSIONS:
             session = self._session(uow, sessions, request.session_id, c.number)
             pdf = complaint_forms.mediation_record(paper, session, lh, now)
             texts += [session.participants, session.content, session.result]
+        elif letter is lt.DISPATCH:
+            pdf = self._dispatch(uow, user, c, paper, rules, now)
+        else:
+            assert letter.build is not None
+            pdf = letter.build(paper, lh, now)
+            texts += [paper.settlement_terms, paper.mediation_place, paper.mediation_materials,
+                      paper.status_note]
         return self._rendered(info, pdf, c.number, f"{info.title}-{c.number}", texts,
                               complaint_id=c.id, checksum=digest)
+
+    def _dispatch(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, paper: ComplaintPaper,
+                  rules: RuleSet, now: datetime) -> Pdf:
+        """The 分送通知书 on the sending office's letterhead, with the dates to report back by."""
+        route = lt.dispatch_route(uow.session, user, c, now.date())
+        assert not isinstance(route, str)  # _refusal said there is one
+        report = lt.intake_of(c) is Intake.REPORT
+        decision, result = lt.report_back(self.ctx.reference.calendar(), rules, report,
+                                          route.dispatched_on)
+        dispatch = DispatchPaper(to_office=route.to_office, dispatched_on=route.dispatched_on,
+                                 result_due=result, decision_due=decision)
+        return report_forms.dispatch(paper, dispatch, self._letterhead(uow, route.from_office_id),
+                                     now, report)
 
     def _session(self, uow: UnitOfWork, sessions: list, session_id: int | None,
                  number: str) -> SessionPaper:
@@ -399,7 +419,8 @@ class PrintService(Service):
             when = ""
             if printings:
                 p = printings[-1]  # the first printing of that content
-                when = (f"该表格（{FORMS[p.form].title if p.form in FORMS else p.form}）于 "
+                title = lt.title_of(c, self._rules(c), p.form).title if p.form in FORMS else p.form
+                when = (f"该表格（{title}）于 "
                         f"{p.printed_at:%Y-%m-%d %H:%M} 由{self.user_name(uow, p.printed_by_id)}打印。")
             if current == scanned.checksum:
                 return CodeCheck(c.id, c.number, True, True,
@@ -419,45 +440,17 @@ class PrintService(Service):
             "sessions": [_plain_columns(s) for s in sessions],
         }
 
-    def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str) -> ComplaintPaper:
-        rules = next((r for r in self.ctx.reference.rule_sets() if r.code == c.rule_set_code), None)
-        limit = ""
-        if rules is not None:
-            unit = "个工作日" if rules.mediation_unit is DayUnit.WORKING else "日"
-            limit = f"{rules.mediation_days}{unit}"
-        return ComplaintPaper(
-            code=code, rule_set_name=rules.name if rules else "有关规定", mediation_limit=limit,
-            **self._paper_values(uow, user, c))
+    def _rules(self, c: Complaint) -> RuleSet:
+        """The rule set the item follows: its forms' edition and wording."""
+        return self.complaints.rules_of(c)
 
-    def _paper_values(self, uow: UnitOfWork, user: CurrentUser, c: Complaint) -> dict[str, Any]:
-        """The catalogued fields a printed form shows, as it prints them: codes, people and the
-        office by their names, states by their labels, money in yuan, personal information
-        masked for users who may not see it. A field prints under its key without `_code` or
-        `_id` (`channel`, `handler`); a blank text prints as empty."""
-        full = user.has(*SEES_PERSONAL_INFO)
-        out: dict[str, Any] = {}
-        for f in FIELDS:
-            key = (f.key.removesuffix("_code") if f.codes
-                   else f.wire if f.kind in ("user", "office") else f.key)
-            paper = _PAPER_FIELDS.get(key)
-            if paper is None:
-                continue
-            value = getattr(c, f.name)
-            if f.codes is not None:
-                value = self._labels(uow, f.codes).get(value, value) if value else ""
-            elif f.choices is not None:
-                value = f.choices(value).label if value else ""
-            elif f.kind == "money":
-                value = from_cents(value)
-            elif f.kind == "user":
-                value = self.user_name(uow, value)
-            elif f.kind == "office":
-                office = OfficeRepository(uow.session).get(value)
-                value = office.name if office else ""
-            elif not full:
-                value = masked(f.name, value)
-            out[key] = "" if value is None and paper.type == "str" else value
-        return out
+    def _paper(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, code: str,
+               rules: RuleSet) -> ComplaintPaper:
+        grounds = (self.complaints.grounds(c, "rejection_ground"),
+                   self.complaints.grounds(c, "termination_ground"))
+        return papers.complaint_paper(uow, user, c, code, rules, grounds,
+                                      lambda kind: self._labels(uow, kind),
+                                      lambda user_id: self.user_name(uow, user_id))
 
     def _letterhead(self, uow: UnitOfWork, office_id: int) -> Letterhead:
         """The issuing office's names and seal, and its district, from the office settings."""

@@ -126,7 +126,7 @@ def test_the_print_menu_lists_the_forms_the_complaint_has_reached(world: World, 
     ctx = make_ctx(world.clerk)
     window = _window(qtbot, ctx, cid)
     assert window.print_button.isEnabled()
-    assert _menu(window) == ["消费投诉登记表"]
+    assert _menu(window) == ["投诉登记表"]  # received under the 2026 rules: the 2026 forms
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     seen: list[bool] = []
@@ -142,7 +142,7 @@ def test_the_print_menu_lists_the_forms_the_complaint_has_reached(world: World, 
 
     # Changes made elsewhere in the program rebuild the menu.
     ctx.ops.mutate(lambda: world.s.complaints.accept(world.clerk, cid, expected_version=_version(world, cid)))
-    qtbot.waitUntil(lambda: _menu(window) == ["消费投诉登记表", "受理通知书"], timeout=5000)
+    qtbot.waitUntil(lambda: _menu(window) == ["投诉登记表", "投诉受理决定书"], timeout=5000)
     ctx.ops.mutate(lambda: _mediate(world, cid) or world.s.records.add_mediation_record(
         world.clerk, cid, held_at=datetime(2026, 11, 20, 9, 40), means="phone",
         participants="双方", content="电话回访"))
@@ -150,16 +150,22 @@ def test_the_print_menu_lists_the_forms_the_complaint_has_reached(world: World, 
     assert _menu(window)[2:] == ["调解记录（第 1 次，2026-11-20）", "调解记录（第 2 次，2026-11-20）"]
     ctx.ops.mutate(lambda: world.s.complaints.settle(world.clerk, cid, terms="退款 3000 元",
                                                      expected_version=_version(world, cid)))
-    qtbot.waitUntil(lambda: _menu(window)[-1] == "调解书", timeout=5000)
+    qtbot.waitUntil(lambda: _menu(window)[-1] == "投诉调解书", timeout=5000)
 
     rejected = _register(world, 1)
     world.s.complaints.reject(world.clerk, rejected, ground="not_consumer", expected_version=_version(world, rejected))
-    assert _menu(_window(qtbot, ctx, rejected)) == ["消费投诉登记表", "不予受理通知书"]
+    assert _menu(_window(qtbot, ctx, rejected)) == ["投诉登记表", "投诉不予受理决定书"]
 
     ended = _register(world, 2)
     _accept(world, ended)
     world.s.complaints.terminate(world.clerk, ended, ground="no_agreement", expected_version=_version(world, ended))
-    assert _menu(_window(qtbot, ctx, ended)) == ["消费投诉登记表", "受理通知书", "终止调解告知书"]
+    assert _menu(_window(qtbot, ctx, ended)) == ["投诉登记表", "投诉受理决定书", "投诉终止调解决定书"]
+
+    # Received under the 2020 rules: today's forms, as they were.
+    old = _register(world, 3, received_at=datetime(2026, 3, 19, 9, 30))
+    _accept(world, old)
+    world.s.complaints.terminate(world.clerk, old, ground="no_agreement", expected_version=_version(world, old))
+    assert _menu(_window(qtbot, ctx, old)) == ["消费投诉登记表", "受理通知书", "终止调解告知书"]
 
 
 def test_preview_then_print_to_a_printer_and_the_history_says_so(world: World, make_ctx, tmp_path, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -224,7 +230,7 @@ def test_save_as_pdf_writes_the_exact_file_remembers_the_folder_and_is_logged(wo
     assert saved.read_bytes() == dialog.rendered.pdf
     assert asked[0].endswith(dialog.rendered.filename)
     wait_idle(qtbot, ctx)
-    assert any(line.startswith("另存为 PDF《消费投诉登记表》") for line in _history(window))
+    assert any(line.startswith("另存为 PDF《投诉登记表》") for line in _history(window))
     _close(qtbot, dialog, window)
 
     # The next save starts in the folder used last time.
@@ -465,7 +471,7 @@ def test_settling_stores_the_agreed_performance_deadline(world: World, make_ctx,
         _ok(dialog)
     detail = world.s.complaints.get(world.clerk, cid)
     assert detail.status is Status.SETTLED and detail.performance_due_on == date(2026, 11, 30)
-    assert _menu(window)[-1] == "调解书"
+    assert _menu(window)[-1] == "投诉调解书"
     labels = [window.record_form.itemAt(r, window.record_form.ItemRole.FieldRole).widget().text()
               for r in range(window.record_form.rowCount())]
     assert "2026-11-30" in labels

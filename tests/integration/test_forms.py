@@ -21,6 +21,9 @@ from tests.conftest import PASSWORD, World, draft
 
 LH = Letterhead(office="吴中区市场监督管理局长桥分局", district="吴中区市场监督管理局",
                 seal_text="长桥分局消费者投诉专用章")
+# Received under the 2020 rules (before 2026-04-15): the complaint prints the 2020 forms, which
+# these tests are about. The 2026 forms: test_forms_2026.py.
+BEFORE_2026 = datetime(2026, 3, 19, 9, 30)
 
 
 def read(pdf: bytes) -> tuple[list[str], PdfReader]:
@@ -56,7 +59,7 @@ def assert_fonts_embedded_subsets(reader: PdfReader) -> None:
 
 def settled_complaint(world: World, **overrides: object) -> int:
     s, clerk = world.s, world.clerk
-    cid = s.complaints.register(clerk, draft(**overrides)).ids[0]
+    cid = s.complaints.register(clerk, draft(**{"received_at": BEFORE_2026, **overrides})).ids[0]
     s.complaints.accept(clerk, cid, expected_version=s.complaints.get(clerk, cid).version)
     s.records.add_mediation_record(clerk, cid, held_at=datetime(2026, 11, 20, 9, 0),
                                    means="on_site", place="万达广场三楼调解室",
@@ -78,7 +81,7 @@ def test_every_complaint_form_renders_with_its_text_fonts_and_one_page(world: Wo
     expected = {
         "registration": ["消费投诉登记表", "张伟", "13812345678", "要求更换新车", "投诉人（签字）",
                          "万达广场投诉站"],
-        "acceptance": ["受理通知书", "张伟：", "予以受理", "2026年11月20日", "60日"],
+        "acceptance": ["受理通知书", "张伟：", "予以受理", "2026年11月20日", "45个工作日"],
         "mediation-record": ["调解记录", "第1次调解", "万达广场三楼调解室", "现场调解",
                              "被投诉方（签字或盖章）", "调解人（签字）"],
         "agreement": ["消费争议调解书", "更换同型号新车", "2026年11月27日前履行完毕",
@@ -97,20 +100,25 @@ def test_every_complaint_form_renders_with_its_text_fonts_and_one_page(world: Wo
 
 
 def test_rejection_and_termination_notices_state_their_legal_ground(world: World) -> None:
+    """The ground in the complaint's own rule set's wording (samr-2020 here)."""
     s, desk = world.s, world.desk
-    rejected = s.complaints.register(desk, draft(complainant_phone="13900000001")).ids[0]
+    rules = next(r for r in s.reference.rule_sets() if r.code == "samr-2020")
+    rejected = s.complaints.register(desk, draft(complainant_phone="13900000001",
+                                                 received_at=BEFORE_2026)).ids[0]
     s.complaints.reject(desk, rejected, ground="not_consumer", note="已电话告知",
                         expected_version=s.complaints.get(desk, rejected).version)
     text = flat("".join(read(s.printing.render(desk, FormRequest("rejection", complaint_id=rejected)).pdf)[0]))
-    ground = s.reference.labels("rejection_ground")["not_consumer"]
+    ground = rules.ground_text("rejection", "not_consumer")
+    assert ground.startswith("不是为生活消费需要")
     assert "不予受理通知书" in text and flat(ground) in text and "已电话告知" in text
 
-    ended = s.complaints.register(desk, draft(complainant_phone="13900000002")).ids[0]
+    ended = s.complaints.register(desk, draft(complainant_phone="13900000002",
+                                              received_at=BEFORE_2026)).ids[0]
     s.complaints.accept(desk, ended, expected_version=s.complaints.get(desk, ended).version)
     s.complaints.terminate(desk, ended, ground="withdrawn",
                            expected_version=s.complaints.get(desk, ended).version)
     text = flat("".join(read(s.printing.render(desk, FormRequest("termination", complaint_id=ended)).pdf)[0]))
-    assert "终止调解告知书" in text and flat(s.reference.labels("termination_ground")["withdrawn"]) in text
+    assert "终止调解告知书" in text and flat(rules.ground_text("termination", "withdrawn")) in text
     assert "于2026年11月20日终止调解" in text
 
     with pytest.raises(Exception, match="没有终止调解"):
