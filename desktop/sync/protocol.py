@@ -165,6 +165,10 @@ class EnrolResponse(BaseModel):
     bundle_key: str  # hex; signs USB bundles and receipts (HMAC-SHA256)
     office: str  # the enrolled office's code
     offices: list[OfficeWire]  # the office, its ancestors and its descendants
+    # This device's block of each day's complaint numbers (see domain/numbering.py): unique
+    # among its office's devices, so PCs of one office registering offline never collide.
+    # An older hub sends none: 0, the block a lone PC has always used.
+    number_slot: int = Field(default=0, ge=0)
 
 
 class SessionRequest(BaseModel):
@@ -177,6 +181,8 @@ class SessionResponse(BaseModel):
     expires_in: int  # seconds without a request before the hub ends it
     office: str
     server_time: datetime  # UTC; the program warns when its own clock is 5 minutes off
+    # The device's number block, again: a device enrolled before blocks existed learns its own.
+    number_slot: int = Field(default=0, ge=0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,6 +369,15 @@ class DeviceInfo(BaseModel):
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked: bool
+    last_sync_at: datetime | None = None
+    office_backlog: int = 0  # operations waiting on that PC at its last session
+    number_slot: int = 0
+
+
+class OfficeDevice(DeviceInfo):
+    """GET /devices (a device's credential): one PC of the asking device's office."""
+
+    this: bool = False  # the asking device itself
 
 
 class DispatchRequest(BaseModel):

@@ -42,7 +42,7 @@ class SyncEnrolment(SyncBase):
             self._write(uow, hub_url=client.url, hub_id=answer.hub_id, device_id=answer.device_id,
                         token=answer.token, bundle_key=answer.bundle_key, office=answer.office,
                         cursor="", ca_bundle=ca_bundle, bundles="[]", receipts="[]",
-                        cursor_bundle="")
+                        cursor_bundle="", number_slot=str(answer.number_slot))
             offices = OfficeRepository(uow.session)
             ours = offices.subtree_ids(offices.local().id)  # type: ignore[union-attr]
             queued = SyncRepository(uow.session).enqueue_unknown(user.username, ours)
