@@ -206,3 +206,46 @@ def test_a_pc_cannot_revoke_another_offices_pc_and_the_district_revokes_any(hub,
         a.s.sync.run()
     assert refused.value.code == ErrorCode.REVOKED
     a.s.close()
+
+
+# ------------------------------------------------------------------------------ joining
+def test_a_second_pc_joins_the_office_in_one_step_and_carries_its_complaints_on(hub, tmp_path):
+    from desktop.bootstrap import open_services
+    from desktop.domain.errors import FieldError
+    from desktop.services.base import FixedClock
+    from tests.conftest import NOW, PASSWORD
+
+    first, _ = office(tmp_path, "first", "WZCQ01", hub)
+    cid = register(first, received_at=DAY)
+    first.s.sync.run()
+    s = open_services(tmp_path / "second", clock=FixedClock(NOW))
+    code = hub.enrol_code("WZCQ01")
+    with pytest.raises(FieldError):  # the account is checked before the code is spent
+        s.sync.join(s.setup, hub.url, code, admin_username="admin2", admin_name="李四",
+                    admin_password="1")
+    s.sync.join(s.setup, hub.url, code, admin_username="admin2", admin_name="李四",
+                admin_password=PASSWORD, device_name="二号机")
+    assert s.sync.settings().enrolled and s.sync.settings().number_slot == 1
+    assert s.offices.local().code == "WZCQ01"  # type: ignore[union-attr]
+    report = s.sync.run()
+    assert report.pulled >= 1
+    admin = s.users.login("admin2", PASSWORD)
+    with UnitOfWork(s.ctx.engine, write=False) as uow:
+        got = uow.session.scalars(select(Complaint)).one()
+    assert got.uuid == uuid_of(first, cid) and got.number == "WZCQ01-20261119-0001"
+    assert got.due_on is not None  # deadlines worked out here, from the same rule set
+    # Its own registrations take its own block.
+    from tests.conftest import draft
+
+    from desktop.domain.workflow import Role
+
+    s.users.create(admin, username="clerk2", display_name="王五", password=PASSWORD,
+                   office_id=s.offices.local().id, roles={Role.CLERK})  # type: ignore[union-attr]
+    clerk = s.users.login("clerk2", PASSWORD)
+    mine = s.complaints.register(clerk, draft(received_at=DAY)).ids[0]
+    assert s.complaints.get(clerk, mine).number == "WZCQ01-20261119-1001"
+    s.sync.run()
+    first.s.sync.run()
+    assert len(_numbers(first)) == 2
+    s.close()
+    first.s.close()
