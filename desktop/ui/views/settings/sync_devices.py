@@ -60,6 +60,7 @@ class OfficePCsBox(QGroupBox):
         row.addWidget(self.refresh_button)
         row.addWidget(self.revoke_button)
         row.addWidget(self.error, 1)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(row)
