@@ -344,7 +344,9 @@ class OfficeStatus(BaseModel):
     parent: str | None
     devices: int  # enrolled and not revoked
     last_sync_at: datetime | None
-    office_backlog: int  # operations the office reported waiting at its last session
+    # operations the office reported waiting at its last session, less those its pushes had
+    # answered since
+    office_backlog: int
     hub_backlog: int  # records for the office it has not pulled yet
     # The worst current audit verdict among the office's devices (each PC has its own log):
     # diverged, then restored, then ok or anchored; when it was given and by which device.

@@ -36,5 +36,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_devices_office_slot", table_name="devices")
-    with op.batch_alter_table("devices", recreate="auto") as batch:
-        batch.drop_column("number_slot")
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch rebuild would drop `devices` under the
+    # sessions' foreign keys.
+    op.drop_column("devices", "number_slot")
