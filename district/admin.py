@@ -26,6 +26,7 @@ from desktop.sync.protocol import (
     EnrolCodeResponse,
     ErrorCode,
     OfficeCreate,
+    OfficeDevice,
     OfficeStatus,
     OfficeWire,
 )
@@ -115,7 +116,33 @@ def issue_enrol_code(session: Session, office: str, now: datetime, days: int = 7
 def _device_info(device: Device) -> DeviceInfo:
     return DeviceInfo(device_id=device.device_id, office=device.office, name=device.name,
                       enrolled_at=utc(device.enrolled_at), last_seen_at=utc(device.last_seen_at),
-                      revoked=device.revoked_at is not None)
+                      revoked=device.revoked_at is not None,
+                      last_sync_at=utc(device.last_sync_at), office_backlog=device.office_backlog,
+                      number_slot=device.number_slot)
+
+
+def office_devices(session: Session, office: str, asking: str) -> list[OfficeDevice]:
+    """The PCs of an office, for one of them: name, last sync, what waits on each."""
+    rows = session.execute(select(Device).where(Device.office == office)
+                           .order_by(Device.enrolled_at, Device.device_id)).scalars()
+    return [OfficeDevice(**_device_info(d).model_dump(), this=d.device_id == asking)
+            for d in rows]
+
+
+def revoke_office_device(session: Session, office: str, asking: str, device_id: str,
+                         now: datetime) -> OfficeDevice:
+    """An office's administrator revokes a lost PC of the same office from another of its PCs
+    (the district revokes any device with revoke_device)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise not_found(Msg.DEVICE_UNKNOWN.format(device=device_id))
+    if device.office != office:
+        raise not_found(Msg.DEVICE_OTHER_OFFICE.format(device=device_id))
+    if device_id == asking:
+        raise bad_request(Msg.DEVICE_SELF)
+    if device.revoked_at is None:
+        device.revoked_at = now
+    return OfficeDevice(**_device_info(device).model_dump(), this=False)
 
 
 def list_devices(session: Session) -> list[DeviceInfo]:

@@ -27,6 +27,7 @@ from desktop.sync.protocol import (
     EnrolResponse,
     ErrorCode,
     ErrorResponse,
+    OfficeDevice,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -92,8 +93,9 @@ def open_session(body: SessionRequest, device: DeviceDep, hub: HubDep) -> Sessio
     with hub.db.write() as session:
         opened = devices.start_session(session, device.device_id, body.backlog, hub.clock.now(),
                                        hub.session_ttl)
+        slot = session.get(Device, device.device_id).number_slot  # type: ignore[union-attr]
     return SessionResponse(session=opened.id, expires_in=hub.session_ttl, office=device.office,
-                           server_time=admin.utc(hub.clock.now()))
+                           server_time=admin.utc(hub.clock.now()), number_slot=slot)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
@@ -113,6 +115,23 @@ def status(device: DeviceDep, hub: HubDep) -> DeviceStatus:
         return DeviceStatus(hub_id=hub.db.hub_id, device_id=row.device_id, office=row.office,
                             last_sync_at=admin.utc(row.last_sync_at), hub_backlog=backlog,
                             server_time=admin.utc(hub.clock.now()))
+
+
+# ------------------------------------------------------------------------------ the office's PCs
+# No session needed: the settings page lists them, and the office's administrator revokes a
+# lost PC, outside a sync. The device's credential says which office; the program lets only
+# its administrators ask.
+@router.get("/devices", response_model=list[OfficeDevice])
+def office_devices(device: DeviceDep, hub: HubDep) -> list[OfficeDevice]:
+    with hub.db.read() as session:
+        return admin.office_devices(session, device.office, device.device_id)
+
+
+@router.post("/devices/{device_id}/revoke", response_model=OfficeDevice)
+def revoke_office_device(device_id: str, device: DeviceDep, hub: HubDep) -> OfficeDevice:
+    with hub.db.write() as session:
+        return admin.revoke_office_device(session, device.office, device.device_id, device_id,
+                                          hub.clock.now())
 
 
 # ------------------------------------------------------------------------------ audit anchors
@@ -151,6 +170,8 @@ def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionI
         tree = load_tree(session)
         results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now,
                             seq)
+        devices.settled(session, device.device_id,
+                        sum(1 for r in results if r.status != "deferred"))
     return PushResponse(results=results)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from desktop.domain.complaint import LABELS
+from desktop.domain.numbering import slot_range
 from desktop.domain.offices import tier_choices
 from desktop.files import write_atomic
 from desktop.sync import bundle
@@ -120,10 +121,11 @@ def cmd_device_list(args: argparse.Namespace) -> None:
     hub = _hub(args)
     with hub.db.read() as session:
         rows = admin.list_devices(session)
-    print("设备编号\t单位\t名称\t登记时间\t最近联系\t状态")
+    print("设备编号\t单位\t名称\t编号段\t登记时间\t最近联系\t待发送\t状态")
     for d in rows:
-        print(f"{d.device_id}\t{d.office}\t{d.name or '—'}\t{_time(d.enrolled_at)}\t"
-              f"{_time(d.last_seen_at)}\t{'已停用' if d.revoked else '正常'}")
+        block = f"{slot_range(d.number_slot).start:04d} 起"
+        print(f"{d.device_id}\t{d.office}\t{d.name or '—'}\t{block}\t{_time(d.enrolled_at)}\t"
+              f"{_time(d.last_seen_at)}\t{d.office_backlog}\t{'已停用' if d.revoked else '正常'}")
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> None:

@@ -7,9 +7,10 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain.numbering import MAX_NUMBER_SLOT
 from desktop.sync.protocol import (
     OLDEST_PROTOCOL,
     PROTOCOL_SUNSET,
@@ -18,7 +19,7 @@ from desktop.sync.protocol import (
     ErrorCode,
 )
 from district.errors import HubError, Msg
-from district.models import Device, EnrolCode, SyncSession
+from district.models import Device, EnrolCode, Office, SyncSession
 from district.offices import load_tree
 
 # No 0/O, 1/I/L: read aloud over the phone or copied from paper without doubt.
@@ -77,12 +78,27 @@ def enrol(session: Session, code: str, device_name: str, hub_id: str, now: datet
         raise HubError(400, ErrorCode.BAD_CODE, Msg.BAD_CODE)
     token = secrets.token_urlsafe(32)
     bundle_key = secrets.token_hex(32)
+    slot = next_slot(session, claimed)
     session.add(Device(device_id=device_id, office=claimed, name=device_name.strip(),
                        token_hash=digest(token), bundle_key=bundle_key, enrolled_at=now,
-                       pulled_seq=0, office_backlog=0))
+                       pulled_seq=0, office_backlog=0, number_slot=slot))
     tree = load_tree(session)
     return EnrolResponse(hub_id=hub_id, device_id=device_id, token=token, bundle_key=bundle_key,
-                         office=claimed, offices=tree.related(claimed))
+                         office=claimed, offices=tree.related(claimed), number_slot=slot)
+
+
+def next_slot(session: Session, office: str) -> int:
+    """The office's next block of daily numbers: one past the highest any of its devices ever
+    had (a revoked PC's block is not handed out again: its offline numbers may still exist).
+    The office's row is locked first, so two PCs of one office enrolling at once queue."""
+    session.execute(select(Office.code).where(Office.code == office).with_for_update())
+    taken = session.execute(select(func.max(Device.number_slot), func.count())
+                            .where(Device.office == office)).one()
+    slot = 0 if not taken[1] else (taken[0] or 0) + 1
+    if slot > MAX_NUMBER_SLOT:
+        raise HubError(409, ErrorCode.INVALID, Msg.SLOTS_USED_UP.format(office=office,
+                                                                      count=taken[1]))
+    return slot
 
 
 def authenticate(session: Session, token: str | None) -> Device:
@@ -134,6 +150,15 @@ def touch_session(session: Session, device_id: str, session_id: str | None, now:
     session.execute(update(Device).where(Device.device_id == device_id)
                     .values(last_seen_at=now))
     current.last_seen_at = now
+
+
+def settled(session: Session, device_id: str, answered: int) -> None:
+    """A push answered this many of the operations the device reported waiting at its session's
+    start: the office's list of PCs shows what still waits on each."""
+    if answered:
+        session.execute(update(Device).where(Device.device_id == device_id).values(
+            office_backlog=case((Device.office_backlog > answered,
+                                 Device.office_backlog - answered), else_=0)))
 
 
 def end_session(session: Session, device_id: str, session_id: str, now: datetime) -> None:

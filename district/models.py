@@ -82,6 +82,11 @@ class Device(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     pulled_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     office_backlog: Mapped[int] = mapped_column(Integer, default=0)
+    # The device's block of its office's daily complaint numbers (numbering.py): given at
+    # enrolment, never reused within the office (a revoked PC's offline numbers may exist).
+    number_slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (Index("ix_devices_office_slot", "office", "number_slot", unique=True),)
 
 
 class EnrolCode(Base):

@@ -9,14 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, false, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
 from desktop.db.search import INDEXED_COLUMNS, match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
-from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, format_number
+from desktop.domain.numbering import (
+    MAX_NUMBER_SLOT,
+    format_number,
+    parse_number,
+    slot_range,
+)
 from desktop.domain.workflow import FINISHED
 
 # Statuses in which nothing more happens (办结, a merged report, an answered question).
@@ -25,6 +30,8 @@ _FINISHED = tuple(s.value for s in FINISHED)
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
 # Up to this many matches, a search page sorts the matching rows; beyond, it walks the index.
 FTS_DIRECT_LIMIT = 2000
+# Where this PC keeps its number block (the sync settings' number_slot).
+NUMBER_SLOT_SETTING = "sync.number_slot"
 
 
 @dataclass(frozen=True)
@@ -216,17 +223,39 @@ class ComplaintRepository:
         row.last += 1
         return row.last
 
+    def number_slot(self) -> int:
+        """This PC's block of each day's numbers (numbering.slot_range), given by the hub at
+        enrolment; 0 for a PC never enrolled, as a lone PC has always numbered."""
+        row = self.s.get(m.AppSetting, NUMBER_SLOT_SETTING)
+        try:
+            slot = int(row.value) if row is not None else 0
+        except ValueError:
+            return 0
+        return slot if 0 <= slot <= MAX_NUMBER_SLOT else 0
+
     def next_free_number(self, office_id: int, office_code: str, day: date) -> str | None:
-        """The next number of the office's day that no complaint here holds (inside the writer's
-        lock), or None when the day's own numbers are used up. A counter set back, or a number
-        that came back from elsewhere, is stepped past instead of handed out twice."""
-        while True:
-            sequence = self.next_sequence(office_id, day)
-            if sequence > DISPATCH_SEQUENCE_BASE:
-                return None
-            number = format_number(office_code, day, sequence)
-            if not self.s.scalar(select(exists().where(m.Complaint.number == number))):
-                return number
+        """The next number of the office's day in this PC's block that no complaint here holds
+        (inside the writer's lock), or None when the block is used up for the day.
+
+        Numbering goes on past the highest number of the block any complaint here has, so a
+        number that came back from another PC, the district or a backup is stepped past; the
+        day's counter keeps the highest sequence of all blocks known here (the audit check
+        holds it against the numbers that exist)."""
+        block = slot_range(self.number_slot())
+        prefix = f"{office_code}-{day:%Y%m%d}-"
+        held = {parsed.sequence for number in self.s.scalars(
+                    select(m.Complaint.number).where(m.Complaint.number.startswith(prefix,
+                                                                                   autoescape=True)))
+                if (parsed := parse_number(number)) is not None}
+        row = self._sequence(office_id, day)
+        # A lone PC of block 0 keeps its counter's word too (a counter is never set back).
+        start = max([block.start, *(s + 1 for s in held if s in block)]
+                    + ([row.last + 1] if row.last in block else []))
+        for sequence in range(start, block.stop):
+            if sequence not in held:
+                row.last = max(row.last, sequence)
+                return format_number(office_code, day, sequence)
+        return None
 
     def reserve_sequence(self, office_id: int, day: date, sequence: int) -> None:
         """A number of this office exists (it came back from the district): never hand it out."""

@@ -1,4 +1,5 @@
-"""Complaint numbers unique across offices without a network: office code + date + daily sequence."""
+"""Complaint numbers unique across offices and their PCs without a network: office code + date +
+daily sequence, the sequence taken from the PC's own block (number slot) of the office's day."""
 
 from __future__ import annotations
 
@@ -22,6 +23,25 @@ def check_office_code(code: str) -> str:
 # Daily sequences from here up are the district hub's: it numbers the complaints it dispatches
 # (分流) under the district's code, which the district's own desk also numbers under.
 DISPATCH_SEQUENCE_BASE = 900_000
+
+
+# Each PC (device) of an office numbers in a block of the day's sequence of its own, given by
+# the hub at enrolment: block 0 is 0001–0999 (an office's first PC, and every PC that was
+# never enrolled: the numbers a lone PC has always given), block 1 is 1001–1999, block 12 is
+# 12001–12999. Read aloud, the first digits say which PC; 999 registrations per PC and day.
+NUMBER_BLOCK = 1000
+MAX_NUMBER_SLOT = DISPATCH_SEQUENCE_BASE // NUMBER_BLOCK - 1  # 899: below the district's
+
+
+def slot_range(slot: int) -> range:
+    """The daily sequences of a PC's block, e.g. slot 1 → 1001..1999."""
+    if not 0 <= slot <= MAX_NUMBER_SLOT:
+        raise ValueError("number slot out of range")
+    return range(slot * NUMBER_BLOCK + 1, (slot + 1) * NUMBER_BLOCK)
+
+
+def slot_of(sequence: int) -> int:
+    return sequence // NUMBER_BLOCK
 
 
 def format_number(office_code: str, day: date, sequence: int) -> str:

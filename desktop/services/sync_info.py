@@ -34,6 +34,7 @@ class SyncSettings:
     device_id: str
     interval_minutes: int
     ca_bundle: str
+    number_slot: int = 0  # this PC's block of the day's numbers (numbering.slot_range)
 
 
 # The program warns when its clock is further than this from the hub's.
@@ -97,6 +98,20 @@ class SyncStatus:
     def failed_last(self) -> bool:
         """The latest round failed (its failure is newer than its success)."""
         return bool(self.last_failure_at) and self.last_failure_at >= self.last_success_at
+
+
+@dataclass(frozen=True)
+class OfficePC:
+    """One PC (device) of this office, as the district knows it."""
+
+    device_id: str
+    name: str
+    enrolled_at: str  # local time, YYYY-MM-DD HH:MM
+    last_sync_at: str  # '' when it never synced
+    backlog: int  # operations waiting on that PC at its last sync
+    first_number: str  # its block's first daily sequence, e.g. "1001"
+    revoked: bool
+    this: bool  # this PC
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from desktop.sync.protocol import (
     EnrolResponse,
     ErrorCode,
     ErrorResponse,
+    OfficeDevice,
     Operation,
     PullResponse,
     PushRequest,
@@ -158,6 +159,15 @@ class HubClient:
     def pull(self, cursor: str, limit: int) -> PullResponse:
         response = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})
         return PullResponse.model_validate_json(response.content)
+
+    # -- the office's PCs ------------------------------------------------------------------
+    def office_devices(self) -> list[OfficeDevice]:
+        response = self._request("GET", "/devices")
+        return [OfficeDevice.model_validate(d) for d in response.json()]
+
+    def revoke_device(self, device_id: str) -> OfficeDevice:
+        response = self._request("POST", f"/devices/{device_id}/revoke")
+        return OfficeDevice.model_validate_json(response.content)
 
     # -- audit anchors ---------------------------------------------------------------------
     def audit_anchors(self, upto: int) -> AuditAnchors:

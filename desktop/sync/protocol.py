@@ -165,6 +165,10 @@ class EnrolResponse(BaseModel):
     bundle_key: str  # hex; signs USB bundles and receipts (HMAC-SHA256)
     office: str  # the enrolled office's code
     offices: list[OfficeWire]  # the office, its ancestors and its descendants
+    # This device's block of each day's complaint numbers (see domain/numbering.py): unique
+    # among its office's devices, so PCs of one office registering offline never collide.
+    # An older hub sends none: 0, the block a lone PC has always used.
+    number_slot: int = Field(default=0, ge=0)
 
 
 class SessionRequest(BaseModel):
@@ -177,6 +181,8 @@ class SessionResponse(BaseModel):
     expires_in: int  # seconds without a request before the hub ends it
     office: str
     server_time: datetime  # UTC; the program warns when its own clock is 5 minutes off
+    # The device's number block, again: a device enrolled before blocks existed learns its own.
+    number_slot: int = Field(default=0, ge=0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,7 +344,9 @@ class OfficeStatus(BaseModel):
     parent: str | None
     devices: int  # enrolled and not revoked
     last_sync_at: datetime | None
-    office_backlog: int  # operations the office reported waiting at its last session
+    # operations the office reported waiting at its last session, less those its pushes had
+    # answered since
+    office_backlog: int
     hub_backlog: int  # records for the office it has not pulled yet
     # The worst current audit verdict among the office's devices (each PC has its own log):
     # diverged, then restored, then ok or anchored; when it was given and by which device.
@@ -363,6 +371,15 @@ class DeviceInfo(BaseModel):
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked: bool
+    last_sync_at: datetime | None = None
+    office_backlog: int = 0  # operations waiting on that PC at its last session
+    number_slot: int = 0
+
+
+class OfficeDevice(DeviceInfo):
+    """GET /devices (a device's credential): one PC of the asking device's office."""
+
+    this: bool = False  # the asking device itself
 
 
 class DispatchRequest(BaseModel):

@@ -671,6 +671,13 @@ def test_an_office_restored_from_an_old_backup_gets_its_records_and_numbers_back
     numbers = {restored.s.complaints.get(restored.clerk, c).number
                for c in (by_uuid(restored, uuid_of(station, m)).id for m in made)}
     assert numbers == {"WZCQ01-20261119-0001", "WZCQ01-20261119-0002"}
+    # Enrolled again, it is another device of the office with a number block of its own.
+    again = register(restored)
+    assert restored.s.complaints.get(restored.clerk, again).number == "WZCQ01-20261119-1001"
+    # In the block the numbers came back in, it numbers past them.
+    with UnitOfWork(restored.s.ctx.engine, write=True) as uow:
+        CodeRepository(uow.session).set_setting("sync.number_slot", "0")
+        uow.commit()
     again = register(restored)
     assert restored.s.complaints.get(restored.clerk, again).number == "WZCQ01-20261119-0003"
 

@@ -42,7 +42,7 @@ _KEYS = ("hub_url", "hub_id", "device_id", "token", "bundle_key", "office", "cur
          "interval_minutes", "ca_bundle", "last_run_at", "last_result", "last_ok", "bundles",
          "receipts", "cursor_bundle", "session", "last_success_at", "last_success",
          "last_failure_at", "last_failure", "clock_skew", "renumbered", "outdated",
-         "after_restore")
+         "after_restore", "number_slot")
 DEFAULT_INTERVAL = 15
 SET_ASIDE_SHOWN = 50  # the held-aside records the status lists (the count is of all)
 RENUMBERED_KEPT = 10  # the latest renumberings the status keeps to show
@@ -101,7 +101,8 @@ class SyncBase(Service):
         return SyncSettings(enrolled=bool(v["token"]), hub_url=v["hub_url"], office=v["office"],
                             device_id=v["device_id"],
                             interval_minutes=int(v["interval_minutes"] or DEFAULT_INTERVAL),
-                            ca_bundle=v["ca_bundle"])
+                            ca_bundle=v["ca_bundle"],
+                            number_slot=int(v["number_slot"]) if v["number_slot"].isdigit() else 0)
 
     def _client(self, v: dict[str, str]) -> HubClient:
         if not v["token"]:

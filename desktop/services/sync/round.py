@@ -118,8 +118,13 @@ class SyncRound(SyncBase):
         report.clock_warning = clock_warning(skew)
         if report.clock_warning:
             report.messages.append(report.clock_warning)
+        values = {"clock_skew": f"{skew:.1f}"}
+        # A PC enrolled before number blocks existed learns its block here (an older hub that
+        # sends none leaves it as it is).
+        if "number_slot" in opened.model_fields_set:
+            values["number_slot"] = str(opened.number_slot)
         with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步时钟", outbox=False) as uow:
-            self._write(uow, clock_skew=f"{skew:.1f}")
+            self._write(uow, **values)
             uow.commit()
 
     def _end_orphaned_session(self, client: HubClient, remembered: str) -> None:

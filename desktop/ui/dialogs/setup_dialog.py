@@ -1,4 +1,5 @@
-"""First start: which office this computer belongs to, and the first administrator."""
+"""First start: which office this computer belongs to, and the first administrator — a new
+office's first PC, or one more PC joining an office the district already knows."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from desktop.domain.offices import STATION_TIERS
 from desktop.services.dto import UserInfo
 from desktop.services.offices import OfficeSpec
 from desktop.ui.ops import Ops
+from desktop.ui.views.settings.sync_enrol import CertificateField
 from desktop.ui.widgets.field_errors import FieldErrors
 
 
@@ -41,6 +43,19 @@ class SetupDialog(QDialog):
             "之后可在“设置”中添加其他用户。单位代码用于投诉单号（例如 WZCQ-20261122-0001），"
             "设定后不能更改，请与区局统一的代码一致。"))
         intro.setWordWrap(True)
+
+        # New office, or one more PC of an office that already works (issue 22).
+        self.mode_new = QRadioButton(self.tr("新建本单位的数据库（本单位的第一台电脑）"))
+        self.mode_join = QRadioButton(self.tr("加入已有单位（本单位已有电脑在用，用区局给的登记码）"))
+        self.mode_new.setChecked(True)
+        modes = QButtonGroup(self)
+        modes.addButton(self.mode_new)
+        modes.addButton(self.mode_join)
+        self.mode_join.toggled.connect(self._mode_changed)
+        self.hub_url, self.enrol_code = QLineEdit(), QLineEdit()
+        self.hub_url.setPlaceholderText("https://10.1.2.3:8443")
+        self.enrol_code.setPlaceholderText("K7QM-3XPA")
+        self.certificate = CertificateField()
 
         self.kind_station = QRadioButton(self.tr("企业投诉监督站"))
         self.kind_sub_bureau = QRadioButton(self.tr("市场监督管理分局"))
@@ -82,7 +97,20 @@ class SetupDialog(QDialog):
             self._add(office_form, "投诉站类别", self.station_tier),
         ]
         self.office_form = office_form
+        self.office_box = office
+        join = QGroupBox(self.tr("加入已有单位"))
+        join_form = QFormLayout(join)
+        join_note = QLabel(self.tr(
+            "单位、投诉和调解记录等从区局同步服务器取得；本机用自己的一段投诉编号"
+            "（如 1001 起），与本单位其他电脑离线登记也不会重复。本机的管理员账号在下面新建。"))
+        join_note.setWordWrap(True)
+        join_form.addRow(join_note)
+        self._add(join_form, "服务器地址", self.hub_url)
+        self._add(join_form, "登记码", self.enrol_code)
+        self._add(join_form, "证书文件", self.certificate)
+        self.join_box = join
         admin = QGroupBox(self.tr("第一个管理员"))
+        self.admin_box = admin
         admin_form = QFormLayout(admin)
         self._add(admin_form, "用户名", self.admin_username)
         self._add(admin_form, "姓名", self.admin_name)
@@ -96,11 +124,23 @@ class SetupDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self._row(self.mode_new))
+        layout.addWidget(self._row(self.mode_join))
         layout.addWidget(office)
+        layout.addWidget(join)
         layout.addWidget(admin)
         layout.addWidget(general)
         layout.addWidget(self.buttons)
         self._kind_changed(False)
+        self._mode_changed(False)
+
+    def _mode_changed(self, join: bool) -> None:
+        self.office_box.setVisible(not join)
+        self.join_box.setVisible(join)
+        self.admin_box.setTitle(self.tr("本机的管理员") if join else self.tr("第一个管理员"))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("加入并同步") if join else self.tr("创建数据库"))
+        self.adjustSize()
 
     def _row(self, *widgets: QWidget) -> QWidget:
         from PySide6.QtWidgets import QHBoxLayout
@@ -157,6 +197,9 @@ class SetupDialog(QDialog):
         return problems
 
     def submit(self) -> None:
+        if self.mode_join.isChecked():
+            self.submit_join()
+            return
         from desktop.domain.errors import ValidationFailed
 
         problems = self._check()
@@ -182,6 +225,45 @@ class SetupDialog(QDialog):
                 admin_name=name, admin_password=secret)
 
         self.ops.mutate(work, self._done, owner=self, on_error=self._refused)
+
+    def submit_join(self) -> None:
+        """Enrol with the office's code, set up from the hub's answer, then the first sync."""
+        from desktop.domain.errors import DomainError, ValidationFailed
+
+        problems = [FieldError(label, self.tr("不能为空")) for label, box in
+                    (("服务器地址", self.hub_url), ("登记码", self.enrol_code)) if not box.text().strip()]
+        if self.password.text() != self.password_again.text():
+            problems.append(FieldError("再输一次密码", self.tr("两次输入的密码不一致")))
+        if problems:
+            self.errors.show(ValidationFailed(problems))
+            return
+        url, code = self.hub_url.text().strip(), self.enrol_code.text().strip()
+        ca = self.certificate.edit.text().strip()
+        username, name, secret = (self.admin_username.text().strip(), self.admin_name.text().strip(),
+                                  self.password.text())
+        services = self.services
+        self.buttons.setEnabled(False)
+
+        def work() -> UserInfo:
+            admin = services.sync.join(services.setup, url, code, admin_username=username,
+                                       admin_name=name, admin_password=secret, ca_bundle=ca)
+            try:  # the office's records now; offline, the next round brings them
+                services.sync.run()
+            except DomainError as exc:
+                self.first_sync_error = str(exc)
+            return admin
+
+        self.first_sync_error = ""
+        self.ops.mutate(work, self._joined, owner=self, on_error=self._refused)
+
+    def _joined(self, admin: UserInfo) -> None:
+        if self.first_sync_error:
+            from desktop.ui.widgets import messages
+
+            messages.warn(self, self.tr("已加入本单位"), self.tr(
+                "本机已登记到区局，但第一次同步没有完成：{0}\n\n登录后可在「设置 → 同步」中"
+                "点「立即同步」取得本单位的记录。").format(self.first_sync_error))
+        self._done(admin)
 
     def _done(self, admin: UserInfo) -> None:
         self.sig_initialized.emit(admin)

@@ -29,6 +29,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.sync_controller import RoundOutcome, SyncController
 from desktop.ui.views.settings.common import ERROR_STYLE, tr
+from desktop.ui.views.settings.sync_devices import OfficePCsBox
 from desktop.ui.views.settings.sync_enrol import (
     NOTE_STYLE,
     CertificateField,
@@ -180,6 +181,8 @@ class EnrolledPanel(QWidget):
         top.addWidget(options, 1)
         layout.addLayout(top)
         layout.addWidget(rounds)
+        self.pcs = OfficePCsBox(ctx)
+        layout.addWidget(self.pcs)
         layout.addStretch(1)
         self._dialog: QWidget | None = None
 
@@ -197,6 +200,7 @@ class EnrolledPanel(QWidget):
         self.device.setText(settings.device_id)
         self.interval.setValue(settings.interval_minutes)
         self.certificate.edit.setText(settings.ca_bundle)
+        self.pcs.refresh()
 
     def show_status(self, status: SyncStatus) -> None:
         if status.last_success_at or status.last_failure_at:
@@ -268,6 +272,8 @@ class EnrolledPanel(QWidget):
         if outcome.error is not None:
             self.round_error.setText(outcome.message)
             self.round_error.show()
+        else:
+            self.pcs.refresh()  # this PC's last sync and backlog have changed at the hub
 
     # -- actions ---------------------------------------------------------------------------------
     def run_now(self) -> None:
