@@ -1,8 +1,8 @@
 """The README's district-hub walk-through, run as written (bash, the installed commands): the
 hub's offices with their tiers written as codes or as the labels the refusal names, the hub
 served on loopback, the demo office enrolled and synced. It failed before: a station needs
---tier, and the tier's labels were refused. The commands are the README's block (the integrator
-keeps the two the same); only the folders and the port are the test's own."""
+--tier, and the tier's labels were refused. The commands are read from the README's block; only the
+folders and the port are the test's own."""
 
 from __future__ import annotations
 
@@ -17,21 +17,15 @@ import pytest
 
 from desktop.cli.main import main as admin_main
 
-# The README block "A district hub on this PC, and the demo office synced with it", without its
-# first line (`pip install -e '.[district]'`: the test environment has it).
-WALKTHROUGH = """\
-.venv/bin/hejie-district office add WZ 吴中区市场监督管理局 --kind district --db sqlite:////tmp/hub.db
-.venv/bin/hejie-district office add WZCQ 长桥分局 --kind sub_bureau --parent WZ --db sqlite:////tmp/hub.db
-.venv/bin/hejie-district office add WZCQ01 吴中万达广场消费投诉监督站 --kind station --parent WZCQ --tier 大中型商贸企业 --db sqlite:////tmp/hub.db
-.venv/bin/hejie-district office add WZCQ02 东吴汽车投诉监督站 --kind station --parent WZCQ --tier 热点难点行业企业 --db sqlite:////tmp/hub.db
-.venv/bin/hejie-district office add WZCQ03 长桥便民超市投诉监督站 --kind station --parent WZCQ --tier general --db sqlite:////tmp/hub.db
-.venv/bin/hejie-district serve --db sqlite:////tmp/hub.db --port 8765 &          # loopback: plain HTTP allowed
-CODE=$(.venv/bin/hejie-district enrol-code WZCQ --db sqlite:////tmp/hub.db)
-HEJIE_PASSWORD=demo1234 .venv/bin/hejie-admin sync enrol http://127.0.0.1:8765 $CODE --data-dir /tmp/hejie-demo
-.venv/bin/hejie-admin sync run --data-dir /tmp/hejie-demo
-.venv/bin/hejie-district office list --db sqlite:////tmp/hub.db
-kill %1                                                           # stop the hub
-"""
+def walkthrough() -> str:
+    """The README block after "A district hub on this PC", without its first line (`pip install
+    -e '.[district]'`: the test environment has it): read from README.md, so the two never part."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = text.index("```bash", text.index("A district hub on this PC"))
+    block = text[start + len("```bash\n"):text.index("```", start + 7)]
+    lines = block.splitlines()
+    assert lines[0].startswith(".venv/bin/pip install"), lines[0]
+    return "\n".join(lines[1:]) + "\n"
 
 
 def _free_port() -> int:
@@ -55,7 +49,7 @@ def test_the_readme_district_walkthrough_runs_as_written(tmp_path: Path, capsys)
     # The demo database the README made just before (60 complaints instead of 300: time).
     assert admin_main(["demo", "--data-dir", str(demo), "--complaints", "60"]) == 0
     capsys.readouterr()
-    script = (WALKTHROUGH.replace(".venv/bin/", f"{_scripts()}/")
+    script = (walkthrough().replace(".venv/bin/", f"{_scripts()}/")
               .replace("/tmp/hub.db", f"{tmp_path}/hub.db")
               .replace("/tmp/hejie-demo", str(demo))
               .replace("8765", str(_free_port())))
