@@ -288,6 +288,18 @@ class ComplaintRepository:
             stmt = stmt.where(m.Complaint.office_id.in_(scope))
         return self.s.scalars(stmt.limit(10)).all()
 
+    def linked(self, c: m.Complaint) -> list[tuple[str, m.Complaint]]:
+        """(relation, item) for the items tied to `c` by 诉转案 or 并案, both ways."""
+        out: list[tuple[str, m.Complaint]] = []
+        for relation, key in (("来源投诉", c.origin_id), ("并入的举报", c.merged_into_id)):
+            if key is not None and (other := self.s.get(m.Complaint, key)) is not None:
+                out.append((relation, other))
+        for relation, column in (("诉转案登记的举报", m.Complaint.origin_id),
+                                 ("并入本件的重复举报", m.Complaint.merged_into_id)):
+            out.extend((relation, o) for o in self.s.scalars(
+                select(m.Complaint).where(column == c.id).order_by(m.Complaint.id).limit(50)))
+        return out
+
     def same_person(self, exclude_id: int, name: str, phone: str, id_number: str | None,
                     since: date, scope: set[int] | None,
                     limit: int = 200) -> Sequence[m.Complaint]:

@@ -60,6 +60,7 @@ from desktop.services.dto import (
     ComplaintDetail,
     ComplaintRow,
     CurrentUser,
+    Link,
     Page,
 )
 
@@ -150,7 +151,7 @@ class ComplaintService(Service):
     # -- reading ---------------------------------------------------------------------
     def get(self, user: CurrentUser, complaint_id: int) -> ComplaintDetail:
         with self._uow(user, "", write=False) as uow:
-            return self._detail(user, load_complaint(uow, user, complaint_id))
+            return self._detail(uow, user, load_complaint(uow, user, complaint_id))
 
     def find_by_number(self, user: CurrentUser, number: str) -> ComplaintDetail:
         with self._uow(user, "", write=False) as uow:
@@ -158,7 +159,7 @@ class ComplaintService(Service):
             if c is None:
                 raise NotFound(f"没有找到投诉单号 {number}")
             require_scope(user, c.office_id, "该投诉")
-            return self._detail(user, c)
+            return self._detail(uow, user, c)
 
     def page(
         self,
@@ -906,7 +907,7 @@ class ComplaintService(Service):
         values["status"] = Status(c.status)
         return ComplaintRow(id=c.id, version=c.version, **values)  # type: ignore[arg-type]
 
-    def _detail(self, user: CurrentUser, c: Complaint) -> ComplaintDetail:
+    def _detail(self, uow: UnitOfWork, user: CurrentUser, c: Complaint) -> ComplaintDetail:
         full = sees_person(user, c)
         values = field_values(c, full=full)
         return ComplaintDetail(
@@ -917,6 +918,10 @@ class ComplaintService(Service):
             allowed_actions=tuple(allowed_actions(Status(c.status), user.roles, Intake(c.kind))),
             personal_info_masked=not full,
             paused=any(p.ended_on is None for p in c.pauses),
+            links=tuple(
+                Link(relation, o.id, o.number, Status(o.status))
+                for relation, o in ComplaintRepository(uow.session).linked(c)
+                if user.scope is None or o.office_id in user.scope),
         )
 
 

@@ -113,6 +113,17 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Link:
+    """Another item this one is tied to: 诉转案 (the complaint and the 举报 it became) and
+    并案 (a repeat 举报 and the earlier one it was merged into)."""
+
+    relation: str  # 来源投诉 / 诉转案登记的举报 / 并入的举报 / 并入本件的重复举报
+    complaint_id: int
+    number: str
+    status: Status
+
+
+@dataclass(frozen=True)
 class ComplaintDetail:
     """One complaint: every field of the catalogue (domain/complaint_fields.py) under its key,
     personal information masked for users who may not see it, and what it means now."""
@@ -200,6 +211,7 @@ class ComplaintDetail:
     allowed_actions: tuple[Action, ...]
     personal_info_masked: bool
     paused: bool
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from desktop.domain.complaint import masked
 from desktop.domain.disclosure import RequestKind, RequestStatus
 from desktop.forms.catalog import FORMS, HOW_LABELS
 from desktop.services.base import Service
-from desktop.services.complaints import SEES_PERSONAL_INFO, ComplaintService, load_complaint
+from desktop.services.complaints import ComplaintService, load_complaint, sees_person
 from desktop.services.dto import CurrentUser, HistoryLine
 from desktop.services.letters import title_of
 
@@ -136,7 +136,7 @@ class HistoryService(Service):
     def history(self, user: CurrentUser, complaint_id: int) -> list[HistoryLine]:
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
-            hide = not user.has(*SEES_PERSONAL_INFO)
+            hide = not sees_person(user, c)  # a 举报's reporter: its handler only
             rules = ComplaintService(self.ctx).rules_of(c)
 
             def titles(key: str) -> str:

@@ -245,3 +245,45 @@ def test_the_kind_is_fixed_once_registered(world: World) -> None:
         world.s.complaints.edit(world.clerk, cid, draft(kind="consultation", answer="x"),
                                 expected_version=1)
     assert Intake(world.s.complaints.get(world.clerk, cid).kind) is Intake.COMPLAINT
+
+
+def test_case_and_merge_links_are_kept_both_ways(world: World) -> None:
+    s, desk = world.s, world.desk
+    cid = s.complaints.register(desk, draft()).ids[0]
+    s.complaints.accept(desk, cid, expected_version=1)
+    s.complaints.open_case(desk, cid, note="涉嫌销售假冒商品", expected_version=2)
+    complaint = s.complaints.get(desk, cid)
+    (link,) = complaint.links
+    assert link.relation == "诉转案登记的举报" and link.status is Status.REGISTERED
+    report = s.complaints.get(desk, link.complaint_id)
+    assert report.kind == "report" and report.origin_id == cid
+    assert [(x.relation, x.number) for x in report.links] == [("来源投诉", complaint.number)]
+    assert report.due_on == date(2026, 12, 11)  # its own clock: 15 working days from today
+
+    repeat = _report(world, datetime(2026, 11, 20, 9, 0))
+    s.complaints.merge_report(desk, repeat, into_number=report.number, new_facts=False,
+                              expected_version=1)
+    assert [x.relation for x in s.complaints.get(desk, link.complaint_id).links] == [
+        "来源投诉", "并入本件的重复举报"]
+    assert [x.relation for x in s.complaints.get(desk, repeat).links] == ["并入的举报"]
+
+
+def test_the_reporters_identity_stays_masked_in_the_history_for_other_desk_staff(
+        world: World) -> None:
+    cid = _report(world, datetime(2026, 11, 19, 9, 0), complainant_name="李娜",
+                  complainant_phone="13912345678", reporter_real_name=True)
+    world.s.users.create(world.admin, username="desk3", display_name="窗口三",
+                         password="Passw0rd!2026", office_id=world.office_ids["WZCQ"],
+                         roles={Role.DESK_STAFF})
+    colleague = world.s.users.login("desk3", "Passw0rd!2026")
+    world.s.complaints.edit(world.desk, cid, draft(
+        kind="report", received_at=datetime(2026, 11, 19, 9, 0), complainant_name="李娜",
+        complainant_phone="13912340000", complainant_address="", reporter_real_name=True,
+        request="", respondent_name="苏州某某食品店", respondent_address="",
+        subject="散装糕点", category_code="food",
+        facts="店内销售的散装糕点无生产日期和保质期标识。"),
+        expected_version=1)
+    own = " ".join(h.text for h in world.s.records.history(world.desk, cid))
+    other = " ".join(h.text for h in world.s.records.history(colleague, cid))
+    assert "13912345678 → 13912340000" in own
+    assert "13912345678" not in other and "13912340000" not in other and "电话" in other

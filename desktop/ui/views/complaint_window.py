@@ -56,13 +56,13 @@ from desktop.ui.dialogs.step_dialogs import (
     RecusalDialog,
     StepDialog,
 )
+from desktop.ui.intake_words import intake_of, worded
 from desktop.ui.ops import Task
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.views.complaint_aftercare import AftercarePanel
 from desktop.ui.widgets import messages
-
 
 # The action-area steps that are not transitions of the state machine, by their key.
 NOTICE, RECUSAL, EXTEND, CONSUMER = "mediation_notice", "recusal", "extend_check", "consumer_status"
@@ -210,8 +210,6 @@ class ComplaintWindow(QWidget):
         (detail, self.records, self.attachments, history, choices, self.sync_state,
          self.sync_refusals) = loaded
         self.detail = detail
-        from desktop.ui.intake_words import intake_of  # (imported here: the window's imports are shared work)
-
         self.setWindowTitle(self.tr("{0} {1}").format(intake_of(detail.kind).label, detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
         self._show_status(detail, self.sync_state)
@@ -334,9 +332,6 @@ class ComplaintWindow(QWidget):
         """Every catalogued field the tab shows (domain/complaint_fields.py), in its order,
         that belongs to this kind of item and holds something; the parties' names always (a
         咨询's business only when named). Labels in the kind's words (举报人, 被举报方; 咨询人)."""
-        from desktop.domain.workflow import Intake
-        from desktop.ui.intake_words import intake_of, worded
-
         while self.record_form.rowCount():
             self.record_form.removeRow(0)
         intake = intake_of(d.kind)
@@ -355,6 +350,16 @@ class ComplaintWindow(QWidget):
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.record_form.addRow(caption + "：", text)
+        if d.links:
+            # 诉转案 and 并案: the tied items, each opened by a click on its number.
+            links = QLabel("<br>".join(
+                f'{html.escape(link.relation)}：<a href="{link.complaint_id}">'
+                f'{html.escape(link.number)}</a>（{html.escape(link.status.label)}）'
+                for link in d.links))
+            links.setObjectName("links")
+            links.setTextFormat(Qt.TextFormat.RichText)
+            links.linkActivated.connect(lambda target: self.sig_open_complaint.emit(int(target)))
+            self.record_form.addRow(self.tr("关联记录") + "：", links)
 
     def _shown_value(self, f: Field, d: ComplaintDetail) -> str:
         value = getattr(d, f.key)
