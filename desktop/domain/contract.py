@@ -84,6 +84,13 @@ class Rule:
     pattern: re.Pattern[str] | None = None  # the whole text must match
 
 
+# The office reference's parts, in characters.
+REFERENCE_CALENDAR_LEN = 200_000
+REFERENCE_RULE_SETS_LEN = 500_000
+REFERENCE_CODES_LEN = 200_000
+REFERENCE_ENTERPRISES_LEN = 3_000_000
+
+
 def _t(label: str, max_len: int, *, null: bool = False, required: bool = False,
        choices: Any = None) -> Rule:
     return Rule(label, "text", max_len, null, required,
@@ -250,6 +257,18 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "note": _t("审批意见", LONG_LEN),
         "decided_at": _dt("审批时间"),
         "decided_by": _user("审批人"),
+    },
+    # The office reference (issue 22): canonical JSON texts (desktop/db/sync/office_reference.py).
+    # Measured: the built-in rule sets ~9,000 characters, the built-in code tables ~3,000, a
+    # year's overrides ~40 days × 40; an enterprise of the 企业库 ~150–250 characters, so a
+    # sub-bureau's 5,000 enterprises ~1 MB. The limits leave room (a 企业库 of ~15,000) and keep
+    # one document well under a push's 32 MB (Chinese is 3 bytes a character in UTF-8).
+    "office_references": {
+        "office": _office("所属单位"),
+        "calendar": _t("工作日日历", REFERENCE_CALENDAR_LEN),
+        "rule_sets": _t("时限规则", REFERENCE_RULE_SETS_LEN),
+        "codes": _t("代码表", REFERENCE_CODES_LEN),
+        "enterprises": _t("企业库", REFERENCE_ENTERPRISES_LEN),
     },
 }
 
