@@ -409,10 +409,11 @@ class OfficeReference(Syncable, Base):
     __tablename__ = "office_references"
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), unique=True)
-    calendar: Mapped[str] = mapped_column(Text, default="{}")
-    rule_sets: Mapped[str] = mapped_column(Text, default="[]")
-    codes: Mapped[str] = mapped_column(Text, default="[]")
-    enterprises: Mapped[str] = mapped_column(Text, default="[]")
+    # None: no PC of the office has published this part yet (each PC keeps its own).
+    calendar: Mapped[str | None] = mapped_column(Text)
+    rule_sets: Mapped[str | None] = mapped_column(Text)
+    codes: Mapped[str | None] = mapped_column(Text)
+    enterprises: Mapped[str | None] = mapped_column(Text)
 
 
 class DisclosureList(Syncable, Base):

@@ -263,12 +263,13 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
     # year's overrides ~40 days × 40; an enterprise of the 企业库 ~150–250 characters, so a
     # sub-bureau's 5,000 enterprises ~1 MB. The limits leave room (a 企业库 of ~15,000) and keep
     # one document well under a push's 32 MB (Chinese is 3 bytes a character in UTF-8).
+    # A part no PC has published yet is absent (null): it never overwrites another PC's.
     "office_references": {
         "office": _office("所属单位"),
-        "calendar": _t("工作日日历", REFERENCE_CALENDAR_LEN),
-        "rule_sets": _t("时限规则", REFERENCE_RULE_SETS_LEN),
-        "codes": _t("代码表", REFERENCE_CODES_LEN),
-        "enterprises": _t("企业库", REFERENCE_ENTERPRISES_LEN),
+        "calendar": _t("工作日日历", REFERENCE_CALENDAR_LEN, null=True),
+        "rule_sets": _t("时限规则", REFERENCE_RULE_SETS_LEN, null=True),
+        "codes": _t("代码表", REFERENCE_CODES_LEN, null=True),
+        "enterprises": _t("企业库", REFERENCE_ENTERPRISES_LEN, null=True),
     },
 }
 

@@ -101,6 +101,9 @@ def snapshot(session: Session, part: str) -> str:
     raise ValueError(part)
 
 
+_EMPTY = {"calendar": dump({"overrides": [], "years": []}), "enterprises": dump([])}
+
+
 def local_office(session: Session) -> Office | None:
     setting = session.get(AppSetting, _LOCAL_OFFICE_KEY)
     if setting is None:
@@ -123,8 +126,12 @@ def publish(session: Session, *parts: str) -> OfficeReference | None:
     session.flush()
     row = document(session, office.id)
     if row is None:
+        # The parts changed now, and the calendar and 企业库 an administrator had filled in
+        # before the document existed (an earlier program): a fresh PC holds neither, so it
+        # publishes nothing of them. A part the office has not published stays None.
+        own = {p for p in ("calendar", "enterprises") if snapshot(session, p) != _EMPTY[p]}
         row = OfficeReference(uuid=reference_uuid(office.code), office_id=office.id,
-                              **{p: snapshot(session, p) for p in PARTS})
+                              **{p: snapshot(session, p) for p in PARTS if p in set(parts) | own})
         session.add(row)
     else:
         for part in parts:
