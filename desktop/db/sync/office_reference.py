@@ -56,7 +56,7 @@ DEADLINE_PARTS = frozenset({"calendar", "rule_sets"})
 _NAMESPACE = uuidlib.UUID("6f1c1f5e-2a55-4a53-9d0e-0f5c2b3a7d21")
 _LOCAL_OFFICE_KEY = "local_office_code"  # services/offices.py LOCAL_OFFICE_KEY
 _GENERATION_KEY = "reference_generation"  # services/base.py GENERATION_KEY
-_RULE_SET_COLUMNS = tuple(c.key for c in RuleSetRow.__table__.columns  # type: ignore[attr-defined]
+_RULE_SET_COLUMNS = tuple(c.key for c in RuleSetRow.__table__.columns
                           if c.key not in BOOKKEEPING | IDENTITY)
 _ENTERPRISE_COLUMNS = ("name", "credit_code", "address", "industry", "phone", "station_tier",
                        "alliance_member", "demo_street")
@@ -286,7 +286,8 @@ def _install_enterprises(session: Session, text: str, _keep: KeepRuleSet) -> boo
                     continue  # another enterprise here has that code: left as it is
             if getattr(e, key) != value:
                 if key == "credit_code":
-                    by_code.pop(e.credit_code, None)
+                    if e.credit_code:
+                        by_code.pop(e.credit_code, None)
                     if value:
                         by_code[value] = e
                 setattr(e, key, value)

@@ -7,8 +7,8 @@ from typing import Any
 
 from desktop.db.models import OutboxOp, new_uuid
 from desktop.db.repositories import ComplaintRepository, OfficeRepository
-from desktop.db.sync.repo import SyncRepository
 from desktop.db.sync.office_reference import install, summary
+from desktop.db.sync.repo import SyncRepository
 from desktop.db.sync.wire import BY_WIRE, Codec
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.errors import FieldError, NotFound
