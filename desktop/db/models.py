@@ -397,6 +397,25 @@ class CalendarYear(Syncable, Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+class OfficeReference(Syncable, Base):
+    """The office reference 单位参考资料 (issue 22): one versioned document per office that its
+    PCs share through the district hub — the calendar's overrides and confirmed years, the rule
+    sets, the code tables and the 企业库, each a canonical JSON text of its own
+    (desktop/db/sync/office_reference.py). Four fields, so that two PCs changing different parts
+    merge and the same part becomes a 冲突, as any record's fields do. The local tables stay what
+    the program reads; this row is what travels. Its UUID is derived from the office's code, so
+    every PC of the office names the same document."""
+
+    __tablename__ = "office_references"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), unique=True)
+    # None: no PC of the office has published this part yet (each PC keeps its own).
+    calendar: Mapped[str | None] = mapped_column(Text)
+    rule_sets: Mapped[str | None] = mapped_column(Text)
+    codes: Mapped[str | None] = mapped_column(Text)
+    enterprises: Mapped[str | None] = mapped_column(Text)
+
+
 class DisclosureList(Syncable, Base):
     """A month's disclosure list 消费投诉公示 for a district or a sub-bureau (seed 002).
 

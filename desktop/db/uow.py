@@ -61,6 +61,14 @@ SECRETS: frozenset[tuple[str, str]] = frozenset({
     ("app_settings", "sync.token"),  # the device's credential at the district hub
     ("app_settings", "sync.bundle_key"),  # the key that signs USB bundles and receipts
     ("app_settings", "sync.session"),  # an open session with the hub (used with the token)
+    # Not secrets, but the office reference's parts (issue 22): JSON of up to megabytes (the
+    # 企业库) whose content the log already holds row by row in the tables they are taken
+    # from or written to; recorded by digest like the secrets, so each change is still told
+    # and checked without a copy of the whole register in every entry.
+    ("office_references", "calendar"),
+    ("office_references", "rule_sets"),
+    ("office_references", "codes"),
+    ("office_references", "enterprises"),
 })
 MASKED = "***"
 SECRET_DIGEST_PREFIX = "sha256:"

@@ -84,6 +84,13 @@ class Rule:
     pattern: re.Pattern[str] | None = None  # the whole text must match
 
 
+# The office reference's parts, in characters.
+REFERENCE_CALENDAR_LEN = 200_000
+REFERENCE_RULE_SETS_LEN = 500_000
+REFERENCE_CODES_LEN = 200_000
+REFERENCE_ENTERPRISES_LEN = 3_000_000
+
+
 def _t(label: str, max_len: int, *, null: bool = False, required: bool = False,
        choices: Any = None) -> Rule:
     return Rule(label, "text", max_len, null, required,
@@ -250,6 +257,19 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "note": _t("审批意见", LONG_LEN),
         "decided_at": _dt("审批时间"),
         "decided_by": _user("审批人"),
+    },
+    # The office reference (issue 22): canonical JSON texts (desktop/db/sync/office_reference.py).
+    # Measured (issue 22): the built-in rule sets 4,904 characters (8.6 KB), the built-in code
+    # tables 2,017, a year's 40 overrides ~1,100; an enterprise of the 企业库 ~245 characters,
+    # so a sub-bureau's 5,000 enterprises 1.22 million characters (1.5 MB). The limits leave
+    # room (a 企业库 of ~12,000) and keep one document well under a push's 32 MB.
+    # A part no PC has published yet is absent (null): it never overwrites another PC's.
+    "office_references": {
+        "office": _office("所属单位"),
+        "calendar": _t("工作日日历", REFERENCE_CALENDAR_LEN, null=True),
+        "rule_sets": _t("时限规则", REFERENCE_RULE_SETS_LEN, null=True),
+        "codes": _t("代码表", REFERENCE_CODES_LEN, null=True),
+        "enterprises": _t("企业库", REFERENCE_ENTERPRISES_LEN, null=True),
     },
 }
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from desktop.db.models import Enterprise
 from desktop.db.repositories import EnterpriseRepository
+from desktop.db.sync.office_reference import publish
 from desktop.domain import validators as v
 from desktop.domain.errors import FieldError, NotFound
 from desktop.domain.workflow import HANDLERS, Role
@@ -116,6 +117,8 @@ class EnterpriseService(Service):
             e.name, e.credit_code, e.address, e.industry, e.phone = (
                 name, code, address, industry, phone)
             e.alliance_member, e.demo_street = alliance_member, demo_street
+            # The 企业库 is the office's: the other PCs of the office take it (issue 22).
+            publish(uow.session, "enterprises")
             uow.commit()
             return Changed("enterprise", (e.id,), created=enterprise_id is None)
 

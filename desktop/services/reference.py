@@ -27,6 +27,7 @@ from desktop.db.models import (
     new_uuid,
 )
 from desktop.db.repositories import CodeRepository, ComplaintRepository
+from desktop.db.sync.office_reference import publish
 from desktop.domain.calendar import DayInfo, DueDate, YearSource
 from desktop.domain.deadlines import DayUnit, PeriodEnd, RuleSet
 from desktop.domain.errors import FieldError, NotFound
@@ -176,6 +177,7 @@ class ReferenceService(Service):
                 item.label, item.active = label.strip(), active
             uow.flush()
             changed = Changed("code", (item.id,), created=created)
+            publish(uow.session, "codes")
             uow.commit()
         return changed
 
@@ -204,6 +206,7 @@ class ReferenceService(Service):
             else:
                 row.is_working, row.note = is_working, note
             bump_generation(CodeRepository(uow.session))
+            publish(uow.session, "calendar")
             uow.commit()
         self._calendar_changed(admin)
         return Changed("calendar", (day.year,))
@@ -215,6 +218,7 @@ class ReferenceService(Service):
             if row is not None:
                 uow.session.delete(row)
             bump_generation(CodeRepository(uow.session))
+            publish(uow.session, "calendar")
             uow.commit()
         self._calendar_changed(admin)
         return Changed("calendar", (day.year,))
@@ -226,6 +230,7 @@ class ReferenceService(Service):
             if year not in {y.year for y in CodeRepository(uow.session).confirmed_years()}:
                 uow.session.add(CalendarYear(year=year, note=note))
             bump_generation(CodeRepository(uow.session))
+            publish(uow.session, "calendar")
             uow.commit()
         self._calendar_changed(admin)
         return Changed("calendar", (year,))
@@ -238,6 +243,7 @@ class ReferenceService(Service):
                 if row.year == year:
                     uow.session.delete(row)
             bump_generation(CodeRepository(uow.session))
+            publish(uow.session, "calendar")
             uow.commit()
         self._calendar_changed(admin)
         return Changed("calendar", (year,))
@@ -261,6 +267,7 @@ class ReferenceService(Service):
             bump_generation(CodeRepository(uow.session))
             uow.flush()
             changed = Changed("rule_set", (row.id,), created=created)
+            publish(uow.session, "rule_sets")
             uow.commit()
         self.ctx.reference.invalidate()
         self._recompute(admin, {rules.code}, f"管理员修改了时限规则{rules.name}")
@@ -378,6 +385,7 @@ class ReferenceService(Service):
             bump_generation(codes)
             uow.flush()
             changed = Changed("rule_set", (row.id,))
+            publish(uow.session, "rule_sets")
             uow.commit()
         self.ctx.reference.invalidate()
         self._recompute(admin, {code}, f"管理员对时限规则{offer.shipped.name}采用了新规定")

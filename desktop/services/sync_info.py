@@ -23,6 +23,8 @@ FIELD_LABELS = {**{f.wire: f.label for f in COMPLAINT_FIELDS}, **{
     "amount_cents": "涉及金额", "recovered_cents": "挽回损失", "status_note": "状态说明",
     "due_on": "办理期限", "accepted_on": "受理日期", "category_code": "投诉分类",
     "content": "公示内容", "reason": "理由",
+    # The office reference's parts (issue 22).
+    "calendar": "工作日日历", "rule_sets": "时限规则", "codes": "代码表", "enterprises": "企业库",
 }}
 
 

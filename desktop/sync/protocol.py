@@ -92,6 +92,11 @@ ENTITIES: tuple[EntitySpec, ...] = (
     EntitySpec("disclosure_decisions", "公示审批",
                parents=(("list", "disclosure_lists"), ("request", "disclosure_requests")),
                append_only=True),
+    # The office reference 单位参考资料 (issue 22): one document per office, shared by its PCs —
+    # calendar, rule sets, code tables, 企业库. Additive: a hub or program without it is not of
+    # another protocol (an older hub refuses its operations by name; an older program skips
+    # the pulled documents, as any entity of a newer hub).
+    EntitySpec("office_references", "单位参考资料", owner="office"),
 )
 ENTITY: dict[str, EntitySpec] = {e.name: e for e in ENTITIES}
 # Parents before children: the order a full upload sends them in.

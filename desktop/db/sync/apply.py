@@ -47,6 +47,8 @@ class Applied:
     set_aside: int = 0  # records this office cannot apply: held aside with the reason
     new_complaints: list[str] = field(default_factory=list)  # uuids of complaints new here
     dispatched: list[str] = field(default_factory=list)  # numbers of those the district sent
+    references: list[str] = field(default_factory=list)  # uuids of office references applied
+    reference_parts: set[str] = field(default_factory=set)  # parts installed here (base.py)
 
     def add(self, other: Applied) -> None:
         """Count another part of the same page in (a page applied record by record)."""
@@ -55,6 +57,8 @@ class Applied:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.new_complaints += other.new_complaints
         self.dispatched += other.dispatched
+        self.references += other.references
+        self.reference_parts |= other.reference_parts
 
 
 def hold_aside(session: Session, record: PulledRecord, reason: str) -> None:
@@ -226,6 +230,8 @@ class PageApplier:
                 setattr(obj, name, value)
         if isinstance(number, str):
             self._numbers[number] = record.uuid
+        if record.entity == "office_references":
+            out.references.append(record.uuid)  # installed by the caller, if this office's
         self._learn(key, record.version)
         if key in self._held:
             self.s.execute(delete(SyncHeld).where(SyncHeld.entity == record.entity,

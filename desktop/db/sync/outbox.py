@@ -111,7 +111,7 @@ class Outbox:
                 rows.append(self._row(c, known, {}, {}, {}, made_by, now))
                 continue
             if c.new or whole:
-                after = codec.record(c.entity, c.obj)
+                after = sparse(c.entity, codec.record(c.entity, c.obj))
                 before: dict[str, Any] = {}
             else:
                 after, before = {}, {}
@@ -153,6 +153,14 @@ class Outbox:
             "made_at": now, "made_by": made_by, "status": "pending", "attempts": 0,
             "message": "", "code": "",
         }
+
+
+def sparse(entity: str, after: dict[str, Any]) -> dict[str, Any]:
+    """A new office reference carries only the parts this PC has published: a part it has not
+    (None) must not become a conflict with, or overwrite, another PC's (issue 22)."""
+    if entity != "office_references":
+        return after
+    return {k: v for k, v in after.items() if v is not None}
 
 
 def _is_insert(status: str, base_version: int, before: str) -> bool:
@@ -213,7 +221,7 @@ def resend_whole(session: Session, entity: str, uuid: str, made_by: str) -> bool
     now = utcnow()
     later = supersede_refused(session, uuid, made_by, now)
     codec = Codec(session)
-    after = codec.record(entity, obj)
+    after = sparse(entity, codec.record(entity, obj))
     op.base_version, op.before, op.after = 0, "{}", _dump(after)
     op.people = _dump(codec.people(entity, after))
     session.flush()
@@ -233,7 +241,7 @@ def full_record_ops(session: Session, entity: str, objs: list[Any], root_of: Any
     now = utcnow()
     rows = []
     for obj in objs:
-        after = codec.record(entity, obj)
+        after = sparse(entity, codec.record(entity, obj))
         rows.append({
             "op_id": new_uuid(), "entity": entity, "record_uuid": obj.uuid,
             "root_uuid": root_of(obj), "kind": "upsert", "base_version": 0, "before": "{}",

@@ -30,6 +30,7 @@ from desktop.db.models import (
     MediationRecord,
     NoticeDelivery,
     Office,
+    OfficeReference,
     Printing,
     User,
 )
@@ -44,7 +45,7 @@ MODELS: dict[str, type[Base]] = {
     m.__tablename__: m
     for m in (Complaint, ClockPause, MediationRecord, Attachment, Printing, FollowUp,
               NoticeDelivery, DisclosureList, DisclosureEntry, DisclosureRequest,
-              DisclosureDecision)
+              DisclosureDecision, OfficeReference)
 }
 assert set(MODELS) == set(ENTITY), "every entity of the protocol has its model"
 # Referenced tables that do not travel as entities themselves.

@@ -4,21 +4,23 @@ round remembers, and completing the records that arrive (by a pull or a receipt)
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import ssl
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import paths
-from desktop.db.models import OutboxOp
+from desktop.db.models import OutboxOp, RuleSetRow
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
 from desktop.db.sync.apply import Applied
+from desktop.db.sync.office_reference import DEADLINE_PARTS, install
 from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL
@@ -28,7 +30,8 @@ from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
 from desktop.domain.workflow import Status
 from desktop.files import write_atomic
 from desktop.services.audit import AuditService
-from desktop.services.base import Service, ServiceContext
+from desktop.services.base import Service, ServiceContext, rule_set_of_row
+from desktop.services.dto import CurrentUser
 from desktop.services.sync_info import SyncReport, SyncSettings
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, LocalCode, SyncError
@@ -78,6 +81,8 @@ class SyncBase(Service):
         self.client_factory: ClientFactory = client_factory or (
             lambda url, token, ca: HubClient(url, token=token, ca_bundle=ca))
         self._running = threading.Lock()  # one round at a time in this program
+        # The office-reference parts installed during a round's pull (round.py), or None.
+        self._arrived: set[str] | None = None
         # This PC's clock in UTC, compared with the hub's at each session (tests shift the hub's).
         self.utc_now: Callable[[], datetime] = lambda: datetime.now(UTC).replace(tzinfo=None)
         with UnitOfWork(ctx.engine, SYNC_ACTOR, "同步恢复", outbox=False) as uow:
@@ -149,12 +154,35 @@ class SyncBase(Service):
             attrs["rule_set_code"] = rule_set_for(self.ctx.reference.rule_sets(),
                                                   attrs["received_at"].date()).code
 
+    def _install_references(self, uow: UnitOfWork, applied: Applied) -> None:
+        """An office reference that arrived is written into this PC's tables when it is this
+        office's own (a sub-bureau also receives its stations' documents: kept, not installed:
+        the sub-bureau's calendar and rule sets are its own administrator's)."""
+        if not applied.references:
+            return
+        local = OfficeRepository(uow.session).local()
+        repo = SyncRepository(uow.session)
+        for uuid in dict.fromkeys(applied.references):
+            row = repo.record("office_references", uuid)
+            if row is not None and local is not None and row.office_id == local.id:
+                applied.reference_parts |= install(uow.session, row, keep_shipped_rule_set)
+
+    def _reference_arrived(self, parts: set[str], user: CurrentUser | None = None) -> None:
+        """After the transaction that installed an office reference: the cached calendar and
+        rule sets are read again, and the open complaints' due dates follow them."""
+        if not parts:
+            return
+        self.ctx.reference.invalidate()
+        if parts & DEADLINE_PARTS:
+            self.complaints.refresh_due_dates(user)
+
     def _complete_arrivals(self, uow: UnitOfWork, applied: Applied) -> None:
         """A complaint the district dispatched arrives without this office's rule set and
         deadline: they are worked out here, from its received date, as at registration.
         A complaint numbered by an office of this database (this program, restored from a
         backup, getting back what it had registered since) moves that day's numbering past
         it, so the next registration does not hand its number out again."""
+        self._install_references(uow, applied)
         if not applied.new_complaints:
             return
         repo = ComplaintRepository(uow.session)
@@ -169,6 +197,28 @@ class SyncBase(Service):
                     and number.sequence <= DISPATCH_SEQUENCE_BASE:
                 repo.reserve_sequence(offices[number.office_code], number.day, number.sequence)
         uow.session.flush()
+
+
+@functools.cache
+def _shipped() -> dict[str, Any]:
+    from desktop.services.reference import shipped_rule_sets
+
+    return {item.rules.code: item for item in shipped_rule_sets()}
+
+
+def keep_shipped_rule_set(code: str, values: dict[str, Any]) -> bool:
+    """A rule set of a pulled office reference that is exactly as an earlier revision of this
+    program shipped it does not replace this PC's: the PC that sent it runs an older program,
+    and this program's start-up update (apply_shipped_rule_sets) has brought it further."""
+    item = _shipped().get(code)
+    if item is None or not item.earlier:
+        return False
+    try:
+        attrs = dict(values)
+        attrs["effective_from"] = date.fromisoformat(attrs["effective_from"])
+        return rule_set_of_row(RuleSetRow(**attrs)) in item.earlier
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def to_operation(op: OutboxOp) -> Operation:

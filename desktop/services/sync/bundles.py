@@ -103,6 +103,7 @@ class SyncBundles(SyncBase):
                 values |= {"cursor": receipt.content["cursor"], "cursor_bundle": receipt.bundle_id}
             self._write(uow, **values)
             uow.commit()
+        self._reference_arrived(applied.reference_parts)
         report.pushed, report.conflicts = tally["acked"], tally["conflict"]
         report.rejected, report.deferred = tally["rejected"], tally["deferred"]
         self._tally(report, applied)

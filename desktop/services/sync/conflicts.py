@@ -7,15 +7,19 @@ from typing import Any
 
 from desktop.db.models import OutboxOp, new_uuid
 from desktop.db.repositories import ComplaintRepository, OfficeRepository
+from desktop.db.sync.office_reference import install, summary
 from desktop.db.sync.repo import SyncRepository
 from desktop.db.sync.wire import BY_WIRE, Codec
 from desktop.db.uow import Actor, UnitOfWork
 from desktop.domain.errors import FieldError, NotFound
-from desktop.domain.workflow import Status
+from desktop.domain.workflow import Role, Status
+from desktop.services.base import require_role
 from desktop.services.dto import CurrentUser
-from desktop.services.sync.base import SyncBase
+from desktop.services.sync.base import SyncBase, keep_shipped_rule_set
 from desktop.services.sync_info import FIELD_LABELS, ConflictField, ConflictInfo
 from desktop.sync.protocol import ENTITY, STATUS_FIELD
+
+REFERENCE = "office_references"  # the office reference (issue 22): settled by an administrator
 
 
 class SyncConflicts(SyncBase):
@@ -54,6 +58,8 @@ class SyncConflicts(SyncBase):
     def _text(self, uow: UnitOfWork, entity: str, name: str, value: Any) -> str:
         if value is None or value == "":
             return "（空）"
+        if entity == REFERENCE:
+            return summary(name, value)
         if entity == "complaints" and name == STATUS_FIELD:
             try:
                 return Status(value).label
@@ -76,6 +82,8 @@ class SyncConflicts(SyncBase):
             rows = [r for r in repo.conflicts_of(op_id) if r.choice is None]
         if op is None or op.status != "conflict" or not rows:
             raise NotFound("该冲突已处理或不存在")
+        if op.entity == REFERENCE:
+            require_role(user, Role.ADMIN, doing="处理本单位共享设置的冲突")
         if user.scope is not None and op.root_uuid:
             with self._uow(user, "", write=False) as uow:
                 complaint = ComplaintRepository(uow.session).by_uuid(op.root_uuid)
@@ -129,5 +137,10 @@ class SyncConflicts(SyncBase):
                     people=op.people, made_by=user.username))
             else:
                 repo.set_known(op.entity, op.record_uuid, version)
+            installed: set[str] = set()
+            if op.entity == REFERENCE and obj is not None:
+                # The district's values the user kept are written into this PC's tables.
+                installed = install(uow.session, obj, keep_shipped_rule_set)
             uow.commit()
+        self._reference_arrived(installed, user)
 

@@ -17,6 +17,7 @@ from desktop import paths
 from desktop.db.models import Office
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
 from desktop.db.sync.apply import Applied
+from desktop.db.sync.office_reference import PART_LABELS
 from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import DomainError
@@ -228,6 +229,21 @@ class SyncRound(SyncBase):
 
     def _pull(self, client: HubClient, v: dict[str, str], report: SyncReport,
               progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self._arrived = set()
+        try:
+            self._pull_pages(client, v, report, progress, cancel)
+        finally:
+            # Once the pages are in (the other PC's recomputed deadlines with them), this PC
+            # recomputes its open complaints' deadlines after an office reference arrived:
+            # the same calendar and rule sets give the same dates, so little is sent back.
+            arrived, self._arrived = self._arrived or set(), None
+            if arrived:
+                report.messages.append(f"已按本单位的共享设置更新了本机的"
+                                       f"{'、'.join(PART_LABELS[p] for p in sorted(arrived))}")
+            self._reference_arrived(arrived)
+
+    def _pull_pages(self, client: HubClient, v: dict[str, str], report: SyncReport,
+                    progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
         self._retry_set_aside(report)
         cursor = v["cursor"]
         restarted = False
@@ -262,6 +278,10 @@ class SyncRound(SyncBase):
             if cursor is not None:
                 self._write(uow, cursor=cursor)
             uow.commit()
+        if self._arrived is not None:  # within a round's pull: once the pull is done
+            self._arrived |= applied.reference_parts
+        else:
+            self._reference_arrived(applied.reference_parts)
         return applied
 
     def _retry_set_aside(self, report: SyncReport) -> None:
