@@ -26,7 +26,6 @@ from typing import Any
 
 from desktop.db.ledger_rows import LedgerRows
 from desktop.db.repositories import CodeRepository
-from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, masked
 from desktop.domain.complaint_fields import BY_NAME, LEDGER, SEES_PERSONAL_INFO
 from desktop.domain.errors import FieldError
