@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from desktop.forms.data import Letterhead
-from desktop.forms.sheet import NOTE, Pdf, SheetHeader, build, heading, para, ruled_table, signatures
+from desktop.forms.sheet import (
+    NOTE,
+    Pdf,
+    SheetHeader,
+    build,
+    heading,
+    para,
+    ruled_table,
+    signatures,
+)
 
 
 def credit_list(title: str, subtitle: str, header: Sequence[str], rows: Sequence[Sequence[str]],

@@ -63,7 +63,6 @@ from desktop.ui.views.attachments import attach_files
 from desktop.ui.views.complaint_aftercare import AftercarePanel
 from desktop.ui.widgets import messages
 
-
 # The action-area steps that are not transitions of the state machine, by their key.
 NOTICE, RECUSAL, EXTEND, CONSUMER = "mediation_notice", "recusal", "extend_check", "consumer_status"
 STEP_DIALOGS: dict[str, type[StepDialog] | type[ConsumerStatusDialog]] = {
@@ -210,7 +209,9 @@ class ComplaintWindow(QWidget):
         (detail, self.records, self.attachments, history, choices, self.sync_state,
          self.sync_refusals) = loaded
         self.detail = detail
-        from desktop.ui.intake_words import intake_of  # (imported here: the window's imports are shared work)
+        from desktop.ui.intake_words import (
+            intake_of,  # (imported here: the window's imports are shared work)
+        )
 
         self.setWindowTitle(self.tr("{0} {1}").format(intake_of(detail.kind).label, detail.number))
         self.title.setText(f"{detail.number}　{detail.respondent_name}")
