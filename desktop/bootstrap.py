@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from desktop.services.base import Clock, ServiceContext
     from desktop.services.check import DatabaseCheck
     from desktop.services.complaints import ComplaintService
+    from desktop.services.credit_lists import CreditListService
     from desktop.services.disclosure import DisclosureService
     from desktop.services.enterprises import EnterpriseService
+    from desktop.services.ledger_export import LedgerExportService
     from desktop.services.offices import OfficeService
     from desktop.services.printing import PrintService
     from desktop.services.records import RecordService
@@ -113,6 +115,18 @@ class Services:
         from desktop.services.enterprises import EnterpriseService
 
         return EnterpriseService(self.ctx)
+
+    @_Built
+    def credit_lists(self) -> CreditListService:
+        from desktop.services.credit_lists import CreditListService
+
+        return CreditListService(self.ctx)
+
+    @_Built
+    def ledger_export(self) -> LedgerExportService:
+        from desktop.services.ledger_export import LedgerExportService
+
+        return LedgerExportService(self.ctx)
 
     @_Built
     def reference(self) -> ReferenceService:

@@ -14,6 +14,7 @@ from desktop.cli import (
     cmd_calendar,
     cmd_check,
     cmd_demo,
+    cmd_export,
     cmd_init,
     cmd_mask,
     cmd_print,
@@ -23,7 +24,7 @@ from desktop.cli import (
 )
 from desktop.domain.errors import DomainError
 
-COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_mask,
+COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export, cmd_mask,
             cmd_sync, cmd_backup, cmd_restore)
 
 

@@ -47,7 +47,10 @@ class MainWindow(QMainWindow):
     sig_switch_user = Signal()
     sig_closed = Signal()
 
-    PAGES = ("workbench", "ledger", "register", "enterprises", "disclosure", "settings")
+    PAGES = ("workbench", "ledger", "register", "enterprises", "credit", "disclosure", "settings")
+    # 诚信名单 is the bureau's work (消保科 confirms; desk staff and the heads read it).
+    CREDIT_ROLES = (Role.CONSUMER_PROTECTION, Role.DESK_STAFF, Role.ADMIN, Role.DEPARTMENT_HEAD,
+                    Role.DEPUTY_DIRECTOR)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,14 +80,18 @@ class MainWindow(QMainWindow):
             "ledger": QStyle.StandardPixmap.SP_FileDialogDetailedView,
             "register": QStyle.StandardPixmap.SP_FileDialogNewFolder,
             "enterprises": QStyle.StandardPixmap.SP_DirHomeIcon,
+            "credit": QStyle.StandardPixmap.SP_DialogApplyButton,
             "disclosure": QStyle.StandardPixmap.SP_FileDialogContentsView,
             "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
         }
         titles = {"workbench": self.tr("工作台"), "ledger": self.tr("投诉台账"),
                   "register": self.tr("投诉登记"), "enterprises": self.tr("企业库"),
+                  "credit": self.tr("诚信名单"),
                   "disclosure": self.tr("公示"), "settings": self.tr("设置")}
         for key in self.PAGES:
             if key == "settings" and not user.has(Role.ADMIN):
+                continue
+            if key == "credit" and not user.has(*self.CREDIT_ROLES):
                 continue
             item = QListWidgetItem(style.standardIcon(icons[key]), titles[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -240,6 +247,9 @@ class MainWindow(QMainWindow):
         if key == "enterprises":
             from desktop.ui.views.enterprises import EnterprisesPage
             return EnterprisesPage(self.ctx)
+        if key == "credit":
+            from desktop.ui.views.credit_lists import CreditListsPage
+            return CreditListsPage(self.ctx)
         if key == "disclosure":
             from desktop.ui.views.disclosure import DisclosurePage
             return DisclosurePage(self.ctx)

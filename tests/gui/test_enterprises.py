@@ -269,3 +269,34 @@ def test_the_splitter_and_column_widths_are_remembered(world, make_ctx, qtbot) -
     again = _page(qtbot, ctx)
     assert again.splitter.sizes() == sizes
     assert again.table.horizontalHeader().sectionSize(0) == 333
+
+
+def test_credit_lists_page_confirms_and_exports(world, make_ctx, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    from desktop.ui.views.credit_lists import CreditListsPage
+    from tests.conftest import draft
+    from tests.gui.conftest import wait_idle
+
+    world.s.enterprises.save(world.admin, name="苏州东吴汽车销售服务有限公司",
+                             credit_code="914403001922038216", alliance_member=True)
+    world.s.complaints.register(world.desk, draft())  # not at fault: still 零投诉
+    ctx = make_ctx(world.cp)
+    page = CreditListsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.year.setValue(2026)
+    page.kind.setCurrentIndex(page.kind.findData("red"))
+    wait_idle(qtbot, ctx)
+    assert [x.name for x in page.lines] == ["苏州东吴汽车销售服务有限公司"]
+    assert page.table.item(0, 8).text() == "待确认"
+    with qtbot.wait_signal(page.sig_loaded, timeout=5000):
+        page.confirm(page.lines[0], "联盟成员，全年零投诉")
+    assert page.table.item(0, 8).text().startswith("已确认：联盟成员")
+    target = tmp_path / "红榜.xlsx"
+    page.export_to(target)
+    wait_idle(qtbot, ctx)
+    assert openpyxl.load_workbook(target).active["B4"].value == "苏州东吴汽车销售服务有限公司"
+    page.btn_hints.click()
+    wait_idle(qtbot, ctx)
+    assert page.draft.toPlainText()

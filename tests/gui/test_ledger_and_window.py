@@ -166,3 +166,39 @@ def test_the_administrator_has_settings_and_lock_asks_for_the_password(world: Wo
     type_text(qtbot, dialog.password, "test1234")
     dialog.submit()
     qtbot.waitUntil(window.isVisible, timeout=5000)
+
+
+def test_ledger_exports_to_excel_with_the_filters_in_force(world: World, make_ctx, qtbot,  # type: ignore[no-untyped-def]
+                                                            tmp_path) -> None:
+    import pandas as pd
+
+    from desktop.exports.ledger.xlsx import HEADER_ROW
+    from desktop.services.ledger_export import DISPATCHED_SHEET, SELF_SHEET
+
+    ids = _seed(world)
+    world.s.complaints.register(world.desk, draft(channel_code="district", complainant_name="赵敏",
+                                                  received_at=datetime(2026, 11, 12, 9, 0)))
+    page = _ledger(world, make_ctx, qtbot, world.desk)
+    page.channel.setCurrentIndex(page.channel.findData("hotline12315"))
+    wait_idle(qtbot, page.ctx)
+    assert _ids(page) == {ids["car"]}
+    target = tmp_path / "台账.xlsx"
+    with qtbot.wait_signal(page.sig_exported, timeout=10000):
+        page.export_to(target)
+    sheets = pd.read_excel(target, sheet_name=None, header=HEADER_ROW - 1)
+    assert len(sheets[DISPATCHED_SHEET]) == 0
+    own = sheets[SELF_SHEET]
+    assert own["来源"].tolist() == ["12315 热线"]
+    assert own["投诉人"].tolist() == ["张伟"]  # desk staff handle complaints: in full
+    assert "已导出 台账.xlsx" in page.total.text()
+
+    # A selection of rows, whatever the filters: one of each part.
+    page.clear_filters()
+    wait_idle(qtbot, page.ctx)
+    page.table.selectAll()
+    chosen = tmp_path / "所选.xlsx"
+    with qtbot.wait_signal(page.sig_exported, timeout=10000):
+        page.export_to(chosen, selection=True)
+    sheets = pd.read_excel(chosen, sheet_name=None, header=HEADER_ROW - 1)
+    assert sheets[DISPATCHED_SHEET]["投诉人"].tolist() == ["赵敏"]
+    assert len(sheets[SELF_SHEET]) == 2  # the desk sees its sub-bureau: not 木渎's station

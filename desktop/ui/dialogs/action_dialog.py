@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal

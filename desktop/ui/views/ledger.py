@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -10,11 +12,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
+    QProgressDialog,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -29,15 +34,20 @@ from desktop.ui.context import AppContext
 from desktop.ui.dialogs.print_options import PeriodDialog, QuarterDialog
 from desktop.ui.dialogs.print_preview import preview_form
 from desktop.ui.models.complaint_table import ComplaintTableModel
+from desktop.ui.ops import Task, TaskState
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.widgets.complaint_view import ComplaintTableView
+
+if TYPE_CHECKING:  # openpyxl loads with the first export, not with the window
+    from desktop.services.ledger_export import LedgerExport
 
 OPEN = "__open__"
 
 
 class LedgerPage(QWidget):
     sig_open_complaint = Signal(int)
+    sig_exported = Signal(object)  # a LedgerExport, after the workbook was written
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,8 +112,10 @@ class LedgerPage(QWidget):
         footer.addWidget(hint)
 
         self._build_print_menu()
+        self._build_export_menu()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.export_button)
         top.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
@@ -141,6 +153,20 @@ class LedgerPage(QWidget):
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.print_button.setMenu(menu)
         self.print_menu = menu
+
+    def _build_export_menu(self) -> None:
+        menu = QMenu(self)
+        self.act_export_filtered = menu.addAction(self.tr("导出台账（按当前筛选和搜索）…"))
+        self.act_export_filtered.triggered.connect(lambda: self.export_excel(selection=False))
+        self.act_export_selected = menu.addAction(self.tr("导出所选行…"))
+        self.act_export_selected.triggered.connect(lambda: self.export_excel(selection=True))
+        self.export_button = QToolButton()
+        self.export_button.setText(self.tr("导出 Excel"))
+        self.export_button.setToolTip(self.tr("台账分两张工作表：区局分流、自行接收"))
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setMenu(menu)
+        self.export_menu = menu
 
     def _date_edit(self) -> QDateEdit:
         edit = QDateEdit(QDate.currentDate())
@@ -252,6 +278,61 @@ class LedgerPage(QWidget):
         dialog.accepted.connect(chosen)
         dialog.open()
         return dialog
+
+    # -- Excel ---------------------------------------------------------------------------------
+    def export_excel(self, selection: bool = False) -> None:
+        """Ask where to save, then export (the list as filtered, or the chosen rows)."""
+        if selection and not self.selected_rows():
+            QMessageBox.information(self, self.tr("导出所选行"), self.tr("请先在列表中选择要导出的行"))
+            return
+        name = self.tr("投诉举报台账-{0}.xlsx").format(self.model.today.strftime("%Y%m%d"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出台账"), str(Path.home() / name),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.export_to(Path(path), selection=selection)
+
+    def export_to(self, target: Path, selection: bool = False) -> Task:
+        """Write the workbook off the UI thread, with progress and 取消 (which leaves no file)."""
+        query = self.current_filter()
+        ids = [r.id for r in self.selected_rows()] if selection else None
+        what = self.tr("搜索结果") if query.text and not selection else ""
+        services, user = self.ctx.services, self.ctx.user
+        dialog = QProgressDialog(self.tr("正在导出台账……"), self.tr("取消"), 0, 1000, self)
+        dialog.setWindowTitle(self.tr("导出台账"))
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        self.export_dialog = dialog
+
+        def work(state: TaskState) -> LedgerExport:
+            return services.ledger_export.export(user, query, target, ids=ids,
+                                                 progress=state.progress, what=what)
+
+        def shown(done: int, total: int) -> None:
+            dialog.setValue(int(done * 1000 / max(total, 1)))
+            dialog.setLabelText(self.tr("正在导出台账…… {0} / {1} 行").format(done, total))
+
+        def finished(result: LedgerExport) -> None:
+            dialog.close()
+            self.last_export = result
+            self.sig_exported.emit(result)
+            masked = self.tr("完整") if result.personal_in_full else self.tr("已脱敏")
+            self.total.setText(self.tr("已导出 {0}：区局分流 {1} 件，自行接收 {2} 件（投诉人信息{3}）").format(
+                result.path.name, result.dispatched, result.self_received, masked))
+
+        def failed(error: BaseException) -> None:
+            dialog.close()
+            self.ctx.ops.report(self, error)
+
+        # Beside the database worker: the lists stay usable while a large ledger is written.
+        task = self.ctx.ops.run(work, finished, owner=self, on_error=failed, on_progress=shown,
+                                database=False)
+        dialog.canceled.connect(task.cancel)
+        dialog.canceled.connect(dialog.close)
+        self.export_task = task
+        return task
 
     def print_quarterly(self) -> QuarterDialog:
         dialog = QuarterDialog(self.model.today, self)
