@@ -7,8 +7,9 @@
 #   BUILD_VENV=/path/venv installers/linux/build-deb.sh
 #   DEB_COMPRESSION=gzip installers/linux/build-deb.sh --no-build   # quick repack (default xz)
 #
-# Needs: python3 (3.11+, with venv; built with --enable-shared, as Debian's and pyenv's are),
-# binutils (objdump), dpkg-deb. Nothing is installed system-wide; the package is root-owned
+# Needs: python3 (3.11+, with venv; built with --enable-shared, as pyenv's is, or Debian's with
+# its libpython3.11 package), binutils (objdump), dpkg-deb, and patchelf when the Python's
+# modules carry an RPATH of the build machine (pyenv's do: see bundle_libs.py rpaths). Nothing is installed system-wide; the package is root-owned
 # inside without fakeroot (dpkg-deb --root-owner-group).
 #
 # Layout of the package:
@@ -60,6 +61,14 @@ EOF
   echo "PyInstaller took $((SECONDS - start)) s"
 fi
 [ -x "$BUNDLE/hejie" ] && [ -x "$BUNDLE/hejie-admin" ] || { echo "no bundle in $BUNDLE" >&2; exit 1; }
+
+step "search paths of the build machine out of the bundle"
+if python3 "$HERE/bundle_libs.py" rpaths "$BUNDLE" >/dev/null; then
+  echo "none"
+else
+  command -v patchelf >/dev/null || { echo "error: the bundle's libraries search folders of this machine (bundle_libs.py rpaths); install patchelf to take them out" >&2; exit 1; }
+  python3 "$HERE/bundle_libs.py" fix-rpaths "$BUNDLE"
+fi
 
 step "what the bundle needs from the system"
 FLOOR_JSON="$(python3 "$HERE/bundle_libs.py" floor "$BUNDLE")"

@@ -4,6 +4,8 @@
     python3 installers/linux/bundle_libs.py floor   DIST/hejie   # highest GLIBC_/GLIBCXX_ version
     python3 installers/linux/bundle_libs.py system  DIST/hejie   # libraries taken from the system
     python3 installers/linux/bundle_libs.py missing DIST/hejie   # needed, in neither: exit 1
+    python3 installers/linux/bundle_libs.py rpaths  DIST/hejie   # search paths outside the bundle
+    python3 installers/linux/bundle_libs.py fix-rpaths DIST/hejie  # … taken out (patchelf)
 
 - floor: every ELF file's dynamic symbol table (objdump -T) names the symbol versions it needs;
   the highest GLIBC_x.y over the bundle is the oldest glibc it starts on. A library that is
@@ -13,6 +15,10 @@
   packages of the build machine for the .deb's Depends.
 - missing: those of the system ones the loader would not find here (ldconfig -p): a plugin
   whose library is absent fails only when loaded, so this is checked at build time.
+- rpaths: a library or extension module whose RPATH/RUNPATH names a folder of the build machine
+  (a pyenv or self-built Python links its libpython and every stdlib module with
+  -rpath /root/.pyenv/versions/…/lib): the loader would look there on the office PC too, and load
+  whatever it finds. fix-rpaths keeps only the $ORIGIN-relative entries (patchelf).
 The Python, no third-party modules: it runs on the build machine's python3 before any venv.
 """
 
@@ -99,7 +105,41 @@ def on_this_system() -> set[str]:
     return set(re.findall(r"^\s+(\S+)\s+\(", listing, re.MULTILINE))
 
 
+def search_paths(path: Path) -> list[str]:
+    found = re.findall(r"^\s+(?:RPATH|RUNPATH)\s+(\S+)$", _objdump("-p", path), re.MULTILINE)
+    return [entry for value in found for entry in value.split(":") if entry]
+
+
+def foreign_search_paths(root: Path) -> dict[Path, list[str]]:
+    """Files whose search paths name anything but a place inside the bundle ($ORIGIN…)."""
+    out = {}
+    for path in elf_files(root):
+        entries = search_paths(path)
+        if any(not entry.startswith("$ORIGIN") for entry in entries):
+            out[path] = entries
+    return out
+
+
+def fix_search_paths(root: Path) -> int:
+    fixed = 0
+    for path, entries in foreign_search_paths(root).items():
+        kept = [entry for entry in entries if entry.startswith("$ORIGIN")]
+        command = (["patchelf", "--set-rpath", ":".join(kept), str(path)] if kept
+                   else ["patchelf", "--remove-rpath", str(path)])
+        subprocess.run(command, check=True)
+        fixed += 1
+    return fixed
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "rpaths":
+        foreign = foreign_search_paths(Path(argv[1]))
+        for path, entries in foreign.items():
+            print(f"{path}\t{':'.join(entries)}")
+        return 1 if foreign else 0
+    if len(argv) == 2 and argv[0] == "fix-rpaths":
+        print(f"search paths outside the bundle taken out of {fix_search_paths(Path(argv[1]))} files")
+        return 1 if foreign_search_paths(Path(argv[1])) else 0
     if len(argv) != 2 or argv[0] not in {"floor", "system", "missing"}:
         print(__doc__, file=sys.stderr)
         return 2
