@@ -27,6 +27,8 @@ TIMES=()
 lap() { TIMES+=("$(printf '%-44s %4d s' "$1" $((SECONDS - LAST)))"); LAST=$SECONDS; }
 step() { printf '\n=== installers: %s\n' "$*"; }
 fail() { echo "installers smoke test FAILED: $*" >&2; exit 1; }
+PASSED=0
+ok() { echo "ok: $*"; PASSED=$((PASSED + 1)); }
 
 T="$(mktemp -d /tmp/hejie-smoke.XXXXXX)"
 chmod 755 "$T"
@@ -78,7 +80,7 @@ grep -qx 'Name\[zh_CN\]=和解台 投诉调解' /usr/share/applications/hejie.de
 [ "$(stat -c '%a %G' /var/lib/hejie)" = "2770 hejie" ] || fail "/var/lib/hejie is $(stat -c '%a %G' /var/lib/hejie)"
 ls /opt/hejie/_internal/PySide6/Qt/translations/qtbase_zh_CN.qm /opt/hejie/_internal/resources/fonts/uming.ttc \
    /opt/hejie/_internal/desktop/db/migrations/env.py >/dev/null || fail "bundle contents"
-echo "ok: files, desktop entry, icons, /var/lib/hejie (2770, group hejie)"
+ok "files, desktop entry, icons, /var/lib/hejie (2770, group hejie)"
 
 # --- 3. the installed program, in a clean environment ----------------------------------------
 # Nothing of this checkout, a venv or the machine's Python: only /usr/bin:/bin on PATH,
@@ -97,7 +99,9 @@ run hejie-admin init --district-code WZ --district-name 苏州市吴中区市场
   --office-code WZCQ --office-name 吴中区市场监督管理局长桥分局 --data-dir "$T/office"
 run hejie-admin check --data-dir "$T/office" | tee "$T/check.txt"
 grep -q '完整性检查：通过' "$T/check.txt" && grep -q '（最新）' "$T/check.txt" || fail "check"
+ok "init made a database at the newest revision; check passes"
 run hejie-admin audit verify --offline --data-dir "$T/office"
+ok "audit verify"
 lap "init, check, audit verify"
 
 step "hejie-admin demo and print (one form to PDF)"
@@ -110,7 +114,7 @@ run env HEJIE_PASSWORD=demo1234 hejie-admin print registration --complaint "$NUM
 head -c 5 "$T/registration.pdf" | grep -q '%PDF-' || fail "no PDF"
 pdftotext "$T/registration.pdf" - | grep -q '消费投诉登记表' || fail "PDF text"
 pdffonts "$T/registration.pdf" | grep -q 'UMing' || fail "PDF font"
-echo "ok: $(stat -c %s "$T/registration.pdf") bytes, 消费投诉登记表 $NUMBER, fonts embedded"
+ok "$(stat -c %s "$T/registration.pdf") bytes, 消费投诉登记表 $NUMBER, fonts embedded"
 lap "demo, print registration"
 
 step "hejie --smoke-test (the login window, offscreen)"
@@ -135,6 +139,7 @@ for name, ok in checks.items():
 print("python", r["python"], "qt", r["qt"], "window after", r["seconds_to_window"], "s")
 sys.exit(0 if all(checks.values()) else 1)
 EOF
+PASSED=$((PASSED + 1))
 lap "hejie --smoke-test"
 
 step "strace: no other Python is looked at"
@@ -147,12 +152,13 @@ if grep -hoE '"[^"]*(python3\.[0-9]+/|site-packages|dist-packages|\.venv|\.pyenv
   cat "$T/foreign.txt" >&2
   fail "the installed program looked at another Python's files (above)"
 fi
-echo "ok: $(grep -c . "$T/strace.txt") + $(grep -c . "$T/strace-gui.txt") calls traced, all Python files under /opt/hejie"
+ok "$(grep -c . "$T/strace.txt") + $(grep -c . "$T/strace-gui.txt") calls traced, all Python files under /opt/hejie"
 lap "strace"
 
 # --- 4. the per-machine folder, remove and purge ---------------------------------------------
 step "per-machine data folder /var/lib/hejie"
 run hejie-admin check --help | tr -d '\n ' | grep -q '默认/var/lib/hejie' || fail "default folder is not /var/lib/hejie"
+ok "hejie-admin's default data folder is /var/lib/hejie (/etc/hejie/hejie.ini)"
 if [ "$DATA_WAS_EMPTY" = yes ]; then
   useradd --system --no-create-home --shell /usr/sbin/nologin -G hejie "$SMOKE_USER"
   mkdir -p "$T/home-user" && chown "$SMOKE_USER" "$T/home-user"
@@ -160,7 +166,7 @@ if [ "$DATA_WAS_EMPTY" = yes ]; then
     HEJIE_PASSWORD=smoke2026 hejie-admin init --district-code WZ --district-name 吴中区市场监督管理局 \
     --office-code WZCQ --office-name 长桥分局 >/dev/null
   [ "$(stat -c '%a %G' /var/lib/hejie/hejie.db)" = "660 hejie" ] || fail "hejie.db is $(stat -c '%a %G' /var/lib/hejie/hejie.db)"
-  echo "ok: $SMOKE_USER (group hejie) made /var/lib/hejie/hejie.db, 0660 group hejie"
+  ok "$SMOKE_USER (group hejie) made /var/lib/hejie/hejie.db, 0660 group hejie"
 else
   echo "skipped: /var/lib/hejie already holds a database (this machine's data is not touched)"
 fi
@@ -171,10 +177,10 @@ if [ "$WAS_INSTALLED" = no ] && [ "$DATA_WAS_EMPTY" = yes ] && [ -z "${KEEP_INST
   dpkg -r hejie >/dev/null
   [ ! -e /opt/hejie/hejie ] && [ ! -e /usr/bin/hejie ] || fail "program left after remove"
   [ -f /var/lib/hejie/hejie.db ] && [ -f /etc/hejie/hejie.ini ] || fail "remove deleted the data or settings"
-  echo "ok: removed, /var/lib/hejie/hejie.db and /etc/hejie/hejie.ini kept"
+  ok "removed, /var/lib/hejie/hejie.db and /etc/hejie/hejie.ini kept"
   dpkg --purge hejie >/dev/null
   [ ! -e /var/lib/hejie ] && [ ! -e /etc/hejie ] || fail "purge left /var/lib/hejie or /etc/hejie"
-  echo "ok: purged, /var/lib/hejie and /etc/hejie gone"
+  ok "purged, /var/lib/hejie and /etc/hejie gone"
   lap "remove, purge"
 fi
 
@@ -190,10 +196,11 @@ SETUP="$T/hejie-$VERSION-setup.exe"
 (cd "$ROOT/installers/windows" && makensis -V2 -WX -INPUTCHARSET UTF8 -DVERSION="$VERSION" \
    -DPAYLOAD="$PAYLOAD" -DOUTFILE="$SETUP" hejie.nsi)
 file "$SETUP" | grep -q 'Nullsoft Installer' || fail "makensis output"
-echo "ok: $(stat -c %s "$SETUP") bytes, $(file -b "$SETUP")"
+ok "$(stat -c %s "$SETUP") bytes, $(file -b "$SETUP")"
 lap "makensis"
 
 cd "$ROOT"
 printf '\n=== installers: times\n'
 printf '%s\n' "${TIMES[@]}"
 printf '%-44s %4d s\n' "installers smoke test in all" $((SECONDS - START))
+echo "installers: $PASSED passed, 0 failed"
