@@ -124,6 +124,8 @@ class CodeItem(Syncable, Base):
     label: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A category's national (12315) class: the code of a `national_class` item (statistics).
+    parent: Mapped[str | None] = mapped_column(String(32))
 
 
 class RuleSetRow(Syncable, Base):

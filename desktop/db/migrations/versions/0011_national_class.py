@@ -1,0 +1,27 @@
+"""A category's national (12315) class: `code_items.parent`.
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-12-05
+
+The national classes themselves are a code table (`national_class`) that the program installs
+at start like any new table; the shipped mapping of the categories an office already has is
+written by the program too (`NationalClassService.install_mapping`), through a unit of work,
+so that the audit log holds it. This revision only adds the column. (Branch `stats` revises
+0009; revision 0010 is another branch's: whoever merges second re-chains this one after it.)
+"""
+
+from alembic import op
+
+revision = "0011"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("ALTER TABLE code_items ADD COLUMN parent VARCHAR(32)")
+
+
+def downgrade() -> None:
+    op.execute("ALTER TABLE code_items DROP COLUMN parent")
