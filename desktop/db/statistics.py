@@ -140,7 +140,7 @@ class StatisticsRepository:
         stmt = select(
             C.id, C.uuid, C.kind, C.status, C.result, C.received_at, C.rule_set_code,
             C.accepted_on, C.case_decided_on, C.clock_from, C.check_extended_on,
-            C.id_proof_requested_on, C.id_proof_received_on, C.office_id,
+            C.id_proof_requested_on, C.id_proof_received_on, C.office_id, C.closed_on,
         ).where(C.kind.in_(HANDLED_KINDS), C.status != "merged",
                 or_(and_(C.received_at >= low, C.received_at < high),
                     and_(C.id_proof_received_on >= since, C.id_proof_received_on <= end)))

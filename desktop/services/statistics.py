@@ -320,7 +320,7 @@ class StatisticsService(Service):
                 checks.append(("report_check", due, c["case_decided_on"] or closed_on))
             else:
                 checks.append(("acceptance", d.acceptance_due,
-                               c["accepted_on"] or decided.get(c["uuid"]) or closed_on))
+                               c["accepted_on"] or _first(decided.get(c["uuid"]), closed_on)))
                 if c["odr_started_on"] is not None:
                     checks.append(("odr", d.odr_due, _first(
                         c["mediation_started_on"], c["settled_on"], c["terminated_on"]) or closed_on))
@@ -358,7 +358,8 @@ class StatisticsService(Service):
                     continue  # the acceptance clock waits for the proof of identity
                 due = calendar.add_working_days(r["id_proof_received_on"] or received_on,
                                                 rules.accept_days).day
-                done = r["accepted_on"] or decided.get(r["uuid"])
+                # A decision comes before the closing, whatever the log's clock said.
+                done = r["accepted_on"] or _first(decided.get(r["uuid"]), r["closed_on"])
             if not (period.start <= due <= period.end):
                 continue
             facts.intake_due += 1
