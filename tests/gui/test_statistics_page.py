@@ -61,3 +61,27 @@ def test_open_statistics_change_the_period_and_export(
     assert dict(zip(frame["类型"], frame["接收件数"], strict=True)) == {
         "投诉": 5, "举报": 1, "咨询": 1, "合计": 7}
     assert book["指标口径"].column_dimensions["B"].width == 90
+
+
+def test_an_administrator_maps_a_category_to_a_national_class(
+        world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.views.settings.codes import CodesTab
+
+    ctx = make_ctx(world.admin)
+    tab = CodesTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.set_kind("category")
+    wait_idle(qtbot, ctx)
+    headers = [tab.table.horizontalHeaderItem(i).text() for i in range(tab.table.columnCount())]
+    assert headers[-1] == "国家分类"
+    row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text() == "catering")
+    assert tab.table.item(row, 3).text() == "餐饮和住宿服务"
+    tab.table.selectRow(row)
+    tab.choose_national_class("svc_culture")
+    wait_idle(qtbot, ctx)
+    assert world.s.national_classes.mapping()["catering"] == "svc_culture"
+    qtbot.waitUntil(lambda: tab.table.item(row, 3).text() == "文化娱乐体育服务", timeout=5000)
+    tab.set_kind("national_class")
+    wait_idle(qtbot, ctx)
+    assert tab.table.columnCount() == 3 and not tab.class_button.isVisible()
