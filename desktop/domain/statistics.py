@@ -197,4 +197,4 @@ def change(current: float | None, earlier: float | None) -> float | None:
     """同比/环比 as a fraction of the earlier value; None when the earlier one is 0 or absent."""
     if current is None or earlier in (None, 0):
         return None
-    return (current - earlier) / earlier  # type: ignore[operator]
+    return (current - earlier) / earlier

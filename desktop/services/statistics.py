@@ -179,8 +179,6 @@ class StatisticsService(Service):
 
     def report(self, user: CurrentUser, query: StatsQuery,
                progress: Callable[[int, int], None] | None = None) -> StatsReport:
-        import pandas as pd
-
         period = query.period
         step = progress or (lambda done, total: None)
         with self._uow(None, "", write=False) as uow:
@@ -240,7 +238,7 @@ class StatisticsService(Service):
                 ("by_category", "category", f"按{group_title}", group_title),
                 ("by_office", "office", "按处理单位", "处理单位"),
                 ("by_handler", "handler", "按承办人", "承办人")):
-            tables.append(_breakdown(pd, received, key, column, title, label))
+            tables.append(_breakdown(received, key, column, title, label))
         tables.append(StatsTable(
             "top", "被投诉最多的经营者", ("序号", "经营者", "统一社会信用代码", "件数"),
             ("int", "text", "text", "int"),
@@ -274,7 +272,7 @@ class StatisticsService(Service):
     # -- one period's facts -------------------------------------------------------------------
     def _facts(self, repo: StatisticsRepository, period: Period, scope: Scope,
                calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> _Facts:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]
 
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
@@ -314,7 +312,7 @@ class StatisticsService(Service):
                 clock_from=c["clock_from"], check_extended=c["check_extended_on"] is not None,
                 id_proof_received_on=c["id_proof_received_on"])
             closed_on = c["closed_on"]
-            checks: list[tuple[str, DueDate | None, date]] = []
+            checks: list[tuple[str, DueDate | None, date | None]] = []
             if c["kind"] == Intake.REPORT:
                 due = d.report_check_extended_due if c["check_extended_on"] else d.report_check_due
                 checks.append(("report_check", due, c["case_decided_on"] or closed_on))
@@ -331,7 +329,7 @@ class StatisticsService(Service):
                     checks.append(("termination_notice", d.termination_notice_due,
                                    delivered.get(c["id"]) or closed_on))
             for limit, due, done in checks:
-                if due is not None and done > due.day:
+                if due is not None and done is not None and done > due.day:
                     facts.late.append((c, limit, due.day, done))
 
     def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
@@ -369,8 +367,10 @@ class StatisticsService(Service):
     # -- figures ------------------------------------------------------------------------------
     def _figure(self, key: str, facts: dict[str, _Facts]) -> FigureRow:
         f = FIGURE_BY_KEY[key]
-        values = [_value(key, facts[name]) for name in ("now", "year_before", "previous")]
-        return FigureRow(f.key, f.label, f.definition, *values, percent=f.percent, money=f.money)
+        now, year_before, previous = (_value(key, facts[name])
+                                      for name in ("now", "year_before", "previous"))
+        return FigureRow(f.key, f.label, f.definition, now, year_before, previous,
+                         percent=f.percent, money=f.money)
 
     @staticmethod
     def _monthly_table(months: list[date], now: dict[str, int], before: dict[str, int]) -> StatsTable:
@@ -464,7 +464,7 @@ def _figure_table(figures: tuple[FigureRow, ...], period: Period) -> StatsTable:
         note="比率类指标不计同比、环比增幅，直接比较本期与同期、上期的数值。")
 
 
-def _breakdown(pd: Any, received: Any, key: str, column: str, title: str, label: str) -> StatsTable:
+def _breakdown(received: Any, key: str, column: str, title: str, label: str) -> StatsTable:
     columns = (label, "接收件数", "其中投诉", "其中举报", "其中咨询", "区局分流", "自行接收", "占比")
     formats = ("text", "int", "int", "int", "int", "int", "int", "percent")
     if not len(received):
@@ -474,7 +474,7 @@ def _breakdown(pd: Any, received: Any, key: str, column: str, title: str, label:
     totals = received.groupby(column)[["n", "dispatched"]].sum()
     table = totals.join(by_kind).fillna(0).sort_values("n", ascending=False)
     total = int(table["n"].sum())
-    rows = tuple(
+    rows: tuple[tuple[Any, ...], ...] = tuple(
         (str(name), int(row["n"]), int(row.get("complaint", 0)), int(row.get("report", 0)),
          int(row.get("consultation", 0)), int(row["dispatched"]),
          int(row["n"] - row["dispatched"]), ratio(int(row["n"]), total))
