@@ -489,7 +489,7 @@ def _mix(received: Any, column: str, keep: int = 8) -> tuple[tuple[str, int], ..
     counts = received.groupby(column)["n"].sum().sort_values(ascending=False)
     items = [(str(k), int(v)) for k, v in counts.items()]
     if len(items) > keep:
-        items = items[:keep - 1] + [("其他", sum(v for _, v in items[keep - 1:]))]
+        items = items[:keep - 1] + [("其余", sum(v for _, v in items[keep - 1:]))]
     return tuple(items)
 
 

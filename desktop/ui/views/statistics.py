@@ -89,6 +89,8 @@ class StatisticsPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.scope = QComboBox()
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scope.setMinimumContentsLength(12)
         self.national = QCheckBox(self.tr("按国家分类"))
         self.national.setToolTip(self.tr("分类按全国 12315 平台的分类统计（对应关系在 设置 → 代码表 中维护）"))
         self.run_button = QPushButton(self.tr("统计"))
@@ -252,7 +254,9 @@ class StatisticsPage(QWidget):
                 widget.setItem(r, c, item)
         header = widget.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        if table.columns:  # the first (label) column takes the spare width, numbers stay close
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     @Slot()
     def _show_group(self) -> None:
@@ -292,6 +296,7 @@ class StatisticsPage(QWidget):
         axis_y = QValueAxis()
         axis_y.setRange(0, max([*report.trend, *report.trend_last_year, 1]) * 1.1)
         axis_y.setLabelFormat("%d")
+        axis_y.applyNiceNumbers()
         trend.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         trend.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         for s in (now, before):
@@ -315,6 +320,8 @@ class StatisticsPage(QWidget):
         axis_names.append(names)
         axis_n = QValueAxis()
         axis_n.setLabelFormat("%d")
+        axis_n.setRange(0, max([n for _, n in report.top[:8]] + [1]))
+        axis_n.applyNiceNumbers()
         top.addAxis(axis_names, Qt.AlignmentFlag.AlignLeft)
         top.addAxis(axis_n, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_names)
