@@ -297,36 +297,30 @@ class StatisticsService(Service):
         undated = [c["uuid"] for c in closed if c["kind"] == "complaint" and c["accepted_on"] is None]
         decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
         cal = cast(WorkingCalendar, calendar)
+        memo: dict[tuple[Any, ...], DueDate | None] = {}
         for c in closed:
             received_on = c["received_at"].date()
             facts.working_days.append(calendar.working_days_between(received_on, c["closed_on"]))
             rules = rule_sets.get(c["rule_set_code"])
             if rules is None:
                 continue
-            d = compute_deadlines(
-                cal, rules, received_on=received_on, today=c["closed_on"],
-                accepted_on=c["accepted_on"],
-                pauses=[Pause(s, e, "") for s, e in pauses.get(c["id"], ())],
-                terminated_on=c["terminated_on"], violation_found_on=c["violation_found_on"],
-                odr_started_on=c["odr_started_on"], intake=Intake(c["kind"]),
-                clock_from=c["clock_from"], check_extended=c["check_extended_on"] is not None,
-                id_proof_received_on=c["id_proof_received_on"])
+            limits = _limits(cal, rules, c, pauses.get(c["id"], ()), memo)
             closed_on = c["closed_on"]
             checks: list[tuple[str, DueDate | None, date | None]] = []
             if c["kind"] == Intake.REPORT:
-                due = d.report_check_extended_due if c["check_extended_on"] else d.report_check_due
-                checks.append(("report_check", due, c["case_decided_on"] or closed_on))
+                checks.append(("report_check", limits["report_check"],
+                               c["case_decided_on"] or closed_on))
             else:
-                checks.append(("acceptance", d.acceptance_due,
+                checks.append(("acceptance", limits["acceptance"],
                                c["accepted_on"] or _first(decided.get(c["uuid"]), closed_on)))
                 if c["odr_started_on"] is not None:
-                    checks.append(("odr", d.odr_due, _first(
+                    checks.append(("odr", limits["odr"], _first(
                         c["mediation_started_on"], c["settled_on"], c["terminated_on"]) or closed_on))
                 if c["accepted_on"] is not None:
-                    checks.append(("mediation", d.mediation_due, _first(
+                    checks.append(("mediation", limits["mediation"], _first(
                         c["settled_on"], c["terminated_on"], c["violation_found_on"]) or closed_on))
                 if c["terminated_on"] is not None:
-                    checks.append(("termination_notice", d.termination_notice_due,
+                    checks.append(("termination_notice", limits["termination_notice"],
                                    delivered.get(c["id"]) or closed_on))
             for limit, due, done in checks:
                 if due is not None and done is not None and done > due.day:
@@ -334,8 +328,7 @@ class StatisticsService(Service):
 
     def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
                 calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> None:
-        # The longest decision limit (a 举报's check, extended) is under 70 calendar days.
-        rows = repo.decision_candidates(period.start - timedelta(days=90), period.end, scope)
+        rows = repo.decision_candidates(period.start, period.end, scope)
         undated = [r["uuid"] for r in rows if r["kind"] == "complaint" and r["accepted_on"] is None
                    and (r["status"] in ("rejected", "transferred", "closed"))]
         decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
@@ -388,6 +381,47 @@ class StatisticsService(Service):
                         LIMIT_LABELS[limit], due, done, (done - due).days)
                for c, limit, due, done in facts.late]
         return sorted(out, key=lambda x: (x.closed_on, x.number, x.limit))
+
+
+def _limits(cal: WorkingCalendar, rules: RuleSet, c: dict[str, Any],
+            pauses: Any, memo: dict[tuple[Any, ...], DueDate | None]) -> dict[str, DueDate | None]:
+    """Each limit of a closed item, from the domain's own `compute_deadlines`, asked one limit
+    at a time with only the dates that limit depends on, so that the answers repeat and are
+    kept (`memo`): a year's items ask a few thousand questions, not one per item."""
+    received_on = c["received_at"].date()
+
+    def one(name: str, limit: Callable[[], DueDate | None], *key: Any) -> DueDate | None:
+        k = (name, rules.code, *key)
+        if k not in memo:
+            memo[k] = limit()
+        return memo[k]
+
+    def base(**kw: Any) -> Any:
+        kw.setdefault("received_on", received_on)
+        kw.setdefault("today", c["closed_on"])
+        return compute_deadlines(cal, rules, **kw)
+
+    extended = c["check_extended_on"] is not None
+    out: dict[str, DueDate | None] = {
+        "acceptance": one("acceptance", lambda: base(
+            id_proof_received_on=c["id_proof_received_on"]).acceptance_due,
+            received_on, c["id_proof_received_on"]),
+        "report_check": one("report_check", lambda: (
+            lambda d: d.report_check_extended_due if extended else d.report_check_due)(
+            base(intake=Intake.REPORT, clock_from=c["clock_from"], check_extended=extended)),
+            received_on, c["clock_from"], extended),
+        "odr": one("odr", lambda: base(odr_started_on=c["odr_started_on"]).odr_due,
+                   c["odr_started_on"]),
+        "termination_notice": one("termination", lambda: base(
+            terminated_on=c["terminated_on"]).termination_notice_due, c["terminated_on"]),
+    }
+    if pauses:  # the clock stood still: this item's own answer
+        out["mediation"] = base(accepted_on=c["accepted_on"], pauses=[
+            Pause(s, e, "") for s, e in pauses]).mediation_due
+    else:
+        out["mediation"] = one("mediation", lambda: base(
+            accepted_on=c["accepted_on"]).mediation_due, c["accepted_on"])
+    return out
 
 
 def _first(*days: date | None) -> date | None:
