@@ -20,6 +20,8 @@ from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
     from desktop.services.aftercare import AftercareService
+    from desktop.services.national_classes import NationalClassService
+    from desktop.services.statistics import StatisticsService
     from desktop.services.audit import AuditService
     from desktop.services.backup import BackupService
     from desktop.services.base import Clock, ServiceContext
@@ -111,6 +113,18 @@ class Services:
         return AftercareService(self.ctx, complaints=self.complaints)
 
     @_Built
+    def national_classes(self) -> NationalClassService:
+        from desktop.services.national_classes import NationalClassService
+
+        return NationalClassService(self.ctx)
+
+    @_Built
+    def statistics(self) -> StatisticsService:
+        from desktop.services.statistics import StatisticsService
+
+        return StatisticsService(self.ctx, complaints=self.complaints)
+
+    @_Built
     def enterprises(self) -> EnterpriseService:
         from desktop.services.enterprises import EnterpriseService
 
@@ -193,6 +207,7 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.install_new_code_tables()
+    services.national_classes.install_mapping()  # the categories' 12315 classes, once
     services.reference.apply_shipped_rule_sets()
     # The sync service, when built, puts back to `pending` what a program killed while sending
     # left `sending`: build it now when there is such an operation (otherwise on first use).

@@ -108,14 +108,24 @@ step "hejie-admin demo and print (one form to PDF)"
 run env HEJIE_PASSWORD=demo1234 hejie-admin demo --complaints 20 --data-dir "$T/demo" | tail -n 2
 NUMBER="$(python3 -c "
 import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute('select number from complaints order by number limit 1').fetchone()[0])" "$T/demo/hejie.db")"
+print(sqlite3.connect(sys.argv[1]).execute(
+    \"select number from complaints where kind = 'complaint' order by number limit 1\").fetchone()[0])" "$T/demo/hejie.db")"
 run env HEJIE_PASSWORD=demo1234 hejie-admin print registration --complaint "$NUMBER" \
   --data-dir "$T/demo" --out "$T/registration.pdf"
 head -c 5 "$T/registration.pdf" | grep -q '%PDF-' || fail "no PDF"
-pdftotext "$T/registration.pdf" - | grep -q '消费投诉登记表' || fail "PDF text"
+pdftotext "$T/registration.pdf" - | grep -q '投诉登记表' || fail "PDF text"
 pdffonts "$T/registration.pdf" | grep -q 'UMing' || fail "PDF font"
-ok "$(stat -c %s "$T/registration.pdf") bytes, 消费投诉登记表 $NUMBER, fonts embedded"
+ok "$(stat -c %s "$T/registration.pdf") bytes, 投诉登记表 $NUMBER, fonts embedded"
 lap "demo, print registration"
+
+step "hejie-admin stats and export ledger (pandas and openpyxl in the bundle)"
+run env HEJIE_PASSWORD=demo1234 hejie-admin stats --from 2025-01-01 --to 2026-11-30 --user wangfang \
+  --data-dir "$T/demo" --out "$T/stats.xlsx"
+run env HEJIE_PASSWORD=demo1234 hejie-admin export ledger --user wangfang --data-dir "$T/demo" \
+  --out "$T/ledger.xlsx"
+for f in stats ledger; do head -c 2 "$T/$f.xlsx" | grep -q 'PK' || fail "no $f.xlsx"; done
+ok "statistics workbook $(stat -c %s "$T/stats.xlsx") bytes, ledger $(stat -c %s "$T/ledger.xlsx") bytes"
+lap "stats, export ledger"
 
 step "hejie --smoke-test (the login window, offscreen)"
 run hejie --smoke-test="$T/smoke.json" --data-dir "$T/demo"

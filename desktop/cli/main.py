@@ -19,13 +19,14 @@ from desktop.cli import (
     cmd_mask,
     cmd_print,
     cmd_restore,
+    cmd_stats,
     cmd_sync,
     cmd_user,
 )
 from desktop.domain.errors import DomainError
 
-COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export, cmd_mask,
-            cmd_sync, cmd_backup, cmd_restore)
+COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export,
+            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -124,6 +124,8 @@ class CodeItem(Syncable, Base):
     label: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A category's national (12315) class: the code of a `national_class` item (statistics).
+    parent: Mapped[str | None] = mapped_column(String(32))
 
 
 class RuleSetRow(Syncable, Base):
@@ -258,6 +260,9 @@ class Complaint(Syncable, Base):
         Index("ix_complaints_status_closed", "status", "closed_on", "id"),
         # Only SQLite's keyword: a postgresql_ one would import SQLAlchemy's PostgreSQL dialect.
         Index("ix_complaints_due", "due_on", sqlite_where=text("due_on IS NOT NULL")),
+        Index("ix_complaints_id_proof_received", "id_proof_received_on",
+              sqlite_where=text("id_proof_received_on IS NOT NULL")),
+        Index("ix_complaints_clock_from", "clock_from", sqlite_where=text("clock_from IS NOT NULL")),
     )
 
 

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from desktop.db.credit import CreditQueries, EnterpriseCounts
 from desktop.db.repositories import CodeRepository, EnterpriseRepository, OfficeRepository
@@ -40,6 +41,7 @@ from desktop.domain.errors import FieldError, NotFound, TransitionError
 from desktop.domain.workflow import HANDLERS, Role
 from desktop.files import write_atomic
 from desktop.services.base import Service, require_role
+from desktop.services.dto import CurrentUser
 
 SECTION = frozenset({Role.CONSUMER_PROTECTION})
 READERS = SECTION | HANDLERS | {Role.ADMIN, Role.DEPARTMENT_HEAD, Role.DEPUTY_DIRECTOR}
@@ -116,14 +118,13 @@ class CreditListService(Service):
     @staticmethod
     def _rules(uow: UnitOfWork) -> CreditRules:
         saved = CodeRepository(uow.session).settings_under(RULE_PREFIX)
-        rules = CreditRules()
-        for key, default in vars(rules).items():
+        changes: dict[str, Any] = {}
+        for key, default in vars(CreditRules()).items():
             if key in saved:
-                value = saved[key] == "1" if isinstance(default, bool) else int(saved[key])
-                rules = replace(rules, **{key: value})
-        return rules
+                changes[key] = saved[key] == "1" if isinstance(default, bool) else int(saved[key])
+        return replace(CreditRules(), **changes)
 
-    def set_rules(self, user, rules: CreditRules) -> CreditRules:  # type: ignore[no-untyped-def]
+    def set_rules(self, user: CurrentUser, rules: CreditRules) -> CreditRules:
         require_role(user, Role.ADMIN, doing="设置红黑榜规则")
         for key in ("red_max_at_fault", "black_min_at_fault", "black_min_refused"):
             if not 0 <= getattr(rules, key) <= 999:
@@ -140,7 +141,7 @@ class CreditListService(Service):
         return rules
 
     # -- lists ---------------------------------------------------------------------------
-    def entries(self, user, year: int, kind: str) -> list[CreditLine]:  # type: ignore[no-untyped-def]
+    def entries(self, user: CurrentUser, year: int, kind: str) -> list[CreditLine]:
         """零投诉企业 (`zero`), or the 红榜 / 黑榜 candidates (`red`, `black`), each with its
         confirmation if the section gave one."""
         require_role(user, *READERS, doing="查看诚信企业名单")
@@ -194,7 +195,7 @@ class CreditListService(Service):
         saved = CodeRepository(uow.session).settings_under(f"{CONFIRM_PREFIX}{year}.{kind}.")
         return {uuid: Confirmation(**json.loads(v)) for uuid, v in saved.items()}
 
-    def confirm(self, user, year: int, kind: str, enterprise_id: int,  # type: ignore[no-untyped-def]
+    def confirm(self, user: CurrentUser, year: int, kind: str, enterprise_id: int,
                 reason: str) -> Confirmation:
         """The section puts a candidate on the list, saying why."""
         require_role(user, *SECTION, doing="确认诚信企业名单")
@@ -217,7 +218,7 @@ class CreditListService(Service):
             uow.commit()
             return c
 
-    def withdraw(self, user, year: int, kind: str, enterprise_id: int,  # type: ignore[no-untyped-def]
+    def withdraw(self, user: CurrentUser, year: int, kind: str, enterprise_id: int,
                  reason: str = "") -> None:
         require_role(user, *SECTION, doing="撤销诚信企业名单确认")
         with self._uow(user, f"撤销{KINDS[kind]}确认", reason=reason or None) as uow:
@@ -233,7 +234,7 @@ class CreditListService(Service):
                                           "confirmed": False})
             uow.commit()
 
-    def _confirmed_lines(self, user, year: int, kind: str) -> list[CreditLine]:  # type: ignore[no-untyped-def]
+    def _confirmed_lines(self, user: CurrentUser, year: int, kind: str) -> list[CreditLine]:
         lines = [x for x in self.entries(user, year, kind) if x.confirmed is not None]
         if not lines:
             raise TransitionError(f"{year}年{KINDS[kind]}还没有经消保科确认的企业，不能导出或打印")
@@ -250,7 +251,7 @@ class CreditListService(Service):
                 x.complaints, x.at_fault_bureau, x.at_fault_station, x.refused_bureau, x.why,
                 c.reason, c.by, c.at]
 
-    def export(self, user, year: int, kind: str, target: Path) -> Path:  # type: ignore[no-untyped-def]
+    def export(self, user: CurrentUser, year: int, kind: str, target: Path) -> Path:
         """The confirmed list as .xlsx (refused while nothing is confirmed)."""
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -279,7 +280,7 @@ class CreditListService(Service):
         self._log_export(user, year, kind, len(lines), Path(target).name)
         return Path(target)
 
-    def pdf(self, user, year: int, kind: str) -> bytes:  # type: ignore[no-untyped-def]
+    def pdf(self, user: CurrentUser, year: int, kind: str) -> bytes:
         """The confirmed list on paper (A4 landscape, the office's letterhead, embedded fonts)."""
         from desktop.forms.credit_forms import credit_list
         from desktop.forms.data import Letterhead
@@ -306,13 +307,13 @@ class CreditListService(Service):
         self._log_export(user, year, kind, len(lines), "PDF")
         return pdf.data
 
-    def _log_export(self, user, year: int, kind: str, n: int, what: str) -> None:  # type: ignore[no-untyped-def]
+    def _log_export(self, user: CurrentUser, year: int, kind: str, n: int, what: str) -> None:
         with self._uow(user, f"导出{KINDS[kind]}") as uow:
             uow.log_bulk("credit_lists", {"year": year, "list": kind, "rows": n, "file": what})
             uow.commit()
 
     # -- 消费警示 -------------------------------------------------------------------------
-    def warning_hints(self, user, start: date, end: date, top: int = 5) -> WarningHints:  # type: ignore[no-untyped-def]
+    def warning_hints(self, user: CurrentUser, start: date, end: date, top: int = 5) -> WarningHints:
         require_role(user, *READERS, doing="查看消费警示提示")
         if end < start:
             raise FieldError("截止日期", "不能早于起始日期")
@@ -331,7 +332,7 @@ class CreditListService(Service):
                             self._draft(start, end, cats, resp))
 
     @staticmethod
-    def _rises(before: dict, now: dict, top: int, name) -> tuple[Rise, ...]:  # type: ignore[no-untyped-def]
+    def _rises(before: dict, now: dict, top: int, name) -> tuple[Rise, ...]:
         rises = [Rise(name(k), before.get(k, 0), v) for k, v in now.items() if v > before.get(k, 0)]
         rises.sort(key=lambda r: (-r.change, -r.current, r.name))
         return tuple(rises[:top])

@@ -34,12 +34,16 @@ class SetupService(Service):
         """Code tables and rule sets shipped with the program; existing rows are left alone."""
         with self._uow(None, "初始化代码表") as uow:
             codes = CodeRepository(uow.session)
-            for kind, items in _resource("codetables.json").items():
+            tables = _resource("codetables.json")
+            national = tables.get("_category_national", {})  # a category's 12315 class
+            for kind, items in tables.items():
                 if kind.startswith("_"):
                     continue
                 for order, (code, label) in enumerate(items):
                     if codes.get(kind, code) is None:
-                        uow.session.add(CodeItem(kind=kind, code=code, label=label, sort_order=order))
+                        uow.session.add(CodeItem(
+                            kind=kind, code=code, label=label, sort_order=order,
+                            parent=national.get(code) if kind == "category" else None))
             known = {r.code for r in codes.rule_sets()}
             for shipped in shipped_rule_sets():
                 code = shipped.rules.code

@@ -10,7 +10,8 @@ from desktop.services.dto import CodeInfo, CurrentUser, OfficeInfo, UserInfo
 from desktop.ui.ops import Ops
 
 # The grounds for not accepting and for terminating are worded by each rule set, not here.
-CODE_KINDS = ("channel", "category", "request_type", "mediation_means", "id_type")
+CODE_KINDS = ("channel", "category", "request_type", "mediation_means", "id_type",
+              "national_class")
 
 
 @dataclass

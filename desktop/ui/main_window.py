@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
     sig_switch_user = Signal()
     sig_closed = Signal()
 
-    PAGES = ("workbench", "ledger", "register", "enterprises", "credit", "disclosure", "settings")
+    PAGES = ("workbench", "ledger", "register", "enterprises", "credit", "disclosure",
+             "statistics", "settings")
     # 诚信名单 is the bureau's work (消保科 confirms; desk staff and the heads read it).
     CREDIT_ROLES = (Role.CONSUMER_PROTECTION, Role.DESK_STAFF, Role.ADMIN, Role.DEPARTMENT_HEAD,
                     Role.DEPUTY_DIRECTOR)
@@ -82,12 +83,14 @@ class MainWindow(QMainWindow):
             "enterprises": QStyle.StandardPixmap.SP_DirHomeIcon,
             "credit": QStyle.StandardPixmap.SP_DialogApplyButton,
             "disclosure": QStyle.StandardPixmap.SP_FileDialogContentsView,
+            "statistics": QStyle.StandardPixmap.SP_FileDialogListView,
             "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
         }
         titles = {"workbench": self.tr("工作台"), "ledger": self.tr("投诉台账"),
                   "register": self.tr("投诉登记"), "enterprises": self.tr("企业库"),
                   "credit": self.tr("诚信名单"),
-                  "disclosure": self.tr("公示"), "settings": self.tr("设置")}
+                  "disclosure": self.tr("公示"), "statistics": self.tr("统计"),
+                  "settings": self.tr("设置")}
         for key in self.PAGES:
             if key == "settings" and not user.has(Role.ADMIN):
                 continue
@@ -253,6 +256,9 @@ class MainWindow(QMainWindow):
         if key == "disclosure":
             from desktop.ui.views.disclosure import DisclosurePage
             return DisclosurePage(self.ctx)
+        if key == "statistics":
+            from desktop.ui.views.statistics import StatisticsPage
+            return StatisticsPage(self.ctx)
         from desktop.ui.views.settings import SettingsPage
         return SettingsPage(self.ctx, sync=self.sync, backups=self.backups)
 

@@ -131,7 +131,7 @@ def test_main_window_shows_who_where_and_opens_by_number(world: World, make_ctx,
     assert "clerk" in window.who.text() and "万达广场投诉站" in window.where.text()
     assert str(world.s.database) in window.database.text()
     pages = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert pages == ["工作台", "投诉台账", "投诉登记", "企业库", "公示"]  # no 设置 for a clerk
+    assert pages == ["工作台", "投诉台账", "投诉登记", "企业库", "公示", "统计"]  # no 设置 for a clerk
     number = world.s.complaints.get(world.clerk, ids["aircon"]).number
     type_text(qtbot, window.find_box, number.lower())
     window.find_number()

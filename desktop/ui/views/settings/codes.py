@@ -43,6 +43,7 @@ def kind_labels() -> dict[str, str]:
         "request_type": tr("诉求类型"),
         "mediation_means": tr("调解方式"),
         "id_type": tr("证件类型"),
+        "national_class": tr("国家分类（12315，待确认）"),
     }
 
 
@@ -95,6 +96,10 @@ class CodesTab(QWidget):
         self.add_button = QPushButton(self.tr("新增…"))
         self.edit_button = QPushButton(self.tr("修改名称…"))
         self.active_button = QPushButton(self.tr("停用"))
+        self.class_button = QPushButton(self.tr("对应国家分类…"))
+        self.class_button.setToolTip(self.tr("统计可按国家（12315）分类显示和导出：为所选投诉分类指定它属于哪个国家分类"))
+        self._classes: dict[str, str | None] = {}
+        self._class_labels: dict[str, str] = {}
         self.status = QLabel()
         self.table = make_table([self.tr("代码"), self.tr("名称"), self.tr("状态")])
         restore_header(self, self.table.horizontalHeader(), "codes")
@@ -107,13 +112,14 @@ class CodesTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(pick)
         layout.addLayout(button_row(self.add_button, self.edit_button, self.active_button,
-                                    status=self.status))
+                                    self.class_button, status=self.status))
         layout.addWidget(hint)
         layout.addWidget(self.table)
         self.kind.currentIndexChanged.connect(self.reload)
         self.add_button.clicked.connect(self.open_add_code)
         self.edit_button.clicked.connect(self.open_edit_code)
         self.active_button.clicked.connect(self.toggle_active)
+        self.class_button.clicked.connect(self.choose_national_class)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self.open_edit_code)
         ctx.ops.sig_changed.connect(self._on_changed)
@@ -128,18 +134,58 @@ class CodesTab(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        reference, kind = self._ctx.services.reference, self.current_kind()
-        self._ctx.ops.query(lambda: (kind, reference.codes(kind, include_inactive=True)),
-                            self._show, owner=self)
+        services, kind = self._ctx.services, self.current_kind()
 
-    def _show(self, result: tuple[str, list[CodeInfo]]) -> None:
-        kind, items = result
+        def read():  # type: ignore[no-untyped-def]
+            items = services.reference.codes(kind, include_inactive=True)
+            if kind != "category":
+                return kind, items, {}, {}
+            classes = {c.code: c.label for c in services.reference.codes("national_class", True)}
+            return kind, items, services.national_classes.mapping(), classes
+        self._ctx.ops.query(read, self._show, owner=self)
+
+    def _show(self, result) -> None:  # type: ignore[no-untyped-def]
+        kind, items, mapping, classes = result
         if kind != self.current_kind():  # the user picked another table meanwhile
             return
         self._items = {c.code: c for c in items}
-        fill_table(self.table, [(c.code, [c.code, c.label, self.tr("使用中") if c.active
-                                          else self.tr("已停用")]) for c in items])
+        self._classes, self._class_labels = mapping, classes
+        rows = []
+        for c in items:
+            row = [c.code, c.label, self.tr("使用中") if c.active else self.tr("已停用")]
+            if kind == "category":
+                parent = mapping.get(c.code)
+                row.append(classes.get(parent, parent) if parent else self.tr("（未对应）"))
+            rows.append((c.code, row))
+        headers = [self.tr("代码"), self.tr("名称"), self.tr("状态")]
+        if kind == "category":
+            headers.append(self.tr("国家分类"))
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        fill_table(self.table, rows)
         self._update_buttons()
+
+    def choose_national_class(self, chosen: str | None = None) -> None:
+        """Pick the national class of the selected category (`chosen`: a code, for tests)."""
+        item = self.selected_code()
+        if item is None or self.current_kind() != "category":
+            return
+        if chosen is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            labels = [self.tr("（不对应）")] + list(self._class_labels.values())
+            current = self._class_labels.get(self._classes.get(item.code) or "", labels[0])
+            label, ok = QInputDialog.getItem(
+                self, self.tr("对应国家分类"),
+                self.tr("「{label}」属于哪个国家（12315）分类：").format(label=item.label),
+                labels, labels.index(current) if current in labels else 0, False)
+            if not ok:
+                return
+            chosen = next((k for k, v in self._class_labels.items() if v == label), "")
+        service, admin, code = self._ctx.services.national_classes, self._ctx.user, item.code
+        self._ctx.ops.mutate(lambda: service.set_class(admin, code, chosen or None),
+                             lambda _: self.status.setText(self.tr("已保存国家分类对应。")),
+                             owner=self)
 
     def selected_code(self) -> CodeInfo | None:
         key = selected_key(self.table)
@@ -151,6 +197,8 @@ class CodesTab(QWidget):
         self.edit_button.setEnabled(item is not None)
         self.active_button.setEnabled(item is not None)
         self.active_button.setText(self.tr("启用") if item and not item.active else self.tr("停用"))
+        self.class_button.setVisible(self.current_kind() == "category")
+        self.class_button.setEnabled(item is not None)
 
     @Slot(object)
     def _on_changed(self, changed: Changed) -> None:

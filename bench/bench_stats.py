@@ -1,0 +1,52 @@
+"""Statistics speed: one month and one year of a sub-bureau's figures (with 同比 and 环比, the
+trend, the late list) through StatisticsService, on a demo database.
+
+    .venv/bin/python bench/bench_stats.py --data-dir /tmp/stats1m   # after hejie-admin demo --complaints 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from desktop.bootstrap import open_services
+from desktop.domain.statistics import Period
+from desktop.services.statistics import StatsQuery
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--office", default="WZCQ")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    s = open_services(args.data_dir)
+    try:
+        user = s.users.login("juzhang", "demo1234")
+        office = next(o for o in s.offices.all() if o.code == args.office)
+        today = s.ctx.clock.today()
+        last = today.replace(day=1)
+        month = Period.month(last.year if last.month > 1 else last.year - 1, last.month - 1 or 12)
+        with s.ctx.engine.connect() as c:
+            total = c.exec_driver_sql("SELECT COUNT(*) FROM complaints").scalar()
+        print(f"complaints: {total:,}; office {office.name}")
+        for label, period in (("month", month), ("year", Period.year(today.year - 1))):
+            query = StatsQuery(period, office.id)
+            s.statistics.report(user, query)  # warm-up
+            times = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                report = s.statistics.report(user, query)
+                times.append(time.perf_counter() - started)
+            print(f"{label} {period.label}: median {statistics.median(times):.3f} s "
+                  f"(min {min(times):.3f}, max {max(times):.3f}); received "
+                  f"{int(report.figure('received').value or 0):,}, closed "
+                  f"{int(report.figure('closed').value or 0):,}")
+    finally:
+        s.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,548 @@
+"""统计: the figures an office reports, for a period and scope, with 同比 and 环比.
+
+SQL counts (db/statistics.py); the deadline arithmetic of 接处率 and 按时处结率 runs over the
+period's items only, with the calendar cached; pandas shapes the tables. Each figure is defined
+once in domain/statistics.py (and docs/statistics.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, cast
+
+from desktop.db.repositories import CodeRepository, OfficeRepository
+from desktop.db.statistics import Scope, StatisticsRepository
+from desktop.domain.aftercare import Notice
+from desktop.domain.calendar import DueDate, WorkingCalendar
+from desktop.domain.deadlines import Pause, RuleSet, compute_deadlines
+from desktop.domain.statistics import (
+    AGE_BANDS,
+    FIGURE_BY_KEY,
+    FIGURES,
+    LIMIT_LABELS,
+    Period,
+    age_band,
+    change,
+    ratio,
+)
+from desktop.domain.workflow import Intake
+from desktop.services.base import Service, require_scope
+from desktop.services.complaints import ComplaintService
+from desktop.services.dto import CurrentUser
+
+KIND_LABELS = {"complaint": "投诉", "report": "举报", "consultation": "咨询"}
+UNMAPPED = "（未对应国家分类）"
+TOP = 10
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    period: Period
+    office_id: int | None = None  # None: the user's whole scope
+    by_national: bool = False  # categories as the national (12315) classes
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    definition: str
+    value: float | None
+    year_before: float | None
+    previous: float | None
+    percent: bool = False
+    money: bool = False
+
+    @property
+    def yoy(self) -> float | None:
+        return None if self.percent else change(self.value, self.year_before)
+
+    @property
+    def mom(self) -> float | None:
+        return None if self.percent else change(self.value, self.previous)
+
+
+@dataclass(frozen=True)
+class StatsTable:
+    """One table of the report: a sheet of the workbook. `formats` per column: text, int,
+    number (one decimal), money (yuan), percent, date."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    formats: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LateItem:
+    number: str
+    office: str
+    handler: str
+    received_on: date
+    closed_on: date
+    limit: str
+    due_on: date
+    done_on: date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    office_name: str  # the scope's office
+    period: Period
+    generated_at: datetime
+    by_national: bool
+    figures: tuple[FigureRow, ...]
+    tables: tuple[StatsTable, ...]
+    late: tuple[LateItem, ...]
+    trend_months: tuple[str, ...]  # '1月' … for the 12 months ending with the period
+    trend: tuple[int, ...]
+    trend_last_year: tuple[int, ...]
+    channel_mix: tuple[tuple[str, int], ...]
+    category_mix: tuple[tuple[str, int], ...]
+    top: tuple[tuple[str, int], ...]
+
+    def figure(self, key: str) -> FigureRow:
+        return next(f for f in self.figures if f.key == key)
+
+    def table(self, key: str) -> StatsTable:
+        return next(t for t in self.tables if t.key == key)
+
+
+class _Calendar:
+    """The working calendar with every answer kept: a period's items ask the same few hundred
+    dates again and again."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self._c = calendar
+        self.add_working_days = lru_cache(maxsize=None)(calendar.add_working_days)
+        self.working_day_on_or_after = lru_cache(maxsize=None)(calendar.working_day_on_or_after)
+        self.is_working_day = lru_cache(maxsize=None)(calendar.is_working_day)
+        self._prefix: dict[date, int] = {}
+        self._first: date | None = None
+        self._last = date.min
+
+    def working_days_between(self, start: date, end: date) -> int:
+        return self._count_to(end) - self._count_to(start)
+
+    def _count_to(self, day: date) -> int:
+        """Working days after the first day asked for, up to `day` (a prefix sum)."""
+        if self._first is None or day < self._first:
+            self._first = day - timedelta(days=400)
+            self._prefix, self._last = {self._first: 0}, self._first
+        if day > self._last:  # the prefix holds every day from the first to the last
+            cursor, count = self._last, self._prefix[self._last]
+            while cursor < day:
+                cursor += timedelta(days=1)
+                count += self.is_working_day(cursor)
+                self._prefix[cursor] = count
+            self._last = day
+        return self._prefix[day]
+
+
+@dataclass(frozen=True)
+class _Office:
+    name: str
+    kind: str
+
+
+@dataclass
+class _Facts:
+    """What one period's figures are made of (the tables use the main period's)."""
+
+    received: Any  # pandas DataFrame of the received groups
+    closed: list[dict[str, Any]]
+    late: list[tuple[dict[str, Any], str, date, date]] = field(default_factory=list)
+    intake_due: int = 0
+    intake_met: int = 0
+    open_ages: list[int] = field(default_factory=list)
+    overdue: int = 0
+    working_days: list[int] = field(default_factory=list)
+
+
+class StatisticsService(Service):
+    def __init__(self, ctx: Any, *, complaints: ComplaintService) -> None:
+        super().__init__(ctx)
+        self.complaints = complaints
+
+    def scope_offices(self, user: CurrentUser) -> list[tuple[int, str]]:
+        """The offices a user may take statistics for: (id, name), the user's own first."""
+        with self._uow(None, "", write=False) as uow:
+            offices = OfficeRepository(uow.session).all()
+        allowed = [o for o in offices if user.scope is None or o.id in user.scope]
+        allowed.sort(key=lambda o: (o.id != user.office_id, o.code))
+        return [(o.id, o.name) for o in allowed]
+
+    def report(self, user: CurrentUser, query: StatsQuery,
+               progress: Callable[[int, int], None] | None = None) -> StatsReport:
+        period = query.period
+        step = progress or (lambda done, total: None)
+        with self._uow(None, "", write=False) as uow:
+            offices = {o.id: _Office(o.name, o.kind) for o in OfficeRepository(uow.session).all()}
+            office_id = query.office_id or user.office_id
+            require_scope(user, office_id, "所选单位")
+            scope: Scope = None if offices[office_id].kind == "district" else frozenset(
+                OfficeRepository(uow.session).subtree_ids(office_id))
+            if user.scope is not None:
+                scope = frozenset(user.scope & (scope or user.scope))
+            codes = CodeRepository(uow.session)
+            labels = {kind: {i.code: i.label for i in codes.items(kind, include_inactive=True)}
+                      for kind in ("channel", "category", "national_class")}
+            parents = {i.code: i.parent for i in codes.items("category", include_inactive=True)}
+            repo = StatisticsRepository(uow.session)
+            users = repo.user_names()
+            calendar = _Calendar(self.ctx.reference.calendar())
+            rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
+            facts = {}
+            for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
+                                           ("previous", period.previous()))):
+                step(i, 5)
+                facts[name] = self._facts(repo, p, scope, calendar, rule_sets)
+            step(3, 5)
+            months = _twelve_months(period.end)
+            first, last_month_end = months[0], period.end.replace(day=1)
+            trend_now = repo.monthly(first, _month_end(last_month_end), scope)
+            trend_before = repo.monthly(first.replace(year=first.year - 1),
+                                        _month_end(last_month_end.replace(year=last_month_end.year - 1)),
+                                        scope)
+            top = repo.top_respondents(period.start, period.end, scope, TOP)
+        step(4, 5)
+
+        def category_label(code: str) -> str:
+            if query.by_national:
+                parent = parents.get(code)
+                return labels["national_class"].get(parent, parent) if parent else UNMAPPED
+            return labels["category"].get(code, code)
+
+        office_name = lambda oid: offices[oid].name if oid in offices else str(oid)  # noqa: E731
+        now = facts["now"]
+        figures = tuple(self._figure(key, facts) for key in (f.key for f in FIGURES))
+        received = now.received
+        tables: list[StatsTable] = [_figure_table(figures, period)]
+        if len(received):
+            received = received.assign(
+                kind_label=received["kind"].map(lambda k: KIND_LABELS.get(k, k)),
+                channel=received["channel_code"].map(lambda c: labels["channel"].get(c, c)),
+                category=received["category_code"].map(category_label),
+                office=received["office_id"].map(office_name),
+                handler=received["handler_id"].map(lambda h: users.get(h, "（未指定）")),
+            )
+        group_title = "国家分类" if query.by_national else "投诉分类"
+        for key, column, title, label in (
+                ("by_kind", "kind_label", "按类型", "类型"),
+                ("by_channel", "channel", "按来源渠道", "来源渠道"),
+                ("by_category", "category", f"按{group_title}", group_title),
+                ("by_office", "office", "按处理单位", "处理单位"),
+                ("by_handler", "handler", "按承办人", "承办人")):
+            tables.append(_breakdown(received, key, column, title, label))
+        tables.append(StatsTable(
+            "top", "被投诉最多的经营者", ("序号", "经营者", "统一社会信用代码", "件数"),
+            ("int", "text", "text", "int"),
+            tuple((i + 1, n, c, k) for i, (n, c, k) in enumerate(top))))
+        tables.append(self._monthly_table(months, trend_now, trend_before))
+        tables.append(_open_table(now))
+        late = tuple(self._late_items(now, offices, users))
+        tables.append(StatsTable(
+            "late", "超时办结清单",
+            ("投诉编号", "处理单位", "承办人", "接收日期", "办结日期", "超过的时限", "期限",
+             "完成日期", "超过天数（自然日）"),
+            ("text", "text", "text", "date", "date", "text", "date", "date", "int"),
+            tuple((x.number, x.office, x.handler, x.received_on, x.closed_on, x.limit, x.due_on,
+                   x.done_on, x.days_late) for x in late)))
+        tables.append(StatsTable(
+            "definitions", "指标口径", ("指标", "口径"), ("text", "text"),
+            tuple((f.label, f.definition) for f in FIGURES)))
+        channel_mix = _mix(received, "channel") if len(received) else ()
+        category_mix = _mix(received, "category") if len(received) else ()
+        step(5, 5)
+        return StatsReport(
+            office_name=offices[office_id].name, period=period,
+            generated_at=self.ctx.clock.now().replace(microsecond=0),
+            by_national=query.by_national, figures=figures, tables=tuple(tables), late=late,
+            trend_months=tuple(f"{m.month}月" for m in months),
+            trend=tuple(trend_now.get(f"{m:%Y-%m}", 0) for m in months),
+            trend_last_year=tuple(trend_before.get(f"{m.year - 1}-{m.month:02d}", 0) for m in months),
+            channel_mix=channel_mix, category_mix=category_mix,
+            top=tuple((n, k) for n, _c, k in top))
+
+    # -- one period's facts -------------------------------------------------------------------
+    def _facts(self, repo: StatisticsRepository, period: Period, scope: Scope,
+               calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> _Facts:
+        import pandas as pd  # type: ignore[import-untyped]
+
+        columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
+                   "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
+        received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
+        facts = _Facts(received=received, closed=repo.closed(period.start, period.end, scope))
+        self._on_time(repo, facts, calendar, rule_sets)
+        self._intake(repo, facts, period, scope, calendar, rule_sets)
+        today = self.ctx.clock.today()
+        for received_at, due_on, still_open in repo.open_at(period.end, scope):
+            facts.open_ages.append((period.end - received_at.date()).days)
+            if still_open and due_on is not None and due_on < min(period.end, today):
+                facts.overdue += 1
+        return facts
+
+    def _on_time(self, repo: StatisticsRepository, facts: _Facts, calendar: _Calendar,
+                 rule_sets: dict[str, RuleSet]) -> None:
+        closed = facts.closed
+        ids = [c["id"] for c in closed]
+        pauses = repo.pauses(ids)
+        terminated = [c["id"] for c in closed if c["terminated_on"] is not None]
+        delivered = repo.deliveries(terminated, Notice.TERMINATION.value)
+        undated = [c["uuid"] for c in closed if c["kind"] == "complaint" and c["accepted_on"] is None]
+        decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
+        cal = cast(WorkingCalendar, calendar)
+        memo: dict[tuple[Any, ...], DueDate | None] = {}
+        for c in closed:
+            received_on = c["received_at"].date()
+            facts.working_days.append(calendar.working_days_between(received_on, c["closed_on"]))
+            rules = rule_sets.get(c["rule_set_code"])
+            if rules is None:
+                continue
+            limits = _limits(cal, rules, c, pauses.get(c["id"], ()), memo)
+            closed_on = c["closed_on"]
+            checks: list[tuple[str, DueDate | None, date | None]] = []
+            if c["kind"] == Intake.REPORT:
+                checks.append(("report_check", limits["report_check"],
+                               c["case_decided_on"] or closed_on))
+            else:
+                checks.append(("acceptance", limits["acceptance"],
+                               c["accepted_on"] or _first(decided.get(c["uuid"]), closed_on)))
+                if c["odr_started_on"] is not None:
+                    checks.append(("odr", limits["odr"], _first(
+                        c["mediation_started_on"], c["settled_on"], c["terminated_on"]) or closed_on))
+                if c["accepted_on"] is not None:
+                    checks.append(("mediation", limits["mediation"], _first(
+                        c["settled_on"], c["terminated_on"], c["violation_found_on"]) or closed_on))
+                if c["terminated_on"] is not None:
+                    checks.append(("termination_notice", limits["termination_notice"],
+                                   delivered.get(c["id"]) or closed_on))
+            for limit, due, done in checks:
+                if due is not None and done is not None and done > due.day:
+                    facts.late.append((c, limit, due.day, done))
+
+    def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
+                calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> None:
+        rows = repo.decision_candidates(period.start, period.end, scope)
+        undated = [r["uuid"] for r in rows if r["kind"] == "complaint" and r["accepted_on"] is None
+                   and (r["status"] in ("rejected", "transferred", "closed"))]
+        decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
+        for r in rows:
+            rules = rule_sets.get(r["rule_set_code"])
+            if rules is None:
+                continue
+            received_on = r["received_at"].date()
+            if r["kind"] == Intake.REPORT:
+                if rules.report_check_days is None:
+                    continue
+                days = rules.report_check_days + (
+                    (rules.report_check_extension or 0) if r["check_extended_on"] else 0)
+                due = calendar.add_working_days(r["clock_from"] or received_on, days).day
+                done = r["case_decided_on"]
+            else:
+                if r["id_proof_requested_on"] is not None and r["id_proof_received_on"] is None:
+                    continue  # the acceptance clock waits for the proof of identity
+                due = calendar.add_working_days(r["id_proof_received_on"] or received_on,
+                                                rules.accept_days).day
+                # A decision comes before the closing, whatever the log's clock said.
+                done = r["accepted_on"] or _first(decided.get(r["uuid"]), r["closed_on"])
+            if not (period.start <= due <= period.end):
+                continue
+            facts.intake_due += 1
+            if done is not None and done <= due:
+                facts.intake_met += 1
+
+    # -- figures ------------------------------------------------------------------------------
+    def _figure(self, key: str, facts: dict[str, _Facts]) -> FigureRow:
+        f = FIGURE_BY_KEY[key]
+        now, year_before, previous = (_value(key, facts[name])
+                                      for name in ("now", "year_before", "previous"))
+        return FigureRow(f.key, f.label, f.definition, now, year_before, previous,
+                         percent=f.percent, money=f.money)
+
+    @staticmethod
+    def _monthly_table(months: list[date], now: dict[str, int], before: dict[str, int]) -> StatsTable:
+        rows = []
+        for m in months:
+            a, b = now.get(f"{m:%Y-%m}", 0), before.get(f"{m.year - 1}-{m.month:02d}", 0)
+            rows.append((f"{m.year}年{m.month}月", a, b, change(a, b)))
+        return StatsTable("monthly", "月度趋势", ("月份", "接收件数", "上年同月", "同比"),
+                          ("text", "int", "int", "percent"), tuple(rows))
+
+    @staticmethod
+    def _late_items(facts: _Facts, offices: dict[int, Any], users: dict[int, str]) -> list[LateItem]:
+        out = [LateItem(c["number"], offices[c["office_id"]].name if c["office_id"] in offices else "",
+                        users.get(c["handler_id"], ""), c["received_at"].date(), c["closed_on"],
+                        LIMIT_LABELS[limit], due, done, (done - due).days)
+               for c, limit, due, done in facts.late]
+        return sorted(out, key=lambda x: (x.closed_on, x.number, x.limit))
+
+
+def _limits(cal: WorkingCalendar, rules: RuleSet, c: dict[str, Any],
+            pauses: Any, memo: dict[tuple[Any, ...], DueDate | None]) -> dict[str, DueDate | None]:
+    """Each limit of a closed item, from the domain's own `compute_deadlines`, asked one limit
+    at a time with only the dates that limit depends on, so that the answers repeat and are
+    kept (`memo`): a year's items ask a few thousand questions, not one per item."""
+    received_on = c["received_at"].date()
+
+    def one(name: str, limit: Callable[[], DueDate | None], *key: Any) -> DueDate | None:
+        k = (name, rules.code, *key)
+        if k not in memo:
+            memo[k] = limit()
+        return memo[k]
+
+    def base(**kw: Any) -> Any:
+        kw.setdefault("received_on", received_on)
+        kw.setdefault("today", c["closed_on"])
+        return compute_deadlines(cal, rules, **kw)
+
+    extended = c["check_extended_on"] is not None
+    out: dict[str, DueDate | None] = {
+        "acceptance": one("acceptance", lambda: base(
+            id_proof_received_on=c["id_proof_received_on"]).acceptance_due,
+            received_on, c["id_proof_received_on"]),
+        "report_check": one("report_check", lambda: (
+            lambda d: d.report_check_extended_due if extended else d.report_check_due)(
+            base(intake=Intake.REPORT, clock_from=c["clock_from"], check_extended=extended)),
+            received_on, c["clock_from"], extended),
+        "odr": one("odr", lambda: base(odr_started_on=c["odr_started_on"]).odr_due,
+                   c["odr_started_on"]),
+        "termination_notice": one("termination", lambda: base(
+            terminated_on=c["terminated_on"]).termination_notice_due, c["terminated_on"]),
+    }
+    if pauses:  # the clock stood still: this item's own answer
+        out["mediation"] = base(accepted_on=c["accepted_on"], pauses=[
+            Pause(s, e, "") for s, e in pauses]).mediation_due
+    else:
+        out["mediation"] = one("mediation", lambda: base(
+            accepted_on=c["accepted_on"]).mediation_due, c["accepted_on"])
+    return out
+
+
+def _first(*days: date | None) -> date | None:
+    present = [d for d in days if d is not None]
+    return min(present) if present else None
+
+
+def _sum(frame: Any, column: str) -> int:
+    return int(frame[column].sum()) if len(frame) else 0
+
+
+def _value(key: str, f: _Facts) -> float | None:
+    r, closed = f.received, f.closed
+    kinds = r.groupby("kind")["n"].sum().to_dict() if len(r) else {}
+    handled = [c for c in closed]
+    late_ids = {c["id"] for c, *_ in f.late}
+    mediated = [c for c in handled if c["result"] in ("settled", "not_settled", "terminated")]
+    rated = [c for c in handled if c["satisfaction"]]
+    match key:
+        case "received":
+            return _sum(r, "n")
+        case "complaints" | "reports" | "consultations":
+            return int(kinds.get({"complaints": "complaint", "reports": "report",
+                                  "consultations": "consultation"}[key], 0))
+        case "dispatched":
+            return _sum(r, "dispatched")
+        case "self_received":
+            return _sum(r, "n") - _sum(r, "dispatched")
+        case "intake_rate":
+            return ratio(f.intake_met, f.intake_due)
+        case "on_time_rate":
+            return ratio(len(handled) - len(late_ids), len(handled))
+        case "acceptance_rate":
+            return ratio(_sum(r, "accepted"), _sum(r, "decided"))
+        case "closing_rate":
+            return ratio(_sum(r, "closed_by_end"), _sum(r, "handled"))
+        case "closed":
+            return len(handled)
+        case "mediation_success_rate":
+            return ratio(sum(1 for c in mediated if c["result"] == "settled"), len(mediated))
+        case "recovered":
+            return sum(c["recovered_cents"] or 0 for c in handled) / 100
+        case "disputed":
+            return _sum(r, "amount_cents") / 100
+        case "case_transfers":
+            return sum(1 for c in handled if c["violation_found_on"] is not None)
+        case "at_fault":
+            return sum(1 for c in handled if c["at_fault"])
+        case "follow_up_rate":
+            return ratio(sum(1 for c in handled if c["follow_ups"]), len(handled))
+        case "satisfaction_rate":
+            return ratio(sum(1 for c in rated if c["satisfaction"] in ("satisfied", "basic")),
+                         len(rated))
+        case "average_days":
+            return round(sum(f.working_days) / len(f.working_days), 1) if f.working_days else None
+        case "open_at_end":
+            return len(f.open_ages)
+        case "overdue_at_end":
+            return f.overdue
+    raise KeyError(key)
+
+
+def _figure_table(figures: tuple[FigureRow, ...], period: Period) -> StatsTable:
+    rows = []
+    for f in figures:
+        fmt = "percent" if f.percent else ("money" if f.money else "number")
+        rows.append((f.label, (f.value, fmt), (f.year_before, fmt), (f.previous, fmt),
+                     f.yoy, f.mom))
+    return StatsTable(
+        "figures", "主要指标",
+        ("指标", f"本期（{period.label}）", f"去年同期（{period.year_before().label}）",
+         f"上期（{period.previous().label}）", "同比", "环比"),
+        ("text", "mixed", "mixed", "mixed", "percent", "percent"), tuple(rows),
+        note="比率类指标不计同比、环比增幅，直接比较本期与同期、上期的数值。")
+
+
+def _breakdown(received: Any, key: str, column: str, title: str, label: str) -> StatsTable:
+    columns = (label, "接收件数", "其中投诉", "其中举报", "其中咨询", "区局分流", "自行接收", "占比")
+    formats = ("text", "int", "int", "int", "int", "int", "int", "percent")
+    if not len(received):
+        return StatsTable(key, title, columns, formats, ())
+    by_kind = received.pivot_table(index=column, columns="kind", values="n", aggfunc="sum",
+                                   fill_value=0)
+    totals = received.groupby(column)[["n", "dispatched"]].sum()
+    table = totals.join(by_kind).fillna(0).sort_values("n", ascending=False)
+    total = int(table["n"].sum())
+    rows: tuple[tuple[Any, ...], ...] = tuple(
+        (str(name), int(row["n"]), int(row.get("complaint", 0)), int(row.get("report", 0)),
+         int(row.get("consultation", 0)), int(row["dispatched"]),
+         int(row["n"] - row["dispatched"]), ratio(int(row["n"]), total))
+        for name, row in table.iterrows())
+    rows += (("合计", total, *(int(table[k].sum()) if k in table else 0
+                               for k in ("complaint", "report", "consultation")),
+              int(table["dispatched"].sum()), int(total - table["dispatched"].sum()), 1.0 if total else None),)
+    return StatsTable(key, title, columns, formats, rows)
+
+
+def _mix(received: Any, column: str, keep: int = 8) -> tuple[tuple[str, int], ...]:
+    counts = received.groupby(column)["n"].sum().sort_values(ascending=False)
+    items = [(str(k), int(v)) for k, v in counts.items()]
+    if len(items) > keep:
+        items = items[:keep - 1] + [("其余", sum(v for _, v in items[keep - 1:]))]
+    return tuple(items)
+
+
+def _open_table(facts: _Facts) -> StatsTable:
+    counts = {label: 0 for _, _, label in AGE_BANDS}
+    for days in facts.open_ages:
+        counts[age_band(days)] += 1
+    rows = tuple((label, n) for label, n in counts.items())
+    rows += (("合计", len(facts.open_ages)), ("其中超期", facts.overdue))
+    return StatsTable("open", "期末未办结", ("已过天数", "件数"), ("text", "int"), rows)
+
+
+def _twelve_months(end: date) -> list[date]:
+    months, day = [], end.replace(day=1)
+    for _ in range(12):
+        months.append(day)
+        day = (day - timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _month_end(first: date) -> date:
+    return ((first.replace(day=28) + timedelta(days=4)).replace(day=1)) - timedelta(days=1)
