@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.consumer_status import ConsumerFacts
-from desktop.services.dto import Changed, ComplaintDetail
+from desktop.services.dto import ComplaintDetail
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.saving import SavesChange
 from desktop.ui.widgets.field_errors import FieldErrors
 from desktop.ui.widgets.tables import fill_table, read_only_table
 
 NOT_DECIDING = "以下为系统汇集的事实，是否属于生活消费由办理人员判断"
 
 
-class ConsumerStatusDialog(QDialog):
+class ConsumerStatusDialog(SavesChange, QDialog):
     sig_done = Signal(object)  # Changed
     sig_loaded = Signal()
 
@@ -161,16 +162,5 @@ class ConsumerStatusDialog(QDialog):
         self.errors.clear()
         s, user, d = self.ctx.services.complaints, self.ctx.user, self.detail
         judgement, note = self.judgement(), self.note.toPlainText()
-        self.buttons.setEnabled(False)
-        self.ctx.ops.mutate(lambda: s.judge_consumer(user, d.id, judgement=judgement, note=note,
-                                                     expected_version=d.version),
-                            self._done, owner=self, on_error=self._refused)
-
-    def _done(self, changed: Changed) -> None:
-        self.sig_done.emit(changed)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if not self.errors.show_refusal(error):
-            self.ctx.ops.report(self, error)
+        self._save(lambda: s.judge_consumer(user, d.id, judgement=judgement, note=note,
+                                            expected_version=d.version))
