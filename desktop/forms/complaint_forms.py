@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop.forms.data import ComplaintPaper, Letterhead, SessionPaper
 from desktop.forms.sheet import (
+    BLANK,
     BLANK_DATE,
     BODY,
     BODY_FLUSH,
@@ -26,8 +27,6 @@ from desktop.forms.sheet import (
     signatures,
     signatures_beside_seal,
 )
-
-BLANK = "_" * 14  # a line to fill in by hand
 
 
 def _header(title: str, paper: ComplaintPaper, letterhead: Letterhead,

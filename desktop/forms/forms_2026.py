@@ -21,6 +21,7 @@ from desktop.forms.marks import (
     yes_no,
 )
 from desktop.forms.sheet import (
+    BLANK,
     BLANK_DATE,
     BODY,
     BODY_FLUSH,
@@ -40,7 +41,6 @@ from desktop.forms.sheet import (
     signatures_beside_seal,
 )
 
-BLANK = "_" * 14  # a line to fill in by hand
 # The 调解书 carries more than a letter: its paragraphs a little closer, to stay on one page.
 _TIGHT = ParagraphStyle("tight", parent=BODY, leading=19)
 # What a party brings to mediation when the handler wrote nothing else.

@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from desktop.forms.data import ComplaintPaper, DispatchPaper, Letterhead
-from desktop.forms.forms_2026 import BLANK
 from desktop.forms.sheet import (
+    BLANK,
     BLANK_DATE,
     BODY,
     BODY_FLUSH,

@@ -108,6 +108,7 @@ def money(value: Decimal | None) -> str:
     return f"{value:,.2f} 元" if value is not None else ""
 
 
+BLANK = "_" * 14  # a line to fill in by hand
 # No-break spaces: Paragraph collapses ordinary (and ideographic) spaces.
 BLANK_DATE = "\u00a0" * 8 + "年" + "\u00a0" * 4 + "月" + "\u00a0" * 4 + "日"
 

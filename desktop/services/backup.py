@@ -44,6 +44,7 @@ from desktop.domain.backups import (
 )
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import Role
+from desktop.processes import process_alive
 from desktop.services.base import Clock, Reference, Service, ServiceContext, require_role
 from desktop.services.dto import Changed, CurrentUser
 
@@ -120,7 +121,7 @@ def remove_partials(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         pid = partial_writer(entry.name)
-        if pid is not None and not backup_archive.process_alive(pid):
+        if pid is not None and not process_alive(pid):
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed.append(entry)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.services.dto import Changed
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
-from desktop.ui.ops import Task, TaskState
+from desktop.ui.ops import ProgressRelay, Task, TaskState
 
 if TYPE_CHECKING:
     from desktop.services.backup import BackupResult
@@ -66,21 +66,6 @@ def restored_message(result: tuple[Restored, str]) -> str:
     return text + "\n\n" + tr("和解台现在关闭，请重新打开程序。")
 
 
-class _ProgressRelay(QObject):
-    """Lives in the UI thread; the worker emits `raw`, the slot runs queued in the UI thread."""
-
-    raw = Signal(str, int, int)
-    shown = Signal(str, int, int)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.raw.connect(self._relay)
-
-    @Slot(str, int, int)
-    def _relay(self, what: str, done: int, total: int) -> None:
-        self.shown.emit(what, done, total)
-
-
 class BackupController(QObject):
     sig_started = Signal(bool)  # automatic?
     sig_progressed = Signal(str, int, int)  # what, done, total
@@ -100,7 +85,7 @@ class BackupController(QObject):
         self._stopped = False
         # What else keeps a restore from starting now (the window's sync round): a reason or "".
         self.busy_elsewhere: Callable[[], str] = lambda: ""
-        self._progress = _ProgressRelay(self)
+        self._progress = ProgressRelay(self)
         self._progress.shown.connect(self.sig_progressed)
         self._timer = QTimer(self, interval=self.CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.check_automatic)

@@ -79,6 +79,24 @@ class _Relay(QObject):
         self.sig_progress_shown.emit(done, total)
 
 
+class ProgressRelay(QObject):
+    """A task's named steps (what, done, total) for a controller that lives longer than the
+    task. Lives in the UI thread; the worker emits `raw`, so the slot runs queued in the UI
+    thread (a signal connected to a plain function would run it in the worker) and `shown`
+    fires there."""
+
+    raw = Signal(str, int, int)
+    shown = Signal(str, int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.raw.connect(self._relay)
+
+    @Slot(str, int, int)
+    def _relay(self, what: str, done: int, total: int) -> None:
+        self.shown.emit(what, done, total)
+
+
 class Task:
     """One call under way. Keep it to cancel it or to follow its progress."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.services.dto import Changed
 from desktop.services.sync_info import SyncReport, SyncSettings, SyncStatus
@@ -18,7 +18,7 @@ from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
-from desktop.ui.ops import Task, TaskState
+from desktop.ui.ops import ProgressRelay, Task, TaskState
 
 WARNING = "#b3261e"
 
@@ -42,22 +42,6 @@ class RoundOutcome:
             return environment_message(self.error) or str(self.error)
         assert self.report is not None
         return self.report.summary()  # says 已取消 when the round was cut short
-
-
-class _ProgressRelay(QObject):
-    """Lives in the UI thread; the worker emits `raw`, so the slot runs queued in the UI thread
-    (a signal connected to a plain function would run it in the worker)."""
-
-    raw = Signal(str, int, int)
-    shown = Signal(str, int, int)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.raw.connect(self._relay)
-
-    @Slot(str, int, int)
-    def _relay(self, what: str, done: int, total: int) -> None:
-        self.shown.emit(what, done, total)
 
 
 class SyncController(QObject):
@@ -85,7 +69,7 @@ class SyncController(QObject):
         self._automatic = False
         self._stopped = False
         self.outdated = False  # the hub refused this program's protocol version
-        self._progress = _ProgressRelay(self)
+        self._progress = ProgressRelay(self)
         self._progress.shown.connect(self.sig_progressed)
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.run_now(manual=False))

@@ -21,6 +21,7 @@ from desktop.db.sync.office_reference import PART_LABELS
 from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import DomainError
+from desktop.processes import process_alive
 from desktop.services.audit import verdict_text
 from desktop.services.dto import CurrentUser
 from desktop.services.sync.base import (
@@ -133,7 +134,7 @@ class SyncRound(SyncBase):
         sync at once instead of waiting for the hub to let it expire. One that belongs to
         another program still running here (the command line beside the window) is left."""
         session, _, pid = remembered.partition("|")
-        if not session or not pid.isdigit() or _alive(int(pid)):
+        if not session or not pid.isdigit() or _alive_beside_me(int(pid)):
             return
         client.session = session
         if client.end_session():
@@ -333,25 +334,7 @@ class SyncRound(SyncBase):
                 progress("下载附件", i + 1, len(missing))
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # this program's own earlier round, which ended without closing
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
+def _alive_beside_me(pid: int) -> bool:
+    """Another program still running here; this program's own id is an earlier round of its
+    own, which ended without closing its session."""
+    return pid != os.getpid() and process_alive(pid)

@@ -30,6 +30,7 @@ from desktop.domain.contract import EARLIEST_DATE, NOTE_LEN, text_limit
 from desktop.domain.workflow import ALLOWED_RESULTS, Action, Result, Status, transition_for
 from desktop.services.dto import Changed, ComplaintDetail
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.saving import SavesChange
 from desktop.ui.widgets.field_errors import FieldErrors
 
 PAUSE, RESUME = "pause", "resume"  # the mediation clock: not transitions of the state machine
@@ -49,7 +50,7 @@ DUE_NAMES = {
 }
 
 
-class ActionDialog(QDialog):
+class ActionDialog(SavesChange, QDialog):
     sig_done = Signal(object)  # Changed
 
     def __init__(self, ctx: AppContext, detail: ComplaintDetail, action: Action | str,
@@ -361,15 +362,4 @@ class ActionDialog(QDialog):
         return calls[a]
 
     def submit(self) -> None:
-        work = self.call({key: self.value(key) for key in self.fields})
-        self.buttons.setEnabled(False)
-        self.ctx.ops.mutate(work, self._done, owner=self, on_error=self._refused)
-
-    def _done(self, changed: Changed) -> None:
-        self.sig_done.emit(changed)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if not self.errors.show_refusal(error):
-            self.ctx.ops.report(self, error)
+        self._save(self.call({key: self.value(key) for key in self.fields}))

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.aftercare import CallMeans, Delivery, Notice, Satisfaction
 from desktop.domain.contract import EARLIEST_DATE, text_limit
-from desktop.services.dto import Changed
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.saving import SavesChange
 from desktop.ui.widgets.field_errors import FieldErrors
 
 
@@ -45,10 +45,11 @@ def _note() -> QPlainTextEdit:
     return box
 
 
-class _RecordDialog(QDialog):
+class _RecordDialog(SavesChange, QDialog):
     """A form saved on the database worker; a refusal stays in the dialog under its field."""
 
     sig_saved = Signal(object)  # Changed
+    done_signal = "sig_saved"
 
     def __init__(self, ctx: AppContext, complaint_id: int, title: str,
                  parent: QWidget | None = None) -> None:
@@ -78,18 +79,6 @@ class _RecordDialog(QDialog):
     def submit(self) -> None:
         raise NotImplementedError
 
-    def _save(self, call) -> None:  # type: ignore[no-untyped-def]
-        self.buttons.setEnabled(False)
-        self.ctx.ops.mutate(call, self._saved, owner=self, on_error=self._refused)
-
-    def _saved(self, changed: Changed) -> None:
-        self.sig_saved.emit(changed)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if not self.errors.show_refusal(error):
-            self.ctx.ops.report(self, error)
 
 
 class FollowUpDialog(_RecordDialog):

@@ -8,54 +8,29 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.consumer_status import ConsumerFacts
-from desktop.services.dto import Changed, ComplaintDetail
+from desktop.services.dto import ComplaintDetail
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.saving import SavesChange
 from desktop.ui.widgets.field_errors import FieldErrors
+from desktop.ui.widgets.tables import fill_table, read_only_table
 
 NOT_DECIDING = "以下为系统汇集的事实，是否属于生活消费由办理人员判断"
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setToolTip(value)
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
-
-
-class ConsumerStatusDialog(QDialog):
+class ConsumerStatusDialog(SavesChange, QDialog):
     sig_done = Signal(object)  # Changed
     sig_loaded = Signal()
 
@@ -77,8 +52,9 @@ class ConsumerStatusDialog(QDialog):
         self.points.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.earlier_box = QGroupBox(self.tr("同一投诉人近 12 个月的其他投诉"))
-        self.earlier = _table([self.tr("编号"), self.tr("登记日期"), self.tr("被投诉方"),
-                               self.tr("商品或服务"), self.tr("状态")])
+        self.earlier = read_only_table([self.tr("编号"), self.tr("登记日期"), self.tr("被投诉方"),
+                                        self.tr("商品或服务"), self.tr("状态")],
+                                       fit_contents=True)
         self.earlier.setMinimumHeight(150)
         QVBoxLayout(self.earlier_box).addWidget(self.earlier)
         self.respondents = QLabel()
@@ -86,8 +62,8 @@ class ConsumerStatusDialog(QDialog):
         self.earlier_box.layout().addWidget(self.respondents)
 
         self.shared_box = QGroupBox(self.tr("其他人使用相同联系方式的投诉"))
-        self.shared = _table([self.tr("编号"), self.tr("登记日期"), self.tr("投诉人"),
-                              self.tr("相同的")])
+        self.shared = read_only_table([self.tr("编号"), self.tr("登记日期"), self.tr("投诉人"),
+                                       self.tr("相同的")], fit_contents=True)
         self.shared.setMaximumHeight(110)
         QVBoxLayout(self.shared_box).addWidget(self.shared)
 
@@ -150,15 +126,15 @@ class ConsumerStatusDialog(QDialog):
                 f"<li>{html.escape(p)}</li>" for p in facts.points) + "</ul>")
         else:
             self.points.setText(self.tr("未发现需要注意的情况。"))
-        _fill(self.earlier, [[e.number, e.received_on.isoformat(), e.respondent, e.subject, e.status]
-                             for e in facts.earlier])
+        fill_table(self.earlier, [[e.number, e.received_on.isoformat(), e.respondent, e.subject,
+                                   e.status] for e in facts.earlier])
         self.earlier_box.setTitle(self.tr("同一投诉人近 12 个月的其他投诉（{0} 件）").format(len(facts.earlier)))
         self.respondents.setText(self.tr("涉及被投诉方：{0}").format("；".join(
             self.tr("{0}（{1} 件）").format(name, n) for name, n in facts.respondents))
             if facts.respondents else "")
         self.respondents.setVisible(bool(facts.respondents))
-        _fill(self.shared, [[s.number, s.received_on.isoformat(), s.complainant, s.shares]
-                            for s in facts.shared])
+        fill_table(self.shared, [[s.number, s.received_on.isoformat(), s.complainant, s.shares]
+                                 for s in facts.shared])
         self.shared_box.setTitle(self.tr("其他人使用相同电话或地址的投诉（{0} 件）").format(len(facts.shared)))
         self.quantities.setText(self.tr("投诉内容中的购买数量：{0}").format("、".join(facts.quantities))
                                 if facts.quantities else self.tr("投诉内容中未见异常的购买数量。"))
@@ -186,16 +162,5 @@ class ConsumerStatusDialog(QDialog):
         self.errors.clear()
         s, user, d = self.ctx.services.complaints, self.ctx.user, self.detail
         judgement, note = self.judgement(), self.note.toPlainText()
-        self.buttons.setEnabled(False)
-        self.ctx.ops.mutate(lambda: s.judge_consumer(user, d.id, judgement=judgement, note=note,
-                                                     expected_version=d.version),
-                            self._done, owner=self, on_error=self._refused)
-
-    def _done(self, changed: Changed) -> None:
-        self.sig_done.emit(changed)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if not self.errors.show_refusal(error):
-            self.ctx.ops.report(self, error)
+        self._save(lambda: s.judge_consumer(user, d.id, judgement=judgement, note=note,
+                                            expected_version=d.version))

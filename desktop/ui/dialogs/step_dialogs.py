@@ -30,6 +30,7 @@ from desktop.domain.contract import EARLIEST_DATE, text_limit
 from desktop.domain.workflow import Status
 from desktop.services.dto import Changed, ComplaintDetail
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.saving import SavesChange
 from desktop.ui.widgets.field_errors import FieldErrors
 
 
@@ -56,7 +57,7 @@ def _text(text: str | None, lines: int = 3) -> QPlainTextEdit:
     return box
 
 
-class StepDialog(QDialog):
+class StepDialog(SavesChange, QDialog):
     """A form over one complaint whose save runs on the database worker; a refusal shows next
     to the field it names and the dialog stays open with what was typed."""
 
@@ -107,18 +108,7 @@ class StepDialog(QDialog):
     # -- saving -----------------------------------------------------------------------------------
     def submit(self) -> None:
         self.errors.clear()
-        work = self.call()
-        self.buttons.setEnabled(False)
-        self.ctx.ops.mutate(work, self._done, owner=self, on_error=self._refused)
-
-    def _done(self, changed: Changed) -> None:
-        self.sig_done.emit(changed)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if not self.errors.show_refusal(error):
-            self.ctx.ops.report(self, error)
+        self._save(self.call())
 
 
 class MediationNoticeDialog(StepDialog):

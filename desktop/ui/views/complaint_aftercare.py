@@ -3,20 +3,15 @@ delivered and whether late; the 回访 made after closing; buttons to record eit
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +21,7 @@ from desktop.domain.workflow import HANDLERS, Status
 from desktop.services.dto import Changed, ComplaintDetail, FollowUpInfo, NoticeStatus
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.aftercare_dialogs import DeliveryDialog, FollowUpDialog
-
-LATE = QColor("#a61b1b")
+from desktop.ui.widgets.tables import fill_table, read_only_table
 
 
 @dataclass(frozen=True)
@@ -37,33 +31,6 @@ class Loaded:
     follow_ups: list[FollowUpInfo]
     follow_up_due: date | None
     scope: FollowUpScope
-
-
-def _table(headers: list[str], widths: list[int], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.setWordWrap(True)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]],
-          late: AbstractSet[tuple[int, int]] = frozenset()) -> None:
-    """Each row's texts; the cells in `late` in red."""
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setToolTip(value)
-            if (r, c) in late:
-                item.setForeground(QBrush(LATE))
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
 
 
 def _fit_rows(table: QTableWidget) -> None:
@@ -93,16 +60,16 @@ class AftercarePanel(QWidget):
 
         self.deliver_button = QPushButton(self.tr("记录送达…"))
         self.deliver_button.clicked.connect(self.record_delivery)
-        self.notices_table = _table([self.tr("文书"), self.tr("送达期限"), self.tr("送达"),
-                                     self.tr("情况")], [160, 110, 330, 200], 2)
-        self.deliveries_table = _table(
+        self.notices_table = read_only_table([self.tr("文书"), self.tr("送达期限"), self.tr("送达"),
+                                              self.tr("情况")], [160, 110, 330, 200], 2)
+        self.deliveries_table = read_only_table(
             [self.tr("送达时间"), self.tr("文书"), self.tr("方式"), self.tr("受送达人"),
              self.tr("是否按期"), self.tr("说明")], [130, 150, 80, 170, 130, 200], 5)
         self.follow_up_button = QPushButton(self.tr("记录回访…"))
         self.follow_up_button.clicked.connect(self.record_follow_up)
         self.follow_up_line = QLabel()
         self.follow_up_line.setWordWrap(True)
-        self.follow_ups_table = _table(
+        self.follow_ups_table = read_only_table(
             [self.tr("回访时间"), self.tr("回访人"), self.tr("回访对象"), self.tr("方式"),
              self.tr("是否联系上"), self.tr("满意度"), self.tr("情况说明")],
             [130, 80, 130, 60, 80, 80, 200], 6)
@@ -153,18 +120,18 @@ class AftercarePanel(QWidget):
                          self._delivered_text(n), self._state_text(n)])
             if n.late_days:
                 late.add((r, 3))
-        _fill(self.notices_table, rows, late)
+        fill_table(self.notices_table, rows, late)
         _fit_rows(self.notices_table)
         deliveries = sorted((d for n in loaded.notices for d in n.deliveries),
                             key=lambda d: (d.delivered_at, d.id))
         limited = {n.notice for n in loaded.notices if n.limit}
-        _fill(self.deliveries_table, [
+        fill_table(self.deliveries_table, [
             [d.delivered_at.strftime("%Y-%m-%d %H:%M"), self.tr(Notice(d.notice).label),
              self.tr(Delivery(d.means).label), d.recipient,
              (self.tr("逾期 {0} 个工作日").format(d.late_days) if d.late_days
               else self.tr("按期") if d.notice in limited else self.tr("—")), d.note]
             for d in deliveries], {(r, 4) for r, d in enumerate(deliveries) if d.late_days})
-        _fill(self.follow_ups_table, [
+        fill_table(self.follow_ups_table, [
             [f.called_at.strftime("%Y-%m-%d %H:%M"), f.caller, f.callee,
              self.tr(CallMeans(f.means).label), self.tr("是") if f.reached else self.tr("否"),
              self.tr(satisfaction_label(f.satisfaction)) if f.reached else "", f.note]

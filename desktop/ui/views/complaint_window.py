@@ -9,18 +9,15 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -63,6 +60,7 @@ from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.views.attachments import attach_files
 from desktop.ui.views.complaint_aftercare import AftercarePanel
 from desktop.ui.widgets import messages
+from desktop.ui.widgets.tables import fill_table, read_only_table
 
 # The action-area steps that are not transitions of the state machine, by their key.
 NOTICE, RECUSAL, EXTEND, CONSUMER = "mediation_notice", "recusal", "extend_check", "consumer_status"
@@ -72,31 +70,6 @@ STEP_DIALOGS: dict[str, type[StepDialog] | type[ConsumerStatusDialog]] = {
     EXTEND: ExtendCheckDialog,
     CONSUMER: ConsumerStatusDialog,
 }
-
-
-def _table(headers: list[str], widths: list[int], stretch: int) -> QTableWidget:
-    """Fixed widths for short columns; the `stretch` column (the text) takes the rest."""
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setToolTip(value)
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
 
 
 class ComplaintWindow(QWidget):
@@ -144,15 +117,17 @@ class ComplaintWindow(QWidget):
         scroll.setWidget(record)
         self.tabs.addTab(scroll, self.tr("投诉信息"))
 
-        self.records_table = _table([self.tr("调解时间"), self.tr("方式"), self.tr("参加人员"),
-                                     self.tr("调解内容"), self.tr("结果")], [130, 90, 200, 300, 220], 3)
+        self.records_table = read_only_table([self.tr("调解时间"), self.tr("方式"), self.tr("参加人员"),
+                                              self.tr("调解内容"), self.tr("结果")],
+                                             [130, 90, 200, 300, 220], 3)
         self.records_table.doubleClicked.connect(lambda i: self.view_record(i.row()))
         self.add_record_button = QPushButton(self.tr("添加调解记录…"))
         self.add_record_button.clicked.connect(self.add_record)
         self.tabs.addTab(self._with_buttons(self.records_table, self.add_record_button), self.tr("调解记录"))
 
-        self.files_table = _table([self.tr("文件名"), self.tr("大小"), self.tr("添加时间"),
-                                   self.tr("说明"), self.tr("SHA-256 校验值")], [220, 80, 130, 150, 480], 0)
+        self.files_table = read_only_table([self.tr("文件名"), self.tr("大小"), self.tr("添加时间"),
+                                            self.tr("说明"), self.tr("SHA-256 校验值")],
+                                           [220, 80, 130, 150, 480], 0)
         self.files_table.doubleClicked.connect(lambda i: self.open_attachment(i.row()))
         self.add_file_button = QPushButton(self.tr("添加附件…"))
         self.add_file_button.clicked.connect(self.choose_attachments)
@@ -163,8 +138,9 @@ class ComplaintWindow(QWidget):
         self.tabs.addTab(self._with_buttons(self.files_table, self.add_file_button, self.open_file_button,
                                             self.save_file_button), self.tr("附件"))
 
-        self.history_table = _table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
-                                     self.tr("内容"), self.tr("理由")], [130, 80, 110, 400, 200], 3)
+        self.history_table = read_only_table([self.tr("时间"), self.tr("操作人"), self.tr("操作"),
+                                              self.tr("内容"), self.tr("理由")],
+                                             [130, 80, 110, 400, 200], 3)
         self.tabs.addTab(self.history_table, self.tr("处理经过"))
         self.aftercare = AftercarePanel(ctx, complaint_id)  # reloads itself on the same changes
         self.tabs.addTab(self.aftercare, self.tr("送达与回访"))
@@ -217,13 +193,13 @@ class ComplaintWindow(QWidget):
         self._show_record(detail)
         lookups = self.ctx.lookups
         names = {u.username: u.display_name for u in lookups.users}
-        _fill(self.records_table, [
+        fill_table(self.records_table, [
             [r.held_at.strftime("%Y-%m-%d %H:%M"), lookups.label("mediation_means", r.means),
              r.participants, r.content, r.result] for r in self.records])
-        _fill(self.files_table, [
+        fill_table(self.files_table, [
             [a.filename, _size(a.size), a.added_at.strftime("%Y-%m-%d %H:%M"), a.note, a.sha256]
             for a in self.attachments])
-        _fill(self.history_table, [
+        fill_table(self.history_table, [
             [h.at.strftime("%Y-%m-%d %H:%M"), names.get(h.username, h.username), h.action, h.text,
              h.reason or ""]
             for h in history])
