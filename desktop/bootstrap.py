@@ -20,8 +20,6 @@ from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
     from desktop.services.aftercare import AftercareService
-    from desktop.services.national_classes import NationalClassService
-    from desktop.services.statistics import StatisticsService
     from desktop.services.audit import AuditService
     from desktop.services.backup import BackupService
     from desktop.services.base import Clock, ServiceContext
@@ -31,12 +29,14 @@ if TYPE_CHECKING:
     from desktop.services.disclosure import DisclosureService
     from desktop.services.enterprises import EnterpriseService
     from desktop.services.ledger_export import LedgerExportService
+    from desktop.services.national_classes import NationalClassService
     from desktop.services.offices import OfficeService
     from desktop.services.printing import PrintService
     from desktop.services.records import RecordService
     from desktop.services.reference import ReferenceService
     from desktop.services.restore import CheckedBackup, Restored
     from desktop.services.setup import SetupService
+    from desktop.services.statistics import StatisticsService
     from desktop.services.sync import SyncService
     from desktop.services.users import UserService
 

@@ -92,7 +92,7 @@ def test_the_grounds_offered_are_those_of_the_complaints_own_rule_set(world: Wor
     offered = _grounds(dialog)
     assert [code for code, _ in offered] == [c for c, _ in sets["samr-2026"].rejection_grounds]
     assert len(offered) == 7
-    assert all(wording in text for (_, text), (_, wording) in zip(offered, sets["samr-2026"].rejection_grounds))
+    assert all(wording in text for (_, text), (_, wording) in zip(offered, sets["samr-2026"].rejection_grounds, strict=True))
     assert any("冒用他人名义投诉，或者拒绝配合核实身份" in text for _, text in offered)
     assert dialog.fields["ground"].wordWrap()  # the full wording is read, not elided
     dialog.fields["ground"].setCurrentRow([c for c, _ in offered].index("identity"))
@@ -105,7 +105,7 @@ def test_the_grounds_offered_are_those_of_the_complaints_own_rule_set(world: Wor
     offered = _grounds(dialog)
     assert len(offered) == 6
     assert [code for code, _ in offered] == [c for c, _ in sets["samr-2020"].rejection_grounds]
-    assert all(wording in text for (_, text), (_, wording) in zip(offered, sets["samr-2020"].rejection_grounds))
+    assert all(wording in text for (_, text), (_, wording) in zip(offered, sets["samr-2020"].rejection_grounds, strict=True))
     assert not any("冒用他人名义" in text for _, text in offered)
     dialog.reject()
 

@@ -235,9 +235,8 @@ def test_a_second_pc_joins_the_office_in_one_step_and_carries_its_complaints_on(
     assert got.uuid == uuid_of(first, cid) and got.number == "WZCQ01-20261119-0001"
     assert got.due_on is not None  # deadlines worked out here, from the same rule set
     # Its own registrations take its own block.
-    from tests.conftest import draft
-
     from desktop.domain.workflow import Role
+    from tests.conftest import draft
 
     s.users.create(admin, username="clerk2", display_name="王五", password=PASSWORD,
                    office_id=s.offices.local().id, roles={Role.CLERK})  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ import pytest
 
 from desktop.cli.main import main as admin_main
 
+
 def walkthrough() -> str:
     """The README block after "A district hub on this PC", without its first line (`pip install
     -e '.[district]'`: the test environment has it): read from README.md, so the two never part."""
