@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from desktop.services.aftercare import AftercareService
     from desktop.services.national_classes import NationalClassService
     from desktop.services.statistics import StatisticsService
+    from desktop.services.statistics_reports import StatisticsReportService
     from desktop.services.audit import AuditService
     from desktop.services.backup import BackupService
     from desktop.services.base import Clock, ServiceContext
@@ -123,6 +124,12 @@ class Services:
         from desktop.services.statistics import StatisticsService
 
         return StatisticsService(self.ctx, complaints=self.complaints)
+
+    @_Built
+    def statistics_reports(self) -> StatisticsReportService:
+        from desktop.services.statistics_reports import StatisticsReportService
+
+        return StatisticsReportService(self.ctx, statistics=self.statistics, printing=self.printing)
 
     @_Built
     def enterprises(self) -> EnterpriseService:
