@@ -16,7 +16,7 @@ from desktop.domain.errors import FieldError, PermissionDenied
 from desktop.domain.statistics import Period
 from desktop.domain.workflow import Result
 from desktop.services.statistics import StatsQuery
-from desktop.services.statistics_reports import HalfYear, QualityReview
+from desktop.services.statistics_reports import HalfYear
 from tests.conftest import PASSWORD, World
 from tests.integration.test_statistics import NOV, _at, _november, _on, _v
 
