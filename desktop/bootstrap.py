@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.services.restore import CheckedBackup, Restored
     from desktop.services.setup import SetupService
     from desktop.services.statistics import StatisticsService
+    from desktop.services.statistics_reports import StatisticsReportService
     from desktop.services.sync import SyncService
     from desktop.services.users import UserService
 
@@ -123,6 +124,12 @@ class Services:
         from desktop.services.statistics import StatisticsService
 
         return StatisticsService(self.ctx, complaints=self.complaints)
+
+    @_Built
+    def statistics_reports(self) -> StatisticsReportService:
+        from desktop.services.statistics_reports import StatisticsReportService
+
+        return StatisticsReportService(self.ctx, statistics=self.statistics, printing=self.printing)
 
     @_Built
     def enterprises(self) -> EnterpriseService:

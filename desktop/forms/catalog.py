@@ -13,6 +13,8 @@ class Scope(StrEnum):
     REQUEST = "request"  # one request about a disclosure list (a correction)
     PERIOD = "period"  # complaints received in a date range
     QUARTER = "quarter"  # a quarter's unfinished complaints
+    STATISTICS = "statistics"  # a statistics period of an office scope (统计 → 打印)
+    HALF_YEAR = "half_year"  # a half-year of an office scope
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,16 @@ FORMS: dict[str, FormInfo] = {f.key: f for f in (
              "更正申请的审核结果，告知申请人"),
     FormInfo("ledger", "投诉台账", Scope.PERIOD, "一段时间内接收的投诉（横向），分区局分流件和自行受理件"),
     FormInfo("quarterly-check", "季度未办结件核对表", Scope.QUARTER, "季度末未办结的投诉：历时、期限、下一步"),
+)}
+
+
+# The statistics on paper: printed from 统计 and `hejie-admin stats` (services/statistics_reports.py),
+# not by `hejie-admin print`; recorded in the printing log like the list forms.
+STATISTICS_FORMS: dict[str, FormInfo] = {f.key: f for f in (
+    FormInfo("stats-report", "消费投诉举报统计报表", Scope.STATISTICS,
+             "一个期间的主要指标（同比、环比）、图表、分组统计、超时办结清单"),
+    FormInfo("quality-review", "投诉举报件处办质量评审表", Scope.HALF_YEAR,
+             "半年度（6 月、12 月）按单位、承办人的办结件数、按时处结率、平均用时、回访满意度、重新办理件数"),
 )}
 
 

@@ -85,3 +85,44 @@ def test_an_administrator_maps_a_category_to_a_national_class(
     tab.set_kind("national_class")
     wait_idle(qtbot, ctx)
     assert tab.table.columnCount() == 3 and not tab.class_button.isVisible()
+
+
+def test_print_the_report_and_the_review_from_the_page(
+        world: World, make_ctx, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from desktop.db import models as m
+
+    _november(world)
+    ctx = make_ctx(world.desk)
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert not page.pdf_button.isHidden() and page.pdf_button.isEnabled()
+    assert page.pdf_button.text() == "打印/导出 PDF…"
+    page.set_period(Period.month(2026, 11))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.report is not None and page.report.period.start.month == 11,
+                    timeout=10000)
+    wait_idle(qtbot, ctx)
+    report_pdf, review_pdf = tmp_path / "统计报表.pdf", tmp_path / "评审表.pdf"
+    answers = iter([(str(report_pdf), ""), (str(review_pdf), "")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("2026年下半年", True))
+    page.report_action.trigger()  # the button's menu: 统计报表（本页期间）…
+    qtbot.waitUntil(report_pdf.exists, timeout=20000)
+    wait_idle(qtbot, ctx)
+    text = PdfReader(report_pdf).pages[0].extract_text()
+    assert "统计月报" in text and "2026年11月" in text and "长桥分局" in text
+    page.review_action.trigger()
+    qtbot.waitUntil(review_pdf.exists, timeout=20000)
+    wait_idle(qtbot, ctx)
+    text = PdfReader(review_pdf).pages[0].extract_text()
+    assert "处办质量评审表" in text and "2026年下半年" in text
+    assert "已保存" in page.status.text()
+    with world.s.ctx.engine.connect() as conn:
+        forms = [r[0] for r in conn.execute(m.Printing.__table__.select().with_only_columns(
+            m.Printing.form).order_by(m.Printing.id))]
+    assert forms[-2:] == ["stats-report", "quality-review"]

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -70,6 +72,7 @@ class StatisticsPage(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.report: StatsReport | None = None
+        self._office_id: int | None = None  # the scope the report shown was taken for
         today = ctx.services.ctx.clock.today()
         self.kind = QComboBox()
         for k in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.RANGE):
@@ -96,11 +99,20 @@ class StatisticsPage(QWidget):
         self.run_button = QPushButton(self.tr("统计"))
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setEnabled(False)
+        # Paper: the report of the period shown, or the half-yearly 处办质量评审表.
+        self.pdf_button = QPushButton(self.tr("打印/导出 PDF…"))
+        self.pdf_button.setEnabled(False)
+        menu = QMenu(self.pdf_button)
+        self.report_action = menu.addAction(self.tr("统计报表（本页期间）…"))
+        self.review_action = menu.addAction(self.tr("处办质量评审表（半年度）…"))
+        self.pdf_button.setMenu(menu)
+        self.report_action.triggered.connect(lambda: self.export_pdf())
+        self.review_action.triggered.connect(lambda: self.export_review())
         self.status = QLabel()
         bar = QHBoxLayout()
         for w in (QLabel(self.tr("期间：")), self.kind, self.year, self.number, self.start,
                   QLabel("—"), self.end, QLabel(self.tr("范围：")), self.scope, self.national,
-                  self.run_button, self.export_button):
+                  self.run_button, self.export_button, self.pdf_button):
             bar.addWidget(w)
         bar.addStretch(1)
         self.help = QLabel(self.tr("把鼠标停在指标上可看它的口径；比率类指标不计增幅。"))
@@ -209,6 +221,7 @@ class StatisticsPage(QWidget):
             return
         services, user = self._ctx.services, self._ctx.user
         self.run_button.setEnabled(False)
+        self._office_id = query.office_id
         self.status.setText(self.tr("正在统计 {0}…").format(query.period.label))
         self._ctx.ops.query(lambda: services.statistics.report(user, query), self._show,
                             owner=self, on_error=self._failed)
@@ -221,6 +234,7 @@ class StatisticsPage(QWidget):
         self.report = report
         self.run_button.setEnabled(True)
         self.export_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
         self.status.setText(self.tr("{office}　{period}（{start} 至 {end}）").format(
             office=report.office_name, period=report.period.label,
             start=report.period.start.isoformat(), end=report.period.end.isoformat()))
@@ -363,3 +377,80 @@ class StatisticsPage(QWidget):
         self.status.setText(self.tr("正在导出…"))
         self._ctx.ops.run(write, lambda p: self.status.setText(self.tr("已导出：{0}").format(p)),
                           owner=self, on_error=self._failed, database=False)
+
+    # -- paper -------------------------------------------------------------------------------
+    def _pdf_target(self, suggested: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存 PDF"),
+                                                str(Path.home() / suggested),
+                                                self.tr("PDF 文件 (*.pdf)"))
+        if not chosen:
+            return None
+        return Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+
+    def export_pdf(self, path: Path | None = None) -> None:
+        """The statistics report of the period shown, as a PDF (rendered on the pool thread)."""
+        if self.report is None:
+            return
+        report, office_id = self.report, self._office_id
+        services, user = self._ctx.services, self._ctx.user
+        if path is None:
+            path = self._pdf_target(f"统计报表-{report.office_name}-{report.period.label}.pdf")
+            if path is None:
+                return
+        target = path
+
+        def render(state):  # type: ignore[no-untyped-def]
+            rendered = services.statistics_reports.report_pdf(user, report, office_id)
+            _write(target, rendered.pdf)
+            services.statistics_reports.record(user, rendered, "pdf")
+            return target
+
+        self.status.setText(self.tr("正在生成统计报表 PDF…"))
+        self._ctx.ops.run(render, self._saved, owner=self, on_error=self._failed)
+
+    def export_review(self, path: Path | None = None, half: object = None) -> None:
+        """The 处办质量评审表 of a half-year of the scope chosen, as a PDF."""
+        from desktop.services.statistics_reports import HalfYear
+
+        if half is None:
+            today = self._ctx.services.ctx.clock.today()
+            halves = [HalfYear.of(today)]
+            for _ in range(3):
+                halves.append(halves[-1].previous())
+            shown = HalfYear.of(self.period().end)
+            labels = [h.label for h in halves]
+            default = labels.index(shown.label) if shown in halves else 0
+            label, ok = QInputDialog.getItem(self, self.tr("处办质量评审表"), self.tr("评审期间："),
+                                             labels, default, False)
+            if not ok:
+                return
+            half = halves[labels.index(label)]
+        assert isinstance(half, HalfYear)
+        chosen_half = half
+        office_id = self.scope.currentData()
+        services, user = self._ctx.services, self._ctx.user
+        if path is None:
+            path = self._pdf_target(f"处办质量评审表-{self.scope.currentText()}-{half.code}.pdf")
+            if path is None:
+                return
+        target = path
+
+        def render(state):  # type: ignore[no-untyped-def]
+            review = services.statistics_reports.review(user, chosen_half, office_id)
+            rendered = services.statistics_reports.review_pdf(user, review)
+            _write(target, rendered.pdf)
+            services.statistics_reports.record(user, rendered, "pdf")
+            return target
+
+        self.status.setText(self.tr("正在生成处办质量评审表 PDF…"))
+        self._ctx.ops.run(render, self._saved, owner=self, on_error=self._failed)
+
+    def _saved(self, path: Path) -> None:
+        self.status.setText(self.tr("已保存：{0}").format(path))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Beside the target, then renamed into place: never a half-written file."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    part.replace(path)
