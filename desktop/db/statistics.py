@@ -169,19 +169,27 @@ class StatisticsRepository:
         return list(rows.values())
 
     # -- open at the period's end -------------------------------------------------------------
-    def open_at(self, end: date, scope: Scope) -> list[tuple[datetime, date | None, bool]]:
-        """(received, stored due date, still open now) of each complaint or report received by
-        `end` and not closed by then: still open now, or closed after `end`."""
+    def open_counts(self, end: date, bands: Sequence[tuple[str, date]], overdue_before: date,
+                    scope: Scope) -> tuple[dict[str, int], int]:
+        """The complaints and reports received by `end` and not closed by then (still open now,
+        or closed after `end`), counted by age band, and how many of the still open ones have a
+        stored due date before `overdue_before`. `bands`: (label, earliest receipt day), the
+        youngest band first; older than the last: the last label."""
         _, high = _bounds(end, end)
-        now_open = select(C.received_at, C.due_on, literal(True)).where(
+        band = case(*((C.received_at >= datetime.combine(day, time.min), literal(label))
+                      for label, day in bands[:-1]), else_=literal(bands[-1][0]))
+        now_open = select(band.label("band"), func.count().label("n"),
+                          _sum_if(C.due_on < overdue_before).label("overdue")).where(
             C.status.in_(OPEN_STATUSES), C.received_at < high, C.kind.in_(HANDLED_KINDS))
         if scope is not None:  # `+ 0`: walk the status index, not the office's every row
             now_open = now_open.where((C.office_id + 0).in_(scope))
-        closed_later = select(C.received_at, literal(None), literal(False)).where(
+        closed_later = select(band.label("band"), func.count().label("n"), literal(0)).where(
             C.status == "closed", C.closed_on > end, C.received_at < high,
             C.kind.in_(HANDLED_KINDS))
-        rows: list[tuple[datetime, date | None, bool]] = []
-        rows.extend((r[0], r[1], bool(r[2])) for r in self.s.execute(now_open))
-        for r in self.s.execute(self._scoped(closed_later, scope)):
-            rows.append((r[0], r[1], bool(r[2])))
-        return rows
+        counts: dict[str, int] = {}
+        overdue = 0
+        for stmt in (now_open.group_by(band), self._scoped(closed_later, scope).group_by(band)):
+            for label, n, late in self.s.execute(stmt):
+                counts[str(label)] = counts.get(str(label), 0) + int(n)
+                overdue += int(late or 0)
+        return counts, overdue

@@ -23,7 +23,6 @@ from desktop.domain.statistics import (
     FIGURES,
     LIMIT_LABELS,
     Period,
-    age_band,
     change,
     ratio,
 )
@@ -159,9 +158,16 @@ class _Facts:
     late: list[tuple[dict[str, Any], str, date, date]] = field(default_factory=list)
     intake_due: int = 0
     intake_met: int = 0
-    open_ages: list[int] = field(default_factory=list)
+    open_bands: dict[str, int] = field(default_factory=dict)  # age band → items
     overdue: int = 0
     working_days: list[int] = field(default_factory=list)
+    _values: dict[str, float | None] | None = None
+
+    def value(self, key: str) -> float | None:
+        """Every figure of the period, worked out once on the first question."""
+        if self._values is None:
+            self._values = _values(self)
+        return self._values[key]
 
 
 class StatisticsService(Service):
@@ -197,11 +203,14 @@ class StatisticsService(Service):
             users = repo.user_names()
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
-            facts = {}
+            facts: dict[str, _Facts] = {}
+            by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
                                            ("previous", period.previous()))):
                 step(i, 5)
-                facts[name] = self._facts(repo, p, scope, calendar, rule_sets)
+                if p not in by_period:
+                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets)
+                facts[name] = by_period[p]
             step(3, 5)
             months = _twelve_months(period.end)
             first, last_month_end = months[0], period.end.replace(day=1)
@@ -281,10 +290,10 @@ class StatisticsService(Service):
         self._on_time(repo, facts, calendar, rule_sets)
         self._intake(repo, facts, period, scope, calendar, rule_sets)
         today = self.ctx.clock.today()
-        for received_at, due_on, still_open in repo.open_at(period.end, scope):
-            facts.open_ages.append((period.end - received_at.date()).days)
-            if still_open and due_on is not None and due_on < min(period.end, today):
-                facts.overdue += 1
+        bands = [(label, period.end - timedelta(days=high if high is not None else low))
+                 for low, high, label in AGE_BANDS]
+        facts.open_bands, facts.overdue = repo.open_counts(
+            period.end, bands, min(period.end, today), scope)
         return facts
 
     def _on_time(self, repo: StatisticsRepository, facts: _Facts, calendar: _Calendar,
@@ -360,7 +369,7 @@ class StatisticsService(Service):
     # -- figures ------------------------------------------------------------------------------
     def _figure(self, key: str, facts: dict[str, _Facts]) -> FigureRow:
         f = FIGURE_BY_KEY[key]
-        now, year_before, previous = (_value(key, facts[name])
+        now, year_before, previous = (facts[name].value(key)
                                       for name in ("now", "year_before", "previous"))
         return FigureRow(f.key, f.label, f.definition, now, year_before, previous,
                          percent=f.percent, money=f.money)
@@ -433,13 +442,21 @@ def _sum(frame: Any, column: str) -> int:
     return int(frame[column].sum()) if len(frame) else 0
 
 
-def _value(key: str, f: _Facts) -> float | None:
+def _values(f: _Facts) -> dict[str, float | None]:
     r, closed = f.received, f.closed
     kinds = r.groupby("kind")["n"].sum().to_dict() if len(r) else {}
     handled = [c for c in closed]
     late_ids = {c["id"] for c, *_ in f.late}
     mediated = [c for c in handled if c["result"] in ("settled", "not_settled", "terminated")]
     rated = [c for c in handled if c["satisfaction"]]
+    return {key: _value(key, f, kinds, handled, late_ids, mediated, rated)
+            for key in (figure.key for figure in FIGURES)}
+
+
+def _value(key: str, f: _Facts, kinds: dict[str, int], handled: list[dict[str, Any]],
+           late_ids: set[int], mediated: list[dict[str, Any]],
+           rated: list[dict[str, Any]]) -> float | None:
+    r = f.received
     match key:
         case "received":
             return _sum(r, "n")
@@ -478,7 +495,7 @@ def _value(key: str, f: _Facts) -> float | None:
         case "average_days":
             return round(sum(f.working_days) / len(f.working_days), 1) if f.working_days else None
         case "open_at_end":
-            return len(f.open_ages)
+            return sum(f.open_bands.values())
         case "overdue_at_end":
             return f.overdue
     raise KeyError(key)
@@ -528,11 +545,8 @@ def _mix(received: Any, column: str, keep: int = 8) -> tuple[tuple[str, int], ..
 
 
 def _open_table(facts: _Facts) -> StatsTable:
-    counts = {label: 0 for _, _, label in AGE_BANDS}
-    for days in facts.open_ages:
-        counts[age_band(days)] += 1
-    rows = tuple((label, n) for label, n in counts.items())
-    rows += (("合计", len(facts.open_ages)), ("其中超期", facts.overdue))
+    rows = tuple((label, facts.open_bands.get(label, 0)) for _, _, label in AGE_BANDS)
+    rows += (("合计", sum(facts.open_bands.values())), ("其中超期", facts.overdue))
     return StatsTable("open", "期末未办结", ("已过天数", "件数"), ("text", "int"), rows)
 
 
