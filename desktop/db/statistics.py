@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop.db import models as m
@@ -83,8 +83,19 @@ class StatisticsRepository:
         return {str(k): int(n) for k, n in self.s.execute(stmt)}
 
     # -- closed in the period ---------------------------------------------------------------
-    def closed(self, start: date, end: date, scope: Scope) -> list[dict[str, Any]]:
-        """Each item closed in the period, with its dates for the time limits."""
+    def closed(self, start: date, end: date, scope: Scope,
+               ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Each item closed in the period (or only those of `ids`), with its dates for the
+        time limits."""
+        if ids is not None:
+            out: list[dict[str, Any]] = []
+            for part in slices(list(ids)):
+                out.extend(self._closed(start, end, scope, part))
+            return out
+        return self._closed(start, end, scope, None)
+
+    def _closed(self, start: date, end: date, scope: Scope,
+                ids: Sequence[int] | None) -> list[dict[str, Any]]:
         follow_ups = (select(func.count(m.FollowUp.id)).where(m.FollowUp.complaint_id == C.id)
                       .correlate(C).scalar_subquery())
         stmt = select(
@@ -96,7 +107,95 @@ class StatisticsRepository:
             follow_ups.label("follow_ups"),
         ).where(C.status == "closed", C.closed_on >= start, C.closed_on <= end,
                 C.kind.in_(HANDLED_KINDS))
+        if ids is not None:
+            stmt = stmt.where(C.id.in_(ids))
         return [dict(r._mapping) for r in self.s.execute(self._scoped(stmt, scope))]
+
+    def closed_groups(self, start: date, end: date, scope: Scope) -> list[dict[str, Any]]:
+        """The items closed in the period counted by (receipt day, closing day), with what
+        the closed-cohort figures need summed in each group."""
+        c = type_coerce(C.closed_on, String)
+        received_on = func.substr(C.received_at, 1, 10)
+        mediated = C.result.in_(("settled", "not_settled", "terminated"))
+        rated = and_(C.satisfaction.is_not(None), C.satisfaction != "")
+        followed = select(m.FollowUp.id).where(m.FollowUp.complaint_id == C.id).correlate(C).exists()
+        stmt = select(
+            received_on.label("received_on"), c.label("closed_on"), func.count().label("n"),
+            _sum_if(mediated).label("mediated"), _sum_if(C.result == "settled").label("settled"),
+            func.coalesce(func.sum(C.recovered_cents), 0).label("recovered_cents"),
+            _sum_if(C.violation_found_on.is_not(None)).label("case_transfers"),
+            _sum_if(C.at_fault == True).label("at_fault"),  # noqa: E712
+            _sum_if(followed).label("followed"), _sum_if(rated).label("rated"),
+            _sum_if(and_(rated, C.satisfaction.in_(("satisfied", "basic")))).label("satisfied"),
+        ).where(C.status == "closed", C.closed_on >= start, C.closed_on <= end,
+                C.kind.in_(HANDLED_KINDS))
+        stmt = self._scoped(stmt, scope).group_by(received_on, c)
+        return [dict(r._mapping) for r in self.s.execute(stmt)]
+
+    # -- the due days of the common case, in a table of this connection -----------------------
+    def load_due_days(self, rows: Iterable[tuple[str, str, dict[str, date | None]]]) -> None:
+        """Each rule set's limits for an item whose clock starts on a given day (rule set,
+        day, {limit: due day}): `temp.stat_due`, for this transaction only, so that the
+        common case's deadlines are joined in SQL instead of worked out row by row."""
+        self.s.execute(text(
+            "CREATE TEMP TABLE IF NOT EXISTS stat_due (rule TEXT NOT NULL, day TEXT NOT NULL, "
+            "acceptance TEXT, mediation TEXT, odr TEXT, termination TEXT, report TEXT, "
+            "report_ext TEXT, PRIMARY KEY (rule, day)) WITHOUT ROWID"))
+        self.s.execute(text("DELETE FROM stat_due"))
+        limits = ("acceptance", "mediation", "odr", "termination", "report", "report_ext")
+        params = [{"rule": rule, "day": day.isoformat() if isinstance(day, date) else day,
+                   **{k: (v.isoformat() if v is not None else None)
+                      for k, v in ((k, due.get(k)) for k in limits)}}
+                  for rule, day, due in rows]
+        if params:
+            self.s.execute(text(
+                "INSERT INTO stat_due VALUES (:rule, :day, :acceptance, :mediation, :odr, "
+                ":termination, :report, :report_ext)"), params)
+
+    def _scope_sql(self, scope: Scope, column: str = "c.office_id") -> tuple[str, dict[str, Any]]:
+        if scope is None:
+            return "", {}
+        names = {f"o{i}": office for i, office in enumerate(sorted(scope))}
+        if not names:
+            return " AND 0", {}
+        return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
+
+    def closed_to_check(self, start: date, end: date, scope: Scope, notice: str) -> list[int]:
+        """The ids of the items closed in the period that may have missed a limit: late by the
+        due days of `stat_due` (load_due_days), or not of the common case (a pause, an
+        acceptance decision without a date of its own, a day or rule set the table does not
+        hold). Only these need the deadline arithmetic row by row."""
+        where, params = self._scope_sql(scope, "c.office_id")
+        first = lambda *cols: (  # the earliest of the dates present, else the closing day  # noqa: E731
+            f"coalesce(nullif(min({', '.join(f'coalesce({x}, {chr(39)}9{chr(39)})' for x in cols)}),"
+            f" '9'), c.closed_on)")
+        sql = f"""
+            SELECT c.id FROM complaints c
+            LEFT JOIN stat_due a ON a.rule = c.rule_set_code
+                AND a.day = coalesce(c.id_proof_received_on, substr(c.received_at, 1, 10))
+            LEFT JOIN stat_due r ON c.kind = 'report' AND r.rule = c.rule_set_code
+                AND r.day = coalesce(c.clock_from, substr(c.received_at, 1, 10))
+            LEFT JOIN stat_due o ON o.rule = c.rule_set_code AND o.day = +c.odr_started_on
+            LEFT JOIN stat_due md ON md.rule = c.rule_set_code AND md.day = +c.accepted_on
+            LEFT JOIN stat_due t ON t.rule = c.rule_set_code AND t.day = +c.terminated_on
+            WHERE c.status = 'closed' AND c.closed_on >= :start AND c.closed_on <= :end
+              AND c.kind IN ('complaint', 'report'){where}
+              AND (a.rule IS NULL
+                OR (c.kind = 'report' AND coalesce(coalesce(c.case_decided_on, c.closed_on) >
+                    CASE WHEN c.check_extended_on IS NOT NULL THEN r.report_ext ELSE r.report END, 1))
+                OR (c.kind != 'report' AND (c.accepted_on IS NULL
+                    OR coalesce(c.accepted_on > a.acceptance, 1)
+                    OR (c.odr_started_on IS NOT NULL AND coalesce({first(
+                        "c.mediation_started_on", "c.settled_on", "c.terminated_on")} > o.odr, 1))
+                    OR EXISTS (SELECT 1 FROM clock_pauses p WHERE p.complaint_id = c.id)
+                    OR coalesce({first("c.settled_on", "c.terminated_on", "c.violation_found_on")}
+                                > md.mediation, 1)
+                    OR (c.terminated_on IS NOT NULL AND coalesce(coalesce(
+                        (SELECT substr(min(d.delivered_at), 1, 10) FROM notice_deliveries d
+                         WHERE d.complaint_id = c.id AND d.notice = :notice), c.closed_on)
+                        > t.termination, 1)))))"""
+        return [int(i) for i, in self.s.execute(text(sql), {
+            "start": start.isoformat(), "end": end.isoformat(), "notice": notice, **params})]
 
     def pauses(self, ids: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
         out: dict[int, list[tuple[date, date | None]]] = {}
@@ -133,19 +232,53 @@ class StatisticsRepository:
         return out
 
     # -- 接处率: the items whose decision was due in the period --------------------------------
-    def decision_candidates(self, start: date, end: date, scope: Scope) -> list[dict[str, Any]]:
+    COMPLAINT_WINDOW, REPORT_WINDOW = 31, 62
+
+    @staticmethod
+    def _common_intake() -> Any:
+        """A complaint whose acceptance clock runs from its receipt (no proof of identity asked
+        for) and whose decision, if any, has a date of its own: its due day is the rule set's
+        for the receipt day, and it is decided when accepted (or, without a decision, closed)."""
+        return and_(C.kind == "complaint", C.status != "merged",
+                    C.id_proof_requested_on.is_(None), C.id_proof_received_on.is_(None),
+                    or_(C.accepted_on.is_not(None),
+                        C.status.not_in(("rejected", "transferred", "closed"))))
+
+    def intake_common(self, start: date, end: date, scope: Scope) -> tuple[int, int]:
+        """接处率 of the common case (`_common_intake`), by the due days of `stat_due`
+        (load_due_days): (items due in the period, of them decided by their due day)."""
+        low, high = _bounds(start - timedelta(days=self.COMPLAINT_WINDOW), end)
+        where, params = self._scope_sql(scope, "complaints.office_id")
+        common = self._common_intake().compile(dialect=self.s.get_bind().dialect,
+                                               compile_kwargs={"literal_binds": True})
+        sql = f"""
+            SELECT count(*), coalesce(sum(coalesce(complaints.accepted_on, complaints.closed_on) <= a.acceptance), 0)
+            FROM complaints JOIN stat_due a ON a.rule = complaints.rule_set_code
+                AND a.day = substr(complaints.received_at, 1, 10)
+            WHERE complaints.received_at >= :low AND complaints.received_at < :high{where}
+              AND ({common}) AND a.acceptance >= :start AND a.acceptance <= :end"""
+        due, met = self.s.execute(text(sql), {
+            "low": low.isoformat(" "), "high": high.isoformat(" "), "start": start.isoformat(),
+            "end": end.isoformat(), **params}).one()
+        return int(due), int(met or 0)
+
+    def decision_candidates(self, start: date, end: date, scope: Scope,
+                            without_common: bool = False) -> list[dict[str, Any]]:
         """Complaints and reports whose acceptance (or case) decision can fall due from `start`
         to `end`: complaints received up to 31 days before (7 working days, even across the
         Spring Festival), reports up to 62 (30 working days with the extension), and those
-        whose clock started again then (proof of identity, a merged new fact)."""
+        whose clock started again then (proof of identity, a merged new fact).
+        `without_common`: leave out the common case, counted by `intake_common`."""
         raw = lambda col: type_coerce(col, String).label(col.key)  # noqa: E731
         columns = (C.id, C.uuid, C.kind, C.status, C.result, raw(C.received_at), C.rule_set_code,
                    raw(C.accepted_on), raw(C.case_decided_on), raw(C.clock_from),
                    raw(C.check_extended_on), raw(C.id_proof_requested_on),
                    raw(C.id_proof_received_on), C.office_id, raw(C.closed_on))
-        handled = (C.status != "merged",)
+        handled: tuple[Any, ...] = (C.status != "merged",)
+        if without_common:
+            handled += (~self._common_intake(),)
         statements = []
-        for kinds, days in ((("complaint",), 31), (("report",), 62)):
+        for kinds, days in ((("complaint",), self.COMPLAINT_WINDOW), (("report",), self.REPORT_WINDOW)):
             low, high = _bounds(start - timedelta(days=days), end)
             statements.append(self._scoped(select(*columns).where(
                 C.received_at >= low, C.received_at < high, C.kind.in_(kinds), *handled), scope))

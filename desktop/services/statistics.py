@@ -126,7 +126,8 @@ class _Calendar:
         self._last = date.min
 
     def working_days_between(self, start: date, end: date) -> int:
-        return self._count_to(end) - self._count_to(start)
+        before = self._count_to(start)  # first: an earlier day moves the prefix's first day
+        return self._count_to(end) - before
 
     def _count_to(self, day: date) -> int:
         """Working days after the first day asked for, up to `day` (a prefix sum)."""
@@ -154,13 +155,14 @@ class _Facts:
     """What one period's figures are made of (the tables use the main period's)."""
 
     received: Any  # pandas DataFrame of the received groups
-    closed: list[dict[str, Any]]
+    closed: list[dict[str, Any]]  # the closed items whose limits are checked one by one
+    closed_sums: dict[str, int] = field(default_factory=dict)  # over every closed item
     late: list[tuple[dict[str, Any], str, date, date]] = field(default_factory=list)
     intake_due: int = 0
     intake_met: int = 0
     open_bands: dict[str, int] = field(default_factory=dict)  # age band → items
     overdue: int = 0
-    working_days: list[int] = field(default_factory=list)
+    working_days: int = 0  # summed over the closed items
     _values: dict[str, float | None] | None = None
 
     def value(self, key: str) -> float | None:
@@ -171,6 +173,11 @@ class _Facts:
 
 
 class StatisticsService(Service):
+    # The common case's deadlines joined in SQL (a table of due days per rule set and day);
+    # False: every item's deadlines worked out here, as the tests compare.
+    sql_common_case = True
+    DUE_DAYS_BEFORE = 400  # the due-day table starts this many days before the earliest period
+
     def __init__(self, ctx: Any, *, complaints: ComplaintService) -> None:
         super().__init__(ctx)
         self.complaints = complaints
@@ -203,6 +210,11 @@ class StatisticsService(Service):
             users = repo.user_names()
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
+            periods = (period, period.year_before(), period.previous())
+            if self.sql_common_case:
+                first_day = min(p.start for p in periods) - timedelta(days=self.DUE_DAYS_BEFORE)
+                repo.load_due_days(_due_days(calendar, rule_sets, first_day,
+                                             max(p.end for p in periods)))
             facts: dict[str, _Facts] = {}
             by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
@@ -286,7 +298,19 @@ class StatisticsService(Service):
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
-        facts = _Facts(received=received, closed=repo.closed(period.start, period.end, scope))
+        if self.sql_common_case:
+            to_check = repo.closed_to_check(period.start, period.end, scope,
+                                            Notice.TERMINATION.value)
+            closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
+        else:
+            closed = repo.closed(period.start, period.end, scope)
+        facts = _Facts(received=received, closed=closed)
+        for g in repo.closed_groups(period.start, period.end, scope):
+            for key in ("n", "mediated", "settled", "recovered_cents", "case_transfers",
+                        "at_fault", "followed", "rated", "satisfied"):
+                facts.closed_sums[key] = facts.closed_sums.get(key, 0) + int(g[key] or 0)
+            facts.working_days += int(g["n"]) * calendar.working_days_between(
+                date.fromisoformat(g["received_on"]), date.fromisoformat(str(g["closed_on"])[:10]))
         self._on_time(repo, facts, calendar, rule_sets)
         self._intake(repo, facts, period, scope, calendar, rule_sets)
         today = self.ctx.clock.today()
@@ -308,8 +332,6 @@ class StatisticsService(Service):
         cal = cast(WorkingCalendar, calendar)
         memo: dict[tuple[Any, ...], DueDate | None] = {}
         for c in closed:
-            received_on = c["received_at"].date()
-            facts.working_days.append(calendar.working_days_between(received_on, c["closed_on"]))
             rules = rule_sets.get(c["rule_set_code"])
             if rules is None:
                 continue
@@ -337,7 +359,10 @@ class StatisticsService(Service):
 
     def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
                 calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> None:
-        rows = repo.decision_candidates(period.start, period.end, scope)
+        if self.sql_common_case:
+            facts.intake_due, facts.intake_met = repo.intake_common(period.start, period.end, scope)
+        rows = repo.decision_candidates(period.start, period.end, scope,
+                                        without_common=self.sql_common_case)
         undated = [r["uuid"] for r in rows if r["kind"] == "complaint" and r["accepted_on"] is None
                    and (r["status"] in ("rejected", "transferred", "closed"))]
         decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
@@ -433,6 +458,27 @@ def _limits(cal: WorkingCalendar, rules: RuleSet, c: dict[str, Any],
     return out
 
 
+def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet], first: date,
+              last: date) -> list[tuple[str, str, dict[str, date | None]]]:
+    """For each rule set and each day from `first` to `last`: the limits of an item whose
+    clock (receipt, acceptance, ODR, termination, the report's check) starts that day, from the
+    domain's own `compute_deadlines` (no pause, no proof of identity: the common case)."""
+    cal = cast(WorkingCalendar, calendar)
+    out = []
+    for code, rules in rule_sets.items():
+        day = first
+        while day <= last:
+            d = compute_deadlines(cal, rules, received_on=day, today=day, accepted_on=day,
+                                  terminated_on=day, odr_started_on=day, intake=Intake.REPORT)
+            due = {"acceptance": d.acceptance_due, "mediation": d.mediation_due, "odr": d.odr_due,
+                   "termination": d.termination_notice_due, "report": d.report_check_due,
+                   "report_ext": d.report_check_extended_due}
+            out.append((code, day.isoformat(), {k: v.day if v is not None else None
+                                                for k, v in due.items()}))
+            day += timedelta(days=1)
+    return out
+
+
 def _first(*days: date | None) -> date | None:
     present = [d for d in days if d is not None]
     return min(present) if present else None
@@ -443,20 +489,16 @@ def _sum(frame: Any, column: str) -> int:
 
 
 def _values(f: _Facts) -> dict[str, float | None]:
-    r, closed = f.received, f.closed
-    kinds = r.groupby("kind")["n"].sum().to_dict() if len(r) else {}
-    handled = [c for c in closed]
-    late_ids = {c["id"] for c, *_ in f.late}
-    mediated = [c for c in handled if c["result"] in ("settled", "not_settled", "terminated")]
-    rated = [c for c in handled if c["satisfaction"]]
-    return {key: _value(key, f, kinds, handled, late_ids, mediated, rated)
-            for key in (figure.key for figure in FIGURES)}
-
-
-def _value(key: str, f: _Facts, kinds: dict[str, int], handled: list[dict[str, Any]],
-           late_ids: set[int], mediated: list[dict[str, Any]],
-           rated: list[dict[str, Any]]) -> float | None:
     r = f.received
+    kinds = r.groupby("kind")["n"].sum().to_dict() if len(r) else {}
+    late_ids = {c["id"] for c, *_ in f.late}
+    return {key: _value(key, f, kinds, late_ids) for key in (figure.key for figure in FIGURES)}
+
+
+def _value(key: str, f: _Facts, kinds: dict[str, int], late_ids: set[int]) -> float | None:
+    r = f.received
+    closed = f.closed_sums.get
+    n = closed("n", 0)
     match key:
         case "received":
             return _sum(r, "n")
@@ -470,30 +512,29 @@ def _value(key: str, f: _Facts, kinds: dict[str, int], handled: list[dict[str, A
         case "intake_rate":
             return ratio(f.intake_met, f.intake_due)
         case "on_time_rate":
-            return ratio(len(handled) - len(late_ids), len(handled))
+            return ratio(n - len(late_ids), n)
         case "acceptance_rate":
             return ratio(_sum(r, "accepted"), _sum(r, "decided"))
         case "closing_rate":
             return ratio(_sum(r, "closed_by_end"), _sum(r, "handled"))
         case "closed":
-            return len(handled)
+            return n
         case "mediation_success_rate":
-            return ratio(sum(1 for c in mediated if c["result"] == "settled"), len(mediated))
+            return ratio(closed("settled", 0), closed("mediated", 0))
         case "recovered":
-            return sum(c["recovered_cents"] or 0 for c in handled) / 100
+            return closed("recovered_cents", 0) / 100
         case "disputed":
             return _sum(r, "amount_cents") / 100
         case "case_transfers":
-            return sum(1 for c in handled if c["violation_found_on"] is not None)
+            return closed("case_transfers", 0)
         case "at_fault":
-            return sum(1 for c in handled if c["at_fault"])
+            return closed("at_fault", 0)
         case "follow_up_rate":
-            return ratio(sum(1 for c in handled if c["follow_ups"]), len(handled))
+            return ratio(closed("followed", 0), n)
         case "satisfaction_rate":
-            return ratio(sum(1 for c in rated if c["satisfaction"] in ("satisfied", "basic")),
-                         len(rated))
+            return ratio(closed("satisfied", 0), closed("rated", 0))
         case "average_days":
-            return round(sum(f.working_days) / len(f.working_days), 1) if f.working_days else None
+            return round(f.working_days / n, 1) if n else None
         case "open_at_end":
             return sum(f.open_bands.values())
         case "overdue_at_end":
