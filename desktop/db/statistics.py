@@ -111,26 +111,68 @@ class StatisticsRepository:
             stmt = stmt.where(C.id.in_(ids))
         return [dict(r._mapping) for r in self.s.execute(self._scoped(stmt, scope))]
 
-    def closed_groups(self, start: date, end: date, scope: Scope) -> list[dict[str, Any]]:
+    def closed_groups(self, start: date, end: date, scope: Scope,
+                      notice: str | None = None) -> list[dict[str, Any]]:
         """The items closed in the period counted by (receipt day, closing day), with what
-        the closed-cohort figures need summed in each group."""
-        c = type_coerce(C.closed_on, String)
-        received_on = func.substr(C.received_at, 1, 10)
-        mediated = C.result.in_(("settled", "not_settled", "terminated"))
-        rated = and_(C.satisfaction.is_not(None), C.satisfaction != "")
-        followed = select(m.FollowUp.id).where(m.FollowUp.complaint_id == C.id).correlate(C).exists()
-        stmt = select(
-            received_on.label("received_on"), c.label("closed_on"), func.count().label("n"),
-            _sum_if(mediated).label("mediated"), _sum_if(C.result == "settled").label("settled"),
-            func.coalesce(func.sum(C.recovered_cents), 0).label("recovered_cents"),
-            _sum_if(C.violation_found_on.is_not(None)).label("case_transfers"),
-            _sum_if(C.at_fault == True).label("at_fault"),  # noqa: E712
-            _sum_if(followed).label("followed"), _sum_if(rated).label("rated"),
-            _sum_if(and_(rated, C.satisfaction.in_(("satisfied", "basic")))).label("satisfied"),
-        ).where(C.status == "closed", C.closed_on >= start, C.closed_on <= end,
-                C.kind.in_(HANDLED_KINDS))
-        stmt = self._scoped(stmt, scope).group_by(received_on, c)
-        return [dict(r._mapping) for r in self.s.execute(stmt)]
+        the closed-cohort figures need summed in each group. With `notice` (the termination
+        notice), also each group's `to_check`: the ids (comma-separated) of the items that may
+        have missed a limit — late by the due days of `stat_due` (load_due_days), or not of
+        the common case (a pause, an acceptance decision without a date of its own, a day or
+        rule set the table does not hold). Only those need the deadline arithmetic row by row."""
+        where, params = self._scope_sql(scope, "c.office_id")
+        to_check = "NULL"
+        if notice is not None:
+            params["notice"] = notice
+            to_check = f"group_concat(CASE WHEN {self._maybe_late()} THEN c.id END)"
+        sql = f"""
+            SELECT substr(c.received_at, 1, 10) AS received_on, c.closed_on AS closed_on,
+                count(*) AS n,
+                sum(c.result IN ('settled', 'not_settled', 'terminated')) AS mediated,
+                sum(c.result = 'settled') AS settled,
+                coalesce(sum(c.recovered_cents), 0) AS recovered_cents,
+                sum(c.violation_found_on IS NOT NULL) AS case_transfers,
+                sum(CASE WHEN c.at_fault THEN 1 ELSE 0 END) AS at_fault,
+                sum(EXISTS (SELECT 1 FROM follow_ups f WHERE f.complaint_id = c.id)) AS followed,
+                sum(coalesce(c.satisfaction, '') != '') AS rated,
+                sum(c.satisfaction IN ('satisfied', 'basic')) AS satisfied,
+                {to_check} AS to_check
+            FROM complaints c
+            WHERE c.status = 'closed' AND c.closed_on >= :start AND c.closed_on <= :end
+              AND c.kind IN ('complaint', 'report'){where}
+            GROUP BY 1, 2"""
+        return [dict(r._mapping) for r in self.s.execute(text(sql), {
+            "start": start.isoformat(), "end": end.isoformat(), **params})]
+
+    @staticmethod
+    def _maybe_late() -> str:
+        """SQL: this closed item `c` may be late, or is not of the common case (see
+        closed_groups). Each due day is looked up only when the item has that limit."""
+        def due(limit: str, day: str) -> str:
+            return (f"(SELECT {limit} FROM stat_due WHERE rule = c.rule_set_code AND day = {day})")
+
+        def first(*cols: str) -> str:  # the earliest of the dates present, else the closing day
+            present = ", ".join(f"coalesce({x}, '9')" for x in cols)
+            return f"coalesce(nullif(min({present}), '9'), c.closed_on)"
+
+        received = "substr(c.received_at, 1, 10)"
+        return f"""(
+            (c.kind = 'report' AND coalesce(coalesce(c.case_decided_on, c.closed_on) >
+                CASE WHEN c.check_extended_on IS NOT NULL
+                     THEN {due("report_ext", f"coalesce(c.clock_from, {received})")}
+                     ELSE {due("report", f"coalesce(c.clock_from, {received})")} END, 1))
+            OR (c.kind != 'report' AND (c.accepted_on IS NULL
+                OR coalesce(c.accepted_on >
+                            {due("acceptance", f"coalesce(c.id_proof_received_on, {received})")}, 1)
+                OR (c.odr_started_on IS NOT NULL AND coalesce(
+                    {first("c.mediation_started_on", "c.settled_on", "c.terminated_on")}
+                    > {due("odr", "+c.odr_started_on")}, 1))
+                OR c.id IN (SELECT complaint_id FROM clock_pauses)
+                OR coalesce({first("c.settled_on", "c.terminated_on", "c.violation_found_on")}
+                            > {due("mediation", "+c.accepted_on")}, 1)
+                OR (c.terminated_on IS NOT NULL AND coalesce(coalesce(
+                    (SELECT substr(min(d.delivered_at), 1, 10) FROM notice_deliveries d
+                     WHERE d.complaint_id = c.id AND d.notice = :notice), c.closed_on)
+                    > {due("termination", "+c.terminated_on")}, 1)))))"""
 
     # -- the due days of the common case, in a table of this connection -----------------------
     def load_due_days(self, rows: Iterable[tuple[str, str, dict[str, date | None]]]) -> None:
@@ -159,43 +201,6 @@ class StatisticsRepository:
         if not names:
             return " AND 0", {}
         return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
-
-    def closed_to_check(self, start: date, end: date, scope: Scope, notice: str) -> list[int]:
-        """The ids of the items closed in the period that may have missed a limit: late by the
-        due days of `stat_due` (load_due_days), or not of the common case (a pause, an
-        acceptance decision without a date of its own, a day or rule set the table does not
-        hold). Only these need the deadline arithmetic row by row."""
-        where, params = self._scope_sql(scope, "c.office_id")
-        first = lambda *cols: (  # the earliest of the dates present, else the closing day  # noqa: E731
-            f"coalesce(nullif(min({', '.join(f'coalesce({x}, {chr(39)}9{chr(39)})' for x in cols)}),"
-            f" '9'), c.closed_on)")
-        sql = f"""
-            SELECT c.id FROM complaints c
-            LEFT JOIN stat_due a ON a.rule = c.rule_set_code
-                AND a.day = coalesce(c.id_proof_received_on, substr(c.received_at, 1, 10))
-            LEFT JOIN stat_due r ON c.kind = 'report' AND r.rule = c.rule_set_code
-                AND r.day = coalesce(c.clock_from, substr(c.received_at, 1, 10))
-            LEFT JOIN stat_due o ON o.rule = c.rule_set_code AND o.day = +c.odr_started_on
-            LEFT JOIN stat_due md ON md.rule = c.rule_set_code AND md.day = +c.accepted_on
-            LEFT JOIN stat_due t ON t.rule = c.rule_set_code AND t.day = +c.terminated_on
-            WHERE c.status = 'closed' AND c.closed_on >= :start AND c.closed_on <= :end
-              AND c.kind IN ('complaint', 'report'){where}
-              AND (a.rule IS NULL
-                OR (c.kind = 'report' AND coalesce(coalesce(c.case_decided_on, c.closed_on) >
-                    CASE WHEN c.check_extended_on IS NOT NULL THEN r.report_ext ELSE r.report END, 1))
-                OR (c.kind != 'report' AND (c.accepted_on IS NULL
-                    OR coalesce(c.accepted_on > a.acceptance, 1)
-                    OR (c.odr_started_on IS NOT NULL AND coalesce({first(
-                        "c.mediation_started_on", "c.settled_on", "c.terminated_on")} > o.odr, 1))
-                    OR EXISTS (SELECT 1 FROM clock_pauses p WHERE p.complaint_id = c.id)
-                    OR coalesce({first("c.settled_on", "c.terminated_on", "c.violation_found_on")}
-                                > md.mediation, 1)
-                    OR (c.terminated_on IS NOT NULL AND coalesce(coalesce(
-                        (SELECT substr(min(d.delivered_at), 1, 10) FROM notice_deliveries d
-                         WHERE d.complaint_id = c.id AND d.notice = :notice), c.closed_on)
-                        > t.termination, 1)))))"""
-        return [int(i) for i, in self.s.execute(text(sql), {
-            "start": start.isoformat(), "end": end.isoformat(), "notice": notice, **params})]
 
     def pauses(self, ids: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
         out: dict[int, list[tuple[date, date | None]]] = {}
@@ -244,44 +249,58 @@ class StatisticsRepository:
                     or_(C.accepted_on.is_not(None),
                         C.status.not_in(("rejected", "transferred", "closed"))))
 
-    def intake_common(self, start: date, end: date, scope: Scope) -> tuple[int, int]:
+    def intake_common(self, start: date, end: date, scope: Scope) -> tuple[int, int, list[int]]:
         """接处率 of the common case (`_common_intake`), by the due days of `stat_due`
-        (load_due_days): (items due in the period, of them decided by their due day)."""
-        low, high = _bounds(start - timedelta(days=self.COMPLAINT_WINDOW), end)
+        (load_due_days): (items due in the period, of them decided by their due day, and the ids
+        of the other candidates received in the windows, for decision_candidates), in one pass."""
+        low, high = _bounds(start - timedelta(days=self.REPORT_WINDOW), end)
+        low31, _ = _bounds(start - timedelta(days=self.COMPLAINT_WINDOW), end)
         where, params = self._scope_sql(scope, "complaints.office_id")
         common = self._common_intake().compile(dialect=self.s.get_bind().dialect,
                                                compile_kwargs={"literal_binds": True})
+        window = "complaints.received_at >= :low31"
+        due_here = f"{window} AND ({common}) AND a.acceptance >= :start AND a.acceptance <= :end"
         sql = f"""
-            SELECT count(*), coalesce(sum(coalesce(complaints.accepted_on, complaints.closed_on) <= a.acceptance), 0)
-            FROM complaints JOIN stat_due a ON a.rule = complaints.rule_set_code
+            SELECT coalesce(sum({due_here}), 0),
+                coalesce(sum({due_here} AND coalesce(complaints.accepted_on, complaints.closed_on)
+                              <= a.acceptance), 0),
+                group_concat(CASE WHEN complaints.status != 'merged' AND (
+                    complaints.kind = 'report' OR ({window} AND NOT ({common})))
+                    THEN complaints.id END)
+            FROM complaints LEFT JOIN stat_due a ON complaints.kind = 'complaint'
+                AND {window} AND a.rule = complaints.rule_set_code
                 AND a.day = substr(complaints.received_at, 1, 10)
             WHERE complaints.received_at >= :low AND complaints.received_at < :high{where}
-              AND ({common}) AND a.acceptance >= :start AND a.acceptance <= :end"""
-        due, met = self.s.execute(text(sql), {
-            "low": low.isoformat(" "), "high": high.isoformat(" "), "start": start.isoformat(),
-            "end": end.isoformat(), **params}).one()
-        return int(due), int(met or 0)
+              AND complaints.kind IN ('complaint', 'report')"""
+        due, met, ids = self.s.execute(text(sql), {
+            "low": low.isoformat(" "), "low31": low31.isoformat(" "), "high": high.isoformat(" "),
+            "start": start.isoformat(), "end": end.isoformat(), **params}).one()
+        return int(due), int(met), [int(i) for i in ids.split(",")] if ids else []
 
     def decision_candidates(self, start: date, end: date, scope: Scope,
-                            without_common: bool = False) -> list[dict[str, Any]]:
+                            among: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """Complaints and reports whose acceptance (or case) decision can fall due from `start`
         to `end`: complaints received up to 31 days before (7 working days, even across the
         Spring Festival), reports up to 62 (30 working days with the extension), and those
         whose clock started again then (proof of identity, a merged new fact).
-        `without_common`: leave out the common case, counted by `intake_common`."""
+        `among`: the candidates received in the windows are these (intake_common's ids); the
+        common case, counted by intake_common, is left out."""
         raw = lambda col: type_coerce(col, String).label(col.key)  # noqa: E731
         columns = (C.id, C.uuid, C.kind, C.status, C.result, raw(C.received_at), C.rule_set_code,
                    raw(C.accepted_on), raw(C.case_decided_on), raw(C.clock_from),
                    raw(C.check_extended_on), raw(C.id_proof_requested_on),
                    raw(C.id_proof_received_on), C.office_id, raw(C.closed_on))
         handled: tuple[Any, ...] = (C.status != "merged",)
-        if without_common:
-            handled += (~self._common_intake(),)
         statements = []
-        for kinds, days in ((("complaint",), self.COMPLAINT_WINDOW), (("report",), self.REPORT_WINDOW)):
-            low, high = _bounds(start - timedelta(days=days), end)
-            statements.append(self._scoped(select(*columns).where(
-                C.received_at >= low, C.received_at < high, C.kind.in_(kinds), *handled), scope))
+        if among is not None:
+            handled += (~self._common_intake(),)
+            statements.extend(select(*columns).where(C.id.in_(part)) for part in slices(list(among)))
+        else:
+            for kinds, days in ((("complaint",), self.COMPLAINT_WINDOW),
+                                (("report",), self.REPORT_WINDOW)):
+                low, high = _bounds(start - timedelta(days=days), end)
+                statements.append(self._scoped(select(*columns).where(
+                    C.received_at >= low, C.received_at < high, C.kind.in_(kinds), *handled), scope))
         since = start - timedelta(days=62)
         for column in (C.id_proof_received_on, C.clock_from):
             # Each restart on its own (an OR would read the whole table), by its small index.

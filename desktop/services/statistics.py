@@ -298,14 +298,15 @@ class StatisticsService(Service):
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
+        groups = repo.closed_groups(period.start, period.end, scope,
+                                    Notice.TERMINATION.value if self.sql_common_case else None)
         if self.sql_common_case:
-            to_check = repo.closed_to_check(period.start, period.end, scope,
-                                            Notice.TERMINATION.value)
+            to_check = [int(i) for g in groups if g["to_check"] for i in g["to_check"].split(",")]
             closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
         else:
             closed = repo.closed(period.start, period.end, scope)
         facts = _Facts(received=received, closed=closed)
-        for g in repo.closed_groups(period.start, period.end, scope):
+        for g in groups:
             for key in ("n", "mediated", "settled", "recovered_cents", "case_transfers",
                         "at_fault", "followed", "rated", "satisfied"):
                 facts.closed_sums[key] = facts.closed_sums.get(key, 0) + int(g[key] or 0)
@@ -359,10 +360,11 @@ class StatisticsService(Service):
 
     def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
                 calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> None:
+        among = None
         if self.sql_common_case:
-            facts.intake_due, facts.intake_met = repo.intake_common(period.start, period.end, scope)
-        rows = repo.decision_candidates(period.start, period.end, scope,
-                                        without_common=self.sql_common_case)
+            facts.intake_due, facts.intake_met, among = repo.intake_common(
+                period.start, period.end, scope)
+        rows = repo.decision_candidates(period.start, period.end, scope, among)
         undated = [r["uuid"] for r in rows if r["kind"] == "complaint" and r["accepted_on"] is None
                    and (r["status"] in ("rejected", "transferred", "closed"))]
         decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
