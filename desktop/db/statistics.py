@@ -65,13 +65,17 @@ class StatisticsRepository:
         """The respondents complained about most: (name, credit code, items)."""
         low, high = _bounds(start, end)
         e = m.Enterprise
-        name = func.coalesce(e.name, C.respondent_name)
-        code = func.coalesce(e.credit_code, C.respondent_credit_code, literal(""))
-        stmt = select(name, code, func.count(C.id).label("n")).outerjoin(
-            e, e.id == C.enterprise_id).where(
-            C.received_at >= low, C.received_at < high, C.kind.in_(HANDLED_KINDS))
-        stmt = self._scoped(stmt, scope).group_by(name, code).order_by(
-            func.count(C.id).desc(), name).limit(limit)
+        # Counted by the item's own columns first, then named: one enterprise look-up per group.
+        groups = self._scoped(select(
+            C.enterprise_id, C.respondent_name, C.respondent_credit_code,
+            func.count(C.id).label("n")).where(
+            C.received_at >= low, C.received_at < high, C.kind.in_(HANDLED_KINDS)), scope).group_by(
+            C.enterprise_id, C.respondent_name, C.respondent_credit_code).subquery()
+        name = func.coalesce(e.name, groups.c.respondent_name)
+        code = func.coalesce(e.credit_code, groups.c.respondent_credit_code, literal(""))
+        total = func.sum(groups.c.n)
+        stmt = select(name, code, total).outerjoin(e, e.id == groups.c.enterprise_id).group_by(
+            name, code).order_by(total.desc(), name).limit(limit)
         return [(str(a), str(b), int(n)) for a, b, n in self.s.execute(stmt)]
 
     def monthly(self, start: date, end: date, scope: Scope) -> dict[str, int]:

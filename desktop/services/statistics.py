@@ -176,7 +176,9 @@ class StatisticsService(Service):
     # The common case's deadlines joined in SQL (a table of due days per rule set and day);
     # False: every item's deadlines worked out here, as the tests compare.
     sql_common_case = True
-    DUE_DAYS_BEFORE = 400  # the due-day table starts this many days before the earliest period
+    # The due-day table holds the days of each period and this many before it: an item whose
+    # clock started earlier (closed long after its receipt) is worked out row by row.
+    DUE_DAYS_BEFORE = 150
 
     def __init__(self, ctx: Any, *, complaints: ComplaintService) -> None:
         super().__init__(ctx)
@@ -212,9 +214,10 @@ class StatisticsService(Service):
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
             periods = (period, period.year_before(), period.previous())
             if self.sql_common_case:
-                first_day = min(p.start for p in periods) - timedelta(days=self.DUE_DAYS_BEFORE)
-                repo.load_due_days(_due_days(calendar, rule_sets, first_day,
-                                             max(p.end for p in periods)))
+                days: set[date] = set()
+                for p in periods:  # each period's days, and as many before it as the table holds
+                    days.update(_days(p.start - timedelta(days=self.DUE_DAYS_BEFORE), p.end))
+                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)))
             facts: dict[str, _Facts] = {}
             by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
@@ -460,16 +463,19 @@ def _limits(cal: WorkingCalendar, rules: RuleSet, c: dict[str, Any],
     return out
 
 
-def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet], first: date,
-              last: date) -> list[tuple[str, str, dict[str, date | None]]]:
-    """For each rule set and each day from `first` to `last`: the limits of an item whose
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet],
+              days: list[date]) -> list[tuple[str, str, dict[str, date | None]]]:
+    """For each rule set and each of `days`: the limits of an item whose
     clock (receipt, acceptance, ODR, termination, the report's check) starts that day, from the
     domain's own `compute_deadlines` (no pause, no proof of identity: the common case)."""
     cal = cast(WorkingCalendar, calendar)
     out = []
     for code, rules in rule_sets.items():
-        day = first
-        while day <= last:
+        for day in days:
             d = compute_deadlines(cal, rules, received_on=day, today=day, accepted_on=day,
                                   terminated_on=day, odr_started_on=day, intake=Intake.REPORT)
             due = {"acceptance": d.acceptance_due, "mediation": d.mediation_due, "odr": d.odr_due,
@@ -477,7 +483,6 @@ def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet], first: date,
                    "report_ext": d.report_check_extended_due}
             out.append((code, day.isoformat(), {k: v.day if v is not None else None
                                                 for k, v in due.items()}))
-            day += timedelta(days=1)
     return out
 
 
