@@ -31,7 +31,7 @@ def _bend(db: sqlite3.Connection) -> None:
         received = _day(received_at)
         accepted = _day(accepted_on) if accepted_on else None
         closed = _day(closed_on) if closed_on else None
-        set_ = lambda **kw: db.execute(  # noqa: E731
+        set_ = lambda cid=cid, **kw: db.execute(  # noqa: E731
             f"UPDATE complaints SET {', '.join(f'{k} = ?' for k in kw)} WHERE id = ?",
             [*(v.isoformat() if isinstance(v, date) else v for v in kw.values()), cid])
         match i % 16:
