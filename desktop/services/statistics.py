@@ -23,7 +23,6 @@ from desktop.domain.statistics import (
     FIGURES,
     LIMIT_LABELS,
     Period,
-    age_band,
     change,
     ratio,
 )
@@ -127,7 +126,8 @@ class _Calendar:
         self._last = date.min
 
     def working_days_between(self, start: date, end: date) -> int:
-        return self._count_to(end) - self._count_to(start)
+        before = self._count_to(start)  # first: an earlier day moves the prefix's first day
+        return self._count_to(end) - before
 
     def _count_to(self, day: date) -> int:
         """Working days after the first day asked for, up to `day` (a prefix sum)."""
@@ -155,16 +155,31 @@ class _Facts:
     """What one period's figures are made of (the tables use the main period's)."""
 
     received: Any  # pandas DataFrame of the received groups
-    closed: list[dict[str, Any]]
+    closed: list[dict[str, Any]]  # the closed items whose limits are checked one by one
+    closed_sums: dict[str, int] = field(default_factory=dict)  # over every closed item
     late: list[tuple[dict[str, Any], str, date, date]] = field(default_factory=list)
     intake_due: int = 0
     intake_met: int = 0
-    open_ages: list[int] = field(default_factory=list)
+    open_bands: dict[str, int] = field(default_factory=dict)  # age band → items
     overdue: int = 0
-    working_days: list[int] = field(default_factory=list)
+    working_days: int = 0  # summed over the closed items
+    _values: dict[str, float | None] | None = None
+
+    def value(self, key: str) -> float | None:
+        """Every figure of the period, worked out once on the first question."""
+        if self._values is None:
+            self._values = _values(self)
+        return self._values[key]
 
 
 class StatisticsService(Service):
+    # The common case's deadlines joined in SQL (a table of due days per rule set and day);
+    # False: every item's deadlines worked out here, as the tests compare.
+    sql_common_case = True
+    # The due-day table holds the days of each period and this many before it: an item whose
+    # clock started earlier (closed long after its receipt) is worked out row by row.
+    DUE_DAYS_BEFORE = 150
+
     def __init__(self, ctx: Any, *, complaints: ComplaintService) -> None:
         super().__init__(ctx)
         self.complaints = complaints
@@ -197,11 +212,20 @@ class StatisticsService(Service):
             users = repo.user_names()
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
-            facts = {}
+            periods = (period, period.year_before(), period.previous())
+            if self.sql_common_case:
+                days: set[date] = set()
+                for p in periods:  # each period's days, and as many before it as the table holds
+                    days.update(_days(p.start - timedelta(days=self.DUE_DAYS_BEFORE), p.end))
+                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)))
+            facts: dict[str, _Facts] = {}
+            by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
                                            ("previous", period.previous()))):
                 step(i, 5)
-                facts[name] = self._facts(repo, p, scope, calendar, rule_sets)
+                if p not in by_period:
+                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets)
+                facts[name] = by_period[p]
             step(3, 5)
             months = _twelve_months(period.end)
             first, last_month_end = months[0], period.end.replace(day=1)
@@ -277,14 +301,27 @@ class StatisticsService(Service):
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
-        facts = _Facts(received=received, closed=repo.closed(period.start, period.end, scope))
+        groups = repo.closed_groups(period.start, period.end, scope,
+                                    Notice.TERMINATION.value if self.sql_common_case else None)
+        if self.sql_common_case:
+            to_check = [int(i) for g in groups if g["to_check"] for i in g["to_check"].split(",")]
+            closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
+        else:
+            closed = repo.closed(period.start, period.end, scope)
+        facts = _Facts(received=received, closed=closed)
+        for g in groups:
+            for key in ("n", "mediated", "settled", "recovered_cents", "case_transfers",
+                        "at_fault", "followed", "rated", "satisfied"):
+                facts.closed_sums[key] = facts.closed_sums.get(key, 0) + int(g[key] or 0)
+            facts.working_days += int(g["n"]) * calendar.working_days_between(
+                date.fromisoformat(g["received_on"]), date.fromisoformat(str(g["closed_on"])[:10]))
         self._on_time(repo, facts, calendar, rule_sets)
         self._intake(repo, facts, period, scope, calendar, rule_sets)
         today = self.ctx.clock.today()
-        for received_at, due_on, still_open in repo.open_at(period.end, scope):
-            facts.open_ages.append((period.end - received_at.date()).days)
-            if still_open and due_on is not None and due_on < min(period.end, today):
-                facts.overdue += 1
+        bands = [(label, period.end - timedelta(days=high if high is not None else low))
+                 for low, high, label in AGE_BANDS]
+        facts.open_bands, facts.overdue = repo.open_counts(
+            period.end, bands, min(period.end, today), scope)
         return facts
 
     def _on_time(self, repo: StatisticsRepository, facts: _Facts, calendar: _Calendar,
@@ -299,8 +336,6 @@ class StatisticsService(Service):
         cal = cast(WorkingCalendar, calendar)
         memo: dict[tuple[Any, ...], DueDate | None] = {}
         for c in closed:
-            received_on = c["received_at"].date()
-            facts.working_days.append(calendar.working_days_between(received_on, c["closed_on"]))
             rules = rule_sets.get(c["rule_set_code"])
             if rules is None:
                 continue
@@ -328,7 +363,11 @@ class StatisticsService(Service):
 
     def _intake(self, repo: StatisticsRepository, facts: _Facts, period: Period, scope: Scope,
                 calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> None:
-        rows = repo.decision_candidates(period.start, period.end, scope)
+        among = None
+        if self.sql_common_case:
+            facts.intake_due, facts.intake_met, among = repo.intake_common(
+                period.start, period.end, scope)
+        rows = repo.decision_candidates(period.start, period.end, scope, among)
         undated = [r["uuid"] for r in rows if r["kind"] == "complaint" and r["accepted_on"] is None
                    and (r["status"] in ("rejected", "transferred", "closed"))]
         decided = repo.decision_days(undated, ("不予受理", "转办")) if undated else {}
@@ -360,7 +399,7 @@ class StatisticsService(Service):
     # -- figures ------------------------------------------------------------------------------
     def _figure(self, key: str, facts: dict[str, _Facts]) -> FigureRow:
         f = FIGURE_BY_KEY[key]
-        now, year_before, previous = (_value(key, facts[name])
+        now, year_before, previous = (facts[name].value(key)
                                       for name in ("now", "year_before", "previous"))
         return FigureRow(f.key, f.label, f.definition, now, year_before, previous,
                          percent=f.percent, money=f.money)
@@ -424,6 +463,29 @@ def _limits(cal: WorkingCalendar, rules: RuleSet, c: dict[str, Any],
     return out
 
 
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet],
+              days: list[date]) -> list[tuple[str, str, dict[str, date | None]]]:
+    """For each rule set and each of `days`: the limits of an item whose
+    clock (receipt, acceptance, ODR, termination, the report's check) starts that day, from the
+    domain's own `compute_deadlines` (no pause, no proof of identity: the common case)."""
+    cal = cast(WorkingCalendar, calendar)
+    out = []
+    for code, rules in rule_sets.items():
+        for day in days:
+            d = compute_deadlines(cal, rules, received_on=day, today=day, accepted_on=day,
+                                  terminated_on=day, odr_started_on=day, intake=Intake.REPORT)
+            due = {"acceptance": d.acceptance_due, "mediation": d.mediation_due, "odr": d.odr_due,
+                   "termination": d.termination_notice_due, "report": d.report_check_due,
+                   "report_ext": d.report_check_extended_due}
+            out.append((code, day.isoformat(), {k: v.day if v is not None else None
+                                                for k, v in due.items()}))
+    return out
+
+
 def _first(*days: date | None) -> date | None:
     present = [d for d in days if d is not None]
     return min(present) if present else None
@@ -433,13 +495,17 @@ def _sum(frame: Any, column: str) -> int:
     return int(frame[column].sum()) if len(frame) else 0
 
 
-def _value(key: str, f: _Facts) -> float | None:
-    r, closed = f.received, f.closed
+def _values(f: _Facts) -> dict[str, float | None]:
+    r = f.received
     kinds = r.groupby("kind")["n"].sum().to_dict() if len(r) else {}
-    handled = [c for c in closed]
     late_ids = {c["id"] for c, *_ in f.late}
-    mediated = [c for c in handled if c["result"] in ("settled", "not_settled", "terminated")]
-    rated = [c for c in handled if c["satisfaction"]]
+    return {key: _value(key, f, kinds, late_ids) for key in (figure.key for figure in FIGURES)}
+
+
+def _value(key: str, f: _Facts, kinds: dict[str, int], late_ids: set[int]) -> float | None:
+    r = f.received
+    closed = f.closed_sums.get
+    n = closed("n", 0)
     match key:
         case "received":
             return _sum(r, "n")
@@ -453,32 +519,31 @@ def _value(key: str, f: _Facts) -> float | None:
         case "intake_rate":
             return ratio(f.intake_met, f.intake_due)
         case "on_time_rate":
-            return ratio(len(handled) - len(late_ids), len(handled))
+            return ratio(n - len(late_ids), n)
         case "acceptance_rate":
             return ratio(_sum(r, "accepted"), _sum(r, "decided"))
         case "closing_rate":
             return ratio(_sum(r, "closed_by_end"), _sum(r, "handled"))
         case "closed":
-            return len(handled)
+            return n
         case "mediation_success_rate":
-            return ratio(sum(1 for c in mediated if c["result"] == "settled"), len(mediated))
+            return ratio(closed("settled", 0), closed("mediated", 0))
         case "recovered":
-            return sum(c["recovered_cents"] or 0 for c in handled) / 100
+            return closed("recovered_cents", 0) / 100
         case "disputed":
             return _sum(r, "amount_cents") / 100
         case "case_transfers":
-            return sum(1 for c in handled if c["violation_found_on"] is not None)
+            return closed("case_transfers", 0)
         case "at_fault":
-            return sum(1 for c in handled if c["at_fault"])
+            return closed("at_fault", 0)
         case "follow_up_rate":
-            return ratio(sum(1 for c in handled if c["follow_ups"]), len(handled))
+            return ratio(closed("followed", 0), n)
         case "satisfaction_rate":
-            return ratio(sum(1 for c in rated if c["satisfaction"] in ("satisfied", "basic")),
-                         len(rated))
+            return ratio(closed("satisfied", 0), closed("rated", 0))
         case "average_days":
-            return round(sum(f.working_days) / len(f.working_days), 1) if f.working_days else None
+            return round(f.working_days / n, 1) if n else None
         case "open_at_end":
-            return len(f.open_ages)
+            return sum(f.open_bands.values())
         case "overdue_at_end":
             return f.overdue
     raise KeyError(key)
@@ -528,11 +593,8 @@ def _mix(received: Any, column: str, keep: int = 8) -> tuple[tuple[str, int], ..
 
 
 def _open_table(facts: _Facts) -> StatsTable:
-    counts = {label: 0 for _, _, label in AGE_BANDS}
-    for days in facts.open_ages:
-        counts[age_band(days)] += 1
-    rows = tuple((label, n) for label, n in counts.items())
-    rows += (("合计", len(facts.open_ages)), ("其中超期", facts.overdue))
+    rows = tuple((label, facts.open_bands.get(label, 0)) for _, _, label in AGE_BANDS)
+    rows += (("合计", sum(facts.open_bands.values())), ("其中超期", facts.overdue))
     return StatsTable("open", "期末未办结", ("已过天数", "件数"), ("text", "int"), rows)
 
 
