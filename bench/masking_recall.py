@@ -40,7 +40,7 @@ NUMBER_KINDS = frozenset({"mobile", "landline", "id", "card"})
 
 # Two-character surnames the set uses; any other name has a one-character surname.
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 慕容 端木 皇甫 夏侯 东方 公孙 令狐 尉迟 长孙 宇文 司徒 申屠 南宫 西门".split()
+    ["欧阳", "司马", "上官", "诸葛", "慕容", "端木", "皇甫", "夏侯", "东方", "公孙", "令狐", "尉迟", "长孙", "宇文", "司徒", "申屠", "南宫", "西门"]
 )
 
 
