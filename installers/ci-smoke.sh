@@ -35,6 +35,12 @@ chmod 755 "$T"
 SMOKE_USER=hejie-smoke
 cleanup() {
   if id "$SMOKE_USER" >/dev/null 2>&1; then userdel "$SMOKE_USER" >/dev/null 2>&1 || true; fi
+  # A run that stopped half-way leaves no package behind that it installed itself on a machine
+  # without one, so the next run starts clean (never when the machine had data of its own).
+  if [ "${WAS_INSTALLED:-}" = no ] && [ "${DATA_WAS_EMPTY:-}" = yes ] && [ -z "${KEEP_INSTALLED:-}" ] \
+      && dpkg -s hejie >/dev/null 2>&1; then
+    dpkg --purge hejie >/dev/null 2>&1 || true
+  fi
   rm -rf "$T"
 }
 trap cleanup EXIT
