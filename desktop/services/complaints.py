@@ -1,7 +1,10 @@
 """Complaints: register, edit, every workflow transition, the clock pause, reading and listing.
 
-Over 500 lines on purpose: every transition is a few lines around the one `_transition`, and
-reading them side by side is how one checks them against the state machine (domain/workflow.py).
+Over 900 lines on purpose: every transition of the state machine (domain/workflow.py) — the
+2026 rules' steps for 投诉, 举报 and 咨询 included — is a few lines around the one `_transition`,
+and reading them side by side is how one checks them against the table. What is not a
+transition lives elsewhere: 送达 and 回访 in services/aftercare.py, the consumer-status facts'
+logic in domain/consumer_status.py, the letters a complaint has in services/letters.py.
 """
 
 from __future__ import annotations
