@@ -23,6 +23,18 @@ SUGGESTED_YEARS = 3
 ANONYMISED_NAME = "（已匿名化）"
 # What an anonymised complaint may leave blank although a registration requires it.
 ANONYMISED_BLANKS = frozenset({"complainant_phone", "complainant_address"})
+# Texts that may name or reach the consumer, masked on anonymisation: the complaint's, and
+# those of its records (by table). The hub takes a change of exactly these in a record that
+# otherwise only grows (a mediation record, a 回访, a 送达) once its complaint is anonymised.
+COMPLAINT_TEXTS = ("request", "facts", "answer", "settlement_terms", "case_note", "status_note",
+                   "consumer_judgement_note", "delegation_result", "mediation_materials",
+                   "recusal_request", "check_extension_note")
+RECORD_TEXTS: dict[str, tuple[str, ...]] = {
+    "mediation_records": ("participants", "content", "result", "place"),
+    "attachments": ("filename", "note"),
+    "follow_ups": ("callee", "note"),
+    "notice_deliveries": ("recipient", "note"),
+}
 
 
 def is_anonymised(name: str | None) -> bool:

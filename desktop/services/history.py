@@ -71,7 +71,8 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         return _describe_disclosure(entity, operation, json.loads(before or "{}"),
                                     json.loads(after or "{}"))
     if operation == "insert" and entity in ("follow_ups", "notice_deliveries"):
-        return _describe_aftercare(entity, json.loads(after or "{}"))
+        new = json.loads(after or "{}")
+        return _describe_aftercare(entity, _redacted(entity, new) if redact else new)
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
@@ -79,12 +80,7 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         return "删除记录"
     old, new = json.loads(before or "{}"), json.loads(after or "{}")
     if redact:
-        # An anonymised complaint (domain.retention): what its entries wrote of the person and
-        # of the texts that may name them is not shown again, to anyone.
-        for values in (old, new):
-            for key in values:
-                if key in REDACTED.get(entity, ()) and values[key] not in (None, ""):
-                    values[key] = "（已隐去）"
+        old, new = _redacted(entity, old), _redacted(entity, new)
     if hide and entity == _COMPLAINTS:
         for values in (old, new):
             for field in complaint_fields.PERSONAL:
@@ -97,6 +93,14 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         if key != "due_on"
     ]
     return "；".join(parts)
+
+
+def _redacted(entity: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An anonymised complaint's entry (domain.retention): what it wrote of the person and of
+    the texts that may name them is not shown again, to anyone."""
+    hidden = REDACTED.get(entity, frozenset())
+    return {key: "（已隐去）" if key in hidden and value not in (None, "") else value
+            for key, value in values.items()}
 
 
 def _label(kind: type[CallMeans] | type[Delivery] | type[Notice], value: object) -> str:

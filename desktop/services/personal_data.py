@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from desktop.db.models import Attachment, Complaint, FollowUp, MediationRecord, NoticeDelivery
+from desktop.db.models import Complaint
 from desktop.db.personal_data import OUTPUTS, PersonalDataRepository
 from desktop.db.repositories import CodeRepository
 from desktop.db.uow import UnitOfWork
@@ -39,7 +39,9 @@ from desktop.domain.errors import FieldError
 from desktop.domain.masking import mask
 from desktop.domain.retention import (
     ANONYMISED_NAME,
+    COMPLAINT_TEXTS,
     MAX_RETENTION_YEARS,
+    RECORD_TEXTS,
     RETENTION_KEY,
     Retention,
     is_anonymised,
@@ -54,16 +56,8 @@ MAX_OUTPUT_LINES = 5000  # the log view's rows (newest first)
 KIND_LABELS = {"print": "打印", "pdf": "存为 PDF", "cli": "命令行打印", "xlsx": "导出 Excel",
                "cli-xlsx": "命令行导出 Excel"}
 
-# Texts that may name or reach the consumer, masked on anonymisation (each table's own).
-COMPLAINT_TEXTS = ("request", "facts", "answer", "settlement_terms", "case_note", "status_note",
-                    "consumer_judgement_note", "delegation_result", "mediation_materials",
-                    "recusal_request", "check_extension_note")
-CHILD_TEXTS: dict[str, tuple[str, ...]] = {
-    MediationRecord.__tablename__: ("participants", "content", "result", "place"),
-    Attachment.__tablename__: ("filename", "note"),
-    FollowUp.__tablename__: ("callee", "note"),
-    NoticeDelivery.__tablename__: ("recipient", "note"),
-}
+# The texts masked on anonymisation (domain.retention, which the hub reads too).
+CHILD_TEXTS = RECORD_TEXTS
 
 
 def person_key(name: str | None, phone: str | None) -> tuple[str, str] | None:
@@ -217,12 +211,19 @@ class PersonalDataService(Service):
                 batch = repo.due(before, ANONYMISED_NAME, scope, BATCH)
                 if not batch:
                     break
+                names = {c.id: [c.complainant_name] for c in batch
+                         if c.complainant_name and c.complainant_name.strip()}
                 children = repo.children([c.id for c in batch])
                 by_complaint: dict[int, list[Any]] = {}
                 for child in children:
                     by_complaint.setdefault(child.complaint_id, []).append(child)
                 for c in batch:
-                    _anonymise(c, by_complaint.get(c.id, []))
+                    _anonymise(c, [])
+                # The complaints' changes first: the hub takes its records' masked texts once
+                # it knows the complaint anonymised (the outbox keeps this order).
+                uow.flush()
+                for c in batch:
+                    _anonymise_records(by_complaint.get(c.id, []), c.id, names)
                 uow.commit()
             done += len(batch)
             if progress is not None:
@@ -237,9 +238,22 @@ class PersonalDataService(Service):
         return Actor(user.id, user.username, user.office_code)
 
 
+def _anonymise_records(records: list[Any], complaint_id: int,
+                       names: dict[int, list[str]]) -> None:
+    """A complaint's mediation records, attachments, 回访 and 送达: their texts masked."""
+    known = names.get(complaint_id, [])
+    for record in records:
+        for name in CHILD_TEXTS.get(record.__tablename__, ()):
+            value = getattr(record, name)
+            if value:
+                masked = mask(value, known)
+                setattr(record, name, masked if masked.strip() else value)
+
+
 def _anonymise(c: Complaint, children: list[Any]) -> None:
-    """One complaint and its records, in place (the unit of work audits and queues them)."""
+    """One complaint, in place (the unit of work audits and queues it)."""
     names = [n for n in (c.complainant_name,) if n and n.strip()]
+    _anonymise_records(children, c.id, {c.id: names})
     for name in COMPLAINT_TEXTS:
         value = getattr(c, name)
         if value:
@@ -249,9 +263,3 @@ def _anonymise(c: Complaint, children: list[Any]) -> None:
     c.complainant_address = ""
     c.complainant_id_number = None
     c.complainant_id_type = None
-    for child in children:
-        for name in CHILD_TEXTS.get(child.__tablename__, ()):
-            value = getattr(child, name)
-            if value:
-                masked = mask(value, names)
-                setattr(child, name, masked if masked.strip() else value)
