@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import models as m
+from desktop.domain.workflow import FINISHED
 
 OUTPUTS = "personal_data"  # the audit log's entity for outputs of unmasked personal data
 
@@ -40,8 +41,10 @@ class PersonalDataRepository:
 
     # -- retention ---------------------------------------------------------------------------
     def _due(self, closed_before: date, marker: str):  # type: ignore[no-untyped-def]
+        # Finished: 办结 complaints, merged 举报, answered 咨询 (each has its closing day);
+        # ix_complaints_status_closed (status, closed_on, id) finds them.
         c = m.Complaint
-        return (c.closed_on.is_not(None), c.closed_on < closed_before,
+        return (c.status.in_([s.value for s in FINISHED]), c.closed_on.is_not(None), c.closed_on < closed_before,
                 c.complainant_name != marker)
 
     def count_due(self, closed_before: date, marker: str, scope: set[int] | None) -> int:
@@ -53,12 +56,12 @@ class PersonalDataRepository:
 
     def due(self, closed_before: date, marker: str, scope: set[int] | None,
             limit: int) -> Sequence[m.Complaint]:
-        """The next `limit` closed complaints due for anonymisation, oldest id first."""
+        """The next `limit` closed complaints due for anonymisation, earliest closed first."""
         c = m.Complaint
         q = select(c).where(*self._due(closed_before, marker))
         if scope is not None:
             q = q.where(c.office_id.in_(scope))
-        return self.s.scalars(q.order_by(c.id).limit(limit)).all()
+        return self.s.scalars(q.order_by(c.closed_on, c.id).limit(limit)).all()
 
     def anonymised_count(self, marker: str) -> int:
         c = m.Complaint
