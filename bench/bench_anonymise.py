@@ -49,7 +49,7 @@ def main() -> None:
     again = s.personal_data.state(admin)
     print(f"due afterwards: {again.due}, anonymised: {again.anonymised} "
           f"(count {time.perf_counter() - started:.2f} s)")
-    print(f"search 张: {s.complaints.count(admin, ComplaintFilter(text='张伟'))} found")
+    print(f"search 张伟 afterwards: {s.complaints.count(admin, ComplaintFilter(text='张伟'))} found")
     s.close()
 
 

@@ -179,6 +179,10 @@ def write(sync_file: SyncFile, key: str) -> bytes:
         members = {name: sealer.seal(data, _aad(sync_file.kind, sync_file.bundle_id, name))
                    for name, data in members.items()}
         digests = {name: _sha(data) for name, data in members.items()}
+        sealed_total = sum(len(data) for data in members.values())
+        if sealed_total > MAX_TOTAL_BYTES:  # the reader counts the stored (sealed) sizes
+            raise BundleError(f"同步内容过大（{_size(sealed_total)}，{len(members)} 个部分），"
+                              "超过同步文件的上限，未生成文件。请联系信息管理员")
     manifest = {
         "format": FORMAT,
         "version": sync_file.format_version,
