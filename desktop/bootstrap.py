@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from desktop.services.ledger_export import LedgerExportService
     from desktop.services.national_classes import NationalClassService
     from desktop.services.offices import OfficeService
+    from desktop.services.personal_data import PersonalDataService
     from desktop.services.printing import PrintService
     from desktop.services.records import RecordService
     from desktop.services.reference import ReferenceService
@@ -148,6 +149,12 @@ class Services:
         from desktop.services.ledger_export import LedgerExportService
 
         return LedgerExportService(self.ctx)
+
+    @_Built
+    def personal_data(self) -> PersonalDataService:
+        from desktop.services.personal_data import PersonalDataService
+
+        return PersonalDataService(self.ctx)
 
     @_Built
     def reference(self) -> ReferenceService:

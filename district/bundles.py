@@ -115,7 +115,10 @@ def import_bundle(hub: Hub, data: bytes) -> tuple[bytes, BundleImportResult]:
         try:
             receipt = bundle.write(SyncFile(kind=bundle.RECEIPT, bundle_id=sync_file.bundle_id,
                                             device_id=device.device_id, office=device.office,
-                                            hub_id=hub_id, content=content, blobs=blobs),
+                                            hub_id=hub_id, content=content, blobs=blobs,
+                                            # Sealed, unless the office's program is one
+                                            # before sealing: it could not read it.
+                                            format_version=sync_file.format_version),
                                    device.bundle_key)
         except BundleError as exc:  # the office could not read it: nothing is imported
             raise HubError(413, ErrorCode.BUNDLE_INVALID,

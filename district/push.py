@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain import contract
 from desktop.domain.numbering import parse_number
+from desktop.domain.retention import RECORD_TEXTS, is_anonymised
 from desktop.domain.workflow import Status
 from desktop.sync.protocol import (
     ENTITY,
@@ -367,7 +368,8 @@ class Batch:
             # The same event sent again (the office lost its state): nothing to merge.
             if all(_same(rec.data.get(f), v) for f, v in op.after.items()):
                 return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=True)
-            return _rejected(op, OpMsg.APPEND_ONLY)
+            if not self._anonymising(op, rec):
+                return _rejected(op, OpMsg.APPEND_ONLY)
         for parent_field, _ in spec.parents:
             if parent_field in op.after and not _same(op.after[parent_field],
                                                       rec.data.get(parent_field)):
@@ -461,6 +463,20 @@ class Batch:
         return OpResult(op_id=op.op_id, status="acked", version=rec.version, yours=yours)
 
     # ---------------------------------------------------------------- checks
+    def _anonymising(self, op: Operation, rec: _Rec) -> bool:
+        """Whether an update of a record that otherwise only grows masks its texts because its
+        complaint's retention period ran out (desktop.domain.retention): the complaint, at
+        the hub or earlier in this batch, carries the mark, and only those texts change."""
+        allowed = RECORD_TEXTS.get(op.entity)
+        if not allowed or not set(op.after) <= set(allowed) or rec.parent_entity != "complaints" \
+                or not rec.parent_uuid:
+            return False
+        key = ("complaints", rec.parent_uuid)
+        if key not in self.recs:
+            self._load_records(and_(Record.entity == "complaints", Record.uuid == rec.parent_uuid))
+        parent = self.recs.get(key)
+        return parent is not None and is_anonymised(parent.data.get("complainant_name"))
+
     def _known(self, entity: str, uuid: Any) -> str | None:
         """The owner of a live record of this entity, at the hub or earlier in the batch."""
         if not isinstance(uuid, str):

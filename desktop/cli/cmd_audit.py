@@ -1,4 +1,6 @@
-"""hejie-admin audit verify: check the audit log's hash chain, the data against the log, and —
+"""hejie-admin audit outputs: the log of prints and exports of unmasked personal data.
+
+hejie-admin audit verify: check the audit log's hash chain, the data against the log, and —
 when this office is enrolled and the district hub can be reached — the log against the head
 the hub holds for it."""
 
@@ -6,22 +8,47 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
-from desktop.cli.common import services
+from desktop.cli.common import login, require_initialized, services
 from desktop.services.audit import verdict_text
 from desktop.sync.client import SyncError
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p = sub.add_parser("audit", parents=[common], help="审计日志")
-    p.add_argument("action", choices=["verify"],
+    p.add_argument("action", choices=["verify", "outputs"],
                    help="verify：校验审计日志是否被改动或删除、数据是否与审计日志相符，"
-                        "并向区局服务器核对（已登记时）")
+                        "并向区局服务器核对（已登记时）；outputs：列出打印、导出完整个人信息的记录")
     p.add_argument("--offline", action="store_true", help="不连接区局同步服务器，只做本机校验")
+    p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="outputs：起始日期")
+    p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="outputs：截止日期")
+    p.add_argument("--user", default="admin", help="outputs：以哪个管理员的身份查看；"
+                   "密码取自环境变量 HEJIE_PASSWORD 或提示输入")
     p.set_defaults(run=run)
 
 
+def _outputs(args: argparse.Namespace) -> int:
+    s = services(args.data_dir)
+    try:
+        require_initialized(s)
+        user = login(s, args.user)
+        lines = s.personal_data.outputs(user, args.start, args.end)
+    finally:
+        s.close()
+    print("时间\t用户\t方式\t内容\t范围\t投诉件数\t人数\t文件")
+    for x in lines:
+        print(f"{x.at:%Y-%m-%d %H:%M}\t{x.username}\t{x.kind}\t{x.what}\t{x.scope}\t"
+              f"{x.complaints}\t{x.people}\t{x.file}")
+    print(f"共 {len(lines)} 次输出，涉及 {sum(x.people for x in lines)} 人次", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "outputs":
+        return _outputs(args)
     s = services(args.data_dir)
     try:
         report = s.audit.verify(progress=lambda n: print(f"已校验 {n} 条…", file=sys.stderr))

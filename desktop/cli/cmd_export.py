@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
                 shown[0] = tenth
                 print(f"已写入 {done}/{total} 行", file=sys.stderr)
 
-        result = s.ledger_export.export(user, query, out, progress=progress)
+        result = s.ledger_export.export(user, query, out, progress=progress, log_kind="cli-xlsx")
         masked = "完整" if result.personal_in_full else "已脱敏"
         print(f"{result.path}　区局分流 {result.dispatched} 件，自行接收 {result.self_received} 件"
               f"　投诉人信息：{masked}")

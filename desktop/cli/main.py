@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop import __version__, paths
 from desktop.cli import (
+    cmd_anonymise,
     cmd_audit,
     cmd_backup,
     cmd_calendar,
@@ -26,7 +27,7 @@ from desktop.cli import (
 from desktop.domain.errors import DomainError
 
 COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export,
-            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats)
+            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats, cmd_anonymise)
 
 
 def build_parser() -> argparse.ArgumentParser:

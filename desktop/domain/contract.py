@@ -31,6 +31,7 @@ from desktop.domain.complaint_fields import (  # noqa: F401  (the contract's nam
     NUMBER_PATTERN,
 )
 from desktop.domain.disclosure import ListStatus, RequestKind, RequestStatus, Step
+from desktop.domain.retention import ANONYMISED_BLANKS, is_anonymised
 from desktop.domain.workflow import Intake
 
 Kind = Literal["text", "int", "bool", "date", "datetime", "office", "user", "record", "sha256"]
@@ -388,6 +389,10 @@ def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
         kind = fields.get("kind", intake)
         required = REQUIRED_BY_INTAKE.get(kind if isinstance(kind, str) else "",
                                           REQUIRED_BY_INTAKE[Intake.COMPLAINT.value])
+        if is_anonymised(fields.get("complainant_name")):
+            # Its retention period ran out (domain.retention): the person's phone and address
+            # were blanked on purpose; the name carries the mark.
+            required -= ANONYMISED_BLANKS
     out: list[tuple[str, str]] = []
     for name, value in fields.items():
         rule = rules.get(name)

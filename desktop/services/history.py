@@ -13,13 +13,20 @@ from desktop.domain import complaint_fields, contract
 from desktop.domain.aftercare import CallMeans, Delivery, Notice, satisfaction_label
 from desktop.domain.complaint import masked
 from desktop.domain.disclosure import RequestKind, RequestStatus
+from desktop.domain.retention import is_anonymised
 from desktop.forms.catalog import FORMS, HOW_LABELS
 from desktop.services.base import Service
 from desktop.services.complaints import ComplaintService, load_complaint, sees_person
 from desktop.services.dto import CurrentUser, HistoryLine
 from desktop.services.letters import title_of
+from desktop.services.personal_data import CHILD_TEXTS, COMPLAINT_TEXTS
 
 _COMPLAINTS = "complaints"
+# What an anonymised complaint's history no longer shows: the person and the texts.
+REDACTED: dict[str, frozenset[str]] = {
+    _COMPLAINTS: frozenset(f.name for f in complaint_fields.PERSONAL) | frozenset(COMPLAINT_TEXTS),
+    **{table: frozenset(names) for table, names in CHILD_TEXTS.items()},
+}
 
 
 def field_label(entity: str, key: str) -> str:
@@ -48,7 +55,8 @@ def _value(entity: str, key: str, value: object) -> str:
 
 
 def _describe(before: str | None, after: str | None, operation: str, entity: str,
-              hide: bool = False, titles: Callable[[str], str] | None = None) -> str:
+              hide: bool = False, titles: Callable[[str], str] | None = None,
+              redact: bool = False) -> str:
     """An audit entry in plain words for the history tab; `hide`: mask personal information;
     `titles`: a printed form's title by its key, as the complaint's edition names it."""
     if operation == "insert" and entity == "printings":
@@ -63,13 +71,16 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         return _describe_disclosure(entity, operation, json.loads(before or "{}"),
                                     json.loads(after or "{}"))
     if operation == "insert" and entity in ("follow_ups", "notice_deliveries"):
-        return _describe_aftercare(entity, json.loads(after or "{}"))
+        new = json.loads(after or "{}")
+        return _describe_aftercare(entity, _redacted(entity, new) if redact else new)
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")
     if operation == "delete":
         return "删除记录"
     old, new = json.loads(before or "{}"), json.loads(after or "{}")
+    if redact:
+        old, new = _redacted(entity, old), _redacted(entity, new)
     if hide and entity == _COMPLAINTS:
         for values in (old, new):
             for field in complaint_fields.PERSONAL:
@@ -82,6 +93,14 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
         if key != "due_on"
     ]
     return "；".join(parts)
+
+
+def _redacted(entity: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An anonymised complaint's entry (domain.retention): what it wrote of the person and of
+    the texts that may name them is not shown again, to anyone."""
+    hidden = REDACTED.get(entity, frozenset())
+    return {key: "（已隐去）" if key in hidden and value not in (None, "") else value
+            for key, value in values.items()}
 
 
 def _label(kind: type[CallMeans] | type[Delivery] | type[Notice], value: object) -> str:
@@ -137,6 +156,7 @@ class HistoryService(Service):
         with self._uow(user, "", write=False) as uow:
             c = load_complaint(uow, user, complaint_id)
             hide = not sees_person(user, c)  # a 举报's reporter: its handler only
+            redact = is_anonymised(c.complainant_name)
             rules = ComplaintService(self.ctx).rules_of(c)
 
             def titles(key: str) -> str:
@@ -144,7 +164,7 @@ class HistoryService(Service):
 
             lines = []
             for e in AuditRepository(uow.session).history(c.uuid):
-                text = _describe(e.before, e.after, e.operation, e.entity, hide, titles)
+                text = _describe(e.before, e.after, e.operation, e.entity, hide, titles, redact)
                 if text:  # a recomputed due date alone is not news
                     at = e.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
                     lines.append(HistoryLine(at, e.username, e.action, text, e.reason))

@@ -34,6 +34,7 @@ from desktop.exports.ledger.xlsx import Column, ColumnKind, Part, write_ledger
 from desktop.services.base import Service
 from desktop.services.complaints import from_cents
 from desktop.services.dto import CurrentUser
+from desktop.services.personal_data import log_output, person_key
 
 Progress = Callable[[int, int], None]
 PAGE = 2000
@@ -84,9 +85,10 @@ class LedgerExportService(Service):
 
     def export(self, user: CurrentUser, query: ComplaintFilter, target: Path, *,
                ids: Sequence[int] | None = None, progress: Progress | None = None,
-               what: str = "") -> LedgerExport:
+               what: str = "", log_kind: str = "xlsx") -> LedgerExport:
         """Write the ledger of `query` (or only the complaints `ids`, a selection of the list)
-        to `target` (.xlsx). `what` names the export in the title line (e.g. 搜索结果)."""
+        to `target` (.xlsx). `what` names the export in the title line (e.g. 搜索结果);
+        `log_kind`: how the outputs log names it (services.personal_data.KIND_LABELS)."""
         target = Path(target)
         if target.suffix.lower() != ".xlsx":
             raise FieldError("文件名", "台账导出为 Excel 文件，文件名应以 .xlsx 结尾")
@@ -94,6 +96,7 @@ class LedgerExportService(Service):
             raise FieldError("文件夹", f"文件夹 {target.parent} 不存在")
         scope = set(user.scope) if user.scope is not None else None
         full_any = [False]
+        people: set[tuple[str, str]] = set()  # complainants shown unmasked
         with self._uow(user, "", write=False) as uow:
             rows = LedgerRows(uow.session)
             offices, users = rows.names()
@@ -114,6 +117,9 @@ class LedgerExportService(Service):
                 for seq, r in enumerate(source, start=1):
                     full = may_see_person(user, r.kind, r.handler_id, r.registered_by_id)
                     full_any[0] = full_any[0] or full
+                    if full and (person := person_key(r.complainant_name,
+                                                      r.complainant_phone)) is not None:
+                        people.add(person)
                     yield [seq, *(self._value(r, n, full, offices, users, labels)
                                   for n in FIELD_ORDER)]
 
@@ -144,6 +150,9 @@ class LedgerExportService(Service):
                 "file": target.name, "filter": line, "selected": None if ids is None else len(ids),
                 "dispatched": counts[0], "self_received": counts[1],
                 "personal_in_full": full_any[0]})
+            if people:
+                log_output(uow, kind=log_kind, what=f"{LEDGER_TITLE}（Excel）", scope=line,
+                           complaints=counts[0] + counts[1], people=len(people), file=target.name)
             uow.commit()
         return LedgerExport(target, counts[0], counts[1], full_any[0])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +45,14 @@ from desktop.forms.sheet import Pdf
 from desktop.services import letters as lt
 from desktop.services import papers
 from desktop.services.base import Service, ServiceContext, require_scope
-from desktop.services.complaints import ComplaintService, from_cents, load_complaint
+from desktop.services.complaints import (
+    ComplaintService,
+    from_cents,
+    load_complaint,
+    sees_person,
+)
 from desktop.services.dto import Changed, CurrentUser
+from desktop.services.personal_data import log_output, person_key
 
 if TYPE_CHECKING:
     from desktop.services.disclosure import DisclosureService
@@ -97,6 +103,9 @@ class RenderedForm:
     complaint_id: int | None = None
     checksum: str | None = None
     warnings: tuple[str, ...] = ()
+    # People whose personal data the form shows unmasked (0 or 1: the complainant or
+    # reporter); a printing of a form with any is logged (services.personal_data).
+    people: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,8 +248,11 @@ class PrintService(Service):
             pdf = letter.build(paper, lh, now)
             texts += [paper.settlement_terms, paper.mediation_place, paper.mediation_materials,
                       paper.status_note]
-        return self._rendered(info, pdf, c.number, f"{info.title}-{c.number}", texts,
-                              complaint_id=c.id, checksum=digest)
+        shown = sees_person(user, c) and person_key(c.complainant_name,
+                                                    c.complainant_phone) is not None
+        return replace(self._rendered(info, pdf, c.number, f"{info.title}-{c.number}", texts,
+                                      complaint_id=c.id, checksum=digest),
+                       people=1 if shown else 0)
 
     def _dispatch(self, uow: UnitOfWork, user: CurrentUser, c: Complaint, paper: ComplaintPaper,
                   rules: RuleSet, now: datetime) -> Pdf:
@@ -394,6 +406,11 @@ class PrintService(Service):
                            checksum=rendered.checksum, how=how,
                            printed_at=self.ctx.clock.now(), printed_by_id=user.id)
             PrintingRepository(uow.session).add(row)
+            if rendered.people:
+                log_output(uow, kind=how, what=rendered.form.title, scope=rendered.scope,
+                           complaints=1 if rendered.complaint_id is not None else 0,
+                           people=rendered.people,
+                           file=rendered.filename if how == "pdf" else "")
             uow.commit()
             if rendered.complaint_id is None:
                 return Changed("printing", (row.id,), created=True)

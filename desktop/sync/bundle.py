@@ -31,6 +31,28 @@ costs memory as a Python object even when it is empty: `[{},{},…]`).
 The manifest says which PROTOCOL_VERSION the program that wrote the file speaks (`protocol`;
 files of programs before it say nothing, read as 1), so a hub can refuse a bundle of a program
 whose protocol has passed its sunset.
+
+Sealed members (format version 2). A lost USB stick must reveal nothing of the consumers in it,
+so content.json and every attachment are sealed (desktop.security.cipher: AES-256-GCM) under a
+key derived from the device's bundle key with HKDF-SHA256 and a label of its own (the bundle
+key itself stays the HMAC key of the signature: one key, two uses, kept apart by the
+derivation). Encrypt, then sign: the manifest lists each member as stored (sealed), with its
+SHA-256 and `"sealed": true`, and the signature covers the manifest; reading checks the
+signature and every member's hash before anything is decrypted, then opens each sealed member
+(its GCM tag authenticates it once more, bound to the file's kind, bundle id and member name by
+the associated data). A sealed attachment is still named by the SHA-256 of its plain bytes,
+checked after it is opened. Sealed attachments are stored uncompressed in the zip (ciphertext
+does not deflate) and content.json is not compressed before sealing: the size limits below are on
+the plain JSON, as before, at the price of files some times larger than deflated ones. The
+manifest stays readable (device, office code, hub, bundle id, sizes): the hub must find the
+device's key before it can open anything, and it holds no personal data.
+
+Version 1 files (programs before sealing) are plain and still read: they are signed the same
+way, so nothing unsigned gets in, and refusing them would strand the operations of an office
+whose program is not yet upgraded; the hub answers a version 1 bundle with a version 1
+receipt, the only kind that office can read. A program before version 2 refuses a version 2
+file with its own message (同步文件格式版本 2 不受支持，请升级程序), and this one does the same
+for any later version.
 """
 
 from __future__ import annotations
@@ -47,12 +69,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from desktop.domain.errors import DomainError
 from desktop.files import write_atomic
+from desktop.security import cipher
 from desktop.sync.protocol import PROTOCOL_VERSION
 
 FORMAT = "hejie-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what `write` writes by default: sealed members
+PLAIN_VERSION = 1  # before sealing; still read, and written only to answer such a bundle
+READABLE_VERSIONS = (PLAIN_VERSION, FORMAT_VERSION)
+_SEAL_LABEL = b"hejie-sync bundle members v2"
+# A sealed member is its plain bytes and the cipher's header, nonce and tag.
+SEAL_OVERHEAD = 64
 BUNDLE = "bundle"
 RECEIPT = "receipt"
 _MANIFEST = "manifest.json"
@@ -99,6 +130,9 @@ class SyncFile:
     # The protocol of the program that wrote it: `write` always writes this program's;
     # `read` gives the manifest's (1 when the manifest has none: the programs before it).
     protocol: int = PROTOCOL_VERSION
+    # The format: `write` writes this version (FORMAT_VERSION seals; PLAIN_VERSION only to
+    # answer a bundle of a program before sealing); `read` gives the manifest's.
+    format_version: int = FORMAT_VERSION
 
 
 def _sha(data: bytes) -> str:
@@ -109,12 +143,27 @@ def sign(key: str, data: bytes) -> str:
     return hmac.new(bytes.fromhex(key), data, hashlib.sha256).hexdigest()
 
 
+def seal_key(key: str) -> bytes:
+    """The key that seals a file's members, derived from the device's bundle key (HKDF-SHA256,
+    a label of its own): the bundle key itself only signs."""
+    return HKDF(algorithm=hashes.SHA256(), length=cipher.KEY_BYTES, salt=None,
+                info=_SEAL_LABEL).derive(bytes.fromhex(key))
+
+
+def _aad(kind: str, bundle_id: str, name: str) -> bytes:
+    """What a sealed member is bound to: another file's or another member's bytes do not open."""
+    return f"{FORMAT}/{kind}/{bundle_id}/{name}".encode()
+
+
 def write(sync_file: SyncFile, key: str) -> bytes:
-    """The file's bytes, signed with the device's bundle key."""
+    """The file's bytes: members sealed (version 2) and the manifest signed with the device's
+    bundle key."""
+    if sync_file.format_version not in READABLE_VERSIONS:
+        raise BundleError(f"同步文件格式版本 {sync_file.format_version} 不受支持，未生成文件")
     content = json.dumps(sync_file.content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     members = {_CONTENT: content, **{f"blobs/{sha}": data for sha, data in sync_file.blobs.items()}}
     digests = {name: _sha(data) for name, data in members.items()}
-    too_large = [name for name, data in members.items() if len(data) > (_limit(name) or 0)]
+    too_large = [name for name, data in members.items() if len(data) > _plain_limit(name)]
     total = sum(len(data) for data in members.values())
     if too_large or total > MAX_TOTAL_BYTES or len(members) + 2 > MAX_MEMBERS \
             or _containers(content) > MAX_CONTENT_CONTAINERS:
@@ -124,9 +173,19 @@ def write(sync_file: SyncFile, key: str) -> bytes:
     for sha in sync_file.blobs:
         if digests[f"blobs/{sha}"] != sha:
             raise BundleError(f"附件内容与其校验值不符（{sha[:12]}…），同步包未生成")
+    sealed = sync_file.format_version >= FORMAT_VERSION
+    if sealed:
+        sealer = cipher.sealer_for(seal_key(key))
+        members = {name: sealer.seal(data, _aad(sync_file.kind, sync_file.bundle_id, name))
+                   for name, data in members.items()}
+        digests = {name: _sha(data) for name, data in members.items()}
+        sealed_total = sum(len(data) for data in members.values())
+        if sealed_total > MAX_TOTAL_BYTES:  # the reader counts the stored (sealed) sizes
+            raise BundleError(f"同步内容过大（{_size(sealed_total)}，{len(members)} 个部分），"
+                              "超过同步文件的上限，未生成文件。请联系信息管理员")
     manifest = {
         "format": FORMAT,
-        "version": FORMAT_VERSION,
+        "version": sync_file.format_version,
         "protocol": PROTOCOL_VERSION,
         "kind": sync_file.kind,
         "bundle_id": sync_file.bundle_id,
@@ -135,14 +194,18 @@ def write(sync_file: SyncFile, key: str) -> bytes:
         "hub_id": sync_file.hub_id,
         "created_at": sync_file.created_at,
         "members": {name: {"sha256": digests[name], "size": len(data)}
+                    | ({"sealed": True} if sealed else {})
                     for name, data in members.items()},
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     parts = {_MANIFEST: manifest_bytes, _SIGNATURE: sign(key, manifest_bytes).encode("ascii"),
              **members}
-    out, dense = _zipped(parts, set())
+    # Ciphertext does not deflate: sealed attachments (the large members) are stored as they
+    # are; content.json goes the one way every file's did (no gain, little time).
+    stored = {name for name in members if name.startswith("blobs/")} if sealed else set()
+    out, dense = _zipped(parts, stored)
     if dense:  # rare (a blank page scanned as BMP): written again, those members stored
-        out, _ = _zipped(parts, dense)
+        out, _ = _zipped(parts, stored | dense)
     return out
 
 
@@ -177,16 +240,25 @@ def _size(n: int) -> str:
 
 
 def _limit(name: str) -> int | None:
-    """How large a member of this name may be when inflated; None: not a name the format writes."""
+    """How large a member of this name may be when inflated (as stored: sealed, for a sealed
+    one); None: not a name the format writes."""
     if name == _MANIFEST:
         return MAX_MANIFEST_BYTES
     if name == _SIGNATURE:
         return MAX_SIGNATURE_BYTES
     if name == _CONTENT:
-        return MAX_CONTENT_BYTES
+        return MAX_CONTENT_BYTES + SEAL_OVERHEAD
     if _BLOB_NAME.fullmatch(name):
-        return MAX_ATTACHMENT_BYTES
+        return MAX_ATTACHMENT_BYTES + SEAL_OVERHEAD
     return None
+
+
+def _plain_limit(name: str) -> int:
+    """How large a member's plain bytes may be (a sealed one is SEAL_OVERHEAD larger stored)."""
+    limit = _limit(name)
+    if limit is None:
+        return 0
+    return limit - SEAL_OVERHEAD if name == _CONTENT or name.startswith("blobs/") else limit
 
 
 def _refused(what: str, reason: str) -> BundleError:
@@ -273,8 +345,10 @@ def peek(data: bytes) -> dict[str, Any]:
         raise BundleError("文件不完整或不是和解台同步文件（可能在复制时被截断），未导入任何内容") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("这不是和解台的同步文件，未导入任何内容")
-    if manifest.get("version") != FORMAT_VERSION:
-        raise BundleError(f"同步文件格式版本 {manifest.get('version')} 不受支持，请升级程序")
+    version = manifest.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        raise BundleError(f"同步文件格式版本 {version} 不受支持（可能由更新版本的和解台生成），"
+                          "请升级程序，未导入任何内容")
     protocol = manifest.get("protocol", 1)
     if type(protocol) is not int or protocol < 1:
         raise _refused("同步", "清单中的协议版本不正确")
@@ -299,21 +373,30 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
                     set(members) != set(zf.namelist()) - {_MANIFEST, _SIGNATURE}:
                 raise _refused(what, "清单与文件中的成员不一致")
             contents: dict[str, bytes] = {}
+            sealed: set[str] = set()
             for name, meta in members.items():
                 if not isinstance(meta, dict):
                     raise _refused(what, f"清单中「{name}」的记载不正确")
+                if meta.get("sealed", False) not in (True, False) or \
+                        (meta.get("sealed") and manifest["version"] < FORMAT_VERSION):
+                    raise _refused(what, f"清单中「{name}」的加密记载不正确")
                 body = _member(zf, name, what)
                 digest = _sha(body)
                 if len(body) != meta.get("size") or digest != meta.get("sha256") \
-                        or (name.startswith("blobs/") and name != f"blobs/{digest}"):
+                        or (name.startswith("blobs/") and not meta.get("sealed")
+                            and name != f"blobs/{digest}"):
                     raise BundleError(f"{what}中的「{name}」与清单校验值不符（文件损坏），未导入任何内容")
                 contents[name] = body
+                if meta.get("sealed"):
+                    sealed.add(name)
     except BundleError:
         raise
     except _DAMAGED as exc:  # a damaged zip fails in any of these
         raise BundleError(f"{what}文件不完整（可能在复制时被截断）：{exc}。未导入任何内容") from exc
     if _CONTENT not in contents:
         raise BundleError(f"{what}缺少内容部分，未导入任何内容")
+    if sealed:
+        contents |= _opened(contents, sealed, key, manifest, what)
     blobs = {name.removeprefix("blobs/"): body for name, body in contents.items()
              if name.startswith("blobs/")}
     try:
@@ -321,6 +404,7 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
     except ValueError as exc:
         raise _refused(what, "内容部分不是有效的 JSON") from exc
     return SyncFile(
+        format_version=manifest["version"],
         kind=manifest["kind"],
         bundle_id=manifest["bundle_id"],
         device_id=manifest["device_id"],
@@ -331,6 +415,25 @@ def read(data: bytes, key: str, *, expect: str) -> SyncFile:
         created_at=manifest.get("created_at", ""),
         protocol=manifest.get("protocol", 1),
     )
+
+
+def _opened(contents: dict[str, bytes], names: set[str], key: str, manifest: dict[str, Any],
+            what: str) -> dict[str, bytes]:
+    """The plain bytes of the sealed members (their signed hashes were checked already)."""
+    sealer = cipher.sealer_for(seal_key(key))
+    opened: dict[str, bytes] = {}
+    for name in sorted(names):
+        try:
+            plain = sealer.open(contents[name], _aad(manifest["kind"], manifest["bundle_id"], name))
+        except cipher.SealError as exc:
+            raise BundleError(f"{what}中的「{name}」无法解密（文件损坏，或不是用本机的同步密钥加密的），"
+                              "未导入任何内容") from exc
+        if len(plain) > _plain_limit(name):
+            raise _refused(what, f"成员「{name}」解密后有 {_size(len(plain))}，超过上限")
+        if name.startswith("blobs/") and name != f"blobs/{_sha(plain)}":
+            raise BundleError(f"{what}中的「{name}」与清单校验值不符（文件损坏），未导入任何内容")
+        opened[name] = plain
+    return opened
 
 
 def write_file(path: Path, sync_file: SyncFile, key: str) -> int:

@@ -62,7 +62,7 @@ def test_an_administrator_sees_seven_tabs(admin_page) -> None:  # type: ignore[n
     page, _ = admin_page
     assert page.tabs is not None
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
-        "用户与角色", "单位", "代码表", "工作日", "办理时限", "回访", "同步", "备份"]
+        "用户与角色", "单位", "代码表", "工作日", "办理时限", "回访", "同步", "备份", "个人信息"]
 
 
 # -- users -----------------------------------------------------------------------------------

@@ -134,10 +134,14 @@ class Outbox:
                 # Older `before` values win: they are what the district last saw.
                 merged_before = {} if is_insert else {**before, **old_before}
                 merged_after = {**json.loads(op.after), **after}
+                # Not matched against the session's objects ("evaluate" walks every object
+                # it holds, per statement: a batch of hundreds of records took seconds); `op`
+                # is not read again in this transaction.
                 session.execute(update(OutboxOp).where(OutboxOp.id == op.id).values(
                     before=_dump(merged_before), after=_dump(merged_after),
                     base_version=0 if whole else op.base_version,
-                    people=_dump({**json.loads(op.people), **people}), made_at=now))
+                    people=_dump({**json.loads(op.people), **people}), made_at=now),
+                    execution_options={"synchronize_session": False})
                 continue
             rows.append(self._row(c, {} if whole else known, before, after, people, made_by, now))
         if rows or later:

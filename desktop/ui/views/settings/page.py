@@ -1,5 +1,5 @@
 """The 设置 page: administrators maintain users, offices, codes, working days, time limits, 回访,
-sync, backups."""
+sync, backups, and personal data (retention, the log of outputs)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from desktop.ui.views.settings.calendar import CalendarTab
 from desktop.ui.views.settings.codes import CodesTab
 from desktop.ui.views.settings.follow_up import FollowUpTab
 from desktop.ui.views.settings.offices import OfficesTab
+from desktop.ui.views.settings.privacy import PrivacyTab
 from desktop.ui.views.settings.rules import RulesTab
 from desktop.ui.views.settings.sync import SyncTab
 from desktop.ui.views.settings.users import UsersTab
@@ -38,6 +39,7 @@ class SettingsPage(QWidget):
         self.follow_up: FollowUpTab | None = None
         self.sync: SyncTab | None = None
         self.backup: BackupTab | None = None
+        self.privacy: PrivacyTab | None = None
         if not ctx.user.has(Role.ADMIN):
             self.refusal = QLabel(self.tr(
                 "「设置」只对系统管理员开放。{name}没有系统管理员角色；如需新增用户、修改单位、代码表、"
@@ -65,4 +67,6 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.follow_up, self.tr("回访"))
         self.tabs.addTab(self.sync, self.tr("同步"))
         self.tabs.addTab(self.backup, self.tr("备份"))
+        self.privacy = PrivacyTab(ctx)
+        self.tabs.addTab(self.privacy, self.tr("个人信息"))
         layout.addWidget(self.tabs)
