@@ -31,8 +31,12 @@ if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the d
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from desktop.cli import chinese_argparse
+
+    chinese_argparse.install()  # usage, options, the errors: before the parser is made
     parser = argparse.ArgumentParser(prog="hejie", description="和解台：消费投诉登记、调解与台账")
-    parser.add_argument("--version", action="version", version=f"hejie {__version__}")
+    parser.add_argument("--version", action="version", version=f"hejie {__version__}",
+                        help="显示版本号并退出")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时自动生成）")
     parser.add_argument("--data-dir", type=Path, help="数据文件夹（默认为用户数据文件夹下的 Hejie）")
     parser.add_argument("--user", help="登录框预先填写的用户名")
@@ -55,13 +59,16 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese."""
-    QLocale.setDefault(QLocale("zh_CN"))
+    """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese: Qt's
+    qtbase_zh_CN from PySide6's translations folder (the bundle keeps it), and the program's
+    own supplement (resources/translations) for what Qt 6's texts changed since that was made."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
-    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+    for name, where in (("qtbase_zh_CN", folder), ("qt_zh_CN", folder),
+                        (str(shipped.path(shipped.QT_TRANSLATION)), "")):
         translator = QTranslator(app)
-        if translator.load(name, folder):
+        if translator.load(name, where):
             app.installTranslator(translator)
             loaded.append(translator)
     return loaded
