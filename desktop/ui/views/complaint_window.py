@@ -390,8 +390,11 @@ class ComplaintWindow(QWidget):
         return preview_form(self.ctx, self, request)
 
     def _action_done(self, changed: Changed) -> None:
-        if changed.warnings:
-            messages.inform(self, self.tr("提示"), "\n".join(changed.warnings))
+        # The calendar / rule-set notices: a dialog the first time this session only; the
+        # header's status line and the main window's status bar show them after every change.
+        new = self.ctx.untold(changed.warnings)
+        if new:
+            messages.inform(self, self.tr("提示"), "\n".join(new))
 
     def edit(self) -> QWidget:
         """The registration form, filled in, in a window of its own (修改须留痕)."""

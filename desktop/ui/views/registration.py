@@ -502,8 +502,9 @@ class RegistrationPage(QWidget):
             text = self.tr("已登记举报，单号 {0}。").format(changed.number)
         else:
             text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
-        if changed.warnings:
-            text += "\n" + "\n".join(changed.warnings)
+        new = self.ctx.untold(changed.warnings)  # once a session (see ComplaintWindow._action_done)
+        if new:
+            text += "\n" + "\n".join(new)
         if files:
             attach_files(self.ctx, self, changed.ids[0], files)
         messages.inform(self, self.tr("登记成功"), text)
