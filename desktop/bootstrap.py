@@ -225,6 +225,57 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
     return services
 
 
+DEMO_BUILDING = ".demo-building"  # the demo database while it is built (in the demo data folder)
+DEMO_INTERRUPTED = "上次生成演示库时被中断，未完成的演示库已删除，现在重新生成。"
+
+
+def demo_to_build(data_dir: Path) -> str | None:
+    """None when the demo database of `data_dir` is there; else what the window says while
+    open_demo builds it: "" for a first build, DEMO_INTERRUPTED when an earlier build was
+    stopped half-way (program killed, PC switched off: its folder is left)."""
+    if paths.database_path(data_dir).exists():
+        return None
+    return DEMO_INTERRUPTED if (data_dir / DEMO_BUILDING).exists() else ""
+
+
+def open_demo(data_dir: Path, steps: Callable[[str, int, int], None] | None = None,
+              clock: Clock | None = None) -> Services:
+    """The demo database of `data_dir`, built first when there is none (about a minute).
+
+    It is built in the folder DEMO_BUILDING and moved to its place only when complete, so a
+    build that is cancelled (steps raising, e.g. Cancelled) or killed never leaves a demo
+    database that looks usable: a cancelled build removes its folder, a killed one leaves it,
+    and the next start removes it (demo_to_build tells the window to say so) and builds anew.
+    """
+    import shutil
+
+    from desktop.demo.generate import build_demo
+
+    building = data_dir / DEMO_BUILDING
+    if building.exists():
+        shutil.rmtree(building)
+    database = paths.database_path(data_dir)
+    if not database.exists():
+        if steps is not None:
+            steps("建立数据库", 0, 0)
+        paths.secure_data_dir(data_dir)
+        try:
+            fresh = open_services(building, clock=clock)
+            try:
+                build_demo(fresh, steps=steps)
+                with fresh.ctx.engine.connect() as connection:  # all of it in the main file
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                fresh.ctx.engine.dispose()
+            built = paths.database_path(building)
+            for suffix in ("-wal", "-shm"):  # empty after the checkpoint and the last close
+                built.with_name(built.name + suffix).unlink(missing_ok=True)
+            built.replace(database)  # the same folder tree: an atomic rename
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    return open_services(data_dir, clock=clock)
+
+
 def restore(data_dir: Path, checked: CheckedBackup, *, username: str, display: str,
             office_code: str = "", clock: Clock | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> tuple[Restored, str]:

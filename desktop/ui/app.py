@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from desktop import __version__, paths, shipped
 from desktop.domain.errors import DomainError
 from desktop.ui.errors import ErrorReporter
-from desktop.ui.ops import Ops, TaskState
+from desktop.ui.ops import Cancelled, Ops, ProgressRelay, TaskState
 
 if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the database worker
     from desktop.bootstrap import Services
@@ -130,7 +130,7 @@ class Launcher(QObject):
         self.exit_code = 0
 
     def start(self) -> None:
-        from desktop.bootstrap import login_office
+        from desktop.bootstrap import demo_to_build, login_office
 
         # A database that is set up and needs no migration: the login window needs only the
         # office's name (read in a moment with plain sqlite3), so it shows at once while the
@@ -144,29 +144,62 @@ class Launcher(QObject):
         if opening is not None:
             progress.cancel()  # the login window is what the user sees meanwhile
         self._progress = progress
+        # The demo's first start builds its database (some 15 s to a minute): say each step,
+        # with a 取消 that stops the build (nothing half-built is kept: bootstrap.open_demo).
+        build_note = demo_to_build(self.data_dir) if self.demo else None
+        steps = ProgressRelay(self)
+        if build_note is not None:
+            self._show_demo_build(progress, steps, build_note)
 
-        def work(state: TaskState) -> Services:
-            from desktop.bootstrap import open_services
+        def work(state: TaskState) -> Services | None:
+            from desktop.bootstrap import open_demo, open_services
 
-            fresh_demo = self.demo and not paths.database_path(self.data_dir).exists()
-            services = open_services(self.data_dir)
-            if fresh_demo:
-                from desktop.demo.generate import build_demo
+            def step(what: str, done: int, total: int) -> None:
+                if state.cancelled:
+                    raise Cancelled()
+                steps.raw.emit(what, done, total)
 
-                build_demo(services, progress=state.progress)
+            if self.demo:
+                try:
+                    services = open_demo(self.data_dir, step)
+                except Cancelled:
+                    return None  # the user stopped the build: _opened quits
+            else:
+                services = open_services(self.data_dir)
             if opening is not None:
                 opening.services = services
             return services
 
-        def shown(done: int, total: int) -> None:
-            progress.setLabelText(self.tr("首次使用演示库，正在生成演示数据 {0}/{1}……").format(done, total))
-            progress.setMaximum(total)
-            progress.setValue(done)
-
         self._login_shown = opening is not None
-        self.ops.run(work, self._opened, on_progress=shown, on_error=self._failed_to_open)
+        self._task = self.ops.run(work, self._opened, on_error=self._failed_to_open)
+        if build_note is not None:
+            progress.canceled.connect(self._task.cancel)
         if opening is not None and office is not None:
             self._show_login(office, opening)
+
+    def _show_demo_build(self, progress: QProgressDialog, steps: ProgressRelay, note: str) -> None:
+        from desktop.demo.generate import STEPS
+
+        head = self.tr("首次使用演示库，正在生成演示数据（约需一分钟）。")
+        if note:
+            head = note + "\n" + head
+        progress.setCancelButtonText(self.tr("取消"))
+        progress.setMinimumDuration(0)
+        progress.setMinimumWidth(460)
+        progress.setAutoReset(False)
+        progress.setLabelText(head)
+
+        def shown(what: str, done: int, total: int) -> None:
+            number = STEPS.index(what) + 1 if what in STEPS else 0
+            line = self.tr("第 {0} 步，共 {1} 步：{2}").format(number, len(STEPS), what) if number else what
+            if total:
+                line += f"  {done}/{total}"
+            progress.setLabelText(head + "\n" + line)
+            progress.setMaximum(total)
+            progress.setValue(min(done, total))
+
+        steps.shown.connect(shown)
+        progress.show()
 
     def _failed_to_open(self, error: BaseException) -> None:
         self._progress.close()
@@ -174,8 +207,11 @@ class Launcher(QObject):
         self.exit_code = 2
         self.app.quit()
 
-    def _opened(self, services: Services) -> None:
+    def _opened(self, services: Services | None) -> None:
         self._progress.close()
+        if services is None:  # the demo build was cancelled
+            self.app.quit()
+            return
         self.services = services
         if self._login_shown:
             # While the password is typed: the workbench's modules (its pages import printing,
