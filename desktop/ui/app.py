@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
     install_translations(app)
     register_fonts(app)
+    from desktop.ui import user_guide
+
+    user_guide.instance()  # F1 in every window, the login's and set-up's too
     collect_garbage_in_the_ui_thread(app)
     launcher = Launcher(app, data_folder(args), args.demo, args.user or "")
     launcher.start()
