@@ -56,6 +56,12 @@ def _dress(dialog: QFileDialog) -> None:
     if dialog.findChild(QTreeView) is None:
         return  # a native dialog: nothing of ours to dress
     dialog.setProxyModel(ChineseFileColumns(dialog))
+    tree = dialog.findChild(QTreeView)
+    metrics = tree.fontMetrics()
+    header = tree.header()
+    # Qt sized the columns for its own texts: room for 2026-12-05 14:30 and 123,456 KB.
+    header.resizeSection(_DATE, metrics.horizontalAdvance("2026-12-05 14:30") + 24)
+    header.resizeSection(_SIZE, max(header.sectionSize(_SIZE), metrics.horizontalAdvance("123,456 KB") + 24))
     splitter = dialog.findChild(QSplitter)
     if splitter is not None and splitter.count() == 2:
         splitter.setSizes([150, 600])

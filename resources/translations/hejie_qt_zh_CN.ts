@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<!-- What Qt's own qtbase_zh_CN.qm (shipped with PySide6) lacks: texts whose source changed in
+<!-- What Qt's own qtbase_zh_CN.qm (shipped with PySide6) lacks or says oddly (体积 for a file's size): texts whose source changed in
      Qt 6 (accelerators added) and so show in English in the file and print dialogs Qt draws itself
      when the platform has no native one. desktop/ui/app.py loads the compiled .qm after Qt's; rebuild it
      with `pyside6-lrelease hejie_qt_zh_CN.ts` (tests/gui/test_qt_chinese.py checks it is current). -->
@@ -11,6 +11,10 @@
     <message><source>Files of &amp;type:</source><translation>文件类型(&amp;T)：</translation></message>
     <message><source>&amp;File name:</source><translation>文件名(&amp;N)：</translation></message>
     <message><source>&amp;Directory:</source><translation>文件夹(&amp;D)：</translation></message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message><source>Size</source><translation>大小</translation></message>
 </context>
 <context>
     <name>QPrintSettingsOutput</name>

@@ -114,6 +114,7 @@ def test_every_file_dialog_of_the_program_is_chinese(chinese_qt, qtbot, folder: 
     texts = visible_texts(dialog)
     assert [t for t in texts if english(t)] == []
     assert "查找范围(L)：" in [t.replace("&", "") for t in texts]
+    assert "大小" in texts and "修改日期" in texts
     cells = {str(model.index(r, 0, tree.rootIndex()).data()):
              [str(model.index(r, c, tree.rootIndex()).data()) for c in (1, 2, 3)]
              for r in range(model.rowCount(tree.rootIndex()))}
