@@ -13,14 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import (
+    QImage,
     QKeySequence,
     QShortcut,
     QTextBlock,
     QTextDocument,
-    QTextImageFormat,
     QWindow,
 )
 from PySide6.QtWidgets import (
@@ -70,7 +71,7 @@ TOPICS = {
     "RuleSetDialog": "设置",
     "SyncConflictsDialog": "冲突：两边改了同一项",
 }
-IMAGE_WIDTH = 820  # the screenshots (1366 px wide) are shown at this width
+IMAGE_WIDTH = 860  # wider screenshots (1366 px) are shown at this width
 _NUMBER = re.compile(r"^\s*(附：|\d+[a-z]?(\.\d+)*\.?)\s*")
 
 
@@ -114,6 +115,27 @@ def topic_of(widget: QWidget | None) -> str:
     return ""
 
 
+class _GuideBrowser(QTextBrowser):
+    """Loads the guide's screenshots from its folder, scaled smoothly to a readable width (the
+    document itself would scale a 1366-pixel screenshot without smoothing)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+        if kind == QTextDocument.ResourceType.ImageResource.value and not name.scheme():
+            image = QImage(str(self.folder / name.path()))
+            if not image.isNull():
+                shown = min(image.width(), IMAGE_WIDTH)  # its width on the page, in logical pixels
+                ratio = self.devicePixelRatioF()  # 125 %, 150 %: as many pixels as the screen has
+                if image.width() > shown * ratio:
+                    image = image.scaledToWidth(round(shown * ratio), Qt.TransformationMode.SmoothTransformation)
+                image.setDevicePixelRatio(image.width() / shown)
+                return image
+        return super().loadResource(kind, name)
+
+
 class GuideWindow(QWidget):
     """使用说明: contents on the left, the guide on the right."""
 
@@ -121,12 +143,9 @@ class GuideWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("和解台 使用说明"))
         self.setObjectName("guide")
-        self.browser = QTextBrowser()
+        self.browser = _GuideBrowser(guide.parent)
         self.browser.setOpenExternalLinks(True)
-        self.browser.setSearchPaths([str(guide.parent)])
-        self.browser.document().setDefaultStyleSheet("h1, h2 { color: #8b1a1a; }")
         self.browser.setMarkdown(guide.read_text("utf-8"))
-        self._fit_images()
         self.headings = headings(self.browser.document())
         self.contents = QTreeWidget()
         self.contents.setHeaderHidden(True)
@@ -156,27 +175,6 @@ class GuideWindow(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.where)
         self.resize(1180, 760)
-
-    def _fit_images(self) -> None:
-        """Screenshots at a readable width, not their full 1366 pixels."""
-        document = self.browser.document()
-        block = document.begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                fmt = fragment.charFormat()
-                if fmt.isImageFormat():
-                    image = QTextImageFormat(fmt.toImageFormat())
-                    if not image.width():
-                        image.setWidth(IMAGE_WIDTH)
-                        cursor = self.browser.textCursor()
-                        cursor.setPosition(fragment.position())
-                        cursor.setPosition(fragment.position() + fragment.length(),
-                                           cursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(image)
-                it += 1
-            block = block.next()
 
     def _chosen(self, item: QTreeWidgetItem) -> None:
         self.scroll_to_block(int(item.data(0, Qt.ItemDataRole.UserRole)))
