@@ -62,6 +62,7 @@ def _dress(dialog: QFileDialog) -> None:
     # Qt sized the columns for its own texts: room for 2026-12-05 14:30 and 123,456 KB.
     header.resizeSection(_DATE, metrics.horizontalAdvance("2026-12-05 14:30") + 24)
     header.resizeSection(_SIZE, max(header.sectionSize(_SIZE), metrics.horizontalAdvance("123,456 KB") + 24))
+    header.resizeSection(_TYPE, max(header.sectionSize(_TYPE), metrics.horizontalAdvance("XLSX 文件") + 24))
     splitter = dialog.findChild(QSplitter)
     if splitter is not None and splitter.count() == 2:
         splitter.setSizes([150, 600])

@@ -174,7 +174,8 @@ class GuideWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.where)
-        self.resize(1180, 760)
+        screen = self.screen().availableGeometry()  # 1366×768 at 150 % leaves 910×512
+        self.resize(min(1180, screen.width() - 40), min(760, screen.height() - 60))
 
     def _chosen(self, item: QTreeWidgetItem) -> None:
         self.scroll_to_block(int(item.data(0, Qt.ItemDataRole.UserRole)))
