@@ -133,3 +133,15 @@ def test_cancel_stops_the_build_and_quits(launcher, qtbot, monkeypatch) -> None:
     assert not paths.database_path(launcher.data_dir).exists()
     assert not (launcher.data_dir / DEMO_BUILDING).exists()
     assert launcher.services is None
+
+
+def test_hejie_admin_demo_interrupted_by_ctrl_c_leaves_nothing(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.cli.main import main as admin_main
+
+    def interrupted(s, **kw):  # type: ignore[no-untyped-def]
+        kw["steps"]("建立企业库", 3, 200)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generate, "build_demo", interrupted)
+    assert admin_main(["demo", "--data-dir", str(tmp_path), "--complaints", "20"]) == 130
+    assert not paths.database_path(tmp_path).exists() and not (tmp_path / DEMO_BUILDING).exists()
