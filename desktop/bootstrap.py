@@ -19,6 +19,7 @@ from desktop import paths
 from desktop.db.migrate import newest_revision, open_database, read_only_state
 
 if TYPE_CHECKING:
+    from desktop.demo.generate import DemoSummary
     from desktop.services.aftercare import AftercareService
     from desktop.services.audit import AuditService
     from desktop.services.backup import BackupService
@@ -230,6 +231,67 @@ def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
                 "SELECT 1 FROM sync_outbox WHERE status = 'sending' LIMIT 1").first() is not None:
             _ = services.sync
     return services
+
+
+DEMO_BUILDING = ".demo-building"  # the demo database while it is built (in the demo data folder)
+DEMO_INTERRUPTED = "上次生成演示库时被中断，未完成的演示库已删除，现在重新生成。"
+
+
+def demo_to_build(data_dir: Path) -> str | None:
+    """None when the demo database of `data_dir` is there; else what the window says while
+    open_demo builds it: "" for a first build, DEMO_INTERRUPTED when an earlier build was
+    stopped half-way (program killed, PC switched off: its folder is left)."""
+    if paths.database_path(data_dir).exists():
+        return None
+    return DEMO_INTERRUPTED if (data_dir / DEMO_BUILDING).exists() else ""
+
+
+def open_demo(data_dir: Path, steps: Callable[[str, int, int], None] | None = None,
+              clock: Clock | None = None) -> Services:
+    """The demo database of `data_dir`, built first when there is none (about a minute;
+    build_demo_database), then opened."""
+    build_demo_database(data_dir, steps, clock)
+    return open_services(data_dir, clock=clock)
+
+
+def build_demo_database(data_dir: Path, steps: Callable[[str, int, int], None] | None = None,
+                        clock: Clock | None = None, **options: Any) -> DemoSummary | None:
+    """Build the demo database of `data_dir` when there is none (`options`: build_demo's
+    complaints and seed); None when there is one.
+
+    It is built in the folder DEMO_BUILDING and moved to its place only when complete, so a
+    build that is cancelled (steps raising, e.g. Cancelled, or Ctrl+C) or killed never leaves a
+    demo database that looks usable: a cancelled build removes its folder, a killed one leaves
+    it, and the next start removes it (demo_to_build tells the window to say so) and builds anew.
+    """
+    import shutil
+
+    from desktop.demo.generate import build_demo
+
+    building = data_dir / DEMO_BUILDING
+    if building.exists():
+        shutil.rmtree(building)
+    database = paths.database_path(data_dir)
+    if database.exists():
+        return None
+    if steps is not None:
+        steps("建立数据库", 0, 0)
+    paths.secure_data_dir(data_dir)
+    try:
+        fresh = open_services(building, clock=clock)
+        try:
+            summary = build_demo(fresh, steps=steps, **options)
+            with fresh.ctx.engine.connect() as connection:  # all of it in the main file
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            fresh.ctx.engine.dispose()
+        built = paths.database_path(building)
+        for suffix in ("-wal", "-shm"):  # empty after the checkpoint and the last close
+            built.with_name(built.name + suffix).unlink(missing_ok=True)
+        built.replace(database)  # the same folder tree: an atomic rename
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return summary
 
 
 def restore(data_dir: Path, checked: CheckedBackup, *, username: str, display: str,

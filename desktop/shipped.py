@@ -32,6 +32,11 @@ ICONS = "icons"
 # The application icon: PNG renders for the window (hand-tuned small sizes) and the SVG source.
 ICON_SIZES = (16, 32, 48, 256)
 ICON_SVG = "icons/hejie.svg"
+# What Qt's own Chinese translation lacks (compiled from the .ts beside it).
+QT_TRANSLATION = "translations/hejie_qt_zh_CN.qm"
+# The user guide (docs/user-guide.md and its screenshots): a checkout reads docs/; a wheel maps
+# docs/ to the package directory desktop/guide (setup.py); a bundle has sys._MEIPASS/guide.
+USER_GUIDE = "user-guide.md"
 
 
 class ResourcesMissing(RuntimeError):
@@ -79,10 +84,26 @@ def icon_paths() -> dict[int, Path]:
     return {size: path(f"{ICONS}/hejie-{size}.png") for size in ICON_SIZES}
 
 
+def user_guide() -> Path:
+    """The Chinese user guide shown by 帮助 → 使用说明; ResourcesMissing when there is none."""
+    looked = []
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        looked.append(Path(frozen) / "guide")
+    package = Path(__file__).resolve().parent
+    looked += [package / "guide", package.parent / "docs"]
+    for folder in looked:
+        if (folder / USER_GUIDE).is_file():
+            return folder / USER_GUIDE
+    raise ResourcesMissing(
+        "找不到使用说明。查找过：" + "；".join(str(p) for p in looked) + "。请重新安装程序。")
+
+
 def required() -> list[Path]:
     """Every shipped file the program reads at run time (checked by the tests and the bundles)."""
     from desktop.forms.fonts import _FILES  # font names live with the code that uses them
 
-    files = [path(CODE_TABLES), path(RULE_SETS), path(ICON_SVG), *icon_paths().values()]
+    files = [path(CODE_TABLES), path(RULE_SETS), path(ICON_SVG), *icon_paths().values(),
+             path(QT_TRANSLATION), user_guide()]
     files += [path(FONTS) / name for name in _FILES.values()]
     return files

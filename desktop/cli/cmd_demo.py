@@ -7,8 +7,8 @@ import sys
 import time
 
 from desktop import paths
-from desktop.cli.common import services
-from desktop.demo.generate import DEMO_PASSWORD, USERS, build_demo
+from desktop.bootstrap import build_demo_database
+from desktop.demo.generate import DEMO_PASSWORD, USERS
 from desktop.domain.errors import DomainError
 
 
@@ -29,17 +29,23 @@ def run(args: argparse.Namespace) -> int:
             raise DomainError(f"{database} 已存在；要重新生成请加 --force（会删除该文件）")
         for suffix in ("", "-wal", "-shm"):
             database.with_name(database.name + suffix).unlink(missing_ok=True)
-    s = services(args.data_dir, create=True)
     started = time.perf_counter()
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % max(1, total // 20) == 0:
-            print(f"\r生成投诉 {done}/{total}", end="", file=sys.stderr, flush=True)
+    shown = [""]  # the step on the current line
 
-    try:
-        summary = build_demo(s, complaints=args.complaints, seed=args.seed, progress=progress)
-    finally:
-        s.close()
+    def step(what: str, done: int, total: int) -> None:
+        if what != shown[0]:
+            print("\n" if shown[0] else "", end="", file=sys.stderr)
+            shown[0] = what
+        if not total:
+            print(what, end="", file=sys.stderr, flush=True)
+        elif done == total or done % max(1, total // 20) == 0:
+            print(f"\r{what} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    # Built beside the database and moved into place when complete (an interrupted build,
+    # Ctrl+C included, leaves no half-built demo database behind).
+    summary = build_demo_database(args.data_dir, step, complaints=args.complaints, seed=args.seed)
+    assert summary is not None  # the database was removed above
     print(file=sys.stderr)
     print(f"演示数据库：{database}（用时 {time.perf_counter() - started:.1f} 秒）")
     print(f"单位 {summary.offices} 个，用户 {summary.users} 个，企业 {summary.enterprises} 家，"

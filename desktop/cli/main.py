@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop import __version__, paths
 from desktop.cli import (
+    chinese_argparse,
     cmd_anonymise,
     cmd_audit,
     cmd_backup,
@@ -31,8 +32,10 @@ COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cm
 
 
 def build_parser() -> argparse.ArgumentParser:
+    chinese_argparse.install()  # usage, options, the errors: before the parsers are made
     parser = argparse.ArgumentParser(prog="hejie-admin", description="和解台 管理命令")
-    parser.add_argument("--version", action="version", version=f"hejie-admin {__version__}")
+    parser.add_argument("--version", action="version", version=f"hejie-admin {__version__}",
+                        help="显示版本号并退出")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from desktop.bootstrap import Services
 from desktop.db.models import new_uuid
@@ -31,6 +31,10 @@ from desktop.services.records import RecordService
 DEMO_PASSWORD = "demo1234"
 SERVICE_LIMIT = 3000
 Progress = Callable[[int, int], None]
+Steps = Callable[[str, int, int], None]  # (what is being built, done, total); total 0: no count
+# The steps of a first start's demo build, in order (bootstrap.open_demo adds the first).
+STEPS = ("建立数据库", "建立单位和演示账号", "建立企业库", "生成演示投诉及其办理经过", "生成消费投诉公示",
+         "整理数据库")
 
 OFFICES = [
     OfficeSpec("WZ", "苏州市吴中区市场监督管理局", "district", address="苏州市吴中区东吴北路 98 号"),
@@ -79,8 +83,18 @@ class DemoSummary:
 
 
 def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
-               progress: Progress | None = None) -> DemoSummary:
+               progress: Progress | None = None, steps: Steps | None = None) -> DemoSummary:
+    """`progress(done, total)` follows the complaints; `steps(what, done, total)` every step
+    (the window's progress dialog shows it; raising from it, e.g. Cancelled, stops the build)."""
+    def step(what: str, done: int = 0, total: int = 0) -> None:
+        if steps is not None:
+            steps(what, done, total)
+
+    if steps is not None and progress is None:
+        progress = partial(step, "生成演示投诉及其办理经过")
+
     rng = random.Random(seed)
+    step("建立单位和演示账号")
     s.setup.initialize(offices=OFFICES, local_office_code="WZCQ", admin_username="admin",
                        admin_name="周建国", admin_password=DEMO_PASSWORD)
     admin = s.users.login("admin", DEMO_PASSWORD)
@@ -94,7 +108,8 @@ def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
     seeds += [e for e in corpus.enterprises(rng, 200 + len(seeds))
               if e.credit_code not in taken and e.name not in taken][: 200 - len(seeds)]
     enterprise_ids = []
-    for e in seeds:
+    for n, e in enumerate(seeds):
+        step("建立企业库", n, len(seeds))
         changed = s.enterprises.save(admin, name=e.name, credit_code=e.credit_code,
                                      address=e.address, industry=e.industry, phone=e.phone,
                                      alliance_member=rng.random() < 0.3,
@@ -104,9 +119,11 @@ def build_demo(s: Services, complaints: int = 300, seed: int = 2026,
     today = s.ctx.clock.today()
     if complaints <= SERVICE_LIMIT:
         _through_services(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
+        step("生成消费投诉公示")
         _disclosures(s, today)
     else:
         _bulk(s, rng, complaints, handlers, seeds, enterprise_ids, today, progress)
+    step("整理数据库")
     with s.ctx.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")  # statistics for the planner, as after any bulk load
         connection.commit()  # the engine opens a transaction on every connection

@@ -24,15 +24,19 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from desktop import __version__, paths, shipped
 from desktop.domain.errors import DomainError
 from desktop.ui.errors import ErrorReporter
-from desktop.ui.ops import Ops, TaskState
+from desktop.ui.ops import Cancelled, Ops, ProgressRelay, TaskState
 
 if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the database worker
     from desktop.bootstrap import Services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from desktop.cli import chinese_argparse
+
+    chinese_argparse.install()  # usage, options, the errors: before the parser is made
     parser = argparse.ArgumentParser(prog="hejie", description="和解台：消费投诉登记、调解与台账")
-    parser.add_argument("--version", action="version", version=f"hejie {__version__}")
+    parser.add_argument("--version", action="version", version=f"hejie {__version__}",
+                        help="显示版本号并退出")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时自动生成）")
     parser.add_argument("--data-dir", type=Path, help="数据文件夹（默认为用户数据文件夹下的 Hejie）")
     parser.add_argument("--user", help="登录框预先填写的用户名")
@@ -55,13 +59,16 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese."""
-    QLocale.setDefault(QLocale("zh_CN"))
+    """Qt's own buttons and dialogs (确定/取消, file and print dialogs) in Chinese: Qt's
+    qtbase_zh_CN from PySide6's translations folder (the bundle keeps it), and the program's
+    own supplement (resources/translations) for what Qt 6's texts changed since that was made."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
-    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+    for name, where in (("qtbase_zh_CN", folder), ("qt_zh_CN", folder),
+                        (str(shipped.path(shipped.QT_TRANSLATION)), "")):
         translator = QTranslator(app)
-        if translator.load(name, folder):
+        if translator.load(name, where):
             app.installTranslator(translator)
             loaded.append(translator)
     return loaded
@@ -123,7 +130,7 @@ class Launcher(QObject):
         self.exit_code = 0
 
     def start(self) -> None:
-        from desktop.bootstrap import login_office
+        from desktop.bootstrap import demo_to_build, login_office
 
         # A database that is set up and needs no migration: the login window needs only the
         # office's name (read in a moment with plain sqlite3), so it shows at once while the
@@ -137,29 +144,62 @@ class Launcher(QObject):
         if opening is not None:
             progress.cancel()  # the login window is what the user sees meanwhile
         self._progress = progress
+        # The demo's first start builds its database (some 15 s to a minute): say each step,
+        # with a 取消 that stops the build (nothing half-built is kept: bootstrap.open_demo).
+        build_note = demo_to_build(self.data_dir) if self.demo else None
+        steps = ProgressRelay(self)
+        if build_note is not None:
+            self._show_demo_build(progress, steps, build_note)
 
-        def work(state: TaskState) -> Services:
-            from desktop.bootstrap import open_services
+        def work(state: TaskState) -> Services | None:
+            from desktop.bootstrap import open_demo, open_services
 
-            fresh_demo = self.demo and not paths.database_path(self.data_dir).exists()
-            services = open_services(self.data_dir)
-            if fresh_demo:
-                from desktop.demo.generate import build_demo
+            def step(what: str, done: int, total: int) -> None:
+                if state.cancelled:
+                    raise Cancelled()
+                steps.raw.emit(what, done, total)
 
-                build_demo(services, progress=state.progress)
+            if self.demo:
+                try:
+                    services = open_demo(self.data_dir, step)
+                except Cancelled:
+                    return None  # the user stopped the build: _opened quits
+            else:
+                services = open_services(self.data_dir)
             if opening is not None:
                 opening.services = services
             return services
 
-        def shown(done: int, total: int) -> None:
-            progress.setLabelText(self.tr("首次使用演示库，正在生成演示数据 {0}/{1}……").format(done, total))
-            progress.setMaximum(total)
-            progress.setValue(done)
-
         self._login_shown = opening is not None
-        self.ops.run(work, self._opened, on_progress=shown, on_error=self._failed_to_open)
+        self._task = self.ops.run(work, self._opened, on_error=self._failed_to_open)
+        if build_note is not None:
+            progress.canceled.connect(self._task.cancel)
         if opening is not None and office is not None:
             self._show_login(office, opening)
+
+    def _show_demo_build(self, progress: QProgressDialog, steps: ProgressRelay, note: str) -> None:
+        from desktop.demo.generate import STEPS
+
+        head = self.tr("首次使用演示库，正在生成演示数据（约需一分钟）。")
+        if note:
+            head = note + "\n" + head
+        progress.setCancelButtonText(self.tr("取消"))
+        progress.setMinimumDuration(0)
+        progress.setMinimumWidth(460)
+        progress.setAutoReset(False)
+        progress.setLabelText(head)
+
+        def shown(what: str, done: int, total: int) -> None:
+            number = STEPS.index(what) + 1 if what in STEPS else 0
+            line = self.tr("第 {0} 步，共 {1} 步：{2}").format(number, len(STEPS), what) if number else what
+            if total:
+                line += f"  {done}/{total}"
+            progress.setLabelText(head + "\n" + line)
+            progress.setMaximum(total)
+            progress.setValue(min(done, total))
+
+        steps.shown.connect(shown)
+        progress.show()
 
     def _failed_to_open(self, error: BaseException) -> None:
         self._progress.close()
@@ -167,8 +207,11 @@ class Launcher(QObject):
         self.exit_code = 2
         self.app.quit()
 
-    def _opened(self, services: Services) -> None:
+    def _opened(self, services: Services | None) -> None:
         self._progress.close()
+        if services is None:  # the demo build was cancelled
+            self.app.quit()
+            return
         self.services = services
         if self._login_shown:
             # While the password is typed: the workbench's modules (its pages import printing,
@@ -279,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the launcher decides: dialogs come and go at login
     install_translations(app)
     register_fonts(app)
+    from desktop.ui import user_guide
+
+    user_guide.instance()  # F1 in every window, the login's and set-up's too
     collect_garbage_in_the_ui_thread(app)
     launcher = Launcher(app, data_folder(args), args.demo, args.user or "")
     launcher.start()

@@ -59,3 +59,12 @@ class AppContext:
     lookups: Lookups
     data_dir: Path
     demo: bool = False
+    # Notices already told in a dialog this session (the calendar not yet published, a rule set
+    # to be confirmed): told once, then only the banner, the complaint header and the status line.
+    told: set[str] = field(default_factory=set)
+
+    def untold(self, notices: tuple[str, ...] | list[str]) -> list[str]:
+        """Those of `notices` not yet told in a dialog this session; they count as told now."""
+        new = [n for n in notices if n not in self.told]
+        self.told.update(new)
+        return new

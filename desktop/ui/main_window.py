@@ -27,6 +27,7 @@ from desktop import __version__
 from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
 from desktop.services.printing import CodeCheck
+from desktop.ui import user_guide
 from desktop.ui.backup_controller import BackupController, BackupOutcome, restored_message
 from desktop.ui.context import AppContext, load_lookups
 from desktop.ui.settings import restore_geometry, restore_splitter, save_geometry, save_splitter
@@ -197,6 +198,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_refresh)
         view_menu.addAction(self.act_find)
         help_menu = menu.addMenu(self.tr("帮助(&H)"))
+        self.act_guide = help_menu.addAction(self.tr("使用说明"))
+        self.act_guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        self.act_guide.triggered.connect(lambda: user_guide.instance().show(self.help_topic()))
+        self.setProperty("hejie_help_f1", True)  # (user_guide.Help gives other windows their F1)
+        help_menu.addSeparator()
         about = help_menu.addAction(self.tr("关于和解台"))
         about.triggered.connect(self._about)
 
@@ -473,6 +479,16 @@ class MainWindow(QMainWindow):
         if not self.switching:
             self.sig_closed.emit()
 
+    def help_topic(self) -> str:
+        """The user guide's section for the page shown (F1)."""
+        key = next((k for k, w in self._pages.items() if w is self.stack.currentWidget()), "")
+        return user_guide.PAGE_TOPICS.get(key, "")
+
     def _about(self) -> None:
-        messages.inform(self, self.tr("关于和解台"), self.tr(
-            "和解台 {0}\n消费投诉登记、调解、台账与公示\n数据库：{1}").format(__version__, self.ctx.services.database))
+        services = self.ctx.services
+
+        def shown(rule_sets) -> None:  # type: ignore[no-untyped-def]
+            messages.inform(self, self.tr("关于和解台"), user_guide.about_text(
+                __version__, services.database, rule_sets, services.ctx.clock.today()))
+
+        self.ctx.ops.query(services.reference.rule_sets, shown, owner=self)

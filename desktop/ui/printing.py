@@ -1,4 +1,12 @@
-"""Puts a rendered PDF on paper: QtPdf draws each page at the printer's resolution.
+"""Puts a rendered PDF on paper: QtPdf draws each page as an image, at the printer's
+resolution capped to FORM_DPI; a document without colour goes in the printer's grey mode.
+
+Why images: Qt has no way to hand a PDF's vector pages to a QPrinter (QPrinter only paints;
+QtPdf renders pages to bitmaps), and the same path serves Windows' GDI drivers and CUPS. A
+printer asked for at its own resolution (QPrinter.HighResolution: 600 or 1200 dpi) got a
+1200-dpi colour bitmap per A4 page, some 6.5 MB in the spool; the forms' smallest text (9 pt)
+and the QR code need no more than 300 dpi, and they are black and white, so a page goes as a
+300-dpi grey image (0.3 MB; bench/bench_print_spool.py measures it).
 
 Runs in a worker thread (Qt allows painting on a QPrinter outside the GUI thread; QtPdf
 serialises its PDFium calls behind one lock), so the window stays live while a long ledger
@@ -10,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
@@ -22,6 +30,9 @@ from desktop.ui.ops import Cancelled
 # PDFium renders into one image; a whole A4 page at 1200 dpi would need half a gigabyte, so
 # pages are rendered in horizontal bands of at most this many pixels (64 MB in ARGB32).
 BAND_PIXELS = 16_000_000
+# The resolution pages are rendered at, at most: a printer of higher resolution gets the image
+# scaled by its driver. 300 dpi draws 9-pt text and the QR code's modules cleanly.
+FORM_DPI = 300
 
 Progress = Callable[[int, int], None]
 
@@ -97,23 +108,44 @@ def _target(printer: QPrinter, page_points: QSize) -> QRect:
     return QRect(QPoint((area.width() - size.width()) // 2, 0), size)
 
 
-def _draw_page(painter: QPainter, pages: PdfPages, page: int, target: QRect) -> None:
-    width = max(1, target.width())
-    band = max(1, min(target.height(), BAND_PIXELS // width))
+def render_scale(printer: QPrinter, dpi: int = FORM_DPI) -> float:
+    """Image pixels per printer pixel: 1 up to `dpi`, less for a printer of higher resolution."""
+    return min(1.0, dpi / max(1, printer.resolution()))
+
+
+def _on_white(image: QImage) -> QImage:
+    """PDFium leaves the paper transparent; drawn as is, a printer may make it black."""
+    sheet = QImage(image.size(), QImage.Format.Format_RGB32)
+    sheet.fill(QColor("white"))
+    painter = QPainter(sheet)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return sheet
+
+
+def all_grey(pages: PdfPages, numbers: list[int]) -> bool:
+    """Whether these pages have no colour (drawn at 72 dpi to see: some 10 ms a page)."""
+    for page in sorted(set(numbers)):
+        if not _on_white(pages.document.render(page, pages.document.pagePointSize(page).toSize())).allGray():
+            return False
+    return True
+
+
+def _draw_page(painter: QPainter, pages: PdfPages, page: int, target: QRect, scale: float = 1.0) -> None:
+    """Render `page` at `scale` × the target's printer pixels and draw it over the target."""
+    width = max(1, round(target.width() * scale))
+    full = max(1, round(target.height() * scale))
+    band = max(1, min(full, BAND_PIXELS // width))
     options = QPdfDocumentRenderOptions()
-    options.setScaledSize(target.size())
+    options.setScaledSize(QSize(width, full))
+    to_printer = target.width() / width
     top = 0
-    while top < target.height():
-        height = min(band, target.height() - top)
+    while top < full:
+        height = min(band, full - top)
         options.setScaledClipRect(QRect(0, top, width, height))
-        rendered = pages.document.render(page, QSize(width, height), options)
-        # PDFium leaves the paper transparent; drawn as is, a printer may make it black.
-        sheet = QImage(width, height, QImage.Format.Format_RGB32)
-        sheet.fill(QColor("white"))
-        on_sheet = QPainter(sheet)
-        on_sheet.drawImage(0, 0, rendered)
-        on_sheet.end()
-        painter.drawImage(target.x(), target.y() + top, sheet)
+        sheet = _on_white(pages.document.render(page, QSize(width, height), options))
+        painter.drawImage(QRectF(target.x(), target.y() + top * to_printer, target.width(),
+                                 height * to_printer), sheet)
         top += height
 
 
@@ -123,8 +155,13 @@ class PrintResult:
     cancelled: bool = False
 
 
-def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None) -> PrintResult:
-    """Print every page the printer's page range selects.
+def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None, *,
+              dpi: int | None = FORM_DPI, grey_pages: bool = True) -> PrintResult:
+    """Print every page the printer's page range selects, rendered at the printer's resolution
+    capped to `dpi` (None: not capped); a document without colour goes in the printer's grey
+    mode (`grey_pages`; the printer's own setting is put back after the job): Qt's PDF engine
+    (CUPS, a PDF file) then stores each page as a lossless grey image instead of a colour JPEG,
+    a third of the size. (The bench compares with dpi=None, grey_pages=False.)
 
     `progress(done, total)` is called before each page and may raise `Cancelled`. The job is
     then aborted where the driver allows it (Windows); PDF-based engines (CUPS, a PDF file)
@@ -139,30 +176,41 @@ def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None) -
             except Cancelled:
                 return PrintResult(0, cancelled=True)  # before the job exists: nothing to undo
         _set_orientation(printer, pages.landscape(order[0]))
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise PrintFailed("无法开始打印，请检查打印机是否已连接、是否有纸。")
-        done = 0
+        chosen_mode = printer.colorMode()
+        if grey_pages and chosen_mode == QPrinter.ColorMode.Color and all_grey(pages, order):
+            printer.setColorMode(QPrinter.ColorMode.GrayScale)
         try:
-            for done, page in enumerate(order):
-                if done:
-                    if progress is not None:
-                        progress(done, len(order))
-                    # Takes effect with the page newPage() starts. Only PDF-based engines (CUPS,
-                    # files) allow it mid-job; forms never mix orientations within one document.
-                    _set_orientation(printer, pages.landscape(page))
-                    if not printer.newPage():
-                        raise PrintFailed("打印机没有接受下一页，打印已中断。")
-                size = pages.document.pagePointSize(page).toSize()
-                _draw_page(painter, pages, page, _target(printer, size))
-        except Cancelled:
-            aborted = printer.abort()
-            painter.end()
-            return PrintResult(0 if aborted else len(set(order[:done])), cancelled=True)
-        except BaseException:
-            printer.abort()
-            painter.end()
-            raise
-        if not painter.end():
-            raise PrintFailed("打印没有完成，请检查打印机。")
-        return PrintResult(len(set(order)))
+            return _print_pages(pages, order, printer, progress, render_scale(printer, dpi) if dpi else 1.0)
+        finally:
+            printer.setColorMode(chosen_mode)
+
+
+def _print_pages(pages: PdfPages, order: list[int], printer: QPrinter, progress: Progress | None,
+                 scale: float) -> PrintResult:
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintFailed("无法开始打印，请检查打印机是否已连接、是否有纸。")
+    done = 0
+    try:
+        for done, page in enumerate(order):
+            if done:
+                if progress is not None:
+                    progress(done, len(order))
+                # Takes effect with the page newPage() starts. Only PDF-based engines (CUPS,
+                # files) allow it mid-job; forms never mix orientations within one document.
+                _set_orientation(printer, pages.landscape(page))
+                if not printer.newPage():
+                    raise PrintFailed("打印机没有接受下一页，打印已中断。")
+            size = pages.document.pagePointSize(page).toSize()
+            _draw_page(painter, pages, page, _target(printer, size), scale)
+    except Cancelled:
+        aborted = printer.abort()
+        painter.end()
+        return PrintResult(0 if aborted else len(set(order[:done])), cancelled=True)
+    except BaseException:
+        printer.abort()
+        painter.end()
+        raise
+    if not painter.end():
+        raise PrintFailed("打印没有完成，请检查打印机。")
+    return PrintResult(len(set(order)))

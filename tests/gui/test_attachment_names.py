@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import text
 
 from desktop.files import (
@@ -17,6 +16,7 @@ from desktop.files import (
     is_executable,
     safe_filename,
 )
+from desktop.ui import file_dialogs
 from desktop.ui.views.complaint_window import ComplaintWindow
 from tests.conftest import World, draft
 from tests.gui.conftest import wait_idle
@@ -147,9 +147,9 @@ def test_save_as_suggests_the_safe_name(world: World, make_ctx, shown, qtbot, tm
 
     def choose(parent, caption, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         suggested.append(path)
-        return str(target), ""
+        return str(target)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    monkeypatch.setattr(file_dialogs, "save_file", choose)
     ctx = make_ctx(world.clerk)
     window = ComplaintWindow(ctx, cid)
     qtbot.addWidget(window)

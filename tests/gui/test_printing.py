@@ -12,10 +12,11 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, QMarginsF, Qt, QTimer
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.domain.workflow import Action, Status
 from desktop.services.printing import FormRequest
+from desktop.ui import file_dialogs
 from desktop.ui.dialogs import print_preview
 from desktop.ui.dialogs.action_dialog import ActionDialog
 from desktop.ui.dialogs.print_options import PeriodDialog, QuarterDialog
@@ -221,9 +222,9 @@ def test_save_as_pdf_writes_the_exact_file_remembers_the_folder_and_is_logged(wo
 
     def choose(parent, title, suggested, filters):  # type: ignore[no-untyped-def]
         asked.append(suggested)
-        return str(folder / "登记表"), filters  # without .pdf: the dialog adds it
+        return str(folder / "登记表")  # without .pdf: the dialog adds it
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    monkeypatch.setattr(file_dialogs, "save_file", choose)
     with qtbot.waitSignal(dialog.sig_recorded, timeout=10000):
         dialog.save_button.click()
     saved = folder / "登记表.pdf"

@@ -90,9 +90,10 @@ def test_an_administrator_maps_a_category_to_a_national_class(
 def test_print_the_report_and_the_review_from_the_page(
         world: World, make_ctx, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
+    from PySide6.QtWidgets import QInputDialog
 
     from desktop.db import models as m
+    from desktop.ui import file_dialogs
 
     _november(world)
     ctx = make_ctx(world.desk)
@@ -108,8 +109,8 @@ def test_print_the_report_and_the_review_from_the_page(
                     timeout=10000)
     wait_idle(qtbot, ctx)
     report_pdf, review_pdf = tmp_path / "统计报表.pdf", tmp_path / "评审表.pdf"
-    answers = iter([(str(report_pdf), ""), (str(review_pdf), "")])
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
+    answers = iter([str(report_pdf), str(review_pdf)])
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: next(answers))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("2026年下半年", True))
     page.report_action.trigger()  # the button's menu: 统计报表（本页期间）…
     qtbot.waitUntil(report_pdf.exists, timeout=20000)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.contract import text_limit
 from desktop.domain.disclosure import CONTENT_LIMIT
 from desktop.services.disclosure import CHANNELS
+from desktop.ui import file_dialogs
 from desktop.ui.dialogs.small_form import SmallForm
 
 
@@ -168,8 +168,8 @@ class PublishDialog(SmallForm):
         self.finish_layout()
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存公示文件的文件夹"),
-                                                  self.folder.text())
+        chosen = file_dialogs.existing_folder(self, self.tr("选择保存公示文件的文件夹"),
+                                              self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 

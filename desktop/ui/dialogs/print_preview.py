@@ -18,7 +18,6 @@ from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressDialog,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.files import write_atomic
 from desktop.services.dto import Changed
 from desktop.services.printing import FormRequest, RenderedForm
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.ops import Task, TaskState
 from desktop.ui.printing import PrintResult, print_pdf
@@ -247,7 +247,7 @@ class PrintPreviewDialog(QDialog):
         if path is None:
             documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             folder = last_folder("pdf", documents)
-            path, _ = QFileDialog.getSaveFileName(
+            path = file_dialogs.save_file(
                 self, self.tr("另存为 PDF"), str(Path(folder) / self.rendered.filename),
                 self.tr("PDF 文件 (*.pdf)"))
             if not path:

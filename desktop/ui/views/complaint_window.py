@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths, Qt, QUrl, Sig
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -43,6 +42,7 @@ from desktop.services.dto import (
 )
 from desktop.services.printing import FormChoice, FormRequest
 from desktop.services.sync_info import STATE_LABELS
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.action_dialog import PAUSE, RESUME, ActionDialog
 from desktop.ui.dialogs.consumer_status import ConsumerStatusDialog
@@ -390,8 +390,11 @@ class ComplaintWindow(QWidget):
         return preview_form(self.ctx, self, request)
 
     def _action_done(self, changed: Changed) -> None:
-        if changed.warnings:
-            messages.inform(self, self.tr("提示"), "\n".join(changed.warnings))
+        # The calendar / rule-set notices: a dialog the first time this session only; the
+        # header's status line and the main window's status bar show them after every change.
+        new = self.ctx.untold(changed.warnings)
+        if new:
+            messages.inform(self, self.tr("提示"), "\n".join(new))
 
     def edit(self) -> QWidget:
         """The registration form, filled in, in a window of its own (修改须留痕)."""
@@ -420,7 +423,7 @@ class ComplaintWindow(QWidget):
         return dialog
 
     def choose_attachments(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"))
+        names = file_dialogs.open_files(self, self.tr("选择附件"))
         if names:
             attach_files(self.ctx, self, self.complaint_id, [Path(n) for n in names])
 
@@ -491,8 +494,8 @@ class ComplaintWindow(QWidget):
             return None
         attachment, source, view = found
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("附件另存为"),
-                                                str(Path(folder or Path.home()) / view.name))
+        chosen = file_dialogs.save_file(self, self.tr("附件另存为"),
+                                        str(Path(folder or Path.home()) / view.name))
         if not chosen:
             return None
         target = Path(chosen)

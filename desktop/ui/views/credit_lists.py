@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.workflow import Role
 from desktop.files import write_atomic
 from desktop.services.credit_lists import KINDS, SECTION, CreditLine, CreditRules, WarningHints
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 
 HEADERS = ("企业名称", "统一社会信用代码", "诚信承诺联盟", "全年投诉", "到分局/区局有责",
@@ -227,8 +227,8 @@ class CreditListsPage(QWidget):
         return str(Path.home() / f"{year}年{KINDS[kind]}{suffix}")
 
     def ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出名单"), self._name(".xlsx"),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        path = file_dialogs.save_file(self, self.tr("导出名单"), self._name(".xlsx"),
+                                      self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.export_to(Path(path))
 
@@ -240,8 +240,8 @@ class CreditListsPage(QWidget):
                            owner=self)
 
     def ask_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("输出 PDF"), self._name(".pdf"),
-                                              self.tr("PDF 文件 (*.pdf)"))
+        path = file_dialogs.save_file(self, self.tr("输出 PDF"), self._name(".pdf"),
+                                      self.tr("PDF 文件 (*.pdf)"))
         if not path:
             return
         year, kind = self.current()

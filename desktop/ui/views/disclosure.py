@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +43,7 @@ from desktop.services.disclosure_info import (
 )
 from desktop.services.dto import Changed
 from desktop.services.printing import FormRequest
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.disclosure_dialogs import (
     ContentDialog,
@@ -523,8 +523,8 @@ class DisclosurePage(QWidget):
         lst = self._list()
         if lst is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存公示文件的文件夹"),
-                                                  str(self._default_folder()))
+        folder = file_dialogs.existing_folder(self, self.tr("选择保存公示文件的文件夹"),
+                                              str(self._default_folder()))
         if folder:
             self.export_to(Path(folder))
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from desktop.domain.complaint import ComplaintFilter
 from desktop.domain.workflow import Intake, Status
 from desktop.services.dto import ComplaintRow
 from desktop.services.printing import FormRequest
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.print_options import PeriodDialog, QuarterDialog
 from desktop.ui.dialogs.print_preview import preview_form
@@ -286,8 +286,8 @@ class LedgerPage(QWidget):
             QMessageBox.information(self, self.tr("导出所选行"), self.tr("请先在列表中选择要导出的行"))
             return
         name = self.tr("投诉举报台账-{0}.xlsx").format(self.model.today.strftime("%Y%m%d"))
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出台账"), str(Path.home() / name),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        path = file_dialogs.save_file(self, self.tr("导出台账"), str(Path.home() / name),
+                                      self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"

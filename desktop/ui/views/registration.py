@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from desktop.domain.complaint_fields import BY_KEY, FORM_FIELDS, Field, Group, i
 from desktop.domain.contract import EARLIEST_DATE
 from desktop.domain.workflow import Intake
 from desktop.services.dto import Changed, ComplaintDetail, ComplaintRow, EnterpriseInfo
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.intake_words import intake_of, worded
 from desktop.ui.views.attachments import attach_files
@@ -422,7 +422,7 @@ class RegistrationPage(QWidget):
 
     # -- files ----------------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"))
+        names = file_dialogs.open_files(self, self.tr("选择附件"))
         self.add_files([Path(n) for n in names])
 
     def add_files(self, files: list[Path]) -> None:
@@ -502,8 +502,9 @@ class RegistrationPage(QWidget):
             text = self.tr("已登记举报，单号 {0}。").format(changed.number)
         else:
             text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
-        if changed.warnings:
-            text += "\n" + "\n".join(changed.warnings)
+        new = self.ctx.untold(changed.warnings)  # once a session (see ComplaintWindow._action_done)
+        if new:
+            text += "\n" + "\n".join(new)
         if files:
             attach_files(self.ctx, self, changed.ids[0], files)
         messages.inform(self, self.tr("登记成功"), text)

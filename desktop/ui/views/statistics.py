@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.statistics import Period, PeriodKind
 from desktop.services.statistics import StatsQuery, StatsReport, StatsTable
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 
 # Greys and black with patterns: the charts print the same on a black-and-white printer.
@@ -363,8 +363,8 @@ class StatisticsPage(QWidget):
         report = self.report
         if path is None:
             suggested = str(Path.home() / f"统计-{report.office_name}-{report.period.label}.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计表"), suggested,
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+            chosen = file_dialogs.save_file(self, self.tr("导出统计表"), suggested,
+                                            self.tr("Excel 工作簿 (*.xlsx)"))
             if not chosen:
                 return
             path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
@@ -380,9 +380,9 @@ class StatisticsPage(QWidget):
 
     # -- paper -------------------------------------------------------------------------------
     def _pdf_target(self, suggested: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存 PDF"),
-                                                str(Path.home() / suggested),
-                                                self.tr("PDF 文件 (*.pdf)"))
+        chosen = file_dialogs.save_file(self, self.tr("保存 PDF"),
+                                        str(Path.home() / suggested),
+                                        self.tr("PDF 文件 (*.pdf)"))
         if not chosen:
             return None
         return Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")

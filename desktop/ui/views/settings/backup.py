@@ -9,7 +9,6 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from desktop.domain.errors import FieldError
 from desktop.services.backup import BackupFile, BackupStatus
 from desktop.services.dto import Changed
 from desktop.services.restore import CheckedBackup, Restored, check_backup, describe
+from desktop.ui import file_dialogs
 from desktop.ui.backup_controller import BackupController, BackupOutcome
 from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
@@ -252,7 +252,7 @@ class BackupTab(QWidget):
         if folder is None:
             start = self.folder.text() or QStandardPaths.writableLocation(
                 QStandardPaths.StandardLocation.HomeLocation)
-            folder = QFileDialog.getExistingDirectory(self, tr("选择备份文件夹"), start)
+            folder = file_dialogs.existing_folder(self, tr("选择备份文件夹"), start)
             if not folder:
                 return
         self.folder.setText(str(Path(folder)))
@@ -328,7 +328,7 @@ class BackupTab(QWidget):
             return
         if path is None:
             start = last_folder("backup", str(self.status.folder) if self.status else "")
-            chosen, _ = QFileDialog.getOpenFileName(
+            chosen = file_dialogs.open_file(
                 self, tr("选择备份文件"), start, tr("和解台备份 (hejie-*.zip);;所有文件 (*)"))
             if not chosen:
                 return

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -25,6 +24,7 @@ from desktop.domain.workflow import Role
 from desktop.services.dto import Changed
 from desktop.services.sync import check_ca_bundle
 from desktop.services.sync_info import BundleSummary, ReceiptSummary, SyncSettings, SyncStatus
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.sync_controller import RoundOutcome, SyncController
@@ -315,7 +315,7 @@ class EnrolledPanel(QWidget):
             now = self.ctx.services.ctx.clock.now()
             office = settings.office if settings else ""
             name = tr("同步包-{0}-{1}.hejie").format(office, now.strftime("%Y%m%d-%H%M"))
-            path, _ = QFileDialog.getSaveFileName(
+            path = file_dialogs.save_file(
                 self, tr("导出同步包"), str(Path(last_folder("sync-bundle", documents)) / name),
                 tr("同步包 (*.hejie)"))
             if not path:
@@ -338,7 +338,7 @@ class EnrolledPanel(QWidget):
         """导入回执…; `path` skips the file dialog."""
         if path is None:
             documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            path, _ = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self, tr("导入回执"), last_folder("sync-bundle", documents),
                 tr("同步回执 (*.hejie);;所有文件 (*)"))
             if not path:

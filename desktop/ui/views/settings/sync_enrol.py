@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from desktop.services.sync import check_ca_bundle
 from desktop.services.sync_info import Enrolment
 from desktop.sync.client import LocalCode, SyncError
 from desktop.sync.protocol import ErrorCode
+from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.settings import last_folder, set_last_folder
 from desktop.ui.views.settings.common import tr
@@ -68,8 +68,8 @@ class CertificateField(QWidget):
 
     def pick(self) -> None:
         folder = last_folder("certificate", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, tr("选择证书文件"), folder,
-                                              tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"))
+        path = file_dialogs.open_file(self, tr("选择证书文件"), folder,
+                                      tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"))
         if path:
             set_last_folder("certificate", str(Path(path).parent))
             self.edit.setText(path)
