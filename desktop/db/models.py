@@ -248,6 +248,7 @@ class Complaint(Syncable, Base):
     import_kind: Mapped[str | None] = mapped_column(String(16))
     import_source: Mapped[str | None] = mapped_column(String(300))
     import_key: Mapped[str | None] = mapped_column(String(80))
+    import_hash: Mapped[str | None] = mapped_column(String(64))
     remarks: Mapped[str | None] = mapped_column(Text)
     incomplete: Mapped[bool | None] = mapped_column(Boolean)
 

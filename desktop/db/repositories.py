@@ -195,6 +195,11 @@ class CodeRepository:
         else:
             row.value = value
 
+    def delete_setting(self, key: str) -> None:
+        row = self.s.get(m.AppSetting, key)
+        if row is not None:
+            self.s.delete(row)
+
 
 def dispatched_part(dispatched: bool) -> Any:
     """The ledger's 区局分流 part (True) or 自行接收 part (False): dispatched by the district,

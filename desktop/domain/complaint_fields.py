@@ -270,6 +270,7 @@ FIELDS: tuple[Field, ...] = (
           choice_values=IMPORT_KINDS, shown=False),
     Field("import_source", "导入来源", Group.SOURCE, max_len=300, null=True),
     Field("import_key", "导入标识", Group.SOURCE, max_len=80, null=True, shown=False),
+    Field("import_hash", "导入内容校验", Group.SOURCE, max_len=64, null=True, shown=False),
     Field("remarks", "备注", Group.HANDLING, max_len=LONG_LEN, null=True),
     Field("incomplete", "资料不全", Group.HANDLING, "bool", null=True, words=("是", "否")),
 )

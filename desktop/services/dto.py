@@ -211,6 +211,7 @@ class ComplaintDetail:
     import_kind: str | None
     import_source: str | None
     import_key: str | None
+    import_hash: str | None
     remarks: str | None
     incomplete: bool | None
     deadlines: Deadlines

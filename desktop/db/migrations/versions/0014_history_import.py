@@ -4,7 +4,7 @@ Revision ID: 0014
 Revises: 0012
 Create Date: 2026-12-05
 
-Six nullable columns on complaints, each one line of the field catalogue
+Seven nullable columns on complaints, each one line of the field catalogue
 (domain/complaint_fields.py), so they travel to the district like every other field:
 
 - `original_number` 原始编号: the number the row had in its ledger or work-order export
@@ -13,10 +13,12 @@ Six nullable columns on complaints, each one line of the field catalogue
 - `import_source` 导入来源: file, sheet and row it came from (the last import that wrote it);
 - `import_key` 导入标识: the row's identity (its original number, or a hash of its date,
   parties and content), never its position, so that importing again updates instead of adding;
+- `import_hash` 导入内容校验: a hash of what the row said when last imported, so that the same
+  row imported again touches nothing, and a changed one updates its record;
 - `remarks` 备注: the ledger's remarks kept as text with their source;
 - `incomplete` 资料不全: imported without what a new registration requires.
 
-Existing rows keep NULL in all six: nothing else changes.
+Existing rows keep NULL in all seven: nothing else changes.
 """
 
 from alembic import op
@@ -31,6 +33,7 @@ _COLUMNS = (
     ("import_kind", "VARCHAR(16)"),
     ("import_source", "VARCHAR(300)"),
     ("import_key", "VARCHAR(80)"),
+    ("import_hash", "VARCHAR(64)"),
     ("remarks", "TEXT"),
     ("incomplete", "BOOLEAN"),
 )
