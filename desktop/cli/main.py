@@ -15,6 +15,7 @@ from desktop.cli import (
     cmd_check,
     cmd_demo,
     cmd_export,
+    cmd_import,
     cmd_init,
     cmd_mask,
     cmd_print,
@@ -26,7 +27,7 @@ from desktop.cli import (
 from desktop.domain.errors import DomainError
 
 COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export,
-            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats)
+            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats, cmd_import)
 
 
 def build_parser() -> argparse.ArgumentParser:

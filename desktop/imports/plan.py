@@ -85,6 +85,7 @@ class SheetPlan:
     header_row: int
     rows: list[PlannedRow]
     skipped: list[tuple[int, str]]  # (row, why): blank rows, totals rows
+    columns: dict[int, str] = field(default_factory=dict)  # the mapping used
 
 
 # 处理结果 as ledgers word it → (status, result); the first pattern found wins.
@@ -145,7 +146,7 @@ class Planner:
                    done: int = 0, total: int = 0) -> SheetPlan:
         start = header_row or sheet.header_row or 1
         header = [cells.text(v) for v in sheet.rows[start - 1]] if sheet.rows else []
-        plan = SheetPlan(sheet.name, header, start, [], [])
+        plan = SheetPlan(sheet.name, header, start, [], [], dict(columns))
         for n, (number, raw) in enumerate(sheet.data(start)):
             if n % 1000 == 0:
                 if cancelled is not None and cancelled():

@@ -44,6 +44,7 @@ Cancelled = Callable[[], bool]
 ACTION = "历史导入"
 # Rows written between two flushes (each flush audits its rows and queues them for sync).
 FLUSH_EVERY = 1000
+CHECK_EVERY = 200  # rows between two looks at cancel and two progress reports
 
 __all__ = ["ACTION", "HistoryImportService", "ImportCancelled", "ImportFileError", "Preview",
            "SheetChoice"]
@@ -112,6 +113,9 @@ def content_digest(values: dict[str, Any]) -> str:
     moved elsewhere in the sheet, or in next year's copy of the file, is the same."""
     shown = {k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
              for k, v in sorted(values.items()) if k != "import_source"}
+    remarks = shown.get("remarks")
+    if isinstance(remarks, str) and remarks.startswith("【"):  # its source: file and row
+        shown["remarks"] = remarks.partition("】")[2]
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False, sort_keys=True)
                           .encode("utf-8")).hexdigest()
 
@@ -209,7 +213,7 @@ class HistoryImportService(Service):
                                   f"（缺 {n} 个）。未导入任何内容；请分批导入或联系管理员")
             rule_sets = self.ctx.reference.rule_sets()
             for i, row in enumerate(rows):
-                if i % 200 == 0:
+                if i % CHECK_EVERY == 0:
                     if cancelled is not None and cancelled():
                         raise ImportCancelled()
                     if progress is not None:
@@ -235,7 +239,7 @@ class HistoryImportService(Service):
                     updated += 1
                 else:
                     same += 1
-                if i % FLUSH_EVERY == FLUSH_EVERY - 1:
+                if (i + 1) % FLUSH_EVERY == 0:
                     uow.session.flush()
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
