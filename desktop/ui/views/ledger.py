@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -117,6 +118,11 @@ class LedgerPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.export_button)
         top.addWidget(self.print_button)
+        self.import_button = QToolButton()  # 导入历史台账 (views/import_wizard.py)
+        self.import_button.setText(self.tr("导入…"))
+        self.import_button.setToolTip(self.tr("导入旧的 Excel 台账或 12345/12315 热线工单"))
+        self.import_button.clicked.connect(self.open_import)
+        top.addWidget(self.import_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -333,6 +339,15 @@ class LedgerPage(QWidget):
         dialog.canceled.connect(dialog.close)
         self.export_task = task
         return task
+
+    def open_import(self) -> QDialog:
+        from desktop.ui.views.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.sig_imported.connect(lambda _: self.apply())
+        wizard.open()
+        self.import_wizard = wizard
+        return wizard
 
     def print_quarterly(self) -> QuarterDialog:
         dialog = QuarterDialog(self.model.today, self)
