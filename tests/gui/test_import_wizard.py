@@ -22,6 +22,12 @@ from tests.imports_helpers import HEADER, write_ledger
 def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = os.environ.get("HEJIE_SHOTS")
     if folder:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.ui.app import register_fonts
+        register_fonts(QApplication.instance())  # type: ignore[arg-type]
+        if widget is None:
+            return
         Path(folder).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(folder) / f"{name}.png"))
 
@@ -30,6 +36,7 @@ def test_wizard_from_file_to_preview_to_import(world: World, make_ctx, qtbot,  #
                                                tmp_path: Path) -> None:
     path = tmp_path / "2024年台账.xlsx"
     write_ledger(path)
+    _shot(None, "")  # the window's Chinese font, as the program registers it
     ctx = make_ctx(world.desk)
     page = LedgerPage(ctx)
     qtbot.addWidget(page)

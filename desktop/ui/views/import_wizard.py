@@ -96,7 +96,7 @@ class PreviewModel(QAbstractTableModel):
             return "不导入" if not row.ok else ACTIONS.get(row.action, "")
         if col == 3:
             at = v.get("received_at")
-            return at.strftime("%Y-%m-%d") if at else cells.text(row.raw[0] if row.raw else "")
+            return at.strftime("%Y-%m-%d") if at else ""
         if col == 4:
             return v.get("original_number") or ""
         if col == 5:
