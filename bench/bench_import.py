@@ -82,7 +82,8 @@ def main() -> int:
     imported = time.perf_counter() - t
     print(f"import: {imported:.1f} s — {outcome.summary()}")
     t = time.perf_counter()
-    again = svc.preview(admin, svc.open(path), svc.choices(svc.open(path)), "ledger")
+    book = svc.open(path)
+    again = svc.preview(admin, book, svc.choices(book), "ledger")
     print(f"second preview (all unchanged): {time.perf_counter() - t:.1f} s — {again.summary()}")
     s.close()
     print(f"targets: preview ≤ 15 s {'met' if previewed <= 15 else 'NOT met'}, "

@@ -196,7 +196,7 @@ class HistoryImportService(Service):
         self._check_user(user)
         rows = [r for r in preview.rows() if r.ok and r.key]
         refused = sum(1 for r in preview.rows() if not r.ok)
-        added = updated = same = 0
+        counts = Counter[str]()
         given: list[str] = []
         with self._uow(user, ACTION, reason=f"导入文件「{preview.path.name}」") as uow:
             repo = HistoryImportRows(uow.session)
@@ -212,43 +212,51 @@ class HistoryImportService(Service):
                 raise DomainError(f"{day:%Y-%m-%d} 一天要导入的记录超出本机当日可用的编号"
                                   f"（缺 {n} 个）。未导入任何内容；请分批导入或联系管理员")
             rule_sets = self.ctx.reference.rule_sets()
-            for i, row in enumerate(rows):
-                if i % CHECK_EVERY == 0:
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled()
-                    if progress is not None:
-                        progress(i, len(rows))
-                digest = row.digest or content_digest(row.values)
-                c = existing.get(row.key or "")
-                if c is None:
-                    day = row.values["received_at"].date()
-                    number = numbers[day].popleft()
-                    given.append(number)
-                    c = Complaint(number=number, registered_by_id=user.id,
-                                  office_id=user.office_id,
-                                  rule_set_code=rule_set_for(rule_sets, day).code,
-                                  import_key=row.key, import_hash=digest, **row.values)
-                    uow.session.add(c)
-                    existing[row.key or ""] = c
-                    added += 1
-                elif c.import_hash != digest:
-                    for key, value in row.values.items():
-                        if getattr(c, key) != value:
-                            setattr(c, key, value)
-                    c.import_hash = digest
-                    updated += 1
-                else:
-                    same += 1
-                if (i + 1) % FLUSH_EVERY == 0:
-                    uow.session.flush()
+            with uow.session.no_autoflush:  # flushed in batches below, each audited at once
+                self._write_rows(uow, user, rows, existing, numbers, rule_sets, given, counts,
+                                 progress, cancelled)
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             uow.commit()
         if progress is not None:
             progress(len(rows), len(rows))
         ordered = sorted(given)
-        return ImportOutcome(added, updated, same, refused,
+        return ImportOutcome(counts["added"], counts["updated"], counts["same"], refused,
                              (ordered[0], ordered[-1]) if ordered else None)
+
+    @staticmethod
+    def _write_rows(uow: Any, user: CurrentUser, rows: Sequence[PlannedRow],
+                    existing: dict[str, Complaint], numbers: dict[date, deque[str]],
+                    rule_sets: Sequence[Any], given: list[str], counts: Counter[str],
+                    progress: Progress | None, cancelled: Cancelled | None) -> None:
+        for i, row in enumerate(rows):
+            if i % CHECK_EVERY == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(i, len(rows))
+            digest = row.digest or content_digest(row.values)
+            c = existing.get(row.key or "")
+            if c is None:
+                day = row.values["received_at"].date()
+                number = numbers[day].popleft()
+                given.append(number)
+                c = Complaint(number=number, registered_by_id=user.id, office_id=user.office_id,
+                              rule_set_code=rule_set_for(rule_sets, day).code,
+                              import_key=row.key, import_hash=digest, **row.values)
+                uow.session.add(c)
+                existing[row.key or ""] = c
+                counts["added"] += 1
+            elif c.import_hash != digest:
+                for key, value in row.values.items():
+                    if getattr(c, key) != value:
+                        setattr(c, key, value)
+                c.import_hash = digest
+                counts["updated"] += 1
+            else:
+                counts["same"] += 1
+            if (i + 1) % FLUSH_EVERY == 0:
+                uow.session.flush()
 
     def import_file(self, user: CurrentUser, path: Path | str, *, profile: str | None = None,
                     kind: str | None = None, dry_run: bool = False,

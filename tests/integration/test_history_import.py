@@ -280,3 +280,27 @@ def test_cli_import_with_dry_run(world: World, tmp_path: Path, monkeypatch, caps
     assert "新增 0 件" in capsys.readouterr().out
     assert cli(["import", str(path), "--data-dir", str(data_dir), "--user", "desk",
                 "--profile", "没有这个"]) != 0
+
+
+def test_statistics_include_or_leave_out_incomplete_imported_records(world: World,
+                                                                      tmp_path: Path) -> None:
+    from desktop.domain.statistics import Period
+    from desktop.services.statistics import StatsQuery
+    from tests.conftest import draft
+
+    rows = [("a", ["2026/11/3", "N-1", "甲", "13800000001", "某公司", "内容一", "退款", "调解成功",
+                   "2026/11/5", "100", None, None]),
+            ("b", ["2026/11/4", "N-2", "乙", "13800000002", "某公司", "内容二", "退款", "调解不成",
+                   "2026/11/6", None, None, None]),
+            ("c", ["2026/11/5", "N-3", "丙", "13800000003", "某公司", "内容三", "退款", "",
+                   None, None, None, None])]
+    path = tmp_path / "台账.xlsx"
+    write_ledger(path, rows)
+    world.s.history_import.run(world.desk, _preview(world, path))
+    world.s.complaints.register(world.desk, draft(received_at=datetime(2026, 11, 10, 9, 0)))
+    nov = Period.month(2026, 11)
+    both = world.s.statistics.report(world.desk, StatsQuery(nov))
+    complete = world.s.statistics.report(world.desk, StatsQuery(nov, incomplete="exclude"))
+    assert both.figure("received").value == 4 and complete.figure("received").value == 1
+    assert both.figure("closed").value == 2 and complete.figure("closed").value == 0
+    assert both.figure("recovered").value == 100.0 and not complete.figure("recovered").value
