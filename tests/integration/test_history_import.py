@@ -304,3 +304,31 @@ def test_statistics_include_or_leave_out_incomplete_imported_records(world: Worl
     assert both.figure("received").value == 4 and complete.figure("received").value == 1
     assert both.figure("closed").value == 2 and complete.figure("closed").value == 0
     assert both.figure("recovered").value == 100.0 and not complete.figure("recovered").value
+
+
+def test_an_old_xls_ledger(world: World, tmp_path: Path) -> None:
+    """An .xls as Excel 2003 wrote it: a date cell, a serial typed as a number, a phone stored
+    as a number, the header under a title."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    ws.write(0, 0, "2019年消费投诉台账")
+    for col, title in enumerate(["登记日期", "编号", "投诉人", "联系电话", "被投诉单位", "事由",
+                                 "处理结果", "办结日期"]):
+        ws.write(2, col, title)
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    ws.write(3, 0, datetime(2019, 5, 6), dated)
+    for col, value in enumerate(["2019-15", "张女士", 13277204056.0, "某某商场", "羽绒服质量问题",
+                                 "调解成功"], start=1):
+        ws.write(3, col, value)
+    ws.write(3, 7, 43597.0)  # 2019-05-12 as a bare serial number
+    path = tmp_path / "2019台账.xls"
+    book.save(str(path))
+    preview = _preview(world, path)
+    [row] = list(preview.rows())
+    assert row.ok, row.problems
+    assert row.values["received_at"] == datetime(2019, 5, 6)
+    assert row.values["complainant_phone"] == "13277204056"
+    assert row.values["closed_on"] == date(2019, 5, 12) and row.values["result"] == "settled"
+    assert world.s.history_import.run(world.desk, preview).added == 1

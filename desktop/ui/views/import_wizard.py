@@ -108,6 +108,21 @@ class PreviewModel(QAbstractTableModel):
         return "；".join(map(str, row.problems))
 
 
+def _sample(value: Any, target: str) -> str:
+    """A sample cell as written, and as it will be read where that differs (45294 → 2024-01-03,
+    13277204056.0 → 13277204056)."""
+    shown = cells.text(value)
+    if target in ("received_at", "closed_on"):
+        at, _ = cells.when(value)
+        read = (at.strftime("%Y-%m-%d %H:%M") if at and at.time() != at.min.time()
+                else at.strftime("%Y-%m-%d") if at else "")
+    elif target == "complainant_phone":
+        read = cells.phone(value)[0]
+    else:
+        return shown
+    return f"{shown} → {read}" if read and read != shown else shown
+
+
 class ImportWizard(QDialog):
     sig_imported = Signal(object)  # ImportOutcome
 
@@ -437,7 +452,8 @@ class ImportWizard(QDialog):
         self.column_table.setRowCount(len(header))
         for i, title in enumerate(header):
             for col, value in ((0, title or self.tr("（第 {0} 列，无表头）").format(i + 1)),
-                               (1, cells.text(sample[i]) if i < len(sample) else "")):
+                               (1, _sample(sample[i] if i < len(sample) else None,
+                                           choice.columns.get(i, IGNORE)))):
                 cell = self.column_table.item(i, col)
                 if cell is None:
                     cell = QTableWidgetItem()
