@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.db.history_import import HistoryImportRows
-from desktop.db.models import Complaint
+from desktop.db.models import CodeItem, Complaint
 from desktop.db.repositories import CodeRepository, OfficeRepository
+from desktop.domain.contract import HISTORY_CHANNEL
 from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import HANDLERS, Intake, Role
@@ -42,6 +43,7 @@ from desktop.services.dto import CurrentUser
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 ACTION = "历史导入"
+HISTORY_CHANNEL_LABEL = "历史导入"
 # Rows written between two flushes (each flush audits its rows and queues them for sync).
 FLUSH_EVERY = 1000
 CHECK_EVERY = 200  # rows between two looks at cancel and two progress reports
@@ -211,6 +213,13 @@ class HistoryImportService(Service):
                 day, n = min(short.items())
                 raise DomainError(f"{day:%Y-%m-%d} 一天要导入的记录超出本机当日可用的编号"
                                   f"（缺 {n} 个）。未导入任何内容；请分批导入或联系管理员")
+            codes = CodeRepository(uow.session)
+            if codes.get("channel", HISTORY_CHANNEL) is None:
+                # The channel's name in lists, papers and statistics; inactive, so that no
+                # clerk registers a new complaint under it (history is exempt from required).
+                uow.session.add(CodeItem(kind="channel", code=HISTORY_CHANNEL,
+                                         label=HISTORY_CHANNEL_LABEL, sort_order=99,
+                                         active=False))
             rule_sets = self.ctx.reference.rule_sets()
             with uow.session.no_autoflush:  # flushed in batches below, each audited at once
                 self._write_rows(uow, user, rows, existing, numbers, rule_sets, given, counts,

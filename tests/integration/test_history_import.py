@@ -114,6 +114,10 @@ def test_every_oddity_of_a_messy_ledger(world: World, tmp_path: Path) -> None:
     c = made["2024-001"]
     assert c.number.startswith("WZCQ-20240103-") and c.office_id == world.desk.office_id
     assert c.incomplete is True and c.import_kind == "ledger"
+    # The channel has a name, and no clerk can register a new complaint under it.
+    [history] = [c for c in world.s.reference.codes("channel", include_inactive=True)
+                 if c.code == "history"]
+    assert history.label == "历史导入" and not history.active
     # The ledger's 自行接收 part; the original number finds it in the search.
     found = world.s.complaints.page(world.desk, ComplaintFilter(text="2024-001", dispatched=False))
     assert [r.number for r in found.rows] == [c.number]
