@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from desktop.db.models import Complaint
@@ -33,7 +34,7 @@ def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_wizard_from_file_to_preview_to_import(world: World, make_ctx, qtbot,  # type: ignore[no-untyped-def]
-                                               tmp_path: Path) -> None:
+                                               tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "2024年台账.xlsx"
     write_ledger(path)
     _shot(None, "")  # the window's Chinese font, as the program registers it
@@ -92,6 +93,20 @@ def test_wizard_from_file_to_preview_to_import(world: World, make_ctx, qtbot,  #
     qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=10000)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
+
+    # The saved profile is offered next time, and can be deleted.
+    again = page.open_import()
+    wait_idle(qtbot, ctx)
+    index = again.profile_combo.findData("老台账")
+    assert index > 0
+    again.profile_combo.setCurrentIndex(index)
+    assert again.delete_profile_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(again.delete_profile_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, ctx)
+    assert again.profile_combo.findData("老台账") < 0
+    assert world.s.history_import.profiles(world.desk) == []
 
 
 def test_cancel_during_the_import_writes_nothing(world: World, make_ctx, qtbot,  # type: ignore[no-untyped-def]

@@ -194,7 +194,13 @@ class ImportWizard(QDialog):
         form = QFormLayout(page)
         form.addRow(self.tr("文件"), row)
         form.addRow(self.tr("记录类别"), kinds)
-        form.addRow(self.tr("导入方案"), self.profile_combo)
+        self.delete_profile_button = QPushButton(self.tr("删除方案"))
+        self.delete_profile_button.setEnabled(False)
+        self.delete_profile_button.clicked.connect(self.delete_profile)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.profile_combo, 1)
+        profile_row.addWidget(self.delete_profile_button)
+        form.addRow(self.tr("导入方案"), profile_row)
         note = QLabel(self.tr(
             "程序会自动跳过标题行（如“2024年消费投诉台账”“填表人：…”）、空行、合计行和说明工作表。"
             "同一文件重复导入不会重复新增；内容有变化的行更新原记录。在“导入”之前不会写入任何内容。"))
@@ -368,9 +374,27 @@ class ImportWizard(QDialog):
 
     def _profile_chosen(self) -> None:
         profile = self._profile()
+        self.delete_profile_button.setEnabled(profile is not None)
         if profile is not None:
             self.kind_buttons[profile.kind].setChecked(True)
             self.profile_name.setText(profile.name)
+
+    def delete_profile(self) -> None:
+        profile = self._profile()
+        if profile is None:
+            return
+        answer = QMessageBox.question(self, self.tr("删除导入方案"),
+                                      self.tr("删除导入方案「{0}」？").format(profile.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        svc, user = self.ctx.services.history_import, self.ctx.user
+
+        def deleted(_: object) -> None:
+            self.profiles = [p for p in self.profiles if p.name != profile.name]
+            self.profile_combo.removeItem(self.profile_combo.findData(profile.name))
+            self.status.setText(self.tr("已删除导入方案「{0}」").format(profile.name))
+
+        self.ctx.ops.mutate(lambda: svc.delete_profile(user, profile.name), deleted, owner=self)
 
     def kind(self) -> str:
         return next(code for code, b in self.kind_buttons.items() if b.isChecked())
