@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import ComplaintFilter
-from desktop.domain.workflow import Intake, Status
+from desktop.domain.workflow import HANDLERS, Intake, Role, Status
 from desktop.services.dto import ComplaintRow
 from desktop.services.printing import FormRequest
 from desktop.ui.context import AppContext
@@ -122,6 +122,7 @@ class LedgerPage(QWidget):
         self.import_button.setText(self.tr("导入…"))
         self.import_button.setToolTip(self.tr("导入旧的 Excel 台账或 12345/12315 热线工单"))
         self.import_button.clicked.connect(self.open_import)
+        self.import_button.setVisible(ctx.user.has(*HANDLERS, Role.ADMIN))
         top.addWidget(self.import_button)
 
         layout = QVBoxLayout(self)
