@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -92,7 +92,8 @@ class SheetPlan:
 RESULT_WORDS: tuple[tuple[re.Pattern[str], Result], ...] = (
     (re.compile(r"不予受理|不受理"), Result.REJECTED),
     (re.compile(r"终止调解|终止|撤诉|撤回"), Result.TERMINATED),
-    (re.compile(r"调解不成|未达成|调解失败|不成功|调解未果|未调解成功"), Result.NOT_SETTLED),
+    (re.compile(r"调解不成|未达成|未能达成|调解失败|不成功|未成功|没有?成功|调解未果|调解无果"),
+     Result.NOT_SETTLED),
     (re.compile(r"调解成功|达成一致|达成协议|已和解|和解|已解决|已退款|已赔偿|成功"), Result.SETTLED),
     (re.compile(r"不予立案"), Result.CASE_NOT_FILED),
     (re.compile(r"立案"), Result.CASE_FILED),
@@ -269,8 +270,10 @@ class Planner:
 
     def _outcome(self, row: PlannedRow, cell: Mapping[str, Any], received: datetime | None,
                  remarks: list[str]) -> None:
-        """Status and result from 处理结果 and 办结日期; blank: still open, to be reviewed."""
+        """Status and result from 处理结果 and 办结日期; blank: still open, to be reviewed.
+        Every outcome field is set, so that a row re-imported as open clears an earlier close."""
         v = row.values
+        v.update(result=None, closed_on=None, settled_on=None, terminated_on=None)
         text = cells.text(cell.get("result_text")).strip()
         closed_on, problem = cells.day(cell.get("closed_on"))
         if problem:
@@ -323,5 +326,3 @@ def dedupe(plans: Sequence[SheetPlan]) -> None:
             else:
                 seen[row.key] = row
 
-
-ProgressFn = Callable[[int, int], None]
