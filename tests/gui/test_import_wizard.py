@@ -82,6 +82,7 @@ def test_wizard_from_file_to_preview_to_import(world: World, make_ctx, qtbot,  #
     _shot(wizard, "3-preview")
     out = tmp_path / "问题行.xlsx"
     wizard.export_problems_to(out)
+    qtbot.waitUntil(lambda: "改正后可再次导入" in wizard.status.text(), timeout=10000)
     assert openpyxl.load_workbook(out).active.max_row > 2  # type: ignore[union-attr]
 
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)

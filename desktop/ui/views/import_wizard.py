@@ -588,11 +588,21 @@ class ImportWizard(QDialog):
         if path:
             self.export_problems_to(Path(path if path.lower().endswith(".xlsx") else path + ".xlsx"))
 
-    def export_problems_to(self, target: Path) -> None:
-        assert self.preview is not None
-        count = write_problems(self.preview, target)
-        self.status.setText(self.tr("已把 {0} 个有问题的行写入 {1}，改正后可再次导入").format(
-            count, target.name))
+    def export_problems_to(self, target: Path) -> Task:
+        """Write the problem rows off the UI thread (tens of thousands when every row lacks
+        an address)."""
+        preview = self.preview
+        assert preview is not None
+        self._busy(self.tr("正在导出问题行……"))
+
+        def done(count: int) -> None:
+            self._idle()
+            self.status.setText(self.tr("已把 {0} 个有问题的行写入 {1}，改正后可再次导入").format(
+                count, target.name))
+
+        self.task = self.ctx.ops.run(lambda state: write_problems(preview, target), done,
+                                     owner=self, on_error=self._failed, database=False)
+        return self.task
 
     # -- step 4: the import ------------------------------------------------------------------
     def run_import(self) -> None:
