@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.services.credit_lists import CreditListService
     from desktop.services.disclosure import DisclosureService
     from desktop.services.enterprises import EnterpriseService
+    from desktop.services.history_import import HistoryImportService
     from desktop.services.ledger_export import LedgerExportService
     from desktop.services.national_classes import NationalClassService
     from desktop.services.offices import OfficeService
@@ -144,6 +145,12 @@ class Services:
         from desktop.services.credit_lists import CreditListService
 
         return CreditListService(self.ctx)
+
+    @_Built
+    def history_import(self) -> HistoryImportService:
+        from desktop.services.history_import import HistoryImportService
+
+        return HistoryImportService(self.ctx)
 
     @_Built
     def ledger_export(self) -> LedgerExportService:

@@ -28,6 +28,8 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
                    help="半年度处办质量评审表：2026H1 为 1–6 月，2026H2 为 7–12 月（输出 .pdf）")
     p.add_argument("--scope", help="单位代码（默认：用户所在单位及其下属）")
     p.add_argument("--national", action="store_true", help="分类按国家（12315）分类统计")
+    p.add_argument("--without-incomplete", action="store_true",
+                   help="不计资料不全的历史导入记录（默认计入）")
     p.add_argument("--user", default="admin", help="以哪个用户的身份统计（决定可统计的范围）；"
                                                  "密码从环境变量 HEJIE_PASSWORD 读取或在终端输入")
     p.add_argument("--out", required=True, type=Path, help="输出文件：.xlsx（统计工作簿）或 .pdf（统计报表；--review 时为评审表）")
@@ -79,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
             message = (f"已写入 {args.out}：{review.office_name} {half.label}处办质量评审表，"
                        f"办结 {review.total.handled} 件，{rendered.pages} 页")
         else:
-            report = s.statistics.report(user, StatsQuery(period_of(args.start, args.end),
-                                                          office_id, args.national))
+            report = s.statistics.report(user, StatsQuery(
+                period_of(args.start, args.end), office_id, args.national,
+                "exclude" if args.without_incomplete else "include"))
             if suffix == ".pdf":
                 rendered = s.statistics_reports.report_pdf(user, report, office_id)
                 _write(args.out, rendered.pdf)

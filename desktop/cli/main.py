@@ -17,6 +17,7 @@ from desktop.cli import (
     cmd_check,
     cmd_demo,
     cmd_export,
+    cmd_import,
     cmd_init,
     cmd_mask,
     cmd_print,
@@ -28,7 +29,7 @@ from desktop.cli import (
 from desktop.domain.errors import DomainError
 
 COMMANDS = (cmd_init, cmd_demo, cmd_user, cmd_audit, cmd_check, cmd_calendar, cmd_print, cmd_export,
-            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats, cmd_anonymise)
+            cmd_mask, cmd_sync, cmd_backup, cmd_restore, cmd_stats, cmd_import, cmd_anonymise)
 
 
 def build_parser() -> argparse.ArgumentParser:

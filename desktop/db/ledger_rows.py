@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from desktop.db import models as m
 from desktop.db.batches import slices
-from desktop.db.repositories import ComplaintRepository
-from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter
+from desktop.db.repositories import ComplaintRepository, dispatched_part
+from desktop.domain.complaint import ComplaintFilter
 
 _c = m.Complaint
 # What an exported ledger line needs: its catalogued columns, and who may see the person.
@@ -21,7 +21,7 @@ COLUMNS = (
     _c.id, _c.number, _c.kind, _c.received_at, _c.status, _c.due_on, _c.respondent_name,
     _c.subject, _c.category_code, _c.complainant_name, _c.complainant_phone, _c.channel_code,
     _c.office_id, _c.handler_id, _c.registered_by_id, _c.district_number, _c.closed_on,
-    _c.result, _c.recovered_cents, _c.at_fault,
+    _c.result, _c.recovered_cents, _c.at_fault, _c.import_kind,
 )
 
 
@@ -35,8 +35,7 @@ class LedgerRows:
 
     def _part(self, f: ComplaintFilter, scope: AbstractSet[int] | None, dispatched: bool) -> Any:
         stmt = self._complaints._filtered(select(*COLUMNS), f, set(scope) if scope is not None else None)
-        return stmt.where((_c.channel_code == DISTRICT_DISPATCH_CHANNEL) if dispatched
-                          else (_c.channel_code != DISTRICT_DISPATCH_CHANNEL))
+        return stmt.where(dispatched_part(dispatched))
 
     def count(self, f: ComplaintFilter, scope: AbstractSet[int] | None, dispatched: bool) -> int:
         inner = self._part(f, scope, dispatched).with_only_columns(_c.id)

@@ -243,6 +243,14 @@ class Complaint(Syncable, Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     clock_from: Mapped[date | None] = mapped_column(Date)
     origin_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # History brought in from old ledgers and hotline exports (migration 0014, issue 19).
+    original_number: Mapped[str | None] = mapped_column(String(64))
+    import_kind: Mapped[str | None] = mapped_column(String(16))
+    import_source: Mapped[str | None] = mapped_column(String(300))
+    import_key: Mapped[str | None] = mapped_column(String(80))
+    import_hash: Mapped[str | None] = mapped_column(String(64))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    incomplete: Mapped[bool | None] = mapped_column(Boolean)
 
     pauses: Mapped[list[ClockPause]] = relationship(
         back_populates="complaint", order_by="ClockPause.started_on"
@@ -274,6 +282,9 @@ class Complaint(Syncable, Base):
         Index("ix_complaints_id_proof_received", "id_proof_received_on",
               sqlite_where=text("id_proof_received_on IS NOT NULL")),
         Index("ix_complaints_clock_from", "clock_from", sqlite_where=text("clock_from IS NOT NULL")),
+        Index("ix_complaints_original_number", "original_number",
+              sqlite_where=text("original_number IS NOT NULL")),
+        Index("ix_complaints_import_key", "import_key", sqlite_where=text("import_key IS NOT NULL")),
     )
 
 

@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, case, false, func, not_, or_, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
 from desktop.db.search import INDEXED_COLUMNS, match_expression
-from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
+from desktop.domain.complaint import (
+    DISTRICT_DISPATCH_CHANNEL,
+    HOTLINE_IMPORT,
+    ComplaintFilter,
+    SortKey,
+)
 from desktop.domain.numbering import (
     MAX_NUMBER_SLOT,
     format_number,
@@ -189,6 +194,21 @@ class CodeRepository:
             self.s.add(m.AppSetting(key=key, value=value))
         else:
             row.value = value
+
+    def delete_setting(self, key: str) -> None:
+        row = self.s.get(m.AppSetting, key)
+        if row is not None:
+            self.s.delete(row)
+
+
+def dispatched_part(dispatched: bool) -> Any:
+    """The ledger's 区局分流 part (True) or 自行接收 part (False): dispatched by the district,
+    or imported from a hotline's work orders (which came the same way before the program)."""
+    c = m.Complaint
+    hotline = and_(c.import_kind.is_not(None), c.import_kind == HOTLINE_IMPORT)
+    if dispatched:
+        return or_(c.channel_code == DISTRICT_DISPATCH_CHANNEL, hotline)
+    return and_(c.channel_code != DISTRICT_DISPATCH_CHANNEL, not_(hotline))
 
 
 class ComplaintRepository:
@@ -374,11 +394,7 @@ class ComplaintRepository:
         if f.closed_to is not None:
             conditions.append(c.closed_on <= f.closed_to)
         if f.dispatched is not None:
-            conditions.append(
-                (c.channel_code == DISTRICT_DISPATCH_CHANNEL)
-                if f.dispatched
-                else (c.channel_code != DISTRICT_DISPATCH_CHANNEL)
-            )
+            conditions.append(dispatched_part(f.dispatched))
         if f.sort is SortKey.DUE:  # only complaints whose clock runs have a place in that order
             conditions.append(c.due_on.is_not(None))
         if f.text.strip():
@@ -422,6 +438,7 @@ class ComplaintRepository:
             (c.complainant_phone, query),
             (c.number, prefix),
             (c.district_number, prefix),
+            (c.original_number, query),  # as the old ledger or the hotline wrote it
             (c.respondent_credit_code, prefix),
         )
         return or_(in_text, *(and_(col >= value, col < value + "\uffff") for col, value in columns))

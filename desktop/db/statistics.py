@@ -43,11 +43,14 @@ def _sum_if(condition: Any, value: Any = 1) -> Any:
 
 
 class StatisticsRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, incomplete: str = "include") -> None:
         self.s = session
+        # "exclude": leave out imported history marked 资料不全 (complaints.incomplete).
+        self.complete_only = incomplete == "exclude"
 
     def _scoped(self, stmt: Any, scope: Scope) -> Any:
-        return stmt.where(C.office_id.in_(scope)) if scope is not None else stmt
+        stmt = stmt.where(C.office_id.in_(scope)) if scope is not None else stmt
+        return stmt.where(C.incomplete.is_not(True)) if self.complete_only else stmt
 
     def user_names(self) -> dict[int, str]:
         return {i: str(n) for i, n in self.s.execute(select(m.User.id, m.User.display_name))}
@@ -212,12 +215,15 @@ class StatisticsRepository:
                 ":termination, :report, :report_ext)"), params)
 
     def _scope_sql(self, scope: Scope, column: str = "c.office_id") -> tuple[str, dict[str, Any]]:
+        table = column.rpartition(".")[0]
+        complete = (f" AND {table + '.' if table else ''}incomplete IS NOT 1"
+                    if self.complete_only else "")
         if scope is None:
-            return "", {}
+            return complete, {}
         names = {f"o{i}": office for i, office in enumerate(sorted(scope))}
         if not names:
             return " AND 0", {}
-        return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
+        return f" AND {column} IN ({', '.join(':' + n for n in names)}){complete}", names
 
     def pauses(self, ids: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
         out: dict[int, list[tuple[date, date | None]]] = {}
@@ -323,6 +329,7 @@ class StatisticsRepository:
             # Each restart on its own (an OR would read the whole table), by its small index.
             stmt = select(*columns).where(column >= since, column <= end,
                                           C.kind.in_(HANDLED_KINDS), *handled)
+            stmt = stmt.where(C.incomplete.is_not(True)) if self.complete_only else stmt
             statements.append(stmt.where((C.office_id + 0).in_(scope)) if scope is not None else stmt)
         rows: dict[int, dict[str, Any]] = {}
         dates = ("accepted_on", "case_decided_on", "clock_from", "check_extended_on",
@@ -352,6 +359,8 @@ class StatisticsRepository:
             C.status.in_(OPEN_STATUSES), C.received_at < high, C.kind.in_(HANDLED_KINDS))
         if scope is not None:  # `+ 0`: walk the status index, not the office's every row
             now_open = now_open.where((C.office_id + 0).in_(scope))
+        if self.complete_only:
+            now_open = now_open.where(C.incomplete.is_not(True))
         # Closed after `end`: the scope's closed rows from the index alone.
         where, params = self._scope_sql(scope, "office_id")
         params.update({"end": end.isoformat(), "high": f"{high:%Y-%m-%d %H:%M:%S.%f}"})

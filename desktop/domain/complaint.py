@@ -15,6 +15,14 @@ from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.domain.workflow import Intake, Status
 
 DISTRICT_DISPATCH_CHANNEL = "district"
+# Imported hotline work orders (12345/12315) stand in the ledger's 区局分流 part beside those
+# the district dispatched (complaint_fields.IMPORT_KINDS).
+HOTLINE_IMPORT = "hotline"
+
+
+def is_dispatched(channel_code: str | None, import_kind: str | None) -> bool:
+    """Whether a complaint belongs to the ledger's 区局分流 part (else 自行接收)."""
+    return channel_code == DISTRICT_DISPATCH_CHANNEL or import_kind == HOTLINE_IMPORT
 
 # Chinese labels of the draft's fields, for messages and forms (the catalogue's).
 LABELS = {f.key: f.label for f in FORM_FIELDS}

@@ -139,6 +139,8 @@ NOT_CONSULTATION = ALL_INTAKES - {Intake.CONSULTATION}
 # The clerk's judgement whether a complainant bought for daily consumption (2026 rules, Art. 17).
 CONSUMER_JUDGEMENTS = (("consumer", "属于生活消费"), ("not_consumer", "不属于生活消费"))
 RECUSAL_DECISIONS = (("granted", "准予回避"), ("refused", "不予回避"))
+# Imported history: an office's own old ledger, or a hotline's work orders (区局分流 part).
+IMPORT_KINDS = (("ledger", "历史台账"), ("hotline", "热线工单"))
 
 FIELDS: tuple[Field, ...] = (
     # -- 来源 -----------------------------------------------------------------------------
@@ -262,6 +264,15 @@ FIELDS: tuple[Field, ...] = (
     Field("clock_from", "核查期限起算日", Group.HANDLING, "date", null=True),
     Field("origin_id", "来源投诉", Group.HANDLING, "record", null=True, target="complaints",
           shown=False),
+    # -- history brought in from old ledgers and hotline exports (desktop/imports/) ----------
+    Field("original_number", "原始编号", Group.SOURCE, max_len=64, null=True),
+    Field("import_kind", "导入类别", Group.SOURCE, max_len=16, null=True,
+          choice_values=IMPORT_KINDS, shown=False),
+    Field("import_source", "导入来源", Group.SOURCE, max_len=300, null=True),
+    Field("import_key", "导入标识", Group.SOURCE, max_len=80, null=True, shown=False),
+    Field("import_hash", "导入内容校验", Group.SOURCE, max_len=64, null=True, shown=False),
+    Field("remarks", "备注", Group.HANDLING, max_len=LONG_LEN, null=True),
+    Field("incomplete", "资料不全", Group.HANDLING, "bool", null=True, words=("是", "否")),
 )
 
 BY_NAME: Mapping[str, Field] = {f.name: f for f in FIELDS}

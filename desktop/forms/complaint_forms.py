@@ -51,6 +51,7 @@ def registration(p: ComplaintPaper, lh: Letterhead, printed_at: datetime) -> Pdf
     rows = [
         [("投诉单号", p.number), ("接收时间", minute(p.received_at))],
         [("来源渠道", p.channel), ("区局单号", p.district_number or "")],
+        *([[("原始编号", p.original_number)]] if p.original_number else []),
         [("投诉人", p.complainant_name), ("联系电话", p.complainant_phone)],
         [("身份证号码", p.complainant_id_number), ("投诉人地址", p.complainant_address)],
         [("被投诉方", p.respondent_name)],

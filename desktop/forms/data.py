@@ -140,6 +140,7 @@ class ComplaintPaper:
     termination_grounds: tuple[tuple[str, str], ...] = ()
     rules_title: str = ""  # the rules as a legal text cites them: 《…》 without the set's note
     mediation_limit_words: str = ""  # e.g. "六十日", "四十五个工作日"
+    original_number: str = ""  # imported history: its number in the old ledger or hotline
 
     def __post_init__(self) -> None:
         _clip_fields(self, _COMPLAINT_LIMITS)

@@ -207,6 +207,13 @@ class ComplaintDetail:
     merged_into_id: int | None
     clock_from: date | None
     origin_id: int | None
+    original_number: str | None
+    import_kind: str | None
+    import_source: str | None
+    import_key: str | None
+    import_hash: str | None
+    remarks: str | None
+    incomplete: bool | None
     deadlines: Deadlines
     allowed_actions: tuple[Action, ...]
     personal_info_masked: bool

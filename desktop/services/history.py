@@ -73,6 +73,9 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
     if operation == "insert" and entity in ("follow_ups", "notice_deliveries"):
         new = json.loads(after or "{}")
         return _describe_aftercare(entity, _redacted(entity, new) if redact else new)
+    if operation == "insert" and entity == _COMPLAINTS and json.loads(after or "{}").get(
+            "import_source"):  # history brought in from an old ledger: where it came from
+        return f"历史导入：来自{json.loads(after or '{}')['import_source']}"
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")

@@ -26,7 +26,7 @@ from typing import Any
 
 from desktop.db.ledger_rows import LedgerRows
 from desktop.db.repositories import CodeRepository
-from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, masked
+from desktop.domain.complaint import ComplaintFilter, is_dispatched, masked
 from desktop.domain.complaint_fields import BY_NAME, LEDGER, SEES_PERSONAL_INFO
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import Intake, Result, Role, Status
@@ -105,8 +105,8 @@ class LedgerExportService(Service):
             if ids is not None:
                 chosen = rows.by_ids(ids, scope)
                 parts_rows: list[Any] = [
-                    iter([r for r in chosen if r.channel_code == DISTRICT_DISPATCH_CHANNEL]),
-                    iter([r for r in chosen if r.channel_code != DISTRICT_DISPATCH_CHANNEL])]
+                    iter([r for r in chosen if is_dispatched(r.channel_code, r.import_kind)]),
+                    iter([r for r in chosen if not is_dispatched(r.channel_code, r.import_kind)])]
                 total = len(chosen)
             else:
                 parts_rows = [self._stream(rows, query, scope, True),

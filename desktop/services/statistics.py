@@ -41,6 +41,8 @@ class StatsQuery:
     period: Period
     office_id: int | None = None  # None: the user's whole scope
     by_national: bool = False  # categories as the national (12315) classes
+    # Imported history marked 资料不全: "include" (the default) or "exclude".
+    incomplete: str = "include"
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class StatisticsService(Service):
             labels = {kind: {i.code: i.label for i in codes.items(kind, include_inactive=True)}
                       for kind in ("channel", "category", "national_class")}
             parents = {i.code: i.parent for i in codes.items("category", include_inactive=True)}
-            repo = StatisticsRepository(uow.session)
+            repo = StatisticsRepository(uow.session, incomplete=query.incomplete)
             users = repo.user_names()
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}

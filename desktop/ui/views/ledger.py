@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.complaint import ComplaintFilter
-from desktop.domain.workflow import Intake, Status
+from desktop.domain.workflow import HANDLERS, Intake, Role, Status
 from desktop.services.dto import ComplaintRow
 from desktop.services.printing import FormRequest
 from desktop.ui import file_dialogs
@@ -117,6 +118,12 @@ class LedgerPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.export_button)
         top.addWidget(self.print_button)
+        self.import_button = QToolButton()  # 导入历史台账 (views/import_wizard.py)
+        self.import_button.setText(self.tr("导入…"))
+        self.import_button.setToolTip(self.tr("导入旧的 Excel 台账或 12345/12315 热线工单"))
+        self.import_button.clicked.connect(self.open_import)
+        self.import_button.setVisible(ctx.user.has(*HANDLERS, Role.ADMIN))
+        top.addWidget(self.import_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -333,6 +340,15 @@ class LedgerPage(QWidget):
         dialog.canceled.connect(dialog.close)
         self.export_task = task
         return task
+
+    def open_import(self) -> QDialog:
+        from desktop.ui.views.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.sig_imported.connect(lambda _: self.apply())
+        wizard.open()
+        self.import_wizard = wizard
+        return wizard
 
     def print_quarterly(self) -> QuarterDialog:
         dialog = QuarterDialog(self.model.today, self)

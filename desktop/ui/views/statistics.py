@@ -96,6 +96,8 @@ class StatisticsPage(QWidget):
         self.scope.setMinimumContentsLength(12)
         self.national = QCheckBox(self.tr("按国家分类"))
         self.national.setToolTip(self.tr("分类按全国 12315 平台的分类统计（对应关系在 设置 → 代码表 中维护）"))
+        self.complete_only = QCheckBox(self.tr("不计资料不全的导入记录"))
+        self.complete_only.setToolTip(self.tr("历史导入时缺少登记必填项的记录标为“资料不全”；勾选后统计不计入这些记录"))
         self.run_button = QPushButton(self.tr("统计"))
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setEnabled(False)
@@ -112,7 +114,7 @@ class StatisticsPage(QWidget):
         bar = QHBoxLayout()
         for w in (QLabel(self.tr("期间：")), self.kind, self.year, self.number, self.start,
                   QLabel("—"), self.end, QLabel(self.tr("范围：")), self.scope, self.national,
-                  self.run_button, self.export_button, self.pdf_button):
+                  self.complete_only, self.run_button, self.export_button, self.pdf_button):
             bar.addWidget(w)
         bar.addStretch(1)
         self.help = QLabel(self.tr("把鼠标停在指标上可看它的口径；比率类指标不计增幅。"))
@@ -215,7 +217,8 @@ class StatisticsPage(QWidget):
     @Slot()
     def refresh(self) -> None:
         try:
-            query = StatsQuery(self.period(), self.scope.currentData(), self.national.isChecked())
+            query = StatsQuery(self.period(), self.scope.currentData(), self.national.isChecked(),
+                               "exclude" if self.complete_only.isChecked() else "include")
         except Exception as exc:  # a range ending before it starts
             self.status.setText(str(exc))
             return
