@@ -499,6 +499,28 @@ class ComplaintRepository:
         return self.s.scalar(stmt) or 0
 
     def mediation_records(self, complaint_id: int) -> Sequence[m.MediationRecord]:
+        """The complaint's mediation records in force (a corrected one gives way to its
+        correction), by when they were held: what the printed forms show."""
+        replaced = select(m.MediationRecord.replaces_id).where(
+            m.MediationRecord.complaint_id == complaint_id,
+            m.MediationRecord.replaces_id.is_not(None))
+        return self.s.scalars(
+            select(m.MediationRecord)
+            .where(m.MediationRecord.complaint_id == complaint_id,
+                   m.MediationRecord.id.not_in(replaced))
+            .order_by(m.MediationRecord.held_at, m.MediationRecord.id)
+        ).all()
+
+    def mediation_record(self, record_id: int) -> m.MediationRecord | None:
+        return self.s.get(m.MediationRecord, record_id)
+
+    def correction_of(self, record_id: int) -> m.MediationRecord | None:
+        """The record that replaces this one, if it was corrected."""
+        return self.s.scalars(select(m.MediationRecord)
+                              .where(m.MediationRecord.replaces_id == record_id).limit(1)).first()
+
+    def all_mediation_records(self, complaint_id: int) -> Sequence[m.MediationRecord]:
+        """Every mediation record of the complaint, corrected ones included."""
         return self.s.scalars(
             select(m.MediationRecord)
             .where(m.MediationRecord.complaint_id == complaint_id)

@@ -225,6 +225,15 @@ class MediationRecordInfo:
     content: str
     result: str
     recorded_by_id: int
+    replaces_id: int | None = None  # a correction: the record it replaces
+    correction_reason: str | None = None  # a correction's reason
+    replaced_by_id: int | None = None  # a corrected record: the correction in force
+    replaced_reason: str | None = None  # a corrected record: why it was corrected
+
+    @property
+    def corrected(self) -> bool:
+        """Replaced by a correction (kept, shown as 已更正, no longer in force)."""
+        return self.replaced_by_id is not None
 
 
 @dataclass(frozen=True)
