@@ -108,6 +108,9 @@ class EnterpriseRepository:
     def by_credit_code(self, code: str) -> m.Enterprise | None:
         return self.s.scalars(select(m.Enterprise).where(m.Enterprise.credit_code == code)).first()
 
+    def by_name(self, name: str) -> m.Enterprise | None:
+        return self.s.scalars(select(m.Enterprise).where(m.Enterprise.name == name)).first()
+
     def search(self, text_: str, limit: int = 20) -> Sequence[m.Enterprise]:
         """By name fragment or credit-code prefix, for autocomplete."""
         q = text_.strip()

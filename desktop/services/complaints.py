@@ -234,8 +234,11 @@ class ComplaintService(Service):
             return [self._row(c) for c in found]
 
     # -- registering and editing -------------------------------------------------------
-    def register(self, user: CurrentUser, draft: ComplaintDraft) -> Changed:
-        """Register a 投诉 or 举报, or log a 咨询 with its answer (answered on the spot)."""
+    def register(self, user: CurrentUser, draft: ComplaintDraft, *,
+                 add_enterprise: bool = False) -> Changed:
+        """Register a 投诉 or 举报, or log a 咨询 with its answer (answered on the spot).
+        `add_enterprise`: a respondent typed in, not from the 企业库, is added to it in the
+        same transaction (an enterprise of that credit code or name already there is linked)."""
         intake = draft.intake if draft.kind in tuple(Intake) else Intake.COMPLAINT
         require_role(user, *HANDLERS, doing=f"{intake.label}登记")
         if intake is Intake.REPORT and user.office_kind == "station":
@@ -252,6 +255,9 @@ class ComplaintService(Service):
                 raise DomainError(f"本单位 {day:%Y-%m-%d} 的投诉编号已用尽"
                                   f"（{DISPATCH_SEQUENCE_BASE + 1} 起的编号留给区局分流件）")
             rules = rule_set_for(self.ctx.reference.rule_sets(), day)
+            columns = self._draft_columns(uow, clean)
+            if add_enterprise and columns.get("enterprise_id") is None and clean.respondent_name:
+                columns["enterprise_id"] = self._add_enterprise(uow, clean)
             c = Complaint(
                 number=number,
                 registered_by_id=user.id,
@@ -259,7 +265,7 @@ class ComplaintService(Service):
                 handler_id=user.id,
                 status=Status.REGISTERED.value,
                 rule_set_code=rules.code,
-                **self._draft_columns(uow, clean),
+                **columns,
             )
             if intake is Intake.CONSULTATION:
                 c.status = fire(Status.REGISTERED, Action.ANSWER, {"answer": clean.answer},
@@ -888,6 +894,25 @@ class ComplaintService(Service):
             item = codes.get(f.codes, value)
             if item is None or not item.active:
                 raise FieldError(f.label, f"「{value}」不在代码表中")
+
+    @staticmethod
+    def _add_enterprise(uow: UnitOfWork, d: ComplaintDraft) -> int:
+        """The 企业库's entry for a respondent typed in: the one of that name, or a new one
+        (name, credit code, address as registered), shared with the office's other PCs."""
+        from desktop.db.models import Enterprise
+        from desktop.db.sync.office_reference import publish
+
+        repo = EnterpriseRepository(uow.session)
+        known = repo.by_name(d.respondent_name.strip())
+        if known is not None:
+            return known.id
+        e = Enterprise(name=d.respondent_name.strip(), credit_code=d.respondent_credit_code or None,
+                       address=(d.respondent_address or "").strip(), industry="", phone="",
+                       alliance_member=False, demo_street=False)
+        uow.session.add(e)
+        uow.session.flush()
+        publish(uow.session, "enterprises")
+        return e.id
 
     @staticmethod
     def _draft_columns(uow: UnitOfWork, d: ComplaintDraft) -> dict[str, object]:
