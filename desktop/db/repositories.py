@@ -514,6 +514,14 @@ class ComplaintRepository:
             .order_by(m.MediationRecord.held_at, m.MediationRecord.id)
         ).all()
 
+    def texts(self, ids: Sequence[int], columns: Sequence[str]) -> dict[int, dict[str, str | None]]:
+        """These columns of these complaints (a page's rows), by id: one query."""
+        if not ids:
+            return {}
+        cols = [getattr(m.Complaint, c) for c in columns]
+        found = self.s.execute(select(m.Complaint.id, *cols).where(m.Complaint.id.in_(list(ids))))
+        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in found}
+
     def mediation_record(self, record_id: int) -> m.MediationRecord | None:
         return self.s.get(m.MediationRecord, record_id)
 

@@ -65,3 +65,40 @@ def match_expression(query: str) -> str | None:
         else:
             phrases.append('"' + run.lower() + '"')
     return " AND ".join(phrases) if phrases else None
+
+
+# -- why a row matched: a snippet of the field, for the rows of one page --------------------------
+MARK_OPEN, MARK_CLOSE = "【", "】"
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search as the index matches them: CJK runs and Latin/digit words."""
+    return [w for w in _RUN_RE.findall(query) if w]
+
+
+def snippet(query: str, fields: list[tuple[str, str | None]], width: int = 36) -> str:
+    """Why a row matched: the first field (label, text) holding a word of the query, as
+    「label：…text…」 around the first match, every word of the query marked 【】 in it;
+    "" when no field holds one (the row matched on a field not shown here).
+
+    Pure Python over the texts of the rows of one page: it adds nothing to the search itself.
+    """
+    words = sorted({w.lower() for w in query_words(query)}, key=len, reverse=True)
+    if not words:
+        return ""
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    for label, text in fields:
+        if not text:
+            continue
+        flat = " ".join(text.split())
+        first = pattern.search(flat)
+        if first is None:
+            continue
+        start = max(0, first.start() - width // 3)
+        end = min(len(flat), start + width)
+        start = max(0, min(start, end - width))
+        part = flat[start:end]
+        marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
+        return (f"{label}：{'…' if start > 0 else ''}{marked}"
+                f"{'…' if end < len(flat) else ''}")
+    return ""

@@ -187,7 +187,38 @@ class ComplaintService(Service):
                     SortKey.DUE: last.due_on,
                 }[query.sort]
                 cursor = Cursor(value, last.id)
-            return Page(tuple(self._row(c) for c in rows), cursor)
+            out = tuple(self._row(c) for c in rows)
+            if query.text.strip() and out:
+                out = self._with_snippets(uow, query.text, out)
+            return Page(out, cursor)
+
+    @staticmethod
+    def _with_snippets(uow: UnitOfWork, text: str, rows: tuple[ComplaintRow, ...]
+                       ) -> tuple[ComplaintRow, ...]:
+        """A search's page: each row with why it matched (the matched field's words marked),
+        from one query for the page's rows. Personal fields are never quoted (the list masks
+        them); a row that matched on one of them shows its masked name."""
+        from dataclasses import replace
+
+        from desktop.db.search import snippet
+
+        fields = sorted((f for f in FIELDS if f.searchable is not None),
+                        key=lambda f: f.searchable or 0)
+        columns = [f for f in fields if f.personal is None]
+        personal = [f for f in fields if f.personal is not None]
+        texts = ComplaintRepository(uow.session).texts(
+            [r.id for r in rows], [f.name for f in columns + personal])
+        out = []
+        for row in rows:
+            values = texts.get(row.id, {})
+            found = snippet(text, [("投诉单号", row.number)]
+                            + [(f.label, values.get(f.name)) for f in columns])
+            for f in personal if not found else ():
+                if snippet(text, [(f.label, values.get(f.name))]):  # say which, masked
+                    found = f"{f.label}：{masked(f.name, values.get(f.name))}"
+                    break
+            out.append(replace(row, matched=found))
+        return tuple(out)
 
     def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
         """The list rows of these complaints (those in the user's scope), to refresh a view."""

@@ -96,6 +96,7 @@ class ComplaintRow:
     handler_id: int | None
     version: int
     kind: str = "complaint"  # 投诉 / 举报 / 咨询 (workflow.Intake)
+    matched: str = ""  # a search's result: the field that matched, its words marked 【】
 
     def value(self, name: str) -> object:
         """The value of a catalogued field (by its column name) this row carries."""

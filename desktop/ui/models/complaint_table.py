@@ -59,6 +59,9 @@ _SORTS = {k.value: k for k in SortKey}
 COLUMNS = (
     *(Column(f.name, f.ledger[0], _SORTS.get(f.name)) for f in LEDGER),  # type: ignore[index]
     Column("sync", "同步"),
+    # A search's result: why the row matched (the field, its words marked 【】); shown only
+    # while the ledger searches.
+    Column("matched", "匹配内容"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -120,6 +123,10 @@ class ComplaintTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()].key
         if key == "sync" and role != Qt.ItemDataRole.UserRole:
             return self._sync_data(row.id, role)
+        if key == "matched":
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return row.matched
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
         if role == Qt.ItemDataRole.UserRole:
