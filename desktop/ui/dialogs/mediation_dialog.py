@@ -102,7 +102,7 @@ class MediationDialog(QDialog):
         layout.addWidget(self.buttons)
         if record is not None:
             self._show_record(record)
-            if correct and self.correct_button.isVisible():
+            if correct and not self.correct_button.isHidden():
                 self.start_correction()
 
     def _show_record(self, r: MediationRecordInfo) -> None:

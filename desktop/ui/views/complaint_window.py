@@ -158,8 +158,7 @@ class ComplaintWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         ctx.ops.sig_changed.connect(self._on_changed)
         # Esc and Ctrl+W close the window (asking first when an edit is not saved).
-        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close,
-                     QKeySequence("Ctrl+W")):
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, activated=self.close,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if not restore_geometry(self):

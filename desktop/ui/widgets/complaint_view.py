@@ -48,6 +48,8 @@ class ComplaintTableView(QTableView):
     def show_matches(self, searching: bool) -> None:
         """Show the 匹配内容 column while searching (after any header state restored)."""
         self.setColumnHidden(COLUMN_INDEX["matched"], not searching)
+        # While searching, why each row matched takes the room; the names give way.
+        self.fitter.stretch = COLUMN_INDEX["matched" if searching else "respondent_name"]
         self.fitter.later()
 
     def complaint_model(self) -> ComplaintTableModel:

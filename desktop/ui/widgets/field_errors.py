@@ -117,12 +117,14 @@ class FieldErrors(QObject):
         if not self._summary:
             return
         left = self.remaining()
+        where = (QCoreApplication.translate("FieldErrors", "右侧") if self.beside
+                 else QCoreApplication.translate("FieldErrors", "下方"))
         if left > 1:
             self.general.setText(QCoreApplication.translate(
-                "FieldErrors", "有 {0} 处需要改正，见各栏下方的红字。").format(left))
+                "FieldErrors", "有 {0} 处需要改正，见各栏{1}的红字。").format(left, where))
         elif left == 1:
             self.general.setText(QCoreApplication.translate(
-                "FieldErrors", "还有 1 处需要改正，见该栏下方的红字。"))
+                "FieldErrors", "还有 1 处需要改正，见该栏{0}的红字。").format(where))
         else:
             self.general.clear()
             self.general.hide()
