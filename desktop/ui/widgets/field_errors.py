@@ -19,9 +19,9 @@ from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.ui.errors import environment_message
 
 ERROR_STYLE = "color: #b00020;"
-# The red frame keeps the box's padding: a bare border drew line edits at half their height.
+# A bare border drew line edits at half their height: show() holds each box to its height.
 MESSAGE_BESIDE_WIDTH = 240  # px: 不能为空 … 与区局代码相同，各级单位的代码不能重复
-FIELD_ERROR_STYLE = "border: 1px solid #d93025; border-radius: 2px; padding: 2px;"
+FIELD_ERROR_STYLE = "border: 1px solid #d93025; border-radius: 2px;"
 
 
 class FieldErrors(QObject):
@@ -36,6 +36,11 @@ class FieldErrors(QObject):
         general.setStyleSheet(ERROR_STYLE)
         general.setWordWrap(True)
         general.hide()
+        # The summary line keeps its place too: a dialog does not squeeze its fields for it.
+        general.setMinimumHeight(general.fontMetrics().lineSpacing() + 4)
+        policy = general.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        general.setSizePolicy(policy)
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
         self._summary = False  # the general line holds the count of the fields to correct
 
@@ -70,7 +75,9 @@ class FieldErrors(QObject):
 
     def _reserve(self, message: QLabel) -> None:
         """An empty message line still takes one line's height (or, beside, its width)."""
-        message.setMinimumHeight(message.fontMetrics().lineSpacing())
+        message.setText("不能为空")  # one line of a message, as the label draws it
+        message.setMinimumHeight(message.sizeHint().height())
+        message.setText("")
         policy = message.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         message.setSizePolicy(policy)
@@ -148,7 +155,9 @@ class FieldErrors(QObject):
                 message.setToolTip(problem.message)
                 message.show()
                 # The box keeps its height under the red frame.
-                widget.setMinimumHeight(max(widget.minimumHeight(), widget.sizeHint().height()))
+                if isinstance(widget, QLineEdit | QComboBox | QDateEdit | QDateTimeEdit):
+                    widget.setFixedHeight(widget.height() if widget.isVisible()
+                                          else widget.sizeHint().height())
                 widget.setStyleSheet(FIELD_ERROR_STYLE)
                 first = first or widget
             else:
