@@ -156,10 +156,11 @@ class ColumnFitter(QObject):
             self.later()
         return False
 
-    def _resized(self, *_: object) -> None:
-        if not self._fitting and self.view.isVisible() \
-                and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
-            self.user_sized = True  # the user's own widths stand
+    def _resized(self, _column: int, old: int, new: int) -> None:
+        # A column's edge dragged (not one hidden or shown, nor the fitter's own widths): the
+        # user's widths stand, and are remembered (ui/settings.py).
+        if not self._fitting and self.view.isVisible() and old > 0 and new > 0:
+            self.user_sized = True
 
     def minimum(self, column: int) -> int:
         """The narrowest a column may be: its title, and a few characters for a flexible one."""
