@@ -69,6 +69,11 @@ def match_expression(query: str) -> str | None:
 
 # -- why a row matched: a snippet of the field, for the rows of one page --------------------------
 MARK_OPEN, MARK_CLOSE = "【", "】"
+_LONG_DIGITS = re.compile(r"\d{7,}")
+
+
+def _masked_digits(digits: str) -> str:
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def query_words(query: str) -> list[str]:
@@ -94,10 +99,12 @@ def snippet(query: str, fields: list[tuple[str, str | None]], width: int = 36) -
         first = pattern.search(flat)
         if first is None:
             continue
-        start = max(0, first.start() - width // 3)
+        start = max(0, first.start() - 6)  # the match near the front, where the cell shows it
         end = min(len(flat), start + width)
-        start = max(0, min(start, end - width))
-        part = flat[start:end]
+        # A list is seen over shoulders: long digit runs (phones, ID numbers) in the facts are
+        # masked as the ledger masks the phone, unless they are what was searched for.
+        part = _LONG_DIGITS.sub(lambda m: m.group(0) if pattern.fullmatch(m.group(0))
+                                else _masked_digits(m.group(0)), flat[start:end])
         marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
         return (f"{label}：{'…' if start > 0 else ''}{marked}"
                 f"{'…' if end < len(flat) else ''}")

@@ -119,6 +119,9 @@ def test_a_snippet_marks_the_words_found() -> None:
     assert found.startswith("事实与理由：") and "【退款】" in found
     assert snippet("iphone", [("品牌型号", "Apple iPhone 15")]) == "品牌型号：Apple 【iPhone】 15"
     assert snippet("冰箱", [("事实与理由", text)]) == ""
+    # Phones and ID numbers in the facts are masked in a list, as the ledger masks the phone.
+    assert snippet("电话", [("事实与理由", "我叫吴卫东，电话13139606619。")]) == \
+        "事实与理由：我叫吴卫东，【电话】131****6619。"
 
 
 def test_a_search_page_says_why_each_row_matched(world: World) -> None:

@@ -222,8 +222,11 @@ class EnterprisesPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # The register first: its names are what the clerk reads (at 1366 px the list took
+        # two fifths and cut them); the figures and complaints of the one chosen beside it.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])  # in proportion; a remembered split replaces it
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
@@ -231,8 +234,11 @@ class EnterprisesPage(QWidget):
         restore_splitter(self, self.splitter)
         restore_header(self, self.table.horizontalHeader(), "enterprises")
         restore_header(self, self.complaint_table.horizontalHeader(), "complaints")
-        # The enterprise's name is the same on every row: hidden, the rest fit the width.
-        self.complaint_table.setColumnHidden(COLUMN_INDEX["respondent_name"], True)
+        # The enterprise's name is the same on every row, and the people and offices are the
+        # ledger's business: hidden here, so that the rest fit beside the register.
+        for key in ("respondent_name", "complainant_name", "complainant_phone", "channel_code",
+                    "office_id", "handler_id", "sync", "matched"):
+            self.complaint_table.setColumnHidden(COLUMN_INDEX[key], True)
         ctx.ops.sig_changed.connect(self._on_changed)
         self._show_enterprise(None)
         self.reload()

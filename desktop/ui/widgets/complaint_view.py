@@ -10,6 +10,8 @@ from desktop.ui.models.complaint_table import COLUMN_INDEX, ComplaintTableModel
 from desktop.ui.widgets.tables import MarkedDelegate, fit_columns
 
 # The columns of long names, which give way when the window is narrow.
+# The columns a search's 匹配内容 takes the place of (their filters stand above the table).
+SEARCH_HIDES = ("channel_code", "office_id")
 FLEXIBLE = ("respondent_name", "subject", "office_id", "channel_code", "category_code",
             "matched")
 
@@ -40,16 +42,28 @@ class ComplaintTableView(QTableView):
         # the tooltip, so that the ledger fits without scrolling sideways.
         self.fitter = fit_columns(self, [COLUMN_INDEX[k] for k in FLEXIBLE if k in COLUMN_INDEX],
                                   stretch=COLUMN_INDEX.get("respondent_name"))
+        matched = COLUMN_INDEX["matched"]
+        self.fitter.min_chars[matched] = 14
+        self.fitter.last = [matched]
         # Why a row matched a search: hidden until the ledger searches.
         self.setItemDelegateForColumn(COLUMN_INDEX["matched"], MarkedDelegate(self))
         self.setColumnHidden(COLUMN_INDEX["matched"], True)
+        # 同步 only on a PC that syncs with the district (else always empty).
+        if isinstance(model, ComplaintTableModel):
+            model.sig_enrolled.connect(self._show_sync)
         self.doubleClicked.connect(self._open)
+
+    def _show_sync(self, enrolled: bool) -> None:
+        self.setColumnHidden(COLUMN_INDEX["sync"], not enrolled)
+        self.fitter.later()
 
     def show_matches(self, searching: bool) -> None:
         """Show the 匹配内容 column while searching (after any header state restored)."""
+        # While searching, why each row matched takes the room of 来源 and 承办单位 (both
+        # chosen above the table); it gives way after the other names, down to 14 characters.
         self.setColumnHidden(COLUMN_INDEX["matched"], not searching)
-        # While searching, why each row matched takes the room; the names give way.
-        self.fitter.stretch = COLUMN_INDEX["matched" if searching else "respondent_name"]
+        for key in SEARCH_HIDES:
+            self.setColumnHidden(COLUMN_INDEX[key], searching)
         self.fitter.later()
 
     def complaint_model(self) -> ComplaintTableModel:

@@ -127,6 +127,8 @@ class ColumnFitter(QObject):
         self.view = view
         self.flexible = tuple(flexible)
         self.stretch = stretch
+        self.min_chars: dict[int, int] = {}  # a flexible column's own least width, in characters
+        self.last: list[int] = []  # flexible columns that give way only after the others
         self.user_sized = False
         self._fitting = False
         self._timer = QTimer(self, singleShot=True, interval=0)
@@ -169,7 +171,8 @@ class ColumnFitter(QObject):
         metrics = header.fontMetrics()
         least = metrics.horizontalAdvance(str(title or "")) + PADDING + 8  # the sort arrow
         if column in self.flexible:
-            chars = FLEX_MIN_CHARS if column == self.stretch else GIVING_MIN_CHARS
+            chars = self.min_chars.get(
+                column, FLEX_MIN_CHARS if column == self.stretch else GIVING_MIN_CHARS)
             least = max(least, metrics.horizontalAdvance("中" * chars) + PADDING)
         return least
 
@@ -193,7 +196,8 @@ class ColumnFitter(QObject):
         if over > 0 and flexible:
             # The other flexible columns give way first, in proportion to what they can give;
             # the stretch column (the main name) last.
-            for group in ([c for c in flexible if c != stretch], [stretch]):
+            first = [c for c in flexible if c != stretch and c not in self.last]
+            for group in (first, [c for c in self.last if c != stretch], [stretch]):
                 room = {c: widths[c] - self.minimum(c) for c in group if c in widths}
                 total = sum(room.values())
                 if total <= 0 or over <= 0:
