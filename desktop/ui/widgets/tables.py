@@ -38,8 +38,11 @@ GREY = QColor("#777777")  # a record no longer in force (a corrected mediation r
 
 def read_only_table(headers: Sequence[str], widths: Iterable[int] = (), stretch: int | None = None,
                     fit_contents: bool = False) -> QTableWidget:
-    """Fixed `widths` for the first columns and the `stretch` column taking the rest; or, with
-    `fit_contents`, every column as wide as its contents and the last one taking the rest."""
+    """Columns fitting the window (ColumnFitter): the short ones as wide as their texts, those
+    asked `widths` of WRAPPED_WIDTH or more (long texts, wrapped) sharing the rest, the
+    `stretch` column taking what is left; or, with `fit_contents`, every column as wide as
+    its contents and the last one taking the rest."""
+    widths = list(widths)
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -55,8 +58,15 @@ def read_only_table(headers: Sequence[str], widths: Iterable[int] = (), stretch:
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
     elif stretch is not None:
-        # Columns to their texts; the long one (wrapped) takes the rest, or gives way.
-        fit_columns(table, (stretch,), stretch)
+        # Columns to their texts; the columns of long texts (wrapped) give way, down to about
+        # the width asked for them, the `stretch` one last, and it takes what is left.
+        texts = [c for c, w in enumerate(widths) if w >= WRAPPED_WIDTH or c == stretch]
+        fitter = fit_columns(table, texts, stretch)
+        fitter.together = True
+        char = table.fontMetrics().horizontalAdvance("中")
+        for c in texts:
+            if c < len(widths):
+                fitter.min_chars[c] = max(GIVING_MIN_CHARS, min(12, widths[c] // (2 * char)))
     return table
 
 
@@ -90,6 +100,7 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]],
 MAX_NATURAL = 420
 FLEX_MIN_CHARS = 8  # the stretch column (the main name)
 GIVING_MIN_CHARS = 4  # the other flexible columns
+WRAPPED_WIDTH = 150  # px asked for a read-only table's column: a long text, wrapped
 PADDING = 16
 
 
@@ -129,6 +140,7 @@ class ColumnFitter(QObject):
         self.stretch = stretch
         self.min_chars: dict[int, int] = {}  # a flexible column's own least width, in characters
         self.last: list[int] = []  # flexible columns that give way only after the others
+        self.together = False  # the stretch column gives way with the others (wrapped texts)
         self.user_sized = False
         self._fitting = False
         self._timer = QTimer(self, singleShot=True, interval=0)
@@ -196,7 +208,7 @@ class ColumnFitter(QObject):
         if over > 0 and flexible:
             # The other flexible columns give way first, in proportion to what they can give;
             # the stretch column (the main name) last.
-            first = [c for c in flexible if c != stretch and c not in self.last]
+            first = [c for c in flexible if (c != stretch or self.together) and c not in self.last]
             for group in (first, [c for c in self.last if c != stretch], [stretch]):
                 room = {c: widths[c] - self.minimum(c) for c in group if c in widths}
                 total = sum(room.values())
