@@ -287,8 +287,11 @@ class ComplaintService(Service):
                                   f"（{DISPATCH_SEQUENCE_BASE + 1} 起的编号留给区局分流件）")
             rules = rule_set_for(self.ctx.reference.rule_sets(), day)
             columns = self._draft_columns(uow, clean)
+            added: int | None = None
             if add_enterprise and columns.get("enterprise_id") is None and clean.respondent_name:
-                columns["enterprise_id"] = self._add_enterprise(uow, clean)
+                enterprise_id, created = self._add_enterprise(uow, clean)
+                columns["enterprise_id"] = enterprise_id
+                added = enterprise_id if created else None
             c = Complaint(
                 number=number,
                 registered_by_id=user.id,
@@ -305,7 +308,8 @@ class ComplaintService(Service):
             uow.session.add(c)
             deadlines = self._refresh_due(c)
             uow.commit()
-            return Changed("complaint", (c.id,), number, deadlines.warnings, created=True)
+            return Changed("complaint", (c.id,), number, deadlines.warnings, created=True,
+                           enterprise_added=added)
 
     def edit(
         self, user: CurrentUser, complaint_id: int, draft: ComplaintDraft, *,
@@ -927,23 +931,24 @@ class ComplaintService(Service):
                 raise FieldError(f.label, f"「{value}」不在代码表中")
 
     @staticmethod
-    def _add_enterprise(uow: UnitOfWork, d: ComplaintDraft) -> int:
+    def _add_enterprise(uow: UnitOfWork, d: ComplaintDraft) -> tuple[int, bool]:
         """The 企业库's entry for a respondent typed in: the one of that name, or a new one
-        (name, credit code, address as registered), shared with the office's other PCs."""
+        (name, credit code, address as registered), shared with the office's other PCs; and
+        whether it is new."""
         from desktop.db.models import Enterprise
         from desktop.db.sync.office_reference import publish
 
         repo = EnterpriseRepository(uow.session)
         known = repo.by_name(d.respondent_name.strip())
         if known is not None:
-            return known.id
+            return known.id, False
         e = Enterprise(name=d.respondent_name.strip(), credit_code=d.respondent_credit_code or None,
                        address=(d.respondent_address or "").strip(), industry="", phone="",
                        alliance_member=False, demo_street=False)
         uow.session.add(e)
         uow.session.flush()
         publish(uow.session, "enterprises")
-        return e.id
+        return e.id, True
 
     @staticmethod
     def _draft_columns(uow: UnitOfWork, d: ComplaintDraft) -> dict[str, object]:

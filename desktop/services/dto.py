@@ -346,6 +346,7 @@ class Changed:
     warnings: tuple[str, ...] = ()
     created: bool = False  # a new record: lists may gain a row, not just change one
     complaint_id: int | None = None  # the complaint a mediation record or attachment belongs to
+    enterprise_added: int | None = None  # a registration that added its respondent to the 企业库
 
     def touches_complaint(self, complaint_id: int) -> bool:
         if self.entity == "complaint":

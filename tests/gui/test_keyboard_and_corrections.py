@@ -99,6 +99,7 @@ def test_tab_reaches_every_field_in_order_and_every_keystroke_lands(world: World
     [enterprise] = world.s.enterprises.search(world.clerk, TYPED["respondent_name"])
     assert c.enterprise_id == enterprise.id and enterprise.credit_code == TYPED["respondent_credit_code"]
     assert any("已加入企业库" in text for text in shown.texts("info"))
+    _settle(qtbot, page)
 
 
 def test_the_enterprise_button_is_no_tab_stop_but_has_its_shortcut(world: World, make_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +137,14 @@ def test_category_has_no_default_and_saving_without_it_names_the_field(world: Wo
     assert world.s.complaints.count(world.clerk, ComplaintFilter()) == 0
     page.category.setCurrentIndex(page.category.findData("hotel") if page.category.findData("hotel") > 0 else 1)
     assert page.errors.message_of("投诉分类") == ""  # cleared as it is chosen
+    _settle(qtbot, page)
+
+
+def _settle(qtbot, page: RegistrationPage) -> None:  # type: ignore[no-untyped-def]
+    """Let the checks the typing started run before the test's services close."""
+    qtbot.waitUntil(lambda: not page._duplicate_timer.isActive()
+                    and not page._register_timer.isActive())
+    wait_idle(qtbot, page.ctx)
 
 
 def _complaint_with_record(world: World) -> tuple[int, int]:

@@ -529,7 +529,7 @@ class RegistrationPage(QWidget):
         services, user = self.ctx.services, self.ctx.user
         add = self.offers_register
         self.ctx.ops.mutate(lambda: services.complaints.register(user, draft, add_enterprise=add),
-                            lambda changed: self._registered(changed, files, add), owner=self,
+                            lambda changed: self._registered(changed, files), owner=self,
                             on_error=self._refused)
 
     def _refused(self, error: BaseException) -> None:
@@ -538,8 +538,11 @@ class RegistrationPage(QWidget):
         if not self.errors.show(error):
             self.ctx.ops.report(self, error)
 
-    def _registered(self, changed: Changed, files: list[Path], added: bool = False) -> None:
+    def _registered(self, changed: Changed, files: list[Path]) -> None:
         name = self.respondent_name.text().strip()
+        if changed.enterprise_added is not None:  # the 企业库 page shows it at once
+            self.ctx.ops.sig_changed.emit(Changed("enterprise", (changed.enterprise_added,),
+                                                  created=True))
         self._saving = False
         self.save_button.setEnabled(True)
         self.errors.clear()
@@ -552,7 +555,7 @@ class RegistrationPage(QWidget):
             text = self.tr("已登记举报，单号 {0}。").format(changed.number)
         else:
             text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
-        if added:
+        if changed.enterprise_added is not None:
             text += "\n" + self.tr("被投诉方「{0}」已加入企业库。").format(name)
         if changed.warnings:
             text += "\n" + "\n".join(changed.warnings)
