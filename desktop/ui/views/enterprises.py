@@ -236,8 +236,11 @@ class EnterprisesPage(QWidget):
         restore_header(self, self.complaint_table.horizontalHeader(), "complaints")
         # The enterprise's name is the same on every row, and the people and offices are the
         # ledger's business: hidden here, so that the rest fit beside the register.
+        # (单号, 接收时间, 状态 and 商品或服务 fit beside the register at 1366 px; the whole
+        # record is a double-click away.)
         for key in ("respondent_name", "complainant_name", "complainant_phone", "channel_code",
-                    "office_id", "handler_id", "sync", "matched"):
+                    "office_id", "handler_id", "sync", "matched", "kind", "due_on",
+                    "category_code"):
             self.complaint_table.setColumnHidden(COLUMN_INDEX[key], True)
         ctx.ops.sig_changed.connect(self._on_changed)
         self._show_enterprise(None)
