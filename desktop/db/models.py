@@ -341,6 +341,10 @@ class MediationRecord(Syncable, Base):
     content: Mapped[str] = mapped_column(Text)
     result: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # A correction: this record replaces an earlier one of the same complaint, which is kept
+    # (shown as 已更正), and says why (migration 0015).
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_records.id"), index=True)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Attachment(Syncable, Base):

@@ -113,6 +113,9 @@ class EnterpriseRepository:
     def by_credit_code(self, code: str) -> m.Enterprise | None:
         return self.s.scalars(select(m.Enterprise).where(m.Enterprise.credit_code == code)).first()
 
+    def by_name(self, name: str) -> m.Enterprise | None:
+        return self.s.scalars(select(m.Enterprise).where(m.Enterprise.name == name)).first()
+
     def search(self, text_: str, limit: int = 20) -> Sequence[m.Enterprise]:
         """By name fragment or credit-code prefix, for autocomplete."""
         q = text_.strip()
@@ -516,6 +519,36 @@ class ComplaintRepository:
         return self.s.scalar(stmt) or 0
 
     def mediation_records(self, complaint_id: int) -> Sequence[m.MediationRecord]:
+        """The complaint's mediation records in force (a corrected one gives way to its
+        correction), by when they were held: what the printed forms show."""
+        replaced = select(m.MediationRecord.replaces_id).where(
+            m.MediationRecord.complaint_id == complaint_id,
+            m.MediationRecord.replaces_id.is_not(None))
+        return self.s.scalars(
+            select(m.MediationRecord)
+            .where(m.MediationRecord.complaint_id == complaint_id,
+                   m.MediationRecord.id.not_in(replaced))
+            .order_by(m.MediationRecord.held_at, m.MediationRecord.id)
+        ).all()
+
+    def texts(self, ids: Sequence[int], columns: Sequence[str]) -> dict[int, dict[str, str | None]]:
+        """These columns of these complaints (a page's rows), by id: one query."""
+        if not ids:
+            return {}
+        cols = [getattr(m.Complaint, c) for c in columns]
+        found = self.s.execute(select(m.Complaint.id, *cols).where(m.Complaint.id.in_(list(ids))))
+        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in found}
+
+    def mediation_record(self, record_id: int) -> m.MediationRecord | None:
+        return self.s.get(m.MediationRecord, record_id)
+
+    def correction_of(self, record_id: int) -> m.MediationRecord | None:
+        """The record that replaces this one, if it was corrected."""
+        return self.s.scalars(select(m.MediationRecord)
+                              .where(m.MediationRecord.replaces_id == record_id).limit(1)).first()
+
+    def all_mediation_records(self, complaint_id: int) -> Sequence[m.MediationRecord]:
+        """Every mediation record of the complaint, corrected ones included."""
         return self.s.scalars(
             select(m.MediationRecord)
             .where(m.MediationRecord.complaint_id == complaint_id)

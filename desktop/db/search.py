@@ -65,3 +65,47 @@ def match_expression(query: str) -> str | None:
         else:
             phrases.append('"' + run.lower() + '"')
     return " AND ".join(phrases) if phrases else None
+
+
+# -- why a row matched: a snippet of the field, for the rows of one page --------------------------
+MARK_OPEN, MARK_CLOSE = "【", "】"
+_LONG_DIGITS = re.compile(r"\d{7,}")
+
+
+def _masked_digits(digits: str) -> str:
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search as the index matches them: CJK runs and Latin/digit words."""
+    return [w for w in _RUN_RE.findall(query) if w]
+
+
+def snippet(query: str, fields: list[tuple[str, str | None]], width: int = 36) -> str:
+    """Why a row matched: the first field (label, text) holding a word of the query, as
+    「label：…text…」 around the first match, every word of the query marked 【】 in it;
+    "" when no field holds one (the row matched on a field not shown here).
+
+    Pure Python over the texts of the rows of one page: it adds nothing to the search itself.
+    """
+    words = sorted({w.lower() for w in query_words(query)}, key=len, reverse=True)
+    if not words:
+        return ""
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    for label, text in fields:
+        if not text:
+            continue
+        flat = " ".join(text.split())
+        first = pattern.search(flat)
+        if first is None:
+            continue
+        start = max(0, first.start() - 6)  # the match near the front, where the cell shows it
+        end = min(len(flat), start + width)
+        # A list is seen over shoulders: long digit runs (phones, ID numbers) in the facts are
+        # masked as the ledger masks the phone, unless they are what was searched for.
+        part = _LONG_DIGITS.sub(lambda m: m.group(0) if pattern.fullmatch(m.group(0))
+                                else _masked_digits(m.group(0)), flat[start:end])
+        marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
+        return (f"{label}：{'…' if start > 0 else ''}{marked}"
+                f"{'…' if end < len(flat) else ''}")
+    return ""

@@ -33,6 +33,8 @@ LABELS = {f.key: f.label for f in FORM_FIELDS}
 _CODES = tuple(f.key for f in FORM_FIELDS if f.kind == "text" and f.checked)  # phone, ID, credit
 _FREE_TEXT = tuple(f.key for f in FORM_FIELDS
                    if f.kind == "text" and f.key not in _CODES)
+# The fields chosen from a code table (no default: the form's first entry is 请选择).
+_CHOSEN = frozenset(f.key for f in FORM_FIELDS if f.editor == "code")
 # The national rules require both parties' names and addresses, the request and facts (a 举报
 # may be anonymous, a 咨询 needs only the question and its answer); the fields with a check of
 # their own (the phone, the time received) are not merely required.
@@ -118,7 +120,10 @@ class ComplaintDraft:
                 too_long.add(name)
         # The national rules require both parties' names and addresses, the request and facts.
         for name in _REQUIRED[intake]:
-            if name not in too_long:
+            if name in _CHOSEN and not (getattr(self, name) or "").strip():
+                # A choice with no default: say to choose, under the field's own name.
+                errors.append(FieldError(LABELS[name], f"请选择{LABELS[name]}"))
+            elif name not in too_long:
                 check(name, v.check_required, getattr(self, name), LABELS[name])
         if self.received_at is None:
             errors.append(FieldError(LABELS["received_at"], "不能为空"))

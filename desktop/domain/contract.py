@@ -191,6 +191,10 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "content": _t("调解内容", FACTS_LEN),
         "result": _t("调解结果", LONG_LEN),
         "recorded_by": _user("记录人"),
+        # A correction names the record it replaces and why; a program older than corrections
+        # sends neither (null), and its records are taken as they are.
+        "replaces": _ref("更正的调解记录", "mediation_records", null=True),
+        "correction_reason": _t("更正理由", NOTE_LEN, null=True),
     },
     "attachments": {
         "complaint": _ref("所属投诉", "complaints"),

@@ -187,7 +187,38 @@ class ComplaintService(Service):
                     SortKey.DUE: last.due_on,
                 }[query.sort]
                 cursor = Cursor(value, last.id)
-            return Page(tuple(self._row(c) for c in rows), cursor)
+            out = tuple(self._row(c) for c in rows)
+            if query.text.strip() and out:
+                out = self._with_snippets(uow, query.text, out)
+            return Page(out, cursor)
+
+    @staticmethod
+    def _with_snippets(uow: UnitOfWork, text: str, rows: tuple[ComplaintRow, ...]
+                       ) -> tuple[ComplaintRow, ...]:
+        """A search's page: each row with why it matched (the matched field's words marked),
+        from one query for the page's rows. Personal fields are never quoted (the list masks
+        them); a row that matched on one of them shows its masked name."""
+        from dataclasses import replace
+
+        from desktop.db.search import snippet
+
+        fields = sorted((f for f in FIELDS if f.searchable is not None),
+                        key=lambda f: f.searchable or 0)
+        columns = [f for f in fields if f.personal is None]
+        personal = [f for f in fields if f.personal is not None]
+        texts = ComplaintRepository(uow.session).texts(
+            [r.id for r in rows], [f.name for f in columns + personal])
+        out = []
+        for row in rows:
+            values = texts.get(row.id, {})
+            found = snippet(text, [("投诉单号", row.number)]
+                            + [(f.label, values.get(f.name)) for f in columns])
+            for f in personal if not found else ():
+                if snippet(text, [(f.label, values.get(f.name))]):  # say which, masked
+                    found = f"{f.label}：{masked(f.name, values.get(f.name))}"
+                    break
+            out.append(replace(row, matched=found))
+        return tuple(out)
 
     def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
         """The list rows of these complaints (those in the user's scope), to refresh a view."""
@@ -234,8 +265,11 @@ class ComplaintService(Service):
             return [self._row(c) for c in found]
 
     # -- registering and editing -------------------------------------------------------
-    def register(self, user: CurrentUser, draft: ComplaintDraft) -> Changed:
-        """Register a 投诉 or 举报, or log a 咨询 with its answer (answered on the spot)."""
+    def register(self, user: CurrentUser, draft: ComplaintDraft, *,
+                 add_enterprise: bool = False) -> Changed:
+        """Register a 投诉 or 举报, or log a 咨询 with its answer (answered on the spot).
+        `add_enterprise`: a respondent typed in, not from the 企业库, is added to it in the
+        same transaction (an enterprise of that credit code or name already there is linked)."""
         intake = draft.intake if draft.kind in tuple(Intake) else Intake.COMPLAINT
         require_role(user, *HANDLERS, doing=f"{intake.label}登记")
         if intake is Intake.REPORT and user.office_kind == "station":
@@ -252,6 +286,12 @@ class ComplaintService(Service):
                 raise DomainError(f"本单位 {day:%Y-%m-%d} 的投诉编号已用尽"
                                   f"（{DISPATCH_SEQUENCE_BASE + 1} 起的编号留给区局分流件）")
             rules = rule_set_for(self.ctx.reference.rule_sets(), day)
+            columns = self._draft_columns(uow, clean)
+            added: int | None = None
+            if add_enterprise and columns.get("enterprise_id") is None and clean.respondent_name:
+                enterprise_id, created = self._add_enterprise(uow, clean)
+                columns["enterprise_id"] = enterprise_id
+                added = enterprise_id if created else None
             c = Complaint(
                 number=number,
                 registered_by_id=user.id,
@@ -259,7 +299,7 @@ class ComplaintService(Service):
                 handler_id=user.id,
                 status=Status.REGISTERED.value,
                 rule_set_code=rules.code,
-                **self._draft_columns(uow, clean),
+                **columns,
             )
             if intake is Intake.CONSULTATION:
                 c.status = fire(Status.REGISTERED, Action.ANSWER, {"answer": clean.answer},
@@ -268,7 +308,8 @@ class ComplaintService(Service):
             uow.session.add(c)
             deadlines = self._refresh_due(c)
             uow.commit()
-            return Changed("complaint", (c.id,), number, deadlines.warnings, created=True)
+            return Changed("complaint", (c.id,), number, deadlines.warnings, created=True,
+                           enterprise_added=added)
 
     def edit(
         self, user: CurrentUser, complaint_id: int, draft: ComplaintDraft, *,
@@ -888,6 +929,26 @@ class ComplaintService(Service):
             item = codes.get(f.codes, value)
             if item is None or not item.active:
                 raise FieldError(f.label, f"「{value}」不在代码表中")
+
+    @staticmethod
+    def _add_enterprise(uow: UnitOfWork, d: ComplaintDraft) -> tuple[int, bool]:
+        """The 企业库's entry for a respondent typed in: the one of that name, or a new one
+        (name, credit code, address as registered), shared with the office's other PCs; and
+        whether it is new."""
+        from desktop.db.models import Enterprise
+        from desktop.db.sync.office_reference import publish
+
+        repo = EnterpriseRepository(uow.session)
+        known = repo.by_name(d.respondent_name.strip())
+        if known is not None:
+            return known.id, False
+        e = Enterprise(name=d.respondent_name.strip(), credit_code=d.respondent_credit_code or None,
+                       address=(d.respondent_address or "").strip(), industry="", phone="",
+                       alliance_member=False, demo_street=False)
+        uow.session.add(e)
+        uow.session.flush()
+        publish(uow.session, "enterprises")
+        return e.id, True
 
     @staticmethod
     def _draft_columns(uow: UnitOfWork, d: ComplaintDraft) -> dict[str, object]:

@@ -96,6 +96,7 @@ class ComplaintRow:
     handler_id: int | None
     version: int
     kind: str = "complaint"  # 投诉 / 举报 / 咨询 (workflow.Intake)
+    matched: str = ""  # a search's result: the field that matched, its words marked 【】
 
     def value(self, name: str) -> object:
         """The value of a catalogued field (by its column name) this row carries."""
@@ -232,6 +233,15 @@ class MediationRecordInfo:
     content: str
     result: str
     recorded_by_id: int
+    replaces_id: int | None = None  # a correction: the record it replaces
+    correction_reason: str | None = None  # a correction's reason
+    replaced_by_id: int | None = None  # a corrected record: the correction in force
+    replaced_reason: str | None = None  # a corrected record: why it was corrected
+
+    @property
+    def corrected(self) -> bool:
+        """Replaced by a correction (kept, shown as 已更正, no longer in force)."""
+        return self.replaced_by_id is not None
 
 
 @dataclass(frozen=True)
@@ -343,6 +353,7 @@ class Changed:
     warnings: tuple[str, ...] = ()
     created: bool = False  # a new record: lists may gain a row, not just change one
     complaint_id: int | None = None  # the complaint a mediation record or attachment belongs to
+    enterprise_added: int | None = None  # a registration that added its respondent to the 企业库
 
     def touches_complaint(self, complaint_id: int) -> bool:
         if self.entity == "complaint":

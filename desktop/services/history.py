@@ -76,6 +76,14 @@ def _describe(before: str | None, after: str | None, operation: str, entity: str
     if operation == "insert" and entity == _COMPLAINTS and json.loads(after or "{}").get(
             "import_source"):  # history brought in from an old ledger: where it came from
         return f"历史导入：来自{json.loads(after or '{}')['import_source']}"
+    if operation == "insert" and entity == "mediation_records":
+        record = json.loads(after or "{}")
+        held = str(record.get("held_at", "")).replace("T", " ")[:16]
+        if record.get("replaces_id"):
+            content = "（已隐去）" if redact else record.get("content", "")
+            return (f"更正调解记录：原记录已更正（保留备查），新记录生效；调解时间 {held}，"
+                    f"调解内容：{content}")
+        return f"新增调解记录（调解时间 {held}）"
     if operation == "insert":
         return {"complaints": "新建投诉记录", "mediation_records": "新增调解记录",
                 "attachments": "添加附件", "clock_pauses": "中止调解计时"}.get(entity, "新增记录")

@@ -30,12 +30,29 @@ def save_geometry(widget: QWidget) -> None:
 
 
 def restore_header(owner: QWidget, header: QHeaderView, name: str = "table") -> bool:
+    """The table's columns as the user left them (order, sort, hidden ones); their widths
+    only when the user had set them by hand, else they fit the window (widgets/tables.py)."""
+    from desktop.ui.widgets.tables import ColumnFitter
+
     value = settings().value(_key(owner, name))
-    return isinstance(value, QByteArray) and header.restoreState(value)
+    restored = isinstance(value, QByteArray) and header.restoreState(value)
+    view = header.parentWidget()
+    fitter = view.findChild(ColumnFitter) if view is not None else None
+    if fitter is not None:
+        by_hand = settings().value(_key(owner, f"{name}-by-hand"), False)
+        fitter.user_sized = restored and by_hand in (True, "true")
+        fitter.later()
+    return restored
 
 
 def save_header(owner: QWidget, header: QHeaderView, name: str = "table") -> None:
+    from desktop.ui.widgets.tables import ColumnFitter
+
     settings().setValue(_key(owner, name), header.saveState())
+    view = header.parentWidget()
+    fitter = view.findChild(ColumnFitter) if view is not None else None
+    if fitter is not None:
+        settings().setValue(_key(owner, f"{name}-by-hand"), fitter.user_sized)
 
 
 def restore_splitter(owner: QWidget, splitter: QSplitter, name: str = "splitter") -> None:

@@ -24,6 +24,8 @@ from tests.gui.conftest import type_text, wait_idle
 
 def _fill(qtbot, page: RegistrationPage) -> None:  # type: ignore[no-untyped-def]
     page.received_at.setDateTime(QDateTime(datetime(2026, 11, 20, 9, 15)))
+    page.channel.setCurrentIndex(page.channel.findData("hotline12315"))
+    page.category.setCurrentIndex(page.category.findData("appliance"))
     type_text(qtbot, page.complainant_name, "刘晓梅")
     type_text(qtbot, page.complainant_phone, "13962012345")
     type_text(qtbot, page.complainant_address, "苏州市吴中区长桥街道新家桥路 18 号")

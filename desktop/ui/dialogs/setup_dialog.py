@@ -4,6 +4,7 @@ office's first PC, or one more PC joining an office the district already knows."
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -37,7 +38,7 @@ class SetupDialog(QDialog):
         super().__init__(parent)
         self.services, self.ops = services, ops
         self.setWindowTitle(self.tr("和解台 — 首次使用设置"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(760)
         intro = QLabel(self.tr(
             "这台电脑上还没有和解台的数据库。请填写本单位的信息和第一个管理员账号，"
             "之后可在“设置”中添加其他用户。单位代码用于投诉单号（例如 WZCQ-20261122-0001），"
@@ -53,8 +54,8 @@ class SetupDialog(QDialog):
         modes.addButton(self.mode_join)
         self.mode_join.toggled.connect(self._mode_changed)
         self.hub_url, self.enrol_code = QLineEdit(), QLineEdit()
-        self.hub_url.setPlaceholderText("https://10.1.2.3:8443")
-        self.enrol_code.setPlaceholderText("K7QM-3XPA")
+        self.hub_url.setPlaceholderText(self.tr("例如 https://10.1.2.3:8443"))
+        self.enrol_code.setPlaceholderText(self.tr("例如 K7QM-3XPA"))
         self.certificate = CertificateField()
 
         self.kind_station = QRadioButton(self.tr("企业投诉监督站"))
@@ -71,19 +72,28 @@ class SetupDialog(QDialog):
         self.station_tier = QComboBox()
         for code, label in STATION_TIERS.items():
             self.station_tier.addItem(self.tr(label), code)
-        self.district_code.setPlaceholderText("WZ")
-        self.district_name.setPlaceholderText(self.tr("吴中区市场监督管理局"))
-        self.bureau_code.setPlaceholderText("WZCQ")
-        self.bureau_name.setPlaceholderText(self.tr("长桥分局"))
-        self.station_code.setPlaceholderText("WZCQ01")
-        self.station_name.setPlaceholderText(self.tr("万达广场消费投诉监督站"))
+        self.district_code.setPlaceholderText(self.tr("例如 WZ"))
+        self.district_name.setPlaceholderText(self.tr("例如 吴中区市场监督管理局"))
+        self.bureau_code.setPlaceholderText(self.tr("例如 WZCQ"))
+        self.bureau_name.setPlaceholderText(self.tr("例如 长桥分局"))
+        self.station_code.setPlaceholderText(self.tr("例如 WZCQ01"))
+        self.station_name.setPlaceholderText(self.tr("例如 万达广场消费投诉监督站"))
         self.admin_username, self.admin_name = QLineEdit("admin"), QLineEdit()
         self.password, self.password_again = QLineEdit(), QLineEdit()
         for box in (self.password, self.password_again):
             box.setEchoMode(QLineEdit.EchoMode.Password)
 
+        # The grey examples say 例如 and are paler than typed text, so they are not taken
+        # for values already filled in.
+        for box in (self.hub_url, self.enrol_code, self.district_code, self.district_name,
+                    self.bureau_code, self.bureau_name, self.station_code, self.station_name):
+            palette = box.palette()
+            palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#a0a0a0"))
+            box.setPalette(palette)
         general = QLabel()
-        self.errors = FieldErrors(general, self)
+        # Messages to the right of the fields: the dialog must fit 768 px of height, and the
+        # fields must not move as messages come and go.
+        self.errors = FieldErrors(general, self, beside=True)
         office = QGroupBox(self.tr("本单位"))
         office_form = QFormLayout(office)
         office_form.addRow(self.tr("本机属于"), self._row(self.kind_sub_bureau, self.kind_station))

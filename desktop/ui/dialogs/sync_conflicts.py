@@ -29,6 +29,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.errors import environment_message
 from desktop.ui.settings import restore_geometry, save_geometry
 from desktop.ui.widgets.field_errors import ERROR_STYLE
+from desktop.ui.widgets.tables import fit_columns
 
 OFFICE, HUB = "office", "hub"
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -51,6 +52,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
     table.setWordWrap(True)
+    fit_columns(table, tuple(range(len(headers))))
     return table
 
 

@@ -59,6 +59,9 @@ _SORTS = {k.value: k for k in SortKey}
 COLUMNS = (
     *(Column(f.name, f.ledger[0], _SORTS.get(f.name)) for f in LEDGER),  # type: ignore[index]
     Column("sync", "同步"),
+    # A search's result: why the row matched (the field, its words marked 【】); shown only
+    # while the ledger searches.
+    Column("matched", "匹配内容"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -76,6 +79,7 @@ class ComplaintTableModel(QAbstractTableModel):
     sig_count_changed = Signal(int)  # -1 while counting
     sig_loading_changed = Signal(bool)
     sig_reset_done = Signal()  # the first page of a new filter has arrived
+    sig_enrolled = Signal(bool)  # whether this PC syncs with the district (the 同步 column)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None, page_size: int = 100) -> None:
         super().__init__(parent)
@@ -92,6 +96,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self._total: int | None = None
         self._pending: list[Any] = []
         self._states: dict[int, str] = {}  # complaint id -> sync state (absent: never synced)
+        self.enrolled: bool | None = None  # None: not known yet
         ctx.ops.sig_changed.connect(self._on_changed)
 
     # -- what the view asks ---------------------------------------------------------------------
@@ -120,6 +125,10 @@ class ComplaintTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()].key
         if key == "sync" and role != Qt.ItemDataRole.UserRole:
             return self._sync_data(row.id, role)
+        if key == "matched":
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return row.matched
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
         if role == Qt.ItemDataRole.UserRole:
@@ -338,14 +347,19 @@ class ComplaintTableModel(QAbstractTableModel):
             return
         sync, generation = self.ctx.services.sync, self._generation
 
-        def work() -> dict[int, str]:
+        def work() -> tuple[bool, dict[int, str]]:
             # Not enrolled: the outbox fills all the same, but "待同步" would only alarm.
-            return sync.states_by_id(ids) if sync.settings().enrolled else {}
+            enrolled = sync.settings().enrolled
+            return enrolled, (sync.states_by_id(ids) if enrolled else {})
 
-        self.ctx.ops.query(work, lambda states: self._states_arrived(generation, ids, states),
+        self.ctx.ops.query(work, lambda found: self._states_arrived(generation, ids, *found),
                            owner=self)
 
-    def _states_arrived(self, generation: int, ids: list[int], states: dict[int, str]) -> None:
+    def _states_arrived(self, generation: int, ids: list[int], enrolled: bool,
+                        states: dict[int, str]) -> None:
+        if enrolled != self.enrolled:
+            self.enrolled = enrolled
+            self.sig_enrolled.emit(enrolled)  # the 同步 column is shown only when enrolled
         if generation != self._generation:
             return
         moved = []

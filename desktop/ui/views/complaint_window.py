@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -118,12 +118,18 @@ class ComplaintWindow(QWidget):
         self.tabs.addTab(scroll, self.tr("投诉信息"))
 
         self.records_table = read_only_table([self.tr("调解时间"), self.tr("方式"), self.tr("参加人员"),
-                                              self.tr("调解内容"), self.tr("结果")],
-                                             [130, 90, 200, 300, 220], 3)
+                                              self.tr("调解内容"), self.tr("结果"), self.tr("更正")],
+                                             [130, 90, 180, 300, 180, 200], 3)
         self.records_table.doubleClicked.connect(lambda i: self.view_record(i.row()))
         self.add_record_button = QPushButton(self.tr("添加调解记录…"))
         self.add_record_button.clicked.connect(self.add_record)
-        self.tabs.addTab(self._with_buttons(self.records_table, self.add_record_button), self.tr("调解记录"))
+        self.correct_record_button = QPushButton(self.tr("更正所选记录…"))
+        self.correct_record_button.setToolTip(self.tr(
+            "保存一条更正后的记录代替所选记录，写明理由；原记录保留并标为已更正"))
+        self.correct_record_button.clicked.connect(
+            lambda: self.correct_record(self.records_table.currentRow()))
+        self.tabs.addTab(self._with_buttons(self.records_table, self.add_record_button,
+                                            self.correct_record_button), self.tr("调解记录"))
 
         self.files_table = read_only_table([self.tr("文件名"), self.tr("大小"), self.tr("添加时间"),
                                             self.tr("说明"), self.tr("SHA-256 校验值")],
@@ -151,6 +157,10 @@ class ComplaintWindow(QWidget):
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.tabs, 1)
         ctx.ops.sig_changed.connect(self._on_changed)
+        # Esc and Ctrl+W close the window (asking first when an edit is not saved).
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, activated=self.close,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if not restore_geometry(self):
             self.resize(980, 680)
         self.reload()
@@ -195,7 +205,8 @@ class ComplaintWindow(QWidget):
         names = {u.username: u.display_name for u in lookups.users}
         fill_table(self.records_table, [
             [r.held_at.strftime("%Y-%m-%d %H:%M"), lookups.label("mediation_means", r.means),
-             r.participants, r.content, r.result] for r in self.records])
+             r.participants, r.content, r.result, self._correction_text(r)] for r in self.records],
+            grey={row for row, r in enumerate(self.records) if r.corrected})
         fill_table(self.files_table, [
             [a.filename, _size(a.size), a.added_at.strftime("%Y-%m-%d %H:%M"), a.note, a.sha256]
             for a in self.attachments])
@@ -422,6 +433,41 @@ class ComplaintWindow(QWidget):
         dialog.open()
         return dialog
 
+    def correct_record(self, row: int) -> MediationDialog | None:
+        """The chosen record, editable, with a reason: saving adds the record replacing it."""
+        if self.detail is None:
+            return None
+        if not 0 <= row < len(self.records):
+            messages.inform(self, self.tr("更正调解记录"), self.tr("请先在列表中选中要更正的调解记录。"))
+            return None
+        record = self.records[row]
+        if record.corrected:
+            messages.inform(self, self.tr("更正调解记录"), self.tr(
+                "这条记录已经更正过（已更正），请选中更正后的那一条再更正。"))
+            return None
+        dialog = MediationDialog(self.ctx, self.complaint_id, self.detail.number, record, self,
+                                 correct=True)
+        dialog.open()
+        return dialog
+
+    def _correction_text(self, r: MediationRecordInfo) -> str:
+        if r.corrected:
+            return self.tr("已更正：{0}").format(r.replaced_reason or "")
+        if r.replaces_id is not None:
+            return self.tr("更正后的记录（{0}）").format(r.correction_reason or "")
+        return ""
+
+    def unsaved_edits(self) -> bool:
+        """An edit of this complaint typed and not saved: the 修改登记信息 form opened from here,
+        or a dialog of this window with something typed in it."""
+        from desktop.ui.views.registration import RegistrationPage
+
+        for form in self.findChildren(RegistrationPage):
+            if form.isVisible() and form.changed:
+                return True
+        return any(dialog.isVisible() and getattr(dialog, "has_typed", lambda: False)()
+                   for dialog in self.findChildren(QDialog))
+
     def choose_attachments(self) -> None:
         names = file_dialogs.open_files(self, self.tr("选择附件"))
         if names:
@@ -518,6 +564,11 @@ class ComplaintWindow(QWidget):
             self.reload()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.unsaved_edits() and not messages.confirm(
+                self, self.tr("关闭投诉窗口"),
+                self.tr("有尚未保存的修改，关闭窗口将放弃这些修改。仍然关闭吗？")):
+            event.ignore()
+            return
         save_geometry(self)
         super().closeEvent(event)
 

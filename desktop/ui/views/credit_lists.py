@@ -33,6 +33,7 @@ from desktop.files import write_atomic
 from desktop.services.credit_lists import KINDS, SECTION, CreditLine, CreditRules, WarningHints
 from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.widgets.tables import fit_columns
 
 HEADERS = ("企业名称", "统一社会信用代码", "诚信承诺联盟", "全年投诉", "到分局/区局有责",
            "站内和解有责", "拒绝调解", "列入依据", "消保科确认")
@@ -86,7 +87,7 @@ class CreditListsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, (0,), 0)
         self.table.verticalHeader().setVisible(False)
         self.btn_confirm = QPushButton(self.tr("确认列入…"))
         self.btn_withdraw = QPushButton(self.tr("撤销确认"))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -54,6 +53,7 @@ from desktop.ui.dialogs.disclosure_dialogs import (
 from desktop.ui.dialogs.print_preview import preview_form
 from desktop.ui.dialogs.small_form import SmallForm
 from desktop.ui.widgets import messages
+from desktop.ui.widgets.tables import fit_columns
 
 # The colour of a month's button by its list's state (None: not built).
 MONTH_COLOURS = {None: "#ffffff", ListStatus.DRAFT: "#fff8e1", ListStatus.SUBMITTED: "#e8f0fb",
@@ -87,7 +87,7 @@ def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setWordWrap(True)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    fit_columns(table, (stretch,), stretch)
     return table
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,8 +34,10 @@ from desktop.services.dto import Changed, EnterpriseInfo
 from desktop.services.enterprises import EDITORS, EnterpriseFigures
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.enterprise_dialog import EnterpriseDialog
-from desktop.ui.models.complaint_table import ComplaintTableModel
+from desktop.ui.models.complaint_table import COLUMN_INDEX, ComplaintTableModel
 from desktop.ui.settings import restore_header, restore_splitter, save_header, save_splitter
+from desktop.ui.widgets.complaint_view import FLEXIBLE
+from desktop.ui.widgets.tables import fit_columns
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
 SEARCH_DELAY_MS = 250
@@ -91,8 +92,8 @@ class EnterpriseTableModel(QAbstractTableModel):
                     return self.tr("是") if e.alliance_member else ""
         if role == Qt.ItemDataRole.UserRole:
             return e.id
-        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and e.address:
-            return e.address
+        if role == Qt.ItemDataRole.ToolTipRole and key == "name":
+            return f"{e.name}\n{e.address}" if e.address else e.name
         return None
 
     def set_rows(self, rows: list[EnterpriseInfo]) -> None:
@@ -137,6 +138,8 @@ class EnterprisesPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self._setup_table(self.table)
+        # Each column to its texts, the name taking the rest (cut in the middle if need be).
+        self.table_fitter = fit_columns(self.table, (0,), 0)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(lambda _index: self.edit_enterprise())
         self.list_note = QLabel()
@@ -193,6 +196,9 @@ class EnterprisesPage(QWidget):
         self.complaint_table = QTableView()
         self.complaint_table.setModel(self.complaints)
         self._setup_table(self.complaint_table)
+        self.complaint_fitter = fit_columns(
+            self.complaint_table, [COLUMN_INDEX[k] for k in FLEXIBLE if k in COLUMN_INDEX],
+            stretch=COLUMN_INDEX["subject"])
         self.complaint_table.activated.connect(self._complaint_activated)
         self.complaint_count = QLabel()
         self.complaints.sig_count_changed.connect(self._count_changed)
@@ -216,8 +222,11 @@ class EnterprisesPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # The register first: its names are what the clerk reads (at 1366 px the list took
+        # two fifths and cut them); the figures and complaints of the one chosen beside it.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])  # in proportion; a remembered split replaces it
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
@@ -225,6 +234,14 @@ class EnterprisesPage(QWidget):
         restore_splitter(self, self.splitter)
         restore_header(self, self.table.horizontalHeader(), "enterprises")
         restore_header(self, self.complaint_table.horizontalHeader(), "complaints")
+        # The enterprise's name is the same on every row, and the people and offices are the
+        # ledger's business: hidden here, so that the rest fit beside the register.
+        # (单号, 接收时间, 状态 and 商品或服务 fit beside the register at 1366 px; the whole
+        # record is a double-click away.)
+        for key in ("respondent_name", "complainant_name", "complainant_phone", "channel_code",
+                    "office_id", "handler_id", "sync", "matched", "kind", "due_on",
+                    "category_code"):
+            self.complaint_table.setColumnHidden(COLUMN_INDEX[key], True)
         ctx.ops.sig_changed.connect(self._on_changed)
         self._show_enterprise(None)
         self.reload()
@@ -235,9 +252,8 @@ class EnterprisesPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)  # one line a row: a time never breaks in two
         table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     # -- what the window and tests ask ------------------------------------------------------------
     @property

@@ -235,6 +235,7 @@ class LedgerPage(QWidget):
     def apply(self) -> None:
         self._debounce.stop()
         query = self.current_filter()
+        self.table.show_matches(bool(query.text.strip()))
         # The same filter already loading (or loaded) needs no second query.
         if query != self.model.query or (self.model.rowCount() == 0 and not self.model.loading):
             self.model.set_filter(query)

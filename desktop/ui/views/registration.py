@@ -74,9 +74,14 @@ class RegistrationPage(QWidget):
         self.enterprise_id: int | None = None
         self.duplicates: list[ComplaintRow] = []
         self._saving = False
+        self._loaded: ComplaintDraft | None = None  # what a correction started from
         self._build()
         if editing is not None:
             self.load(editing)
+            # In its own window: Esc and Ctrl+W close it, asking first when something changed.
+            for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+                QShortcut(keys, self, activated=self.close,
+                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -93,9 +98,10 @@ class RegistrationPage(QWidget):
             choice.addItem(self.tr(no), False)
             return choice
         if f.editor == "code":
+            # No default: a required choice starts at 请选择 and is refused until chosen (a
+            # hotel complaint saved unnoticed under the first category was the trouble).
             choice = QComboBox()
-            if not f.required:
-                choice.addItem(self.tr("（未选）"), "")
+            choice.addItem(self.tr("（请选择）") if f.required else self.tr("（未选）"), "")
             for code in self.ctx.lookups.active(f.codes or ""):
                 choice.addItem(code.label, code.code)
             return choice
@@ -140,11 +146,26 @@ class RegistrationPage(QWidget):
             box = self._editor(f)
             self.boxes[f.key] = box
             setattr(self, _attr(f), box)
-        self.add_enterprise = QPushButton(self.tr("新增到企业库…"))
+        # Not a Tab stop between the name and the credit code (what was typed next went into
+        # the button): reached by its shortcut, or the mouse.
+        self.add_enterprise = QPushButton(self.tr("新增到企业库…（Ctrl+E）"))
         self.add_enterprise.setAutoDefault(False)
+        self.add_enterprise.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.add_enterprise.clicked.connect(self.new_enterprise)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_enterprise,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.enterprise_note = QLabel()
         self.enterprise_note.setStyleSheet("color: #2e7d32;")
+        # A respondent typed in and not in the 企业库 is added to it on save, unless unticked.
+        self.add_to_register = QCheckBox(self.tr("保存时同时加入企业库(&K)"))
+        self.add_to_register.setChecked(True)
+        self.add_to_register.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.add_to_register.setToolTip(self.tr(
+            "被投诉方不在企业库中：保存登记时以所填名称、统一社会信用代码和地址加入企业库"
+            "（Alt+K 勾选或取消）"))
+        self.add_to_register.hide()
+        self._register_timer = QTimer(self, singleShot=True, interval=400)
+        self._register_timer.timeout.connect(self.check_register)
         # One-line fields stop at the wire contract's length, so the clerk meets the limit while
         # typing; the codes typed with spaces (ID number, credit code) and the facts (a
         # QPlainTextEdit) are held to it by the service's message under the field.
@@ -228,16 +249,15 @@ class RegistrationPage(QWidget):
         bar.setLayout(actions)
         outer.addWidget(bar)
 
-        # Tab runs through the fields in the catalogue's order (a date's 已知 box before it,
-        # 新增到企业库… after the respondent's name), then the files and the save button; Enter
+        # Tab runs through the fields in the catalogue's order (a date's 已知 box before it),
+        # then the files and the save button; the buttons beside the fields are reached by their
+        # shortcuts (新增到企业库 Ctrl+E, 保存 Ctrl+S), never between two fields. Enter
         # moves on from every field but the multi-line facts.
         order: list[QWidget] = list(self.kind_buttons.values())
         for f in FORM_FIELDS:
             if f.editor == "date":
                 order.append(getattr(self, f"has_{f.key}"))
             order.append(self.boxes[f.key])
-            if f.name == "respondent_name":
-                order.append(self.add_enterprise)
         order += [self.add_file, self.remove_file, self.save_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -246,6 +266,7 @@ class RegistrationPage(QWidget):
         self.completer = EnterpriseCompleter(self.ctx, self.respondent_name)
         self.completer.sig_chosen.connect(self.use_enterprise)
         self.respondent_name.textEdited.connect(self._respondent_typed)
+        self.respondent_name.textChanged.connect(lambda _: self._register_timer.start())
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         for box in (self.complainant_phone, self.respondent_name, self.respondent_credit_code):
@@ -319,6 +340,7 @@ class RegistrationPage(QWidget):
         if group is Group.RESPONDENT:
             grid.removeWidget(self.add_enterprise)
             grid.removeWidget(self.enterprise_note)
+            grid.removeWidget(self.add_to_register)
         row = column = 0
         for f in in_group(group):
             holder = self.holders[f.key]
@@ -338,7 +360,8 @@ class RegistrationPage(QWidget):
                                Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
                 column += 1
         if group is Group.RESPONDENT:
-            grid.addWidget(self.enterprise_note, row + 1, 0, 1, _COLUMNS)
+            grid.addWidget(self.enterprise_note, row + 1, 0, 1, 2)
+            grid.addWidget(self.add_to_register, row + 1, 2, 1, 1)
 
     def _limited(self) -> dict[str, QLineEdit]:
         """The one-line fields held to their length while typing, by key."""
@@ -371,8 +394,33 @@ class RegistrationPage(QWidget):
             self.enterprise_id = None
             self.enterprise_note.clear()
 
+    def check_register(self) -> None:
+        """Offer 同时加入企业库 for a respondent typed in that the 企业库 does not hold."""
+        name = self.respondent_name.text().strip()
+        if not name or self.enterprise_id is not None or self.editing is not None \
+                or self.intake not in BY_KEY["respondent_name"].intakes:
+            self.add_to_register.hide()
+            return
+        services, user = self.ctx.services, self.ctx.user
+        self.ctx.ops.query(lambda: services.enterprises.search(user, name, 20),
+                           lambda found: self._show_register_offer(name, found), owner=self)
+
+    def _show_register_offer(self, name: str, found: list[EnterpriseInfo]) -> None:
+        if name != self.respondent_name.text().strip() or self.enterprise_id is not None:
+            return  # typed on, or chosen from the register, meanwhile
+        known = any(e.name == name for e in found)
+        self.add_to_register.setVisible(not known)
+
+    @property
+    def offers_register(self) -> bool:
+        """Whether saving adds the respondent to the 企业库."""
+        return (self.editing is None and self.enterprise_id is None
+                and not self.add_to_register.isHidden() and self.add_to_register.isChecked()
+                and bool(self.respondent_name.text().strip()))
+
     def use_enterprise(self, info: EnterpriseInfo) -> None:
         self.enterprise_id = info.id
+        self.add_to_register.hide()
         self.respondent_name.setText(info.name)
         self.respondent_credit_code.setText(info.credit_code or "")
         if info.address:
@@ -479,7 +527,8 @@ class RegistrationPage(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         services, user = self.ctx.services, self.ctx.user
-        self.ctx.ops.mutate(lambda: services.complaints.register(user, draft),
+        add = self.offers_register
+        self.ctx.ops.mutate(lambda: services.complaints.register(user, draft, add_enterprise=add),
                             lambda changed: self._registered(changed, files), owner=self,
                             on_error=self._refused)
 
@@ -490,6 +539,10 @@ class RegistrationPage(QWidget):
             self.ctx.ops.report(self, error)
 
     def _registered(self, changed: Changed, files: list[Path]) -> None:
+        name = self.respondent_name.text().strip()
+        if changed.enterprise_added is not None:  # the 企业库 page shows it at once
+            self.ctx.ops.sig_changed.emit(Changed("enterprise", (changed.enterprise_added,),
+                                                  created=True))
         self._saving = False
         self.save_button.setEnabled(True)
         self.errors.clear()
@@ -502,6 +555,8 @@ class RegistrationPage(QWidget):
             text = self.tr("已登记举报，单号 {0}。").format(changed.number)
         else:
             text = self.tr("已登记，投诉单号 {0}。").format(changed.number)
+        if changed.enterprise_added is not None:
+            text += "\n" + self.tr("被投诉方「{0}」已加入企业库。").format(name)
         new = self.ctx.untold(changed.warnings)  # once a session (see ComplaintWindow._action_done)
         if new:
             text += "\n" + "\n".join(new)
@@ -530,6 +585,20 @@ class RegistrationPage(QWidget):
         self.files.setEnabled(False)
         self.add_file.hide()
         self.remove_file.hide()
+        self._loaded = self.draft()
+
+    @property
+    def changed(self) -> bool:
+        """A correction's form differs from the record it was opened with."""
+        return self._loaded is not None and (self.draft() != self._loaded
+                                             or bool(self.reason.text().strip()))
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.isWindow() and self.changed and not messages.confirm(
+                self, self.tr("关闭"), self.tr("修改尚未保存，关闭将放弃这些修改。仍然关闭吗？")):
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def _show_value(self, f: Field, value: Any) -> None:
         box = self.boxes[f.key]
@@ -571,6 +640,7 @@ class RegistrationPage(QWidget):
 
     def _edited(self, changed: Changed) -> None:
         self._saving = False
+        self._loaded = None  # saved: nothing to lose on closing
         self.errors.clear()
         self.sig_registered.emit(changed)
         self.close()
@@ -597,7 +667,7 @@ class RegistrationPage(QWidget):
             box = self.boxes[f.key]
             if isinstance(box, QLineEdit | QPlainTextEdit):
                 box.clear()
-            elif isinstance(box, QComboBox) and not f.required:
+            elif isinstance(box, QComboBox):
                 box.setCurrentIndex(0)
             elif isinstance(box, QDateTimeEdit) and f.editor == "datetime":
                 box.setDateTime(QDateTime.currentDateTime())
@@ -606,6 +676,8 @@ class RegistrationPage(QWidget):
         self.files.clear()
         self.enterprise_id = None
         self.enterprise_note.clear()
+        self.add_to_register.hide()
+        self.add_to_register.setChecked(True)
         self._show_duplicates([])
         self.errors.clear()
         self.channel.setFocus()

@@ -42,6 +42,7 @@ from desktop.domain.statistics import Period, PeriodKind
 from desktop.services.statistics import StatsQuery, StatsReport, StatsTable
 from desktop.ui import file_dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.widgets.tables import fit_columns
 
 # Greys and black with patterns: the charts print the same on a black-and-white printer.
 GREYS = ["#202020", "#595959", "#8c8c8c", "#b3b3b3", "#d0d0d0", "#404040", "#a6a6a6", "#e6e6e6"]
@@ -169,6 +170,7 @@ class StatisticsPage(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
         table.setAlternatingRowColors(True)
+        fit_columns(table, (0,))  # the first column names the row (an office, a category)
         return table
 
     @staticmethod

@@ -35,6 +35,7 @@ from desktop.ui.settings import restore_header, save_header
 from desktop.ui.views.workbench_follow_ups import FollowUpList
 from desktop.ui.widgets.backup_banner import BackupBanner
 from desktop.ui.widgets.complaint_view import ComplaintTableView
+from desktop.ui.widgets.tables import fit_columns
 
 CARD_STYLE = """
 QPushButton {{ text-align: left; padding: 10px 14px; border: 1px solid #c9d3df;
@@ -103,7 +104,7 @@ class DeadlineNoticePanel(QFrame):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, (1, 5), 5)
         self.table.setToolTip(self.tr("双击打开投诉"))
         self.table.doubleClicked.connect(
             lambda index: self.sig_open_complaint.emit(self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)))

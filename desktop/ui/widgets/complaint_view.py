@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.ui.models.complaint_table import COLUMN_INDEX, ComplaintTableModel
+from desktop.ui.widgets.tables import MarkedDelegate, fit_columns
+
+# The columns of long names, which give way when the window is narrow.
+# The columns a search's 匹配内容 takes the place of (their filters stand above the table).
+SEARCH_HIDES = ("channel_code", "office_id")
+FLEXIBLE = ("respondent_name", "subject", "office_id", "channel_code", "category_code",
+            "matched")
 
 
 class ComplaintTableView(QTableView):
     sig_open_complaint = Signal(int)
 
-    def __init__(self, model: ComplaintTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: ComplaintTableModel | QAbstractItemModel,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -29,16 +37,34 @@ class ComplaintTableView(QTableView):
         # then by this one, two wasted queries before the first page.
         header.setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        # The ledger's columns come from the catalogue; these are the widths that suit them
-        # (a column not named here keeps Qt's default).
-        widths = {"number": 170, "kind": 48, "received_at": 125, "status": 70, "due_on": 90,
-                  "respondent_name": 230, "subject": 140, "category_code": 110,
-                  "complainant_name": 70, "complainant_phone": 105, "channel_code": 120,
-                  "office_id": 150, "handler_id": 70, "sync": 70}
-        for key, width in widths.items():
-            if key in COLUMN_INDEX:
-                self.setColumnWidth(COLUMN_INDEX[key], width)
+        # Each column as wide as its texts (a number is never cut); at 1366 px the long names
+        # (被投诉方, 商品或服务, 承办单位, 来源) give way, cut in the middle with the whole name in
+        # the tooltip, so that the ledger fits without scrolling sideways.
+        self.fitter = fit_columns(self, [COLUMN_INDEX[k] for k in FLEXIBLE if k in COLUMN_INDEX],
+                                  stretch=COLUMN_INDEX.get("respondent_name"))
+        matched = COLUMN_INDEX["matched"]
+        self.fitter.min_chars[matched] = 14
+        self.fitter.last = [matched]
+        # Why a row matched a search: hidden until the ledger searches.
+        self.setItemDelegateForColumn(COLUMN_INDEX["matched"], MarkedDelegate(self))
+        self.setColumnHidden(COLUMN_INDEX["matched"], True)
+        # 同步 only on a PC that syncs with the district (else always empty).
+        if isinstance(model, ComplaintTableModel):
+            model.sig_enrolled.connect(self._show_sync)
         self.doubleClicked.connect(self._open)
+
+    def _show_sync(self, enrolled: bool) -> None:
+        self.setColumnHidden(COLUMN_INDEX["sync"], not enrolled)
+        self.fitter.later()
+
+    def show_matches(self, searching: bool) -> None:
+        """Show the 匹配内容 column while searching (after any header state restored)."""
+        # While searching, why each row matched takes the room of 来源 and 承办单位 (both
+        # chosen above the table); it gives way after the other names, down to 14 characters.
+        self.setColumnHidden(COLUMN_INDEX["matched"], not searching)
+        for key in SEARCH_HIDES:
+            self.setColumnHidden(COLUMN_INDEX[key], searching)
+        self.fitter.later()
 
     def complaint_model(self) -> ComplaintTableModel:
         model = self.model()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import FieldError, ValidationFailed
 from desktop.ui.context import AppContext
 from desktop.ui.widgets.field_errors import FieldErrors
+from desktop.ui.widgets.tables import fit_columns
 
 ERROR_STYLE = "color: #b3261e;"
 W = TypeVar("W", bound=QWidget)
@@ -116,7 +117,7 @@ def make_table(headers: Sequence[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table, (len(headers) - 1,))
     return table
 
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -22,6 +21,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.views.settings.common import ERROR_STYLE, tr
 from desktop.ui.views.settings.sync_enrol import note
 from desktop.ui.widgets import messages
+from desktop.ui.widgets.tables import fit_columns
 
 COLUMNS = ("电脑名称", "编号段", "登记时间", "上次同步", "待发送", "状态")
 
@@ -40,9 +40,7 @@ class OfficePCsBox(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, (0,), 0)
         self.table.setMinimumHeight(110)
         self.table.setMaximumHeight(170)
         self.table.itemSelectionChanged.connect(self._selected)
