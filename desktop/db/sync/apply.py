@@ -127,7 +127,8 @@ class PageApplier:
         self._complete = complete
         self._user_for = user_for
         self.out = Applied()
-        self._looked_up: set[str] = set()
+        self._looked_up: set[str] = set()  # uuids whose rows, references and numbers are read
+        self._versions_read: set[str] = set()  # uuids whose known version is read
         self._known: dict[tuple[str, str], int] = {}
         self._learnt: dict[tuple[str, str], int] = {}
         self._unsettled: set[str] = set()
@@ -148,17 +149,25 @@ class PageApplier:
         return self.out
 
     def _look_up(self, records: Sequence[PulledRecord]) -> None:
-        """What deciding about these records needs, in a few queries."""
-        records = [r for r in records if r.uuid not in self._looked_up]
-        uuids = list({r.uuid for r in records})
-        self._looked_up.update(uuids)
-        for part in slices(uuids):
+        """What deciding about these records needs, in a few queries.
+
+        First the versions this office knows and its unsent changes, for all of them; the rest
+        (local rows, the records they refer to, numbers) only for those that will be applied.
+        A page that echoes this office's own push back is thereby two queries per slice: the
+        records are recognised by their versions, not loaded."""
+        fresh = list({r.uuid for r in records if r.uuid not in self._versions_read})
+        self._versions_read.update(fresh)
+        for part in slices(fresh):
             self._known.update({(e, u): v for e, u, v in self.s.execute(
                 select(SyncRecord.entity, SyncRecord.uuid, SyncRecord.hub_version)
                 .where(SyncRecord.uuid.in_(part)))})
             self._unsettled.update(self.s.scalars(
                 select(OutboxOp.record_uuid).distinct()
                 .where(OutboxOp.record_uuid.in_(part), OutboxOp.status.in_(UNSETTLED))))
+        records = [r for r in records if r.uuid not in self._looked_up
+                   and not self._skips(r) and r.uuid not in self._unsettled]
+        uuids = list({r.uuid for r in records})
+        self._looked_up.update(uuids)
         by_entity: dict[str, list[str]] = {}
         for r in records:
             by_entity.setdefault(r.entity, []).append(r.uuid)
@@ -174,10 +183,14 @@ class PageApplier:
             self._numbers.update(self.s.execute(select(Complaint.number, Complaint.uuid)
                                                 .where(Complaint.number.in_(part))).all())
 
+    def _skips(self, record: PulledRecord) -> bool:
+        """Already known here at this version or a later one (the echo of its own push)."""
+        return self._known.get((record.entity, record.uuid), 0) >= record.version
+
     def _one(self, record: PulledRecord, *, released: bool) -> None:
         key = (record.entity, record.uuid)
         out = self.out
-        if self._known.get(key, 0) >= record.version:
+        if self._skips(record):
             out.skipped += 1
             return
         if record.uuid in self._unsettled:
