@@ -103,6 +103,9 @@ def _unstorable_fields(op: Operation) -> list[str]:
 
 def _safe_result(result: OpResult) -> OpResult:
     """The answer as it can be stored and sent: a quoted value is never unencodable."""
+    if result.status == "acked" and not (result.message or result.conflicts or result.code
+                                         or result.fields) and result.hub_record is None:
+        return result  # quotes nothing (its op_id was checked storable before it was weighed)
     dumped = result.model_dump(mode="json")
     if _storable(dumped):
         return result

@@ -68,8 +68,11 @@ class SyncRepository:
                            .values(attempts=OutboxOp.attempts + 1))
 
     def mark_sending(self, ids: Sequence[int]) -> None:
+        # Not evaluated against the session's objects (a thousand of them, just loaded): the
+        # caller sends them and passes them to record_results, which reads no status.
         self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids)).values(
-            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow()))
+            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow())
+            .execution_options(synchronize_session=False))
 
     def record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
         """Mark what the hub's reply lists; what it does not list goes again next time."""
