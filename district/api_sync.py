@@ -181,7 +181,7 @@ def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionI
 @router.get("/pull", response_model=PullResponse)
 def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
          cursor_text: Annotated[str, Query(alias="cursor")] = "",
-         limit: Annotated[int, Query(ge=1, le=store.MAX_PULL)] = PULL_PAGE) -> PullResponse:
+         limit: Annotated[int, Query(ge=1, le=store.MAX_PULL)] = PULL_PAGE) -> Response:
     hub_id, secret = hub.db.identity()
     with hub.db.read() as session:
         upto, horizon = store.high_water(session)
@@ -194,8 +194,10 @@ def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
     with hub.db.write() as session:  # one write per page: the session, and where it stands
         _touch(session, hub, device, session_id)
         admin.mark_synced(session, device.device_id, position, hub.clock.now())
-    return PullResponse(records=[store.to_wire(r) for r in rows],
+    # Serialised once (as for a push's answer): a page is up to 2,000 records.
+    page = PullResponse(records=[store.to_wire(r) for r in rows],
                         cursor=cursor.encode(hub_id, secret, position), more=more)
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 # ------------------------------------------------------------------------------ attachments
