@@ -20,18 +20,36 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
+from desktop.db.uow import AUDIT_INSERTED
 from desktop.domain import contract
 from desktop.sync.protocol import ENTITY, PulledRecord
 
 # Operations whose record a pull must not overwrite: the office's change has not landed yet.
 UNSETTLED = ("pending", "sending", "conflict")
+
+# New records of these entities are inserted in bulk (INSERT … RETURNING, a statement per
+# entity and set of fields) instead of one ORM object each, and audited entry by entry as the
+# objects would be (UnitOfWork.audit_inserted): most of a pull's time was the objects. Not
+# those with relationships the session keeps (a complaint's pauses, a list's entries) nor
+# office references, which the caller installs.
+BULK_ENTITIES = frozenset({"complaints", "mediation_records", "attachments", "printings",
+                           "follow_ups"})
+
+
+class _Pending:
+    """A new record kept for the bulk insert: its id once written."""
+
+    __slots__ = ("id",)
+
+    def __init__(self) -> None:
+        self.id: int | None = None
 
 
 @dataclass
@@ -137,6 +155,10 @@ class PageApplier:
         self._held = {(e, u) for e, u, _ in held}
         self._awaited = {w for _, _, w in held if w}  # '' is a record held aside
         self._numbers: dict[str, str] = {}  # complaint number -> uuid, of this page's numbers
+        # New records for the bulk insert, in order: (entity, column values, placeholder).
+        self._audit_inserted = session.info.get(AUDIT_INSERTED)
+        self._pending: list[tuple[str, dict[str, Any], _Pending]] = []
+        self.codec.before_flush = self._write_pending
 
     def apply(self, records: Sequence[PulledRecord]) -> Applied:
         live = [r for r in records if r.entity in ENTITY]
@@ -144,9 +166,30 @@ class PageApplier:
         self._look_up(live)
         for record in live:
             self._one(record, released=False)
+        self._write_pending()
         save_known(self.s, self._learnt)
         self.s.flush()
         return self.out
+
+    def _write_pending(self) -> None:
+        """Insert the new records kept so far, a statement per entity and set of fields, and
+        audit them; their placeholders (and the codec) learn their ids."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        self.s.flush()  # what they refer to (a placeholder user) is written first
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, Any], _Pending]]] = {}
+        for entity, values, holder in pending:
+            groups.setdefault((entity, tuple(values)), []).append((values, holder))
+        for (entity, _names), items in groups.items():
+            table: Any = MODELS[entity].__table__  # type: ignore[attr-defined]
+            rows = self.s.execute(
+                insert(table).returning(*table.c, sort_by_parameter_order=True),
+                [values for values, _ in items]).mappings().all()
+            for (values, holder), row in zip(items, rows, strict=True):
+                holder.id = row["id"]
+                self.codec.remember(entity, values["uuid"], row["id"])
+            self._audit_inserted(table, rows)
 
     def _look_up(self, records: Sequence[PulledRecord]) -> None:
         """What deciding about these records needs, in a few queries.
@@ -197,6 +240,9 @@ class PageApplier:
             out.kept_local += 1
             return
         obj = self._rows.get(key)
+        if isinstance(obj, _Pending):  # inserted earlier in this page: as an object from now on
+            self._write_pending()
+            obj = self._rows[key] = self.s.get(MODELS[record.entity], obj.id)
         if record.deleted:
             if obj is not None:
                 self.s.flush()  # it may have been added earlier in this page
@@ -231,9 +277,15 @@ class PageApplier:
             if missing_fields := _missing(record.entity, attrs):
                 self._set_aside(record, "；".join(missing_fields))
                 return
-            obj = self._rows[key] = MODELS[record.entity](uuid=record.uuid, **attrs)
-            self.s.add(obj)
-            self.codec.remember_new(record.entity, record.uuid, obj)
+            if self._audit_inserted is not None and record.entity in BULK_ENTITIES:
+                holder = _Pending()
+                self._pending.append((record.entity, {"uuid": record.uuid, **attrs}, holder))
+                self._rows[key] = holder
+                self.codec.remember_new(record.entity, record.uuid, holder)
+            else:
+                obj = self._rows[key] = MODELS[record.entity](uuid=record.uuid, **attrs)
+                self.s.add(obj)
+                self.codec.remember_new(record.entity, record.uuid, obj)
             if record.entity == "complaints":
                 out.new_complaints.append(record.uuid)
         else:
