@@ -331,16 +331,21 @@ class UnitOfWork:
         if not rows:
             return
         session = self.session
-        roots = _RootUuids(session, [SimpleNamespace(**row) for row in rows])
+        rows_as_objects = [SimpleNamespace(**row) for row in rows]
+        roots = _RootUuids(session, rows_as_objects)
+        # canonical_row, with the table's columns and secrets worked out once, not per row.
+        names = db_rows.column_names(table)
+        secret = frozenset(key for key in names if is_secret(table.name, key))
         entries = []
-        for row in rows:
+        for row, obj in zip(rows, rows_as_objects, strict=True):
             uuid = row.get("uuid")
-            after = canonical_row(table, row)
+            after = {key: secret_digest(row[key]) if key in secret else plain(row[key])
+                     for key in names}
             entries.append({
                 "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
                 "office_code": self.actor.office_code, "action": self.action or "insert",
                 "entity": table.name, "entity_uuid": uuid,
-                "root_uuid": roots.of(SimpleNamespace(**row)) or uuid, "operation": "insert",
+                "root_uuid": roots.of(obj) or uuid, "operation": "insert",
                 "before": None,
                 "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
                 "reason": self.reason,

@@ -183,9 +183,15 @@ class PageApplier:
             groups.setdefault((entity, tuple(values)), []).append((values, holder))
         for (entity, _names), items in groups.items():
             table: Any = MODELS[entity].__table__  # type: ignore[attr-defined]
-            rows = self.s.execute(
-                insert(table).returning(*table.c, sort_by_parameter_order=True),
-                [values for values, _ in items]).mappings().all()
+            # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
+            # SQLite, RETURNING in parameter order would be a statement per row.
+            self.s.execute(insert(table), [values for values, _ in items])
+            by_uuid = {}
+            uuids = [values["uuid"] for values, _ in items]
+            for part in slices(uuids):
+                by_uuid.update((row["uuid"], row) for row in self.s.execute(
+                    select(table).where(table.c.uuid.in_(part))).mappings())
+            rows = [by_uuid[u] for u in uuids]
             for (values, holder), row in zip(items, rows, strict=True):
                 holder.id = row["id"]
                 self.codec.remember(entity, values["uuid"], row["id"])

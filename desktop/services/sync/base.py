@@ -187,6 +187,7 @@ class SyncBase(Service):
             return
         repo = ComplaintRepository(uow.session)
         offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
+        highest: dict[tuple[int, date], int] = {}  # each office's day once, not per complaint
         for c in repo.by_uuids(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
                 self.complaints.refresh_due(c)
@@ -195,7 +196,10 @@ class SyncBase(Service):
             number = parse_number(c.number)
             if number is not None and number.office_code in offices \
                     and number.sequence <= DISPATCH_SEQUENCE_BASE:
-                repo.reserve_sequence(offices[number.office_code], number.day, number.sequence)
+                key = (offices[number.office_code], number.day)
+                highest[key] = max(highest.get(key, 0), number.sequence)
+        for (office_id, day), sequence in highest.items():
+            repo.reserve_sequence(office_id, day, sequence)
         uow.session.flush()
 
 
