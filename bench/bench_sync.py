@@ -399,11 +399,13 @@ def growth(results: list[dict[str, Any]]) -> None:
     """How the push and the pull grow with the size, next to their floor."""
     print(f"\n{'=' * 100}\nhow cost grows (each size a run of its own; load at its start)")
     print(f"{'complaints':>10} {'records':>8} {'load':>5} {'COPY floor s':>12} {'push s':>7} "
-          f"{'×floor':>7} {'pull s':>7} {'×floor':>7} {'push rec/s':>10} {'pull rec/s':>10}")
+          f"{'×floor':>7} {'pull s':>7} {'×floor':>7} {'push rec/s':>10} {'pull rec/s':>10} "
+          f"{'CPU station':>11} {'CPU bureau':>10}")
     for r in results:
         print(f"{r['n']:10,} {r['ops']:8,} {r['load']:5.2f} {r['floor']:12.3f} {r['push']:7.2f} "
               f"{r['push'] / r['floor']:7.1f} {r['pull']:7.2f} {r['pull'] / r['floor']:7.1f} "
-              f"{r['ops'] / r['push']:10,.0f} {r['ops'] / r['pull']:10,.0f}")
+              f"{r['ops'] / r['push']:10,.0f} {r['ops'] / r['pull']:10,.0f} "
+              f"{r['cpu push']:11.2f} {r['cpu pull']:10.2f}")
     for a, b in zip(results, results[1:], strict=False):
         size = b["ops"] / a["ops"]
         print(f"{a['n']:,} → {b['n']:,} complaints ({size:.0f}× the records): push ×"
@@ -476,7 +478,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
         def round_of(s: Services, label: str) -> Any:
             profile = profiles[label] = cProfile.Profile() if args.profile else None
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             if profile is not None:
                 profile.enable()
             try:
@@ -485,6 +487,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 if profile is not None:
                     profile.disable()
                 t[label] = time.perf_counter() - started
+                t[f"cpu {label}"] = time.process_time() - cpu
 
         # queue: enrolment queues everything the district has never had.
         print("enrolling the station (queue)…", file=sys.stderr)
@@ -589,6 +592,11 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     whole = t["office side: station's run()"]
     print(f"  (the station's whole round {whole:.2f} s, of which the "
           f"echo {t['echo pull']:.2f} s; queue {t['queue']:.2f} s)")
+    # The CPU this process spent (the office, and the hub in its thread; not PostgreSQL's):
+    # what the code costs, whatever else the shared machine runs at the same time.
+    print(f"  CPU of this process (office + hub): the station's round "
+          f"{t['cpu office side: station' + chr(39) + 's run()']:.2f} s, the sub-bureau's round "
+          f"{t['cpu office side: sub-bureau' + chr(39) + 's run()']:.2f} s")
 
     for title, lines in (("station's round", push_lines), ("sub-bureau's round", pull_lines)):
         print(f"\nhub side, {title} (access log, duration_ms):")
@@ -601,7 +609,9 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     if args.keep:
         print(f"\nkept: {folder}")
     return {"n": n, "ops": ops, "load": load_before[0], "floor": floor, "push": t["push"],
-            "pull": t["pull"], "ok": ok}
+            "pull": t["pull"], "ok": ok,
+            "cpu push": t["cpu office side: station's run()"],
+            "cpu pull": t["cpu office side: sub-bureau's run()"]}
 
 
 if __name__ == "__main__":
