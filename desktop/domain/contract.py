@@ -403,9 +403,9 @@ def field_problems(entity: str, fields: Mapping[str, Any], *, new: bool,
         if problem is not None:
             out.append((name, f"{rule.label}{problem}"))
     if new:
-        defaulted = DEFAULTED.get(entity, frozenset())
+        skip = exempt | DEFAULTED.get(entity, frozenset())  # once, not once per rule
         out.extend((name, f"{rule.label}缺失") for name, rule in rules.items()
-                   if name not in fields and not rule.null and name not in exempt | defaulted)
+                   if name not in fields and not rule.null and name not in skip)
     return out
 
 
