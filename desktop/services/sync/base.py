@@ -188,9 +188,11 @@ class SyncBase(Service):
         repo = ComplaintRepository(uow.session)
         offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
         highest: dict[tuple[int, date], int] = {}  # each office's day once, not per complaint
-        for c in repo.by_uuids(applied.new_complaints):
+        due: list[str] = []
+        # What deciding needs, as plain rows; whole objects only for those given a deadline.
+        for c in repo.arrival_facts(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
-                self.complaints.refresh_due(c)
+                due.append(c.uuid)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
                 applied.dispatched.append(c.number)
             number = parse_number(c.number)
@@ -200,6 +202,8 @@ class SyncBase(Service):
                 highest[key] = max(highest.get(key, 0), number.sequence)
         for (office_id, day), sequence in highest.items():
             repo.reserve_sequence(office_id, day, sequence)
+        for complaint in repo.by_uuids(due):
+            self.complaints.refresh_due(complaint)
         uow.session.flush()
 
 
