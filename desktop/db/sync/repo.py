@@ -64,9 +64,16 @@ class SyncRepository:
             query = query.where(OutboxOp.id.not_in(skip))
         return self.s.scalars(query.order_by(OutboxOp.id).limit(limit)).all()
 
-    def unacknowledged(self) -> Sequence[OutboxOp]:
-        return self.s.scalars(select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
-                              .order_by(OutboxOp.id)).all()
+    def unacknowledged(self, entity: str | None = None, kind: str | None = None
+                       ) -> Sequence[OutboxOp]:
+        """Operations not answered yet, oldest first; of one entity and kind if given (a
+        round looks for its attachments among 30,000 operations: the database picks them)."""
+        query = select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
+        if entity is not None:
+            query = query.where(OutboxOp.entity == entity)
+        if kind is not None:
+            query = query.where(OutboxOp.kind == kind)
+        return self.s.scalars(query.order_by(OutboxOp.id)).all()
 
     def mark_attempted(self, ids: Sequence[int]) -> None:
         """Frozen without being in flight (written into a USB bundle): they stay pending."""
