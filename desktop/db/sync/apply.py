@@ -37,9 +37,8 @@ UNSETTLED = ("pending", "sending", "conflict")
 # New records of these entities are inserted in bulk (an executemany per entity and set of
 # fields, the rows read back by uuid) instead of one ORM object each, and audited entry by
 # entry as the objects would be (UnitOfWork.audit_inserted): most of a pull's time was the
-# objects. Not
-# those with relationships the session keeps (a complaint's pauses, a list's entries) nor
-# office references, which the caller installs.
+# objects. Not those with relationships the session keeps (a complaint's pauses, a list's
+# entries) nor office references, which the caller installs.
 BULK_ENTITIES = frozenset({"complaints", "mediation_records", "attachments", "printings",
                            "follow_ups"})
 
