@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, and_, event, exists, insert, inspect, not_, select
@@ -44,6 +46,9 @@ if TYPE_CHECKING:
     from desktop.db.sync.outbox import Outbox
 
 GENESIS_HASH = "0" * 64
+# Session.info key of UnitOfWork.audit_inserted, in a unit of work whose changes are audited
+# but not sent (a pulled page): code that inserts rows in bulk there audits them through it.
+AUDIT_INSERTED = "hejie.audit_inserted"
 
 # Technical bookkeeping that is not worth an audit line of its own (sync's bookkeeping: the
 # records it moves are audited themselves).
@@ -283,6 +288,8 @@ class UnitOfWork:
         self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
         if self._writable:
             event.listen(self.session, "after_flush", self._audit)
+            if self.outbox is None:  # changes that go into the outbox are made as objects
+                self.session.info[AUDIT_INSERTED] = self.audit_inserted
         return self
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
@@ -324,6 +331,34 @@ class UnitOfWork:
             if not isinstance(obj, _NOT_AUDITED):
                 rows.append(self._row(roots, obj, "delete", _columns(obj), None))
         self._write(session, rows)
+
+    def audit_inserted(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Audit rows a Core INSERT … RETURNING wrote (a pulled page's new records, in bulk)
+        entry by entry, exactly as a flush audits the same rows inserted as objects: one
+        `insert` entry each, with all their columns (canonical_row is _columns for a row)."""
+        if not rows:
+            return
+        session = self.session
+        rows_as_objects = [SimpleNamespace(**row) for row in rows]
+        roots = _RootUuids(session, rows_as_objects)
+        # canonical_row, with the table's columns and secrets worked out once, not per row.
+        names = db_rows.column_names(table)
+        secret = frozenset(key for key in names if is_secret(table.name, key))
+        entries = []
+        for row, obj in zip(rows, rows_as_objects, strict=True):
+            uuid = row.get("uuid")
+            after = {key: secret_digest(row[key]) if key in secret else plain(row[key])
+                     for key in names}
+            entries.append({
+                "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
+                "office_code": self.actor.office_code, "action": self.action or "insert",
+                "entity": table.name, "entity_uuid": uuid,
+                "root_uuid": roots.of(obj) or uuid, "operation": "insert",
+                "before": None,
+                "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
+                "reason": self.reason,
+            })
+        self._write(session, entries)
 
     def log_bulk(self, entity: str, summary: dict[str, Any]) -> None:
         """One audit entry for a bulk statement the ORM does not see (imports, generated data).

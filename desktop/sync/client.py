@@ -153,8 +153,12 @@ class HubClient:
 
     # -- records --------------------------------------------------------------------------
     def push(self, ops: list[Operation]) -> PushResponse:
-        body = PushRequest(ops=ops).model_dump(mode="json")
-        return PushResponse.model_validate_json(self._request("POST", "/push", json=body).content)
+        # The same JSON as before, written once by pydantic in UTF-8 (the standard library
+        # would escape every Chinese character as \uXXXX: twice the bytes).
+        body = PushRequest(ops=ops).model_dump_json().encode("utf-8")
+        response = self._request("POST", "/push", content=body,
+                                 headers={"Content-Type": "application/json"})
+        return PushResponse.model_validate_json(response.content)
 
     def pull(self, cursor: str, limit: int) -> PullResponse:
         response = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})

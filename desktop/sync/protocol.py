@@ -32,8 +32,12 @@ API_PREFIX = "/api/v1"
 SESSION_HEADER = "X-Hejie-Session"
 CHUNK_HASH_HEADER = "X-Chunk-SHA256"
 BLOB_SIZE_HEADER = "X-Blob-Size"
-PUSH_BATCH = 200
-PULL_PAGE = 500
+# Operations per push: the most a hub takes in one (PushRequest); each push is a round trip
+# and a transaction at both ends, so fewer, larger ones cost less (issue 24).
+PUSH_BATCH = 1000
+# Records per pulled page: the most a hub gives (district.store.MAX_PULL, 2000 since the
+# first hub), for the same reason.
+PULL_PAGE = 2000
 CHUNK_SIZE = 256 * 1024
 
 

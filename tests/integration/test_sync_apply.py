@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desktop.db.models import ClockPause, Complaint, SyncHeld, SyncRecord
+from desktop.db.models import (
+    AuditEntry,
+    ClockPause,
+    Complaint,
+    MediationRecord,
+    SyncHeld,
+    SyncRecord,
+)
+from desktop.db.sync import apply as apply_module
 from desktop.db.sync.wire import Codec
 from desktop.db.uow import UnitOfWork
 from desktop.sync.protocol import PulledRecord
@@ -104,3 +112,54 @@ def test_a_child_after_its_parents_deletion_in_the_same_page_is_held(office, sou
     assert (applied.deleted, applied.held) == (1, 1)
     assert _complaint_id(office, source.uuid) is None
     assert _pauses(office) == [] and _held(office) == [source.pause_uuid]
+
+
+def _records(source: Source, count: int) -> list[PulledRecord]:
+    """Mediation records of the source's complaint, as the district hands them on."""
+    recorded_by = source.data["registered_by"]
+    return [PulledRecord(entity="mediation_records", uuid=str(uuidlib.uuid4()), version=1,
+                         seq=10 + i, owner="WZCQ01", people=source.people,
+                         data={"complaint": source.uuid, "held_at": f"2026-11-2{i}T10:00:00",
+                               "means": "phone", "place": "", "participants": "张伟、商家代表",
+                               "content": f"第 {i + 1} 次电话调解", "result": "",
+                               "recorded_by": recorded_by})
+            for i in range(count)]
+
+
+def _audit_of(world: World, uuids: set[str]) -> list[tuple[object, ...]]:
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return sorted(tuple(row) for row in uow.session.execute(
+            select(AuditEntry.entity, AuditEntry.entity_uuid, AuditEntry.root_uuid,
+                   AuditEntry.operation, AuditEntry.action, AuditEntry.username,
+                   AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.entity_uuid.in_(uuids))).all())
+
+
+def test_new_records_inserted_in_bulk_are_audited_as_objects_would_be(
+        tmp_path: Path, source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's new complaints and mediation records go in by one INSERT per entity (issue 24);
+    their audit entries are the very ones the ORM path writes, and the log still verifies."""
+    page = [source.complaint(1, 5), *_records(source, 3)]
+    uuids = {r.uuid for r in page}
+    bulk = make_world(tmp_path / "bulk", local_office="WZCQ")
+    applied = bulk.s.sync.apply_records(page, None)
+    assert (applied.applied, applied.new_complaints) == (4, [source.uuid])
+    monkeypatch.setattr(apply_module, "BULK_ENTITIES", frozenset())  # one object each
+    objects = make_world(tmp_path / "objects", local_office="WZCQ")
+    assert objects.s.sync.apply_records(page, None).applied == 4
+    try:
+        entries = _audit_of(bulk, uuids)
+        assert [(e[0], e[3]) for e in entries].count(("mediation_records", "insert")) == 3
+        assert {e[2] for e in entries} == {source.uuid}  # each record under its complaint
+        assert entries == _audit_of(objects, uuids)
+        with UnitOfWork(bulk.s.ctx.engine, write=False) as uow:
+            rows = uow.session.execute(select(MediationRecord.content, Complaint.uuid).join(
+                Complaint, MediationRecord.complaint_id == Complaint.id)
+                .order_by(MediationRecord.id)).all()
+        assert rows == [(f"第 {i} 次电话调解", source.uuid) for i in (1, 2, 3)]
+        report = bulk.s.audit.verify()
+        assert report.ok, report.problems
+    finally:
+        bulk.s.close()
+        objects.s.close()
+

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy.orm import Session
 
-from desktop.sync.protocol import ErrorCode
+from desktop.sync.protocol import ErrorCode, PullResponse
 from district import cursor, store
 from district.models import Record
 from tests.sync.test_hub_validation import _entry, _list
@@ -195,3 +195,30 @@ def test_a_pull_never_passes_a_change_still_being_committed(hub):
     release.set()
     writer.join()
     assert [r.uuid for r in station.pull(page.cursor).records] == [late]
+
+
+def test_a_page_written_from_the_stored_json_is_the_records_as_stored(hub):
+    """The hub writes a pulled page with the records' stored JSON spliced in (issue 24): it
+    reads back as exactly the records the hub holds, a tombstone's fields as {}."""
+    uuids, event = _seed(hub)
+    listed, kept = hub.complaint("WZCQ01"), _list(hub)
+    gone = _entry(hub, kept.uuid, listed.uuid)
+    writer = hub.enrol("WZCQ01", "另一台电脑")
+    writer.push(listed, kept, gone)
+    writer.push(hub.op("disclosure_entries", gone.uuid, kind="delete", base_version=1))
+    with hub.state.db.read() as session:
+        upto, _ = store.high_water(session)
+        scope = ["WZ", "WZCQ", "WZCQ01", "WZMD", "WZMD01"]
+        expected, _ = store.pull_page(session, scope, 0, upto, None)
+        text, last, more = store.pull_page_json(session, scope, 0, upto, 100)
+    page = PullResponse.model_validate_json(b'{"records":' + text + b',"cursor":"","more":false}')
+    assert page.records == [store.to_wire(r) for r in expected]
+    assert (last, more) == (expected[-1].seq, False)
+    assert {r.uuid for r in page.records} >= set(uuids.values()) | {event, gone.uuid}
+    [tombstone] = [r for r in page.records if r.uuid == gone.uuid]
+    assert (tombstone.deleted, tombstone.data) == (True, {})
+    with hub.state.db.read() as session:  # a page short of the end says so, and where
+        text, last, more = store.pull_page_json(session, scope, 0, upto, 2)
+    assert (len(PullResponse.model_validate_json(
+        b'{"records":' + text + b',"cursor":"","more":true}').records), last, more) == (
+        2, expected[1].seq, True)

@@ -20,18 +20,36 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
+from desktop.db.uow import AUDIT_INSERTED
 from desktop.domain import contract
 from desktop.sync.protocol import ENTITY, PulledRecord
 
 # Operations whose record a pull must not overwrite: the office's change has not landed yet.
 UNSETTLED = ("pending", "sending", "conflict")
+
+# New records of these entities are inserted in bulk (an executemany per entity and set of
+# fields, the rows read back by uuid) instead of one ORM object each, and audited entry by
+# entry as the objects would be (UnitOfWork.audit_inserted): most of a pull's time was the
+# objects. Not those with relationships the session keeps (a complaint's pauses, a list's
+# entries) nor office references, which the caller installs.
+BULK_ENTITIES = frozenset({"complaints", "mediation_records", "attachments", "printings",
+                           "follow_ups"})
+
+
+class _Pending:
+    """A new record kept for the bulk insert: its id once written."""
+
+    __slots__ = ("id",)
+
+    def __init__(self) -> None:
+        self.id: int | None = None
 
 
 @dataclass
@@ -127,7 +145,8 @@ class PageApplier:
         self._complete = complete
         self._user_for = user_for
         self.out = Applied()
-        self._looked_up: set[str] = set()
+        self._looked_up: set[str] = set()  # uuids whose rows, references and numbers are read
+        self._versions_read: set[str] = set()  # uuids whose known version is read
         self._known: dict[tuple[str, str], int] = {}
         self._learnt: dict[tuple[str, str], int] = {}
         self._unsettled: set[str] = set()
@@ -136,6 +155,10 @@ class PageApplier:
         self._held = {(e, u) for e, u, _ in held}
         self._awaited = {w for _, _, w in held if w}  # '' is a record held aside
         self._numbers: dict[str, str] = {}  # complaint number -> uuid, of this page's numbers
+        # New records for the bulk insert, in order: (entity, column values, placeholder).
+        self._audit_inserted = session.info.get(AUDIT_INSERTED)
+        self._pending: list[tuple[str, dict[str, Any], _Pending]] = []
+        self.codec.before_flush = self._write_pending
 
     def apply(self, records: Sequence[PulledRecord]) -> Applied:
         live = [r for r in records if r.entity in ENTITY]
@@ -143,22 +166,57 @@ class PageApplier:
         self._look_up(live)
         for record in live:
             self._one(record, released=False)
+        self._write_pending()
         save_known(self.s, self._learnt)
         self.s.flush()
         return self.out
 
+    def _write_pending(self) -> None:
+        """Insert the new records kept so far, a statement per entity and set of fields, and
+        audit them; their placeholders (and the codec) learn their ids."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        self.s.flush()  # what they refer to (a placeholder user) is written first
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, Any], _Pending]]] = {}
+        for entity, values, holder in pending:
+            groups.setdefault((entity, tuple(values)), []).append((values, holder))
+        for (entity, _names), items in groups.items():
+            table: Any = MODELS[entity].__table__  # type: ignore[attr-defined]
+            # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
+            # SQLite, RETURNING in parameter order would be a statement per row.
+            self.s.execute(insert(table), [values for values, _ in items])
+            by_uuid = {}
+            uuids = [values["uuid"] for values, _ in items]
+            for part in slices(uuids):
+                by_uuid.update((row["uuid"], row) for row in self.s.execute(
+                    select(table).where(table.c.uuid.in_(part))).mappings())
+            rows = [by_uuid[u] for u in uuids]
+            for (values, holder), row in zip(items, rows, strict=True):
+                holder.id = row["id"]
+                self.codec.remember(entity, values["uuid"], row["id"])
+            self._audit_inserted(table, rows)
+
     def _look_up(self, records: Sequence[PulledRecord]) -> None:
-        """What deciding about these records needs, in a few queries."""
-        records = [r for r in records if r.uuid not in self._looked_up]
-        uuids = list({r.uuid for r in records})
-        self._looked_up.update(uuids)
-        for part in slices(uuids):
+        """What deciding about these records needs, in a few queries.
+
+        First the versions this office knows and its unsent changes, for all of them; the rest
+        (local rows, the records they refer to, numbers) only for those that will be applied.
+        A page that echoes this office's own push back is thereby two queries per slice: the
+        records are recognised by their versions, not loaded."""
+        fresh = list({r.uuid for r in records if r.uuid not in self._versions_read})
+        self._versions_read.update(fresh)
+        for part in slices(fresh):
             self._known.update({(e, u): v for e, u, v in self.s.execute(
                 select(SyncRecord.entity, SyncRecord.uuid, SyncRecord.hub_version)
                 .where(SyncRecord.uuid.in_(part)))})
             self._unsettled.update(self.s.scalars(
                 select(OutboxOp.record_uuid).distinct()
                 .where(OutboxOp.record_uuid.in_(part), OutboxOp.status.in_(UNSETTLED))))
+        records = [r for r in records if r.uuid not in self._looked_up
+                   and not self._skips(r) and r.uuid not in self._unsettled]
+        uuids = list({r.uuid for r in records})
+        self._looked_up.update(uuids)
         by_entity: dict[str, list[str]] = {}
         for r in records:
             by_entity.setdefault(r.entity, []).append(r.uuid)
@@ -174,16 +232,23 @@ class PageApplier:
             self._numbers.update(self.s.execute(select(Complaint.number, Complaint.uuid)
                                                 .where(Complaint.number.in_(part))).all())
 
+    def _skips(self, record: PulledRecord) -> bool:
+        """Already known here at this version or a later one (the echo of its own push)."""
+        return self._known.get((record.entity, record.uuid), 0) >= record.version
+
     def _one(self, record: PulledRecord, *, released: bool) -> None:
         key = (record.entity, record.uuid)
         out = self.out
-        if self._known.get(key, 0) >= record.version:
+        if self._skips(record):
             out.skipped += 1
             return
         if record.uuid in self._unsettled:
             out.kept_local += 1
             return
         obj = self._rows.get(key)
+        if isinstance(obj, _Pending):  # inserted earlier in this page: as an object from now on
+            self._write_pending()
+            obj = self._rows[key] = self.s.get(MODELS[record.entity], obj.id)
         if record.deleted:
             if obj is not None:
                 self.s.flush()  # it may have been added earlier in this page
@@ -218,9 +283,15 @@ class PageApplier:
             if missing_fields := _missing(record.entity, attrs):
                 self._set_aside(record, "；".join(missing_fields))
                 return
-            obj = self._rows[key] = MODELS[record.entity](uuid=record.uuid, **attrs)
-            self.s.add(obj)
-            self.codec.remember_new(record.entity, record.uuid, obj)
+            if self._audit_inserted is not None and record.entity in BULK_ENTITIES:
+                holder = _Pending()
+                self._pending.append((record.entity, {"uuid": record.uuid, **attrs}, holder))
+                self._rows[key] = holder
+                self.codec.remember_new(record.entity, record.uuid, holder)
+            else:
+                obj = self._rows[key] = MODELS[record.entity](uuid=record.uuid, **attrs)
+                self.s.add(obj)
+                self.codec.remember_new(record.entity, record.uuid, obj)
             if record.entity == "complaints":
                 out.new_complaints.append(record.uuid)
         else:

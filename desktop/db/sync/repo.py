@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,13 @@ from desktop.db.sync.outbox import full_record_ops, resend_whole
 from desktop.db.sync.wire import BY_WIRE, MODELS, Codec
 from desktop.db.uow import storage_problem
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord, RefusalCode
+
+# The hub's answers written into the outbox: one Core executemany (the ORM's bulk update by
+# primary key costs several times as much per row, for a thousand rows a reply).
+_OUTBOX = OutboxOp.__table__
+_ANSWERED = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
+    {name: bindparam(f"b_{name}", type_=_OUTBOX.c[name].type)
+     for name in ("status", "done_at", "hub_version", "message", "hub_record", "code")})
 
 
 class SyncRepository:
@@ -57,9 +64,16 @@ class SyncRepository:
             query = query.where(OutboxOp.id.not_in(skip))
         return self.s.scalars(query.order_by(OutboxOp.id).limit(limit)).all()
 
-    def unacknowledged(self) -> Sequence[OutboxOp]:
-        return self.s.scalars(select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
-                              .order_by(OutboxOp.id)).all()
+    def unacknowledged(self, entity: str | None = None, kind: str | None = None
+                       ) -> Sequence[OutboxOp]:
+        """Operations not answered yet, oldest first; of one entity and kind if given (a
+        round looks for its attachments among 30,000 operations: the database picks them)."""
+        query = select(OutboxOp).where(OutboxOp.status.in_(("pending", "sending")))
+        if entity is not None:
+            query = query.where(OutboxOp.entity == entity)
+        if kind is not None:
+            query = query.where(OutboxOp.kind == kind)
+        return self.s.scalars(query.order_by(OutboxOp.id)).all()
 
     def mark_attempted(self, ids: Sequence[int]) -> None:
         """Frozen without being in flight (written into a USB bundle): they stay pending."""
@@ -68,8 +82,11 @@ class SyncRepository:
                            .values(attempts=OutboxOp.attempts + 1))
 
     def mark_sending(self, ids: Sequence[int]) -> None:
+        # Not evaluated against the session's objects (a thousand of them, just loaded): the
+        # caller sends them and passes them to record_results, which reads no status.
         self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids)).values(
-            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow()))
+            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow())
+            .execution_options(synchronize_session=False))
 
     def record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
         """Mark what the hub's reply lists; what it does not list goes again next time."""
@@ -122,7 +139,7 @@ class SyncRepository:
                                                   OutboxOp.status == "sending")
                            .values(status="pending"))
         if answered:
-            self.s.execute(update(OutboxOp), answered)
+            self.s.execute(_ANSWERED, [{f"b_{k}": v for k, v in row.items()} for row in answered])
         save_known(self.s, known)
         for op in refused_inserts:
             # An edit made while the insert was on its way waits unsent: it goes as the whole.

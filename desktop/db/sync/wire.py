@@ -107,6 +107,9 @@ class Codec:
         # Records added to the session but not flushed yet: their ids exist after a flush,
         # which happens only when something refers to one of them.
         self._unflushed: dict[tuple[str, str], Any] = {}
+        # Writes the records kept for one bulk insert (apply.PageApplier) before a flush: their
+        # placeholders among `_unflushed` get their ids then.
+        self.before_flush: Any = None
 
     # -- local -> wire ------------------------------------------------------------------
     def key_of(self, table: str, row_id: int | None) -> str | None:
@@ -145,6 +148,8 @@ class Codec:
         if key is None:
             return None
         if (table, key) in self._unflushed:
+            if self.before_flush is not None:
+                self.before_flush()
             self.s.flush()
             for (t, k), obj in self._unflushed.items():
                 self.remember(t, k, obj.id)

@@ -187,15 +187,23 @@ class SyncBase(Service):
             return
         repo = ComplaintRepository(uow.session)
         offices = {o.code: o.id for o in OfficeRepository(uow.session).all()}
-        for c in repo.by_uuids(applied.new_complaints):
+        highest: dict[tuple[int, date], int] = {}  # each office's day once, not per complaint
+        due: list[str] = []
+        # What deciding needs, as plain rows; whole objects only for those given a deadline.
+        for c in repo.arrival_facts(applied.new_complaints):
             if c.due_on is None and Status(c.status).is_open:
-                self.complaints.refresh_due(c)
+                due.append(c.uuid)
             if c.channel_code == DISTRICT_DISPATCH_CHANNEL:
                 applied.dispatched.append(c.number)
             number = parse_number(c.number)
             if number is not None and number.office_code in offices \
                     and number.sequence <= DISPATCH_SEQUENCE_BASE:
-                repo.reserve_sequence(offices[number.office_code], number.day, number.sequence)
+                key = (offices[number.office_code], number.day)
+                highest[key] = max(highest.get(key, 0), number.sequence)
+        for (office_id, day), sequence in highest.items():
+            repo.reserve_sequence(office_id, day, sequence)
+        for complaint in repo.by_uuids(due):
+            self.complaints.refresh_due(complaint)
         uow.session.flush()
 
 
@@ -222,10 +230,12 @@ def keep_shipped_rule_set(code: str, values: dict[str, Any]) -> bool:
 
 
 def to_operation(op: OutboxOp) -> Operation:
-    return Operation(op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,  # type: ignore[arg-type]
-                     base_version=op.base_version, before=json.loads(op.before),
-                     after=json.loads(op.after), people=json.loads(op.people),
-                     made_at=op.made_at, made_by=op.made_by)
+    # Built without validation: every value is this program's own, already of its type (the
+    # outbox row's columns, its JSON written by the outbox); the hub validates what it gets.
+    return Operation.model_construct(
+        op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,
+        base_version=op.base_version, before=json.loads(op.before), after=json.loads(op.after),
+        people=json.loads(op.people), made_at=op.made_at, made_by=op.made_by)
 
 
 def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:

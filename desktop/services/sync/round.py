@@ -298,8 +298,8 @@ class SyncRound(SyncBase):
     # -- attachments ----------------------------------------------------------------------
     def _upload_blobs(self, client: HubClient, report: SyncReport, progress: Progress | None) -> None:
         with UnitOfWork(self.ctx.engine, write=False) as uow:
-            ops = [op for op in SyncRepository(uow.session).unacknowledged()
-                   if op.entity == "attachments" and op.kind == "upsert"]
+            ops = SyncRepository(uow.session).unacknowledged(entity="attachments",
+                                                             kind="upsert")
         shas = {json.loads(op.after).get("sha256") for op in ops} - {None}
         for i, sha in enumerate(sorted(shas)):
             path = paths.attachment_path(self.ctx.data_dir, sha)
