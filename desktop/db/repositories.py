@@ -9,13 +9,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, text, tuple_
+from sqlalchemy import (
+    Row,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
 from desktop.db.search import INDEXED_COLUMNS, match_expression
 from desktop.domain.complaint import DISTRICT_DISPATCH_CHANNEL, ComplaintFilter, SortKey
+from desktop.domain.complaint_fields import LEDGER
 from desktop.domain.numbering import (
     MAX_NUMBER_SLOT,
     format_number,
@@ -30,6 +44,17 @@ _FINISHED = tuple(s.value for s in FINISHED)
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
 # Up to this many matches, a search page sorts the matching rows; beyond, it walks the index.
 FTS_DIRECT_LIMIT = 2000
+# A common word's page is looked for in windows of at least this many rows of the list.
+FTS_WINDOW = 512
+# A scope of up to this many offices is read office by office (ComplaintRepository._walk),
+# for a page that skips at most this many rows (the model's jumps skip more: one walk then).
+SPLIT_SCOPE_LIMIT = 64
+SPLIT_OFFSET_LIMIT = 2000
+# What a list row (services.dto.ComplaintRow) is made of: the ledger's catalogued fields, the
+# id and the version, read as plain rows, not as whole ORM objects.
+# (The table's own columns: ORM attributes cost SQLAlchemy a comparison per column per page.)
+_T = m.Complaint.__table__.c
+LIST_COLUMNS = (_T.id, _T.version, *(_T[f.name] for f in LEDGER))
 # Where this PC keeps its number block (the sync settings' number_slot).
 NUMBER_SLOT_SETTING = "sync.number_slot"
 
@@ -334,13 +359,21 @@ class ComplaintRepository:
         return out
 
     # -- lists ----------------------------------------------------------------------
-    def _filtered(
-        self, stmt: Select, f: ComplaintFilter, scope: set[int] | None, *, paging: bool = False
-    ) -> Select:
+    def _filtered(self, stmt: Select, f: ComplaintFilter, scope: AbstractSet[int] | None) -> Select:
+        """`stmt` with the whole filter, the search words as a set of matching ids (a count,
+        an export, a printed list: everything the filter matches)."""
+        conditions = self._conditions(f, scope)
+        if f.text.strip():
+            conditions.append(self._text_condition(f.text.strip()))
+        return stmt.where(and_(*conditions)) if conditions else stmt
+
+    @staticmethod
+    def _conditions(f: ComplaintFilter, scope: AbstractSet[int] | None) -> list[Any]:
+        """The filter's conditions but its search words."""
         c = m.Complaint
         conditions: list[Any] = []
         if scope is not None:
-            conditions.append(c.office_id.in_(scope))
+            conditions.append(c.office_id.in_(sorted(scope)))
         if f.statuses:
             conditions.append(c.status.in_([s.value for s in f.statuses]))
         if f.open_only:
@@ -381,13 +414,12 @@ class ComplaintRepository:
             )
         if f.sort is SortKey.DUE:  # only complaints whose clock runs have a place in that order
             conditions.append(c.due_on.is_not(None))
-        if f.text.strip():
-            conditions.append(self._text_condition(f.text.strip(), paging))
-        return stmt.where(and_(*conditions)) if conditions else stmt
+        return conditions
 
-    def _text_condition(self, query: str, paging: bool) -> Any:
-        """Every word must match: words go to the full-text index together; codes and phones
-        to their columns; a lone character to LIKE."""
+    def _text_parts(self, query: str) -> tuple[list[Any], str | None]:
+        """Every word must match: words go to the full-text index together (the MATCH
+        expression returned); codes and phones to their columns and a lone character to LIKE
+        (the conditions returned)."""
         indexed, conditions = [], []
         for word in query.split():
             if _DIGITS_RE.match(word) and any(ch.isdigit() for ch in word):
@@ -396,10 +428,14 @@ class ComplaintRepository:
                 conditions.append(self._like_condition(word))
             else:
                 indexed.append(word)
-        if indexed:
-            expression = match_expression(" ".join(indexed))
-            assert expression is not None
-            conditions.append(self._fts_condition(expression, paging))
+        return conditions, match_expression(" ".join(indexed)) if indexed else None
+
+    def _text_condition(self, query: str) -> Any:
+        conditions, expression = self._text_parts(query)
+        if expression is not None:
+            conditions.append(m.Complaint.id.in_(
+                text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
+                    q=expression)))
         return and_(*conditions)
 
     @staticmethod
@@ -433,42 +469,117 @@ class ComplaintRepository:
         columns = [getattr(c, name) for name in INDEXED_COLUMNS]
         return or_(*(col.like(f"%{escaped}%", escape="\\") for col in columns))
 
-    def _fts_condition(self, expression: str, paging: bool) -> Any:
-        c = m.Complaint
-        if not paging:  # counting needs the whole set anyway
-            return c.id.in_(
-                text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
-                    q=expression
-                )
-            )
-        # A page wants the newest 100 matches. A rare word: fetch its few ids and sort those
-        # rows. A common word (退款 is in a fifth of the ledger): walk the received-time index
-        # and test each id against the set of matches, stopping at the page's end; the unary
-        # + keeps SQLite from fetching every matching row by id and sorting them all instead.
-        ids = self.s.scalars(
-            text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q LIMIT :n").bindparams(
-                q=expression, n=FTS_DIRECT_LIMIT + 1
-            )
-        ).all()
-        if len(ids) <= FTS_DIRECT_LIMIT:
-            return c.id.in_(ids) if ids else false()
-        return text(
-            "+complaints.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q)"
-        ).bindparams(q=expression)
+    def _fts_ids(self, expression: str, limit: int, between: tuple[int, int] | None = None) -> list[int]:
+        """Rowids the full-text index matches (at most `limit`, or those in an id range),
+        read on the driver's cursor: thousands of plain integers, no result machinery."""
+        if between is None:
+            sql, params = ("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? LIMIT ?",
+                           (expression, limit))
+        else:
+            sql, params = ("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? "
+                           "AND rowid BETWEEN ? AND ?", (expression, *between))
+        cursor = self.s.connection().connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def page(
-        self, f: ComplaintFilter, scope: set[int] | None, after: Cursor | None, limit: int
-    ) -> list[m.Complaint]:
+        self, f: ComplaintFilter, scope: AbstractSet[int] | None, after: Cursor | None, limit: int,
+        *, offset: int = 0, backwards: bool = False, columns: Sequence[Any] | None = None,
+    ) -> list[Row[Any]]:
+        """A page of the list in its order as plain rows of `columns` (LIST_COLUMNS: what a
+        list row shows): the `limit` rows after the keyset position `after`, skipping `offset`.
+        `backwards` reads the list from its end (the rows come last first).
+
+        A search's page: a word with up to FTS_DIRECT_LIMIT matches is answered from those
+        ids; a common word (退款 is in a fifth of the ledger) is tested window by window
+        along the list's own order (`_matching`), never by materialising every match."""
         c = m.Complaint
-        stmt = self._filtered(select(c), f, scope, paging=True)
-        key = {SortKey.DUE: c.due_on, SortKey.RECEIVED: c.received_at, SortKey.NUMBER: c.number}[f.sort]
+        key = self._sort_column(f)
         # Due dates read soonest first, times and numbers newest first; `reverse` flips either.
-        ascending = (f.sort is SortKey.DUE) != f.reverse
-        if after is not None:
-            position = tuple_(key, c.id), tuple_(after.value, after.id)
-            stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
-        order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
-        return list(self.s.scalars(stmt.order_by(*order).limit(limit)).all())
+        ascending = ((f.sort is SortKey.DUE) != f.reverse) != backwards
+        conditions = self._conditions(f, None)
+        expression = None
+        if f.text.strip():
+            more, expression = self._text_parts(f.text.strip())
+            conditions += more
+        split = f.office_id is None  # one office named: its own part of each index already
+        if expression is not None:
+            ids = self._fts_ids(expression, FTS_DIRECT_LIMIT + 1)
+            if len(ids) > FTS_DIRECT_LIMIT:
+                ids = self._matching(expression, conditions, scope, key, ascending, after,
+                                     limit + offset, split)
+                after = None  # the ids found are the page's rows, from `after` on
+            conditions.append(c.id.in_(ids) if ids else false())
+            split = False  # a few ids: fetched by id and sorted
+        return self._walk(columns or LIST_COLUMNS, conditions, scope, key, ascending, after,
+                          limit, offset, split)
+
+    @staticmethod
+    def _sort_column(f: ComplaintFilter) -> Any:
+        return _T[f.sort.value]
+
+    def _walk(self, columns: Sequence[Any], conditions: list[Any], scope: AbstractSet[int] | None,
+              key: Any, ascending: bool, after: Cursor | None, limit: int, offset: int = 0,
+              split: bool = True) -> list[Row[Any]]:
+        """The rows meeting `conditions` in (key, id) order from `after` on.
+
+        In a scope of several offices the rows are read office by office, each from its own
+        part of the (office_id, key) index, and merged: one index walk over every office
+        would test each row's office and, sorted by number, pass the whole of the other
+        sub-bureau first (its numbers sort before ours)."""
+        c = _T
+
+        def part(office_condition: Any) -> Select:
+            stmt = select(*columns).where(*conditions, office_condition)
+            if after is not None:
+                position = tuple_(key, c.id), tuple_(after.value, after.id)
+                stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
+            return stmt.order_by(*((key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())))
+
+        offices = sorted(scope) if scope is not None else None
+        if offices is None:
+            stmt = part(true())
+        elif split and 1 < len(offices) <= SPLIT_SCOPE_LIMIT and offset <= SPLIT_OFFSET_LIMIT:
+            # The page's ids from the offices' parts, then its rows by id: a union of only
+            # two columns is cheap to build (SQLAlchemy proxies every column of a subquery).
+            parts = [part(c.office_id == office).with_only_columns(c.id, key)
+                     .limit(limit + offset).subquery() for office in offices]
+            merged = union_all(*(select(p) for p in parts)).subquery()
+            mk, mid = merged.c[1], merged.c[0]
+            ids = list(self.s.connection().scalars(
+                select(mid).order_by(*((mk.asc(), mid.asc()) if ascending else (mk.desc(), mid.desc())))
+                .limit(limit).offset(offset)))
+            if not ids:
+                return []
+            stmt, offset = part(c.id.in_(ids)), 0
+        else:
+            stmt = part(c.office_id.in_(offices))
+        # On the connection: plain rows, without the ORM's loading machinery.
+        return list(self.s.connection().execute(stmt.limit(limit).offset(offset)).all())
+
+    def _matching(self, expression: str, conditions: list[Any], scope: AbstractSet[int] | None,
+                  key: Any, ascending: bool, after: Cursor | None, want: int, split: bool) -> list[int]:
+        """The first `want` ids, in the list's order from `after`, that meet `conditions` and
+        match the full-text `expression`: the list is read a window of ids at a time (an index
+        walk), and the index asked only for its matches within that window's id range."""
+        c = _T
+        found: list[int] = []
+        window = max(4 * want, FTS_WINDOW)
+        while len(found) < want:
+            rows = self._walk((c.id, key), conditions, scope, key, ascending, after, window, 0, split)
+            if not rows:
+                break
+            ids = [r[0] for r in rows]
+            matches = set(self._fts_ids(expression, 0, (min(ids), max(ids))))
+            found += [i for i in ids if i in matches]
+            if len(rows) < window:
+                break
+            after = Cursor(rows[-1][1], rows[-1][0])
+            window *= 4  # a rarer word: read further at once
+        return found[:want]
 
     def chronological(self, f: ComplaintFilter, scope: AbstractSet[int] | None,
                       limit: int) -> list[m.Complaint]:
@@ -476,6 +587,16 @@ class ComplaintRepository:
         c = m.Complaint
         stmt = self._filtered(select(c), f, scope).options(selectinload(c.pauses))
         return list(self.s.scalars(stmt.order_by(c.received_at, c.id).limit(limit)).all())
+
+    def list_rows(self, ids: Sequence[int], scope: AbstractSet[int] | None) -> list[Row[Any]]:
+        """The list rows (LIST_COLUMNS) of these complaints, those in scope."""
+        out: list[Row[Any]] = []
+        for part in slices(list(ids)):
+            stmt = select(*LIST_COLUMNS).where(m.Complaint.id.in_(part))
+            if scope is not None:
+                stmt = stmt.where(m.Complaint.office_id.in_(sorted(scope)))
+            out += self.s.execute(stmt).all()
+        return out
 
     def by_ids(self, ids: Sequence[int], scope: set[int] | None) -> list[m.Complaint]:
         stmt = select(m.Complaint).where(m.Complaint.id.in_(list(ids)))

@@ -150,6 +150,22 @@ def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
     return c
 
 
+# A list row from a plain row of LIST_COLUMNS (id, version, then the ledger's catalogued
+# fields in order): for each position, the row's attribute and how its value is shown.
+_LIST_NAMES = ("id", "version", *(ROW_NAMES.get(f.name, f.key) for f in LEDGER))
+_STATUSES = {s.value: s for s in Status}
+_SHOWN: tuple[Callable[[Any], Any] | None, ...] = (
+    None, None, *((lambda v, n=f.name: masked(n, v)) if f.personal is not None
+                  else (_STATUSES.__getitem__ if f.name == "status" else None) for f in LEDGER))
+
+
+def _list_row(r: Sequence[Any]) -> ComplaintRow:
+    """A ledger line from a plain row (LIST_COLUMNS): the ledger's catalogued fields,
+    personal information masked whoever asks (a list is seen over shoulders)."""
+    return ComplaintRow.of({name: value if shown is None else shown(value)
+                            for name, value, shown in zip(_LIST_NAMES, r, _SHOWN, strict=True)})
+
+
 class ComplaintService(Service):
     # -- reading ---------------------------------------------------------------------
     def get(self, user: CurrentUser, complaint_id: int) -> ComplaintDetail:
@@ -170,30 +186,34 @@ class ComplaintService(Service):
         query: ComplaintFilter,
         after: Cursor | None = None,
         limit: int = 100,
+        *,
+        offset: int = 0,
+        backwards: bool = False,
     ) -> Page:
-        """One page of a list in keyset order; pass the returned cursor for the next."""
+        """One page of a list in keyset order; pass the returned cursor for the next.
+
+        `offset` skips that many rows after `after` first (a jump into the list); `backwards`
+        reads from the end of the list towards its start: the page holds the `limit` rows
+        before `after` (the last rows without it), still in the list's order, and its cursor
+        is its first row's, to read further back."""
         limit = max(1, min(limit, MAX_PAGE))
-        scope = set(user.scope) if user.scope is not None else None
         with self._uow(user, "", write=False) as uow:
-            rows = ComplaintRepository(uow.session).page(query, scope, after, limit + 1)
+            rows = ComplaintRepository(uow.session).page(query, user.scope, after, limit + 1,
+                                                         offset=max(0, offset), backwards=backwards)
             more = len(rows) > limit
             rows = rows[:limit]
             cursor = None
             if more and rows:
                 last = rows[-1]
-                value = {
-                    SortKey.RECEIVED: last.received_at,
-                    SortKey.NUMBER: last.number,
-                    SortKey.DUE: last.due_on,
-                }[query.sort]
-                cursor = Cursor(value, last.id)
-            return Page(tuple(self._row(c) for c in rows), cursor)
+                cursor = Cursor(last._mapping[query.sort.value], last.id)
+            if backwards:
+                rows.reverse()
+            return Page(tuple(_list_row(r) for r in rows), cursor)
 
     def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
         """The list rows of these complaints (those in the user's scope), to refresh a view."""
-        scope = set(user.scope) if user.scope is not None else None
         with self._uow(user, "", write=False) as uow:
-            return [self._row(c) for c in ComplaintRepository(uow.session).by_ids(ids, scope)]
+            return [_list_row(r) for r in ComplaintRepository(uow.session).list_rows(ids, user.scope)]
 
     def count(self, user: CurrentUser, query: ComplaintFilter) -> int:
         scope = set(user.scope) if user.scope is not None else None
