@@ -46,8 +46,9 @@ class ComplaintTableView(QTableView):
         return model
 
     def _open(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.sig_open_complaint.emit(self.complaint_model().row_at(index.row()).id)
+        row = self.complaint_model().loaded_row(index.row()) if index.isValid() else None
+        if row is not None:  # a long list's row not fetched yet opens nothing
+            self.sig_open_complaint.emit(row.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

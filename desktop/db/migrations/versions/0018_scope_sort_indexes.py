@@ -24,6 +24,14 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_complaints_office_number ON complaints (office_id, number)")
     op.execute("CREATE INDEX ix_complaints_office_due ON complaints (office_id, due_on) "
                "WHERE due_on IS NOT NULL")
+    # A database the planner has statistics for gets them for the new indexes too: without,
+    # SQLite guesses them selective and reads a scope's every row to sort it by received time
+    # (2.3 s at 1,000,000 complaints). One without statistics stays so (all guesses alike).
+    analyzed = op.get_bind().exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is not None
+    if analyzed:
+        op.execute("ANALYZE ix_complaints_office_number")
+        op.execute("ANALYZE ix_complaints_office_due")
 
 
 def downgrade() -> None:
