@@ -156,3 +156,52 @@ def test_plain_rows_carry_what_the_orm_rows_carried(s: Services) -> None:
             assert row == ComplaintService._row(c)
             assert row.complainant == masked("complainant_name", c.complainant_name) != c.complainant_name
             assert isinstance(row.status, Status)
+
+
+def test_the_fast_bulk_load_leaves_what_the_plain_bulk_insert_leaves(tmp_path: Path) -> None:
+    """The demo's fast path (value tuples, the full-text index filled once at the end, the
+    trigger off meanwhile) against `import_rows` (dicts, the trigger indexing row by row): the
+    same rows, the same index, the trigger back, and an audit chain that verifies."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from desktop.db import models as m
+    from desktop.db.models import new_uuid
+    from tests.conftest import draft, make_world
+
+    facts = ["手机屏幕碎裂，要求退款", "空调不制冷，商家拒绝维修", "预付卡商家关门，要求退还余额"]
+    worlds = [make_world(tmp_path / name) for name in ("plain", "fast")]
+    template = worlds[0].s.complaints.register(worlds[0].clerk, draft()).ids[0]
+    worlds[1].s.complaints.register(worlds[1].clerk, draft())
+    with worlds[0].s.ctx.engine.connect() as connection:
+        base = dict(connection.execute(select(m.Complaint.__table__).where(
+            m.Complaint.id == template)).mappings().one())
+    columns = [k for k in base if k not in ("id", "kind")]  # kind: the column's default
+    rows = []
+    for i in range(300):
+        at = datetime(2026, 10, 1, 9) + timedelta(minutes=37 * i)
+        rows.append({**base, "uuid": new_uuid(), "number": f"WZCQ01-{at:%Y%m%d}-{9000 + i}",
+                     "received_at": at, "updated_at": at, "facts": facts[i % 3] + f"（第{i}件）",
+                     "complainant_phone": f"1391234{i:04d}"})
+    worlds[0].s.complaints.import_rows(({k: r[k] for k in columns} for r in rows), "批量")
+    worlds[1].s.complaints.load_generated(columns, ([r[k] for k in columns] for r in rows), "批量")
+    dumps = []
+    for w in worlds:
+        with sqlite3.connect(paths.database_path(w.s.ctx.data_dir)) as db:
+            dumps.append((
+                db.execute("SELECT * FROM complaints WHERE id > ? ORDER BY id", (template,)).fetchall(),
+                [db.execute("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?",
+                            (f'"{word}"',)).fetchall() for word in ("退款", "维修", "余额", "第")],
+                db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall(),
+            ))
+    assert len(dumps[0][0]) == 300 and all(dumps[0][1])
+    assert dumps[0] == dumps[1]
+    assert worlds[1].s.audit.verify().ok
+    # The trigger indexes what comes after, as before.
+    new = worlds[1].s.complaints.register(worlds[1].clerk, draft(facts="电视机花屏无法维修"))
+    with sqlite3.connect(paths.database_path(worlds[1].s.ctx.data_dir)) as db:
+        assert (new.ids[0],) in db.execute(
+            "SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH '\"花屏\"'").fetchall()
+    for w in worlds:
+        w.s.close()
