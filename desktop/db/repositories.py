@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,13 +14,13 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
     or_,
     select,
     text,
-    true,
     tuple_,
     union_all,
 )
@@ -51,6 +51,8 @@ FTS_WINDOW = 512
 # for a page that skips at most this many rows (the model's jumps skip more: one walk then).
 SPLIT_SCOPE_LIMIT = 64
 SPLIT_OFFSET_LIMIT = 2000
+# `_walk`'s statements by the shape of their conditions (the filter), built once.
+_STATEMENTS: dict[Hashable, tuple[Any, Any]] = {}
 # What a list row (services.dto.ComplaintRow) is made of: the ledger's catalogued fields, the
 # id and the version, read as plain rows, not as whole ORM objects.
 # (The table's own columns: ORM attributes cost SQLAlchemy a comparison per column per page.)
@@ -523,8 +525,9 @@ class ComplaintRepository:
                 after = None  # the ids found are the page's rows, from `after` on
             conditions.append(c.id.in_(ids) if ids else false())
             split = False  # a few ids: fetched by id and sorted
+        shape = (f, "page") if expression is None and not f.text.strip() else None
         return self._walk(columns or LIST_COLUMNS, conditions, scope, key, ascending, after,
-                          limit, offset, split)
+                          limit, offset, split, shape)
 
     @staticmethod
     def _sort_column(f: ComplaintFilter) -> Any:
@@ -532,45 +535,77 @@ class ComplaintRepository:
 
     def _walk(self, columns: Sequence[Any], conditions: list[Any], scope: AbstractSet[int] | None,
               key: Any, ascending: bool, after: Cursor | None, limit: int, offset: int = 0,
-              split: bool = True) -> list[Row[Any]]:
+              split: bool = True, shape: Hashable | None = None) -> list[Row[Any]]:
         """The rows meeting `conditions` in (key, id) order from `after` on.
 
         In a scope of several offices the rows are read office by office, each from its own
         part of the (office_id, key) index, and merged: one index walk over every office
         would test each row's office and, sorted by number, pass the whole of the other
-        sub-bureau first (its numbers sort before ours)."""
+        sub-bureau first (its numbers sort before ours).
+
+        The position, the page's size and the ids are bound parameters: a caller that names
+        the `shape` of its conditions (a filter without search words) gets the statements
+        built once and reused (building one costs SQLAlchemy more than SQLite runs it)."""
         c = _T
-
-        def part(office_condition: Any) -> Select:
-            stmt = select(*columns).where(*conditions, office_condition)
-            if after is not None:
-                position = tuple_(key, c.id), tuple_(after.value, after.id)
-                stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
-            return stmt.order_by(*((key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())))
-
         offices = sorted(scope) if scope is not None else None
+        merge = (offices is not None and split and 1 < len(offices) <= SPLIT_SCOPE_LIMIT
+                 and offset <= SPLIT_OFFSET_LIMIT)
+        ids_only = len(columns) == 2 and columns[0] is c.id and columns[1] is key
+        cache_key = None if shape is None else (
+            shape, tuple(offices) if offices is not None else None, tuple(map(id, columns)),
+            key.key, ascending, after is None, merge)
+        built = _STATEMENTS.get(cache_key) if cache_key is not None else None
+        if built is None:
+            built = self._walk_statements(columns, conditions, offices, key, ascending,
+                                          after is not None, merge, ids_only)
+            if cache_key is not None:
+                if len(_STATEMENTS) >= 256:
+                    _STATEMENTS.clear()
+                _STATEMENTS[cache_key] = built
+        first, second = built
+        params: dict[str, Any] = {"lim": limit, "off": offset, "arm": limit + offset}
+        if after is not None:
+            params.update(after_value=after.value, after_id=after.id)
+        connection = self.s.connection()  # plain rows, without the ORM's loading machinery
+        if second is None:
+            return list(connection.execute(first, params).all())
+        ids = list(connection.scalars(first, params))
+        if not ids:
+            return []
+        return list(connection.execute(second, {**params, "ids": ids}).all())
+
+    @staticmethod
+    def _walk_statements(columns: Sequence[Any], conditions: list[Any], offices: list[int] | None,
+                         key: Any, ascending: bool, has_after: bool, merge: bool,
+                         ids_only: bool) -> tuple[Any, Any]:
+        """`_walk`'s statement, or its two: the merged offices' ids, then their rows."""
+        c = _T
+        order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
+
+        def part(*more: Any) -> Select:
+            stmt = select(*columns).where(*conditions, *more)
+            if has_after:
+                position = (tuple_(key, c.id),
+                            tuple_(bindparam("after_value", type_=key.type), bindparam("after_id")))
+                stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
+            return stmt.order_by(*order)
+
+        lim, off = bindparam("lim"), bindparam("off")
         if offices is None:
-            stmt = part(true())
-        elif split and 1 < len(offices) <= SPLIT_SCOPE_LIMIT and offset <= SPLIT_OFFSET_LIMIT:
-            # The page's ids from the offices' parts, then its rows by id: a union of only
-            # two columns is cheap to build (SQLAlchemy proxies every column of a subquery).
-            parts = [part(c.office_id == office).with_only_columns(c.id, key)
-                     .limit(limit + offset).subquery() for office in offices]
-            merged = union_all(*(select(p) for p in parts)).subquery()
-            mk, mid = merged.c[1], merged.c[0]
-            merged_order = (mk.asc(), mid.asc()) if ascending else (mk.desc(), mid.desc())
-            if len(columns) == 2 and columns[0] is c.id and columns[1] is key:  # a walk of ids
-                return list(self.s.connection().execute(
-                    select(mid, mk).order_by(*merged_order).limit(limit).offset(offset)).all())
-            ids = list(self.s.connection().scalars(
-                select(mid).order_by(*merged_order).limit(limit).offset(offset)))
-            if not ids:
-                return []
-            stmt, offset = part(c.id.in_(ids)), 0
-        else:
-            stmt = part(c.office_id.in_(offices))
-        # On the connection: plain rows, without the ORM's loading machinery.
-        return list(self.s.connection().execute(stmt.limit(limit).offset(offset)).all())
+            return part().limit(lim).offset(off), None
+        if not merge:
+            return part(c.office_id.in_(offices)).limit(lim).offset(off), None
+        # The page's ids from the offices' parts, then its rows by id: a union of only two
+        # columns is cheap to build (SQLAlchemy proxies every column of a subquery).
+        parts = [part(c.office_id == office).with_only_columns(c.id, key).limit(bindparam("arm"))
+                 .subquery() for office in offices]
+        merged = union_all(*(select(p) for p in parts)).subquery()
+        mk, mid = merged.c[1], merged.c[0]
+        merged_order = (mk.asc(), mid.asc()) if ascending else (mk.desc(), mid.desc())
+        if ids_only:
+            return select(mid, mk).order_by(*merged_order).limit(lim).offset(off), None
+        return (select(mid).order_by(*merged_order).limit(lim).offset(off),
+                select(*columns).where(c.id.in_(bindparam("ids", expanding=True))).order_by(*order))
 
     def _matching(self, expression: str, conditions: list[Any], scope: AbstractSet[int] | None,
                   key: Any, ascending: bool, after: Cursor | None, want: int, split: bool) -> list[int]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from desktop.db.models import ClockPause, Complaint
@@ -151,19 +152,25 @@ def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
 
 
 # A list row from a plain row of LIST_COLUMNS (id, version, then the ledger's catalogued
-# fields in order): for each position, the row's attribute and how its value is shown.
+# fields in order): the row's attribute names by position, and the positions whose values are
+# shown otherwise (personal information masked, the status as a Status).
 _LIST_NAMES = ("id", "version", *(ROW_NAMES.get(f.name, f.key) for f in LEDGER))
 _STATUSES = {s.value: s for s in Status}
-_SHOWN: tuple[Callable[[Any], Any] | None, ...] = (
-    None, None, *((lambda v, n=f.name: masked(n, v)) if f.personal is not None
-                  else (_STATUSES.__getitem__ if f.name == "status" else None) for f in LEDGER))
+_SHOWN: tuple[tuple[str, str, Callable[[Any], Any]], ...] = tuple(
+    (ROW_NAMES.get(f.name, f.key), f.name,
+     _STATUSES.__getitem__ if f.name == "status" else partial(masked, f.name))
+    for f in LEDGER if f.personal is not None or f.name == "status")
 
 
 def _list_row(r: Sequence[Any]) -> ComplaintRow:
     """A ledger line from a plain row (LIST_COLUMNS): the ledger's catalogued fields,
     personal information masked whoever asks (a list is seen over shoulders)."""
-    return ComplaintRow.of({name: value if shown is None else shown(value)
-                            for name, value, shown in zip(_LIST_NAMES, r, _SHOWN, strict=True)})
+    values = dict(zip(_LIST_NAMES, r, strict=True))
+    for name, _column, shown in _SHOWN:
+        value = values[name]
+        if value is not None:
+            values[name] = shown(value)
+    return ComplaintRow.of(values)
 
 
 class ComplaintService(Service):
