@@ -16,7 +16,21 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, and_, event, exists, insert, inspect, not_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    and_,
+    event,
+    exists,
+    insert,
+    inspect,
+    not_,
+    select,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -133,15 +147,26 @@ def _columns(obj: Any) -> dict[str, Any]:
 def canonical_row(table: Table, row: Any) -> dict[str, Any]:
     """A row read with Core (a mapping), as an insert's audit entry records it: bookkeeping
     columns left out, secrets as their digest, dates as ISO text."""
-    return {key: secret_digest(row[key]) if secret else plain(row[key])
-            for key, secret in _canonical_columns(table)}
+    out = {}
+    for key, secret, convert in _canonical_columns(table):
+        value = row[key]
+        out[key] = (secret_digest(value) if secret else value if convert is None or value is None
+                    else convert(value))
+    return out
+
+
+_AS_READ = (String, Integer, Boolean)  # columns whose values the audit records as they are
 
 
 @cache
-def _canonical_columns(table: Table) -> tuple[tuple[str, bool], ...]:
-    """`canonical_row`'s columns of a table and whether each is a secret, worked out once per
-    table (a batch entry digests every row of a million-row demo load)."""
-    return tuple((key, is_secret(table.name, key)) for key in db_rows.column_names(table))
+def _canonical_columns(table: Table) -> tuple[tuple[str, bool, Any], ...]:
+    """`canonical_row`'s columns of a table in the order their keys sort (`row_hash` sorts
+    them, and sorts a sorted list fastest), whether each is a secret, and how its value is
+    made plain (None: as read; `plain` for any type but text, numbers and flags). Worked out
+    once per table: a batch entry digests every row of a million-row demo load."""
+    return tuple((key, is_secret(table.name, key),
+                  None if isinstance(table.c[key].type, _AS_READ) else plain)
+                 for key in sorted(db_rows.column_names(table)))
 
 
 def row_hash(row: dict[str, Any]) -> str:
