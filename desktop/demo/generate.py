@@ -367,6 +367,43 @@ _BULK_COLUMNS = (
 )
 
 
+_BORN_FROM = date(1950, 1, 1)
+_BORN_DAYS = (date(2005, 12, 31) - _BORN_FROM).days + 1
+# The first day of 1975 and of 1995 as day numbers from _BORN_FROM: the eras of given names.
+_ERA_STARTS = ((date(1975, 1, 1) - _BORN_FROM).days, (date(1995, 1, 1) - _BORN_FROM).days)
+_GIVEN_COUNTS = {key: len(names.split()) for key, names in corpus._GIVEN.items()}
+_SURNAME_CUM = list(accumulate(corpus._SURNAME_W))
+
+
+def _person_mobile(rng: random.Random) -> str:
+    """`corpus.person(rng).mobile`, drawing exactly the same random numbers in the same order
+    (the rest of the person is thrown away in a bulk row, so not made): `choice(seq)` is
+    `seq[_randbelow(len(seq))]`, `randint(a, b)` is `a + _randbelow(b - a + 1)`, `choices`
+    is one random() per pick."""
+    below, random_ = rng._randbelow, rng.random  # type: ignore[attr-defined]
+    gender = "mf"[below(2)]
+    born = below(_BORN_DAYS)
+    era = 0 if born < _ERA_STARTS[0] else 1 if born < _ERA_STARTS[1] else 2
+    roads = corpus._DISTRICTS[below(len(corpus._DISTRICTS))][2]
+    below(18), below(4)  # the room
+    if random_() < 0.5:
+        below(len(roads)), below(999), below(40)
+    else:
+        below(len(roads)), below(999), below(len(corpus._ESTATES)), below(40)
+    if random_() < 0.3:  # an ID number
+        below(100), below(5), below(len(corpus._ID_AREAS))
+    if random_() < 0.03:  # the name: a compound surname, or one by weight; a given name
+        below(len(corpus._COMPOUND))
+    else:
+        random_()
+    below(_GIVEN_COUNTS[(gender, era)])
+    prefixes = corpus._MOBILE_PREFIXES
+    return prefixes[below(len(prefixes))] + "".join([_DIGITS[int(random_() * 10)] for _ in range(8)])
+
+
+_DIGITS = "0123456789"
+
+
 def _bulk(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress) -> None:  # type: ignore[no-untyped-def]
     """Final-state rows straight into the table, for benchmark sizes.
 
@@ -395,22 +432,22 @@ def _bulk(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress)
     sequences: dict[tuple[str, date], int] = {}
     start = today - timedelta(days=730)
     days = [start + timedelta(days=d) for d in range(731)]
-    randint, randrange, random_ = rng.randint, rng.randrange, rng.random
-    person = corpus.person
+    below, random_ = rng._randbelow, rng.random
 
     def rows():  # type: ignore[no-untyped-def]
         for i in range(n):
             # rng.choices(codes, weights) draws exactly this one random().
             office = codes[bisect(cum_weights, random_() * total_weight, 0, last)]
             office_code, user_id, office_id = who[office]
-            dispatch, name, rest = text_parts[randrange(len(texts))]
+            dispatch, name, rest = text_parts[below(len(texts))]
             day = days[730 * i // n]
-            received = datetime(day.year, day.month, day.day, randint(8, 16), randint(0, 59), randint(0, 59))
+            # randint(8, 16), randint(0, 59), randint(0, 59): the same draws.
+            received = datetime(day.year, day.month, day.day, 8 + below(9), below(60), below(60))
             key = (office, day)
             sequence = sequences[key] = sequences.get(key, 0) + 1
             rules = rules_of(day)
             yield (new_uuid(), 1, received, format_number(office_code, day, sequence), *dispatch,
-                   received, user_id, office_id, user_id, *name, person(rng).mobile, *rest,
+                   received, user_id, office_id, user_id, *name, _person_mobile(rng), *rest,
                    rules.code,
                    *_bulk_state(rng, (today - day).days, day, today, add_wd, rules, calendar))
 
@@ -419,13 +456,16 @@ def _bulk(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress)
 
 
 def _bulk_state(rng, age, received, today, add_wd, rules, calendar) -> tuple:  # type: ignore[no-untyped-def]
-    """(status, accepted_on, due_on, closed_on, result, at_fault) of a generated row."""
-    accepted = add_wd(received, rng.randint(1, 5)).day
-    closed_on = min(today, accepted + timedelta(days=rng.randint(3, 40)))
-    result = rng.choice(_CLOSED_RESULTS)
+    """(status, accepted_on, due_on, closed_on, result, at_fault) of a generated row. The
+    draws are randint(1, 5), randint(3, 40), choice(results), random(), random() and perhaps
+    choice(statuses), made as `_randbelow` calls, the same numbers (see `_person_mobile`)."""
+    below = rng._randbelow
+    accepted = add_wd(received, 1 + below(5)).day
+    closed_on = min(today, accepted + timedelta(days=3 + below(38)))
+    result = _CLOSED_RESULTS[below(len(_CLOSED_RESULTS))]
     at_fault = rng.random() < 0.6
     if age < 60 and rng.random() < 0.5:
-        status = rng.choice(_OPEN_STATUSES)
+        status = _OPEN_STATUSES[below(len(_OPEN_STATUSES))]
         accepted_on = None if status is Status.REGISTERED else accepted
         deadlines = compute_deadlines(calendar, rules, received_on=received, today=today,
                                       accepted_on=accepted_on)
