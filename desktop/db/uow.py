@@ -170,9 +170,14 @@ def _canonical_columns(table: Table) -> tuple[tuple[str, bool, Any], ...]:
 
 
 def row_hash(row: dict[str, Any]) -> str:
-    """SHA-256 of one canonical row."""
-    return hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True,
-                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+    """SHA-256 of one canonical row (its JSON as `json.dumps(row, ensure_ascii=False,
+    sort_keys=True, separators=(",", ":"))` writes it)."""
+    return hashlib.sha256(_ROW_JSON.encode(row).encode("utf-8")).hexdigest()
+
+
+# One encoder for every row: json.dumps builds a new one per call (a bulk cover hashes a
+# million rows). The same options, so the same text.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def rows_digest(row_hashes: Any) -> str:
