@@ -660,7 +660,8 @@ def main() -> None:
         else:
             results = bench.run()
         bench.close()
-        tables += report(f"{user.username} {user.display_name}", scope, results) + [""]
+        tables += report(f"{user.username} {user.display_name}", scope, results) + [
+            f"(load average after this user: {' '.join(f'{x:.2f}' for x in os.getloadavg())})", ""]
     s.close()
     print()
     print(f"Target: rows shown within {TARGET_MS:.0f} ms of the action ('rows' = in the model, "
