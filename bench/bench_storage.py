@@ -10,7 +10,9 @@ page), and the file size. Times are the median of repeated runs after one warm-u
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import sqlite3
 import statistics
 import sys
 import time
@@ -23,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from desktop import paths  # noqa: E402
 from desktop.bootstrap import open_services  # noqa: E402
 from desktop.demo.generate import DEMO_PASSWORD, build_demo  # noqa: E402
-from desktop.domain.complaint import ComplaintFilter  # noqa: E402
+from desktop.domain.complaint import ComplaintFilter, SortKey  # noqa: E402
 from desktop.domain.workflow import Status  # noqa: E402
 
 
@@ -43,7 +45,12 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out" / "storage")
     parser.add_argument("--reuse", action="store_true", help="keep an existing database")
+    parser.add_argument("--floors", action="store_true",
+                        help="only the issue-24 cases, each beside its floor measured in the same run")
     args = parser.parse_args()
+    if args.floors:
+        floors(args.data_dir)
+        return
 
     database = paths.database_path(args.data_dir)
     if not (args.reuse and database.exists()):
@@ -101,6 +108,73 @@ def main() -> None:
     print(f"{'page 100 after 5,100 rows (keyset), status=closed':<62} {ms:8.2f} ms")
     ms = timed(lambda: c.count(district, ComplaintFilter(text="退款")), repeat=5)
     print(f"{'count of search 退款 (for the row counter)':<62} {ms:8.2f} ms")
+    s.close()
+
+
+def load() -> str:
+    """The machine's load, printed beside the figures (the machine is shared)."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def floors(data_dir: Path) -> None:
+    """Issue 24: each list case through the services beside its floor, the same rows read with
+    plain sqlite3 (no services, no ORM) in the same run, and the ratio.
+
+    Floors: a keyset page = the page's columns of the newest 101 complaints of the scope, by the
+    received-time index; a search page = the first 101 rowids the full-text index gives.
+    """
+    database = paths.database_path(data_dir)
+    s = open_services(data_dir)  # migrates first, so the raw connection sees the same schema
+    desk = s.users.login("wangfang", DEMO_PASSWORD)  # a sub-bureau and its stations
+    district = s.users.login("bumen", DEMO_PASSWORD)
+    c = s.complaints
+    raw = sqlite3.connect(database)  # read only in fact; not mode=ro, which cannot share the WAL index
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.execute("PRAGMA cache_size=-65536")
+    scope = ",".join(str(i) for i in sorted(desk.scope or ()))
+    columns = ("id, number, kind, received_at, status, due_on, respondent_name, subject, category_code, "
+               "complainant_name, complainant_phone, channel_code, office_id, handler_id, version")
+    keyset = (f"SELECT {columns} FROM complaints WHERE office_id IN ({scope}) "
+              "ORDER BY received_at DESC, id DESC LIMIT 101")
+    plain = f"SELECT {columns} FROM complaints ORDER BY received_at DESC, id DESC LIMIT 101"
+    fts = "SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH '\"退款\"' LIMIT 101"
+    total = raw.execute("SELECT count(*) FROM complaints").fetchone()[0]
+    print(f"database: {database} {database.stat().st_size / 1024 / 1024:,.0f} MB, {total:,} complaints; "
+          f"SQLite {sqlite3.sqlite_version}; {load()}")
+    number = ComplaintFilter(sort=SortKey.NUMBER)
+    cases = [
+        ("ledger by 投诉单号, newest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, number, limit=100)),
+        ("ledger by 投诉单号, oldest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, ComplaintFilter(sort=SortKey.NUMBER, reverse=True), limit=100)),
+        ("ledger by 接收时间, newest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, ComplaintFilter(), limit=100)),
+        ("ledger by 接收时间, oldest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, ComplaintFilter(reverse=True), limit=100)),
+        ("ledger by 办理期限, soonest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, ComplaintFilter(sort=SortKey.DUE), limit=100)),
+        ("ledger by 办理期限, latest first, sub-bureau scope", keyset,
+         lambda: c.page(desk, ComplaintFilter(sort=SortKey.DUE, reverse=True), limit=100)),
+        ("search 退款 (20 % of rows), first page, district", fts,
+         lambda: c.page(district, ComplaintFilter(text="退款"), limit=100)),
+        ("search 退款, first page, sub-bureau scope", fts,
+         lambda: c.page(desk, ComplaintFilter(text="退款"), limit=100)),
+        ("search 退款, by 投诉单号, sub-bureau scope", fts,
+         lambda: c.page(desk, ComplaintFilter(text="退款", sort=SortKey.NUMBER), limit=100)),
+        ("plain ledger page (district, newest first)", plain,
+         lambda: c.page(district, ComplaintFilter(), limit=100)),
+    ]
+    print("(wall: median of 15 runs after a warm-up; CPU: this process's CPU time per call, the "
+          "same runs — on a loaded machine the wall time also counts waiting for a core)")
+    print(f"{'case':<58} {'service ms':>10} {'CPU ms':>7} {'floor ms':>9} {'ratio':>7}")
+    for label, floor_sql, act in cases:
+        floor = timed(lambda q=floor_sql: raw.execute(q).fetchall(), repeat=25)
+        cpu = time.process_time()
+        ms = timed(act, repeat=15)
+        cpu_ms = (time.process_time() - cpu) * 1000 / 16
+        print(f"{label:<58} {ms:10.2f} {cpu_ms:7.2f} {floor:9.3f} {ms / floor:7.1f}x   ({load()})",
+              flush=True)
+    raw.close()
     s.close()
 
 

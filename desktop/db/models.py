@@ -263,6 +263,9 @@ class Complaint(Syncable, Base):
         Index("ix_complaints_received", "received_at", "id"),
         Index("ix_complaints_status_received", "status", "received_at", "id"),
         Index("ix_complaints_office_received", "office_id", "received_at", "id"),
+        # A scope's ledger by number and by due date, office by office (migration 0018).
+        Index("ix_complaints_office_number", "office_id", "number"),
+        Index("ix_complaints_office_due", "office_id", "due_on", sqlite_where=text("due_on IS NOT NULL")),
         Index("ix_complaints_handler_status", "handler_id", "status"),
         # The closed ones by closing day: those waiting for a 回访 (db/aftercare.py).
         Index("ix_complaints_status_closed", "status", "closed_on", "id"),

@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, case, false, func, not_, or_, select, text, tuple_
+from sqlalchemy import (
+    Row,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
-from desktop.db.search import INDEXED_COLUMNS, match_expression
+from desktop.db.search import INDEXED_COLUMNS, index_text, match_expression
 from desktop.domain.complaint import (
     DISTRICT_DISPATCH_CHANNEL,
     HOTLINE_IMPORT,
     ComplaintFilter,
     SortKey,
 )
+from desktop.domain.complaint_fields import LEDGER
 from desktop.domain.numbering import (
     MAX_NUMBER_SLOT,
     format_number,
@@ -35,6 +51,19 @@ _FINISHED = tuple(s.value for s in FINISHED)
 _DIGITS_RE = re.compile(r"^[0-9A-Za-z\-]{4,}$")
 # Up to this many matches, a search page sorts the matching rows; beyond, it walks the index.
 FTS_DIRECT_LIMIT = 2000
+# A common word's page is looked for in windows of at least this many rows of the list.
+FTS_WINDOW = 512
+# A scope of up to this many offices is read office by office (ComplaintRepository._walk),
+# for a page that skips at most this many rows (the model's jumps skip more: one walk then).
+SPLIT_SCOPE_LIMIT = 64
+SPLIT_OFFSET_LIMIT = 2000
+# `_walk`'s statements by the shape of their conditions (the filter), built once.
+_STATEMENTS: dict[Hashable, tuple[Any, Any]] = {}
+# What a list row (services.dto.ComplaintRow) is made of: the ledger's catalogued fields, the
+# id and the version, read as plain rows, not as whole ORM objects.
+# (The table's own columns: ORM attributes cost SQLAlchemy a comparison per column per page.)
+_T = m.Complaint.__table__.c
+LIST_COLUMNS = (_T.id, _T.version, *(_T[f.name] for f in LEDGER))
 # Where this PC keeps its number block (the sync settings' number_slot).
 NUMBER_SLOT_SETTING = "sync.number_slot"
 
@@ -368,13 +397,21 @@ class ComplaintRepository:
         return out
 
     # -- lists ----------------------------------------------------------------------
-    def _filtered(
-        self, stmt: Select, f: ComplaintFilter, scope: set[int] | None, *, paging: bool = False
-    ) -> Select:
+    def _filtered(self, stmt: Select, f: ComplaintFilter, scope: AbstractSet[int] | None) -> Select:
+        """`stmt` with the whole filter, the search words as a set of matching ids (a count,
+        an export, a printed list: everything the filter matches)."""
+        conditions = self._conditions(f, scope)
+        if f.text.strip():
+            conditions.append(self._text_condition(f.text.strip()))
+        return stmt.where(and_(*conditions)) if conditions else stmt
+
+    @staticmethod
+    def _conditions(f: ComplaintFilter, scope: AbstractSet[int] | None) -> list[Any]:
+        """The filter's conditions but its search words."""
         c = m.Complaint
         conditions: list[Any] = []
         if scope is not None:
-            conditions.append(c.office_id.in_(scope))
+            conditions.append(c.office_id.in_(sorted(scope)))
         if f.statuses:
             conditions.append(c.status.in_([s.value for s in f.statuses]))
         if f.open_only:
@@ -411,13 +448,12 @@ class ComplaintRepository:
             conditions.append(dispatched_part(f.dispatched))
         if f.sort is SortKey.DUE:  # only complaints whose clock runs have a place in that order
             conditions.append(c.due_on.is_not(None))
-        if f.text.strip():
-            conditions.append(self._text_condition(f.text.strip(), paging))
-        return stmt.where(and_(*conditions)) if conditions else stmt
+        return conditions
 
-    def _text_condition(self, query: str, paging: bool) -> Any:
-        """Every word must match: words go to the full-text index together; codes and phones
-        to their columns; a lone character to LIKE."""
+    def _text_parts(self, query: str) -> tuple[list[Any], str | None]:
+        """Every word must match: words go to the full-text index together (the MATCH
+        expression returned); codes and phones to their columns and a lone character to LIKE
+        (the conditions returned)."""
         indexed, conditions = [], []
         for word in query.split():
             if _DIGITS_RE.match(word) and any(ch.isdigit() for ch in word):
@@ -426,10 +462,14 @@ class ComplaintRepository:
                 conditions.append(self._like_condition(word))
             else:
                 indexed.append(word)
-        if indexed:
-            expression = match_expression(" ".join(indexed))
-            assert expression is not None
-            conditions.append(self._fts_condition(expression, paging))
+        return conditions, match_expression(" ".join(indexed)) if indexed else None
+
+    def _text_condition(self, query: str) -> Any:
+        conditions, expression = self._text_parts(query)
+        if expression is not None:
+            conditions.append(m.Complaint.id.in_(
+                text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
+                    q=expression)))
         return and_(*conditions)
 
     @staticmethod
@@ -464,42 +504,161 @@ class ComplaintRepository:
         columns = [getattr(c, name) for name in INDEXED_COLUMNS]
         return or_(*(col.like(f"%{escaped}%", escape="\\") for col in columns))
 
-    def _fts_condition(self, expression: str, paging: bool) -> Any:
-        c = m.Complaint
-        if not paging:  # counting needs the whole set anyway
-            return c.id.in_(
-                text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q").bindparams(
-                    q=expression
-                )
-            )
-        # A page wants the newest 100 matches. A rare word: fetch its few ids and sort those
-        # rows. A common word (退款 is in a fifth of the ledger): walk the received-time index
-        # and test each id against the set of matches, stopping at the page's end; the unary
-        # + keeps SQLite from fetching every matching row by id and sorting them all instead.
-        ids = self.s.scalars(
-            text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q LIMIT :n").bindparams(
-                q=expression, n=FTS_DIRECT_LIMIT + 1
-            )
-        ).all()
-        if len(ids) <= FTS_DIRECT_LIMIT:
-            return c.id.in_(ids) if ids else false()
-        return text(
-            "+complaints.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q)"
-        ).bindparams(q=expression)
+    def _fts_count(self, expression: str, limit: int) -> int:
+        """How many rows the full-text index matches, counting no further than `limit`."""
+        sql = text("SELECT count(*) FROM (SELECT rowid FROM complaints_fts "
+                   "WHERE complaints_fts MATCH :q LIMIT :n)")
+        return int(self.s.connection().scalar(sql.bindparams(q=expression, n=limit)) or 0)
+
+    def _fts_ids(self, expression: str, limit: int, between: tuple[int, int] | None = None) -> list[int]:
+        """Rowids the full-text index matches (at most `limit`, or those in an id range),
+        read on the driver's cursor: thousands of plain integers, no result machinery."""
+        if between is None:
+            sql, params = ("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? LIMIT ?",
+                           (expression, limit))
+        else:
+            sql, params = ("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? "
+                           "AND rowid BETWEEN ? AND ?", (expression, *between))
+        cursor = self.s.connection().connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def page(
-        self, f: ComplaintFilter, scope: set[int] | None, after: Cursor | None, limit: int
-    ) -> list[m.Complaint]:
+        self, f: ComplaintFilter, scope: AbstractSet[int] | None, after: Cursor | None, limit: int,
+        *, offset: int = 0, backwards: bool = False, columns: Sequence[Any] | None = None,
+    ) -> list[Row[Any]]:
+        """A page of the list in its order as plain rows of `columns` (LIST_COLUMNS: what a
+        list row shows): the `limit` rows after the keyset position `after`, skipping `offset`.
+        `backwards` reads the list from its end (the rows come last first).
+
+        A search's page: a word with up to FTS_DIRECT_LIMIT matches is answered from those
+        ids; a common word (退款 is in a fifth of the ledger) is tested window by window
+        along the list's own order (`_matching`), never by materialising every match."""
         c = m.Complaint
-        stmt = self._filtered(select(c), f, scope, paging=True)
-        key = {SortKey.DUE: c.due_on, SortKey.RECEIVED: c.received_at, SortKey.NUMBER: c.number}[f.sort]
+        key = self._sort_column(f)
         # Due dates read soonest first, times and numbers newest first; `reverse` flips either.
-        ascending = (f.sort is SortKey.DUE) != f.reverse
+        ascending = ((f.sort is SortKey.DUE) != f.reverse) != backwards
+        conditions = self._conditions(f, None)
+        expression = None
+        if f.text.strip():
+            more, expression = self._text_parts(f.text.strip())
+            conditions += more
+        split = f.office_id is None  # one office named: its own part of each index already
+        if expression is not None:
+            common = self._fts_count(expression, FTS_DIRECT_LIMIT + 1) > FTS_DIRECT_LIMIT
+            if not common:
+                ids = self._fts_ids(expression, FTS_DIRECT_LIMIT)
+            else:
+                ids = self._matching(expression, conditions, scope, key, ascending, after,
+                                     limit + offset, split)
+                after = None  # the ids found are the page's rows, from `after` on
+            conditions.append(c.id.in_(ids) if ids else false())
+            split = False  # a few ids: fetched by id and sorted
+        shape = (f, "page") if expression is None and not f.text.strip() else None
+        return self._walk(columns or LIST_COLUMNS, conditions, scope, key, ascending, after,
+                          limit, offset, split, shape)
+
+    @staticmethod
+    def _sort_column(f: ComplaintFilter) -> Any:
+        return _T[f.sort.value]
+
+    def _walk(self, columns: Sequence[Any], conditions: list[Any], scope: AbstractSet[int] | None,
+              key: Any, ascending: bool, after: Cursor | None, limit: int, offset: int = 0,
+              split: bool = True, shape: Hashable | None = None) -> list[Row[Any]]:
+        """The rows meeting `conditions` in (key, id) order from `after` on.
+
+        In a scope of several offices the rows are read office by office, each from its own
+        part of the (office_id, key) index, and merged: one index walk over every office
+        would test each row's office and, sorted by number, pass the whole of the other
+        sub-bureau first (its numbers sort before ours).
+
+        The position, the page's size and the ids are bound parameters: a caller that names
+        the `shape` of its conditions (a filter without search words) gets the statements
+        built once and reused (building one costs SQLAlchemy more than SQLite runs it)."""
+        c = _T
+        offices = sorted(scope) if scope is not None else None
+        merge = (offices is not None and split and 1 < len(offices) <= SPLIT_SCOPE_LIMIT
+                 and offset <= SPLIT_OFFSET_LIMIT)
+        ids_only = len(columns) == 2 and columns[0] is c.id and columns[1] is key
+        cache_key = None if shape is None else (
+            shape, tuple(offices) if offices is not None else None, tuple(map(id, columns)),
+            key.key, ascending, after is None, merge)
+        built = _STATEMENTS.get(cache_key) if cache_key is not None else None
+        if built is None:
+            built = self._walk_statements(columns, conditions, offices, key, ascending,
+                                          after is not None, merge, ids_only)
+            if cache_key is not None:
+                if len(_STATEMENTS) >= 256:
+                    _STATEMENTS.clear()
+                _STATEMENTS[cache_key] = built
+        first, second = built
+        params: dict[str, Any] = {"lim": limit, "off": offset, "arm": limit + offset}
         if after is not None:
-            position = tuple_(key, c.id), tuple_(after.value, after.id)
-            stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
+            params.update(after_value=after.value, after_id=after.id)
+        connection = self.s.connection()  # plain rows, without the ORM's loading machinery
+        if second is None:
+            return list(connection.execute(first, params).all())
+        ids = list(connection.scalars(first, params))
+        if not ids:
+            return []
+        return list(connection.execute(second, {**params, "ids": ids}).all())
+
+    @staticmethod
+    def _walk_statements(columns: Sequence[Any], conditions: list[Any], offices: list[int] | None,
+                         key: Any, ascending: bool, has_after: bool, merge: bool,
+                         ids_only: bool) -> tuple[Any, Any]:
+        """`_walk`'s statement, or its two: the merged offices' ids, then their rows."""
+        c = _T
         order = (key.asc(), c.id.asc()) if ascending else (key.desc(), c.id.desc())
-        return list(self.s.scalars(stmt.order_by(*order).limit(limit)).all())
+
+        def part(*more: Any) -> Select:
+            stmt = select(*columns).where(*conditions, *more)
+            if has_after:
+                position = (tuple_(key, c.id),
+                            tuple_(bindparam("after_value", type_=key.type), bindparam("after_id")))
+                stmt = stmt.where(position[0] > position[1] if ascending else position[0] < position[1])
+            return stmt.order_by(*order)
+
+        lim, off = bindparam("lim"), bindparam("off")
+        if offices is None:
+            return part().limit(lim).offset(off), None
+        if not merge:
+            return part(c.office_id.in_(offices)).limit(lim).offset(off), None
+        # The page's ids from the offices' parts, then its rows by id: a union of only two
+        # columns is cheap to build (SQLAlchemy proxies every column of a subquery).
+        parts = [part(c.office_id == office).with_only_columns(c.id, key).limit(bindparam("arm"))
+                 .subquery() for office in offices]
+        merged = union_all(*(select(p) for p in parts)).subquery()
+        mk, mid = merged.c[1], merged.c[0]
+        merged_order = (mk.asc(), mid.asc()) if ascending else (mk.desc(), mid.desc())
+        if ids_only:
+            return select(mid, mk).order_by(*merged_order).limit(lim).offset(off), None
+        return (select(mid).order_by(*merged_order).limit(lim).offset(off),
+                select(*columns).where(c.id.in_(bindparam("ids", expanding=True))).order_by(*order))
+
+    def _matching(self, expression: str, conditions: list[Any], scope: AbstractSet[int] | None,
+                  key: Any, ascending: bool, after: Cursor | None, want: int, split: bool) -> list[int]:
+        """The first `want` ids, in the list's order from `after`, that meet `conditions` and
+        match the full-text `expression`: the list is read a window of ids at a time (an index
+        walk), and the index asked only for its matches within that window's id range."""
+        c = _T
+        found: list[int] = []
+        window = max(8 * want, FTS_WINDOW)  # a word in a fifth of the rows: one window
+        while len(found) < want:
+            rows = self._walk((c.id, key), conditions, scope, key, ascending, after, window, 0, split)
+            if not rows:
+                break
+            ids = [r[0] for r in rows]
+            matches = set(self._fts_ids(expression, 0, (min(ids), max(ids))))
+            found += [i for i in ids if i in matches]
+            if len(rows) < window:
+                break
+            after = Cursor(rows[-1][1], rows[-1][0])
+            window *= 4  # a rarer word: read further at once
+        return found[:want]
 
     def chronological(self, f: ComplaintFilter, scope: AbstractSet[int] | None,
                       limit: int) -> list[m.Complaint]:
@@ -507,6 +666,16 @@ class ComplaintRepository:
         c = m.Complaint
         stmt = self._filtered(select(c), f, scope).options(selectinload(c.pauses))
         return list(self.s.scalars(stmt.order_by(c.received_at, c.id).limit(limit)).all())
+
+    def list_rows(self, ids: Sequence[int], scope: AbstractSet[int] | None) -> list[Row[Any]]:
+        """The list rows (LIST_COLUMNS) of these complaints, those in scope."""
+        out: list[Row[Any]] = []
+        for part in slices(list(ids)):
+            stmt = select(*LIST_COLUMNS).where(m.Complaint.id.in_(part))
+            if scope is not None:
+                stmt = stmt.where(m.Complaint.office_id.in_(sorted(scope)))
+            out += self.s.execute(stmt).all()
+        return out
 
     def by_ids(self, ids: Sequence[int], scope: set[int] | None) -> list[m.Complaint]:
         stmt = select(m.Complaint).where(m.Complaint.id.in_(list(ids)))
@@ -576,6 +745,70 @@ class ComplaintRepository:
     def bulk_insert(self, rows: list[dict[str, Any]]) -> None:
         """Insert many complaint rows at once (demo data, imports); the FTS trigger indexes them."""
         self.s.execute(m.Complaint.__table__.insert(), rows)
+
+    def bulk_load(self, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                  progress: Callable[[int], None] | None = None, batch: int = 20_000) -> int:
+        """Insert a great many complaint rows (benchmark-sized demo data) as `bulk_insert`
+        would, in the caller's transaction, only faster: value tuples in the columns' order
+        straight to the driver's executemany, converted as SQLAlchemy converts them and with
+        the columns' scalar defaults; the full-text trigger off during the load and the
+        index filled once at the end, by the same function the trigger calls (memoised for
+        the load: generated rows repeat their texts); a larger page cache meanwhile.
+
+        The rows end up as `bulk_insert` would have left them, with the same ids."""
+        table = m.Complaint.__table__
+        dialect = self.s.get_bind().dialect
+        given = list(columns)
+        defaults = [c for c in table.columns if c.key not in given and c.default is not None
+                    and c.default.is_scalar]
+        names = given + [c.key for c in defaults]
+        fixed = tuple(c.default.arg for c in defaults)  # type: ignore[union-attr]
+        processors = [(i, p) for i, name in enumerate(given)
+                      if (p := table.c[name].type._cached_bind_processor(dialect)) is not None]
+        insert = (f"INSERT INTO complaints ({', '.join(names)}) "
+                  f"VALUES ({', '.join('?' for _ in names)})")
+        connection = self.s.connection()
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        trigger = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'complaints_fts_ai'"
+        ).scalar_one()
+        first = (connection.exec_driver_sql("SELECT max(id) FROM complaints").scalar() or 0) + 1
+        cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while loading
+        connection.exec_driver_sql("DROP TRIGGER complaints_fts_ai")
+        done = 0
+        try:
+            cursor = raw.cursor()
+            chunk: list[tuple[Any, ...]] = []
+            for row in rows:
+                values = list(row)
+                for i, process in processors:
+                    if values[i] is not None:
+                        values[i] = process(values[i])
+                chunk.append((*values, *fixed))
+                if len(chunk) >= batch:
+                    cursor.executemany(insert, chunk)
+                    done += len(chunk)
+                    chunk = []
+                    if progress:
+                        progress(done)
+            if chunk:
+                cursor.executemany(insert, chunk)
+                done += len(chunk)
+            # The full-text index of the new rows, in id order, as the trigger would have made it.
+            memo = lru_cache(maxsize=65_536)(index_text)
+            raw.create_function("hejie_index_text", -1, memo, deterministic=True)
+            cursor.execute(
+                f"INSERT INTO complaints_fts(rowid, body) SELECT id, "
+                f"hejie_index_text({', '.join(INDEXED_COLUMNS)}) FROM complaints "
+                f"WHERE id >= ? ORDER BY id", (first,))
+            cursor.close()
+        finally:
+            raw.create_function("hejie_index_text", -1, index_text, deterministic=True)
+            connection.exec_driver_sql(trigger)
+            connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+        return done
 
 
 class PrintingRepository:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from desktop.db.models import ClockPause, Complaint
@@ -150,6 +151,28 @@ def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
     return c
 
 
+# A list row from a plain row of LIST_COLUMNS (id, version, then the ledger's catalogued
+# fields in order): the row's attribute names by position, and the positions whose values are
+# shown otherwise (personal information masked, the status as a Status).
+_LIST_NAMES = ("id", "version", *(ROW_NAMES.get(f.name, f.key) for f in LEDGER))
+_STATUSES = {s.value: s for s in Status}
+_SHOWN: tuple[tuple[str, str, Callable[[Any], Any]], ...] = tuple(
+    (ROW_NAMES.get(f.name, f.key), f.name,
+     _STATUSES.__getitem__ if f.name == "status" else partial(masked, f.name))
+    for f in LEDGER if f.personal is not None or f.name == "status")
+
+
+def _list_row(r: Sequence[Any]) -> ComplaintRow:
+    """A ledger line from a plain row (LIST_COLUMNS): the ledger's catalogued fields,
+    personal information masked whoever asks (a list is seen over shoulders)."""
+    values = dict(zip(_LIST_NAMES, r, strict=True))
+    for name, _column, shown in _SHOWN:
+        value = values[name]
+        if value is not None:
+            values[name] = shown(value)
+    return ComplaintRow.of(values)
+
+
 class ComplaintService(Service):
     # -- reading ---------------------------------------------------------------------
     def get(self, user: CurrentUser, complaint_id: int) -> ComplaintDetail:
@@ -170,24 +193,29 @@ class ComplaintService(Service):
         query: ComplaintFilter,
         after: Cursor | None = None,
         limit: int = 100,
+        *,
+        offset: int = 0,
+        backwards: bool = False,
     ) -> Page:
-        """One page of a list in keyset order; pass the returned cursor for the next."""
+        """One page of a list in keyset order; pass the returned cursor for the next.
+
+        `offset` skips that many rows after `after` first (a jump into the list); `backwards`
+        reads from the end of the list towards its start: the page holds the `limit` rows
+        before `after` (the last rows without it), still in the list's order, and its cursor
+        is its first row's, to read further back."""
         limit = max(1, min(limit, MAX_PAGE))
-        scope = set(user.scope) if user.scope is not None else None
         with self._uow(user, "", write=False) as uow:
-            rows = ComplaintRepository(uow.session).page(query, scope, after, limit + 1)
+            rows = ComplaintRepository(uow.session).page(query, user.scope, after, limit + 1,
+                                                         offset=max(0, offset), backwards=backwards)
             more = len(rows) > limit
             rows = rows[:limit]
             cursor = None
             if more and rows:
                 last = rows[-1]
-                value = {
-                    SortKey.RECEIVED: last.received_at,
-                    SortKey.NUMBER: last.number,
-                    SortKey.DUE: last.due_on,
-                }[query.sort]
-                cursor = Cursor(value, last.id)
-            out = tuple(self._row(c) for c in rows)
+                cursor = Cursor(last._mapping[query.sort.value], last.id)
+            if backwards:
+                rows.reverse()
+            out = tuple(_list_row(r) for r in rows)
             if query.text.strip() and out:
                 out = self._with_snippets(uow, query.text, out)
             return Page(out, cursor)
@@ -222,9 +250,8 @@ class ComplaintService(Service):
 
     def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
         """The list rows of these complaints (those in the user's scope), to refresh a view."""
-        scope = set(user.scope) if user.scope is not None else None
         with self._uow(user, "", write=False) as uow:
-            return [self._row(c) for c in ComplaintRepository(uow.session).by_ids(ids, scope)]
+            return [_list_row(r) for r in ComplaintRepository(uow.session).list_rows(ids, user.scope)]
 
     def count(self, user: CurrentUser, query: ComplaintFilter) -> int:
         scope = set(user.scope) if user.scope is not None else None
@@ -812,6 +839,20 @@ class ComplaintService(Service):
             if chunk:
                 repo.bulk_insert(chunk)
                 done += len(chunk)
+            uow.log_bulk("complaints", {"rows": done, "label": label})
+            uow.commit()
+        if progress:
+            progress(done)
+        return done
+
+    def load_generated(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], label: str,
+                       progress: Callable[[int], None] | None = None) -> int:
+        """`import_rows` for generated ledgers of benchmark size: rows as value tuples in the
+        order of `columns`, loaded in one transaction by the repository's fast path (the
+        full-text index filled once at the end), with the same one audit line that vouches
+        for every row. `progress(done)` is called after each batch."""
+        with self._uow(None, label) as uow:
+            done = ComplaintRepository(uow.session).bulk_load(columns, rows, progress)
             uow.log_bulk("complaints", {"rows": done, "label": label})
             uow.commit()
         if progress:

@@ -201,3 +201,17 @@ def test_same_seed_same_output() -> None:
 
     assert run(42) == run(42)
     assert run(42) != run(43)
+
+
+def test_the_bulk_rows_phone_draws_what_a_whole_person_draws() -> None:
+    """The bulk generator keeps only a person's mobile and draws it more cheaply; the random
+    stream must stay exactly as corpus.person leaves it, or the demo database changes."""
+    import random
+
+    from desktop.demo import corpus
+    from desktop.demo.generate import _person_mobile
+
+    whole, lean = random.Random(2026), random.Random(2026)
+    for _ in range(20_000):
+        assert _person_mobile(lean) == corpus.person(whole).mobile
+    assert lean.getstate() == whole.getstate()

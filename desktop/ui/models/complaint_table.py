@@ -1,8 +1,13 @@
 """The complaint list as a Qt table model that fetches pages as the user scrolls.
 
-It holds only the rows already shown (Anki's browser and Spyder's collections editor do the
-same): `canFetchMore`/`fetchMore` ask the service for the next keyset page on the database
-worker, so a ledger of a million complaints opens as fast as one of a hundred.
+It holds only the rows already fetched (Anki's browser and Spyder's collections editor do the
+same), so a ledger of a million complaints opens as fast as one of a hundred. A short list
+grows page by page: `canFetchMore`/`fetchMore` ask the service for the next keyset page on the
+database worker. Once the count shows the list is long (more than SPARSE_PAGES pages), the
+model takes the whole length at once: every row has its place, rows not fetched yet are blank,
+and the pages a view shows are fetched by position, from the nearest fetched row or from the
+nearer end of the list. So Ctrl+End or the scroll bar dragged to the bottom fetches the last
+page directly (the list read backwards), not every page before it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
+from desktop.db.repositories import Cursor
 from desktop.domain.complaint import ComplaintFilter, SortKey
 from desktop.domain.complaint_fields import BY_NAME, LEDGER
 from desktop.services.dto import Changed, ComplaintRow, Page
@@ -43,6 +50,12 @@ SYNC_TIPS = {
     "rejected": "区局拒绝了本机的修改，详见「设置 → 同步」",
 }
 STATES_CHUNK = 500  # ids per states query when every row shown is read again
+# A list longer than this many pages takes its whole length once counted (rows by position).
+SPARSE_PAGES = 10
+# Pages a view asked for are fetched together after this pause: dragging the scroll bar
+# across the list fetches where it stops, not every page it passed.
+FETCH_PAUSE_MS = 15
+RUN_PAGES = 5  # neighbouring pages fetched in one query, at most
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self.ctx = ctx
         self.page_size = page_size
         self.query = ComplaintFilter()
-        self._rows: list[ComplaintRow] = []
+        self._rows: list[ComplaintRow | None] = []
         self._cursor: Any = None
         self._exhausted = True
         self._loading = False
@@ -97,6 +110,14 @@ class ComplaintTableModel(QAbstractTableModel):
         self._pending: list[Any] = []
         self._states: dict[int, str] = {}  # complaint id -> sync state (absent: never synced)
         self.enrolled: bool | None = None  # None: not known yet
+        # The whole length taken (a long list): rows not fetched yet are None.
+        self._sparse = False
+        self._positions: dict[int, int] = {}  # complaint id -> row
+        self._loaded = 0  # rows fetched
+        self._wanted: set[int] = set()  # pages a view asked for, not fetched yet
+        self._fetching: set[int] = set()  # pages on their way
+        self._fetch_timer = QTimer(self, singleShot=True, interval=FETCH_PAUSE_MS)
+        self._fetch_timer.timeout.connect(self._fetch_wanted)
         ctx.ops.sig_changed.connect(self._on_changed)
 
     # -- what the view asks ---------------------------------------------------------------------
@@ -122,6 +143,11 @@ class ComplaintTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if row is None:  # its page is asked for; the row fills in when it arrives
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._want(index.row())
+                return self.tr("载入中…") if index.column() == 0 else ""
+            return None
         key = COLUMNS[index.column()].key
         if key == "sync" and role != Qt.ItemDataRole.UserRole:
             return self._sync_data(row.id, role)
@@ -143,10 +169,10 @@ class ComplaintTableModel(QAbstractTableModel):
         return None
 
     def canFetchMore(self, parent: ANY_INDEX = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted and not self._loading
+        return not parent.isValid() and not self._exhausted and not self._loading and not self._sparse
 
     def fetchMore(self, parent: ANY_INDEX = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted or self._loading:
+        if parent.isValid() or self._exhausted or self._loading or self._sparse:
             return
         self._load_page(first=False)
 
@@ -173,6 +199,9 @@ class ComplaintTableModel(QAbstractTableModel):
         self._rows, self._cursor, self._exhausted, self._loading = [], None, True, False
         self._total = None
         self._states = {}
+        self._sparse, self._positions, self._loaded = False, {}, 0
+        self._wanted, self._fetching = set(), set()
+        self._fetch_timer.stop()
         self.endResetModel()
         self._load_page(first=True)
         self._count()
@@ -181,14 +210,31 @@ class ComplaintTableModel(QAbstractTableModel):
         self.set_filter(self.query)
 
     def row_at(self, row: int) -> ComplaintRow:
-        return self._rows[row]
+        found = self._rows[row]
+        if found is None:
+            raise LookupError(f"第 {row + 1} 行尚未载入")
+        return found
+
+    def loaded_row(self, row: int) -> ComplaintRow | None:
+        """The row if it has been fetched (a long list's rows fill in as they are shown)."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def loaded_count(self) -> int:
+        """How many rows have been fetched."""
+        return self._loaded
+
+    @property
+    def sparse(self) -> bool:
+        """Whether the list has taken its whole length (rows fetched by position)."""
+        return self._sparse
 
     def sync_state(self, complaint_id: int) -> str | None:
         """synced / waiting / conflict / rejected; None when never synced or not read yet."""
         return self._states.get(complaint_id)
 
     def row_of_id(self, complaint_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == complaint_id), None)
+        return self._positions.get(complaint_id)
 
     @property
     def total(self) -> int | None:
@@ -259,17 +305,127 @@ class ComplaintTableModel(QAbstractTableModel):
             page = result.page
         else:
             page = result
-        if page.rows:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-            self._load_states([r.id for r in page.rows])
+        self._place(0 if isinstance(result, _FirstPage) else self._loaded_end(), page.rows)
         self._cursor = page.next_cursor
         self._exhausted = page.next_cursor is None
         self._set_loading(False)
         if isinstance(result, _FirstPage):
             self.sig_reset_done.emit()
+
+    def _loaded_end(self) -> int:
+        """Where the next page of a growing list goes: after the rows fetched in order."""
+        return self._loaded if not self._sparse else self._contiguous()
+
+    def _contiguous(self) -> int:
+        n = 0
+        while n < len(self._rows) and self._rows[n] is not None:
+            n += 1
+        return n
+
+    def _place(self, start: int, rows: tuple[ComplaintRow, ...]) -> None:
+        """Put fetched rows at their places: over blank rows of a long list, or appended."""
+        if not rows:
+            return
+        end = start + len(rows)
+        inside = max(0, min(end, len(self._rows)) - start)
+        for i, row in enumerate(rows[:inside]):
+            old = self._rows[start + i]
+            if old is None:
+                self._loaded += 1
+            else:
+                self._positions.pop(old.id, None)
+            self._rows[start + i] = row
+            self._positions[row.id] = start + i
+        if inside:
+            self.dataChanged.emit(self.index(start, 0), self.index(start + inside - 1, len(COLUMNS) - 1))
+        if inside < len(rows):
+            first = start + inside
+            self.beginInsertRows(QModelIndex(), first, start + len(rows) - 1)
+            for i, row in enumerate(rows[inside:]):
+                self._rows.append(row)
+                self._positions[row.id] = first + i
+            self._loaded += len(rows) - inside
+            self.endInsertRows()
+        self._load_states([r.id for r in rows])
+
+    # -- a long list: its whole length, pages by position ------------------------------------
+    def _go_sparse(self, total: int) -> None:
+        """The count says the list is long: take its whole length, blank rows to fill."""
+        if self._sparse or total <= max(len(self._rows), self.page_size * SPARSE_PAGES):
+            return
+        self._sparse = True
+        self._exhausted = True  # nothing is appended any more
+        self.beginInsertRows(QModelIndex(), len(self._rows), total - 1)
+        self._rows.extend([None] * (total - len(self._rows)))
+        self.endInsertRows()
+
+    def _want(self, row: int) -> None:
+        page = row // self.page_size
+        if page not in self._fetching:
+            self._wanted.add(page)
+            if not self._fetch_timer.isActive():
+                self._fetch_timer.start()
+
+    def _fetch_wanted(self) -> None:
+        """Fetch the pages a view has just asked for, each run of neighbouring pages in one
+        query from its best starting point."""
+        wanted, self._wanted = sorted(self._wanted), set()
+        runs: list[list[int]] = []
+        for page in wanted:
+            start = page * self.page_size
+            end = min(start + self.page_size, len(self._rows))
+            if start >= end or all(r is not None for r in self._rows[start:end]):
+                continue
+            if runs and runs[-1][-1] == page - 1 and len(runs[-1]) < RUN_PAGES:
+                runs[-1].append(page)
+            else:
+                runs.append([page])
+        for run in runs:
+            self._fetching.update(run)
+            self._fetch_at(run, run[0] * self.page_size,
+                           min((run[-1] + 1) * self.page_size, len(self._rows)))
+
+    def _cursor_of(self, row: ComplaintRow) -> Cursor:
+        return Cursor(getattr(row, self.query.sort.value), row.id)
+
+    def _fetch_at(self, pages: list[int], start: int, end: int) -> None:
+        """Rows start..end-1: read forward from the nearest fetched row before them, or
+        backwards from the nearest one after them or from the end, whichever skips less."""
+        rows, size = self._rows, end - start
+        before = next((i for i in range(start - 1, max(-1, start - 1 - 4 * self.page_size), -1)
+                       if rows[i] is not None), None)
+        after = next((i for i in range(end, min(len(rows), end + 4 * self.page_size))
+                      if rows[i] is not None), None)
+        skip_forward = start - (before + 1) if before is not None else start
+        skip_backward = (after - end) if after is not None else len(rows) - end
+        if skip_forward <= skip_backward:
+            anchor = self._cursor_of(rows[before]) if before is not None else None  # type: ignore[arg-type]
+            kwargs: dict[str, Any] = {"offset": skip_forward}
+        else:
+            anchor = self._cursor_of(rows[after]) if after is not None else None  # type: ignore[arg-type]
+            kwargs = {"offset": skip_backward, "backwards": True}
+        services, user, query, generation = self.ctx.services, self.ctx.user, self.query, self._generation
+
+        def work(state: TaskState) -> Page | None:
+            return None if state.cancelled else services.complaints.page(
+                user, query, anchor, limit=size, **kwargs)
+
+        def arrived(result: Page | None) -> None:
+            if generation != self._generation:
+                return
+            self._fetching.difference_update(pages)
+            if result is None:
+                return
+            # Read backwards, the rows end at `end`; forwards they begin at `start`.
+            first = end - len(result.rows) if kwargs.get("backwards") else start
+            self._place(first, result.rows)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self._fetching.difference_update(pages)
+            self.ctx.ops.report(None, error)
+
+        self._pending.append(self.ctx.ops.run(work, arrived, owner=self, on_error=failed))
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
@@ -287,6 +443,7 @@ class ComplaintTableModel(QAbstractTableModel):
         def arrived(total: int | None) -> None:
             if generation == self._generation and total is not None:
                 self._total = total
+                self._go_sparse(total)
                 self.sig_count_changed.emit(total)
 
         self._pending.append(self.ctx.ops.run(work, arrived, owner=self))
@@ -305,7 +462,7 @@ class ComplaintTableModel(QAbstractTableModel):
             self.reload()
             return
         if changed.entity == "sync":  # a round or a resolved conflict: states moved
-            ids = [r.id for r in self._rows]
+            ids = [r.id for r in self._rows if r is not None]
             for start in range(0, len(ids), STATES_CHUNK):
                 self._load_states(ids[start:start + STATES_CHUNK])
             return
@@ -375,8 +532,7 @@ class ComplaintTableModel(QAbstractTableModel):
         if not moved:
             return
         # One signal for the column's span of the rows that moved (a page is contiguous).
-        positions = {r.id: i for i, r in enumerate(self._rows)}
-        rows = [positions[i] for i in moved if i in positions]
+        rows = [self._positions[i] for i in moved if i in self._positions]
         if rows:
             column = COLUMN_INDEX["sync"]
             self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))

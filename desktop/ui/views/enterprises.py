@@ -390,8 +390,9 @@ class EnterprisesPage(QWidget):
 
     @Slot(QModelIndex)
     def _complaint_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.sig_open_complaint.emit(self.complaints.row_at(index.row()).id)
+        row = self.complaints.loaded_row(index.row()) if index.isValid() else None
+        if row is not None:  # a long list's row not fetched yet opens nothing
+            self.sig_open_complaint.emit(row.id)
 
     @Slot(object)
     def _on_changed(self, changed: Changed) -> None:

@@ -268,7 +268,7 @@ class LedgerPage(QWidget):
     # -- printing ------------------------------------------------------------------------------------
     def selected_rows(self) -> list[ComplaintRow]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.row_at(r) for r in rows]
+        return [row for r in rows if (row := self.model.loaded_row(r)) is not None]
 
     def print_ledger(self) -> PeriodDialog | None:
         """投诉台账 of what the list shows; a list without a received-date range asks for one,
@@ -366,7 +366,7 @@ class LedgerPage(QWidget):
         if total is None or total < 0:
             self.total.setText(self.tr("正在统计……"))
         else:
-            self.total.setText(self.tr("共 {0} 件，已显示 {1} 件").format(total, self.model.rowCount()))
+            self.total.setText(self.tr("共 {0} 件，已显示 {1} 件").format(total, self.model.loaded_count))
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         save_header(self, self.table.horizontalHeader())

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from desktop.ui.models.complaint_table import COLUMN_INDEX, ComplaintTableModel
 from desktop.ui.widgets.tables import MarkedDelegate, fit_columns
@@ -66,14 +72,37 @@ class ComplaintTableView(QTableView):
             self.setColumnHidden(COLUMN_INDEX[key], searching)
         self.fitter.later()
 
+    def sizeHintForColumn(self, column: int) -> int:
+        """The widest text of the rows on screen that are fetched. Qt's own measure reads up to
+        1,000 rows beyond the screen, and in a long list (rows fetched by position) reading a row
+        not fetched yet fetches its page: sizing the columns would fetch the whole list."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return -1
+        top = max(0, self.rowAt(0))
+        bottom = self.rowAt(self.viewport().height() - 1)
+        if bottom < 0:
+            bottom = model.rowCount() - 1
+        loaded = getattr(model, "loaded_row", None)
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        width = -1
+        for row in range(top, bottom + 1):
+            if loaded is not None and loaded(row) is None:
+                continue
+            index = model.index(row, column)
+            width = max(width, self.itemDelegateForIndex(index).sizeHint(option, index).width())
+        return width + (1 if self.showGrid() and width >= 0 else 0)
+
     def complaint_model(self) -> ComplaintTableModel:
         model = self.model()
         assert isinstance(model, ComplaintTableModel)
         return model
 
     def _open(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.sig_open_complaint.emit(self.complaint_model().row_at(index.row()).id)
+        row = self.complaint_model().loaded_row(index.row()) if index.isValid() else None
+        if row is not None:  # a long list's row not fetched yet opens nothing
+            self.sig_open_complaint.emit(row.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
