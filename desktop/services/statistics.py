@@ -15,7 +15,7 @@ from typing import Any, cast
 from desktop.db.repositories import CodeRepository, OfficeRepository
 from desktop.db.statistics import Scope, StatisticsRepository
 from desktop.domain.aftercare import Notice
-from desktop.domain.calendar import DueDate, WorkingCalendar
+from desktop.domain.calendar import DueDate, WorkingCalendar, YearSource
 from desktop.domain.deadlines import Pause, RuleSet, compute_deadlines
 from desktop.domain.statistics import (
     AGE_BANDS,
@@ -114,14 +114,17 @@ class StatsReport:
 
 class _Calendar:
     """The working calendar with every answer kept: a period's items ask the same few hundred
-    dates again and again."""
+    dates again and again. Working days are counted and added by a prefix sum over the days
+    asked about (and the list of working days in it), not day by day; the answers are the
+    calendar's own (tests/unit/test_statistics_calendar.py holds them equal)."""
 
     def __init__(self, calendar: WorkingCalendar) -> None:
         self._c = calendar
-        self.add_working_days = lru_cache(maxsize=None)(calendar.add_working_days)
+        self.add_working_days = lru_cache(maxsize=None)(self._add_working_days)
         self.working_day_on_or_after = lru_cache(maxsize=None)(calendar.working_day_on_or_after)
         self.is_working_day = lru_cache(maxsize=None)(calendar.is_working_day)
         self._prefix: dict[date, int] = {}
+        self._working: list[date] = []  # the working days after the first day, in order
         self._first: date | None = None
         self._last = date.min
 
@@ -129,16 +132,33 @@ class _Calendar:
         before = self._count_to(start)  # first: an earlier day moves the prefix's first day
         return self._count_to(end) - before
 
+    def _add_working_days(self, start: date, n: int) -> DueDate:
+        """WorkingCalendar.add_working_days: the end of the n-th working day after `start`,
+        with the guessed years among the days counted."""
+        if n < 0:
+            raise ValueError("n must be non-negative")
+        if n == 0:
+            return DueDate(start, frozenset())
+        target = self._count_to(start) + n  # first: an earlier day moves the first day
+        while len(self._working) < target:
+            self._count_to(self._last + timedelta(days=max(31, 2 * n)))
+        day = self._working[target - 1]
+        guessed = frozenset(y for y in range((start + timedelta(days=1)).year, day.year + 1)
+                            if self._c.source(y) is YearSource.GUESSED)
+        return DueDate(day, guessed)
+
     def _count_to(self, day: date) -> int:
         """Working days after the first day asked for, up to `day` (a prefix sum)."""
         if self._first is None or day < self._first:
             self._first = day - timedelta(days=400)
-            self._prefix, self._last = {self._first: 0}, self._first
+            self._prefix, self._last, self._working = {self._first: 0}, self._first, []
         if day > self._last:  # the prefix holds every day from the first to the last
             cursor, count = self._last, self._prefix[self._last]
             while cursor < day:
                 cursor += timedelta(days=1)
-                count += self.is_working_day(cursor)
+                if self.is_working_day(cursor):
+                    count += 1
+                    self._working.append(cursor)
                 self._prefix[cursor] = count
             self._last = day
         return self._prefix[day]
