@@ -237,7 +237,9 @@ class StatisticsService(Service):
                 days: set[date] = set()
                 for p in periods:  # each period's days, and as many before it as the table holds
                     days.update(_days(p.start - timedelta(days=self.DUE_DAYS_BEFORE), p.end))
-                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)))
+                ordered = sorted(days)
+                repo.load_due_days(_due_days(calendar, rule_sets, ordered),
+                                   _ordinals(calendar, ordered[0], ordered[-1]))
             facts: dict[str, _Facts] = {}
             by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
@@ -321,20 +323,20 @@ class StatisticsService(Service):
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
-        groups = repo.closed_groups(period.start, period.end, scope,
-                                    Notice.TERMINATION.value if self.sql_common_case else None)
         if self.sql_common_case:
-            to_check = [int(i) for g in groups if g["to_check"] for i in g["to_check"].split(",")]
+            sums = repo.closed_sums(period.start, period.end, scope, Notice.TERMINATION.value)
+            to_check = sums.pop("to_check")
             closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
-        else:
+            facts = _Facts(received=received, closed=closed)
+            facts.working_days = sums.pop("working_days") + sum(
+                calendar.working_days_between(r, c) for r, c in sums.pop("other_days"))
+            facts.closed_sums = {k: int(v or 0) for k, v in sums.items()}
+        else:  # every closed item read and summed here
             closed = repo.closed(period.start, period.end, scope)
-        facts = _Facts(received=received, closed=closed)
-        for g in groups:
-            for key in ("n", "mediated", "settled", "recovered_cents", "case_transfers",
-                        "at_fault", "followed", "rated", "satisfied"):
-                facts.closed_sums[key] = facts.closed_sums.get(key, 0) + int(g[key] or 0)
-            facts.working_days += int(g["n"]) * calendar.working_days_between(
-                date.fromisoformat(g["received_on"]), date.fromisoformat(str(g["closed_on"])[:10]))
+            facts = _Facts(received=received, closed=closed)
+            facts.closed_sums = _closed_sums(closed)
+            facts.working_days = sum(calendar.working_days_between(
+                c["received_at"].date(), c["closed_on"]) for c in closed)
         self._on_time(repo, facts, calendar, rule_sets)
         self._intake(repo, facts, period, scope, calendar, rule_sets)
         today = self.ctx.clock.today()
@@ -504,6 +506,26 @@ def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet],
             out.append((code, day.isoformat(), {k: v.day if v is not None else None
                                                 for k, v in due.items()}))
     return out
+
+
+def _ordinals(calendar: _Calendar, first: date, last: date) -> list[tuple[date, int]]:
+    """Each day from `first` to `last` with the working days after `first` up to it."""
+    return [(day, calendar.working_days_between(first, day)) for day in _days(first, last)]
+
+
+def _closed_sums(closed: list[dict[str, Any]]) -> dict[str, int]:
+    """What StatisticsRepository.closed_sums counts, over the closed items' rows."""
+    return {
+        "n": len(closed),
+        "mediated": sum(c["result"] in ("settled", "not_settled", "terminated") for c in closed),
+        "settled": sum(c["result"] == "settled" for c in closed),
+        "recovered_cents": sum(c["recovered_cents"] or 0 for c in closed),
+        "case_transfers": sum(c["violation_found_on"] is not None for c in closed),
+        "at_fault": sum(bool(c["at_fault"]) for c in closed),
+        "followed": sum(c["follow_ups"] > 0 for c in closed),
+        "rated": sum(bool(c["satisfaction"]) for c in closed),
+        "satisfied": sum(c["satisfaction"] in ("satisfied", "basic") for c in closed),
+    }
 
 
 def _first(*days: date | None) -> date | None:
