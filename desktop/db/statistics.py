@@ -71,7 +71,10 @@ class StatisticsRepository:
             _sum_if(and_(handled, C.status == "closed", C.closed_on <= end)).label("closed_by_end"),
             func.coalesce(func.sum(case((handled, C.amount_cents), else_=0)), 0).label("amount_cents"),
         ).where(C.received_at >= low, C.received_at < high)
+        # Grouped with the integer and many-valued keys first (the sorter compares fewer
+        # fields: about a tenth faster), handed on in the order the tables were built in.
         stmt = self._scoped(stmt, scope).group_by(
+            C.handler_id, C.category_code, C.channel_code, C.office_id, C.kind).order_by(
             C.kind, C.channel_code, C.category_code, C.office_id, C.handler_id)
         return [dict(r._mapping) for r in self.s.execute(stmt)]
 
@@ -141,17 +144,18 @@ class StatisticsRepository:
         return [dict(r._mapping) for r in self.s.execute(self._scoped(stmt, scope))]
 
     def closed_sums(self, start: date, end: date, scope: Scope, notice: str) -> dict[str, Any]:
-        """The items closed in the period, summed in one pass (no GROUP BY: a year's 300,000
-        rows are not sorted): what the closed-cohort figures need; `working_days`, their working
-        days from receipt to closing by the day ordinals of `stat_wd` (load_due_days), and
-        `other_days`, the (receipt day, closing day) of each item whose days the table does not
-        hold; `to_check`, the ids of the items that may have missed a limit — late by the due
-        days of `stat_due` (load_due_days), or not of the common case (a pause, an acceptance
-        decision without a date of its own, a day or rule set the table does not hold), with
-        `notice` the termination notice. Only those need the deadline arithmetic row by row."""
+        """The items closed in the period, summed in one pass by office and closing day, the
+        order of the closed index (no sort of a year's 300,000 rows): `sums`, what the
+        closed-cohort figures need; `days`, for each closing day (closing day, items whose
+        receipt day `stat_wd` holds, the sum of those days' ordinals, the receipt days of the
+        others), whence their working days from receipt to closing; `to_check`, the ids of the
+        items that may have missed a limit — late by the due days of `stat_due`
+        (load_due_days), or not of the common case (a pause, an acceptance decision without a
+        date of its own, a day or rule set the table does not hold), with `notice` the
+        termination notice. Only those need the deadline arithmetic row by row."""
         where, params = self._scope_sql(scope, "c.office_id")
         sql = f"""
-            SELECT count(*) AS n,
+            SELECT c.closed_on AS closed_on, count(*) AS n,
                 sum(c.result IN ('settled', 'not_settled', 'terminated')) AS mediated,
                 sum(c.result = 'settled') AS settled,
                 coalesce(sum(c.recovered_cents), 0) AS recovered_cents,
@@ -160,28 +164,33 @@ class StatisticsRepository:
                 sum(c.id IN (SELECT complaint_id FROM follow_ups)) AS followed,
                 sum(coalesce(c.satisfaction, '') != '') AS rated,
                 sum(c.satisfaction IN ('satisfied', 'basic')) AS satisfied,
-                sum(k.wd - r.wd) AS working_days,
-                group_concat(CASE WHEN k.wd IS NULL OR r.wd IS NULL
-                             THEN substr(c.received_at, 1, 10) || '/' || c.closed_on END) AS other_days,
+                count(r.wd) AS counted, coalesce(sum(r.wd), 0) AS received_wd,
+                group_concat(CASE WHEN r.wd IS NULL THEN substr(c.received_at, 1, 10) END) AS other,
                 group_concat(CASE WHEN {self._maybe_late()} THEN c.id END) AS to_check
             FROM complaints c{f" INDEXED BY {CLOSED_INDEX}" if scope is not None else ""}
             LEFT JOIN stat_wd r ON r.day = substr(c.received_at, 1, 10)
-            LEFT JOIN stat_wd k ON k.day = +c.closed_on
             LEFT JOIN stat_due a ON a.rule = c.rule_set_code
                 AND a.day = coalesce(c.id_proof_received_on, substr(c.received_at, 1, 10))
             LEFT JOIN stat_due m ON m.rule = c.rule_set_code AND m.day = +c.accepted_on
             WHERE c.status = 'closed' AND c.closed_on >= :start AND c.closed_on <= :end
-              AND c.kind IN ('complaint', 'report'){where}"""
-        row = self.s.execute(text(sql), {
-            "start": start.isoformat(), "end": end.isoformat(), "notice": notice, **params}).one()
-        out = dict(row._mapping)
-        for key in ("mediated", "settled", "case_transfers", "at_fault", "followed", "rated",
-                    "satisfied", "working_days"):
-            out[key] = int(out[key] or 0)
-        out["other_days"] = [(date.fromisoformat(pair[:10]), date.fromisoformat(pair[11:21]))
-                             for pair in (out["other_days"] or "").split(",") if pair]
-        out["to_check"] = [int(i) for i in out["to_check"].split(",")] if out["to_check"] else []
-        return out
+              AND c.kind IN ('complaint', 'report'){where}
+            GROUP BY {"c.office_id, " if scope is not None else ""}c.closed_on"""
+        keys = ("n", "mediated", "settled", "recovered_cents", "case_transfers", "at_fault",
+                "followed", "rated", "satisfied")
+        sums = dict.fromkeys(keys, 0)
+        days: list[tuple[date, int, int, list[date]]] = []
+        to_check: list[int] = []
+        for row in self.s.execute(text(sql), {
+                "start": start.isoformat(), "end": end.isoformat(), "notice": notice, **params}):
+            g = row._mapping
+            for key in keys:
+                sums[key] += int(g[key] or 0)
+            days.append((date.fromisoformat(str(g["closed_on"])[:10]), int(g["counted"]),
+                         int(g["received_wd"]),
+                         [date.fromisoformat(d) for d in g["other"].split(",")] if g["other"] else []))
+            if g["to_check"]:
+                to_check.extend(int(i) for i in g["to_check"].split(","))
+        return {"sums": sums, "days": days, "to_check": to_check}
 
     @staticmethod
     def _maybe_late() -> str:

@@ -233,20 +233,21 @@ class StatisticsService(Service):
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
             periods = (period, period.year_before(), period.previous())
+            # The tables' first day: stat_wd's ordinals count the working days after it.
+            first_day = min(p.start for p in periods) - timedelta(days=self.DUE_DAYS_BEFORE)
             if self.sql_common_case:
                 days: set[date] = set()
                 for p in periods:  # each period's days, and as many before it as the table holds
                     days.update(_days(p.start - timedelta(days=self.DUE_DAYS_BEFORE), p.end))
-                ordered = sorted(days)
-                repo.load_due_days(_due_days(calendar, rule_sets, ordered),
-                                   _ordinals(calendar, ordered[0], ordered[-1]))
+                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)),
+                                   _ordinals(calendar, first_day, max(p.end for p in periods)))
             facts: dict[str, _Facts] = {}
             by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
                                            ("previous", period.previous()))):
                 step(i, 5)
                 if p not in by_period:
-                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets)
+                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets, first_day)
                 facts[name] = by_period[p]
             step(3, 5)
             months = _twelve_months(period.end)
@@ -317,7 +318,7 @@ class StatisticsService(Service):
 
     # -- one period's facts -------------------------------------------------------------------
     def _facts(self, repo: StatisticsRepository, period: Period, scope: Scope,
-               calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> _Facts:
+               calendar: _Calendar, rule_sets: dict[str, RuleSet], first_day: date) -> _Facts:
         import pandas as pd  # type: ignore[import-untyped]
 
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
@@ -325,12 +326,14 @@ class StatisticsService(Service):
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
         if self.sql_common_case:
             sums = repo.closed_sums(period.start, period.end, scope, Notice.TERMINATION.value)
-            to_check = sums.pop("to_check")
+            to_check = sums["to_check"]
             closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
-            facts = _Facts(received=received, closed=closed)
-            facts.working_days = sums.pop("working_days") + sum(
-                calendar.working_days_between(r, c) for r, c in sums.pop("other_days"))
-            facts.closed_sums = {k: int(v or 0) for k, v in sums.items()}
+            facts = _Facts(received=received, closed=closed, closed_sums=sums["sums"])
+            # Working days from receipt to closing: differences of the ordinals (the working
+            # days after the due-day tables' first day) of the closing and the receipt day.
+            for closed_on, counted, received_wd, other in sums["days"]:
+                facts.working_days += counted * calendar.working_days_between(first_day, closed_on) \
+                    - received_wd + sum(calendar.working_days_between(r, closed_on) for r in other)
         else:  # every closed item read and summed here
             closed = repo.closed(period.start, period.end, scope)
             facts = _Facts(received=received, closed=closed)
