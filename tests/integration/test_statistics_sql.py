@@ -178,3 +178,37 @@ def test_the_sql_common_case_equals_the_python_path_on_rare_cases(
         assert len(kinds) >= 4, kinds
     finally:
         s.close()
+
+
+def test_the_scopes_passes_read_their_indexes_without_sorting_every_row(bent: Path) -> None:
+    """A sub-bureau's year: the closed items summed in the closed index's order (no sort), the
+    top respondents from the received index alone, the 举报 before the complaints' window by
+    their partial index, the trend month by month (no sort)."""
+    from sqlalchemy import event
+
+    plans: dict[str, str] = {}
+
+    def explain(conn, cursor, statement, parameters, context, many):  # type: ignore[no-untyped-def]
+        name = ("closed" if "stat_wd" in statement else
+                "top" if "respondent_credit_code" in statement else
+                "reports" if "complaints.kind = 'report'" in statement else
+                "trend" if "UNION ALL" in statement else None)
+        if name and not many:  # on the same connection: the temp tables are its own
+            plans[name] = " | ".join(row[3] for row in cursor.connection.execute(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+
+    s = open_services(bent)
+    try:
+        admin = s.users.login("juzhang", "demo1234")
+        sub = next(o for o in s.offices.all() if o.code == "WZCQ")
+        event.listen(s.ctx.engine, "after_cursor_execute", explain)
+        s.statistics.report(admin, StatsQuery(Period.year(s.ctx.clock.today().year - 1), sub.id))
+        event.remove(s.ctx.engine, "after_cursor_execute", explain)
+    finally:
+        s.close()
+    assert set(plans) == {"closed", "top", "reports", "trend"}, plans
+    assert "USING INDEX ix_complaints_closed_stats" in plans["closed"], plans["closed"]
+    assert "TEMP B-TREE" not in plans["closed"], plans["closed"]
+    assert "COVERING INDEX ix_complaints_office_received_stats" in plans["top"], plans["top"]
+    assert "ix_complaints_report_received" in plans["reports"], plans["reports"]
+    assert "TEMP B-TREE" not in plans["trend"], plans["trend"]
