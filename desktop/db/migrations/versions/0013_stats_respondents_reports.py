@@ -7,7 +7,7 @@ Create Date: 2026-12-05
 The top respondents of a period were counted from each item's table row (about 1.5 KB) found
 by ix_complaints_office_received: at 1,000,000 complaints a year's 300,000 rows. The received
 index of 0012 now also holds the respondent's enterprise, credit code and name, so that count
-reads the index alone (about 60 MB more at that size). 接处率 reads 62 days before a period
+reads the index alone (with the 举报 index below, about 50 MB more at that size). 接处率 reads 62 days before a period
 for the 举报 (30 working days with the extension) but only 31 for complaints: a small partial
 index of the 举报 by receipt lets the complaints' window stop at 31 days.
 """
