@@ -7,6 +7,7 @@ trend, the late list) through StatisticsService, on a demo database.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -35,13 +36,16 @@ def main() -> None:
         for label, period in (("month", month), ("year", Period.year(today.year - 1))):
             query = StatsQuery(period, office.id)
             s.statistics.report(user, query)  # warm-up
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 report = s.statistics.report(user, query)
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+            # The CPU time of this process: on a shared machine, what the load does not inflate.
             print(f"{label} {period.label}: median {statistics.median(times):.3f} s "
-                  f"(min {min(times):.3f}, max {max(times):.3f}); received "
+                  f"(min {min(times):.3f}, max {max(times):.3f}; CPU median "
+                  f"{statistics.median(cpu):.3f} s); load {os.getloadavg()[0]:.1f}; received "
                   f"{int(report.figure('received').value or 0):,}, closed "
                   f"{int(report.figure('closed').value or 0):,}")
     finally:

@@ -270,7 +270,8 @@ class Complaint(Syncable, Base):
         # The closed ones by closing day: those waiting for a 回访 (db/aftercare.py).
         Index("ix_complaints_status_closed", "status", "closed_on", "id"),
         # 统计 (db/statistics.py): an office scope's closed items by closing day and received
-        # items by receipt, each with every column the statistics read (migration 0012).
+        # items by receipt, each with every column the statistics read (migrations 0012, 0013:
+        # the respondent's columns for the top respondents).
         Index("ix_complaints_closed_stats", "office_id", "closed_on", "received_at", "kind",
               "rule_set_code", "accepted_on", "result", "recovered_cents", "at_fault",
               "satisfaction", "violation_found_on", "settled_on", "terminated_on",
@@ -279,7 +280,10 @@ class Complaint(Syncable, Base):
         Index("ix_complaints_office_received_stats", "office_id", "received_at", "kind", "status",
               "channel_code", "category_code", "handler_id", "rule_set_code", "accepted_on",
               "closed_on", "result", "amount_cents", "id_proof_requested_on",
-              "id_proof_received_on"),
+              "id_proof_received_on", "enterprise_id", "respondent_credit_code", "respondent_name"),
+        # 接处率: the 举报 by receipt (their window reaches 62 days before a period, migration 0013).
+        Index("ix_complaints_report_received", "received_at", "office_id", "status",
+              sqlite_where=text("kind = 'report'")),
         # Only SQLite's keyword: a postgresql_ one would import SQLAlchemy's PostgreSQL dialect.
         Index("ix_complaints_due", "due_on", sqlite_where=text("due_on IS NOT NULL")),
         Index("ix_complaints_id_proof_received", "id_proof_received_on",

@@ -32,6 +32,7 @@ HANDLED_KINDS = ("complaint", "report")
 # A scope's closed items with every column the statistics read (migration 0012); named, as
 # SQLite's planner otherwise takes ix_complaints_status_closed and reads each table row.
 CLOSED_INDEX = "ix_complaints_closed_stats"  # 咨询 have no acceptance, mediation or closing figures
+REPORT_INDEX = "ix_complaints_report_received"  # the 举报 by receipt (migration 0013)
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -73,7 +74,10 @@ class StatisticsRepository:
             _sum_if(and_(handled, C.status == "closed", C.closed_on <= end)).label("closed_by_end"),
             func.coalesce(func.sum(case((handled, C.amount_cents), else_=0)), 0).label("amount_cents"),
         ).where(C.received_at >= low, C.received_at < high)
+        # Grouped with the integer and many-valued keys first (the sorter compares fewer
+        # fields: about a tenth faster), handed on in the order the tables were built in.
         stmt = self._scoped(stmt, scope).group_by(
+            C.handler_id, C.category_code, C.channel_code, C.office_id, C.kind).order_by(
             C.kind, C.channel_code, C.category_code, C.office_id, C.handler_id)
         return [dict(r._mapping) for r in self.s.execute(stmt)]
 
@@ -95,12 +99,23 @@ class StatisticsRepository:
         return [(str(a), str(b), int(n)) for a, b, n in self.s.execute(stmt)]
 
     def monthly(self, start: date, end: date, scope: Scope) -> dict[str, int]:
-        """Items received per month ('2026-01' → n)."""
-        low, high = _bounds(start, end)
-        month = func.substr(C.received_at, 1, 7)
-        stmt = select(month, func.count(C.id)).where(C.received_at >= low, C.received_at < high)
-        stmt = self._scoped(stmt, scope).group_by(month)
-        return {str(k): int(n) for k, n in self.s.execute(stmt)}
+        """Items received per month ('2026-01' → n), each month counted by its own range of
+        the receipt index (a count reads the index only; a GROUP BY would sort every row)."""
+        where, params = self._scope_sql(scope, "office_id")
+        parts, day = [], start
+        while day <= end:
+            following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+            low, high = _bounds(day, min(following - timedelta(days=1), end))
+            i = len(parts)
+            params.update({f"m{i}": f"{day:%Y-%m}", f"low{i}": f"{low:%Y-%m-%d %H:%M:%S.%f}",
+                           f"high{i}": f"{high:%Y-%m-%d %H:%M:%S.%f}"})
+            parts.append(f"SELECT :m{i}, count(*) FROM complaints "
+                         f"WHERE received_at >= :low{i} AND received_at < :high{i}{where}")
+            day = following
+        if not parts:
+            return {}
+        counts = self.s.execute(text(" UNION ALL ".join(parts)), params)
+        return {str(k): int(n) for k, n in counts if n}
 
     # -- closed in the period ---------------------------------------------------------------
     def closed(self, start: date, end: date, scope: Scope,
@@ -131,42 +146,60 @@ class StatisticsRepository:
             stmt = stmt.where(C.id.in_(ids))
         return [dict(r._mapping) for r in self.s.execute(self._scoped(stmt, scope))]
 
-    def closed_groups(self, start: date, end: date, scope: Scope,
-                      notice: str | None = None) -> list[dict[str, Any]]:
-        """The items closed in the period counted by (receipt day, closing day), with what
-        the closed-cohort figures need summed in each group. With `notice` (the termination
-        notice), also each group's `to_check`: the ids (comma-separated) of the items that may
-        have missed a limit — late by the due days of `stat_due` (load_due_days), or not of
-        the common case (a pause, an acceptance decision without a date of its own, a day or
-        rule set the table does not hold). Only those need the deadline arithmetic row by row."""
+    def closed_sums(self, start: date, end: date, scope: Scope, notice: str) -> dict[str, Any]:
+        """The items closed in the period, summed in one pass by office and closing day, the
+        order of the closed index (no sort of a year's 300,000 rows): `sums`, what the
+        closed-cohort figures need; `days`, for each closing day (closing day, items whose
+        receipt day `stat_wd` holds, the sum of those days' ordinals, the receipt days of the
+        others), whence their working days from receipt to closing; `to_check`, the ids of the
+        items that may have missed a limit — late by the due days of `stat_due`
+        (load_due_days), or not of the common case (a pause, an acceptance decision without a
+        date of its own, a day or rule set the table does not hold), with `notice` the
+        termination notice. Only those need the deadline arithmetic row by row."""
         where, params = self._scope_sql(scope, "c.office_id")
-        to_check = "NULL"
-        if notice is not None:
-            params["notice"] = notice
-            to_check = f"group_concat(CASE WHEN {self._maybe_late()} THEN c.id END)"
         sql = f"""
-            SELECT substr(c.received_at, 1, 10) AS received_on, c.closed_on AS closed_on,
-                count(*) AS n,
+            SELECT c.closed_on AS closed_on, count(*) AS n,
                 sum(c.result IN ('settled', 'not_settled', 'terminated')) AS mediated,
                 sum(c.result = 'settled') AS settled,
                 coalesce(sum(c.recovered_cents), 0) AS recovered_cents,
                 sum(c.violation_found_on IS NOT NULL) AS case_transfers,
                 sum(CASE WHEN c.at_fault THEN 1 ELSE 0 END) AS at_fault,
-                sum(EXISTS (SELECT 1 FROM follow_ups f WHERE f.complaint_id = c.id)) AS followed,
+                sum(c.id IN (SELECT complaint_id FROM follow_ups)) AS followed,
                 sum(coalesce(c.satisfaction, '') != '') AS rated,
                 sum(c.satisfaction IN ('satisfied', 'basic')) AS satisfied,
-                {to_check} AS to_check
+                count(r.wd) AS counted, coalesce(sum(r.wd), 0) AS received_wd,
+                group_concat(CASE WHEN r.wd IS NULL THEN substr(c.received_at, 1, 10) END) AS other,
+                group_concat(CASE WHEN {self._maybe_late()} THEN c.id END) AS to_check
             FROM complaints c{f" INDEXED BY {CLOSED_INDEX}" if scope is not None else ""}
+            LEFT JOIN stat_wd r ON r.day = substr(c.received_at, 1, 10)
+            LEFT JOIN stat_due a ON a.rule = c.rule_set_code
+                AND a.day = coalesce(c.id_proof_received_on, substr(c.received_at, 1, 10))
+            LEFT JOIN stat_due m ON m.rule = c.rule_set_code AND m.day = +c.accepted_on
             WHERE c.status = 'closed' AND c.closed_on >= :start AND c.closed_on <= :end
               AND c.kind IN ('complaint', 'report'){where}
-            GROUP BY 1, 2"""
-        return [dict(r._mapping) for r in self.s.execute(text(sql), {
-            "start": start.isoformat(), "end": end.isoformat(), **params})]
+            GROUP BY {"c.office_id, " if scope is not None else ""}c.closed_on"""
+        keys = ("n", "mediated", "settled", "recovered_cents", "case_transfers", "at_fault",
+                "followed", "rated", "satisfied")
+        sums = dict.fromkeys(keys, 0)
+        days: list[tuple[date, int, int, list[date]]] = []
+        to_check: list[int] = []
+        for row in self.s.execute(text(sql), {
+                "start": start.isoformat(), "end": end.isoformat(), "notice": notice, **params}):
+            g = row._mapping
+            for key in keys:
+                sums[key] += int(g[key] or 0)
+            days.append((date.fromisoformat(str(g["closed_on"])[:10]), int(g["counted"]),
+                         int(g["received_wd"]),
+                         [date.fromisoformat(d) for d in g["other"].split(",")] if g["other"] else []))
+            if g["to_check"]:
+                to_check.extend(int(i) for i in g["to_check"].split(","))
+        return {"sums": sums, "days": days, "to_check": to_check}
 
     @staticmethod
     def _maybe_late() -> str:
         """SQL: this closed item `c` may be late, or is not of the common case (see
-        closed_groups). Each due day is looked up only when the item has that limit."""
+        closed_sums, whose joins `a` and `m` are its acceptance and mediation due days).
+        Each other due day is looked up only when the item has that limit."""
         def due(limit: str, day: str) -> str:
             return (f"(SELECT {limit} FROM stat_due WHERE rule = c.rule_set_code AND day = {day})")
 
@@ -181,24 +214,33 @@ class StatisticsRepository:
                      THEN {due("report_ext", f"coalesce(c.clock_from, {received})")}
                      ELSE {due("report", f"coalesce(c.clock_from, {received})")} END, 1))
             OR (c.kind != 'report' AND (c.accepted_on IS NULL
-                OR coalesce(c.accepted_on >
-                            {due("acceptance", f"coalesce(c.id_proof_received_on, {received})")}, 1)
+                OR coalesce(c.accepted_on > a.acceptance, 1)
                 OR (c.odr_started_on IS NOT NULL AND coalesce(
                     {first("c.mediation_started_on", "c.settled_on", "c.terminated_on")}
                     > {due("odr", "+c.odr_started_on")}, 1))
                 OR c.id IN (SELECT complaint_id FROM clock_pauses)
                 OR coalesce({first("c.settled_on", "c.terminated_on", "c.violation_found_on")}
-                            > {due("mediation", "+c.accepted_on")}, 1)
+                            > m.mediation, 1)
                 OR (c.terminated_on IS NOT NULL AND coalesce(coalesce(
                     (SELECT substr(min(d.delivered_at), 1, 10) FROM notice_deliveries d
                      WHERE d.complaint_id = c.id AND d.notice = :notice), c.closed_on)
                     > {due("termination", "+c.terminated_on")}, 1)))))"""
 
     # -- the due days of the common case, in a table of this connection -----------------------
-    def load_due_days(self, rows: Iterable[tuple[str, str, dict[str, date | None]]]) -> None:
+    def load_due_days(self, rows: Iterable[tuple[str, str, dict[str, date | None]]],
+                      ordinals: Iterable[tuple[date, int]] = ()) -> None:
         """Each rule set's limits for an item whose clock starts on a given day (rule set,
         day, {limit: due day}): `temp.stat_due`, for this transaction only, so that the
-        common case's deadlines are joined in SQL instead of worked out row by row."""
+        common case's deadlines are joined in SQL instead of worked out row by row.
+        `ordinals`: (day, working days up to it from a fixed day before) for `temp.stat_wd`,
+        whose differences are the working days between two days."""
+        self.s.execute(text(
+            "CREATE TEMP TABLE IF NOT EXISTS stat_wd (day TEXT NOT NULL PRIMARY KEY, "
+            "wd INTEGER NOT NULL) WITHOUT ROWID"))
+        self.s.execute(text("DELETE FROM stat_wd"))
+        days = [{"day": day.isoformat(), "wd": wd} for day, wd in ordinals]
+        if days:
+            self.s.execute(text("INSERT INTO stat_wd VALUES (:day, :wd)"), days)
         self.s.execute(text(
             "CREATE TEMP TABLE IF NOT EXISTS stat_due (rule TEXT NOT NULL, day TEXT NOT NULL, "
             "acceptance TEXT, mediation TEXT, odr TEXT, termination TEXT, report TEXT, "
@@ -275,30 +317,38 @@ class StatisticsRepository:
     def intake_common(self, start: date, end: date, scope: Scope) -> tuple[int, int, list[int]]:
         """接处率 of the common case (`_common_intake`), by the due days of `stat_due`
         (load_due_days): (items due in the period, of them decided by their due day, and the ids
-        of the other candidates received in the windows, for decision_candidates), in one pass."""
+        of the other candidates received in the windows, for decision_candidates). One pass
+        over the complaints' window (31 days before the period); the 举报 received in the 31
+        days before it, whose window is 62 days, by their own small index."""
         low, high = _bounds(start - timedelta(days=self.REPORT_WINDOW), end)
         low31, _ = _bounds(start - timedelta(days=self.COMPLAINT_WINDOW), end)
         where, params = self._scope_sql(scope, "complaints.office_id")
         common = self._common_intake().compile(dialect=self.s.get_bind().dialect,
                                                compile_kwargs={"literal_binds": True})
-        window = "complaints.received_at >= :low31"
-        due_here = f"{window} AND ({common}) AND a.acceptance >= :start AND a.acceptance <= :end"
+        # The common case is decided once per row, in the join: an item without its due day
+        # (not common, or a day or rule set the table does not hold) has a.rule NULL.
+        due_here = "a.acceptance >= :start AND a.acceptance <= :end"
         sql = f"""
             SELECT coalesce(sum({due_here}), 0),
                 coalesce(sum({due_here} AND coalesce(complaints.accepted_on, complaints.closed_on)
                               <= a.acceptance), 0),
-                group_concat(CASE WHEN complaints.status != 'merged' AND (
-                    complaints.kind = 'report' OR ({window} AND NOT ({common})))
-                    THEN complaints.id END)
-            FROM complaints LEFT JOIN stat_due a ON complaints.kind = 'complaint'
-                AND {window} AND a.rule = complaints.rule_set_code
+                group_concat(CASE WHEN a.rule IS NULL AND complaints.status != 'merged' AND (
+                    complaints.kind = 'report' OR NOT ({common})) THEN complaints.id END)
+            FROM complaints LEFT JOIN stat_due a ON ({common})
+                AND a.rule = complaints.rule_set_code
                 AND a.day = substr(complaints.received_at, 1, 10)
-            WHERE complaints.received_at >= :low AND complaints.received_at < :high{where}
+            WHERE complaints.received_at >= :low31 AND complaints.received_at < :high{where}
               AND complaints.kind IN ('complaint', 'report')"""
+        bounds = {"low": f"{low:%Y-%m-%d %H:%M:%S.%f}", "low31": f"{low31:%Y-%m-%d %H:%M:%S.%f}",
+                  "high": f"{high:%Y-%m-%d %H:%M:%S.%f}"}
         due, met, ids = self.s.execute(text(sql), {
-            "low": low.isoformat(" "), "low31": low31.isoformat(" "), "high": high.isoformat(" "),
-            "start": start.isoformat(), "end": end.isoformat(), **params}).one()
-        return int(due), int(met), [int(i) for i in ids.split(",")] if ids else []
+            **bounds, "start": start.isoformat(), "end": end.isoformat(), **params}).one()
+        reports = self.s.execute(text(f"""
+            SELECT complaints.id FROM complaints INDEXED BY {REPORT_INDEX}
+            WHERE complaints.kind = 'report' AND complaints.received_at >= :low
+              AND complaints.received_at < :low31 AND complaints.status != 'merged'{where}"""),
+            {**bounds, **params}).scalars().all()
+        return int(due), int(met), [*(int(i) for i in ids.split(",")), *reports] if ids else list(reports)
 
     def decision_candidates(self, start: date, end: date, scope: Scope,
                             among: Sequence[int] | None = None) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any, cast
 from desktop.db.repositories import CodeRepository, OfficeRepository
 from desktop.db.statistics import Scope, StatisticsRepository
 from desktop.domain.aftercare import Notice
-from desktop.domain.calendar import DueDate, WorkingCalendar
+from desktop.domain.calendar import DueDate, WorkingCalendar, YearSource
 from desktop.domain.deadlines import Pause, RuleSet, compute_deadlines
 from desktop.domain.statistics import (
     AGE_BANDS,
@@ -116,14 +116,17 @@ class StatsReport:
 
 class _Calendar:
     """The working calendar with every answer kept: a period's items ask the same few hundred
-    dates again and again."""
+    dates again and again. Working days are counted and added by a prefix sum over the days
+    asked about (and the list of working days in it), not day by day; the answers are the
+    calendar's own (tests/unit/test_statistics_calendar.py holds them equal)."""
 
     def __init__(self, calendar: WorkingCalendar) -> None:
         self._c = calendar
-        self.add_working_days = lru_cache(maxsize=None)(calendar.add_working_days)
+        self.add_working_days = lru_cache(maxsize=None)(self._add_working_days)
         self.working_day_on_or_after = lru_cache(maxsize=None)(calendar.working_day_on_or_after)
         self.is_working_day = lru_cache(maxsize=None)(calendar.is_working_day)
         self._prefix: dict[date, int] = {}
+        self._working: list[date] = []  # the working days after the first day, in order
         self._first: date | None = None
         self._last = date.min
 
@@ -131,16 +134,33 @@ class _Calendar:
         before = self._count_to(start)  # first: an earlier day moves the prefix's first day
         return self._count_to(end) - before
 
+    def _add_working_days(self, start: date, n: int) -> DueDate:
+        """WorkingCalendar.add_working_days: the end of the n-th working day after `start`,
+        with the guessed years among the days counted."""
+        if n < 0:
+            raise ValueError("n must be non-negative")
+        if n == 0:
+            return DueDate(start, frozenset())
+        target = self._count_to(start) + n  # first: an earlier day moves the first day
+        while len(self._working) < target:
+            self._count_to(self._last + timedelta(days=max(31, 2 * n)))
+        day = self._working[target - 1]
+        guessed = frozenset(y for y in range((start + timedelta(days=1)).year, day.year + 1)
+                            if self._c.source(y) is YearSource.GUESSED)
+        return DueDate(day, guessed)
+
     def _count_to(self, day: date) -> int:
         """Working days after the first day asked for, up to `day` (a prefix sum)."""
         if self._first is None or day < self._first:
             self._first = day - timedelta(days=400)
-            self._prefix, self._last = {self._first: 0}, self._first
+            self._prefix, self._last, self._working = {self._first: 0}, self._first, []
         if day > self._last:  # the prefix holds every day from the first to the last
             cursor, count = self._last, self._prefix[self._last]
             while cursor < day:
                 cursor += timedelta(days=1)
-                count += self.is_working_day(cursor)
+                if self.is_working_day(cursor):
+                    count += 1
+                    self._working.append(cursor)
                 self._prefix[cursor] = count
             self._last = day
         return self._prefix[day]
@@ -215,18 +235,21 @@ class StatisticsService(Service):
             calendar = _Calendar(self.ctx.reference.calendar())
             rule_sets = {r.code: r for r in self.ctx.reference.rule_sets()}
             periods = (period, period.year_before(), period.previous())
+            # The tables' first day: stat_wd's ordinals count the working days after it.
+            first_day = min(p.start for p in periods) - timedelta(days=self.DUE_DAYS_BEFORE)
             if self.sql_common_case:
                 days: set[date] = set()
                 for p in periods:  # each period's days, and as many before it as the table holds
                     days.update(_days(p.start - timedelta(days=self.DUE_DAYS_BEFORE), p.end))
-                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)))
+                repo.load_due_days(_due_days(calendar, rule_sets, sorted(days)),
+                                   _ordinals(calendar, first_day, max(p.end for p in periods)))
             facts: dict[str, _Facts] = {}
             by_period: dict[Period, _Facts] = {}  # a year's 同比 and 环比 are the same year
             for i, (name, p) in enumerate((("now", period), ("year_before", period.year_before()),
                                            ("previous", period.previous()))):
                 step(i, 5)
                 if p not in by_period:
-                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets)
+                    by_period[p] = self._facts(repo, p, scope, calendar, rule_sets, first_day)
                 facts[name] = by_period[p]
             step(3, 5)
             months = _twelve_months(period.end)
@@ -297,26 +320,28 @@ class StatisticsService(Service):
 
     # -- one period's facts -------------------------------------------------------------------
     def _facts(self, repo: StatisticsRepository, period: Period, scope: Scope,
-               calendar: _Calendar, rule_sets: dict[str, RuleSet]) -> _Facts:
+               calendar: _Calendar, rule_sets: dict[str, RuleSet], first_day: date) -> _Facts:
         import pandas as pd  # type: ignore[import-untyped]
 
         columns = ["kind", "channel_code", "category_code", "office_id", "handler_id", "n",
                    "dispatched", "accepted", "decided", "handled", "closed_by_end", "amount_cents"]
         received = pd.DataFrame(repo.received(period.start, period.end, scope), columns=columns)
-        groups = repo.closed_groups(period.start, period.end, scope,
-                                    Notice.TERMINATION.value if self.sql_common_case else None)
         if self.sql_common_case:
-            to_check = [int(i) for g in groups if g["to_check"] for i in g["to_check"].split(",")]
+            sums = repo.closed_sums(period.start, period.end, scope, Notice.TERMINATION.value)
+            to_check = sums["to_check"]
             closed = repo.closed(period.start, period.end, scope, to_check) if to_check else []
-        else:
+            facts = _Facts(received=received, closed=closed, closed_sums=sums["sums"])
+            # Working days from receipt to closing: differences of the ordinals (the working
+            # days after the due-day tables' first day) of the closing and the receipt day.
+            for closed_on, counted, received_wd, other in sums["days"]:
+                facts.working_days += counted * calendar.working_days_between(first_day, closed_on) \
+                    - received_wd + sum(calendar.working_days_between(r, closed_on) for r in other)
+        else:  # every closed item read and summed here
             closed = repo.closed(period.start, period.end, scope)
-        facts = _Facts(received=received, closed=closed)
-        for g in groups:
-            for key in ("n", "mediated", "settled", "recovered_cents", "case_transfers",
-                        "at_fault", "followed", "rated", "satisfied"):
-                facts.closed_sums[key] = facts.closed_sums.get(key, 0) + int(g[key] or 0)
-            facts.working_days += int(g["n"]) * calendar.working_days_between(
-                date.fromisoformat(g["received_on"]), date.fromisoformat(str(g["closed_on"])[:10]))
+            facts = _Facts(received=received, closed=closed)
+            facts.closed_sums = _closed_sums(closed)
+            facts.working_days = sum(calendar.working_days_between(
+                c["received_at"].date(), c["closed_on"]) for c in closed)
         self._on_time(repo, facts, calendar, rule_sets)
         self._intake(repo, facts, period, scope, calendar, rule_sets)
         today = self.ctx.clock.today()
@@ -486,6 +511,26 @@ def _due_days(calendar: _Calendar, rule_sets: dict[str, RuleSet],
             out.append((code, day.isoformat(), {k: v.day if v is not None else None
                                                 for k, v in due.items()}))
     return out
+
+
+def _ordinals(calendar: _Calendar, first: date, last: date) -> list[tuple[date, int]]:
+    """Each day from `first` to `last` with the working days after `first` up to it."""
+    return [(day, calendar.working_days_between(first, day)) for day in _days(first, last)]
+
+
+def _closed_sums(closed: list[dict[str, Any]]) -> dict[str, int]:
+    """What StatisticsRepository.closed_sums counts, over the closed items' rows."""
+    return {
+        "n": len(closed),
+        "mediated": sum(c["result"] in ("settled", "not_settled", "terminated") for c in closed),
+        "settled": sum(c["result"] == "settled" for c in closed),
+        "recovered_cents": sum(c["recovered_cents"] or 0 for c in closed),
+        "case_transfers": sum(c["violation_found_on"] is not None for c in closed),
+        "at_fault": sum(bool(c["at_fault"]) for c in closed),
+        "followed": sum(c["follow_ups"] > 0 for c in closed),
+        "rated": sum(bool(c["satisfaction"]) for c in closed),
+        "satisfied": sum(c["satisfaction"] in ("satisfied", "basic") for c in closed),
+    }
 
 
 def _first(*days: date | None) -> date | None:
