@@ -24,7 +24,7 @@ Existing rows keep NULL in all seven: nothing else changes.
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
