@@ -27,12 +27,8 @@ from desktop.db.models import Base, OutboxOp, new_uuid, utcnow
 from desktop.db.rows import BOOKKEEPING, plain
 from desktop.db.uow import UnitOfWork, is_secret, secret_digest
 
+# Values rows.plain leaves as they are: checked inline, without a call for each.
 _AS_IS = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(value: Any) -> Any:
-    """rows.plain, without a call for the values it leaves as they are (most of them)."""
-    return value if type(value) in _AS_IS else plain(value)
 
 
 def _dump(value: dict[str, Any]) -> str:
@@ -56,19 +52,23 @@ def complete_rows(model: type[Base], values: Sequence[Mapping[str, Any]]) -> lis
     columns' Python defaults (uuid, version, updated_at, …), else None; the primary key is left
     to the database."""
     mapper = inspect(model)
-    columns = [(a.key, a.columns[0]) for a in mapper.column_attrs]
-    for key, column in columns:
+    fixed: dict[str, Any] = {}  # None or a constant default
+    made: list[tuple[str, Column[Any]]] = []  # a default made per row (new_uuid, utcnow)
+    for a in mapper.column_attrs:
+        column = a.columns[0]
         if column.server_default is not None and column.default is None:
-            raise ValueError(f"{model.__name__}.{key}: a server default only is not supported")
+            raise ValueError(f"{model.__name__}.{a.key}: a server default only is not supported")
+        if column.primary_key:
+            continue
+        if getattr(column.default, "is_callable", False):
+            made.append((a.key, column))
+        else:
+            fixed[a.key] = _default(column)[1]
     out = []
     for given in values:
-        row: dict[str, Any] = {}
-        for key, column in columns:
-            if key in given:
-                row[key] = given[key]
-            elif column.primary_key:
-                continue
-            else:
+        row = {**fixed, **given}
+        for key, column in made:
+            if key not in given:
                 row[key] = _default(column)[1]
         out.append(row)
     return out
@@ -85,6 +85,8 @@ def insert_audited(uow: UnitOfWork, model: type[Base],
     table = model.__table__  # type: ignore[attr-defined]
     if "complaint_id" in table.c and table.name != "complaints":
         raise ValueError(f"{table.name}: records below a complaint are not written in bulk")
+    if table.name == "app_settings":  # whose secrets depend on each row's key
+        raise ValueError("settings are not written in bulk")
     session = uow.session
     session.flush()  # what the ORM holds is audited first: the chain goes on from there
     rows = complete_rows(model, values)
@@ -99,7 +101,8 @@ def insert_audited(uow: UnitOfWork, model: type[Base],
     for row in rows:
         row["id"] = ids[row["uuid"]]
     entity = table.name
-    UnitOfWork._write(session, [_audit_row(uow, entity, row) for row in rows])
+    secrets = [key for key in rows[0] if key not in BOOKKEEPING and is_secret(entity, key)]
+    UnitOfWork._write(session, [_audit_row(uow, entity, row, secrets) for row in rows])
     if uow.outbox is not None:
         from desktop.db.sync.outbox import sparse  # noqa: PLC0415  (pydantic, as in uow)
         from desktop.db.sync.wire import FIELDS, MODELS, Codec  # noqa: PLC0415
@@ -115,7 +118,8 @@ def insert_audited(uow: UnitOfWork, model: type[Base],
             plain_fields = [(f.attr, f.wire) for f in fields if f.target is None]
             keyed = [f for f in fields if f.target is not None]
             for row in rows:
-                wire = {w: _plain(row[a]) for a, w in plain_fields}  # as Codec.value gives it
+                wire = {w: v if type(v := row[a]) in _AS_IS else plain(v)  # as Codec.value
+                        for a, w in plain_fields}
                 wire.update(codec.value(entity, f.attr, row[f.attr]) for f in keyed)
                 after = sparse(entity, {f.wire: wire[f.wire] for f in fields})
                 ops.append({
@@ -130,10 +134,14 @@ def insert_audited(uow: UnitOfWork, model: type[Base],
     return rows
 
 
-def _audit_row(uow: UnitOfWork, entity: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """An insert's audit entry as UnitOfWork._row makes it from uow._columns."""
-    after = {key: secret_digest(value) if is_secret(entity, key) else _plain(value)
+def _audit_row(uow: UnitOfWork, entity: str, row: Mapping[str, Any],
+               secrets: Sequence[str]) -> dict[str, Any]:
+    """An insert's audit entry as UnitOfWork._row makes it from uow._columns (`secrets`: the
+    columns recorded by their digest)."""
+    after = {key: value if type(value) in _AS_IS else plain(value)
              for key, value in row.items() if key not in BOOKKEEPING}
+    for key in secrets:
+        after[key] = secret_digest(row[key])
     return {
         "at": utcnow(), "user_id": uow.actor.user_id, "username": uow.actor.username,
         "office_code": uow.actor.office_code, "action": uow.action or "insert",

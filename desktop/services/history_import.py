@@ -50,7 +50,7 @@ FLUSH_EVERY = 1000
 # New rows written at once (rows, audit entries, outbox operations: db/bulk_write.py); False:
 # through the ORM record by record, as before (the tests hold the two against each other).
 BULK = True
-BULK_EVERY = 2000
+BULK_EVERY = 5000
 CHECK_EVERY = 200  # rows between two looks at cancel and two progress reports
 
 __all__ = ["ACTION", "HistoryImportService", "ImportCancelled", "ImportFileError", "Preview",
