@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.db.bulk_write import insert_audited
 from desktop.db.history_import import HistoryImportRows
 from desktop.db.models import CodeItem, Complaint
 from desktop.db.repositories import CodeRepository, OfficeRepository
@@ -44,8 +45,12 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 ACTION = "历史导入"
 HISTORY_CHANNEL_LABEL = "历史导入"
-# Rows written between two flushes (each flush audits its rows and queues them for sync).
+# Updated rows between two flushes (each flush audits its rows).
 FLUSH_EVERY = 1000
+# New rows written at once (rows, audit entries, outbox operations: db/bulk_write.py); False:
+# through the ORM record by record, as before (the tests hold the two against each other).
+BULK = True
+BULK_EVERY = 5000
 CHECK_EVERY = 200  # rows between two looks at cancel and two progress reports
 
 __all__ = ["ACTION", "HistoryImportService", "ImportCancelled", "ImportFileError", "Preview",
@@ -238,34 +243,52 @@ class HistoryImportService(Service):
                     existing: dict[str, Complaint], numbers: dict[date, deque[str]],
                     rule_sets: Sequence[Any], given: list[str], counts: Counter[str],
                     progress: Progress | None, cancelled: Cancelled | None) -> None:
+        """A changed row updates its complaint through the ORM (audited at each flush); new
+        rows are written BULK_EVERY at a time by db/bulk_write (the same audit entries and
+        outbox operations as the ORM path writes, at a fraction of its cost)."""
+        new: list[dict[str, Any]] = []
+        total = len(rows)
+
+        def write_new() -> None:
+            if new:
+                if BULK:
+                    insert_audited(uow, Complaint, new)
+                else:  # record by record, as the unit of work audits an ORM flush
+                    uow.session.add_all(Complaint(**values) for values in new)
+                    uow.session.flush()
+                new.clear()
+
         for i, row in enumerate(rows):
             if i % CHECK_EVERY == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
                 if progress is not None:
-                    progress(i, len(rows))
+                    progress(i, total)
             digest = row.digest or content_digest(row.values)
             c = existing.get(row.key or "")
             if c is None:
                 day = row.values["received_at"].date()
                 number = numbers[day].popleft()
                 given.append(number)
-                c = Complaint(number=number, registered_by_id=user.id, office_id=user.office_id,
-                              rule_set_code=rule_set_for(rule_sets, day).code,
-                              import_key=row.key, import_hash=digest, **row.values)
-                uow.session.add(c)
-                existing[row.key or ""] = c
+                new.append(dict(number=number, registered_by_id=user.id,
+                                office_id=user.office_id,
+                                rule_set_code=rule_set_for(rule_sets, day).code,
+                                import_key=row.key, import_hash=digest, **row.values))
                 counts["added"] += 1
+                if len(new) >= BULK_EVERY:
+                    write_new()
             elif c.import_hash != digest:
                 for key, value in row.values.items():
                     if getattr(c, key) != value:
                         setattr(c, key, value)
                 c.import_hash = digest
                 counts["updated"] += 1
+                if counts["updated"] % FLUSH_EVERY == 0:
+                    uow.session.flush()
             else:
                 counts["same"] += 1
-            if (i + 1) % FLUSH_EVERY == 0:
-                uow.session.flush()
+        write_new()
+        uow.session.flush()
 
     def import_file(self, user: CurrentUser, path: Path | str, *, profile: str | None = None,
                     kind: str | None = None, dry_run: bool = False,
