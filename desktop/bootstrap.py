@@ -9,14 +9,16 @@ SQLAlchemy until `open_services` runs, so that the launcher can call `login_offi
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from desktop import paths
-from desktop.db.migrate import newest_revision, open_database, read_only_state
+from desktop.db.migrate import open_database
+from desktop.domain.errors import DomainError
+from desktop.security import keys
+from desktop.security.keys import DataKey, KeyFile
 
 if TYPE_CHECKING:
     from desktop.services.aftercare import AftercareService
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.services.complaints import ComplaintService
     from desktop.services.credit_lists import CreditListService
     from desktop.services.disclosure import DisclosureService
+    from desktop.services.dto import CurrentUser
     from desktop.services.enterprises import EnterpriseService
     from desktop.services.ledger_export import LedgerExportService
     from desktop.services.national_classes import NationalClassService
@@ -199,18 +202,70 @@ class Services:
         self.ctx.engine.dispose()
 
 
-def open_services(data_dir: Path, clock: Clock | None = None) -> Services:
-    """Open (creating and migrating as needed) the database in `data_dir`; the folder and
-    its files are made readable by the owner only (paths.secure_data_dir)."""
+class Locked(DomainError):
+    """The database is encrypted and this process holds no key to it: log in first."""
+
+
+def _plain(database: Path) -> bool:
+    from desktop.db.connection import WrongKey, connect
+
+    try:
+        connect(database, None, read_only=True).close()
+    except WrongKey:
+        return False
+    return True
+
+
+def data_key(data_dir: Path) -> DataKey | None:
+    """The key to open `data_dir`'s database with, without asking anyone: the one this process
+    opened at login (security/keys.remember), or the key of a database created but not yet set
+    up, or a new key for a folder without a database; None for a plain file from before
+    encryption. Locked when a password is needed."""
+    found = keys.remembered(data_dir)
+    if found is not None:
+        return found
+    keyfile = KeyFile.read(data_dir)
+    database = paths.database_path(data_dir)
+    if keyfile is not None and keyfile.pending is not None:
+        pending = keyfile.pending
+        keys.remember(data_dir, pending)
+        return pending
+    if keyfile is None and not (database.exists() and database.stat().st_size > 0):
+        key = keys.create_pending(data_dir)
+        keys.remember(data_dir, key)
+        return key
+    if keyfile is None and _plain(database):
+        return None  # a file from before encryption: opened as it is (see open_services)
+    if keyfile is None:
+        from desktop.db.migrate import DatabaseError
+
+        raise DatabaseError(
+            f"无法打开数据库文件 {database}：它不是未加密的和解台数据库，旁边也没有密钥文件 "
+            f"{keys.KEYS_FILENAME}（加密的数据库须与它同在一个文件夹）。若刚从别处拷贝过来，"
+            "请把密钥文件一并拷贝，或用「恢复备份」。")
+    raise Locked("数据库已加密：请先用用户名和密码登录，或使用恢复密钥")
+
+
+def open_services(data_dir: Path, clock: Clock | None = None, *, key: DataKey | None = None) -> Services:
+    """Open (creating and migrating as needed) the database in `data_dir`, with `key` or the
+    key `data_key` finds; the folder and its files are made readable by the owner only
+    (paths.secure_data_dir)."""
     from desktop.services.base import Clock, Reference, ServiceContext
 
     paths.secure_data_dir(data_dir)  # before SQLite creates anything in it
+    if key is None:
+        key = data_key(data_dir)
+    if key is not None:
+        keys.remember(data_dir, key)
     database = paths.database_path(data_dir)
-    engine, backup = open_database(database, paths.backup_dir(data_dir))
+    engine, backup = open_database(database, paths.backup_dir(data_dir), key)
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
-                         data_dir=data_dir)
+                         data_dir=data_dir,
+                         keyring=keys.KeyRing(data_dir, key) if key is not None else None)
     services = Services(ctx=ctx, database=database, backup=backup)
+    if ctx.keyring is not None and services.setup.is_initialized():
+        ctx.keyring.set_office(services.offices.local().name)  # for the next login window
     # A program update may ship new values of a rule set: apply them (unless an administrator
     # edited that set) and recompute the open complaints' due dates, before anyone works.
     services.reference.install_new_code_tables()
@@ -251,45 +306,58 @@ LOCAL_OFFICE_KEY = "local_office_code"  # services.offices.LOCAL_OFFICE_KEY (a t
 
 
 def login_office(data_dir: Path) -> str | None:
-    """The local office's name, read with plain sqlite3 and without changing a byte, when the
-    database in `data_dir` is set up and needs no migration: what the login window shows. None
-    otherwise (no file yet, a migration pending, not set up, not readable): then the services
-    are opened first, as `open_services` decides. Lets the launcher show the login window while
-    SQLAlchemy and the services load on the database worker."""
+    """The local office's name, from the key file beside the database, when the database is set
+    up and encrypted: the login window shows it, and the password typed there opens the
+    database (`unlock_and_login`). None otherwise (no database yet, one not set up, a plain
+    file from before encryption): then the services are opened first, as `open_services`
+    decides, for the first-start set-up."""
     path = paths.database_path(data_dir)
     try:
         if not path.exists() or path.stat().st_size == 0:
             return None
-        revision, _tables = read_only_state(path)
-        if revision != newest_revision():
-            return None
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = con.execute(
-                "SELECT offices.name FROM app_settings JOIN offices ON offices.code = app_settings.value"
-                " WHERE app_settings.key = ?", (LOCAL_OFFICE_KEY,)).fetchone()
-        finally:
-            con.close()
-    except (sqlite3.Error, OSError):
+        keyfile = KeyFile.read(data_dir)
+    except (DomainError, OSError):
         return None
-    return row[0] if row else None
+    if keyfile is None or not keyfile.set_up:
+        return None
+    return keyfile.office or "和解台"
 
 
-def check_database(data_dir: Path) -> DatabaseCheck:
+def unlock_and_login(data_dir: Path, username: str, password: str,
+                     clock: Clock | None = None) -> tuple[Services, CurrentUser]:
+    """The first login of a start: the password opens the data key (security/keys.py), the key
+    the database, and the user service then checks the account as at every login."""
+    key = keys.unlock(data_dir, username, password)
+    services = open_services(data_dir, clock=clock, key=key)
+    try:
+        return services, services.users.login(username, password)
+    except BaseException:
+        services.close()
+        raise
+
+
+def unlock_with_recovery(data_dir: Path, code: str, clock: Clock | None = None) -> Services:
+    """The recovery key opens the database (no one is logged in yet: the recovery dialog then
+    has an administrator's password set, UserService.recover_admin)."""
+    key = keys.unlock_with_recovery(data_dir, code)
+    return open_services(data_dir, clock=clock, key=key)
+
+
+def check_database(data_dir: Path, key: DataKey | None) -> DatabaseCheck:
     """hejie-admin check: the database file opened as it is and never migrated, for a check
     must never change what it checks."""
     from desktop.db.engine import make_engine
-    from desktop.domain.errors import DomainError
     from desktop.services.base import Clock, Reference, ServiceContext
     from desktop.services.check import CheckService  # only this command needs it
 
     database = paths.database_path(data_dir)
     if not database.exists():
         raise DomainError(f"数据库文件 {database} 不存在")
-    engine = make_engine(database)
+    engine = make_engine(database, key)
     try:
         ctx = ServiceContext(engine=engine, clock=Clock(), reference=Reference(engine),
-                             data_dir=data_dir)
+                             data_dir=data_dir,
+                             keyring=keys.KeyRing(data_dir, key) if key is not None else None)
         return CheckService(ctx).check()
     finally:
         engine.dispose()

@@ -32,6 +32,8 @@ from desktop.db import snapshot
 from desktop.db.migrate import known_revisions, newest_revision, read_only_state
 from desktop.domain.backups import partial_name
 from desktop.domain.errors import DomainError
+from desktop.security import keys
+from desktop.security.keys import DataKey
 from desktop.services.backup import audit_of_copy, remove_partials
 from desktop.services.base import Clock
 
@@ -59,8 +61,10 @@ class Restored:
 
 
 def check_backup(source: Path, data_dir: Path, clock: Clock,
-                 progress: Progress | None = None) -> CheckedBackup:
-    """Check a backup before anything is restored; DomainError (BackupFileError) says why not."""
+                 progress: Progress | None = None, *, key: DataKey | None = None) -> CheckedBackup:
+    """Check a backup before anything is restored; DomainError (BackupFileError) says why not.
+    `key` opens the backup's database (by default the key this process opened for `data_dir`)."""
+    key = key or keys.remembered(data_dir)
     manifest = backup_archive.verify(source, progress)
     folder = paths.private_dir(paths.backup_dir(data_dir))
     remove_partials(folder)
@@ -70,17 +74,17 @@ def check_backup(source: Path, data_dir: Path, clock: Clock,
         if progress:
             progress("检查备份中的数据库", 0, 1)
         backup_archive.extract(source, manifest.database, staged)
-        problems = snapshot.integrity(staged)
+        problems = snapshot.integrity(staged, key)
         if problems != ["ok"]:
             raise DomainError("备份中的数据库没有通过完整性检查（" + "；".join(problems[:3])
                               + "），不能用它恢复")
-        revision, _tables = read_only_state(staged)
+        revision, _tables = read_only_state(staged, key)
         if revision is None:
             raise DomainError("备份中的文件不是和解台的数据库")
         if revision != newest_revision() and revision not in known_revisions():
             raise DomainError(f"这份备份由更新版本的和解台制作（数据库结构版本 {revision}），"
                               "请先把本机的和解台升级到同一版本或更新版本，再恢复")
-        report = audit_of_copy(staged, clock, data_dir)
+        report = audit_of_copy(staged, clock, data_dir, key)
         if not report.ok:
             shown = "；".join(report.problems[:3])
             raise DomainError(f"备份中的审计日志校验发现 {len(report.problems)} 处问题（{shown}），"
@@ -102,7 +106,7 @@ def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
     written = _attachments(data_dir, checked, progress)
     set_aside: Path | None = None
     if database.exists():
-        snapshot.take_offline(database)
+        snapshot.take_offline(database, keys.remembered(data_dir))
         set_aside = _aside_name(paths.private_dir(paths.backup_dir(data_dir)), clock)
         for suffix in ("-wal", "-shm"):  # none after take_offline; never left beside the new file
             leftover = database.with_name(database.name + suffix)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from desktop.cli.main import main
+from tests.office_db import office_db
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_demo_database_has_every_state_and_a_clean_audit(tmp_path: Path, capsys)
     data = tmp_path / "demo"
     code, out = run(capsys, "demo", "--data-dir", str(data), "--complaints", "120")
     assert code == 0 and "投诉 120 件" in out and "wangfang" in out
-    con = sqlite3.connect(data / "hejie.db")
+    con = office_db(data)
     assert con.execute("SELECT count(*) FROM offices WHERE kind='station'").fetchone() == (5,)
     assert con.execute("SELECT count(DISTINCT tier) FROM offices WHERE kind='station'").fetchone() == (3,)
     assert con.execute("SELECT count(*) FROM enterprises").fetchone() == (200,)
@@ -62,7 +62,7 @@ def test_bulk_demo_for_benchmark_sizes(tmp_path: Path, capsys) -> None:  # type:
     data = tmp_path / "big"
     code, _ = run(capsys, "demo", "--data-dir", str(data), "--complaints", "6000")
     assert code == 0
-    con = sqlite3.connect(data / "hejie.db")
+    con = office_db(data)
     assert con.execute("SELECT count(*) FROM complaints").fetchone() == (6000,)
     assert con.execute("SELECT count(*) FROM complaints_fts WHERE complaints_fts MATCH '\"退款\"'").fetchone()[0] > 0
     # The planner's statistics were written (without them a sub-bureau's sort took 0.6 s at 200,000).

@@ -4,13 +4,13 @@ exit codes, and that a refused restore changes nothing."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from desktop import paths
 from desktop.cli.main import main
 from desktop.domain.backups import parse_name
 from tests.conftest import World, draft
+from tests.office_db import office_db
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -20,7 +20,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
 
 
 def _complaints(data_dir: Path) -> int:
-    con = sqlite3.connect(paths.database_path(data_dir))
+    con = office_db(data_dir)
     try:
         return con.execute("SELECT count(*) FROM complaints").fetchone()[0]
     finally:
