@@ -67,6 +67,8 @@ def password(prompt: str, env: str = "HEJIE_PASSWORD") -> str:
 
 
 def user_password(username: str) -> str:
+    if os.environ.get("HEJIE_PASSWORD"):
+        return os.environ["HEJIE_PASSWORD"]
     if username not in _typed:
         _typed[username] = password(f"{username} 的密码：")
     return _typed[username]

@@ -45,7 +45,7 @@ from desktop.domain.backups import (
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import Role
 from desktop.processes import process_alive
-from desktop.security.keys import DataKey
+from desktop.security.keys import DataKey, keys_path
 from desktop.services.base import Clock, Reference, Service, ServiceContext, require_role
 from desktop.services.dto import Changed, CurrentUser
 
@@ -339,9 +339,11 @@ class BackupService(Service):
                             "audit_problems": list(report.problems[:SHOWN_PROBLEMS])},
                     missing=tuple(sha for sha, _ in missing), damaged=damaged)
 
+            keyfile = keys_path(self.ctx.data_dir)
             manifest = backup_archive.write(
                 written, staged, present, describe, progress,
-                after_member=lambda member: _stop_point("writing"))
+                after_member=lambda member: _stop_point("writing"),
+                keys=keyfile.read_bytes() if key is not None and keyfile.exists() else None)
             _stop_point("written")
             if backup_archive.verify(written, progress) != manifest:
                 raise BackupFileError("写入的备份文件读回后与清单不一致")

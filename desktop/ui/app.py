@@ -7,7 +7,7 @@ import gc
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -22,12 +22,12 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop import __version__, paths, shipped
-from desktop.domain.errors import DomainError
 from desktop.ui.errors import ErrorReporter
 from desktop.ui.ops import Ops, TaskState
 
 if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the database worker
     from desktop.bootstrap import Services
+    from desktop.services.dto import CurrentUser
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -93,20 +93,6 @@ def application_icon() -> QIcon:
     return icon
 
 
-class _Opening:
-    """The services while the database worker is still opening them. The login window shows
-    before they are open (see Launcher.start); its 登录 runs on that same worker, after the
-    opening, and finds them here."""
-
-    def __init__(self) -> None:
-        self.services: Services | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self.services is None:
-            raise DomainError("数据库没有打开")
-        return getattr(self.services, name)
-
-
 class Launcher(QObject):
     """Opens the database off the UI thread, runs set-up or login, and shows the window;
     comes back here to switch user."""
@@ -125,17 +111,20 @@ class Launcher(QObject):
     def start(self) -> None:
         from desktop.bootstrap import login_office
 
-        # A database that is set up and needs no migration: the login window needs only the
-        # office's name (read in a moment with plain sqlite3), so it shows at once while the
-        # worker imports SQLAlchemy and opens the services; 登录 queues behind the opening.
+        # A database that is set up is encrypted: the login window needs only the office's
+        # name (in the key file beside it), and the password typed there opens the database
+        # (first_login). Otherwise (no database yet, not set up, a plain file from before
+        # encryption) the services are opened first, for the first-start set-up.
         office = login_office(self.data_dir)
-        opening = _Opening() if office is not None else None
+        if office is not None:
+            self._show_login(office, first=True)
+            # While the password is typed: the workbench's modules, on the pool.
+            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
+            return
         progress = QProgressDialog(self.tr("正在打开数据库……"), self.tr("取消"), 0, 0)
         progress.setWindowTitle(self.tr("和解台"))
         progress.setCancelButton(None)  # type: ignore[arg-type]
         progress.setMinimumDuration(400)
-        if opening is not None:
-            progress.cancel()  # the login window is what the user sees meanwhile
         self._progress = progress
 
         def work(state: TaskState) -> Services:
@@ -147,8 +136,6 @@ class Launcher(QObject):
                 from desktop.demo.generate import build_demo
 
                 build_demo(services, progress=state.progress)
-            if opening is not None:
-                opening.services = services
             return services
 
         def shown(done: int, total: int) -> None:
@@ -156,10 +143,18 @@ class Launcher(QObject):
             progress.setMaximum(total)
             progress.setValue(done)
 
-        self._login_shown = opening is not None
         self.ops.run(work, self._opened, on_progress=shown, on_error=self._failed_to_open)
-        if opening is not None and office is not None:
-            self._show_login(office, opening)
+
+    def first_login(self, username: str, password: str) -> CurrentUser:
+        """登录 of the login window at start, on the database worker: the password opens the
+        data key, the key the database, and the account is checked as at every login."""
+        from desktop.bootstrap import unlock_and_login
+
+        if self.services is not None:  # opened by an earlier try whose account check failed
+            return self.services.users.login(username, password)
+        services, user = unlock_and_login(self.data_dir, username, password)
+        self.services = services
+        return user
 
     def _failed_to_open(self, error: BaseException) -> None:
         self._progress.close()
@@ -170,12 +165,6 @@ class Launcher(QObject):
     def _opened(self, services: Services) -> None:
         self._progress.close()
         self.services = services
-        if self._login_shown:
-            # While the password is typed: the workbench's modules (its pages import printing,
-            # the exports and sync), on the pool, so that 登录 opens the window as quickly as
-            # when everything loaded before the login window.
-            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
-            return
         self.ops.query(services.setup.is_initialized, self._initialized_known)
 
     def _initialized_known(self, initialized: bool) -> None:
@@ -199,14 +188,13 @@ class Launcher(QObject):
         assert self.services is not None
         self.ops.query(self.services.offices.local, lambda office: self._show_login(office.name))
 
-    def _show_login(self, office: str, opening: _Opening | None = None) -> None:
+    def _show_login(self, office: str, first: bool = False) -> None:
         from desktop.ui.dialogs.login import LoginDialog
         from desktop.ui.settings import last_username  # with it QtPrintSupport: only now
 
-        services = opening or self.services
-        assert services is not None
         default = self.username or last_username() or ("wangfang" if self.demo else "")
-        dialog = LoginDialog(services, self.ops, username=default, office=office)  # type: ignore[arg-type]
+        dialog = LoginDialog(self.services, self.ops, username=default, office=office,
+                             login=self.first_login if first else None)
         if self.demo:
             dialog.message.setStyleSheet("color: #555;")
             dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
