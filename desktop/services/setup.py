@@ -122,6 +122,24 @@ class SetupService(Service):
             uow.commit()
         return code
 
+    def first_recovery_key(self) -> str:
+        """The recovery key made at set-up, right after `initialize` (no one has logged in
+        yet): refused once the database has one (a new one then needs an administrator,
+        `issue_recovery_key`). Returns the code for the recovery key sheet."""
+        keyring = self.ctx.keyring
+        if keyring is None:
+            raise DomainError("数据库没有加密，无需恢复密钥")
+        if not self.is_initialized():
+            raise DomainError("请先完成初始化，再生成恢复密钥")
+        if self.recovery_issued() is not None:
+            raise DomainError("本数据库已有恢复密钥；如需新的，请管理员登录后在「设置 → 用户」中重新生成")
+        code = new_recovery_code()
+        with self._uow(None, "生成恢复密钥") as uow:
+            CodeRepository(uow.session).set_setting(RECOVERY_ISSUED_KEY, self.ctx.clock.now().isoformat(timespec="seconds"))
+            keyring.set_recovery(code)
+            uow.commit()
+        return code
+
     def recovery_issued(self) -> str | None:
         """When the current recovery key was issued (ISO time), None if never."""
         with self._uow(None, "", write=False) as uow:

@@ -194,7 +194,8 @@ class Launcher(QObject):
 
         default = self.username or last_username() or ("wangfang" if self.demo else "")
         dialog = LoginDialog(self.services, self.ops, username=default, office=office,
-                             login=self.first_login if first else None)
+                             login=self.first_login if first else None,
+                             recover=self.recover if first else None)
         if self.demo:
             dialog.message.setStyleSheet("color: #555;")
             dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
@@ -202,6 +203,30 @@ class Launcher(QObject):
         dialog.rejected.connect(self._login_cancelled)
         dialog.show()
         self._dialog = dialog
+
+    def recover(self) -> None:
+        """「忘记所有密码？用恢复密钥」: the recovery key opens the database, an administrator
+        gets a new password and is logged in."""
+        from desktop.ui.dialogs.recovery import RecoveryLoginDialog
+
+        login = self._dialog
+
+        def open_with(code: str) -> Services:
+            from desktop.bootstrap import unlock_with_recovery
+
+            if self.services is None:
+                self.services = unlock_with_recovery(self.data_dir, code)
+            return self.services
+
+        dialog = RecoveryLoginDialog(self.ops, open_with, parent=login)
+
+        def logged_in(user: CurrentUser) -> None:
+            login.hide()
+            self._logged_in(user)
+
+        dialog.sig_logged_in.connect(logged_in)
+        dialog.show()
+        self._recovery = dialog
 
     def _login_cancelled(self) -> None:
         if self.window is None:

@@ -29,7 +29,8 @@ class LoginDialog(QDialog):
 
     def __init__(self, services: Services | None, ops: Ops, *, username: str = "", office: str = "",
                  locked_to: str | None = None, parent: QWidget | None = None,
-                 login: Callable[[str, str], CurrentUser] | None = None) -> None:
+                 login: Callable[[str, str], CurrentUser] | None = None,
+                 recover: Callable[[], None] | None = None) -> None:
         """`login`: what 登录 runs on the database worker; by default the open services' login.
         The launcher's first login passes one that opens the encrypted database with the
         password first (bootstrap.unlock_and_login)."""
@@ -69,6 +70,11 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        if recover is not None:
+            # The first login of a start: when no password is left, the recovery key opens.
+            self.recover_link = QLabel(f'<a href="#">{self.tr("忘记所有密码？用恢复密钥")}</a>')
+            self.recover_link.linkActivated.connect(lambda _link: recover())
+            layout.addWidget(self.recover_link)
         (self.password if self.username.text() else self.username).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
