@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
+from desktop.security import keys
 from tests.office_db import office_db
 
 
@@ -21,7 +22,25 @@ def test_init_then_check_and_user_commands(tmp_path: Path, capsys, monkeypatch) 
     monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
     code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
                     "吴中区市场监督管理局", "--office-code", "WZCQ", "--office-name", "长桥分局")
-    assert code == 0 and "长桥分局" in out
+    assert code == 0 and "长桥分局" in out and "恢复密钥：" in out
+    recovery = out.split("恢复密钥：")[1].split()[0]
+    assert len(recovery) == 44
+    # The database opens with the recovery key alone (no password), and not with a wrong one.
+    keys.forget(Path(data))
+    monkeypatch.delenv("HEJIE_PASSWORD")
+    monkeypatch.setenv("HEJIE_RECOVERY_KEY", recovery)
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 0 and "完整性检查：通过" in out
+    keys.forget(Path(data))
+    monkeypatch.setenv("HEJIE_RECOVERY_KEY", keys.new_recovery_code())
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 2 and "恢复密钥不正确" in out
+    monkeypatch.delenv("HEJIE_RECOVERY_KEY")
+    keys.forget(Path(data))
+    monkeypatch.setenv("HEJIE_PASSWORD", "wrong-one1")
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 2 and "用户名或密码不正确" in out
+    monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
     code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
                     "x", "--office-code", "WZCQ", "--office-name", "y")
     assert code == 2 and "不能重复初始化" in out
