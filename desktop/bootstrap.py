@@ -224,6 +224,7 @@ def data_key(data_dir: Path) -> DataKey | None:
     found = keys.remembered(data_dir)
     if found is not None:
         return found
+    finish_interrupted_encryption(data_dir)
     keyfile = KeyFile.read(data_dir)
     database = paths.database_path(data_dir)
     if keyfile is not None and keyfile.pending is not None:
@@ -259,6 +260,8 @@ def open_services(data_dir: Path, clock: Clock | None = None, *, key: DataKey | 
         keys.remember(data_dir, key)
     database = paths.database_path(data_dir)
     engine, backup = open_database(database, paths.backup_dir(data_dir), key)
+    if key is not None:
+        encrypt_old_copies(data_dir, key)  # none left after the upgrade; one read per copy
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir,
@@ -305,6 +308,123 @@ def restore(data_dir: Path, checked: CheckedBackup, *, username: str, display: s
 LOCAL_OFFICE_KEY = "local_office_code"  # services.offices.LOCAL_OFFICE_KEY (a test says so)
 
 
+NEW_KEYS_SUFFIX = ".new"
+UPGRADE_STOP_ENV = "HEJIE_TEST_ENCRYPT_STOP_AT"  # tests: the process dies at that step
+
+
+def _upgrade_step(step: str) -> None:
+    """Test hook: the process ends at `step` as in a power cut (no clean-up runs)."""
+    import os
+
+    if os.environ.get(UPGRADE_STOP_ENV) == step:
+        os._exit(9)
+
+
+def needs_encryption(data_dir: Path) -> bool:
+    """A set-up database from before encryption: plain, and no key file beside it."""
+    from desktop.db.encrypt import is_plain
+
+    finish_interrupted_encryption(data_dir)
+    database = paths.database_path(data_dir)
+    return (database.exists() and database.stat().st_size > 0
+            and not keys.keys_path(data_dir).exists() and is_plain(database))
+
+
+def finish_interrupted_encryption(data_dir: Path) -> None:
+    """What an encryption upgrade cut short left: before the swap (the database still plain) its
+    partial files are removed and the upgrade starts over at the next login; after it (the
+    database encrypted) its new key file is put in place. Either way the program opens."""
+    import contextlib
+    import os
+
+    from desktop.db.encrypt import ENCRYPTING_SUFFIX, is_plain
+
+    database = paths.database_path(data_dir)
+    new_keys = keys.keys_path(data_dir).with_name(keys.KEYS_FILENAME + NEW_KEYS_SUFFIX)
+    partial = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    if new_keys.exists() and database.exists():
+        if is_plain(database):
+            new_keys.unlink()
+        else:
+            os.replace(new_keys, keys.keys_path(data_dir))
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+
+
+def encrypt_database(data_dir: Path, username: str, password: str,
+                     office: str = "") -> DataKey:
+    """Encrypt a plain database in place (the first start after the upgrade to encryption):
+    a new data key, the file exported encrypted into a new file and checked, the key wrapped
+    for this administrator (whose password the caller has checked), then the swap; then the
+    plain pre-migration copies in backups/ are encrypted too. No program may have the file
+    open. Each step can be cut short and the program still opens (finish_interrupted_...)."""
+    import os
+
+    from desktop.db.encrypt import ENCRYPTING_SUFFIX, export_encrypted, fold_wal
+
+    finish_interrupted_encryption(data_dir)
+    database = paths.database_path(data_dir)
+    partial = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    new_keys = keys.keys_path(data_dir).with_name(keys.KEYS_FILENAME + NEW_KEYS_SUFFIX)
+    fold_wal(database)  # no plain -wal may stay beside the encrypted file
+    _upgrade_step("folded")
+    key = DataKey.new()
+    export_encrypted(database, partial, key)
+    _upgrade_step("exported")
+    keyfile = KeyFile(new_keys, {"format": keys.FORMAT, "users": {}, "office": office})
+    keyfile.users[username] = keys.wrap(key, username, password)
+    keyfile.write()
+    _upgrade_step("keys-written")
+    os.replace(partial, database)  # the plain file is gone with this rename
+    paths.secure_data_dir(data_dir)
+    _upgrade_step("swapped")
+    os.replace(new_keys, keys.keys_path(data_dir))
+    _upgrade_step("keys-in-place")
+    keys.remember(data_dir, key)
+    encrypt_old_copies(data_dir, key)
+    return key
+
+
+def encrypt_and_login(services: Services, username: str, password: str,
+                      clock: Clock | None = None) -> tuple[Services, CurrentUser]:
+    """The first start after the upgrade to encryption: an administrator's login (checked on
+    the plain database as always) encrypts the database, wrapped for that administrator; the
+    plain services are closed and the encrypted ones returned, with the administrator logged
+    in. The other users' wraps are made at their next login while the program is open, or by
+    the administrator's 重置密码; set-up's recovery key comes next (first_recovery_key)."""
+    from desktop.domain.errors import AuthenticationError
+    from desktop.domain.workflow import Role
+
+    user = services.users.login(username, password)
+    if not user.has(Role.ADMIN):
+        raise AuthenticationError("本次升级要把数据库加密，须由管理员登录一次；请管理员先登录")
+    office = services.offices.local().name
+    data_dir = services.ctx.data_dir
+    services.close()
+    key = encrypt_database(data_dir, user.username, password, office)
+    encrypted = open_services(data_dir, clock=clock, key=key)
+    try:
+        return encrypted, encrypted.users.login(username, password)
+    except BaseException:
+        encrypted.close()
+        raise
+
+
+def encrypt_old_copies(data_dir: Path, key: DataKey) -> list[Path]:
+    """The plain database copies in backups/ (taken before migrations, or set aside by a
+    restore, before encryption) encrypted in place; run again at each start until none is left."""
+    from desktop.db.encrypt import encrypt_copy
+
+    folder = paths.backup_dir(data_dir)
+    done = []
+    if folder.is_dir():
+        for copy in sorted(folder.glob("*.db")):
+            if encrypt_copy(copy, key):
+                done.append(copy)
+            _upgrade_step("copy-encrypted")
+    return done
+
+
 def login_office(data_dir: Path) -> str | None:
     """The local office's name, from the key file beside the database, when the database is set
     up and encrypted: the login window shows it, and the password typed there opens the
@@ -315,6 +435,7 @@ def login_office(data_dir: Path) -> str | None:
     try:
         if not path.exists() or path.stat().st_size == 0:
             return None
+        finish_interrupted_encryption(data_dir)
         keyfile = KeyFile.read(data_dir)
     except (DomainError, OSError):
         return None

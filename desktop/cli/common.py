@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from desktop import paths
-from desktop.bootstrap import Locked, Services, data_key, open_services
+from desktop.bootstrap import Locked, Services, data_key, encrypt_and_login, open_services
 from desktop.domain.errors import DomainError
 from desktop.security import keys
 from desktop.services.dto import CurrentUser
@@ -48,6 +48,14 @@ def services(data_dir: Path, *, create: bool = False, user: str | None = None) -
     s = open_services(data_dir, key=open_key(data_dir, user))
     if s.backup is not None:
         print(f"数据库已升级，升级前的备份：{s.backup}", file=sys.stderr)
+    if s.ctx.keyring is None and s.setup.is_initialized():
+        # A database from before encryption: the acting administrator's login encrypts it.
+        name = unlock_user(user)
+        print("数据库尚未加密，正在加密（一次性升级）……", file=sys.stderr)
+        s, _admin = encrypt_and_login(s, name, user_password(name))
+        code = s.setup.first_recovery_key()
+        print(f"数据库已加密。恢复密钥：{code}\n请立即把它抄写或打印在恢复密钥单上，交保险柜保管"
+              "（图形界面的首次加密会打印恢复密钥单）。", file=sys.stderr)
     return s
 
 

@@ -169,6 +169,9 @@ class Launcher(QObject):
 
     def _initialized_known(self, initialized: bool) -> None:
         assert self.services is not None
+        if initialized and self.services.ctx.keyring is None:
+            self._encryption_login()
+            return
         if initialized:
             self.login()
             return
@@ -188,14 +191,19 @@ class Launcher(QObject):
         assert self.services is not None
         self.ops.query(self.services.offices.local, lambda office: self._show_login(office.name))
 
-    def _show_login(self, office: str, first: bool = False) -> None:
+    def _show_login(self, office: str, first: bool = False, encrypting: bool = False) -> None:
         from desktop.ui.dialogs.login import LoginDialog
         from desktop.ui.settings import last_username  # with it QtPrintSupport: only now
 
         default = self.username or last_username() or ("wangfang" if self.demo else "")
+        login = self.first_login if first else self.encrypt_login if encrypting else None
         dialog = LoginDialog(self.services, self.ops, username=default, office=office,
-                             login=self.first_login if first else None,
-                             recover=self.recover if first else None)
+                             login=login, recover=self.recover if first else None)
+        if encrypting:
+            dialog.message.setStyleSheet("color: #555;")
+            dialog.message.setText(self.tr(
+                "本版本起数据库加密保存。请一位管理员登录：登录后程序把数据库加密（数据多时需要"
+                "一两分钟），并打印恢复密钥单。其他用户以后照常登录。"))
         if self.demo:
             dialog.message.setStyleSheet("color: #555;")
             dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
@@ -203,6 +211,23 @@ class Launcher(QObject):
         dialog.rejected.connect(self._login_cancelled)
         dialog.show()
         self._dialog = dialog
+
+    def _encryption_login(self) -> None:
+        """The first start after the upgrade to encryption: an administrator logs in, which
+        encrypts the database; the recovery key sheet is shown before the window opens."""
+        assert self.services is not None
+        services = self.services
+        self.ops.query(services.offices.local,
+                       lambda office: self._show_login(office.name, encrypting=True))
+
+    def encrypt_login(self, username: str, password: str) -> CurrentUser:
+        from desktop.bootstrap import encrypt_and_login
+
+        assert self.services is not None
+        self.services, user = encrypt_and_login(self.services, username, password)
+        self._recovery_code = (self.services.setup.first_recovery_key(),
+                               self.services.offices.local().name, self.services.ctx.clock.now())
+        return user
 
     def recover(self) -> None:
         """「忘记所有密码？用恢复密钥」: the recovery key opens the database, an administrator
@@ -235,6 +260,16 @@ class Launcher(QObject):
     def _logged_in(self, user) -> None:  # type: ignore[no-untyped-def]
         from desktop.ui.context import load_lookups
         from desktop.ui.settings import set_last_username
+
+        recovery = getattr(self, "_recovery_code", None)
+        if recovery is not None:  # just encrypted: the recovery key sheet before the window
+            from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+
+            self._recovery_code = None
+            self._dialog = RecoveryKeyDialog(*recovery)
+            self._dialog.accepted.connect(lambda: self._logged_in(user))
+            self._dialog.show()
+            return
 
         assert self.services is not None
         set_last_username(user.username)
