@@ -45,7 +45,12 @@ class BackupFileError(DomainError):
 class Member:
     name: str
     size: int
-    sha256: str
+    sha256: str  # of the content (an attachment's name is its plain bytes' hash)
+    stored: str | None = None  # of the bytes in the zip, when they differ (a sealed attachment)
+
+    @property
+    def stored_sha256(self) -> str:
+        return self.stored or self.sha256
 
 
 @dataclass(frozen=True)
@@ -143,11 +148,13 @@ def write(target: Path, database: Path, attachments: Iterable[tuple[str, Path]],
           describe: Callable[[Member, tuple[Member, ...], tuple[str, ...]], Manifest],
           progress: Progress | None = None,
           after_member: Callable[[str], None] | None = None,
-          keys: bytes | None = None) -> Manifest:
+          keys: bytes | None = None,
+          content_sha: Callable[[Path], str | None] | None = None) -> Manifest:
     """Write the backup into `target` (a new file; the caller renames it once verified).
 
     `attachments`: (sha256, path) of each file to take; one whose bytes no longer match its
-    name is left out and reported as damaged. `describe(database, attachments, damaged)` gives
+    name is left out and reported as damaged. `content_sha(path)`: the hash of the plain bytes
+    of a sealed file (security/blobs.py); the zip then holds the file sealed, as stored. `describe(database, attachments, damaged)` gives
     the manifest, written last. `after_member(name)` is called after each member (tests stop
     a backup there)."""
     wanted = list(attachments)
@@ -185,11 +192,12 @@ def write(target: Path, database: Path, attachments: Iterable[tuple[str, Path]],
                     archive.open(info, "w", force_zip64=size > 1 << 31) as out:
                 got, size = _stream(source, out)
             done += size
-            if got != sha256:
+            content = content_sha(path) if content_sha is not None else got
+            if content != sha256:
                 # The zip cannot take a member back: it stays, unlisted, and restore ignores it.
                 damaged.append(sha256)
             else:
-                taken.append(Member(name, size, got))
+                taken.append(Member(name, size, sha256, stored=got if got != sha256 else None))
             if progress:
                 progress("写入备份文件", done, total)
             if after_member:
@@ -253,7 +261,7 @@ def verify(path: Path, progress: Progress | None = None) -> Manifest:
                         done += len(chunk)
                         if progress and done % (64 * CHUNK) < len(chunk):
                             progress("校验备份文件", done, total)
-                if size != member.size or digest.hexdigest() != member.sha256:
+                if size != member.size or digest.hexdigest() != member.stored_sha256:
                     raise BackupFileError(f"备份文件中的 {member.name} 与清单记载的校验值不符，文件已损坏或被改动")
             if progress:
                 progress("校验备份文件", total, total)
@@ -271,7 +279,7 @@ def extract(path: Path, member: Member, target: Path) -> None:
             sha, size = _stream(source, out)
             out.flush()
             os.fsync(out.fileno())
-        if (sha, size) != (member.sha256, member.size):
+        if (sha, size) != (member.stored_sha256, member.size):
             raise BackupFileError(f"备份文件中的 {member.name} 与清单记载的校验值不符")
     except BaseException:
         with contextlib.suppress(OSError):

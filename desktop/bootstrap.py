@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from desktop import paths
 from desktop.db.migrate import open_database
 from desktop.domain.errors import DomainError
-from desktop.security import keys
+from desktop.security import blobs, keys
 from desktop.security.keys import DataKey, KeyFile
 
 if TYPE_CHECKING:
@@ -200,6 +200,7 @@ class Services:
         except OperationalError:
             pass  # a read-only or busy file: statistics can wait for the next close; closing cannot
         self.ctx.engine.dispose()
+        blobs.clean_opened(self.ctx.data_dir)  # the plain copies of attachments opened to view
 
 
 class Locked(DomainError):
@@ -262,6 +263,8 @@ def open_services(data_dir: Path, clock: Clock | None = None, *, key: DataKey | 
     engine, backup = open_database(database, paths.backup_dir(data_dir), key)
     if key is not None:
         encrypt_old_copies(data_dir, key)  # none left after the upgrade; one read per copy
+        blobs.seal_plain_files(data_dir, key)  # once, after the upgrade (then marked done)
+    blobs.clean_opened(data_dir)  # plain copies a crash or a viewer left at the last close
     paths.secure_data_dir(data_dir)  # a new database, its -wal/-shm, a migration's backup
     ctx = ServiceContext(engine=engine, clock=clock or Clock(), reference=Reference(engine),
                          data_dir=data_dir,
@@ -382,6 +385,8 @@ def encrypt_database(data_dir: Path, username: str, password: str,
     _upgrade_step("keys-in-place")
     keys.remember(data_dir, key)
     encrypt_old_copies(data_dir, key)
+    blobs.seal_plain_files(data_dir, key)
+    _upgrade_step("attachments-sealed")
     return key
 
 

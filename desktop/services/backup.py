@@ -45,6 +45,7 @@ from desktop.domain.backups import (
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import Role
 from desktop.processes import process_alive
+from desktop.security import blobs
 from desktop.security.keys import DataKey, keys_path
 from desktop.services.base import Clock, Reference, Service, ServiceContext, require_role
 from desktop.services.dto import Changed, CurrentUser
@@ -343,7 +344,8 @@ class BackupService(Service):
             manifest = backup_archive.write(
                 written, staged, present, describe, progress,
                 after_member=lambda member: _stop_point("writing"),
-                keys=keyfile.read_bytes() if key is not None and keyfile.exists() else None)
+                keys=keyfile.read_bytes() if key is not None and keyfile.exists() else None,
+                content_sha=lambda path: blobs.content_sha256(path, key))
             _stop_point("written")
             if backup_archive.verify(written, progress) != manifest:
                 raise BackupFileError("写入的备份文件读回后与清单不一致")

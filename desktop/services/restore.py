@@ -34,7 +34,7 @@ from desktop.db.connection import WrongKey, connect
 from desktop.db.migrate import known_revisions, newest_revision, read_only_state
 from desktop.domain.backups import partial_name
 from desktop.domain.errors import AuthenticationError, DomainError
-from desktop.security import keys
+from desktop.security import blobs, keys
 from desktop.security.keys import DataKey, KeyFile
 from desktop.services.backup import audit_of_copy, remove_partials
 from desktop.services.base import Clock
@@ -177,7 +177,7 @@ def _attachments(data_dir: Path, checked: CheckedBackup, progress: Progress | No
     for i, member in enumerate(members, 1):
         sha = member.sha256
         target = paths.attachment_path(data_dir, sha)
-        if target.is_file() and backup_archive.hash_file(target)[0] == sha:
+        if target.is_file() and blobs.content_sha256(target, checked.key) == sha:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{sha}.{os.getpid()}.restore.part")

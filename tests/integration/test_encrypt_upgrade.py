@@ -4,6 +4,7 @@ program opens, with every row."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -35,7 +36,10 @@ def _plain_office(world: World, target: Path) -> Path:
     """`target`: a data folder as a version before encryption left it — the world's database
     in the clear (with a complaint naming NAME and PHONE), no key file, and a plain copy in
     backups/ as a migration had taken."""
-    world.s.complaints.register(world.clerk, draft(complainant_name=NAME, complainant_phone=PHONE))
+    changed = world.s.complaints.register(world.clerk, draft(complainant_name=NAME, complainant_phone=PHONE))
+    evidence = target.parent / "证据.txt"
+    evidence.write_text(f"{NAME} {PHONE}", encoding="utf-8")
+    world.s.records.attach(world.clerk, changed.ids[0], evidence)
     source = paths.database_path(world.s.ctx.data_dir)
     key = world.s.ctx.keyring.key  # type: ignore[union-attr]
     world.s.close()
@@ -48,6 +52,11 @@ def _plain_office(world: World, target: Path) -> Path:
         con.execute("DETACH DATABASE plain")
     finally:
         con.close()
+    # The attachment as a version before encryption stored it: plain.
+    sha = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    plain_file = paths.attachment_path(target, sha)
+    plain_file.parent.mkdir(parents=True)
+    plain_file.write_bytes(evidence.read_bytes())
     paths.backup_dir(target).mkdir()
     shutil.copyfile(plain, paths.backup_dir(target) / "hejie-20261101-090000-before-0012.db")
     assert is_plain(plain) and not keys.keys_path(target).exists()
@@ -85,8 +94,9 @@ def test_an_administrators_login_encrypts_the_database_and_its_old_copies(world:
     s.close()
     leftovers = sorted(p.name for p in data_dir.iterdir() if p.is_file())
     assert leftovers == ["hejie.db", "hejie.keys"], leftovers  # no plain -wal, no partial files
-    for path in (paths.database_path(data_dir), copy, keys.keys_path(data_dir)):
-        assert not _holds_clear_text(path), path
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert not _holds_clear_text(path), path
     # A new start: the administrator's and the clerk's passwords open it, and the recovery key;
     # a colleague who has not logged in since waits for a password reset.
     for name in ("admin", "clerk"):
@@ -100,7 +110,8 @@ def test_an_administrators_login_encrypts_the_database_and_its_old_copies(world:
     assert keys.KeyFile.read(data_dir).open_with_recovery(code) is not None  # type: ignore[union-attr]
 
 
-STEPS = ("folded", "exported", "keys-written", "swapped", "keys-in-place", "copy-encrypted")
+STEPS = ("folded", "exported", "keys-written", "swapped", "keys-in-place", "copy-encrypted",
+         "attachments-sealed")
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -128,7 +139,7 @@ def test_an_upgrade_cut_short_at_any_step_leaves_a_database_that_opens(
         assert s.ctx.keyring is None
         s, _ = encrypt_and_login(s, "admin", PASSWORD)  # the next login finishes the upgrade
     else:
-        assert step in ("swapped", "keys-in-place", "copy-encrypted")
+        assert step in ("swapped", "keys-in-place", "copy-encrypted", "attachments-sealed")
         s, _ = unlock_and_login(data_dir, "admin", PASSWORD)
     try:
         with s.ctx.engine.connect() as c:
@@ -140,3 +151,6 @@ def test_an_upgrade_cut_short_at_any_step_leaves_a_database_that_opens(
     copy = paths.backup_dir(data_dir) / "hejie-20261101-090000-before-0012.db"
     assert not is_plain(paths.database_path(data_dir)) and not is_plain(copy)
     assert sorted(p.name for p in data_dir.iterdir() if p.is_file()) == ["hejie.db", "hejie.keys"]
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert not _holds_clear_text(path), path

@@ -133,7 +133,18 @@ def _holds(blob: bytes) -> list[str]:
 
 def test_grep_finds_no_name_or_phone_in_the_file_its_wal_or_a_backup(world: World, tmp_path: Path) -> None:
     s = world.s
-    s.complaints.register(world.clerk, draft(complainant_name=NAME, complainant_phone=PHONE))
+    changed = s.complaints.register(world.clerk, draft(complainant_name=NAME, complainant_phone=PHONE))
+    evidence = tmp_path / "聊天记录.txt"
+    evidence.write_text(f"投诉人 {NAME}，电话 {PHONE}，要求退款。", encoding="utf-8")
+    attached = s.records.attach(world.clerk, changed.ids[0], evidence)
+    [info] = s.records.attachments(world.clerk, attached.complaint_id)  # type: ignore[arg-type]
+    stored = s.records.blob_path(info.sha256)
+    assert _holds(stored.read_bytes()) == []
+    assert s.records.attachment_bytes(info.sha256) == evidence.read_bytes()
+    # Opened for viewing: a plain copy in data_dir/opened, removed when the program closes.
+    (s.ctx.data_dir / "opened" / "x").mkdir(parents=True)
+    viewed = s.records.export_attachment(info.sha256, s.ctx.data_dir / "opened" / "x" / evidence.name)
+    assert viewed.read_bytes() == evidence.read_bytes()
     database = paths.database_path(s.ctx.data_dir)
     wal = database.with_name(database.name + "-wal")
     assert wal.exists() and wal.stat().st_size > 0  # the new row is in the log, not yet folded
@@ -151,3 +162,9 @@ def test_grep_finds_no_name_or_phone_in_the_file_its_wal_or_a_backup(world: Worl
     keyfile = keys.keys_path(s.ctx.data_dir).read_bytes()
     assert _holds(keyfile) == [] and world.s.ctx.keyring is not None
     assert world.s.ctx.keyring.key.raw.hex().encode() not in keyfile  # wrapped, never in the clear
+    s.close()
+    assert not (s.ctx.data_dir / "opened").exists()
+    # Every file the office keeps, after the close: none holds the name or the phone.
+    for path in s.ctx.data_dir.rglob("*"):
+        if path.is_file():
+            assert _holds(path.read_bytes()) == [], path
