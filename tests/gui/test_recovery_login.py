@@ -87,3 +87,25 @@ def test_the_recovery_key_opens_and_an_administrator_sets_a_new_password(launche
     s, user = unlock_and_login(data_dir, "admin", "recovered2026")
     assert user.username == "admin"
     s.close()
+
+
+def test_an_administrator_issues_a_new_recovery_key_and_the_old_one_stops_opening(
+        make_ctx, world, qtbot, shown, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.views.settings import SettingsPage
+    from tests.gui.conftest import wait_idle
+
+    data_dir = world.s.ctx.data_dir
+    old = world.s.setup.issue_recovery_key(world.admin)
+    ctx = make_ctx(world.admin)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_idle(qtbot, ctx)
+    page.users.recovery_button.click()
+    qtbot.waitUntil(lambda: getattr(page.users, "key_dialog", None) is not None, timeout=10000)
+    assert "旧的恢复密钥单立即作废" in shown.texts("confirm")[0]
+    new = page.users.key_dialog.code_label.text()
+    assert new != old and page.users.status.text() == "已生成新的恢复密钥，旧的已作废。"
+    keyfile = keys.KeyFile.read(data_dir)
+    assert keyfile is not None and keyfile.open_with_recovery(new) is not None
+    assert keyfile.open_with_recovery(old) is None
