@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop import paths  # noqa: E402
 from desktop.bootstrap import Services, open_services  # noqa: E402
-from desktop.db.connection import connect  # noqa: E402
+from desktop.db.connection import attach_encrypted, connect  # noqa: E402
 from desktop.domain.complaint import ComplaintFilter  # noqa: E402
 from desktop.domain.statistics import Period  # noqa: E402
 from desktop.security import keys  # noqa: E402
@@ -43,7 +43,7 @@ def encrypted_copy(plain: Path, target_dir: Path) -> keys.DataKey:
     started = time.perf_counter()
     con = connect(paths.database_path(plain), None)
     try:
-        con.execute(f"ATTACH DATABASE ? AS enc KEY {key.sqlcipher()}", (str(target),))
+        attach_encrypted(con, target, "enc", key)
         con.execute("SELECT sqlcipher_export('enc')").fetchone()
         con.execute("DETACH DATABASE enc")
     finally:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.db.connection import WrongKey, connect
+from desktop.db.connection import WrongKey, attach_encrypted, connect
 
 if TYPE_CHECKING:
     from desktop.security.keys import DataKey
@@ -57,7 +57,7 @@ def export_encrypted(source: Path, target: Path, key: DataKey) -> None:
         target.unlink()
     con = connect(source, None)
     try:
-        con.execute(f"ATTACH DATABASE ? AS encrypted KEY {key.sqlcipher()}", (str(target),))
+        attach_encrypted(con, target, "encrypted", key)
         con.execute("SELECT sqlcipher_export('encrypted')").fetchone()
         version = con.execute("PRAGMA main.user_version").fetchone()[0]
         con.execute(f"PRAGMA encrypted.user_version = {int(version)}")
