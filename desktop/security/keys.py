@@ -1,7 +1,7 @@
 """The office's data key and the side file that keeps it wrapped, readable before the database.
 
 One random 32-byte data key encrypts the database (SQLCipher raw key) and, through HKDF with a
-label for each purpose, seals the attachments and backups. It is never stored in the clear
+label for each purpose, seals the attachments (a backup holds both as they are). It is never stored in the clear
 once the office is set up: the key file `hejie.keys` beside the database holds it wrapped once
 per user under a key derived from that user's password (argon2id), and once under the recovery
 key printed at set-up. Any user's password, or the recovery key, therefore opens the database;
@@ -47,9 +47,9 @@ KEYS_FILENAME = "hejie.keys"
 FORMAT = 1
 RECOVERY = "recovery"
 
-# Purposes of keys derived from the data key (HKDF info labels); never reuse one.
+# Purposes of keys derived from the data key (HKDF info labels); never reuse one. (A backup
+# holds the database as SQLCipher encrypted it and the attachments as they are sealed.)
 ATTACHMENTS = b"hejie attachments v1"
-BACKUPS = b"hejie backups v1"
 
 
 @dataclass(frozen=True)
