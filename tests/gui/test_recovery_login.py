@@ -109,3 +109,37 @@ def test_an_administrator_issues_a_new_recovery_key_and_the_old_one_stops_openin
     keyfile = keys.KeyFile.read(data_dir)
     assert keyfile is not None and keyfile.open_with_recovery(new) is not None
     assert keyfile.open_with_recovery(old) is None
+
+
+def test_the_first_start_after_the_upgrade_encrypts_at_an_administrators_login(
+        world, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.db.encrypt import is_plain
+    from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+    from tests.integration.test_encrypt_upgrade import _plain_office
+
+    data_dir = _plain_office(world, tmp_path / "old")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    launcher = Launcher(QApplication.instance(), data_dir, demo=False, username="")
+    try:
+        launcher.start()
+        qtbot.waitUntil(lambda: isinstance(getattr(launcher, "_dialog", None), LoginDialog), timeout=20000)
+        login = launcher._dialog
+        assert "请一位管理员登录" in login.message.text()
+        assert not hasattr(login, "recover_link")  # nothing to recover yet
+        type_text(qtbot, login.username, "admin")
+        type_text(qtbot, login.password, "test1234")
+        login.submit()
+        qtbot.waitUntil(lambda: isinstance(launcher._dialog, RecoveryKeyDialog), timeout=30000)
+        sheet = launcher._dialog
+        assert not is_plain(data_dir / "hejie.db")
+        code = sheet.code_label.text()
+        sheet.confirmed.setChecked(True)
+        sheet.accept()
+        qtbot.waitUntil(lambda: launcher.window is not None, timeout=20000)
+        assert keys.KeyFile.read(data_dir).open_with_recovery(code) is not None  # type: ignore[union-attr]
+    finally:
+        if launcher.window is not None:
+            launcher.window.switching = True
+            launcher.window.close()
+        qtbot.waitUntil(lambda: launcher.ops.busy == 0, timeout=10000)
+        launcher.shutdown()
