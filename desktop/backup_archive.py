@@ -18,7 +18,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -28,6 +28,7 @@ from desktop.domain.errors import DomainError
 FORMAT = "hejie-backup"
 FORMAT_VERSION = 1
 DATABASE_MEMBER = "hejie.db"
+KEYS_MEMBER = "hejie.keys"
 MANIFEST_MEMBER = "manifest.json"
 MAX_MANIFEST = 64 * 1024 * 1024  # a manifest lists attachments: a million of them fit
 _ATTACHMENT = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{64})")
@@ -44,7 +45,12 @@ class BackupFileError(DomainError):
 class Member:
     name: str
     size: int
-    sha256: str
+    sha256: str  # of the content (an attachment's name is its plain bytes' hash)
+    stored: str | None = None  # of the bytes in the zip, when they differ (a sealed attachment)
+
+    @property
+    def stored_sha256(self) -> str:
+        return self.stored or self.sha256
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class Manifest:
     checks: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ()  # attachments the database names that this PC does not have
     damaged: tuple[str, ...] = ()  # attachment files whose bytes no longer match their name
+    # hejie.keys (security/keys.py): the data key, wrapped per user and under the recovery key;
+    # the database in the backup is encrypted with it, so a restore needs a password or the
+    # recovery key. None in a backup of a plain database from before encryption.
+    keys: Member | None = None
 
     def to_json(self) -> bytes:
         data = {"format": FORMAT, "format_version": FORMAT_VERSION, **asdict(self)}
@@ -80,6 +90,7 @@ class Manifest:
             data["attachments"] = tuple(Member(**m) for m in data.get("attachments", ()))
             data["missing"] = tuple(data.get("missing", ()))
             data["damaged"] = tuple(data.get("damaged", ()))
+            data["keys"] = Member(**data["keys"]) if data.get("keys") else None
             manifest = cls(**data)
         except BackupFileError:
             raise
@@ -89,6 +100,8 @@ class Manifest:
             if _ATTACHMENT.fullmatch(member.name) is None \
                     or member.name.rsplit("/", 1)[1] != member.sha256:
                 raise BackupFileError(f"备份文件的清单中有不应有的文件名：{member.name[:80]}")
+        if manifest.keys is not None and manifest.keys.name != KEYS_MEMBER:
+            raise BackupFileError("备份文件的清单中有不应有的文件名")
         if manifest.database.name != DATABASE_MEMBER:
             raise BackupFileError("备份文件的清单中没有数据库")
         return manifest
@@ -134,11 +147,14 @@ def private_create(path: Path) -> IO[bytes]:
 def write(target: Path, database: Path, attachments: Iterable[tuple[str, Path]],
           describe: Callable[[Member, tuple[Member, ...], tuple[str, ...]], Manifest],
           progress: Progress | None = None,
-          after_member: Callable[[str], None] | None = None) -> Manifest:
+          after_member: Callable[[str], None] | None = None,
+          keys: bytes | None = None,
+          content_sha: Callable[[Path], str | None] | None = None) -> Manifest:
     """Write the backup into `target` (a new file; the caller renames it once verified).
 
     `attachments`: (sha256, path) of each file to take; one whose bytes no longer match its
-    name is left out and reported as damaged. `describe(database, attachments, damaged)` gives
+    name is left out and reported as damaged. `content_sha(path)`: the hash of the plain bytes
+    of a sealed file (security/blobs.py); the zip then holds the file sealed, as stored. `describe(database, attachments, damaged)` gives
     the manifest, written last. `after_member(name)` is called after each member (tests stop
     a backup there)."""
     wanted = list(attachments)
@@ -155,6 +171,12 @@ def write(target: Path, database: Path, attachments: Iterable[tuple[str, Path]],
                 archive.open(info, "w", force_zip64=size > 1 << 31) as out:
             sha, size = _stream(source, out)
         db_member = Member(DATABASE_MEMBER, size, sha)
+        keys_member = None
+        if keys is not None:
+            info = zipfile.ZipInfo(KEYS_MEMBER, date_time=datetime.now().timetuple()[:6])
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, keys)
+            keys_member = Member(KEYS_MEMBER, len(keys), hashlib.sha256(keys).hexdigest())
         done += size
         if progress:
             progress("写入备份文件", done, total)
@@ -170,16 +192,19 @@ def write(target: Path, database: Path, attachments: Iterable[tuple[str, Path]],
                     archive.open(info, "w", force_zip64=size > 1 << 31) as out:
                 got, size = _stream(source, out)
             done += size
-            if got != sha256:
+            content = content_sha(path) if content_sha is not None else got
+            if content != sha256:
                 # The zip cannot take a member back: it stays, unlisted, and restore ignores it.
                 damaged.append(sha256)
             else:
-                taken.append(Member(name, size, got))
+                taken.append(Member(name, size, sha256, stored=got if got != sha256 else None))
             if progress:
                 progress("写入备份文件", done, total)
             if after_member:
                 after_member(name)
         manifest = describe(db_member, tuple(taken), tuple(damaged))
+        if keys_member is not None:
+            manifest = replace(manifest, keys=keys_member)
         info = zipfile.ZipInfo(MANIFEST_MEMBER, date_time=datetime.now().timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
@@ -215,6 +240,8 @@ def verify(path: Path, progress: Progress | None = None) -> Manifest:
         with zipfile.ZipFile(path) as archive:
             manifest = _manifest(archive)
             listed = {m.name: m for m in (manifest.database, *manifest.attachments)}
+            if manifest.keys is not None:
+                listed[manifest.keys.name] = manifest.keys
             present = [i.filename for i in archive.infolist() if i.filename != MANIFEST_MEMBER]
             # A damaged attachment's bytes stay in the zip unlisted (see write): allowed, ignored.
             unlisted = {n for n in present if n not in listed}
@@ -234,7 +261,7 @@ def verify(path: Path, progress: Progress | None = None) -> Manifest:
                         done += len(chunk)
                         if progress and done % (64 * CHUNK) < len(chunk):
                             progress("校验备份文件", done, total)
-                if size != member.size or digest.hexdigest() != member.sha256:
+                if size != member.size or digest.hexdigest() != member.stored_sha256:
                     raise BackupFileError(f"备份文件中的 {member.name} 与清单记载的校验值不符，文件已损坏或被改动")
             if progress:
                 progress("校验备份文件", total, total)
@@ -252,7 +279,7 @@ def extract(path: Path, member: Member, target: Path) -> None:
             sha, size = _stream(source, out)
             out.flush()
             os.fsync(out.fileno())
-        if (sha, size) != (member.sha256, member.size):
+        if (sha, size) != (member.stored_sha256, member.size):
             raise BackupFileError(f"备份文件中的 {member.name} 与清单记载的校验值不符")
     except BaseException:
         with contextlib.suppress(OSError):
@@ -270,3 +297,14 @@ def _why(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限"
     return str(exc) or type(exc).__name__
+
+
+def read_keys(path: Path, manifest: Manifest) -> bytes | None:
+    """The key file a backup holds, checked against its manifest (None: a plain backup)."""
+    if manifest.keys is None:
+        return None
+    with zipfile.ZipFile(path) as archive:
+        raw = archive.read(manifest.keys.name)
+    if hashlib.sha256(raw).hexdigest() != manifest.keys.sha256:
+        raise BackupFileError("备份文件中的密钥文件与清单记载的校验值不符")
+    return raw

@@ -265,6 +265,7 @@ def secure_data_dir(data_dir: Path) -> None:
     database = database_path(data_dir)
     for suffix in ("", "-wal", "-shm", "-journal"):
         private_file(database.with_name(database.name + suffix))
+    private_file(data_dir / "hejie.keys")  # security/keys.py: the wrapped data key
     for folder in (backup_dir(data_dir), logs_dir(data_dir), data_dir / "attachments"):
         if folder.is_dir():
             private_dir(folder)

@@ -112,10 +112,20 @@ lap "init, check, audit verify"
 
 step "hejie-admin demo and print (one form to PDF)"
 run env HEJIE_PASSWORD=demo1234 hejie-admin demo --complaints 20 --data-dir "$T/demo" | tail -n 2
+# The database is encrypted (SQLCipher): a complaint's number comes from the program's own ledger
+# export (an xlsx is a zip of XML), not from reading hejie.db.
+run env HEJIE_PASSWORD=demo1234 hejie-admin export ledger --user wangfang --data-dir "$T/demo" \
+  --out "$T/numbers.xlsx" >/dev/null
 NUMBER="$(python3 -c "
-import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute(
-    \"select number from complaints where kind = 'complaint' order by number limit 1\").fetchone()[0])" "$T/demo/hejie.db")"
+import re, sys, zipfile
+book = zipfile.ZipFile(sys.argv[1])
+for name in sorted(n for n in book.namelist() if n.startswith('xl/worksheets/')):
+    for row in re.findall(r'<row[^>]*>(.*?)</row>', book.read(name).decode()):
+        cells = re.findall(r'<t[^>]*>([^<]*)</t>', row)
+        if len(cells) > 1 and cells[1] == '投诉' and re.fullmatch(r'[A-Z0-9]+-[0-9]{8}-[0-9]{4}', cells[0]):
+            print(cells[0]); sys.exit()
+sys.exit('no complaint in the ledger export')" "$T/numbers.xlsx")"
+! grep -qa '投诉' "$T/demo/hejie.db" || fail "hejie.db holds readable text: not encrypted"
 run env HEJIE_PASSWORD=demo1234 hejie-admin print registration --complaint "$NUMBER" \
   --data-dir "$T/demo" --out "$T/registration.pdf"
 head -c 5 "$T/registration.pdf" | grep -q '%PDF-' || fail "no PDF"

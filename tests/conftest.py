@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import importlib
 import shutil
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,8 +23,10 @@ from argon2 import PasswordHasher
 import desktop.services.users as users_module
 from desktop import paths
 from desktop.bootstrap import Services, open_services
+from desktop.db.connection import connect
 from desktop.domain.complaint import ComplaintDraft
 from desktop.domain.workflow import Role
+from desktop.security import keys
 from desktop.services.base import FixedClock
 from desktop.services.dto import CurrentUser
 from desktop.services.offices import OfficeSpec
@@ -61,6 +62,15 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(users_module, "_hasher", FAST_HASHER)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_key_wrapping() -> Iterator[None]:
+    """The data key's wraps with argon2id's cheapest parameters (the explicit test setting of
+    security/keys.py; production's stay the default). Each wrap records its parameters."""
+    previous = keys.use_kdf_params(keys.FAST_FOR_TESTS)
+    yield
+    keys.use_kdf_params(previous)
 
 
 @dataclass
@@ -110,6 +120,8 @@ USERS = ("admin", "desk", "clerk", "head", "other_clerk", "dept_head", "cp", "de
 @dataclass(frozen=True)
 class _Template:
     database: Path  # checkpointed: the whole database is in this one file
+    keyfile: Path  # hejie.keys beside it: every test user's wrap of its data key
+    key: keys.DataKey
     office_ids: dict[str, int]
     users: dict[str, CurrentUser]  # World's field name -> the user as login() returned it
 
@@ -142,6 +154,8 @@ class WorldTemplates:
             raise FileExistsError(f"{data_dir}: a world is made where there is no database yet")
         paths.secure_data_dir(data_dir)  # as open_services does before SQLite creates anything
         shutil.copyfile(template.database, paths.database_path(data_dir))
+        shutil.copyfile(template.keyfile, keys.keys_path(data_dir))
+        keys.remember(data_dir, template.key)  # as a login of this test would have
         clock = FixedClock(NOW)
         return World(s=open_services(data_dir, clock=clock), clock=clock,
                      office_ids=dict(template.office_ids), **template.users)
@@ -154,13 +168,16 @@ class WorldTemplates:
         # Without Services.close(): its PRAGMA optimize was never in a fresh test's database.
         built.s.ctx.engine.dispose()
         database = paths.database_path(data_dir)
-        with sqlite3.connect(database) as con:
+        key = built.s.ctx.keyring.key if built.s.ctx.keyring else keys.DataKey.new()
+        con = connect(database, key)
+        try:
             busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        con.close()
+        finally:
+            con.close()
         wal = database.with_name(database.name + "-wal")
         if busy or (wal.exists() and wal.stat().st_size):
             raise RuntimeError(f"{database}: the write-ahead log was not emptied into the file")
-        return _Template(database, dict(built.office_ids),
+        return _Template(database, keys.keys_path(data_dir), key, dict(built.office_ids),
                          {name: getattr(built, name) for name in USERS})
 
 

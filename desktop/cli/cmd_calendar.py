@@ -71,7 +71,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.admin)
     try:
         require_initialized(s)
         admin = login(s, args.admin)
@@ -87,7 +87,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_confirm(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.admin)
     try:
         require_initialized(s)
         admin = login(s, args.admin)

@@ -6,6 +6,7 @@ import argparse
 
 from desktop import paths
 from desktop.bootstrap import check_database
+from desktop.cli.common import open_key
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -15,7 +16,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     # Checking must not migrate the file: check_database opens it as it is.
-    result = check_database(args.data_dir)
+    result = check_database(args.data_dir, open_key(args.data_dir))
     database = paths.database_path(args.data_dir)
     size = database.stat().st_size
     print(f"数据库：{database}（{size / 1024 / 1024:.1f} MB）")

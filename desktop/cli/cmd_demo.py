@@ -10,6 +10,7 @@ from desktop import paths
 from desktop.bootstrap import build_demo_database
 from desktop.demo.generate import DEMO_PASSWORD, USERS
 from desktop.domain.errors import DomainError
+from desktop.security import keys
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
             raise DomainError(f"{database} 已存在；要重新生成请加 --force（会删除该文件）")
         for suffix in ("", "-wal", "-shm"):
             database.with_name(database.name + suffix).unlink(missing_ok=True)
+        keys.keys_path(args.data_dir).unlink(missing_ok=True)  # the new demo gets a new key
+        keys.forget(args.data_dir)
     started = time.perf_counter()
 
     shown = [""]  # the step on the current line

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise DomainError("--out 应为 .xlsx 文件")
     out.parent.mkdir(parents=True, exist_ok=True)
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.user)
     try:
         require_initialized(s)
         user = login(s, args.user)

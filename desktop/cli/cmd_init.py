@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from desktop.cli.common import password, services
 from desktop.domain.errors import DomainError
 from desktop.domain.offices import OFFICE_KINDS, tier_choices
+from desktop.forms import recovery_sheet
 from desktop.services.offices import OfficeSpec
 
 
@@ -23,6 +25,8 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--tier", help=f"投诉站类别（投诉站必填）：{tier_choices()}，写代码或名称均可")
     p.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
     p.add_argument("--admin-name", default="系统管理员", help="管理员姓名")
+    p.add_argument("--recovery-sheet", type=Path, metavar="PDF",
+                   help="把恢复密钥单（A4 PDF）写到这里：打印后交保险柜保管，并删除该文件")
     p.set_defaults(run=run)
 
 
@@ -46,8 +50,15 @@ def run(args: argparse.Namespace) -> int:
         local = args.district_code if args.office_kind == "district" else args.office_code
         s.setup.initialize(offices=specs, local_office_code=local, admin_username=args.admin,
                            admin_name=args.admin_name, admin_password=secret)
-        print(f"已创建数据库 {s.database}")
-        print(f"本单位：{s.offices.local().name}；管理员：{args.admin}")
+        code = s.setup.first_recovery_key()
+        office = s.offices.local().name
+        print(f"已创建数据库 {s.database}（已加密）")
+        print(f"本单位：{office}；管理员：{args.admin}")
+        print(f"恢复密钥：{code}")
+        print("所有密码都忘记时，只有恢复密钥能打开数据库和备份：请把它打印在恢复密钥单上，交保险柜保管。")
+        if args.recovery_sheet is not None:
+            recovery_sheet.write(args.recovery_sheet, code, office, s.ctx.clock.now())
+            print(f"恢复密钥单已写到 {args.recovery_sheet}：打印后请删除这个文件。")
     finally:
         s.close()
     return 0

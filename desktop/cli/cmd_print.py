@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     info = FORMS[args.form]
     month = _month(args.month)
     year, quarter = _quarter(args.quarter)
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.user)
     try:
         require_initialized(s)
         user = login(s, args.user)

@@ -4,12 +4,15 @@ database and the attachments. Every 和解台 window using this data folder must
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from desktop import bootstrap
 from desktop.cli.cmd_backup import progress_printer, system_user
-from desktop.domain.errors import DomainError
+from desktop.cli.common import unlock_user, user_password
+from desktop.domain.errors import AuthenticationError, DomainError
+from desktop.security.keys import DataKey, KeyFile
 from desktop.services.base import Clock
 from desktop.services.restore import check_backup, describe
 
@@ -22,11 +25,28 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(run=run)
 
 
+def unlock_backup(keyfile: KeyFile) -> DataKey:
+    """The backup's data key: with the recovery key (HEJIE_RECOVERY_KEY) or a user's password
+    as it was when the backup was made (HEJIE_USER, default admin; HEJIE_PASSWORD or typed)."""
+    code = os.environ.get("HEJIE_RECOVERY_KEY")
+    if code:
+        key = keyfile.open_with_recovery(code)
+        if key is None:
+            raise AuthenticationError("恢复密钥不正确：它不是这份备份所属数据库的恢复密钥")
+        return key
+    name = unlock_user()
+    key = keyfile.open_as(name, user_password(name))
+    if key is None:
+        raise AuthenticationError(f"用户名或密码不正确：这份备份需要制作备份时 {name} 的密码"
+                                  "（或用 HEJIE_RECOVERY_KEY 给出恢复密钥）")
+    return key
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise DomainError(f"备份文件 {args.file} 不存在")
     clock = Clock()
-    checked = check_backup(args.file, args.data_dir, clock, progress_printer())
+    checked = check_backup(args.file, args.data_dir, clock, progress_printer(), unlock=unlock_backup)
     try:
         print(f"备份校验通过：{describe(checked.manifest)}")
         print(f"审计日志 {checked.audit_entries} 条，哈希链和记录校验通过。")

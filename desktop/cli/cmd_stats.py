@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             raise DomainError("请给出 --from 和 --to（或用 --review 2026H2 输出评审表）")
         if suffix not in (".xlsx", ".pdf"):
             raise DomainError("--out 应以 .xlsx（统计工作簿）或 .pdf（统计报表）结尾")
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.user)
     try:
         require_initialized(s)
         user = login(s, args.user)

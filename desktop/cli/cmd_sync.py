@@ -56,7 +56,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=getattr(args, "user", None))
     require_initialized(s)
     return s
 

@@ -21,7 +21,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=args.admin)
     try:
         require_initialized(s)
         admin = login(s, args.admin)

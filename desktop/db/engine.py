@@ -1,19 +1,29 @@
-"""Engine set-up for the office's SQLite file: WAL, foreign keys, busy timeout, explicit BEGIN."""
+"""Engine set-up for the office's SQLite file: encrypted with SQLCipher (the `sqlcipher3` build
+of SQLite, its key the first statement on every connection), WAL, foreign keys, busy timeout,
+explicit BEGIN.
+
+Every office database is opened through `connect` (the engine's connections, the backup copies,
+the checks): with a key it is SQLCipher's encrypted file; without one (the benchmark's plain
+twin, the upgrade of a file from before encryption) the same SQLite build reads a plain file.
+The district hub's own SQLite is a server's database and stays plain (district/ uses
+configure_sqlite with Python's sqlite3).
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlcipher3 import dbapi2 as sqlcipher
 
+from desktop.db.connection import BUSY_TIMEOUT_MS, connect
 from desktop.db.search import index_text
 
-BUSY_TIMEOUT_MS = 10_000
+if TYPE_CHECKING:
+    from desktop.security.keys import DataKey
 
-
-def configure_sqlite(dbapi_connection: sqlite3.Connection) -> None:
+def configure_sqlite(dbapi_connection: Any) -> None:
     """WAL, foreign keys, busy timeout; and BEGIN is ours (see on_begin). The district hub's
     SQLite connections are set up the same way."""
     # pysqlite's own transaction handling would defer BEGIN past our pragmas and SELECTs;
@@ -27,7 +37,7 @@ def configure_sqlite(dbapi_connection: sqlite3.Connection) -> None:
     cursor.close()
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     configure_sqlite(dbapi_connection)
     # 64 MB page cache: index pages of a district-sized ledger stay in memory.
     dbapi_connection.execute("PRAGMA cache_size=-65536")
@@ -42,9 +52,12 @@ def on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path | str) -> Engine:
-    url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{Path(path)}"
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+def make_engine(path: Path | str, key: DataKey | None = None) -> Engine:
+    """The engine of an office database; `key` None only for a plain file (see module doc)."""
+    memory = str(path) == ":memory:"
+    url = "sqlite://" if memory else f"sqlite:///{Path(path)}"
+    engine = create_engine(url, module=sqlcipher,
+                           creator=lambda: connect(path, key, check=False))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", on_begin)
     return engine

@@ -12,16 +12,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from desktop.db.connection import DB_DATABASE_ERRORS, DB_ERRORS, WrongKey, connect
 from desktop.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Engine
+
+    from desktop.security.keys import DataKey
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -29,6 +31,10 @@ _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 class DatabaseError(DomainError):
     """The database file cannot be opened as it is (too new, not ours, damaged)."""
+
+
+class CopyError(Exception):
+    """A copy of the database failed its checks."""
 
 
 def alembic_config(folder: Path = MIGRATIONS_DIR) -> Config:
@@ -70,7 +76,7 @@ def known_revisions(folder: Path = MIGRATIONS_DIR) -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config(folder)).walk_revisions()}
 
 
-def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
+def backup_file(path: Path, backup_dir: Path, label: str, key: DataKey | None = None) -> Path:
     """A consistent copy through SQLite's backup API (safe with WAL and open readers).
 
     The copy is written under a temporary name, checked (it opens, `PRAGMA quick_check` is ok,
@@ -83,9 +89,9 @@ def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
     partial = target.with_name(target.name + ".part")
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(path)
+        src = connect(path, key)
         try:
-            dst = sqlite3.connect(partial)
+            dst = connect(partial, key, check=False)  # encrypted under the same key as its source
             try:
                 src.backup(dst)
                 _check_copy(src, dst)
@@ -96,7 +102,7 @@ def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
         _fsync(partial)
         os.replace(partial, target)
         _fsync(backup_dir)
-    except (sqlite3.Error, OSError) as exc:
+    except (*DB_ERRORS, WrongKey, CopyError, OSError) as exc:
         for leftover in (partial, partial.with_name(partial.name + "-journal"), target):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
@@ -112,19 +118,19 @@ def backup_file(path: Path, backup_dir: Path, label: str) -> Path:
     return target
 
 
-def _check_copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
+def _check_copy(src: Any, dst: Any) -> None:
     """The copy is whole: it passes quick_check and has the source's tables and page count."""
-    def tables(con: sqlite3.Connection) -> set[str]:
+    def tables(con: Any) -> set[str]:
         return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
     check = dst.execute("PRAGMA quick_check").fetchall()
     if check != [("ok",)]:
-        raise sqlite3.DatabaseError(f"备份文件校验未通过：{check[0][0] if check else '无结果'}")
+        raise CopyError(f"备份文件校验未通过：{check[0][0] if check else '无结果'}")
     if tables(dst) != tables(src) or not tables(dst):
-        raise sqlite3.DatabaseError("备份文件中的数据表与原文件不一致")
+        raise CopyError("备份文件中的数据表与原文件不一致")
     pages = [con.execute("PRAGMA page_count").fetchone()[0] for con in (src, dst)]
     if pages[0] != pages[1]:
-        raise sqlite3.DatabaseError(f"备份文件不完整（{pages[1]} 页，原文件 {pages[0]} 页）")
+        raise CopyError(f"备份文件不完整（{pages[1]} 页，原文件 {pages[0]} 页）")
 
 
 def _reason(exc: BaseException) -> str:
@@ -176,9 +182,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
-def read_only_state(path: Path) -> tuple[str | None, bool]:
+def read_only_state(path: Path, key: DataKey | None) -> tuple[str | None, bool]:
     """(revision, has tables) of an existing file, read without changing a byte of it."""
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con = connect(path, key, read_only=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revision = None
@@ -201,8 +207,9 @@ def _stored_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
-    """Open (creating if needed) and migrate the file. Returns the engine and any backup made."""
+def open_database(path: Path, backup_dir: Path, key: DataKey | None = None) -> tuple[Engine, Path | None]:
+    """Open (creating if needed) and migrate the file. Returns the engine and any backup made.
+    The file is encrypted with `key` (None: a plain file, see db/engine.py)."""
     from sqlalchemy import inspect
     from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
@@ -213,8 +220,10 @@ def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
     if path.exists() and path.stat().st_size > 0:
         # Refuse foreign and newer files before the engine turns on WAL (which writes).
         try:
-            revision, has_tables = read_only_state(path)
-        except sqlite3.DatabaseError as exc:
+            revision, has_tables = read_only_state(path, key)
+        except WrongKey as exc:
+            raise DatabaseError(f"数据库文件 {path} 无法用这把密钥打开（密钥文件与数据库不匹配，或文件已损坏），未作任何修改") from exc
+        except DB_DATABASE_ERRORS as exc:
             raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
         if revision is None and has_tables:
             raise DatabaseError(f"文件 {path} 不是和解台的数据库（没有版本信息），未作任何修改")
@@ -223,7 +232,7 @@ def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
                 f"数据库文件由更新版本的和解台创建（结构版本 {revision}），"
                 "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"
             )
-    engine = make_engine(path)
+    engine = make_engine(path, key)
     try:
         current = _stored_revision(engine)  # the engine's first connection: WAL on, as always
         if current == head:
@@ -239,10 +248,10 @@ def open_database(path: Path, backup_dir: Path) -> tuple[Engine, Path | None]:
                 f"数据库文件由更新版本的和解台创建（结构版本 {current}），"
                 "本程序无法安全打开，请升级程序后再试。文件未作任何修改。"
             )
-        backup = backup_file(path, backup_dir, f"before-{head}")
+        backup = backup_file(path, backup_dir, f"before-{head}", key)
         upgrade(engine)
         return engine, backup
-    except (sqlite3.DatabaseError, SQLAlchemyDatabaseError) as exc:  # not a database, malformed …
+    except (*DB_DATABASE_ERRORS, SQLAlchemyDatabaseError) as exc:  # not a database, malformed …
         engine.dispose()
         raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
     except Exception:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import rows as db_rows
 from desktop.db.batches import slices
+from desktop.db.connection import DB_OPERATIONAL_ERRORS
 from desktop.db.engine import writer
 from desktop.db.models import (
     AppSetting,
@@ -277,7 +277,7 @@ def entry_hash(fields: dict[str, Any]) -> str:
 
 def storage_problem(error: BaseException) -> str | None:
     """A Chinese sentence when SQLite failed because of the machine (busy, full, read-only)."""
-    if not isinstance(error, (OperationalError, sqlite3.OperationalError)):
+    if not isinstance(error, (OperationalError, *DB_OPERATIONAL_ERRORS)):
         return None
     text = str(error).lower()
     if "locked" in text or "busy" in text:

@@ -4,9 +4,6 @@ named by a label that is never a path."""
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +14,8 @@ from desktop.domain import validators as v
 from desktop.domain.contract import filename_problem
 from desktop.domain.errors import FieldError
 from desktop.domain.workflow import HANDLERS
+from desktop.security import blobs
+from desktop.security.keys import DataKey
 from desktop.services.base import Service, require_role
 from desktop.services.complaints import load_complaint
 from desktop.services.dto import AttachmentInfo, Changed, CurrentUser
@@ -58,32 +57,34 @@ class AttachmentService(Service):
 
     def _store(self, source: Path, size: int,
                progress: Callable[[int, int], None] | None) -> str:
-        store = self.ctx.data_dir / "attachments"
-        store.mkdir(parents=True, exist_ok=True)
+        """Read the file, hash it, and store it sealed with the data key (security/blobs.py);
+        the same bytes already stored are kept as they are."""
         digest = hashlib.sha256()
-        fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".incoming-")
+        chunks = []
         done = 0
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                while chunk := src.read(1024 * 1024):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, size)
-                out.flush()
-                os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            target = self.blob_path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():  # same bytes already stored: keep the one we have
-                os.unlink(tmp_name)
-            else:
-                shutil.move(tmp_name, target)
-            return sha
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with source.open("rb") as src:
+            while chunk := src.read(1024 * 1024):
+                digest.update(chunk)
+                chunks.append(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, size)
+        sha = digest.hexdigest()
+        blobs.write(self.ctx.data_dir, sha, b"".join(chunks), self._key())
+        return sha
+
+    def _key(self) -> DataKey | None:
+        return self.ctx.keyring.key if self.ctx.keyring is not None else None
+
+    def export_attachment(self, sha256: str, target: Path, mode: int = 0o600) -> Path:
+        """A plain copy of a stored attachment at `target`: 打开 puts one in data_dir/opened
+        (removed at close and at the next start), 另存为 where the clerk chose."""
+        if not self.blob_path(sha256).is_file():
+            raise FileNotFoundError(self.blob_path(sha256))
+        return blobs.export(self.ctx.data_dir, sha256, self._key(), target, mode)
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        return blobs.read(self.ctx.data_dir, sha256, self._key())
 
     def attachments(self, user: CurrentUser, complaint_id: int) -> list[AttachmentInfo]:
         with self._uow(user, "", write=False) as uow:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING
 from desktop import __version__, backup_archive, paths
 from desktop.backup_archive import BackupFileError, Manifest, Member, Progress
 from desktop.db import snapshot
+from desktop.db.connection import DB_ERRORS
 from desktop.db.migrate import read_only_state
 from desktop.db.repositories import CodeRepository, OfficeRepository, UserRepository
 from desktop.db.uow import Actor, UnitOfWork
@@ -45,6 +45,8 @@ from desktop.domain.backups import (
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.workflow import Role
 from desktop.processes import process_alive
+from desktop.security import blobs
+from desktop.security.keys import DataKey, keys_path
 from desktop.services.base import Clock, Reference, Service, ServiceContext, require_role
 from desktop.services.dto import Changed, CurrentUser
 
@@ -128,11 +130,11 @@ def remove_partials(folder: Path) -> list[Path]:
     return removed
 
 
-def audit_of_copy(database: Path, clock: Clock, data_dir: Path) -> AuditReport:
+def audit_of_copy(database: Path, clock: Clock, data_dir: Path, key: DataKey | None) -> AuditReport:
     """The audit service's verify on a copy of the database, which it only reads."""
     from desktop.services.audit import AuditService  # httpx: only when a copy is checked
 
-    engine = snapshot.read_only_engine(database)
+    engine = snapshot.read_only_engine(database, key)
     try:
         ctx = ServiceContext(engine=engine, clock=clock, reference=Reference(engine),
                              data_dir=data_dir)
@@ -141,11 +143,14 @@ def audit_of_copy(database: Path, clock: Clock, data_dir: Path) -> AuditReport:
         engine.dispose()
 
 
+_FAILURES: tuple[type[BaseException], ...] = (DomainError, OSError, *DB_ERRORS)
+
+
 def failure_message(exc: BaseException, folder: Path) -> str:
     """Why a backup (or a restore's copy) failed, in words for the user."""
     if isinstance(exc, DomainError):
         return str(exc)
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, DB_ERRORS):
         text = str(exc)
         if "full" in text or "disk I/O" in text:
             return f"{folder} 所在的磁盘空间不足或写入失败"
@@ -268,7 +273,7 @@ class BackupService(Service):
         who = made_by or (user.display_name if user else "系统")
         try:
             result = self._make(target_dir, automatic, who, progress)
-        except (DomainError, OSError, sqlite3.Error) as exc:
+        except _FAILURES as exc:
             message = failure_message(exc, target_dir)
             self._remember_failure(user, f"备份没有做成：{message}")
             raise DomainError(f"备份没有做成：{message}。没有留下不完整的备份文件。") from exc
@@ -298,23 +303,24 @@ class BackupService(Service):
         try:
             if progress:
                 progress("复制数据库", 0, 1)
-            snapshot.online_copy(self.database, staged)
+            key = self._key()
+            snapshot.online_copy(self.database, staged, key)
             _stop_point("copied")
             if progress:
                 progress("检查数据库副本", 0, 1)
-            problems = snapshot.integrity(staged)
+            problems = snapshot.integrity(staged, key)
             if problems != ["ok"]:
                 raise DomainError("数据库副本的完整性检查未通过（" + "；".join(problems[:3])
                                   + "）：数据库文件可能已损坏，请运行 hejie-admin check 并联系技术支持")
-            report = audit_of_copy(staged, self.ctx.clock, self.ctx.data_dir)
+            report = audit_of_copy(staged, self.ctx.clock, self.ctx.data_dir, key)
             warnings: tuple[str, ...] = ()
             if not report.ok:
                 warnings = (f"备份已保存，但其中的审计日志校验发现 {len(report.problems)} 处问题"
                             f"（如：{report.problems[0]}）。数据库在程序之外被改动过，"
                             "请运行 hejie-admin audit verify 查看，并报告上级。",)
-            named = snapshot.attachment_hashes(staged)
-            counts = snapshot.counts(staged)
-            schema, _ = read_only_state(staged)
+            named = snapshot.attachment_hashes(staged, key)
+            counts = snapshot.counts(staged, key)
+            schema, _ = read_only_state(staged, key)
             office = self._office()
             _stop_point("checked")
             present: list[tuple[str, Path]] = []
@@ -334,9 +340,12 @@ class BackupService(Service):
                             "audit_problems": list(report.problems[:SHOWN_PROBLEMS])},
                     missing=tuple(sha for sha, _ in missing), damaged=damaged)
 
+            keyfile = keys_path(self.ctx.data_dir)
             manifest = backup_archive.write(
                 written, staged, present, describe, progress,
-                after_member=lambda member: _stop_point("writing"))
+                after_member=lambda member: _stop_point("writing"),
+                keys=keyfile.read_bytes() if key is not None and keyfile.exists() else None,
+                content_sha=lambda path: blobs.content_sha256(path, key))
             _stop_point("written")
             if backup_archive.verify(written, progress) != manifest:
                 raise BackupFileError("写入的备份文件读回后与清单不一致")
@@ -356,6 +365,9 @@ class BackupService(Service):
             warnings += (f"{len(manifest.damaged)} 个附件文件已损坏（内容与校验值不符），"
                          "备份中没有这些文件；请从区局重新下载或找回原件。",)
         return BackupResult(target, manifest, 0.0, warnings=warnings)
+
+    def _key(self) -> DataKey | None:
+        return self.ctx.keyring.key if self.ctx.keyring is not None else None
 
     def _office(self) -> tuple[str, str]:
         with self._uow(None, "", write=False) as uow:

@@ -16,6 +16,7 @@ from desktop.domain.calendar import WorkingCalendar
 from desktop.domain.deadlines import Confidence, DayUnit, Grounds, PeriodEnd, RuleSet
 from desktop.domain.errors import PermissionDenied
 from desktop.domain.workflow import Role
+from desktop.security.keys import KeyRing
 from desktop.services.dto import CurrentUser
 
 
@@ -146,6 +147,9 @@ class ServiceContext:
     clock: Clock
     reference: Reference
     data_dir: Path
+    # The open data key and the key file that wraps it (security/keys.py): the user service
+    # re-wraps it when accounts and passwords change; attachments and backups derive theirs.
+    keyring: KeyRing | None = None
 
 
 class Service:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,9 +30,12 @@ from pathlib import Path
 from desktop import backup_archive, paths
 from desktop.backup_archive import Manifest, Progress
 from desktop.db import snapshot
+from desktop.db.connection import WrongKey, connect
 from desktop.db.migrate import known_revisions, newest_revision, read_only_state
 from desktop.domain.backups import partial_name
-from desktop.domain.errors import DomainError
+from desktop.domain.errors import AuthenticationError, DomainError
+from desktop.security import blobs, keys
+from desktop.security.keys import DataKey, KeyFile
 from desktop.services.backup import audit_of_copy, remove_partials
 from desktop.services.base import Clock
 
@@ -44,6 +48,8 @@ class CheckedBackup:
     manifest: Manifest
     staged: Path
     audit_entries: int
+    key: DataKey | None = None  # what the staged database is encrypted with
+    keys: bytes | None = None  # the backup's key file, put beside the restored database
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
@@ -59,9 +65,17 @@ class Restored:
 
 
 def check_backup(source: Path, data_dir: Path, clock: Clock,
-                 progress: Progress | None = None) -> CheckedBackup:
-    """Check a backup before anything is restored; DomainError (BackupFileError) says why not."""
+                 progress: Progress | None = None, *,
+                 unlock: Callable[[KeyFile], DataKey] | None = None) -> CheckedBackup:
+    """Check a backup before anything is restored; DomainError (BackupFileError) says why not.
+
+    The backup's database is encrypted with the data key its key file wraps: the key this
+    process opened for `data_dir` opens it when it is this office's; otherwise `unlock` gets
+    the backup's key file and opens it with a password or the recovery key (it raises
+    AuthenticationError when they are wrong)."""
     manifest = backup_archive.verify(source, progress)
+    raw_keys = backup_archive.read_keys(source, manifest)
+    keyfile = KeyFile.parse(Path(keys.KEYS_FILENAME), raw_keys) if raw_keys is not None else None
     folder = paths.private_dir(paths.backup_dir(data_dir))
     remove_partials(folder)
     name = f"hejie-restore-{clock.now():%Y%m%d-%H%M%S}.zip"
@@ -70,17 +84,18 @@ def check_backup(source: Path, data_dir: Path, clock: Clock,
         if progress:
             progress("检查备份中的数据库", 0, 1)
         backup_archive.extract(source, manifest.database, staged)
-        problems = snapshot.integrity(staged)
+        key = _backup_key(staged, data_dir, keyfile, unlock)
+        problems = snapshot.integrity(staged, key)
         if problems != ["ok"]:
             raise DomainError("备份中的数据库没有通过完整性检查（" + "；".join(problems[:3])
                               + "），不能用它恢复")
-        revision, _tables = read_only_state(staged)
+        revision, _tables = read_only_state(staged, key)
         if revision is None:
             raise DomainError("备份中的文件不是和解台的数据库")
         if revision != newest_revision() and revision not in known_revisions():
             raise DomainError(f"这份备份由更新版本的和解台制作（数据库结构版本 {revision}），"
                               "请先把本机的和解台升级到同一版本或更新版本，再恢复")
-        report = audit_of_copy(staged, clock, data_dir)
+        report = audit_of_copy(staged, clock, data_dir, key)
         if not report.ok:
             shown = "；".join(report.problems[:3])
             raise DomainError(f"备份中的审计日志校验发现 {len(report.problems)} 处问题（{shown}），"
@@ -89,7 +104,30 @@ def check_backup(source: Path, data_dir: Path, clock: Clock,
         with contextlib.suppress(OSError):
             staged.unlink(missing_ok=True)
         raise
-    return CheckedBackup(source, manifest, staged, report.entries)
+    return CheckedBackup(source, manifest, staged, report.entries, key, raw_keys)
+
+
+def _backup_key(staged: Path, data_dir: Path, keyfile: KeyFile | None,
+                unlock: Callable[[KeyFile], DataKey] | None) -> DataKey | None:
+    if keyfile is None:
+        return None  # a backup of a plain database from before encryption
+    known = keys.remembered(data_dir)
+    if known is not None and fits(staged, known):
+        return known
+    if unlock is None:
+        raise AuthenticationError("这份备份是加密的，需要制作备份时某位用户的密码或本单位的恢复密钥才能恢复")
+    key = unlock(keyfile)
+    if not fits(staged, key):
+        raise DomainError("备份中的密钥文件与数据库不匹配，备份不完整或被改动过")
+    return key
+
+
+def fits(database: Path, key: DataKey) -> bool:
+    try:
+        connect(database, key, read_only=True).close()
+        return True
+    except WrongKey:
+        return False
 
 
 def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
@@ -102,7 +140,7 @@ def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
     written = _attachments(data_dir, checked, progress)
     set_aside: Path | None = None
     if database.exists():
-        snapshot.take_offline(database)
+        snapshot.take_offline(database, keys.remembered(data_dir))
         set_aside = _aside_name(paths.private_dir(paths.backup_dir(data_dir)), clock)
         for suffix in ("-wal", "-shm"):  # none after take_offline; never left beside the new file
             leftover = database.with_name(database.name + suffix)
@@ -113,6 +151,11 @@ def put_in_place(data_dir: Path, checked: CheckedBackup, clock: Clock,
         except OSError:  # a file system without hard links: a moment without hejie.db
             os.replace(database, set_aside)
         paths.private_file(set_aside)
+    if checked.keys is not None:
+        assert checked.key is not None
+        keyfile = KeyFile.parse(keys.keys_path(data_dir), checked.keys)
+        keyfile.write()  # the restored database's key file, before the database itself
+        keys.remember(data_dir, checked.key)
     os.replace(checked.staged, database)
     snapshot.fsync(database.parent)
     paths.secure_data_dir(data_dir)
@@ -134,7 +177,7 @@ def _attachments(data_dir: Path, checked: CheckedBackup, progress: Progress | No
     for i, member in enumerate(members, 1):
         sha = member.sha256
         target = paths.attachment_path(data_dir, sha)
-        if target.is_file() and backup_archive.hash_file(target)[0] == sha:
+        if target.is_file() and blobs.content_sha256(target, checked.key) == sha:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{sha}.{os.getpid()}.restore.part")

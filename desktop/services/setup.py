@@ -9,12 +9,21 @@ from desktop.db.repositories import CodeRepository, UserRepository
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.numbering import check_office_code
 from desktop.domain.workflow import Role
-from desktop.services.base import Service, ServiceContext, bump_generation, write_rule_set_row
-from desktop.services.dto import UserInfo
+from desktop.security.keys import new_recovery_code
+from desktop.services.base import (
+    Service,
+    ServiceContext,
+    bump_generation,
+    require_role,
+    write_rule_set_row,
+)
+from desktop.services.dto import CurrentUser, UserInfo
 from desktop.services.lengths import check_column
 from desktop.services.offices import LOCAL_OFFICE_KEY, OfficeService, OfficeSpec
 from desktop.services.reference import SHIPPED_REVISION_KEY, shipped_rule_sets
 from desktop.services.users import UserService, check_new_account
+
+RECOVERY_ISSUED_KEY = "recovery_key_issued_at"
 
 
 def _resource(name: str) -> dict:
@@ -94,7 +103,47 @@ class SetupService(Service):
         with self._uow(None, "设定本单位") as uow:
             CodeRepository(uow.session).set_setting(LOCAL_OFFICE_KEY, local.code)
             uow.commit()
+        if self.ctx.keyring is not None:
+            self.ctx.keyring.set_office(local.name)
         return admin
+
+    def issue_recovery_key(self, admin: CurrentUser) -> str:
+        """A new recovery key for this database (set-up prints it on the recovery key sheet):
+        it opens the database when no password is left. Issuing one again (a sheet lost)
+        replaces the old one, which then opens nothing. Returns the code, shown once."""
+        require_role(admin, Role.ADMIN, doing="生成恢复密钥")
+        keyring = self.ctx.keyring
+        if keyring is None:
+            raise DomainError("数据库没有加密，无需恢复密钥")
+        code = new_recovery_code()
+        with self._uow(admin, "生成恢复密钥") as uow:
+            CodeRepository(uow.session).set_setting(RECOVERY_ISSUED_KEY, self.ctx.clock.now().isoformat(timespec="seconds"))
+            keyring.set_recovery(code)  # the key file first: a failed commit leaves a valid code
+            uow.commit()
+        return code
+
+    def first_recovery_key(self) -> str:
+        """The recovery key made at set-up, right after `initialize` (no one has logged in
+        yet): refused once the database has one (a new one then needs an administrator,
+        `issue_recovery_key`). Returns the code for the recovery key sheet."""
+        keyring = self.ctx.keyring
+        if keyring is None:
+            raise DomainError("数据库没有加密，无需恢复密钥")
+        if not self.is_initialized():
+            raise DomainError("请先完成初始化，再生成恢复密钥")
+        if self.recovery_issued() is not None:
+            raise DomainError("本数据库已有恢复密钥；如需新的，请管理员登录后在「设置 → 用户」中重新生成")
+        code = new_recovery_code()
+        with self._uow(None, "生成恢复密钥") as uow:
+            CodeRepository(uow.session).set_setting(RECOVERY_ISSUED_KEY, self.ctx.clock.now().isoformat(timespec="seconds"))
+            keyring.set_recovery(code)
+            uow.commit()
+        return code
+
+    def recovery_issued(self) -> str | None:
+        """When the current recovery key was issued (ISO time), None if never."""
+        with self._uow(None, "", write=False) as uow:
+            return CodeRepository(uow.session).setting(RECOVERY_ISSUED_KEY)
 
     def user_count(self) -> int:
         with self._uow(None, "", write=False) as uow:

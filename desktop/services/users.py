@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -63,9 +64,7 @@ class UserService(Service):
             if user.locked_until is not None and user.locked_until > now:
                 minutes = int((user.locked_until - now).total_seconds() // 60) + 1
                 raise AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
-            try:
-                _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
+            if not self._password_ok(user, password):
                 user.failed_logins += 1
                 message = refused
                 if user.failed_logins >= MAX_FAILURES:
@@ -83,8 +82,60 @@ class UserService(Service):
             user.last_login_at = now
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
+            keyring = self.ctx.keyring
+            if keyring is not None and not keyring.has(user.username):
+                keyring.wrap_user(user.username, password)  # a wrap lost to a crash: made again
             uow.commit()
             return current_user_from(user, OfficeRepository(uow.session))
+
+    def _password_ok(self, user: User, password: str) -> bool:
+        """The account's password hash says yes; or, when a crash came between writing the key
+        file and the database, the user's key wrap opens with it (the hash then follows)."""
+        try:
+            _hasher.verify(user.password_hash, password)
+            return True
+        except (VerificationError, InvalidHashError):
+            pass
+        keyring = self.ctx.keyring
+        if keyring is not None and user.active and keyring.opens(user.username, password):
+            user.password_hash = _hasher.hash(password)
+            return True
+        return False
+
+    def _wrap(self, username: str, password: str) -> Callable[[], None]:
+        """Wrap the data key for `username` under `password`; returns the undo (for a failed
+        commit of the database change that goes with it)."""
+        keyring = self.ctx.keyring
+        if keyring is None:
+            return lambda: None
+        before = keyring.wrap_user(username, password)
+        return lambda: keyring.restore_user(username, before)
+
+    def recover_admin(self, username: str, new_password: str) -> CurrentUser:
+        """After the recovery key opened the database (no password left): give an active
+        administrator a new password, which wraps the key for them, and log them in."""
+        check_password_strength(new_password)
+        with self._uow(None, "用恢复密钥重设管理员密码") as uow:
+            user = UserRepository(uow.session).by_username(username.strip())
+            if user is None or not user.active or Role.ADMIN.value not in {r.role for r in user.roles}:
+                raise FieldError("管理员", f"「{username}」不是在用的管理员账户")
+            undo = self._wrap(user.username, new_password)
+            try:
+                user.password_hash = _hasher.hash(new_password)
+                user.failed_logins = 0
+                user.locked_until = None
+                user.last_login_at = self.ctx.clock.now()
+                uow.commit()
+            except BaseException:
+                undo()
+                raise
+            return current_user_from(user, OfficeRepository(uow.session))
+
+    def administrators(self) -> builtins.list[UserInfo]:
+        """The active administrators (the recovery dialog offers them)."""
+        with self._uow(None, "", write=False) as uow:
+            return [_info(u) for u in UserRepository(uow.session).all()
+                    if u.active and Role.ADMIN.value in {r.role for r in u.roles}]
 
     def create(
         self,
@@ -118,7 +169,12 @@ class UserService(Service):
                 roles=[UserRole(role=r.value) for r in sorted(roles)],
             )
             uow.session.add(user)
-            uow.commit()
+            undo = self._wrap(username, password)
+            try:
+                uow.commit()
+            except BaseException:
+                undo()
+                raise
             return _info(user)
 
     def set_active(self, admin: CurrentUser, user_id: int, active: bool) -> UserInfo:
@@ -129,6 +185,10 @@ class UserService(Service):
                 raise FieldError("用户", "不能停用当前登录的管理员自己")
             user.active = active
             uow.commit()
+            if not active and self.ctx.keyring is not None:
+                # Without its wrap the account's password no longer opens the database. Enabling
+                # it again needs a new password (reset_password), which wraps the key anew.
+                self.ctx.keyring.remove_user(user.username)
             return _info(user)
 
     def set_roles(self, admin: CurrentUser, user_id: int, roles: set[Role]) -> UserInfo:
@@ -160,7 +220,12 @@ class UserService(Service):
                 raise FieldError("原密码", "不正确") from None
             check_password_strength(new_password)
             row.password_hash = _hasher.hash(new_password)
-            uow.commit()
+            undo = self._wrap(row.username, new_password)
+            try:
+                uow.commit()
+            except BaseException:
+                undo()
+                raise
 
     def reset_password(self, admin: CurrentUser, user_id: int, new_password: str) -> None:
         with self._uow(admin, "重置密码") as uow:
@@ -170,7 +235,12 @@ class UserService(Service):
             row.password_hash = _hasher.hash(new_password)
             row.failed_logins = 0
             row.locked_until = None
-            uow.commit()
+            undo = self._wrap(row.username, new_password) if row.active else (lambda: None)
+            try:
+                uow.commit()
+            except BaseException:
+                undo()
+                raise
 
     def list(self, admin: CurrentUser) -> list[UserInfo]:
         require_role(admin, Role.ADMIN, doing="查看用户")

@@ -7,7 +7,7 @@ import gc
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -22,12 +22,12 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop import __version__, paths, shipped
-from desktop.domain.errors import DomainError
 from desktop.ui.errors import ErrorReporter
 from desktop.ui.ops import Cancelled, Ops, ProgressRelay, TaskState
 
 if TYPE_CHECKING:  # the services (SQLAlchemy, the models) are imported on the database worker
     from desktop.bootstrap import Services
+    from desktop.services.dto import CurrentUser
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -100,20 +100,6 @@ def application_icon() -> QIcon:
     return icon
 
 
-class _Opening:
-    """The services while the database worker is still opening them. The login window shows
-    before they are open (see Launcher.start); its 登录 runs on that same worker, after the
-    opening, and finds them here."""
-
-    def __init__(self) -> None:
-        self.services: Services | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self.services is None:
-            raise DomainError("数据库没有打开")
-        return getattr(self.services, name)
-
-
 class Launcher(QObject):
     """Opens the database off the UI thread, runs set-up or login, and shows the window;
     comes back here to switch user."""
@@ -132,17 +118,20 @@ class Launcher(QObject):
     def start(self) -> None:
         from desktop.bootstrap import demo_to_build, login_office
 
-        # A database that is set up and needs no migration: the login window needs only the
-        # office's name (read in a moment with plain sqlite3), so it shows at once while the
-        # worker imports SQLAlchemy and opens the services; 登录 queues behind the opening.
+        # A database that is set up is encrypted: the login window needs only the office's
+        # name (in the key file beside it), and the password typed there opens the database
+        # (first_login). Otherwise (no database yet, not set up, a plain file from before
+        # encryption) the services are opened first, for the first-start set-up.
         office = login_office(self.data_dir)
-        opening = _Opening() if office is not None else None
+        if office is not None:
+            self._show_login(office, first=True)
+            # While the password is typed: the workbench's modules, on the pool.
+            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
+            return
         progress = QProgressDialog(self.tr("正在打开数据库……"), self.tr("取消"), 0, 0)
         progress.setWindowTitle(self.tr("和解台"))
         progress.setCancelButton(None)  # type: ignore[arg-type]
         progress.setMinimumDuration(400)
-        if opening is not None:
-            progress.cancel()  # the login window is what the user sees meanwhile
         self._progress = progress
         # The demo's first start builds its database (some 15 s to a minute): say each step,
         # with a 取消 that stops the build (nothing half-built is kept: bootstrap.open_demo).
@@ -161,21 +150,25 @@ class Launcher(QObject):
 
             if self.demo:
                 try:
-                    services = open_demo(self.data_dir, step)
+                    return open_demo(self.data_dir, step)
                 except Cancelled:
                     return None  # the user stopped the build: _opened quits
-            else:
-                services = open_services(self.data_dir)
-            if opening is not None:
-                opening.services = services
-            return services
+            return open_services(self.data_dir)
 
-        self._login_shown = opening is not None
         self._task = self.ops.run(work, self._opened, on_error=self._failed_to_open)
         if build_note is not None:
             progress.canceled.connect(self._task.cancel)
-        if opening is not None and office is not None:
-            self._show_login(office, opening)
+
+    def first_login(self, username: str, password: str) -> CurrentUser:
+        """登录 of the login window at start, on the database worker: the password opens the
+        data key, the key the database, and the account is checked as at every login."""
+        from desktop.bootstrap import unlock_and_login
+
+        if self.services is not None:  # opened by an earlier try whose account check failed
+            return self.services.users.login(username, password)
+        services, user = unlock_and_login(self.data_dir, username, password)
+        self.services = services
+        return user
 
     def _show_demo_build(self, progress: QProgressDialog, steps: ProgressRelay, note: str) -> None:
         from desktop.demo.generate import STEPS
@@ -213,16 +206,13 @@ class Launcher(QObject):
             self.app.quit()
             return
         self.services = services
-        if self._login_shown:
-            # While the password is typed: the workbench's modules (its pages import printing,
-            # the exports and sync), on the pool, so that 登录 opens the window as quickly as
-            # when everything loaded before the login window.
-            self.ops.run(lambda _state: import_module("desktop.ui.main_window"), database=False)
-            return
         self.ops.query(services.setup.is_initialized, self._initialized_known)
 
     def _initialized_known(self, initialized: bool) -> None:
         assert self.services is not None
+        if initialized and self.services.ctx.keyring is None:
+            self._encryption_login()
+            return
         if initialized:
             self.login()
             return
@@ -242,14 +232,19 @@ class Launcher(QObject):
         assert self.services is not None
         self.ops.query(self.services.offices.local, lambda office: self._show_login(office.name))
 
-    def _show_login(self, office: str, opening: _Opening | None = None) -> None:
+    def _show_login(self, office: str, first: bool = False, encrypting: bool = False) -> None:
         from desktop.ui.dialogs.login import LoginDialog
         from desktop.ui.settings import last_username  # with it QtPrintSupport: only now
 
-        services = opening or self.services
-        assert services is not None
         default = self.username or last_username() or ("wangfang" if self.demo else "")
-        dialog = LoginDialog(services, self.ops, username=default, office=office)  # type: ignore[arg-type]
+        login = self.first_login if first else self.encrypt_login if encrypting else None
+        dialog = LoginDialog(self.services, self.ops, username=default, office=office,
+                             login=login, recover=self.recover if first else None)
+        if encrypting:
+            dialog.message.setStyleSheet("color: #555;")
+            dialog.message.setText(self.tr(
+                "本版本起数据库加密保存。请一位管理员登录：登录后程序把数据库加密（数据多时需要"
+                "一两分钟），并打印恢复密钥单。其他用户以后照常登录。"))
         if self.demo:
             dialog.message.setStyleSheet("color: #555;")
             dialog.message.setText(self.tr("演示库：所有演示账号的密码都是 demo1234"))
@@ -258,6 +253,47 @@ class Launcher(QObject):
         dialog.show()
         self._dialog = dialog
 
+    def _encryption_login(self) -> None:
+        """The first start after the upgrade to encryption: an administrator logs in, which
+        encrypts the database; the recovery key sheet is shown before the window opens."""
+        assert self.services is not None
+        services = self.services
+        self.ops.query(services.offices.local,
+                       lambda office: self._show_login(office.name, encrypting=True))
+
+    def encrypt_login(self, username: str, password: str) -> CurrentUser:
+        from desktop.bootstrap import encrypt_and_login
+
+        assert self.services is not None
+        self.services, user = encrypt_and_login(self.services, username, password)
+        self._recovery_code = (self.services.setup.first_recovery_key(),
+                               self.services.offices.local().name, self.services.ctx.clock.now())
+        return user
+
+    def recover(self) -> None:
+        """「忘记所有密码？用恢复密钥」: the recovery key opens the database, an administrator
+        gets a new password and is logged in."""
+        from desktop.ui.dialogs.recovery import RecoveryLoginDialog
+
+        login = self._dialog
+
+        def open_with(code: str) -> Services:
+            from desktop.bootstrap import unlock_with_recovery
+
+            if self.services is None:
+                self.services = unlock_with_recovery(self.data_dir, code)
+            return self.services
+
+        dialog = RecoveryLoginDialog(self.ops, open_with, parent=login)
+
+        def logged_in(user: CurrentUser) -> None:
+            login.hide()
+            self._logged_in(user)
+
+        dialog.sig_logged_in.connect(logged_in)
+        dialog.show()
+        self._recovery = dialog
+
     def _login_cancelled(self) -> None:
         if self.window is None:
             self.app.quit()
@@ -265,6 +301,16 @@ class Launcher(QObject):
     def _logged_in(self, user) -> None:  # type: ignore[no-untyped-def]
         from desktop.ui.context import load_lookups
         from desktop.ui.settings import set_last_username
+
+        recovery = getattr(self, "_recovery_code", None)
+        if recovery is not None:  # just encrypted: the recovery key sheet before the window
+            from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+
+            self._recovery_code = None
+            self._dialog = RecoveryKeyDialog(*recovery)
+            self._dialog.accepted.connect(lambda: self._logged_in(user))
+            self._dialog.show()
+            return
 
         assert self.services is not None
         set_last_username(user.username)

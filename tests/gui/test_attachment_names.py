@@ -100,7 +100,7 @@ def test_opening_writes_only_inside_the_opened_folder(world: World, make_ctx, sh
                      f"{shas[4][:12]}/合同扫描件.pdf"}
     for path in written:  # the copy is the stored file, byte for byte
         stored = next(s for s in shas if s[:12] == path.parent.name)
-        assert path.read_bytes() == world.s.records.blob_path(stored).read_bytes()
+        assert path.read_bytes() == world.s.records.attachment_bytes(stored)
 
     # The desktop was asked to open the types on the allowlist only; the clerk was told about
     # the others (CON_ has no extension: not a type known to be safe).
@@ -158,7 +158,7 @@ def test_save_as_suggests_the_safe_name(world: World, make_ctx, shown, qtbot, tm
     window.save_file_button.click()
     wait_idle(qtbot, ctx)
     assert Path(suggested[0]).name == "报告.pdf"
-    assert target.read_bytes() == world.s.records.blob_path(shas[0]).read_bytes()
+    assert target.read_bytes() == world.s.records.attachment_bytes(shas[0])
     assert any(str(target) in t for t in shown.texts("info"))
 
 

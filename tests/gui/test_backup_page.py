@@ -21,6 +21,7 @@ from desktop.ui.views.settings.common import select_key
 from desktop.ui.views.workbench import WorkbenchPage
 from tests.conftest import World, draft
 from tests.gui.conftest import Messages, wait_idle
+from tests.office_db import key_of
 
 
 def _tab(qtbot, ctx) -> BackupTab:  # type: ignore[no-untyped-def]
@@ -110,7 +111,7 @@ def test_restoring_from_the_page_closes_the_window(world: World, make_ctx, shown
     assert tab.controller is window.backups
     outcome = _backup(qtbot, tab)
     database = paths.database_path(world.s.ctx.data_dir)
-    at_backup = snapshot.counts(database)["complaints"]
+    at_backup = snapshot.counts(database, key_of(world.s.ctx.data_dir))["complaints"]
     world.s.complaints.register(world.clerk, draft())  # work after the backup
     qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=5000)
 
@@ -120,7 +121,7 @@ def test_restoring_from_the_page_closes_the_window(world: World, make_ctx, shown
                     timeout=30000)
     wait_idle(qtbot, ctx)
     assert tab.restore_text.text() == "未恢复。" and window.isVisible()
-    assert snapshot.counts(database)["complaints"] == at_backup + 1
+    assert snapshot.counts(database, key_of(world.s.ctx.data_dir))["complaints"] == at_backup + 1
     assert not list(paths.backup_dir(world.s.ctx.data_dir).glob(".*.part"))
 
     shown.answer = True
@@ -130,7 +131,7 @@ def test_restoring_from_the_page_closes_the_window(world: World, make_ctx, shown
     assert "长桥分局" in confirm and "投诉 " in confirm
     told = shown.texts("info")[-1]
     assert "已从备份" in told and "请重新打开" in told and "before-restore" in told
-    assert snapshot.counts(database)["complaints"] == at_backup
+    assert snapshot.counts(database, key_of(world.s.ctx.data_dir))["complaints"] == at_backup
     assert list(paths.backup_dir(world.s.ctx.data_dir).glob("hejie-*-before-restore.db"))
 
 

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from desktop.bootstrap import open_services
+from desktop.security import keys
 from desktop.ui.app import Launcher, data_folder, parse_args
 from desktop.ui.dialogs.login import LoginDialog
 from desktop.ui.dialogs.setup_dialog import SetupDialog
@@ -37,7 +39,7 @@ def _fill(qtbot, dialog: SetupDialog, password_again: str = "station2026") -> No
         type_text(qtbot, box, text)
 
 
-def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     launcher.start()
     qtbot.waitUntil(lambda: isinstance(getattr(launcher, "_dialog", None), SetupDialog), timeout=10000)
     dialog = launcher._dialog
@@ -48,6 +50,21 @@ def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher,
     dialog.password_again.clear()
     type_text(qtbot, dialog.password_again, "station2026")
     dialog.submit()
+    # The recovery key, once: its sheet saved (read back), and 继续 only once confirmed.
+    qtbot.waitUntil(lambda: getattr(dialog, "key_dialog", None) is not None, timeout=10000)
+    keys_shown = dialog.key_dialog
+    code = keys_shown.code_label.text()
+    assert len(code) == 44 and code.count("-") == 8
+    keys_shown.reject()  # Esc before confirming: the key stays on screen
+    assert keys_shown.isVisible()
+    ok = keys_shown.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    sheet = keys_shown.save_to(tmp_path / "恢复密钥单.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert all(group in text for group in code.split("-")) and "宝带商城消费投诉监督站" in text
+    assert "保险柜" in text
+    keys_shown.confirmed.setChecked(True)
+    ok.click()
     qtbot.waitUntil(lambda: isinstance(launcher._dialog, LoginDialog), timeout=10000)
     login = launcher._dialog
     assert login.username.text() == "admin"
@@ -60,6 +77,9 @@ def test_first_start_sets_up_the_station_and_its_administrator_logs_in(launcher,
     services = launcher.services
     assert services.offices.local().code == "WZCQ07"
     assert [o.kind for o in services.offices.all()] == ["district", "sub_bureau", "station"]
+    # The recovery key opens this database.
+    data_dir = services.ctx.data_dir
+    assert keys.KeyFile.read(data_dir).open_with_recovery(code) is not None  # type: ignore[union-attr]
 
 
 def test_a_refused_office_code_is_shown_next_to_its_field(launcher, qtbot) -> None:  # type: ignore[no-untyped-def]

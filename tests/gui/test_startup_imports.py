@@ -1,8 +1,8 @@
 """Start-up loads what the login window needs, and no more (issue 16).
 
-The login window of a database that is set up and needs no migration is shown from the office's
-name, read with plain sqlite3; SQLAlchemy and the services load on the database worker meanwhile,
-and each service (with its heavy libraries) only when it is first used.
+The login window of a database that is set up (encrypted) is shown from the office's name, read
+from the key file beside it; the password typed there opens the database, and each service (with
+its heavy libraries) loads only when it is first used.
 """
 
 from __future__ import annotations
@@ -45,30 +45,37 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_launcher_shows_the_login_window_without_the_heavy_libraries(office: Path) -> None:
+    """The login window of an encrypted database shows before anything is opened (the office's
+    name is in the key file); its 登录 opens the database with the password and the window."""
     seen = _python(f"""
 import json, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
+from desktop.security import keys
 from desktop.ui.app import Launcher
 from desktop.ui.dialogs.login import LoginDialog
 
 app = QApplication(sys.argv[:1])
 loaded = []
-opened = Launcher._opened
-def _opened(self, services):  # the services are open; the workbench's modules not yet warmed
-    loaded.extend(m for m in {HEAVY!r} if m in sys.modules)
-    opened(self, services)
-Launcher._opened = _opened
+show = Launcher._show_login
+def _show_login(self, office, first=False):  # the login window, before any password
+    show(self, office, first)
+    loaded.extend(m for m in {HEAVY!r} + ("sqlalchemy",) if m in sys.modules)
+Launcher._show_login = _show_login
 launcher = Launcher(app, Path({str(office)!r}), demo=False, username="")
 launcher.start()
+dialog = launcher._dialog
+assert isinstance(dialog, LoginDialog) and launcher.services is None
+title, visible = dialog.windowTitle(), dialog.isVisible()
+dialog.username.setText("admin")
+dialog.password.setText("test1234")
+dialog.submit()
 deadline = time.monotonic() + 60
-while not (isinstance(getattr(launcher, "_dialog", None), LoginDialog) and launcher.services):
-    assert time.monotonic() < deadline
+while launcher.window is None:
+    assert time.monotonic() < deadline, dialog.message.text()
     app.processEvents()
     time.sleep(0.01)
-dialog = launcher._dialog
-print(json.dumps({{"loaded": sorted(loaded),
-                   "title": dialog.windowTitle(), "visible": dialog.isVisible(),
+print(json.dumps({{"loaded": sorted(loaded), "title": title, "visible": visible,
                    "office": launcher.services.offices.local().name}}))
 launcher.shutdown()
 """)

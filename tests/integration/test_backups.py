@@ -26,7 +26,8 @@ from desktop.domain.backups import BackupPolicy, backup_name, parse_name
 from desktop.domain.errors import DomainError
 from desktop.services.backup import STOP_ENV
 from desktop.services.restore import check_backup
-from tests.conftest import World, draft
+from tests.conftest import PASSWORD, World, draft
+from tests.office_db import key_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,8 +84,8 @@ def test_a_backup_taken_while_another_connection_writes_is_one_consistent_moment
     extracted = tmp_path / "copy.db"
     with zipfile.ZipFile(result.path) as archive:
         extracted.write_bytes(archive.read("hejie.db"))
-    assert snapshot.integrity(extracted) == ["ok"]
-    assert snapshot.counts(extracted)["complaints"] == copied
+    assert snapshot.integrity(extracted, key_of(world.s.ctx.data_dir)) == ["ok"]
+    assert snapshot.counts(extracted, key_of(world.s.ctx.data_dir))["complaints"] == copied
     assert hashlib.sha256(extracted.read_bytes()).hexdigest() == manifest.database.sha256
 
 
@@ -94,13 +95,13 @@ def test_restore_brings_back_rows_audit_chain_and_attachment_bytes(world: World,
     hashes = {name: _attach(world, tmp_path, name, data) for name, data in files.items()}
     result = world.s.backups.make(world.admin, folder=tmp_path / "bk")
     data_dir = world.s.ctx.data_dir
-    at_backup = snapshot.counts(paths.database_path(data_dir))
+    at_backup = snapshot.counts(paths.database_path(data_dir), key_of(data_dir))
     # Work goes on after the backup; then an attachment file is lost and the database broken.
     for _ in range(4):
         world.s.complaints.register(world.clerk, draft())
     paths.attachment_path(data_dir, hashes["发票1.pdf"]).unlink()
     paths.attachment_path(data_dir, hashes["发票2.pdf"]).write_bytes(b"damaged")
-    after_work = snapshot.counts(paths.database_path(data_dir))
+    after_work = snapshot.counts(paths.database_path(data_dir), key_of(data_dir))
     assert after_work["complaints"] == at_backup["complaints"] + 4
     world.s.close()  # the window closes its own database before it restores
 
@@ -111,7 +112,7 @@ def test_restore_brings_back_rows_audit_chain_and_attachment_bytes(world: World,
     assert restored.attachments_written == 2
     s = open_services(data_dir, clock=world.clock)
     try:
-        now = snapshot.counts(paths.database_path(data_dir))
+        now = snapshot.counts(paths.database_path(data_dir), key_of(data_dir))
         assert now["complaints"] == at_backup["complaints"]
         assert now["attachments"] == at_backup["attachments"] == 3
         report = s.audit.verify()
@@ -129,10 +130,10 @@ def test_restore_brings_back_rows_audit_chain_and_attachment_bytes(world: World,
     finally:
         s.close()
     for name, data in files.items():
-        assert paths.attachment_path(data_dir, hashes[name]).read_bytes() == data
+        assert world.s.records.attachment_bytes(hashes[name]) == data
     # The database it replaced is kept whole, with the work done after the backup.
     assert restored.set_aside is not None and restored.set_aside.parent == paths.backup_dir(data_dir)
-    assert snapshot.counts(restored.set_aside)["complaints"] == after_work["complaints"]
+    assert snapshot.counts(restored.set_aside, key_of(data_dir))["complaints"] == after_work["complaints"]
     assert not list(paths.backup_dir(data_dir).glob("*.part"))
 
 
@@ -172,7 +173,8 @@ def test_restore_is_refused_while_another_program_has_the_database_open(world: W
 # -- kill -9 ---------------------------------------------------------------------------------
 
 def _backup_process(data_dir: Path, folder: Path, stop_at: str) -> subprocess.Popen[str]:
-    env = {**os.environ, STOP_ENV: stop_at, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, STOP_ENV: stop_at, "PYTHONPATH": str(ROOT), "HEJIE_USER": "admin",
+           "HEJIE_PASSWORD": PASSWORD}
     return subprocess.Popen(
         [sys.executable, "-m", "desktop.cli.main", "backup", "--to", str(folder),
          "--data-dir", str(data_dir)], env=env, stderr=subprocess.PIPE, text=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from desktop.cli.main import main
+from desktop.security import keys
+from tests.office_db import office_db
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -21,7 +22,25 @@ def test_init_then_check_and_user_commands(tmp_path: Path, capsys, monkeypatch) 
     monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
     code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
                     "吴中区市场监督管理局", "--office-code", "WZCQ", "--office-name", "长桥分局")
-    assert code == 0 and "长桥分局" in out
+    assert code == 0 and "长桥分局" in out and "恢复密钥：" in out
+    recovery = out.split("恢复密钥：")[1].split()[0]
+    assert len(recovery) == 44
+    # The database opens with the recovery key alone (no password), and not with a wrong one.
+    keys.forget(Path(data))
+    monkeypatch.delenv("HEJIE_PASSWORD")
+    monkeypatch.setenv("HEJIE_RECOVERY_KEY", recovery)
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 0 and "完整性检查：通过" in out
+    keys.forget(Path(data))
+    monkeypatch.setenv("HEJIE_RECOVERY_KEY", keys.new_recovery_code())
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 2 and "恢复密钥不正确" in out
+    monkeypatch.delenv("HEJIE_RECOVERY_KEY")
+    keys.forget(Path(data))
+    monkeypatch.setenv("HEJIE_PASSWORD", "wrong-one1")
+    code, out = run(capsys, "check", "--data-dir", data)
+    assert code == 2 and "用户名或密码不正确" in out
+    monkeypatch.setenv("HEJIE_PASSWORD", "secret123")
     code, out = run(capsys, "init", "--data-dir", data, "--district-code", "WZ", "--district-name",
                     "x", "--office-code", "WZCQ", "--office-name", "y")
     assert code == 2 and "不能重复初始化" in out
@@ -41,7 +60,7 @@ def test_demo_database_has_every_state_and_a_clean_audit(tmp_path: Path, capsys)
     data = tmp_path / "demo"
     code, out = run(capsys, "demo", "--data-dir", str(data), "--complaints", "120")
     assert code == 0 and "投诉 120 件" in out and "wangfang" in out
-    con = sqlite3.connect(data / "hejie.db")
+    con = office_db(data)
     assert con.execute("SELECT count(*) FROM offices WHERE kind='station'").fetchone() == (5,)
     assert con.execute("SELECT count(DISTINCT tier) FROM offices WHERE kind='station'").fetchone() == (3,)
     assert con.execute("SELECT count(*) FROM enterprises").fetchone() == (200,)
@@ -62,7 +81,7 @@ def test_bulk_demo_for_benchmark_sizes(tmp_path: Path, capsys) -> None:  # type:
     data = tmp_path / "big"
     code, _ = run(capsys, "demo", "--data-dir", str(data), "--complaints", "6000")
     assert code == 0
-    con = sqlite3.connect(data / "hejie.db")
+    con = office_db(data)
     assert con.execute("SELECT count(*) FROM complaints").fetchone() == (6000,)
     assert con.execute("SELECT count(*) FROM complaints_fts WHERE complaints_fts MATCH '\"退款\"'").fetchone()[0] > 0
     # The planner's statistics were written (without them a sub-bureau's sort took 0.6 s at 200,000).

@@ -4,13 +4,13 @@ exit codes, and that a refused restore changes nothing."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from desktop import paths
 from desktop.cli.main import main
 from desktop.domain.backups import parse_name
-from tests.conftest import World, draft
+from tests.conftest import PASSWORD, World, draft
+from tests.office_db import office_db
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -20,14 +20,14 @@ def run(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
 
 
 def _complaints(data_dir: Path) -> int:
-    con = sqlite3.connect(paths.database_path(data_dir))
+    con = office_db(data_dir)
     try:
         return con.execute("SELECT count(*) FROM complaints").fetchone()[0]
     finally:
         con.close()
 
 
-def test_backup_list_and_restore_from_the_command_line(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_backup_list_and_restore_from_the_command_line(world: World, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         world.s.complaints.register(world.clerk, draft())
     data = str(world.s.ctx.data_dir)
@@ -58,7 +58,12 @@ def test_backup_list_and_restore_from_the_command_line(world: World, tmp_path: P
     code, out = run(capsys, "audit", "verify", "--offline", "--data-dir", data)
     assert code == 0, out
     # A new PC: a data folder that does not exist yet, nothing to keep aside.
+    # The backup is encrypted: on a new PC it opens with a password of its time, or the recovery key.
     new_pc = tmp_path / "new-pc" / "Hejie"
+    monkeypatch.setenv("HEJIE_PASSWORD", "wrong-password1")
+    code, out = run(capsys, "restore", str(made[0]), "--yes", "--data-dir", str(new_pc))
+    assert code == 2 and "用户名或密码不正确" in out and not paths.database_path(new_pc).exists(), out
+    monkeypatch.setenv("HEJIE_PASSWORD", PASSWORD)
     code, out = run(capsys, "restore", str(made[0]), "--yes", "--data-dir", str(new_pc))
     assert code == 0 and "已从备份" in out and "原来的数据库保留为" not in out, out
     assert _complaints(new_pc) == 3

@@ -233,7 +233,9 @@ def test_attachments_are_stored_by_hash(world: World, tmp_path) -> None:  # type
     import hashlib
 
     assert info.sha256 == hashlib.sha256(receipt.read_bytes()).hexdigest()
-    assert s.records.blob_path(info.sha256).read_bytes() == receipt.read_bytes()
+    assert s.records.attachment_bytes(info.sha256) == receipt.read_bytes()
+    # Stored sealed with the data key: the file on disk is not the receipt.
+    assert receipt.read_bytes() not in s.records.blob_path(info.sha256).read_bytes()
     assert info.filename == "发票.jpg" and seen[-1] == (info.size, info.size)
     assert not list((world.s.ctx.data_dir / "attachments").glob(".incoming-*"))
 

@@ -12,6 +12,7 @@ import pytest
 from desktop import paths
 from desktop.bootstrap import open_services
 from desktop.db.migrate import backup_file
+from desktop.security import keys
 from desktop.services.base import FixedClock
 from desktop.ui.errors import ErrorReporter
 from tests.conftest import NOW
@@ -55,14 +56,16 @@ def test_per_user_install_is_the_owners_only(tmp_path: Path) -> None:
 def test_files_left_readable_by_an_older_version_are_closed_at_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     open_services(data_dir, clock=FixedClock(NOW)).close()
-    backup = backup_file(paths.database_path(data_dir), paths.backup_dir(data_dir), "test")
+    backup = backup_file(paths.database_path(data_dir), paths.backup_dir(data_dir), "test",
+                         keys.remembered(data_dir))
     for path in (data_dir, paths.backup_dir(data_dir)):
         path.chmod(0o755)
-    for path in (paths.database_path(data_dir), backup):
+    for path in (paths.database_path(data_dir), backup, keys.keys_path(data_dir)):
         path.chmod(0o644)
     open_services(data_dir, clock=FixedClock(NOW)).close()
     assert _mode(data_dir) == 0o700 and _mode(paths.backup_dir(data_dir)) == 0o700
     assert _mode(paths.database_path(data_dir)) == 0o600 and _mode(backup) == 0o600
+    assert _mode(keys.keys_path(data_dir)) == 0o600
 
 
 def test_shared_install_is_the_groups_only(tmp_path: Path) -> None:

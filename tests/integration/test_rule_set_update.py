@@ -5,12 +5,10 @@ dates recomputed (audited), users are told once; an administrator's own values a
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from desktop import paths
 from desktop.bootstrap import open_services
 from desktop.db.models import RuleSetRow
 from desktop.db.uow import UnitOfWork
@@ -18,12 +16,13 @@ from desktop.domain.deadlines import DayUnit, PeriodEnd
 from desktop.domain.workflow import Status
 from desktop.services.reference import shipped_rule_sets
 from tests.conftest import World, draft
+from tests.office_db import office_db
 
 OLD_2026 = next(s for s in shipped_rule_sets() if s.rules.code == "samr-2026").earlier[0]
 
 
 def _sql(world: World, *statements: tuple[str, tuple]) -> None:
-    con = sqlite3.connect(paths.database_path(world.s.ctx.data_dir))
+    con = office_db(world.s.ctx.data_dir)
     for sql, args in statements:
         con.execute(sql, args)
     con.commit()
@@ -74,7 +73,7 @@ def _due(world: World, cid: int) -> date | None:
 
 
 def _audit(world: World, action: str) -> list[tuple[str, dict, dict]]:
-    con = sqlite3.connect(paths.database_path(world.s.ctx.data_dir))
+    con = office_db(world.s.ctx.data_dir)
     rows = con.execute("SELECT entity, before, after FROM audit_log WHERE action = ? ORDER BY id",
                        (action,)).fetchall()
     con.close()

@@ -3,13 +3,11 @@ classes, and the figures against plain SQL on a generated demo database."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
-from desktop import paths
 from desktop.bootstrap import open_services
 from desktop.demo.generate import build_demo
 from desktop.domain.errors import FieldError, PermissionDenied
@@ -18,6 +16,7 @@ from desktop.domain.workflow import Result
 from desktop.services.dto import CurrentUser
 from desktop.services.statistics import StatsQuery, StatsReport
 from tests.conftest import World, draft
+from tests.office_db import office_db
 
 NOV = Period.month(2026, 11)
 
@@ -229,7 +228,7 @@ def test_figures_agree_with_plain_sql_on_a_generated_database(demo: Path) -> Non
         report = s.statistics.report(admin, StatsQuery(year, office_id=sub.id))
     finally:
         s.close()
-    db = sqlite3.connect(paths.database_path(demo))
+    db = office_db(demo)
     scope = "(SELECT id FROM offices WHERE code = 'WZCQ' OR parent_id = (SELECT id FROM offices WHERE code = 'WZCQ'))"
     where = (f"office_id IN {scope} AND received_at >= '{year.start}' AND received_at < '{year.end.year + 1}-01-01'")
     one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731

@@ -9,25 +9,25 @@ and counts their working days itself."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from desktop import paths
 from desktop.bootstrap import open_services
 from desktop.db.statistics import StatisticsRepository
 from desktop.demo.generate import build_demo
 from desktop.domain.statistics import Period
 from desktop.services.statistics import StatisticsService, StatsQuery, StatsReport
+from tests.office_db import office_db
 
 
 def _day(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
-def _bend(db: sqlite3.Connection) -> None:
+def _bend(db: Any) -> None:
     rows = db.execute("SELECT id, uuid, received_at, accepted_on, closed_on, status FROM complaints "
                       "WHERE kind = 'complaint' ORDER BY id").fetchall()
     for i, (cid, uuid, received_at, accepted_on, closed_on, status) in enumerate(rows):
@@ -106,7 +106,7 @@ def bent(tmp_path_factory: pytest.TempPathFactory) -> Path:
         build_demo(s, complaints=2000)
     finally:
         s.close()
-    db = sqlite3.connect(paths.database_path(data))
+    db = office_db(data)
     try:
         _bend(db)
     finally:

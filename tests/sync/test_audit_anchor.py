@@ -13,6 +13,7 @@ from desktop.bootstrap import open_services
 from desktop.cli.main import main as admin_main
 from desktop.db.migrate import backup_file
 from desktop.db.uow import GENESIS_HASH, UnitOfWork, entry_hash
+from desktop.security.keys import keys_path
 from desktop.services.base import FixedClock
 from tests.conftest import NOW, PASSWORD, draft
 from tests.sync.office import office, register
@@ -76,8 +77,10 @@ def _backed_up_then_restored(station, tmp_path, registered_after: int):  # type:
     then put the backup back in place: the station's program reopened on its backup."""
     backup = tmp_path / "backup"
     backup.mkdir()
-    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test")
+    copy = backup_file(paths.database_path(station.s.ctx.data_dir), backup, "test",
+                       station.s.ctx.keyring.key)
     copy.rename(backup / paths.DB_FILENAME)
+    shutil.copyfile(keys_path(station.s.ctx.data_dir), keys_path(backup))  # its key file
     for _ in range(registered_after):
         register(station)
     assert _anchor(station).status == "ok"  # type: ignore[union-attr]

@@ -116,7 +116,7 @@ def test_every_kind_of_record_a_pc_makes_reaches_the_other(hub, tmp_path):
     for model in (Complaint, MediationRecord, Attachment):
         assert _records(b, model) == _records(a, model), model.__tablename__
     [info] = b.s.records.attachments(b.clerk, got.id)
-    assert b.s.records.blob_path(info.sha256).read_bytes() == evidence.read_bytes()
+    assert b.s.records.attachment_bytes(info.sha256) == evidence.read_bytes()
     # The clerk on the second PC carries the complaint on; the first PC sees it.
     b.s.records.add_mediation_record(b.clerk, got.id, held_at=datetime(2026, 11, 20, 9, 30),
                                      means="phone", participants="张伟", content="再次沟通。")

@@ -111,7 +111,10 @@ def _child(data_dir: Path, hub_url: str, kill_at: str) -> int:
                     die()   # the page is applied in this transaction, the cursor not yet saved
                 return original(self, key, value)
             CodeRepository.set_setting = set_setting
-        s = open_services(Path({str(data_dir)!r}))
+        from desktop.security import keys
+        from tests.conftest import PASSWORD
+        key = keys.unlock(Path({str(data_dir)!r}), "admin", PASSWORD)  # as the program's login
+        s = open_services(Path({str(data_dir)!r}), key=key)
         s.sync.client_factory = lambda url, token, ca: HubClient(url, token=token, transport=faults)
         s.sync.run()
     """)
@@ -484,7 +487,8 @@ def test_10_attachments_resume_refuse_bad_chunks_and_different_bytes(hub, tmp_pa
     assert got.downloaded == 1 and asked == [None, f"bytes={100 * 1024}-"]
     from desktop import paths
 
-    assert paths.attachment_path(sub.s.ctx.data_dir, sha).read_bytes() == payload
+    assert sub.s.records.attachment_bytes(sha) == payload
+    assert payload not in paths.attachment_path(sub.s.ctx.data_dir, sha).read_bytes()  # sealed
     assert not list(paths.attachment_path(sub.s.ctx.data_dir, sha).parent.parent.rglob(".partial-*"))
 
 

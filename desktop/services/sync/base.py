@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop import paths
 from desktop.db.models import OutboxOp, RuleSetRow
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
 from desktop.db.sync.apply import Applied
@@ -28,7 +27,8 @@ from desktop.domain.deadlines import rule_set_for
 from desktop.domain.errors import DomainError, FieldError
 from desktop.domain.numbering import DISPATCH_SEQUENCE_BASE, parse_number
 from desktop.domain.workflow import Status
-from desktop.files import write_atomic
+from desktop.security import blobs
+from desktop.security.keys import DataKey
 from desktop.services.audit import AuditService
 from desktop.services.base import Service, ServiceContext, rule_set_of_row
 from desktop.services.dto import CurrentUser
@@ -70,6 +70,10 @@ def check_ca_bundle(path: str) -> str:
 
 
 class SyncBase(Service):
+
+    def _data_key(self) -> DataKey | None:
+        """The data key attachments are sealed with (None: a plain database)."""
+        return self.ctx.keyring.key if self.ctx.keyring is not None else None
     def __init__(self, ctx: ServiceContext, client_factory: ClientFactory | None = None,
                  audit: AuditService | None = None, *,
                  complaints: ComplaintService) -> None:
@@ -238,14 +242,11 @@ def to_operation(op: OutboxOp) -> Operation:
         people=json.loads(op.people), made_at=op.made_at, made_by=op.made_by)
 
 
-def store_blob(data_dir: Path, sha256: str, data: bytes) -> Path:
-    """Write an attachment's bytes under their hash: checked, temp name, then renamed."""
+def store_blob(data_dir: Path, sha256: str, data: bytes, key: DataKey | None = None) -> Path:
+    """Write an attachment's plain bytes under their hash, sealed with the data key
+    (security/blobs.py): checked, temp name, then renamed."""
     if hashlib.sha256(data).hexdigest() != sha256:
         raise bundle.BundleError(f"附件 {sha256[:12]}… 与校验值不符，未保存")
-    target = paths.attachment_path(data_dir, sha256)
-    if target.is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return write_atomic(target, data, mode=0o600)
+    return blobs.write(data_dir, sha256, data, key)
 
 

@@ -11,6 +11,7 @@ from desktop.db.repositories import OfficeRepository
 from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.workflow import Role
+from desktop.security import blobs as sealed_blobs
 from desktop.services.base import require_role
 from desktop.services.dto import CurrentUser
 from desktop.services.sync.base import SYNC_ACTOR, SyncBase, store_blob, to_operation
@@ -40,8 +41,8 @@ class SyncBundles(SyncBase):
             sha = json.loads(op.after).get("sha256") if op.entity == "attachments" else None
             if sha and sha not in blobs:
                 file = paths.attachment_path(self.ctx.data_dir, sha)
-                if file.is_file():
-                    blobs[sha] = file.read_bytes()
+                if file.is_file():  # the plain bytes: the bundle is sealed with its own key
+                    blobs[sha] = sealed_blobs.read(self.ctx.data_dir, sha, self._data_key())
         bundle_id = new_uuid()
         content = {"ops": [to_operation(op).model_dump(mode="json") for op in ops],
                    "cursor": v["cursor"] or None, "backlog": len(ops)}
@@ -84,7 +85,7 @@ class SyncBundles(SyncBase):
         results = [OpResult.model_validate(r) for r in receipt.content.get("results", [])]
         records = [PulledRecord.model_validate(r) for r in receipt.content.get("records", [])]
         for sha, blob in receipt.blobs.items():
-            store_blob(self.ctx.data_dir, sha, blob)
+            store_blob(self.ctx.data_dir, sha, blob, self._data_key())
         # A receipt of an older bundle than the one the cursor came from must not move it back.
         order = exported.index(receipt.bundle_id)
         cursor_from = exported.index(v["cursor_bundle"]) if v["cursor_bundle"] in exported else -1

@@ -22,6 +22,7 @@ from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import DomainError
 from desktop.processes import process_alive
+from desktop.security import blobs
 from desktop.services.audit import verdict_text
 from desktop.services.dto import CurrentUser
 from desktop.services.sync.base import (
@@ -308,7 +309,7 @@ class SyncRound(SyncBase):
                 continue
             status = client.blob_status(sha)
             if not status.complete:
-                client.upload(sha, path.read_bytes())
+                client.upload(sha, blobs.read(self.ctx.data_dir, sha, self._data_key()))
                 report.uploaded += 1
             if progress:
                 progress("上传附件", i + 1, len(shas))
@@ -327,7 +328,7 @@ class SyncRound(SyncBase):
                     partial.unlink(missing_ok=True)
                 report.messages.append(str(exc))
                 continue
-            store_blob(self.ctx.data_dir, sha, data)
+            store_blob(self.ctx.data_dir, sha, data, self._data_key())
             partial.unlink(missing_ok=True)
             report.downloaded += 1
             if progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -26,10 +27,19 @@ if TYPE_CHECKING:  # the services (SQLAlchemy, the models) load on the database 
 class LoginDialog(QDialog):
     sig_logged_in = Signal(object)  # CurrentUser
 
-    def __init__(self, services: Services, ops: Ops, *, username: str = "", office: str = "",
-                 locked_to: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services | None, ops: Ops, *, username: str = "", office: str = "",
+                 locked_to: str | None = None, parent: QWidget | None = None,
+                 login: Callable[[str, str], CurrentUser] | None = None,
+                 recover: Callable[[], None] | None = None) -> None:
+        """`login`: what 登录 runs on the database worker; by default the open services' login.
+        The launcher's first login passes one that opens the encrypted database with the
+        password first (bootstrap.unlock_and_login)."""
         super().__init__(parent)
         self.services, self.ops = services, ops
+        if login is None:
+            assert services is not None
+            login = services.users.login
+        self._login = login
         self.setWindowTitle(self.tr("和解台 — 锁定") if locked_to else self.tr("和解台 — 登录"))
         self.setMinimumWidth(380)
         title = QLabel(self.tr("和解台 消费投诉调解"))
@@ -60,6 +70,11 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        if recover is not None:
+            # The first login of a start: when no password is left, the recovery key opens.
+            self.recover_link = QLabel(f'<a href="#">{self.tr("忘记所有密码？用恢复密钥")}</a>')
+            self.recover_link.linkActivated.connect(lambda _link: recover())
+            layout.addWidget(self.recover_link)
         (self.password if self.username.text() else self.username).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
@@ -69,7 +84,7 @@ class LoginDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.message.setText(self.tr("正在验证……"))
-        self.ops.query(lambda: self.services.users.login(name, secret), self._accepted,
+        self.ops.query(lambda: self._login(name, secret), self._accepted,
                        owner=self, on_error=self._refused)
 
     def _accepted(self, user: CurrentUser) -> None:

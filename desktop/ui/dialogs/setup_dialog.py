@@ -230,9 +230,11 @@ class SetupDialog(QDialog):
                     check_office_code(spec.code)
                 except FieldError as exc:
                     raise FieldError(label, exc.message) from exc
-            return self.services.setup.initialize(
+            admin = self.services.setup.initialize(
                 offices=specs, local_office_code=local, admin_username=username,
                 admin_name=name, admin_password=secret)
+            self._recovery_key()
+            return admin
 
         self.ops.mutate(work, self._done, owner=self, on_error=self._refused)
 
@@ -257,6 +259,7 @@ class SetupDialog(QDialog):
         def work() -> UserInfo:
             admin = services.sync.join(services.setup, url, code, admin_username=username,
                                        admin_name=name, admin_password=secret, ca_bundle=ca)
+            self._recovery_key()
             try:  # the office's records now; offline, the next round brings them
                 services.sync.run()
             except DomainError as exc:
@@ -275,9 +278,20 @@ class SetupDialog(QDialog):
                 "点「立即同步」取得本单位的记录。").format(self.first_sync_error))
         self._done(admin)
 
+    def _recovery_key(self) -> None:
+        """On the database worker, right after set-up: the recovery key and what its sheet says."""
+        setup = self.services.setup
+        self.recovery = (setup.first_recovery_key(), self.services.offices.local().name,
+                         self.services.ctx.clock.now())
+
     def _done(self, admin: UserInfo) -> None:
+        from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+
         self.sig_initialized.emit(admin)
-        self.accept()
+        code, office, issued = self.recovery
+        self.key_dialog = RecoveryKeyDialog(code, office, issued, parent=self)
+        self.key_dialog.accepted.connect(self.accept)
+        self.key_dialog.show()
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)

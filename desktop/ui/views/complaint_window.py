@@ -27,7 +27,6 @@ from desktop.domain.complaint_fields import FIELDS, Field
 from desktop.domain.workflow import CASE_DECIDERS, HANDLERS, Action, Intake, Role, Status
 from desktop.files import (
     can_open,
-    copy_atomic,
     is_executable,
     is_sha256,
     path_inside,
@@ -510,8 +509,8 @@ class ComplaintWindow(QWidget):
             view.parent.mkdir(parents=True, exist_ok=True)
             # Checked again now that the folder exists: a link put in its place leads nowhere.
             path_inside(opened, view.parent.name, view.name)
-            if not view.is_file():
-                copy_atomic(source, view)
+            if not view.is_file():  # a plain copy, removed at close and at the next start
+                self.ctx.services.records.export_attachment(attachment.sha256, view)
             return view
 
         def done(path: Path) -> None:
@@ -549,7 +548,7 @@ class ComplaintWindow(QWidget):
         def copy(_state) -> Path:  # type: ignore[no-untyped-def]
             if not source.is_file():
                 raise FileNotFoundError(source)
-            return copy_atomic(source, target, mode=0o644)
+            return self.ctx.services.records.export_attachment(attachment.sha256, target, mode=0o644)
 
         def done(path: Path) -> None:
             messages.inform(self, self.tr("附件已保存"),

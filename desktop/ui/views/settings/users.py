@@ -140,6 +140,8 @@ class UsersTab(QWidget):
         self.roles_button = QPushButton(self.tr("修改角色…"))
         self.active_button = QPushButton(self.tr("停用"))
         self.password_button = QPushButton(self.tr("重置密码…"))
+        self.recovery_button = QPushButton(self.tr("重新生成恢复密钥…"))
+        self.recovery_button.setToolTip(self.tr("恢复密钥单丢失或可能泄露时：生成新的恢复密钥并打印，旧的随即作废"))
         self.status = QLabel()
         self.table = make_table([self.tr("用户名"), self.tr("姓名"), self.tr("所属单位"),
                                  self.tr("角色"), self.tr("状态"), self.tr("锁定至")])
@@ -148,12 +150,13 @@ class UsersTab(QWidget):
         restore_header(self, self.table.horizontalHeader(), "users")
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(self.add_button, self.roles_button, self.active_button,
-                                    self.password_button, status=self.status))
+                                    self.password_button, self.recovery_button, status=self.status))
         layout.addWidget(self.table)
         self.add_button.clicked.connect(self.open_add_user)
         self.roles_button.clicked.connect(self.open_roles)
         self.active_button.clicked.connect(self.toggle_active)
         self.password_button.clicked.connect(self.open_reset_password)
+        self.recovery_button.clicked.connect(self.new_recovery_key)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self.open_roles)
         ctx.ops.sig_changed.connect(self._on_changed)
@@ -241,6 +244,29 @@ class UsersTab(QWidget):
                 (self.tr("已启用 {name}。") if active else self.tr("已停用 {name}。")).format(
                     name=user.display_name)),
             owner=self)
+
+    def new_recovery_key(self) -> None:
+        """A new recovery key (the old sheet lost or seen by others): the old key stops opening
+        the database; the new one is shown once, with its sheet to save and print."""
+        if not messages.confirm(
+                self, self.tr("重新生成恢复密钥"),
+                self.tr("生成新的恢复密钥后，旧的恢复密钥单立即作废，请销毁旧单子并打印新的，"
+                        "交保险柜保管。确定生成吗？")):
+            return
+        services, admin = self._ctx.services, self._ctx.user
+
+        def issue() -> tuple[str, str, Any]:
+            code = services.setup.issue_recovery_key(admin)
+            return code, services.offices.local().name, services.ctx.clock.now()
+
+        def show(result: tuple[str, str, Any]) -> None:
+            from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+
+            self.key_dialog = RecoveryKeyDialog(*result, parent=self)
+            self.key_dialog.show()
+            self.status.setText(self.tr("已生成新的恢复密钥，旧的已作废。"))
+
+        self._ctx.ops.mutate(issue, show, owner=self)
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         save_header(self, self.table.horizontalHeader(), "users")
