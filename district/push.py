@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, select, text, update
 from sqlalchemy.orm import Session
 
@@ -53,6 +54,51 @@ def payload_hash(op: Operation) -> str:
     the hash of a valid payload (and the stored answers keyed by it) is unchanged."""
     canonical = _canonical(op.model_dump(mode="json"))
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _plain(values: list[Any]) -> bool:
+    """Whether these JSON values hold no float (so no NaN or infinity) and only text keys: what
+    orjson writes byte for byte as `_canonical` does (same escapes, keys sorted by code point,
+    UTF-8), raising where it cannot (a lone surrogate, an integer beyond 64 bits)."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            for key in value:
+                if type(key) is not str:
+                    return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind not in _PLAIN:
+            return False  # a float, or anything else: the exact path judges it
+    return True
+
+
+def quick_hash(op: Operation) -> str | None:
+    """`payload_hash` of an operation that holds only what can be stored, from one orjson
+    dump; None when it may not (a float, a lone surrogate …): then `_storable`,
+    `_unstorable_fields` and `payload_hash` judge it the slow, exact way.
+
+    The same digest as `payload_hash`: for values without floats orjson's sorted, compact
+    UTF-8 output is the standard library's canonical text encoded (checked for every code
+    point in tests/sync/test_push_hash.py). And the operation is storable: no float means
+    no NaN or infinity, and orjson refuses a lone surrogate anywhere (op_id, entity, uuid,
+    made_by, keys and values of before, after and people)."""
+    if not _plain([op.before, op.after, op.people]):
+        return None
+    try:
+        # The parts as received too: pydantic's JSON dump writes a key's lone surrogate as
+        # U+FFFD, so the dump alone would vouch for a key that cannot be stored.
+        orjson.dumps([op.before, op.after, op.people])
+        canonical = orjson.dumps(op.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        return None
+    return hashlib.sha256(canonical).hexdigest()
 
 
 # Code points UTF-8 cannot encode: in a Python str every one of them is a lone surrogate.
@@ -256,17 +302,23 @@ class Batch:
     def apply(self, ops: list[Operation]) -> list[OpResult]:
         # An id that cannot be stored cannot be answered twice alike; an operation holding what
         # cannot be stored is answered (and its answer stored) without a look at the records.
-        answerable = [op for op in ops if 0 < len(op.op_id) <= 64 and _storable(op.op_id)]
+        # Most operations are judged storable, and hashed, by one orjson dump (quick_hash);
+        # the others the exact way.
+        quick = {id(op): digest for op in ops if (digest := quick_hash(op)) is not None}
+        answerable = [op for op in ops if 0 < len(op.op_id) <= 64
+                      and (id(op) in quick or _storable(op.op_id))]
         unstorable = {id(op): fields for op in answerable
-                      if (fields := _unstorable_fields(op))}
+                      if id(op) not in quick and (fields := _unstorable_fields(op))}
         stored = self._load(answerable, [op for op in answerable if id(op) not in unstorable])
         results: list[OpResult] = []
         answered: list[dict[str, Any]] = []
         for op in ops:
-            if not 0 < len(op.op_id) <= 64 or not _storable(op.op_id):
+            digest = quick.get(id(op))
+            if not 0 < len(op.op_id) <= 64 or (digest is None and not _storable(op.op_id)):
                 results.append(_safe_result(_rejected(op, OpMsg.BAD_OP_ID)))
                 continue
-            digest = payload_hash(op)
+            if digest is None:
+                digest = payload_hash(op)
             known = stored.get(op.op_id)
             if known is not None:
                 if known[0] == digest:

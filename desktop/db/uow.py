@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     and_,
     event,
     exists,
@@ -382,11 +383,17 @@ class UnitOfWork:
         # canonical_row, with the table's columns and secrets worked out once, not per row.
         names = db_rows.column_names(table)
         secret = frozenset(key for key in names if is_secret(table.name, key))
+        # plain() changes only dates, times and decimals: columns read back as text, whole
+        # numbers or booleans are taken as they are (the same values, without a call each).
+        as_is = [key for key in names if key not in secret
+                 and type(table.c[key].type) in (String, Text, Integer, Boolean)]
+        made = [key for key in names if key not in as_is]
         entries = []
         for row, obj in zip(rows, rows_as_objects, strict=True):
             uuid = row.get("uuid")
-            after = {key: secret_digest(row[key]) if key in secret else plain(row[key])
-                     for key in names}
+            after = {key: row[key] for key in as_is}
+            for key in made:
+                after[key] = secret_digest(row[key]) if key in secret else plain(row[key])
             entries.append({
                 "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
                 "office_code": self.actor.office_code, "action": self.action or "insert",
