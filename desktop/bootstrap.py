@@ -537,7 +537,9 @@ def unlock_and_login(data_dir: Path, username: str, password: str,
                      clock: Clock | None = None) -> tuple[Services, CurrentUser]:
     """The first login of a start: the password opens the data key (security/keys.py), the key
     the database, and the user service then checks the account as at every login."""
-    key = keys.unlock(data_dir, username, password)
+    from desktop.services.base import Clock
+
+    key = keys.unlock(data_dir, username, password, (clock or Clock()).now())
     services = open_services(data_dir, clock=clock, key=key)
     try:
         return services, services.users.login(username, password)

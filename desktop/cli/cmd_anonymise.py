@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.cli.common import login, require_initialized, services
+from desktop.cli.common import login, require_initialized, services, unlock_user
 from desktop.domain.errors import DomainError
 
 
 def register(sub, common) -> None:  # type: ignore[no-untyped-def]
     p = sub.add_parser("anonymise", parents=[common],
                        help="个人信息保留期限届满的已办结投诉：匿名化")
-    p.add_argument("--user", default="admin", help="以哪个管理员的身份操作；"
+    p.add_argument("--user", default=None, help="（默认 HEJIE_USER，再默认 admin）以哪个管理员的身份操作；"
                    "密码取自环境变量 HEJIE_PASSWORD 或提示输入")
     p.add_argument("--dry-run", action="store_true", help="只统计到期的件数，不做改动")
     p.add_argument("--yes", action="store_true", help="不再询问，直接匿名化（用于脚本）")
@@ -28,10 +28,10 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=unlock_user(args.user))
     try:
         require_initialized(s)
-        user = login(s, args.user)
+        user = login(s, unlock_user(args.user))
         if args.set_years is not None:
             s.personal_data.set_retention(user, args.set_years)
             print(f"个人信息保留期限：{s.personal_data.retention(user).label}")

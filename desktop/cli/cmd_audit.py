@@ -10,7 +10,7 @@ import argparse
 import sys
 from datetime import date
 
-from desktop.cli.common import login, require_initialized, services
+from desktop.cli.common import login, require_initialized, services, unlock_user
 from desktop.services.audit import verdict_text
 from desktop.sync.client import SyncError
 
@@ -25,16 +25,16 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
                    help="outputs：起始日期")
     p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="outputs：截止日期")
-    p.add_argument("--user", default="admin", help="outputs：以哪个管理员的身份查看；"
+    p.add_argument("--user", default=None, help="（默认 HEJIE_USER，再默认 admin）outputs：以哪个管理员的身份查看；"
                    "密码取自环境变量 HEJIE_PASSWORD 或提示输入")
     p.set_defaults(run=run)
 
 
 def _outputs(args: argparse.Namespace) -> int:
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=unlock_user(args.user))
     try:
         require_initialized(s)
-        user = login(s, args.user)
+        user = login(s, unlock_user(args.user))
         lines = s.personal_data.outputs(user, args.start, args.end)
     finally:
         s.close()

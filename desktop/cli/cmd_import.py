@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import login, require_initialized, services
+from desktop.cli.common import login, require_initialized, services, unlock_user
 from desktop.imports.mapping import KINDS, LABELS
 
 
@@ -21,7 +21,7 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
         epilog="例：hejie-admin import 2024年台账.xlsx --user desk --dry-run --problems 问题行.xlsx；"
                "hejie-admin import 12345工单.csv --profile \"12345 工单导出\"")
     p.add_argument("file", type=Path, help="要导入的文件：.xlsx、.xls 或 .csv")
-    p.add_argument("--user", default="admin", help="以哪个用户的身份导入（记录登记人，审计记录）；"
+    p.add_argument("--user", default=None, help="（默认 HEJIE_USER，再默认 admin）以哪个用户的身份导入（记录登记人，审计记录）；"
                                                  "密码从环境变量 HEJIE_PASSWORD 读取或在终端输入")
     p.add_argument("--profile", help="使用已保存的导入方案（在 投诉台账 → 导入… 中保存）")
     p.add_argument("--kind", choices=[k for k, _ in KINDS],
@@ -37,10 +37,10 @@ def register(sub, common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace) -> int:
     from desktop.services.history_import import problem_rows, write_problems
 
-    s = services(args.data_dir)
+    s = services(args.data_dir, user=unlock_user(args.user))
     try:
         require_initialized(s)
-        user = login(s, args.user)
+        user = login(s, unlock_user(args.user))
         svc = s.history_import
 
         def progress(done: int, total: int) -> None:

@@ -33,6 +33,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -285,16 +286,24 @@ def create_pending(data_dir: Path) -> DataKey:
     return key
 
 
-def unlock(data_dir: Path, username: str, password: str) -> DataKey:
-    """The data key opened with a user's password; AuthenticationError when it does not open."""
+def unlock(data_dir: Path, username: str, password: str, now: datetime | None = None) -> DataKey:
+    """The data key opened with a user's password; AuthenticationError when it does not open.
+    Wrong passwords lock the name as a login does (security/lockout.py)."""
+    from desktop.security import lockout
+
     keyfile = KeyFile.read(data_dir)
     if keyfile is None:
         raise KeyFileError(f"数据文件夹 {data_dir} 中没有密钥文件 {KEYS_FILENAME}，无法打开加密的数据库")
-    key = keyfile.open_as(username.strip(), password)
+    name = username.strip()
+    now = now or datetime.now()
+    lockout.check(data_dir, name, now)
+    key = keyfile.open_as(name, password)
     if key is None:
-        if not keyfile.has_user(username.strip()):
+        if not keyfile.has_user(name):
             _burn(password)  # same cost as a real try: no hint whether the name exists
-        raise AuthenticationError("用户名或密码不正确（已停用的账户不能登录）")
+        raise lockout.failed(data_dir, name, now) or AuthenticationError(
+            "用户名或密码不正确（已停用的账户不能登录）")
+    lockout.succeeded(data_dir, name)
     remember(data_dir, key)
     return key
 

@@ -15,12 +15,11 @@ from desktop.db.repositories import OfficeRepository, UserRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import AuthenticationError, FieldError, NotFound
 from desktop.domain.workflow import Role
+from desktop.security.lockout import LOCK_MINUTES, MAX_FAILURES
 from desktop.services.base import Service, current_user_from, require_role
 from desktop.services.dto import CurrentUser, UserInfo
 from desktop.services.lengths import check_column
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{2,31}$")
 _hasher = PasswordHasher()
 

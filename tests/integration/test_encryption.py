@@ -44,6 +44,38 @@ def test_every_user_opens_the_database_and_a_wrong_password_is_refused(world: Wo
         s.close()
 
 
+def test_wrong_passwords_before_the_database_is_open_lock_the_name(world: World) -> None:
+    """The start's login opens the database with the password, so the account's own counter in
+    the database cannot see those tries: five wrong ones lock the name for fifteen minutes all
+    the same, even against the right password; another name is not affected."""
+    from datetime import datetime, timedelta
+
+    from desktop.services.base import FixedClock
+
+    data_dir = world.s.ctx.data_dir
+    world.s.close()
+    at = datetime(2026, 12, 5, 9, 0)
+    for _ in range(4):
+        _fresh_process(data_dir)
+        with pytest.raises(AuthenticationError, match="用户名或密码不正确"):
+            unlock_and_login(data_dir, "clerk", "wrong-password1", FixedClock(at))
+    with pytest.raises(AuthenticationError, match="连续错误 5 次，账户锁定 15 分钟"):
+        unlock_and_login(data_dir, "clerk", "wrong-password1", FixedClock(at))
+    with pytest.raises(AuthenticationError, match="已锁定，请 15 分钟后再试"):
+        unlock_and_login(data_dir, "clerk", PASSWORD, FixedClock(at + timedelta(seconds=30)))
+    s, _admin = unlock_and_login(data_dir, "admin", PASSWORD, FixedClock(at))
+    s.close()
+    _fresh_process(data_dir)
+    s, clerk = unlock_and_login(data_dir, "clerk", PASSWORD, FixedClock(at + timedelta(minutes=16)))
+    assert clerk.username == "clerk"
+    s.close()
+    # A success starts the count again: four more wrong tries do not lock.
+    for _ in range(4):
+        _fresh_process(data_dir)
+        with pytest.raises(AuthenticationError, match="用户名或密码不正确"):
+            unlock_and_login(data_dir, "clerk", "wrong-password1", FixedClock(at + timedelta(minutes=17)))
+
+
 def test_a_disabled_user_cannot_open_and_a_reset_wraps_again(world: World) -> None:
     data_dir = world.s.ctx.data_dir
     world.s.users.set_active(world.admin, world.clerk.id, False)

@@ -270,9 +270,15 @@ def test_profiles_and_the_problem_workbook(world: World, tmp_path: Path) -> None
 def test_cli_import_with_dry_run(world: World, tmp_path: Path, monkeypatch, capsys) -> None:
     path = tmp_path / "台账.xlsx"
     write_ledger(path)
+    # The password is desk's own: --user says whose password opens the database.
+    world.s.users.reset_password(world.admin, world.desk.id, "desk-own-9876")
     data_dir = world.s.ctx.data_dir
     world.s.close()
-    monkeypatch.setenv("HEJIE_PASSWORD", PASSWORD)
+    from desktop.security import keys
+
+    keys.forget(data_dir)  # as a new process: the password opens the database
+    monkeypatch.delenv("HEJIE_USER", raising=False)
+    monkeypatch.setenv("HEJIE_PASSWORD", "desk-own-9876")
     problems = tmp_path / "问题.xlsx"
     assert cli(["import", str(path), "--data-dir", str(data_dir), "--user", "desk",
                 "--dry-run", "--problems", str(problems)]) == 0
