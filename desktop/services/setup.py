@@ -132,7 +132,7 @@ class SetupService(Service):
         if not self.is_initialized():
             raise DomainError("请先完成初始化，再生成恢复密钥")
         if self.recovery_issued() is not None:
-            raise DomainError("本数据库已有恢复密钥；如需新的，请管理员登录后在「设置 → 用户」中重新生成")
+            raise DomainError("本数据库已有恢复密钥；如需新的，请管理员登录后在「设置 → 用户与角色」中重新生成")
         code = new_recovery_code()
         with self._uow(None, "生成恢复密钥") as uow:
             CodeRepository(uow.session).set_setting(RECOVERY_ISSUED_KEY, self.ctx.clock.now().isoformat(timespec="seconds"))

@@ -71,6 +71,8 @@ TOPICS = {
     "RuleSetDialog": "设置",
     "SyncConflictsDialog": "冲突：两边改了同一项",
     "ImportWizard": "导入历史台账和热线工单",
+    "RecoveryLoginDialog": "登录",
+    "RecoveryKeyDialog": "首次使用设置",
 }
 IMAGE_WIDTH = 860  # wider screenshots (1366 px) are shown at this width
 _NUMBER = re.compile(r"^\s*(附：|\d+[a-z]?(\.\d+)*\.?)\s*")
