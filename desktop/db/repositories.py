@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Row,
@@ -44,6 +44,9 @@ from desktop.domain.numbering import (
     slot_range,
 )
 from desktop.domain.workflow import FINISHED
+
+if TYPE_CHECKING:
+    from desktop.db.uow import InsertCover
 
 # Statuses in which nothing more happens (办结, a merged report, an answered question).
 _FINISHED = tuple(s.value for s in FINISHED)
@@ -747,7 +750,8 @@ class ComplaintRepository:
         self.s.execute(m.Complaint.__table__.insert(), rows)
 
     def bulk_load(self, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                  progress: Callable[[int], None] | None = None, batch: int = 20_000) -> int:
+                  progress: Callable[[int], None] | None = None, batch: int = 20_000,
+                  cover: InsertCover | None = None) -> tuple[int, int]:
         """Insert a great many complaint rows (benchmark-sized demo data) as `bulk_insert`
         would, in the caller's transaction, only faster: value tuples in the columns' order
         straight to the driver's executemany, converted as SQLAlchemy converts them and with
@@ -755,7 +759,9 @@ class ComplaintRepository:
         index filled once at the end, by the same function the trigger calls (memoised for
         the load: generated rows repeat their texts); a larger page cache meanwhile.
 
-        The rows end up as `bulk_insert` would have left them, with the same ids."""
+        The rows end up as `bulk_insert` would have left them, with the same ids. With a
+        `cover`, each row's audit hash is worked out from its values as it goes (the batch
+        entry then need not read the rows back). Returns (the first new id, rows loaded)."""
         table = m.Complaint.__table__
         dialect = self.s.get_bind().dialect
         given = list(columns)
@@ -778,6 +784,7 @@ class ComplaintRepository:
         connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while loading
         connection.exec_driver_sql("DROP TRIGGER complaints_fts_ai")
         done = 0
+        add = cover.start(names, dialect) if cover is not None else None
         try:
             cursor = raw.cursor()
             chunk: list[tuple[Any, ...]] = []
@@ -786,7 +793,10 @@ class ComplaintRepository:
                 for i, process in processors:
                     if values[i] is not None:
                         values[i] = process(values[i])
-                chunk.append((*values, *fixed))
+                stored = (*values, *fixed)
+                if add is not None:
+                    add(first + done + len(chunk), stored)
+                chunk.append(stored)
                 if len(chunk) >= batch:
                     cursor.executemany(insert, chunk)
                     done += len(chunk)
@@ -808,7 +818,7 @@ class ComplaintRepository:
             raw.create_function("hejie_index_text", -1, index_text, deterministic=True)
             connection.exec_driver_sql(trigger)
             connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-        return done
+        return first, done
 
 
 class PrintingRepository:

@@ -852,8 +852,10 @@ class ComplaintService(Service):
         full-text index filled once at the end), with the same one audit line that vouches
         for every row. `progress(done)` is called after each batch."""
         with self._uow(None, label) as uow:
-            done = ComplaintRepository(uow.session).bulk_load(columns, rows, progress)
-            uow.log_bulk("complaints", {"rows": done, "label": label})
+            cover = uow.insert_cover("complaints")
+            first, done = ComplaintRepository(uow.session).bulk_load(columns, rows, progress,
+                                                                     cover=cover)
+            uow.log_bulk("complaints", {"rows": done, "label": label}, (cover, first, done))
             uow.commit()
         if progress:
             progress(done)
