@@ -187,6 +187,15 @@ def row_hash(row: dict[str, Any]) -> str:
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# How `_ROW_JSON` writes a value of these exact types (any other: the encoder itself).
+_SCALAR_JSON: dict[type, Callable[[Any], str]] = {
+    str: json.encoder.encode_basestring,  # type: ignore[attr-defined]
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _value: "null",
+}
+
+
 def rows_digest(row_hashes: Any) -> str:
     """A batch's digest: SHA-256 over its rows' hashes in id order (verify keeps only the
     hashes of 100,000 rows in memory, not the rows)."""
@@ -260,24 +269,28 @@ class InsertCover:
     def start(self, names: Sequence[str], dialect: Any) -> Callable[[int, Sequence[Any]], None]:
         """The function that takes in one inserted row: `(id, values in the order of names)`;
         a column not among `names` is NULL."""
-        keys = [key for key, _secret, _convert in _canonical_columns(self.table)]
+        columns = _canonical_columns(self.table)
         where = {name: i for i, name in enumerate(names)}
         width = len(names)
-        # Where each canonical key's value is in (*values, id, None).
-        picks = [width if key == "id" else where.get(key, width + 1) for key in keys]
+        given = [(key, secret, convert, width if key == "id" else where[key])
+                 for key, secret, convert in columns if key == "id" or key in where]
+        # The row's JSON as `row_hash` writes it (keys sorted, no spaces): a column not given
+        # is always "key":null; a slot (%s) for each value given, encoded as the encoder would.
+        template = "{" + ",".join(
+            _ROW_JSON.encode(key).replace("%", "%%") + ":"
+            + ("%s" if key == "id" or key in where else "null")
+            for key, _secret, _convert in columns) + "}"
         steps = []
-        for position, (key, secret, convert) in enumerate(_canonical_columns(self.table)):
-            if picks[position] > width:
-                continue  # NULL
+        for position, (key, secret, convert, _at) in enumerate(given):
             read = self.table.c[key].type._cached_result_processor(dialect, None)
             if secret or read is not None or convert is not None:
                 steps.append((position, read, secret, convert))
-        pick = itemgetter(*picks)
-        encode, sha = _ROW_JSON.encode, hashlib.sha256
-        take, add_none = self._take, (None,)
+        pick = itemgetter(*(at for _key, _secret, _convert, at in given))
+        encoders = _SCALAR_JSON.get
+        sha, take = hashlib.sha256, self._take
 
         def add(row_id: int, values: Sequence[Any]) -> None:
-            row = list(pick((*values, row_id, *add_none)))
+            row = list(pick((*values, row_id)))
             for position, read, secret, convert in steps:
                 value = row[position]
                 if value is None:
@@ -286,7 +299,8 @@ class InsertCover:
                     value = read(value)
                 row[position] = (secret_digest(value) if secret
                                  else value if convert is None else convert(value))
-            take(row_id, sha(encode(dict(zip(keys, row, strict=True))).encode("utf-8")).hexdigest())
+            text = template % tuple([encoders(type(v), _ROW_JSON.encode)(v) for v in row])
+            take(row_id, sha(text.encode("utf-8")).hexdigest())
 
         return add
 
