@@ -8,9 +8,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    Engine,
     Row,
     Select,
     and_,
@@ -45,6 +46,9 @@ from desktop.domain.numbering import (
 )
 from desktop.domain.workflow import FINISHED
 
+if TYPE_CHECKING:
+    from desktop.db.uow import InsertCover
+
 # Statuses in which nothing more happens (办结, a merged report, an answered question).
 _FINISHED = tuple(s.value for s in FINISHED)
 
@@ -59,6 +63,71 @@ SPLIT_SCOPE_LIMIT = 64
 SPLIT_OFFSET_LIMIT = 2000
 # `_walk`'s statements by the shape of their conditions (the filter), built once.
 _STATEMENTS: dict[Hashable, tuple[Any, Any]] = {}
+
+
+class _RawStatement:
+    """A reused list statement compiled once, run on the driver's own cursor: a plain page
+    is a few hundred microseconds of SQLite, and SQLAlchemy's execution around it (the
+    compiled cache's key, the parameters, the result's rows) would add a third to that.
+
+    The parameters are bound and the values read as SQLAlchemy would (the columns' own bind
+    and result processors); the rows are plain tuples in the statement's column order.
+    `of` gives a false one (use SQLAlchemy) for a statement it cannot run so: one whose
+    parameters are expanded at execution (IN lists)."""
+
+    def __init__(self, sql: str = "", order: tuple[str, ...] = (), fixed: dict[str, Any] | None = None,
+                 binds: dict[str, Any] | None = None,
+                 reads: tuple[tuple[int, Any], ...] = ()) -> None:
+        self.sql, self.order, self.fixed = sql, order, fixed or {}
+        self.binds, self.reads = binds or {}, reads
+
+    def __bool__(self) -> bool:
+        return bool(self.sql)
+
+    @classmethod
+    def of(cls, statement: Any, dialect: Any) -> _RawStatement:
+        compiled = statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ())
+        if (dialect.name != "sqlite" or dialect.paramstyle != "qmark" or "POSTCOMPILE" in compiled.string
+                or any(b.expanding for b in compiled.binds.values())):
+            return cls()
+        dynamic = {"lim", "off", "arm", "after_value", "after_id"}
+        binds = {name: p for name in order
+                 if (p := compiled.binds[name].type._cached_bind_processor(dialect)) is not None}
+        fixed = {}
+        for name in order:
+            if name in dynamic:
+                continue
+            value = compiled.binds[name].effective_value
+            fixed[name] = binds[name](value) if name in binds and value is not None else value
+        reads = tuple((i, p) for i, column in enumerate(statement.selected_columns)
+                      if (p := column.type._cached_result_processor(dialect, None)) is not None)
+        return cls(compiled.string, order, fixed, binds, reads)
+
+    def rows(self, driver: Any, params: dict[str, Any]) -> list[Any]:
+        """The rows for these parameters, on this driver (sqlite3) connection."""
+        values = []
+        for name in self.order:
+            if name in self.fixed:
+                values.append(self.fixed[name])
+                continue
+            value = params[name]
+            process = self.binds.get(name)
+            values.append(process(value) if process is not None and value is not None else value)
+        cursor = driver.cursor()
+        try:
+            rows = cursor.execute(self.sql, values).fetchall()
+        finally:
+            cursor.close()
+        if not self.reads or not rows:
+            return rows
+        columns = list(zip(*rows, strict=True))  # column by column: the reads in a comprehension
+        for i, read in self.reads:
+            columns[i] = tuple([None if v is None else read(v) for v in columns[i]])
+        return list(zip(*columns, strict=True))
+
+
+_RAW: dict[Hashable, _RawStatement] = {}
 # What a list row (services.dto.ComplaintRow) is made of: the ledger's catalogued fields, the
 # id and the version, read as plain rows, not as whole ORM objects.
 # (The table's own columns: ORM attributes cost SQLAlchemy a comparison per column per page.)
@@ -593,11 +662,29 @@ class ComplaintRepository:
             if cache_key is not None:
                 if len(_STATEMENTS) >= 256:
                     _STATEMENTS.clear()
+                    _RAW.clear()
                 _STATEMENTS[cache_key] = built
         first, second = built
         params: dict[str, Any] = {"lim": limit, "off": offset, "arm": limit + offset}
         if after is not None:
             params.update(after_value=after.value, after_id=after.id)
+        if cache_key is not None and second is None:
+            raw = _RAW.get(cache_key)
+            if raw is None:
+                raw = _RAW[cache_key] = _RawStatement.of(first, self.s.get_bind().dialect)
+            if raw:
+                bind = self.s.get_bind()
+                if self.s.in_transaction() or not isinstance(bind, Engine):
+                    # After other reads or writes (or on a given connection): in the same one.
+                    return raw.rows(self.s.connection().connection.driver_connection, params)
+                # A page on its own is one statement, a snapshot by itself: read on a pooled
+                # connection without a transaction (its BEGIN and ROLLBACK through
+                # SQLAlchemy cost as much again as the page).
+                pooled = bind.raw_connection()
+                try:
+                    return raw.rows(pooled.driver_connection, params)
+                finally:
+                    pooled.close()
         connection = self.s.connection()  # plain rows, without the ORM's loading machinery
         if second is None:
             return list(connection.execute(first, params).all())
@@ -715,9 +802,25 @@ class ComplaintRepository:
         """These columns of these complaints (a page's rows), by id: one query."""
         if not ids:
             return {}
-        cols = [getattr(m.Complaint, c) for c in columns]
-        found = self.s.execute(select(m.Complaint.id, *cols).where(m.Complaint.id.in_(list(ids))))
-        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in found}
+        ids = list(ids)
+        dialect = self.s.get_bind().dialect
+        if any(_T[c].type._cached_result_processor(dialect, None) is not None for c in columns):
+            found = self.s.execute(select(_T.id, *(_T[c] for c in columns)).where(_T.id.in_(ids)))
+            return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in found}
+        # Columns read as stored (texts), on the driver's cursor: SQLAlchemy's statement and
+        # rows for a hundred ids cost more than SQLite's reading them.
+        names = ", ".join(_T[c].name for c in columns)
+        out: dict[int, dict[str, str | None]] = {}
+        cursor = self.s.connection().connection.driver_connection.cursor()
+        try:
+            for part in slices(ids):
+                cursor.execute(f"SELECT id, {names} FROM complaints "
+                               f"WHERE id IN ({', '.join('?' * len(part))})", part)
+                out.update((row[0], dict(zip(columns, row[1:], strict=True)))
+                           for row in cursor.fetchall())
+        finally:
+            cursor.close()
+        return out
 
     def mediation_record(self, record_id: int) -> m.MediationRecord | None:
         return self.s.get(m.MediationRecord, record_id)
@@ -747,7 +850,8 @@ class ComplaintRepository:
         self.s.execute(m.Complaint.__table__.insert(), rows)
 
     def bulk_load(self, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                  progress: Callable[[int], None] | None = None, batch: int = 20_000) -> int:
+                  progress: Callable[[int], None] | None = None, batch: int = 20_000,
+                  cover: InsertCover | None = None) -> tuple[int, int]:
         """Insert a great many complaint rows (benchmark-sized demo data) as `bulk_insert`
         would, in the caller's transaction, only faster: value tuples in the columns' order
         straight to the driver's executemany, converted as SQLAlchemy converts them and with
@@ -755,7 +859,9 @@ class ComplaintRepository:
         index filled once at the end, by the same function the trigger calls (memoised for
         the load: generated rows repeat their texts); a larger page cache meanwhile.
 
-        The rows end up as `bulk_insert` would have left them, with the same ids."""
+        The rows end up as `bulk_insert` would have left them, with the same ids. With a
+        `cover`, each row's audit hash is worked out from its values as it goes (the batch
+        entry then need not read the rows back). Returns (the first new id, rows loaded)."""
         table = m.Complaint.__table__
         dialect = self.s.get_bind().dialect
         given = list(columns)
@@ -778,6 +884,7 @@ class ComplaintRepository:
         connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while loading
         connection.exec_driver_sql("DROP TRIGGER complaints_fts_ai")
         done = 0
+        add = cover.start(names, dialect) if cover is not None else None
         try:
             cursor = raw.cursor()
             chunk: list[tuple[Any, ...]] = []
@@ -786,7 +893,10 @@ class ComplaintRepository:
                 for i, process in processors:
                     if values[i] is not None:
                         values[i] = process(values[i])
-                chunk.append((*values, *fixed))
+                stored = (*values, *fixed)
+                if add is not None:
+                    add(first + done + len(chunk), stored)
+                chunk.append(stored)
                 if len(chunk) >= batch:
                     cursor.executemany(insert, chunk)
                     done += len(chunk)
@@ -808,7 +918,7 @@ class ComplaintRepository:
             raw.create_function("hejie_index_text", -1, index_text, deterministic=True)
             connection.exec_driver_sql(trigger)
             connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-        return done
+        return first, done
 
 
 class PrintingRepository:

@@ -8,6 +8,7 @@ which matches exactly where the word occurs. One-character queries fall back to 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from desktop.domain.complaint_fields import SEARCHABLE
 
@@ -88,24 +89,38 @@ def snippet(query: str, fields: list[tuple[str, str | None]], width: int = 36) -
 
     Pure Python over the texts of the rows of one page: it adds nothing to the search itself.
     """
+    return snippets(query, width)(fields)
+
+
+def snippets(query: str, width: int = 36) -> Callable[[list[tuple[str, str | None]]], str]:
+    """`snippet` for many rows of one search: the query's words and their pattern worked out
+    once (a page asks for a hundred)."""
     words = sorted({w.lower() for w in query_words(query)}, key=len, reverse=True)
     if not words:
-        return ""
+        return lambda _fields: ""
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    for label, text in fields:
-        if not text:
-            continue
-        flat = " ".join(text.split())
-        first = pattern.search(flat)
-        if first is None:
-            continue
-        start = max(0, first.start() - 6)  # the match near the front, where the cell shows it
-        end = min(len(flat), start + width)
-        # A list is seen over shoulders: long digit runs (phones, ID numbers) in the facts are
-        # masked as the ledger masks the phone, unless they are what was searched for.
-        part = _LONG_DIGITS.sub(lambda m: m.group(0) if pattern.fullmatch(m.group(0))
-                                else _masked_digits(m.group(0)), flat[start:end])
-        marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
-        return (f"{label}：{'…' if start > 0 else ''}{marked}"
-                f"{'…' if end < len(flat) else ''}")
-    return ""
+
+    def digits(m: re.Match[str]) -> str:
+        return m.group(0) if pattern.fullmatch(m.group(0)) else _masked_digits(m.group(0))
+
+    def mark(m: re.Match[str]) -> str:
+        return f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}"
+
+    def one(fields: list[tuple[str, str | None]]) -> str:
+        for label, text in fields:
+            if not text:
+                continue
+            flat = " ".join(text.split())
+            first = pattern.search(flat)
+            if first is None:
+                continue
+            start = max(0, first.start() - 6)  # the match near the front, where the cell shows it
+            end = min(len(flat), start + width)
+            # A list is seen over shoulders: long digit runs (phones, ID numbers) in the facts
+            # are masked as the ledger masks the phone, unless they are what was searched for.
+            part = _LONG_DIGITS.sub(digits, flat[start:end])
+            marked = pattern.sub(mark, part)
+            return (f"{label}：{'…' if start > 0 else ''}{marked}"
+                    f"{'…' if end < len(flat) else ''}")
+        return ""
+    return one

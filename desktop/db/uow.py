@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
     and_,
     event,
     exists,
+    func,
     insert,
     inspect,
     not_,
@@ -186,6 +188,15 @@ def row_hash(row: dict[str, Any]) -> str:
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# How `_ROW_JSON` writes a value of these exact types (any other: the encoder itself).
+_SCALAR_JSON: dict[type, Callable[[Any], str]] = {
+    str: json.encoder.encode_basestring,  # type: ignore[attr-defined]
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _value: "null",
+}
+
+
 def rows_digest(row_hashes: Any) -> str:
     """A batch's digest: SHA-256 over its rows' hashes in id order (verify keeps only the
     hashes of 100,000 rows in memory, not the rows)."""
@@ -219,17 +230,104 @@ def _batch_cover(connection: Connection, table: Table) -> dict[str, Any]:
     """What a batch entry of `table` vouches for: the rows no audit entry covers yet (those
     the bulk statement just wrote in this transaction — every other write is audited row by
     row), by id range, count and digest. `audit verify` recomputes the digest from the rows."""
+    rows = list(_uncovered(connection, table))
+    if not rows:
+        return {"covered": 0}
+    return {"covered": len(rows), "ids": [rows[0][0], rows[-1][0]],
+            "digest": rows_digest(h for _id, h in rows)}
+
+
+class InsertCover:
+    """`_batch_cover` worked out while the rows are being inserted, from the values going to
+    the driver, instead of reading every row back afterwards (a million-row demo load).
+
+    Begun before the load, in the load's transaction: it first takes in the rows no entry
+    covers yet (as `_batch_cover` would find them: normally none). `start` is told the
+    insert's columns in the order of its value tuples; `add` each row's id and values as
+    stored (after the columns' bind processors), in id order. A stored value is read as a
+    query would read it (the column's result processor), then made canonical as
+    `canonical_row` makes it, so the hashes are those a re-read would give. `cover` says
+    whether the inserted rows are exactly the new uncovered ones (ids consecutive, no earlier
+    batch range over them); if not, `log_bulk` reads the rows back as before."""
+
+    def __init__(self, connection: Connection, table: Table) -> None:
+        self.table = table
+        self.count = 0
+        self.low: int | None = None
+        self.high: int | None = None
+        self._digest = hashlib.sha256()
+        self._row: Any = None
+        for row_id, value in _uncovered(connection, table):
+            self._take(row_id, value)
+
+    def _take(self, row_id: int, value: str) -> None:
+        if self.low is None:
+            self.low = row_id
+        self.high = row_id
+        self.count += 1
+        self._digest.update(value.encode("ascii") + b"\n")
+
+    def start(self, names: Sequence[str], dialect: Any) -> Callable[[int, Sequence[Any]], None]:
+        """The function that takes in one inserted row: `(id, values in the order of names)`;
+        a column not among `names` is NULL."""
+        columns = _canonical_columns(self.table)
+        where = {name: i for i, name in enumerate(names)}
+        width = len(names)
+        given = [(key, secret, convert, width if key == "id" else where[key])
+                 for key, secret, convert in columns if key == "id" or key in where]
+        # The row's JSON as `row_hash` writes it (keys sorted, no spaces): a column not given
+        # is always "key":null; a slot (%s) for each value given, encoded as the encoder would.
+        template = "{" + ",".join(
+            _ROW_JSON.encode(key).replace("%", "%%") + ":"
+            + ("%s" if key == "id" or key in where else "null")
+            for key, _secret, _convert in columns) + "}"
+        steps = []
+        for position, (key, secret, convert, _at) in enumerate(given):
+            read = self.table.c[key].type._cached_result_processor(dialect, None)
+            if secret or read is not None or convert is not None:
+                steps.append((position, read, secret, convert))
+        pick = itemgetter(*(at for _key, _secret, _convert, at in given))
+        encoders = _SCALAR_JSON.get
+        sha, take = hashlib.sha256, self._take
+
+        def add(row_id: int, values: Sequence[Any]) -> None:
+            row = list(pick((*values, row_id)))
+            for position, read, secret, convert in steps:
+                value = row[position]
+                if value is None:
+                    continue
+                if read is not None:
+                    value = read(value)
+                row[position] = (secret_digest(value) if secret
+                                 else value if convert is None else convert(value))
+            text = template % tuple([encoders(type(v), _ROW_JSON.encode)(v) for v in row])
+            take(row_id, sha(text.encode("utf-8")).hexdigest())
+
+        return add
+
+    def cover(self, connection: Connection, first: int, rows: int) -> dict[str, Any] | None:
+        """The batch entry's cover, when the `rows` inserted from id `first` on are all the new
+        uncovered rows; None when they may not be (then read them back)."""
+        last = first + rows - 1
+        if rows and (connection.execute(select(func.max(self.table.c.id))).scalar() != last
+                     or any(low <= last and high >= first
+                            for low, high in bulk_ranges(connection, self.table.name))):
+            return None
+        if not self.count:
+            return {"covered": 0}
+        return {"covered": self.count, "ids": [self.low, self.high],
+                "digest": self._digest.hexdigest()}
+
+
+def _uncovered(connection: Connection, table: Table) -> Iterator[tuple[int, str]]:
+    """(id, row hash) of the rows of `table` no audit entry covers, in id order."""
     audited = exists().where(AuditEntry.entity == table.name,
                              AuditEntry.entity_uuid == table.c.uuid)
     query = select(table).where(not_(audited))
     for low, high in bulk_ranges(connection, table.name):
         query = query.where(not_(and_(table.c.id >= low, table.c.id <= high)))
-    rows = [(r["id"], row_hash(canonical_row(table, r)))
-            for r in connection.execute(query.order_by(table.c.id)).mappings()]
-    if not rows:
-        return {"covered": 0}
-    return {"covered": len(rows), "ids": [rows[0][0], rows[-1][0]],
-            "digest": rows_digest(h for _id, h in rows)}
+    for r in connection.execute(query.order_by(table.c.id)).mappings():
+        yield r["id"], row_hash(canonical_row(table, r))
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -405,7 +503,14 @@ class UnitOfWork:
             })
         self._write(session, entries)
 
-    def log_bulk(self, entity: str, summary: dict[str, Any]) -> None:
+    def insert_cover(self, entity: str) -> InsertCover:
+        """An `InsertCover` of `entity` (a table of audited records) for a load about to
+        begin in this transaction; hand it to `log_bulk` after the load."""
+        self.session.flush()
+        return InsertCover(self.session.connection(), AUDITED_RECORDS[entity])
+
+    def log_bulk(self, entity: str, summary: dict[str, Any],
+                 inserted: tuple[InsertCover, int, int] | None = None) -> None:
         """One audit entry for a bulk statement the ORM does not see (imports, generated data).
 
         When `entity` is a table of audited records (complaints), the entry also carries what
@@ -414,7 +519,10 @@ class UnitOfWork:
         self.session.flush()
         table = AUDITED_RECORDS.get(entity)
         if table is not None:
-            summary = {**summary, **_batch_cover(self.session.connection(), table)}
+            connection = self.session.connection()
+            cover = inserted[0].cover(connection, inserted[1], inserted[2]) if inserted else None
+            summary = {**summary, **(cover if cover is not None
+                                     else _batch_cover(connection, table))}
         after = json.dumps(summary, ensure_ascii=False, sort_keys=True)
         row = {
             "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,

@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.db.models import ClockPause, Complaint
 from desktop.db.repositories import (
+    LIST_COLUMNS,
     CodeRepository,
     ComplaintRepository,
     Cursor,
@@ -29,6 +30,7 @@ from desktop.domain.aftercare import Notice
 from desktop.domain.calendar import DueDate, WorkingCalendar
 from desktop.domain.complaint import ComplaintDraft, ComplaintFilter, SortKey, masked
 from desktop.domain.complaint_fields import (
+    BY_NAME,
     FIELDS,
     FORM_FIELDS,
     LEDGER,
@@ -156,21 +158,75 @@ def load_complaint(uow: UnitOfWork, user: CurrentUser, complaint_id: int,
 # shown otherwise (personal information masked, the status as a Status).
 _LIST_NAMES = ("id", "version", *(ROW_NAMES.get(f.name, f.key) for f in LEDGER))
 _STATUSES = {s.value: s for s in Status}
-_SHOWN: tuple[tuple[str, str, Callable[[Any], Any]], ...] = tuple(
-    (ROW_NAMES.get(f.name, f.key), f.name,
-     _STATUSES.__getitem__ if f.name == "status" else partial(masked, f.name))
+_LIST_KEYS = tuple(column.key for column in LIST_COLUMNS)  # id first
+
+
+def _masker(name: str) -> Callable[[Any], Any]:
+    """`masked(name, value)` for a non-None value, as a list page calls it a hundred times:
+    a name's mask remembered (a ledger repeats its complainants' names; a few microseconds
+    each otherwise), an 11-digit mobile cut directly (what mask_phone makes of it)."""
+    field = BY_NAME[name]
+    if field.personal == "name":
+        seen: dict[Any, Any] = {}
+
+        def name_masked(value: Any) -> Any:
+            shown = seen.get(value)
+            if shown is None:
+                if len(seen) >= 65_536:
+                    seen.clear()
+                shown = seen[value] = masked(name, value)
+            return shown
+        return name_masked
+    if field.personal == "phone":
+        def phone_masked(value: Any) -> Any:
+            if type(value) is str and len(value) == 11 and value.isdigit():
+                return value[:3] + "****" + value[7:]
+            return masked(name, value)
+        return phone_masked
+    return partial(masked, name)
+
+
+_SHOWN: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+    (ROW_NAMES.get(f.name, f.key),
+     _STATUSES.__getitem__ if f.name == "status" else _masker(f.name))
     for f in LEDGER if f.personal is not None or f.name == "status")
+_NEW_ROW, _SET = object.__new__, object.__setattr__
 
 
-def _list_row(r: Sequence[Any]) -> ComplaintRow:
+def _any_row(r: Sequence[Any]) -> ComplaintRow:
     """A ledger line from a plain row (LIST_COLUMNS): the ledger's catalogued fields,
     personal information masked whoever asks (a list is seen over shoulders)."""
     values = dict(zip(_LIST_NAMES, r, strict=True))
-    for name, _column, shown in _SHOWN:
+    for name, shown in _SHOWN:
         value = values[name]
         if value is not None:
             values[name] = shown(value)
-    return ComplaintRow.of(values)
+    row = _NEW_ROW(ComplaintRow)  # ComplaintRow.of, without its call nor a copy
+    _SET(row, "__dict__", values)
+    return row
+
+
+def _ledger_row(r: Sequence[Any]) -> ComplaintRow:
+    """`_any_row` for the ledger as catalogued today (the status, the complainant's name and
+    phone shown otherwise), written out: a page makes a hundred (a sixth less time)."""
+    values = dict(zip(_LIST_NAMES, r, strict=True))
+    value = values["status"]
+    if value is not None:
+        values["status"] = _STATUSES[value]
+    value = values["complainant"]
+    if value is not None:
+        values["complainant"] = _MASK_NAME(value)
+    value = values["phone"]
+    if value is not None:
+        values["phone"] = _MASK_PHONE(value)
+    row = _NEW_ROW(ComplaintRow)
+    _SET(row, "__dict__", values)
+    return row
+
+
+_TODAY = [name for name, _shown in _SHOWN] == ["status", "complainant", "phone"]
+_MASK_NAME, _MASK_PHONE = (_SHOWN[1][1], _SHOWN[2][1]) if _TODAY else (str, str)
+_list_row = _ledger_row if _TODAY else _any_row
 
 
 class ComplaintService(Service):
@@ -212,7 +268,7 @@ class ComplaintService(Service):
             cursor = None
             if more and rows:
                 last = rows[-1]
-                cursor = Cursor(last._mapping[query.sort.value], last.id)
+                cursor = Cursor(last[_LIST_KEYS.index(query.sort.value)], last[0])
             if backwards:
                 rows.reverse()
             out = tuple(_list_row(r) for r in rows)
@@ -226,9 +282,7 @@ class ComplaintService(Service):
         """A search's page: each row with why it matched (the matched field's words marked),
         from one query for the page's rows. Personal fields are never quoted (the list masks
         them); a row that matched on one of them shows its masked name."""
-        from dataclasses import replace
-
-        from desktop.db.search import snippet
+        from desktop.db.search import snippets
 
         fields = sorted((f for f in FIELDS if f.searchable is not None),
                         key=lambda f: f.searchable or 0)
@@ -236,16 +290,20 @@ class ComplaintService(Service):
         personal = [f for f in fields if f.personal is not None]
         texts = ComplaintRepository(uow.session).texts(
             [r.id for r in rows], [f.name for f in columns + personal])
+        snippet = snippets(text)  # the words' pattern made once for the page
         out = []
         for row in rows:
             values = texts.get(row.id, {})
-            found = snippet(text, [("投诉单号", row.number)]
+            found = snippet([("投诉单号", row.number)]
                             + [(f.label, values.get(f.name)) for f in columns])
             for f in personal if not found else ():
-                if snippet(text, [(f.label, values.get(f.name))]):  # say which, masked
+                if snippet([(f.label, values.get(f.name))]):  # say which, masked
                     found = f"{f.label}：{masked(f.name, values.get(f.name))}"
                     break
-            out.append(replace(row, matched=found))
+            # dataclasses.replace(row, matched=found), without re-running __init__.
+            marked = _NEW_ROW(ComplaintRow)
+            _SET(marked, "__dict__", {**row.__dict__, "matched": found})
+            out.append(marked)
         return tuple(out)
 
     def rows(self, user: CurrentUser, ids: Sequence[int]) -> list[ComplaintRow]:
@@ -852,8 +910,10 @@ class ComplaintService(Service):
         full-text index filled once at the end), with the same one audit line that vouches
         for every row. `progress(done)` is called after each batch."""
         with self._uow(None, label) as uow:
-            done = ComplaintRepository(uow.session).bulk_load(columns, rows, progress)
-            uow.log_bulk("complaints", {"rows": done, "label": label})
+            cover = uow.insert_cover("complaints")
+            first, done = ComplaintRepository(uow.session).bulk_load(columns, rows, progress,
+                                                                     cover=cover)
+            uow.log_bulk("complaints", {"rows": done, "label": label}, (cover, first, done))
             uow.commit()
         if progress:
             progress(done)
