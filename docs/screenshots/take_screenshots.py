@@ -508,13 +508,13 @@ class Shots:
             settle(self.ops)
         records = call(self.ops, lambda: self.s.records.mediation_records(user, best))
         if records and not any(r.replaces_id is not None for r in records):
-            # 更正所选记录…: the latest record's result corrected (the first shown as 已更正).
+            # 更正所选记录…: the latest record's participants completed (the first shown as 已更正).
             last = records[-1]
             self.ops.mutate(lambda: self.s.records.correct_mediation_record(
-                user, best, last.id, reason="调解结果记错，经双方核对更正",
+                user, best, last.id, reason="参加人员漏记经营者代表姓名",
                 held_at=last.held_at, means=last.means, place=last.place,
-                participants=last.participants, content=last.content,
-                result=f"{last.result}（双方核对后更正）" if last.result else "双方同意三日内再次调解"))
+                participants=f"{last.participants}；经营者代表李强", content=last.content,
+                result=last.result))
             settle(self.ops)
         return best
 
@@ -823,8 +823,9 @@ class Shots:
         if rows:
             dialog = complaint.correct_record(rows[0])
             if dialog is not None:
-                dialog.reason.setText("调解地点记错，应为投诉人所在社区调解室")
-                dialog.place.setText("长桥街道宝带社区人民调解室")
+                held = dialog.held_at.dateTime()
+                dialog.held_at.setDateTime(held.addSecs(-3600))
+                dialog.reason.setText("调解时间记错，实为提前一小时")
                 dialog.result.setCursorPosition(0)
                 self.save(grab(dialog, self.ops), "mediation-correct", 60)
                 dialog.reject()
