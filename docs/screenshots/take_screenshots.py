@@ -291,6 +291,7 @@ class Shots:
         self.disclosure()  # later sections last, so that the earlier files keep their numbers
         self.sync()
         self.newer()  # 55 and on
+        self.later_pages()  # some of 40-54, first taken by hand
 
     # -- before the window ----------------------------------------------------------------------------
     def login_and_setup(self) -> None:
@@ -844,6 +845,89 @@ class Shots:
         settle(self.ops)
         self.save(grab(window, self.ops), "settings-privacy", 61)
         self.close(window)
+
+
+    # -- screens first taken by hand (40-54); those not here are kept as they were ---------------
+    def later_pages(self) -> None:
+        from desktop.domain.workflow import Intake
+
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        workbench = window.show_page("workbench")
+        settle(self.ops)
+        workbench.select("follow_up")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "workbench-follow-ups", 52)
+
+        ledger = window.show_page("ledger")
+        settle(self.ops)
+        button, menu = ledger.export_button, ledger.export_menu
+        menu.popup(button.mapToGlobal(button.rect().bottomRight()) - QPoint(menu.sizeHint().width(), 0))
+        self.save(grab(window, self.ops, menu), "ledger-export", 50)
+        menu.hide()
+
+        page = window.show_page("register")
+        for number, kind, what in ((40, Intake.REPORT, "register-report"),
+                                   (41, Intake.CONSULTATION, "register-consultation")):
+            page.kind_buttons[kind].setChecked(True)
+            settle(self.ops)
+            self.save(grab(window, self.ops), what, number)
+        page.kind_buttons[Intake.COMPLAINT].setChecked(True)
+        page.clear()
+        settle(self.ops)
+
+        window.show_page("credit")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "credit-lists", 51)
+        statistics = window.show_page("statistics")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "statistics", 53)
+        statistics.tabs.setCurrentIndex(1)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "statistics-charts", 54)
+        self.close(window)
+
+        # 送达与回访 on the mediated complaint.
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.domain.workflow import Status
+
+        ctx = self.ctx("chenjing")
+        window = self.window(ctx)
+        open_rows = call(self.ops, lambda: self.s.complaints.page(
+            ctx.user, ComplaintFilter(statuses=frozenset({Status.MEDIATING, Status.ACCEPTED})),
+            limit=200).rows)
+        complaint = window.open_complaint(self.mediating_complaint(ctx.user, open_rows))
+        complaint.move(40, 20)
+        complaint.resize(1100, 700)
+        settle(self.ops)
+        complaint.tabs.setCurrentWidget(complaint.aftercare)
+        self.save(grab(complaint, self.ops), "complaint-aftercare", 44)
+        complaint.close()
+        self.close(window)
+
+        # 设置 → 备份.
+        ctx = self.ctx("admin")
+        window = self.window(ctx)
+        settings = window.show_page("settings")
+        settings.tabs.setCurrentWidget(settings.backup)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "settings-backup", 47)
+        self.close(window)
+
+        # 首次使用设置: 加入已有单位.
+        from desktop.bootstrap import open_services
+        from desktop.ui.dialogs.setup_dialog import SetupDialog
+
+        empty = open_services(self.scratch / "empty-office-2")
+        try:
+            setup = SetupDialog(empty, self.ops)
+            setup.mode_join.setChecked(True)
+            setup.show()
+            self.save(grab(setup, self.ops), "setup-join", 49)
+            setup.close()
+        finally:
+            settle(self.ops)
+            empty.close()
 
 
 def copy_office(source: Path, target: Path) -> None:
