@@ -14,8 +14,9 @@ shows what a clerk sees the first time. Nothing is saved to the database except 
 sample attachments on the complaint shown in the complaint window and a correction of its
 latest mediation record (both added once), and an Excel export of the open complaints (for
 设置 → 个人信息's outputs log, at each run); the import wizard stops at its preview.
-Files: docs/screenshots/<size>-<nn>-<what>.png (numbers 40-54 were taken by hand for screens
-added later; the shots this script added after them start at 55).
+Files: docs/screenshots/<size>-<nn>-<what>.png. Numbers 40-54 were first taken by hand; the
+script now takes 40, 41, 44, 47 and 49-54 (later_pages) and numbers its newer shots from 55;
+42, 43, 45, 46 and 48 (1366x768 only) and installed-login.png are still the hand-taken files.
 
 """
 
