@@ -194,10 +194,14 @@ def check_phone(value: str, field: str = "联系电话") -> str:
         except FieldError as landline_error:
             if not _clean(value):
                 raise FieldError(field, "不能为空") from None
+            # Short enough for two lines under the field: the landline's long help (every form
+            # it takes) only as one example when the value is no landline at all.
+            landline = landline_error.message
+            if landline.startswith(_LANDLINE_HELP):
+                landline = "如 0512-65221234"
             raise FieldError(
                 field,
-                f"既不是手机号码（{mobile_error.message}），"
-                f"也不是固定电话（{landline_error.message}）",
+                f"既不是手机号码（{mobile_error.message}），也不是固定电话（{landline}）",
             ) from None
 
 

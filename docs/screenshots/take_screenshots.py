@@ -5,13 +5,19 @@ Run on a virtual X screen, once per screen size:
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/take_screenshots.py --size 1366x768
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/take_screenshots.py --size 1920x1080
 
-The demo database is built in --data-dir (default /tmp/hejie-shots) when it is missing. The
-program's own pieces (login and setup dialogs, MainWindow, complaint windows, action and
+The demo database is built in --data-dir (default /tmp/hejie-shots) when it is missing; it is
+encrypted, and opened as the login window does: the password (HEJIE_PASSWORD, else the demo's
+DEMO_PASSWORD) unwraps its key. The program's own pieces (login and setup dialogs, MainWindow, complaint windows, action and
 mediation dialogs) are opened in this process with the demo users; every grab waits until the
 database worker is idle. Window layouts are kept in a throw-away settings folder, so each run
 shows what a clerk sees the first time. Nothing is saved to the database except two small
-sample attachments on the complaint shown in the complaint window (added once).
-Files: docs/screenshots/<size>-<nn>-<what>.png
+sample attachments on the complaint shown in the complaint window and a correction of its
+latest mediation record (both added once), and an Excel export of the open complaints (for
+设置 → 个人信息's outputs log, at each run); the import wizard stops at its preview.
+Files: docs/screenshots/<size>-<nn>-<what>.png. Numbers 40-54 were first taken by hand; the
+script now takes 40, 41, 44, 47 and 49-54 (later_pages) and numbers its newer shots from 55;
+42, 43, 45, 46 and 48 (1366x768 only) and installed-login.png are still the hand-taken files.
+
 """
 
 from __future__ import annotations
@@ -36,11 +42,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 OUTPUT = [OUT]  # --out
-PASSWORD = "demo1234"
+PASSWORD = ""  # set in main: HEJIE_PASSWORD, else the demo password
 SHRINK_ABOVE = 100 * 1024  # larger files are reduced to 256 colours (no visible change)
 
 APP: QApplication | None = None
@@ -191,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop import paths
     from desktop.cli.main import main as admin_main
+    from desktop.demo.generate import DEMO_PASSWORD
+    from desktop.security import keys
+
+    global PASSWORD
+    PASSWORD = os.environ.get("HEJIE_PASSWORD") or DEMO_PASSWORD
 
     if not paths.database_path(args.data_dir).exists():
         print(f"building the demo database in {args.data_dir} …")
@@ -217,7 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.bootstrap import open_services
     from desktop.ui.ops import Ops
 
-    services = open_services(args.data_dir)
+    # As the login window does at a start: the password opens the database's key (a demo built
+    # just now in this process is remembered, and opens without it).
+    key = keys.remembered(args.data_dir) or keys.unlock(args.data_dir, "admin", PASSWORD)
+    services = open_services(args.data_dir, key=key)
     ops = Ops(on_error)
     try:
         shots = Shots(services, ops, prefix, width, height, scratch)
@@ -240,9 +254,12 @@ class Shots:
         self.width, self.height, self.scratch = width, height, scratch
         self.number = 0
 
-    def save(self, pixmap: QPixmap, what: str) -> None:
-        self.number += 1
-        save(pixmap, self.prefix, self.number, what)
+    def save(self, pixmap: QPixmap, what: str, number: int | None = None) -> None:
+        """Numbered in order; `number` for the shots added after the hand-taken 40-54."""
+        if number is None:
+            self.number += 1
+            number = self.number
+        save(pixmap, self.prefix, number, what)
 
     def ctx(self, username: str) -> Any:
         from desktop.ui.context import AppContext, load_lookups
@@ -274,6 +291,8 @@ class Shots:
         self.printing()
         self.disclosure()  # later sections last, so that the earlier files keep their numbers
         self.sync()
+        self.newer()  # 55 and on
+        self.later_pages()  # some of 40-54, first taken by hand
 
     # -- before the window ----------------------------------------------------------------------------
     def login_and_setup(self) -> None:
@@ -282,9 +301,12 @@ class Shots:
         from desktop.ui.dialogs.setup_dialog import SetupDialog
 
         office = call(self.ops, self.s.offices.local)
-        login = LoginDialog(self.s, self.ops, username="wangfang", office=office.name)
+        # As the launcher shows it at a start: the password opens the database, and a link
+        # offers the recovery key.
+        login = LoginDialog(self.s, self.ops, username="wangfang", office=office.name,
+                            login=lambda name, secret: None, recover=lambda: None)
         login.message.setStyleSheet("color: #555;")
-        login.message.setText("演示库：所有演示账号的密码都是 demo1234")  # as the launcher does with --demo
+        login.message.setText(f"演示库：所有演示账号的密码都是 {PASSWORD}")  # as the launcher does with --demo
         login.password.setText(PASSWORD)
         login.show()
         self.save(grab(login, self.ops), "login")
@@ -296,6 +318,18 @@ class Shots:
             setup.show()
             self.save(grab(setup, self.ops), "setup")
             setup.close()
+            # What set-up shows next: the recovery key, once (a fresh code; the office's name
+            # as the form above would give it).
+            from datetime import datetime
+
+            from desktop.security.keys import new_recovery_code
+            from desktop.ui.dialogs.recovery import RecoveryKeyDialog
+
+            sheet = RecoveryKeyDialog(new_recovery_code(), office.name, datetime.now())
+            sheet.show()
+            self.save(grab(sheet, self.ops), "setup-recovery-key", 55)
+            sheet.confirmed.setChecked(True)
+            sheet.accept()
         finally:
             settle(self.ops)
             empty.close()
@@ -474,6 +508,16 @@ class Shots:
             for path in sample_files(self.scratch / "files"):
                 self.ops.mutate(lambda p=path: self.s.records.attach(user, best, p))
             settle(self.ops)
+        records = call(self.ops, lambda: self.s.records.mediation_records(user, best))
+        if records and not any(r.replaces_id is not None for r in records):
+            # 更正所选记录…: the latest record's participants completed (the first shown as 已更正).
+            last = records[-1]
+            self.ops.mutate(lambda: self.s.records.correct_mediation_record(
+                user, best, last.id, reason="参加人员漏记经营者代表姓名",
+                held_at=last.held_at, means=last.means, place=last.place,
+                participants=f"{last.participants}；经营者代表李强", content=last.content,
+                result=last.result))
+            settle(self.ops)
         return best
 
     # -- 企业库 ---------------------------------------------------------------------------------------
@@ -635,7 +679,8 @@ class Shots:
         from district import admin as hub_admin
         from district.server import start_hub
 
-        logging.getLogger("district").setLevel(logging.WARNING)  # no access log among the files
+        for name in ("district", "district.access", "uvicorn", "uvicorn.error"):
+            logging.getLogger(name).setLevel(logging.WARNING)  # no access log among the files
         office_dir = self.scratch / "sync-office"
         copy_office(self.s.ctx.data_dir, office_dir)
         office = open_services(office_dir)
@@ -712,23 +757,203 @@ class Shots:
             hub.stop()
 
 
+    # -- screens added later (55 and on; 55 is the recovery key, taken with the set-up) --------------
+    def newer(self) -> None:
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.domain.workflow import Status
+
+        # A search that matches the facts: 匹配内容 shows where, the words highlighted.
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        ledger = window.show_page("ledger")
+        settle(self.ops)
+        ledger.search.setText("维修")
+        ledger.apply()
+        settle(self.ops)
+        self.save(grab(window, self.ops), "ledger-search-matched", 56)
+        ledger.search.clear()
+        ledger.apply()
+        settle(self.ops)
+
+        # 导入…: an old Excel ledger, its columns guessed, at the preview.
+        from tests.imports_helpers import write_ledger
+
+        old = self.scratch / "files" / "2024年台账.xlsx"
+        old.parent.mkdir(parents=True, exist_ok=True)
+        write_ledger(old)
+        wizard = ledger.open_import()
+        settle(self.ops)
+        wizard.move(120, 40)
+        wizard.path_edit.setText(str(old))
+        wizard.forward()
+        wait_for(lambda: wizard.stack.currentIndex() == 1, self.ops)
+        wizard.forward()
+        wait_for(lambda: wizard.stack.currentIndex() == 2, self.ops)
+        self.save(grab(wizard, self.ops), "import-preview", 57)
+        wizard.reject()
+        settle(self.ops)
+
+        # 帮助 → 使用说明 at the page shown (F1), and 关于和解台.
+        from desktop import __version__
+        from desktop.ui import user_guide
+
+        guide = user_guide.instance().show(window.help_topic())
+        guide.setGeometry(60, 30, min(1100, self.width - 120), self.height - 80)
+        settle(self.ops)
+        self.save(grab(guide, self.ops), "user-guide", 58)
+        guide.close()
+        rule_sets = call(self.ops, self.s.reference.rule_sets)
+        about = QMessageBox(QMessageBox.Icon.Information, "关于和解台", user_guide.about_text(
+            __version__, self.s.database, rule_sets, self.s.ctx.clock.today()),
+            QMessageBox.StandardButton.Ok, window)
+        about.show()
+        self.save(grab(about, self.ops), "about", 59)
+        about.close()
+        self.close(window)
+
+        # 更正所选记录… on the mediated complaint (its latest record corrected once already).
+        ctx = self.ctx("chenjing")
+        window = self.window(ctx)
+        open_rows = call(self.ops, lambda: self.s.complaints.page(
+            ctx.user, ComplaintFilter(statuses=frozenset({Status.MEDIATING, Status.ACCEPTED})),
+            limit=200).rows)
+        complaint = window.open_complaint(self.mediating_complaint(ctx.user, open_rows))
+        complaint.move(40, 20)
+        settle(self.ops)
+        complaint.tabs.setCurrentIndex(1)
+        rows = [i for i, r in enumerate(complaint.records) if not r.corrected]
+        if rows:
+            dialog = complaint.correct_record(rows[0])
+            if dialog is not None:
+                held = dialog.held_at.dateTime()
+                dialog.held_at.setDateTime(held.addSecs(-3600))
+                dialog.reason.setText("调解时间记错，实为提前一小时")
+                dialog.result.setCursorPosition(0)
+                self.save(grab(dialog, self.ops), "mediation-correct", 60)
+                dialog.reject()
+        complaint.close()
+        self.close(window)
+
+        # 设置 → 个人信息: the retention period, and the log of what left the program (王芳 has
+        # just exported the open complaints to Excel).
+        desk = self.ctx("wangfang").user
+        call(self.ops, lambda: self.s.ledger_export.export(
+            desk, ComplaintFilter(open_only=True), self.scratch / "files" / "在办投诉.xlsx"))
+        ctx = self.ctx("admin")
+        window = self.window(ctx)
+        settings = window.show_page("settings")
+        settings.tabs.setCurrentWidget(settings.privacy)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "settings-privacy", 61)
+        self.close(window)
+
+
+    # -- screens first taken by hand (40-54); those not here are kept as they were ---------------
+    def later_pages(self) -> None:
+        from desktop.domain.workflow import Intake
+
+        ctx = self.ctx("wangfang")
+        window = self.window(ctx)
+        workbench = window.show_page("workbench")
+        settle(self.ops)
+        workbench.select("follow_up")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "workbench-follow-ups", 52)
+
+        ledger = window.show_page("ledger")
+        settle(self.ops)
+        button, menu = ledger.export_button, ledger.export_menu
+        menu.popup(button.mapToGlobal(button.rect().bottomRight()) - QPoint(menu.sizeHint().width(), 0))
+        self.save(grab(window, self.ops, menu), "ledger-export", 50)
+        menu.hide()
+
+        page = window.show_page("register")
+        for number, kind, what in ((40, Intake.REPORT, "register-report"),
+                                   (41, Intake.CONSULTATION, "register-consultation")):
+            page.kind_buttons[kind].setChecked(True)
+            settle(self.ops)
+            self.save(grab(window, self.ops), what, number)
+        page.kind_buttons[Intake.COMPLAINT].setChecked(True)
+        page.clear()
+        settle(self.ops)
+
+        window.show_page("credit")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "credit-lists", 51)
+        statistics = window.show_page("statistics")
+        settle(self.ops)
+        self.save(grab(window, self.ops), "statistics", 53)
+        statistics.tabs.setCurrentIndex(1)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "statistics-charts", 54)
+        self.close(window)
+
+        # 送达与回访 on the mediated complaint.
+        from desktop.domain.complaint import ComplaintFilter
+        from desktop.domain.workflow import Status
+
+        ctx = self.ctx("chenjing")
+        window = self.window(ctx)
+        open_rows = call(self.ops, lambda: self.s.complaints.page(
+            ctx.user, ComplaintFilter(statuses=frozenset({Status.MEDIATING, Status.ACCEPTED})),
+            limit=200).rows)
+        complaint = window.open_complaint(self.mediating_complaint(ctx.user, open_rows))
+        complaint.move(40, 20)
+        complaint.resize(1100, 700)
+        settle(self.ops)
+        complaint.tabs.setCurrentWidget(complaint.aftercare)
+        self.save(grab(complaint, self.ops), "complaint-aftercare", 44)
+        complaint.close()
+        self.close(window)
+
+        # 设置 → 备份.
+        ctx = self.ctx("admin")
+        window = self.window(ctx)
+        settings = window.show_page("settings")
+        settings.tabs.setCurrentWidget(settings.backup)
+        settle(self.ops)
+        self.save(grab(window, self.ops), "settings-backup", 47)
+        self.close(window)
+
+        # 首次使用设置: 加入已有单位.
+        from desktop.bootstrap import open_services
+        from desktop.ui.dialogs.setup_dialog import SetupDialog
+
+        empty = open_services(self.scratch / "empty-office-2")
+        try:
+            setup = SetupDialog(empty, self.ops)
+            setup.mode_join.setChecked(True)
+            setup.show()
+            self.save(grab(setup, self.ops), "setup-join", 49)
+            setup.close()
+        finally:
+            settle(self.ops)
+            empty.close()
+
+
 def copy_office(source: Path, target: Path) -> None:
     """The office's database (through SQLite's backup, safe while it is open) and its files."""
-    import sqlite3
-
     from desktop import paths
+    from desktop.db.connection import connect
+    from desktop.security import keys
 
     target.mkdir(parents=True, exist_ok=True)
     for item in source.iterdir():
         if item.is_dir() and item.name != "backups":
             shutil.copytree(item, target / item.name)
-    src = sqlite3.connect(paths.database_path(source))
-    dst = sqlite3.connect(paths.database_path(target))
+    for item in source.iterdir():  # the key file: the copy opens with the same passwords
+        if item.is_file() and item.name == keys.KEYS_FILENAME:
+            shutil.copy2(item, target / item.name)
+    key = keys.remembered(source)
+    src = connect(paths.database_path(source), key)
+    dst = connect(paths.database_path(target), key, check=False)
     try:
         src.backup(dst)
     finally:
         src.close()
         dst.close()
+    if key is not None:
+        keys.remember(target, key)
 
 
 def edit_facts(services: Any, user: Any, complaint_id: int, addition: str) -> None:

@@ -133,3 +133,22 @@ def test_a_station_objects_to_its_own_complaint(world: World, make_ctx, shown, q
     assert not page.btn_object.isEnabled()
     assert world.s.disclosure.overview(world.cp, NOVEMBER).requests[0].reason == "投诉内容与事实明显不符"
     assert mine
+
+
+def test_the_content_column_is_not_squeezed_by_long_names(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Long respondent and office names give way before 投诉内容 (it was left a few characters
+    wide, each row a screen tall)."""
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from desktop.ui.views.disclosure import ENTRY_COLUMNS, _table
+
+    table = _table(ENTRY_COLUMNS, 5, giving=(3, 4))
+    qtbot.addWidget(table)
+    table.setRowCount(1)
+    texts = ("1", "WZCQ02-20261023-0001", "2026-10-23", "相城区金辰凯迪拉克汽车销售服务有限公司",
+             "苏州东吴汽车销售服务有限公司投诉监督站", "新车上牌服务费：" + "本人订购新车一辆，" * 12, "成功", "公示")
+    for column, text in enumerate(texts):
+        table.setItem(0, column, QTableWidgetItem(text))
+    table.resize(900, 400)
+    table.show()
+    qtbot.waitUntil(lambda: table.columnWidth(5) >= 2 * max(table.columnWidth(3), table.columnWidth(4)))

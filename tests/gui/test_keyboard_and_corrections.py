@@ -206,6 +206,8 @@ def test_a_mediation_record_is_corrected_through_the_window(world: World, make_c
     [dialog] = window.findChildren(MediationDialog)
     assert dialog.correcting and dialog.reason.isVisibleTo(dialog)
     assert not dialog.result.isReadOnly()
+    # The stored texts are shown from their start (a long one was shown by its tail).
+    assert all(line.cursorPosition() == 0 for line in (dialog.place, dialog.participants, dialog.result))
     dialog.result.setText("同意退款")
     save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
     save.click()  # no reason: refused under the field, nothing saved

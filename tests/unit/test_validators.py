@@ -493,3 +493,10 @@ def test_messages_quote_only_the_start_of_a_long_value() -> None:
     with pytest.raises(FieldError) as err:
         v.check_amount("x" * 100_000)
     assert len(str(err.value)) < 200
+
+
+def test_phone_message_is_short_when_the_value_is_no_landline_at_all() -> None:
+    # Under the registration form's field: two lines, not the landline's whole help.
+    error = _fails(check_phone, "1381234")
+    assert error.message == "既不是手机号码（应为 11 位数字，实际 7 位），也不是固定电话（如 0512-65221234）"
+    assert "区号 051 不正确" in _fails(check_phone, "051-1234567").message  # specific ones stay

@@ -116,6 +116,8 @@ class MediationDialog(QDialog):
         self.participants.setText(r.participants)
         self.content.setPlainText(r.content)
         self.result.setText(r.result)
+        for line in (self.place, self.participants, self.result):
+            line.setCursorPosition(0)  # a long text shown from its start, not its end
         for w in (self.held_at, self.place, self.participants, self.result):
             w.setReadOnly(True)
         self.content.setReadOnly(True)

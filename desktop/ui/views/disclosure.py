@@ -80,14 +80,16 @@ def _item(text: str, data: object = None, grey: bool = False) -> QTableWidgetIte
     return item
 
 
-def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
+def _table(columns: tuple[str, ...], stretch: int, giving: tuple[int, ...] = ()) -> QTableWidget:
+    """`giving`: long names that give way before the `stretch` column (the complaint's
+    content), so that it is not left a few characters wide with rows a screen tall."""
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(list(columns))
     table.verticalHeader().hide()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setWordWrap(True)
-    fit_columns(table, (stretch,), stretch)
+    fit_columns(table, (*giving, stretch), stretch)
     return table
 
 
@@ -167,7 +169,7 @@ class DisclosurePage(QWidget):
         actions.addWidget(self.btn_print)
 
         # The list.
-        self.entries = _table(ENTRY_COLUMNS, 5)
+        self.entries = _table(ENTRY_COLUMNS, 5, giving=(3, 4))
         for column, width in zip((0, 1, 2, 3, 4, 6, 7), (44, 170, 90, 190, 110, 70, 110),
                                  strict=True):
             self.entries.setColumnWidth(column, width)
@@ -194,7 +196,7 @@ class DisclosurePage(QWidget):
         list_layout.addLayout(entry_buttons)
 
         # Objections and corrections.
-        self.requests = _table(REQUEST_COLUMNS, 4)
+        self.requests = _table(REQUEST_COLUMNS, 4, giving=(2, 3))
         for column, width in zip((0, 1, 2, 3, 5, 6), (70, 170, 180, 110, 120, 150), strict=True):
             self.requests.setColumnWidth(column, width)
         self.requests.itemSelectionChanged.connect(self._request_selected)

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,21 @@ from desktop.ui.ops import Task, TaskState
 from desktop.ui.printing import print_icon
 from desktop.ui.settings import restore_header, save_header
 from desktop.ui.widgets.complaint_view import ComplaintTableView
+
+
+class MenuToolButton(QToolButton):
+    """A button that opens its menu (InstantPopup), wide enough for the menu arrow: the style
+    draws the arrow in the bottom-right corner without making room for it, so at 150 % it
+    touched the text (导出 Excel, 打印)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
+        return QSize(hint.width() + arrow, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
 
 if TYPE_CHECKING:  # openpyxl loads with the first export, not with the window
     from desktop.services.ledger_export import LedgerExport
@@ -153,7 +169,7 @@ class LedgerPage(QWidget):
         self.act_print_quarterly = menu.addAction(self.tr("季度未办结件核对表…"))
         self.act_print_quarterly.triggered.connect(self.print_quarterly)
         menu.addSeparator()
-        self.print_button = QToolButton()
+        self.print_button = MenuToolButton()
         self.print_button.setText(self.tr("打印"))
         self.print_button.setIcon(print_icon(self))
         self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -167,7 +183,7 @@ class LedgerPage(QWidget):
         self.act_export_filtered.triggered.connect(lambda: self.export_excel(selection=False))
         self.act_export_selected = menu.addAction(self.tr("导出所选行…"))
         self.act_export_selected.triggered.connect(lambda: self.export_excel(selection=True))
-        self.export_button = QToolButton()
+        self.export_button = MenuToolButton()
         self.export_button.setText(self.tr("导出 Excel"))
         self.export_button.setToolTip(self.tr("台账分两张工作表：区局分流、自行接收"))
         self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
