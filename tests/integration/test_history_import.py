@@ -21,7 +21,7 @@ from desktop.domain.complaint import ComplaintFilter
 from desktop.imports.mapping import Profile
 from desktop.imports.sheets import ImportCancelled
 from desktop.services.history_import import write_problems
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 from tests.imports_helpers import ROWS, write_ledger
 
 
