@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _db import unlock_demo  # noqa: E402  (bench/_db.py)
+
 from desktop import paths  # noqa: E402
 from desktop.bootstrap import open_services, restore  # noqa: E402
 from desktop.services.base import Clock  # noqa: E402
@@ -22,6 +24,7 @@ from desktop.services.restore import check_backup  # noqa: E402
 def main() -> None:
     data = Path(sys.argv[1])
     extra = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    unlock_demo(data)  # an encrypted demo: its key opened with the demo password (no login)
     s = open_services(data)
     if extra:
         user = s.users.login("chenjing", "demo1234")

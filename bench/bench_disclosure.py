@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _db import unlock_demo  # noqa: E402  (bench/_db.py)
+
 from desktop.bootstrap import open_services  # noqa: E402
 from desktop.demo.generate import DEMO_PASSWORD, build_demo  # noqa: E402
 from desktop.services.printing import FormRequest  # noqa: E402
@@ -45,6 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = Path(__file__).parent / "out" / f"disclosure-{args.complaints}"
     fresh = not (folder / "hejie.db").exists()
+    unlock_demo(folder)  # an encrypted demo: its key opened with the demo password
     s = open_services(folder)
     if fresh:
         print(f"building the demo database ({args.complaints:,} complaints)…", file=sys.stderr)

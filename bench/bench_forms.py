@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _db import unlock_demo  # noqa: E402  (bench/_db.py)
+
 from desktop.bootstrap import open_services  # noqa: E402
 from desktop.demo.generate import build_demo  # noqa: E402
 from desktop.domain.complaint import ComplaintFilter  # noqa: E402
@@ -82,6 +84,7 @@ def main() -> int:
     args = parser.parse_args()
 
     fresh = not (args.data_dir / "hejie.db").exists()
+    unlock_demo(args.data_dir)  # an encrypted demo: its key opened with the demo password
     s = open_services(args.data_dir)
     if fresh:
         print("building the demo database (300 complaints)…", file=sys.stderr)

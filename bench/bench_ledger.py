@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -38,15 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import PySide6  # noqa: E402
+from _db import SQLITE_VERSION, open_demo, raw_connection, unlock_demo  # noqa: E402  (bench/_db.py)
 from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QTableView  # noqa: E402
 
 from desktop import paths  # noqa: E402
-from desktop.bootstrap import Services, open_services  # noqa: E402
+from desktop.bootstrap import Services  # noqa: E402
 from desktop.cli.main import main as admin_main  # noqa: E402
 from desktop.demo.generate import DEMO_PASSWORD  # noqa: E402
 from desktop.domain.complaint import ComplaintFilter  # noqa: E402
 from desktop.domain.workflow import Status  # noqa: E402
+from desktop.security import keys  # noqa: E402
 from desktop.services.dto import CurrentUser  # noqa: E402
 from desktop.ui.context import AppContext, load_lookups  # noqa: E402
 from desktop.ui.models.complaint_table import COLUMN_INDEX  # noqa: E402
@@ -63,13 +64,22 @@ ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 
 
 # -- the database --------------------------------------------------------------------------------
-def complaints_in(database: Path) -> int | None:
-    if not database.exists():
+def complaints_in(data_dir: Path) -> int | None:
+    """The complaints in the folder's database (its key opened with the demo password when it
+    is encrypted); None when there is none, or it does not open."""
+    if not paths.database_path(data_dir).exists():
         return None
     try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as con:
-            return int(con.execute("SELECT count(*) FROM complaints").fetchone()[0])
-    except sqlite3.Error:
+        unlock_demo(data_dir)
+        con = raw_connection(data_dir, read_only=True)
+        try:
+            # complaints proper: the demo adds consultations and reports (举报) to the N asked for
+            return int(con.execute(
+                "SELECT count(*) FROM complaints WHERE kind = 'complaint'").fetchone()[0])
+        finally:
+            con.close()
+    except Exception:  # no key file, not the demo's password, not a database: made again
+        keys.forget(data_dir)
         return None
 
 
@@ -84,22 +94,26 @@ def generator_stamp(complaints: int) -> str:
     return digest.hexdigest()
 
 
-def has_statistics(database: Path) -> bool:
+def has_statistics(data_dir: Path) -> bool:
     """Whether ANALYZE has given the query planner statistics (the plans depend on it)."""
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as con:
+    con = raw_connection(data_dir, read_only=True)
+    try:
         return con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0] > 0
+    finally:
+        con.close()
 
 
 def ensure_database(data_dir: Path, complaints: int) -> None:
     database = paths.database_path(data_dir)
     stamp_file = data_dir / "bench-ledger.stamp"
     stamp = generator_stamp(complaints)
-    have = complaints_in(database)
+    have = complaints_in(data_dir)
     if have == complaints and stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         print(f"reusing {database} ({have:,} complaints)")
         return
     print(f"generating {complaints:,} complaints in {data_dir} (hejie-admin demo) ...", flush=True)
     start = time.perf_counter()
+    keys.forget(data_dir)  # the key of the database about to be replaced, if it was opened
     code = admin_main(["demo", "--complaints", str(complaints), "--data-dir", str(data_dir), "--force"])
     if code != 0:
         raise SystemExit(f"hejie-admin demo failed with exit code {code}")
@@ -638,16 +652,17 @@ def main() -> None:
     _watch_paints()
     warm_up_qt(app)
 
-    s = open_services(data_dir)
+    usernames = [name.strip() for name in args.users.split(",")]
+    s, _ = open_demo(data_dir, usernames[0])
     database = paths.database_path(data_dir)
     print(f"database: {database} {database.stat().st_size / 1024 / 1024:,.0f} MB; "
-          f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PySide6 {PySide6.__version__} "
+          f"Python {sys.version.split()[0]}, SQLite {SQLITE_VERSION} (sqlcipher3), PySide6 {PySide6.__version__} "
           f"({app.platformName()}); {os.cpu_count()} cores; {args.repeat} runs after one warm-up; "
-          f"planner statistics (sqlite_stat1): {'yes' if has_statistics(database) else 'no'}")
+          f"planner statistics (sqlite_stat1): {'yes' if has_statistics(data_dir) else 'no'}")
     errors: list[BaseException] = []
     tables: list[str] = []
-    for username in args.users.split(","):
-        user = s.users.login(username.strip(), DEMO_PASSWORD)
+    for username in usernames:
+        user = s.users.login(username, DEMO_PASSWORD)
         scope = ("every office" if user.scope is None
                  else f"{user.office_name} and {len(user.scope) - 1} offices below it")
         print(f"\n{user.username} {user.display_name}: {scope}", flush=True)

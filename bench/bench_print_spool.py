@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _db import unlock_demo  # noqa: E402  (bench/_db.py)
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -45,6 +46,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "out" / "forms-demo")
     args = parser.parse_args()
     _app = QApplication.instance() or QApplication(sys.argv[:1])
+    unlock_demo(args.data_dir)  # an encrypted demo: its key opened with the demo password
     s = open_services(args.data_dir)
     if not s.setup.is_initialized():
         print("building the demo database (300 complaints)…", file=sys.stderr)

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop.bootstrap import open_services  # noqa: E402
+from _db import open_demo  # noqa: E402  (bench/_db.py)
+
 from desktop.domain.complaint import ComplaintFilter  # noqa: E402
 from desktop.services.complaints import ComplaintService  # noqa: E402
 
@@ -42,9 +43,8 @@ def main() -> int:
     parser.add_argument("--user", default="wangfang")
     parser.add_argument("--password", default="demo1234")
     args = parser.parse_args()
-    services = open_services(args.data_dir)
+    services, user = open_demo(args.data_dir, args.user, args.password)
     try:
-        user = services.users.login(args.user, args.password)
         count = services.complaints.count(user, ComplaintFilter())
         print(f"{count} complaints in scope of {args.user}; page of 100; median / max ms")
         original = ComplaintService.__dict__["_with_snippets"]  # the staticmethod itself

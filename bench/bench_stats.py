@@ -12,7 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
-from desktop.bootstrap import open_services
+from _db import open_demo  # bench/_db.py: an encrypted or a plain demo database
+
 from desktop.domain.statistics import Period
 from desktop.services.statistics import StatsQuery
 
@@ -23,9 +24,8 @@ def main() -> None:
     parser.add_argument("--office", default="WZCQ")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    s = open_services(args.data_dir)
+    s, user = open_demo(args.data_dir, "juzhang")
     try:
-        user = s.users.login("juzhang", "demo1234")
         office = next(o for o in s.offices.all() if o.code == args.office)
         today = s.ctx.clock.today()
         last = today.replace(day=1)

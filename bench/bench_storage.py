@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _db import SQLITE_VERSION, open_demo, raw_connection  # noqa: E402  (bench/_db.py)
 
 from desktop import paths  # noqa: E402
 from desktop.bootstrap import open_services  # noqa: E402
@@ -69,8 +70,7 @@ def main() -> None:
         print(f"built {args.complaints:,} complaints in {total:.1f} s "
               f"({inserted / insert_seconds:,.0f} rows/s inserted, FTS index maintained by trigger)")
 
-    s = open_services(args.data_dir)
-    district = s.users.login("bumen", DEMO_PASSWORD)  # sees every office
+    s, district = open_demo(args.data_dir, "bumen")  # sees every office
     desk = s.users.login("wangfang", DEMO_PASSWORD)  # a sub-bureau and its stations
     c = s.complaints
     print(f"database: {database} {database.stat().st_size / 1024 / 1024:,.0f} MB, "
@@ -118,17 +118,18 @@ def load() -> str:
 
 def floors(data_dir: Path) -> None:
     """Issue 24: each list case through the services beside its floor, the same rows read with
-    plain sqlite3 (no services, no ORM) in the same run, and the ratio.
+    the program's driver (sqlcipher3 through db/connection.connect: the same SQLite build, and
+    the key when the file is encrypted; no services, no ORM) in the same run, and the ratio.
 
     Floors: a keyset page = the page's columns of the newest 101 complaints of the scope, by the
     received-time index; a search page = the first 101 rowids the full-text index gives.
     """
     database = paths.database_path(data_dir)
-    s = open_services(data_dir)  # migrates first, so the raw connection sees the same schema
-    desk = s.users.login("wangfang", DEMO_PASSWORD)  # a sub-bureau and its stations
+    # Opened (and migrated) first, so the raw connection sees the same schema and has the key.
+    s, desk = open_demo(data_dir, "wangfang")  # a sub-bureau and its stations
     district = s.users.login("bumen", DEMO_PASSWORD)
     c = s.complaints
-    raw = sqlite3.connect(database)  # read only in fact; not mode=ro, which cannot share the WAL index
+    raw = raw_connection(data_dir)  # read only in fact; not mode=ro, which cannot share the WAL index
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw.execute("PRAGMA cache_size=-65536")
     scope = ",".join(str(i) for i in sorted(desk.scope or ()))
@@ -140,7 +141,7 @@ def floors(data_dir: Path) -> None:
     fts = "SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH '\"退款\"' LIMIT 101"
     total = raw.execute("SELECT count(*) FROM complaints").fetchone()[0]
     print(f"database: {database} {database.stat().st_size / 1024 / 1024:,.0f} MB, {total:,} complaints; "
-          f"SQLite {sqlite3.sqlite_version}; {load()}")
+          f"SQLite {SQLITE_VERSION} (sqlcipher3, program and floor alike); {load()}")
     number = ComplaintFilter(sort=SortKey.NUMBER)
     cases = [
         ("ledger by 投诉单号, newest first, sub-bureau scope", keyset,
