@@ -72,7 +72,12 @@ _NEXT_STEPS = {
     Status.REJECTED: "告知投诉人后办结",
     Status.TRANSFERRED: "确认转办后办结",
     Status.CASE_OPENED: "核查违法线索后办结",
+    Status.ID_PENDING: "等待身份证明材料，逾期未补正的不予受理",
+    Status.DELEGATED: "跟进受委托单位的调解结果",
+    Status.FILED: "立案查处，结果出来后办结",
+    Status.NOT_FILED: "告知举报人后办结",
 }
+# Every status an open item can have has its next step (tests/unit/test_next_steps.py).
 
 
 @dataclass(frozen=True)
