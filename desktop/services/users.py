@@ -15,6 +15,7 @@ from desktop.db.repositories import OfficeRepository, UserRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.errors import AuthenticationError, FieldError, NotFound
 from desktop.domain.workflow import Role
+from desktop.security import lockout
 from desktop.security.lockout import LOCK_MINUTES, MAX_FAILURES
 from desktop.services.base import Service, current_user_from, require_role
 from desktop.services.dto import CurrentUser, UserInfo
@@ -240,6 +241,7 @@ class UserService(Service):
             except BaseException:
                 undo()
                 raise
+            lockout.succeeded(self.ctx.data_dir, row.username)  # the start's login's own count
 
     def list(self, admin: CurrentUser) -> list[UserInfo]:
         require_role(admin, Role.ADMIN, doing="查看用户")

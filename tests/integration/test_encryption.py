@@ -69,6 +69,17 @@ def test_wrong_passwords_before_the_database_is_open_lock_the_name(world: World)
     s, clerk = unlock_and_login(data_dir, "clerk", PASSWORD, FixedClock(at + timedelta(minutes=16)))
     assert clerk.username == "clerk"
     s.close()
+    # An administrator's reset unlocks at once, as it does the account's own lock.
+    for _ in range(5):
+        _fresh_process(data_dir)
+        with pytest.raises(AuthenticationError):
+            unlock_and_login(data_dir, "clerk", "wrong-password1", FixedClock(at + timedelta(minutes=16)))
+    s, admin = unlock_and_login(data_dir, "admin", PASSWORD, FixedClock(at + timedelta(minutes=16)))
+    s.users.reset_password(admin, world.clerk.id, "clerk-new-5678")
+    s.close()
+    _fresh_process(data_dir)
+    s, _clerk = unlock_and_login(data_dir, "clerk", "clerk-new-5678", FixedClock(at + timedelta(minutes=17)))
+    s.close()
     # A success starts the count again: four more wrong tries do not lock.
     for _ in range(4):
         _fresh_process(data_dir)
