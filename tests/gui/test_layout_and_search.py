@@ -132,3 +132,19 @@ def test_a_search_page_says_why_each_row_matched(world: World) -> None:
     named = world.s.complaints.page(world.clerk, ComplaintFilter(text="张伟"))
     assert named.rows and all(r.matched == "投诉人姓名：张*" for r in named.rows)  # masked
     assert all(r.matched == "" for r in world.s.complaints.page(world.clerk, ComplaintFilter()).rows)
+
+
+def test_a_narrow_cell_keeps_the_match_in_view(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1366 px the 匹配内容 column is narrow: the words before the match give way (the label
+    stays), so that the marked word is not cut at the right edge."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from desktop.ui.widgets.tables import keep_mark_in_view
+
+    metrics = QFontMetrics(QFont())
+    text = "事实与理由：…空调不制冷，先后3次进店【维修】仍不好"
+    narrow = keep_mark_in_view(text, metrics.horizontalAdvance("中" * 12), metrics)
+    assert narrow.startswith("事实与理由：…") and "【维修】" in narrow
+    upto = narrow[:narrow.index("】")].replace("【", "")
+    assert metrics.horizontalAdvance(upto) <= metrics.horizontalAdvance("中" * 12)
+    assert keep_mark_in_view(text, 2000, metrics) == text  # wide enough: as it was

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter, QTextDocument
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHelpEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -252,16 +252,38 @@ class MarkedDelegate(QStyledItemDelegate):
         item.text = ""
         style = item.widget.style() if item.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        rect = item.rect.adjusted(4, 0, -4, 0)
+        text = keep_mark_in_view(text, rect.width(), QFontMetrics(item.font))
         document = QTextDocument()
         document.setDefaultFont(item.font)
         document.setDocumentMargin(0)
         document.setHtml(marked_html(text))
         painter.save()
-        rect = item.rect.adjusted(4, 0, -4, 0)
         painter.setClipRect(rect)
         painter.translate(rect.left(), rect.top() + (rect.height() - document.size().height()) / 2)
         document.drawContents(painter)
         painter.restore()
+
+
+def keep_mark_in_view(text: str, width: int, metrics: QFontMetrics) -> str:
+    """A snippet 「label：…words 【match】 more」 whose match would fall past the cell's right
+    edge loses words before the match (the label stays), so that the match is seen."""
+    if MARK_CLOSE not in text:
+        return text
+    upto = text[:text.index(MARK_CLOSE)].replace(MARK_OPEN, "")
+    slack = metrics.horizontalAdvance("中")  # the bold match is a little wider
+    if metrics.horizontalAdvance(upto) + slack <= width:
+        return text
+    label, sep, rest = text.partition("：")
+    if not sep:
+        label, rest = "", text
+    before, _, after = rest.partition(MARK_OPEN)
+    before = before.lstrip("…")
+    word = after.partition(MARK_CLOSE)[0]
+    head = label + sep + "…"
+    while before and metrics.horizontalAdvance(head + before + word) + slack > width:
+        before = before[1:]
+    return head + before + MARK_OPEN + after
 
 
 def marked_html(text: str) -> str:
