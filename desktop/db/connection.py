@@ -27,12 +27,33 @@ DB_OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
 # (bench/bench_encrypted.py), with the same 256-bit AES.
 CIPHER_SETTINGS = ("cipher_hmac_algorithm = HMAC_SHA256",)
 
+# The page size of the files this program writes (cipher_page_size, also SQLite's page size):
+# each page is decrypted and authenticated as a whole, and a part of that cost is per page
+# (setting the cipher up, the HMAC's key), so larger pages cost less per byte read (at
+# 1,000,000 complaints a cold count of the ledger 12.8 → 9.3 ms, the month's statistics 1.30 →
+# 1.17× the unkeyed build). Files encrypted before it have LEGACY_PAGE_SIZE pages: the size is
+# not written in the file, so an existing file is opened with the one, then the other (see
+# connect); a copy of a file (backups) keeps its source's size.
+CIPHER_PAGE_SIZE = 16384
+LEGACY_PAGE_SIZE = 4096
 
-def attach_encrypted(con: Any, path: Path | str, alias: str, key: DataKey) -> None:
-    """ATTACH an encrypted file (new or existing) under `alias`, with this program's settings:
-    sqlcipher_export(alias) then writes an encrypted copy of the main database."""
+
+def cipher_settings(page_size: int = CIPHER_PAGE_SIZE) -> tuple[str, ...]:
+    """The PRAGMAs that follow the key, for a file of this page size."""
+    return (*CIPHER_SETTINGS, f"cipher_page_size = {int(page_size)}")
+
+
+def page_size(con: Any) -> int:
+    """The page size of an open database (an encrypted one's cipher_page_size)."""
+    return int(con.execute("PRAGMA page_size").fetchone()[0])
+
+
+def attach_encrypted(con: Any, path: Path | str, alias: str, key: DataKey,
+                     size: int = CIPHER_PAGE_SIZE) -> None:
+    """ATTACH an encrypted file (a new one: it gets `size`) under `alias`, with this program's
+    settings: sqlcipher_export(alias) then writes an encrypted copy of the main database."""
     con.execute(f"ATTACH DATABASE ? AS {alias} KEY {key.sqlcipher()}", (str(path),))
-    for setting in CIPHER_SETTINGS:
+    for setting in cipher_settings(size):
         con.execute(f"PRAGMA {alias}.{setting}")
 
 
@@ -41,9 +62,33 @@ class WrongKey(Exception):
 
 
 def connect(path: Path | str, key: DataKey | None, *, read_only: bool = False,
-            timeout: float | None = None, check: bool = True) -> Any:
+            timeout: float | None = None, check: bool = True, size: int | None = None) -> Any:
     """A DB-API connection (sqlcipher3) to an office database; the key, when there is one, is
-    the first statement. With `check`, one read proves that the key fits (WrongKey if not)."""
+    the first statement. With `check`, one read proves that the key fits (WrongKey if not).
+
+    `size`: the encrypted file's page size when the caller knows it (a new file: a backup's
+    copy takes its source's). Without it a new or empty file gets CIPHER_PAGE_SIZE and an
+    existing one is read with that, then with LEGACY_PAGE_SIZE (that read is the check)."""
+    if key is None or size is not None:
+        return _connect(path, key, read_only=read_only, timeout=timeout, check=check,
+                        size=size or CIPHER_PAGE_SIZE)
+    try:
+        existing = Path(path).stat().st_size > 0
+    except OSError:
+        existing = False
+    if not existing:
+        return _connect(path, key, read_only=read_only, timeout=timeout, check=check,
+                        size=CIPHER_PAGE_SIZE)
+    try:
+        return _connect(path, key, read_only=read_only, timeout=timeout, check=True,
+                        size=CIPHER_PAGE_SIZE)
+    except WrongKey:
+        return _connect(path, key, read_only=read_only, timeout=timeout, check=True,
+                        size=LEGACY_PAGE_SIZE)
+
+
+def _connect(path: Path | str, key: DataKey | None, *, read_only: bool, timeout: float | None,
+             check: bool, size: int) -> Any:
     target: str = str(path)
     uri = False
     if read_only:
@@ -54,7 +99,7 @@ def connect(path: Path | str, key: DataKey | None, *, read_only: bool = False,
         if key is not None:
             con.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not a log line
             con.execute(f"PRAGMA key = {key.sqlcipher()}")
-            for setting in CIPHER_SETTINGS:
+            for setting in cipher_settings(size):
                 con.execute(f"PRAGMA {setting}")
         if check:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()

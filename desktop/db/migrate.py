@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.db.connection import DB_DATABASE_ERRORS, DB_ERRORS, WrongKey, connect
+from desktop.db.connection import DB_DATABASE_ERRORS, DB_ERRORS, WrongKey, connect, page_size
 from desktop.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -91,7 +91,8 @@ def backup_file(path: Path, backup_dir: Path, label: str, key: DataKey | None = 
         backup_dir.mkdir(parents=True, exist_ok=True)
         src = connect(path, key)
         try:
-            dst = connect(partial, key, check=False)  # encrypted under the same key as its source
+            # encrypted under the same key as its source, with its page size
+            dst = connect(partial, key, check=False, size=page_size(src))
             try:
                 src.backup(dst)
                 _check_copy(src, dst)

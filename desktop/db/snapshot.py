@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.db.connection import DB_OPERATIONAL_ERRORS, connect
+from desktop.db.connection import DB_OPERATIONAL_ERRORS, connect, page_size
 from desktop.db.engine import on_begin
 from desktop.db.migrate import DatabaseError
 from desktop.db.search import index_text
@@ -50,7 +50,7 @@ def online_copy(source: Path, target: Path, key: DataKey | None) -> None:
     between files of one key)."""
     src = connect(source, key)
     try:
-        dst = connect(target, key, check=False)
+        dst = connect(target, key, check=False, size=page_size(src))  # the source's page size
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE").fetchone()

@@ -211,3 +211,33 @@ def test_grep_finds_no_name_or_phone_in_the_file_its_wal_or_a_backup(world: Worl
     for path in s.ctx.data_dir.rglob("*"):
         if path.is_file():
             assert _holds(path.read_bytes()) == [], path
+
+
+def test_new_files_have_large_pages_and_older_4096_byte_files_still_open(tmp_path: Path) -> None:
+    """The page size is not written in an encrypted file: a file encrypted before the larger
+    pages (4096 bytes) opens all the same, a backup keeps its source's size, a wrong key still
+    opens neither."""
+    from desktop.db.connection import CIPHER_PAGE_SIZE, LEGACY_PAGE_SIZE, page_size
+    from desktop.db.snapshot import online_copy
+
+    key = keys.DataKey.new()
+    for size in (CIPHER_PAGE_SIZE, LEGACY_PAGE_SIZE):
+        path = tmp_path / f"p{size}.db"
+        new = connect(path, key, check=False, size=None if size == CIPHER_PAGE_SIZE else size)
+        new.execute("CREATE TABLE t (x)")
+        new.executemany("INSERT INTO t VALUES (?)", [(NAME,)] * 500)
+        new.commit()
+        new.close()
+        for read_only in (False, True):
+            con = connect(path, key, read_only=read_only)
+            assert page_size(con) == size
+            assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 500
+            con.close()
+        copy = tmp_path / f"copy{size}.db"
+        online_copy(path, copy, key)
+        con = connect(copy, key, read_only=True)
+        assert page_size(con) == size and con.execute("SELECT count(*) FROM t").fetchone()[0] == 500
+        con.close()
+        with pytest.raises(WrongKey):
+            connect(path, keys.DataKey.new())
+        assert NAME.encode() not in path.read_bytes()

@@ -83,3 +83,20 @@ def test_trigger_columns_match_the_code(world: World) -> None:
         sql = uow.session.execute(text(
             "SELECT sql FROM sqlite_master WHERE name = 'complaints_fts_ai'")).scalar_one()
     assert ", ".join(f"new.{c}" for c in INDEXED_COLUMNS) in sql
+
+
+def test_count_of_a_common_word_checks_rows_against_the_matches(world: World, monkeypatch) -> None:
+    """A word found in many rows is counted by checking the rows (+id) instead of looking each
+    match up: the same numbers either way, with the scope and the other filters applied."""
+    import desktop.db.repositories as repositories
+
+    s, clerk = world.s, world.clerk
+    for i in range(6):
+        s.complaints.register(clerk, draft(facts="商家拒绝退款" if i % 2 else "空调不制冷",
+                                           complainant_phone=f"1390000{i:04d}"))
+    filters = [ComplaintFilter(text="退款"), ComplaintFilter(text="退款 1390000"),
+               ComplaintFilter(text="制冷 车"), ComplaintFilter(text="退款", kind="complaint")]
+    expected = [s.complaints.count(u, f) for f in filters for u in (world.dept_head, clerk)]
+    assert expected[0] == 3
+    monkeypatch.setattr(repositories, "SCAN_FROM", 1)
+    assert [s.complaints.count(u, f) for f in filters for u in (world.dept_head, clerk)] == expected
