@@ -27,6 +27,9 @@ Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
 
 
+CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell
+
+
 class ImportFileError(DomainError):
     """The file cannot be read as a ledger: says why, in Chinese."""
 
@@ -219,8 +222,14 @@ def _csv(path: Path) -> tuple[list[Sheet], str]:
     content, encoding = decode(path.read_bytes())
     sample = content[:20000]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = [_trimmed([v if v.strip() else None for v in row])
-            for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+    # A cell longer than the csv module's 128 KB default is read whole: the plan refuses the
+    # row with the field's own length limit, and the other rows come in.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    try:
+        rows = [_trimmed([v if v.strip() else None for v in row]) for row in reader]
+    except csv.Error as exc:  # an unclosed quote runs to the end, or a cell beyond the limit
+        raise ImportFileError(f"CSV 文件「{path.name}」第 {reader.line_num} 行无法读取：{exc}") from exc
     while rows and not rows[-1]:
         rows.pop()
     return [Sheet(path.stem, rows, find_header(rows))], encoding

@@ -47,11 +47,19 @@ def check(data_dir: Path, username: str, now: datetime) -> None:
     """Refuse a name locked by earlier wrong passwords."""
     entry = _read(data_dir).get(username) or {}
     until = entry.get("locked_until")
-    if isinstance(until, str):
-        locked_until = datetime.fromisoformat(until)
-        if locked_until > now:
-            minutes = int((locked_until - now).total_seconds() // 60) + 1
-            raise AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
+    if isinstance(until, str) and datetime.fromisoformat(until) > now:
+        raise still_locked(datetime.fromisoformat(until), now)
+
+
+def still_locked(locked_until: datetime, now: datetime) -> AuthenticationError:
+    """The refusal while a name is locked (here or in the account, UserService.login)."""
+    minutes = int((locked_until - now).total_seconds() // 60) + 1
+    return AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
+
+
+def just_locked() -> AuthenticationError:
+    """The refusal of the wrong password that locks the name."""
+    return AuthenticationError(f"密码连续错误 {MAX_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟")
 
 
 def failed(data_dir: Path, username: str, now: datetime) -> AuthenticationError | None:
@@ -62,7 +70,7 @@ def failed(data_dir: Path, username: str, now: datetime) -> AuthenticationError 
     if count >= MAX_FAILURES:
         data[username] = {"failed": 0, "locked_until": (now + timedelta(minutes=LOCK_MINUTES)).isoformat()}
         _write(data_dir, data)
-        return AuthenticationError(f"密码连续错误 {MAX_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟")
+        return just_locked()
     data[username] = {"failed": count}
     _write(data_dir, data)
     return None

@@ -62,17 +62,14 @@ class UserService(Service):
                 _hasher.hash(password)  # same cost as a real check: no timing hint
                 raise refused
             if user.locked_until is not None and user.locked_until > now:
-                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-                raise AuthenticationError(f"密码连续错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
+                raise lockout.still_locked(user.locked_until, now)
             if not self._password_ok(user, password):
                 user.failed_logins += 1
                 message = refused
                 if user.failed_logins >= MAX_FAILURES:
                     user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                     user.failed_logins = 0
-                    message = AuthenticationError(
-                        f"密码连续错误 {MAX_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟"
-                    )
+                    message = lockout.just_locked()
                 uow.commit()
                 raise message from None
             if not user.active:  # told only to someone who knows the password

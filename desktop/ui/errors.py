@@ -7,6 +7,7 @@ import platform
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject
@@ -25,6 +26,16 @@ def _tr(text: str) -> str:
 class DeviceError(Exception):
     """A device or the system refused (a printer, a PDF that cannot be read back); the
     message is a Chinese sentence for the user."""
+
+
+def refusal_text(error: BaseException, report: Callable[[], None], fallback: str) -> str:
+    """The line a dialog shows when its action is refused: the user's or the machine's reason
+    as it is; for a bug, `report` (the program's reporter) and then `fallback`."""
+    message = environment_message(error)
+    if message is None:
+        report()
+        return fallback
+    return message
 
 
 def environment_message(error: BaseException) -> str | None:

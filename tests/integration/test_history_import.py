@@ -342,3 +342,28 @@ def test_an_old_xls_ledger(world: World, tmp_path: Path) -> None:
     assert row.values["complainant_phone"] == "13277204056"
     assert row.values["closed_on"] == date(2019, 5, 12) and row.values["result"] == "settled"
     assert world.s.history_import.run(world.desk, preview).added == 1
+
+
+def test_a_csv_cell_beyond_the_csv_modules_limit_refuses_its_row_only(world: World,
+                                                                       tmp_path: Path) -> None:
+    """A 300,000-character cell (the csv module stops at 131,072 by default) is read, its row
+    refused naming the field and its limit; the other row comes in. An unclosed quote that runs
+    to the end of the file is one long cell, refused the same way."""
+
+    path = tmp_path / "长单元格.csv"
+    path.write_text("登记日期,投诉单号,投诉人,联系电话,被投诉方,投诉内容,处理结果\n"
+                    f"2025/1/5,L-1,赵,13800000003,某公司,{'长' * 300_000},调解成功\n"
+                    "2025/1/6,L-2,钱女士,13800000004,某公司,空调不制冷,调解成功\n", "utf-8")
+    svc = world.s.history_import
+    book = svc.open(path)
+    preview = svc.preview(world.desk, book, svc.choices(book), "ledger")
+    problems = {r.row: " ".join(str(p) for p in r.problems) for r in preview.rows()}
+    assert "超过 5000 个字（现有 300000 个）" in problems[2]
+    outcome = svc.run(world.desk, preview)
+    assert "新增 1 件" in outcome.summary()
+    # An unclosed quote runs to the end of the file: one long cell, refused by its length.
+    broken = tmp_path / "坏引号.csv"
+    broken.write_text('登记日期,投诉人\n2025/1/5,"赵\n' + "x" * 200_000, "utf-8")
+    book = svc.open(broken)
+    preview = svc.preview(world.desk, book, svc.choices(book), "ledger")
+    assert ["投诉人姓名：超过" in " ".join(map(str, r.problems)) for r in preview.rows()] == [True]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.errors import environment_message
+from desktop.ui.errors import refusal_text
 from desktop.ui.ops import Ops
 
 if TYPE_CHECKING:  # the services (SQLAlchemy, the models) load on the database worker
@@ -93,10 +93,7 @@ class LoginDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        message = environment_message(error)
-        if message is None:
-            self.ops.report(self, error)
-            message = self.tr("登录时出错")
-        self.message.setText(message)
+        self.message.setText(refusal_text(error, lambda: self.ops.report(self, error),
+                                          self.tr("登录时出错")))
         self.password.clear()
         self.password.setFocus()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.errors import environment_message
+from desktop.ui.errors import refusal_text
 from desktop.ui.ops import Ops
 
 if TYPE_CHECKING:
@@ -182,8 +182,5 @@ class RecoveryLoginDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        message = environment_message(error)
-        if message is None:
-            self.ops.report(self, error)
-            message = self.tr("出错了")
-        self.message.setText(message)
+        self.message.setText(refusal_text(error, lambda: self.ops.report(self, error),
+                                          self.tr("出错了")))
