@@ -44,6 +44,7 @@ import os
 import pstats
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -154,6 +155,74 @@ class AccessLog:
         for handler, stream in self._old:
             handler.setStream(stream)
         self._out.close()
+
+
+class ProcessLog:
+    """The JSON log lines of a hub running as its own process (its stderr, into a file), read
+    back per phase as AccessLog does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._mark = 0
+
+    def lines(self) -> list[dict[str, Any]]:
+        with self.path.open(encoding="utf-8") as f:
+            f.seek(self._mark)
+            text = f.read()
+            self._mark = f.tell()
+        out = []
+        for raw in text.splitlines():
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue  # the start-up line, in Chinese
+            if "duration_ms" in entry:
+                out.append(entry)
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+class HubProcess:
+    """`hejie-district serve` on a free loopback port, as the district runs it: its own
+    process (its own interpreter, heap and collector), its log lines into `log`."""
+
+    def __init__(self, db_url: str, blob_dir: Path, log: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self._err = log.open("w", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "district.cli", "serve", "--db", db_url, "--host", "127.0.0.1",
+             "--port", str(port), "--blob-dir", str(blob_dir)],
+            stdout=subprocess.DEVNULL, stderr=self._err, env=env)
+        deadline = time.monotonic() + 60
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the hub did not start: {log.read_text(encoding='utf-8')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the hub did not start within 60 s") from None
+                time.sleep(0.05)
+
+    def cpu(self) -> float:
+        """CPU seconds the hub process has used (user + system)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._err.close()
 
 
 def endpoint(entry: dict[str, Any]) -> str:
@@ -384,9 +453,14 @@ def main() -> int:
                         help=f"PostgreSQL for the hub (default ${PG_ENV}, else {DEFAULT_PG})")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (office databases, hub access log)")
+    parser.add_argument("--hub", choices=("process", "thread"), default="process",
+                        help="the hub as its own process, as the district runs it (default), or "
+                             "in a thread of this one (its apply_ops timed and profiled)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile both offices' rounds and the hub's apply_ops (slower)")
     args = parser.parse_args()
+    if args.profile:
+        args.hub = "thread"  # the hub's apply_ops is profiled in this process
     sizes = [int(x.replace("_", "")) for x in args.complaints.split(",") if x.strip()]
     results = [measure(n, args) for n in sizes]
     ok = all(r["ok"] for r in results)
@@ -421,8 +495,9 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     version = code_version()
     schema, db_url = pg_schema(args.pg_url)
     watch = Watch()
-    log: AccessLog | None = None
-    running = None
+    log: AccessLog | ProcessLog | None = None
+    running: Any = None
+    hub_cpu: Callable[[], float] | None = None
     offices: list[Services] = []
     profiles: dict[str, cProfile.Profile] = {}
     original_apply = api_sync.apply_ops
@@ -435,9 +510,14 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 admin.add_office(session, OfficeCreate(code=o.code, name=o.name, kind=o.kind,
                                                        parent=o.parent_code, tier=o.tier),
                                  hub.clock.now())
-        app = build_app(hub)  # installs the hub's JSON log handler, which AccessLog redirects
-        log = AccessLog(folder / "hub-access.log")
-        running = start(app)
+        if args.hub == "thread":
+            app = build_app(hub)  # installs the hub's JSON log handler, which AccessLog redirects
+            log = AccessLog(folder / "hub-access.log")
+            running = start(app)
+        else:
+            running = HubProcess(db_url, folder / "hub-blobs", folder / "hub-access.log")
+            log = ProcessLog(folder / "hub-access.log")
+        hub_cpu = running.cpu if isinstance(running, HubProcess) else None
 
         def enrol_code(office: str) -> str:
             with hub.db.write() as session:
@@ -479,6 +559,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
         def round_of(s: Services, label: str) -> Any:
             profile = profiles[label] = cProfile.Profile() if args.profile else None
             started, cpu = time.perf_counter(), time.process_time()
+            hub_started = hub_cpu() if hub_cpu is not None else 0.0
             if profile is not None:
                 profile.enable()
             try:
@@ -488,6 +569,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
                     profile.disable()
                 t[label] = time.perf_counter() - started
                 t[f"cpu {label}"] = time.process_time() - cpu
+                t[f"hub cpu {label}"] = hub_cpu() - hub_started if hub_cpu is not None else 0.0
 
         # queue: enrolment queues everything the district has never had.
         print("enrolling the station (queue)…", file=sys.stderr)
@@ -552,7 +634,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
     top = rate(ceil["copy"])
     print(f"\n{n:,} complaints × {per} mediation records = {ops:,} records; hub on PostgreSQL "
-          f"over loopback HTTP; push batches of {PUSH_BATCH}, pull pages of {PULL_PAGE}")
+          f"over loopback HTTP ({'its own process' if args.hub == 'process' else 'a thread of this process'}); push batches of {PUSH_BATCH}, pull pages of {PULL_PAGE}")
     print(f"code {version}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after "
           f"({os.cpu_count()} cores); station database built in {t['build']:.1f} s (bulk)")
     print(f"\n{'measure':<52} {'seconds':>8} {'records/s':>10} {'/ceiling':>9}")
@@ -565,7 +647,11 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     line("push: the station's _push", t["push"], True)
     line("  HubClient.push (HTTP round trips)", t["http push"])
     line("  SyncRepository.record_results", t["record_results"])
-    line("  hub: apply_ops (inside the round trips)", t["hub apply_ops"])
+    if args.hub == "thread":
+        line("  hub: apply_ops (inside the round trips)", t["hub apply_ops"])
+    else:
+        line("  hub: POST /push (its access log, inside the round trips)",
+             sum(e["duration_ms"] for e in push_lines if endpoint(e) == "POST /push") / 1000)
     line("  echo: the station pulls its own records back", t["echo pull"])
     line("station's whole round (run)", t["office side: station's run()"])
     line("pull: the sub-bureau's _pull", t["pull"], True)
@@ -592,11 +678,19 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     whole = t["office side: station's run()"]
     print(f"  (the station's whole round {whole:.2f} s, of which the "
           f"echo {t['echo pull']:.2f} s; queue {t['queue']:.2f} s)")
-    # The CPU this process spent (the office, and the hub in its thread; not PostgreSQL's):
-    # what the code costs, whatever else the shared machine runs at the same time.
-    print(f"  CPU of this process (office + hub): the station's round "
-          f"{t['cpu office side: station' + chr(39) + 's run()']:.2f} s, the sub-bureau's round "
-          f"{t['cpu office side: sub-bureau' + chr(39) + 's run()']:.2f} s")
+    # The CPU the code spent (not PostgreSQL's): what it costs, whatever else the shared
+    # machine runs at the same time.
+    station_cpu = t["cpu office side: station's run()"]
+    bureau_cpu = t["cpu office side: sub-bureau's run()"]
+    station_hub = t["hub cpu office side: station's run()"]
+    bureau_hub = t["hub cpu office side: sub-bureau's run()"]
+    if args.hub == "thread":
+        print(f"  CPU of this process (office + hub): the station's round {station_cpu:.2f} s, "
+              f"the sub-bureau's round {bureau_cpu:.2f} s")
+    else:
+        print(f"  CPU of the office (this process): the station's round {station_cpu:.2f} s, the "
+              f"sub-bureau's round {bureau_cpu:.2f} s; of the hub's process: "
+              f"{station_hub:.2f} s and {bureau_hub:.2f} s")
 
     for title, lines in (("station's round", push_lines), ("sub-bureau's round", pull_lines)):
         print(f"\nhub side, {title} (access log, duration_ms):")
