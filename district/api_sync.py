@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from desktop import collector
 from desktop.sync.protocol import (
     API_PREFIX,
     BLOB_SIZE_HEADER,
@@ -165,7 +166,7 @@ def _touch(session: Session, hub: Hub, device: DeviceContext, session_id: str | 
 @router.post("/push", response_model=PushResponse)
 def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionId = None) -> Response:
     now = hub.clock.now()
-    with hub.db.write() as session:
+    with collector.held(), hub.db.write() as session:
         seq = store.lock_counter(session)  # first, as every writer of records does (see store)
         devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
         tree = load_tree(session)
@@ -175,8 +176,9 @@ def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionI
                         sum(1 for r in results if r.status != "deferred"))
     # Serialised once, by pydantic: returned as the model, FastAPI would validate the
     # thousand results again and encode them a second time.
-    return Response(PushResponse(results=results).model_dump_json(),
-                    media_type="application/json")
+    with collector.held():
+        answer = PushResponse(results=results).model_dump_json()
+    return Response(answer, media_type="application/json")
 
 
 @router.get("/pull", response_model=PullResponse)
@@ -184,7 +186,7 @@ def pull(device: DeviceDep, hub: HubDep, session_id: SessionId = None,
          cursor_text: Annotated[str, Query(alias="cursor")] = "",
          limit: Annotated[int, Query(ge=1, le=store.MAX_PULL)] = PULL_PAGE) -> Response:
     hub_id, secret = hub.db.identity()
-    with hub.db.read() as session:
+    with collector.held(), hub.db.read() as session:
         upto, horizon = store.high_water(session)
         after = cursor.decode(cursor_text, hub_id, secret, horizon)
         if after > upto:  # signed by this hub, yet ahead of it: a restored database

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from desktop import collector
 from desktop.domain.complaint import LABELS
 from desktop.domain.numbering import slot_range
 from desktop.domain.offices import tier_choices
@@ -54,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                        "--tls-cert 与 --tls-key；仅在受信任的内网测试时可加 --insecure-http")
     blob_dir = args.blob_dir or default_blob_dir(args.db)
     app = create_app(args.db, blob_dir)
+    collector.settle_server()  # what start-up made lives as long as the server
     print(f"区局平台已启动：{'https' if tls else 'http'}://{args.host}:{args.port}"
           f"（数据库 {args.db}，附件目录 {blob_dir}）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,

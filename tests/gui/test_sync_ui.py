@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.db.models import Complaint
-from desktop.db.sync.repo import SyncRepository
 from desktop.db.uow import UnitOfWork
 from desktop.domain.complaint import ComplaintFilter
 from desktop.domain.workflow import Role
@@ -401,18 +400,18 @@ def test_a_round_can_be_cancelled(make_ctx, world: World, qtbot, hub, monkeypatc
     tab = _tab(qtbot, ctx)
     panel = tab.enrolled_panel
     # 取消 pressed as soon as the first batch has gone: the pull is skipped. The round waits
-    # for the click before it looks for a next batch, as a slower round would.
+    # for the click after it reports the batch, as a slower round would.
     clicked = threading.Event()
-    calls = []
-    original = SyncRepository.next_batch
+    original = SyncService.run
 
-    def next_batch(repo, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) > 1:
-            clicked.wait(10)
-        return original(repo, *args, **kwargs)
+    def run(service, *args, progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        def reported(*what):  # type: ignore[no-untyped-def]
+            progress(*what)
+            if what[0] == "发送":
+                clicked.wait(10)
+        return original(service, *args, progress=reported, **kwargs)
 
-    monkeypatch.setattr(SyncRepository, "next_batch", next_batch)
+    monkeypatch.setattr(SyncService, "run", run)
     pulls = []
     monkeypatch.setattr(SyncService, "_pull", lambda *a, **k: pulls.append(1))
 

@@ -58,7 +58,13 @@ class SyncRepository:
             OutboxOp.status.in_(("pending", "sending")))).scalar_one()
 
     def next_batch(self, limit: int, skip: Iterable[int] = ()) -> Sequence[OutboxOp]:
-        query = select(OutboxOp).where(OutboxOp.status == "pending")
+        """The oldest pending operations but `skip`, and none of a record that has an
+        operation on its way to the hub (`sending`): what the hub answers about that one (a
+        refusal that turns a later edit into the whole record, a renumbering) is recorded
+        before the record's next operation is picked."""
+        on_the_wire = select(OutboxOp.record_uuid).where(OutboxOp.status == "sending")
+        query = select(OutboxOp).where(OutboxOp.status == "pending",
+                                       OutboxOp.record_uuid.not_in(on_the_wire))
         skip = list(skip)
         if skip:
             query = query.where(OutboxOp.id.not_in(skip))

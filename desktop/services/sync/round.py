@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC
+from typing import Any, TypeVar
 
-from desktop import paths
-from desktop.db.models import Office
+from desktop import collector, paths
+from desktop.db.models import Office, OutboxOp
 from desktop.db.repositories import CodeRepository, ComplaintRepository, OfficeRepository
 from desktop.db.sync.apply import Applied
 from desktop.db.sync.office_reference import PART_LABELS
@@ -35,7 +37,24 @@ from desktop.services.sync.base import (
 )
 from desktop.services.sync_info import SyncReport, clock_warning, outdated_message
 from desktop.sync.client import HubClient, LocalCode, SyncError
-from desktop.sync.protocol import PULL_PAGE, PUSH_BATCH, ErrorCode, PulledRecord, SessionResponse
+from desktop.sync.protocol import (
+    PULL_PAGE,
+    PUSH_BATCH,
+    ErrorCode,
+    OpResult,
+    PulledRecord,
+    PullResponse,
+    PushResponse,
+    SessionResponse,
+)
+
+T = TypeVar("T")
+
+
+def _held(call: Callable[..., T], *args: Any) -> T:
+    """`call(*args)` with the cycle collector held off (on the thread that carries a batch)."""
+    with collector.held():
+        return call(*args)
 
 
 def _stopped(report: SyncReport, cancel: Callable[[], bool] | None) -> bool:
@@ -148,47 +167,79 @@ class SyncRound(SyncBase):
 
     def _push(self, client: HubClient, report: SyncReport, progress: Progress | None,
               cancel: Callable[[], bool] | None) -> None:
+        """Push the outbox in batches, in order, each answered before the next is sent.
+
+        While the hub weighs one batch, this PC reads and marks the next and records the
+        previous answer (`_next_batch` keeps a record's operations out of a batch while
+        another of its operations is still on the wire, so the answer that decides about
+        them, a refusal, a renumbering, is recorded before they are picked)."""
         deferred: list[int] = []
         renumbered: set[str] = set()
         self._renumber(report, renumbered)  # refusals a killed round could not act on
         with UnitOfWork(self.ctx.engine, write=False) as uow:
             total = SyncRepository(uow.session).waiting()
         done = 0
-        while not _stopped(report, cancel):
-            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
-                repo = SyncRepository(uow.session)
-                batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
-                if not batch:
-                    break
+        with ThreadPoolExecutor(1, thread_name_prefix="hejie-push") as wire:
+            def send(batch: list[OutboxOp]) -> Future[PushResponse]:
+                ops = [to_operation(op) for op in batch]
+                return wire.submit(_held, client.push, ops)
+
+            halt = False
+            batch = [] if _stopped(report, cancel) else self._next_batch(deferred)
+            flight = (batch, send(batch)) if batch else None
+            while flight is not None:
+                sent, answered_later = flight
+                following = [] if halt or _stopped(report, cancel) \
+                    else self._next_batch(deferred)
+                try:
+                    answer = answered_later.result()
+                except BaseException:
+                    # Not killed, only failed: the operations go again next time (the hub
+                    # recognises any it had already applied). A kill leaves them `sending`,
+                    # which the next start turns back to `pending` just the same.
+                    self._record_results(sent + following, [])
+                    raise
+                flight = (following, send(following)) if following else None
+                tally = self._record_results(sent, answer.results)
+                report.pushed += tally["acked"]
+                report.conflicts += tally["conflict"]
+                report.rejected += tally["rejected"]
+                report.deferred += tally["deferred"]
+                report.unanswered += tally["unanswered"]
+                if tally["rejected"]:
+                    self._renumber(report, renumbered)  # they go in a later batch
+                answered = {r.op_id: r.status for r in answer.results}
+                deferred += [op.id for op in sent
+                             if answered.get(op.op_id, "deferred") == "deferred"]
+                done += len(sent)
+                if progress:
+                    progress("发送", done, max(total, done))
+                # The hub answered nothing: do not spin; the next round sends them (the
+                # batch already on its way is answered and recorded first).
+                halt = halt or tally["unanswered"] == len(sent)
+                if flight is None and not halt and not _stopped(report, cancel):
+                    # Nothing was free to pick while this batch was on its way (the rest
+                    # were its records' later edits, or made meanwhile): look again.
+                    batch = self._next_batch(deferred)
+                    flight = (batch, send(batch)) if batch else None
+
+    def _next_batch(self, deferred: list[int]) -> list[OutboxOp]:
+        """The next batch of operations, marked as sending, in one transaction."""
+        with collector.held(), \
+                UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
+            repo = SyncRepository(uow.session)
+            batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
+            if batch:
                 repo.mark_sending([op.id for op in batch])
                 uow.commit()
-            try:
-                answer = client.push([to_operation(op) for op in batch])
-            except BaseException:
-                # Not killed, only failed: the operations go again next time (the hub
-                # recognises any it had already applied). A kill leaves them `sending`,
-                # which the next start turns back to `pending` just the same.
-                with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
-                    SyncRepository(uow.session).record_results(batch, [])
-                    uow.commit()
-                raise
-            with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步确认", outbox=False) as uow:
-                tally = SyncRepository(uow.session).record_results(batch, answer.results)
-                uow.commit()
-            report.pushed += tally["acked"]
-            report.conflicts += tally["conflict"]
-            report.rejected += tally["rejected"]
-            report.deferred += tally["deferred"]
-            report.unanswered += tally["unanswered"]
-            if tally["rejected"]:
-                self._renumber(report, renumbered)  # they go in this round's next batch
-            answered = {r.op_id: r.status for r in answer.results}
-            deferred += [op.id for op in batch if answered.get(op.op_id, "deferred") == "deferred"]
-            done += len(batch)
-            if progress:
-                progress("发送", done, max(total, done))
-            if tally["unanswered"] == len(batch):
-                break  # the hub answered nothing: do not spin; the next round sends them
+            return batch
+
+    def _record_results(self, sent: list[OutboxOp], results: list[OpResult]) -> dict[str, int]:
+        with collector.held(), \
+                UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步确认", outbox=False) as uow:
+            tally = SyncRepository(uow.session).record_results(sent, results)
+            uow.commit()
+            return tally
 
     def _renumber(self, report: SyncReport, done: set[str]) -> None:
         """Complaints whose number the district refused as another's get the next free number
@@ -246,33 +297,46 @@ class SyncRound(SyncBase):
 
     def _pull_pages(self, client: HubClient, v: dict[str, str], report: SyncReport,
                     progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        """Pull pages until the hub has no more, each applied with its cursor in one
+        transaction; the next page is fetched while one is applied (a page only reads the
+        hub: one fetched and not applied, the round cancelled or failed, is simply dropped)."""
         self._retry_set_aside(report)
         cursor = v["cursor"]
         restarted = False
-        while not _stopped(report, cancel):
-            try:
-                page = client.pull(cursor, PULL_PAGE)
-            except SyncError as exc:
-                if exc.code != ErrorCode.CURSOR_INVALID or restarted:
-                    raise
-                # The hub no longer knows where this office stopped: take everything again.
-                # Records with changes waiting here are kept; the outbox is untouched.
-                restarted = True
-                report.full_download = True
-                report.messages.append(str(exc))
-                cursor = ""
-                continue
-            applied = self.apply_records(page.records, page.cursor)
-            cursor = page.cursor
-            self._tally(report, applied)
-            if progress:
-                progress("接收", report.pulled, report.pulled + (PULL_PAGE if page.more else 0))
-            if not page.more:
-                break
+        with ThreadPoolExecutor(1, thread_name_prefix="hejie-pull") as wire:
+            def fetch(after: str) -> Future[PullResponse]:
+                return wire.submit(_held, client.pull, after, PULL_PAGE)
+
+            coming = None if _stopped(report, cancel) else fetch(cursor)
+            while coming is not None:
+                try:
+                    page = coming.result()
+                except SyncError as exc:
+                    if exc.code != ErrorCode.CURSOR_INVALID or restarted:
+                        raise
+                    # The hub no longer knows where this office stopped: take everything
+                    # again. Records with changes waiting here are kept; the outbox is untouched.
+                    restarted = True
+                    report.full_download = True
+                    report.messages.append(str(exc))
+                    cursor = ""
+                    coming = fetch(cursor)
+                    continue
+                coming = fetch(page.cursor) if page.more and not _stopped(report, cancel) \
+                    else None
+                applied = self.apply_records(page.records, page.cursor)
+                cursor = page.cursor
+                self._tally(report, applied)
+                if progress:
+                    progress("接收", report.pulled,
+                             report.pulled + (PULL_PAGE if page.more else 0))
+                if coming is not None and _stopped(report, cancel):
+                    coming = None  # fetched, not applied: the next round pulls it again
 
     def apply_records(self, records: list[PulledRecord], cursor: str | None) -> Applied:
         """One page and its cursor in one transaction: a kill between them loses neither."""
-        with UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步接收", outbox=False) as uow:
+        with collector.held(), \
+                UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步接收", outbox=False) as uow:
             local = OfficeRepository(uow.session).local()
             assert local is not None
             applied = SyncRepository(uow.session).apply(records, local.id, self._fill)
