@@ -8,7 +8,7 @@ import uuid as uuidlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from desktop.db.models import (
     AuditEntry,
@@ -21,6 +21,7 @@ from desktop.db.models import (
 from desktop.db.sync import apply as apply_module
 from desktop.db.sync.wire import Codec
 from desktop.db.uow import UnitOfWork
+from desktop.domain.complaint import ComplaintFilter
 from desktop.sync.protocol import PulledRecord
 from tests.conftest import World, draft, make_world
 
@@ -133,6 +134,40 @@ def _audit_of(world: World, uuids: set[str]) -> list[tuple[object, ...]]:
                    AuditEntry.operation, AuditEntry.action, AuditEntry.username,
                    AuditEntry.before, AuditEntry.after)
             .where(AuditEntry.entity_uuid.in_(uuids))).all())
+
+
+def _found(world: World, word: str) -> list[str]:
+    """The uuids of the complaints a search for `word` lists for the office's administrator."""
+    page = world.s.complaints.page(world.admin, ComplaintFilter(text=word))
+    with UnitOfWork(world.s.ctx.engine, write=False) as uow:
+        return sorted(uow.session.scalars(select(Complaint.uuid).where(
+            Complaint.id.in_([r.id for r in page.rows]))))
+
+
+def test_pulled_complaints_are_indexed_for_search_as_registered_ones_are(
+        tmp_path: Path, source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's complaints go in with the full-text trigger off and are indexed after the
+    statement (issue 24): the index then finds what the trigger's would, and the trigger is
+    back for what is registered next."""
+    bulk = make_world(tmp_path / "bulk", local_office="WZCQ")
+    monkeypatch.setattr(apply_module, "BULK_ENTITIES", frozenset())  # one object each
+    objects = make_world(tmp_path / "objects", local_office="WZCQ")
+    monkeypatch.undo()
+    try:
+        assert bulk.s.sync.apply_records([source.complaint(1, 5)], None).applied == 1
+        assert objects.s.sync.apply_records([source.complaint(1, 5)], None).applied == 1
+        for word in ("发动机", "东吴汽车", "退款", "4s"):
+            assert _found(bulk, word) == _found(objects, word) == [source.uuid], word
+        # Registered afterwards: indexed by the trigger, which is there again.
+        later = bulk.s.complaints.register(bulk.clerk, draft(facts="空调漏水，安装师傅不上门。"))
+        assert later.ids and len(_found(bulk, "空调漏水")) == 1
+        with UnitOfWork(bulk.s.ctx.engine, write=False) as uow:
+            triggers = set(uow.session.scalars(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'complaints_fts%'")))
+        assert triggers == {"complaints_fts_ai", "complaints_fts_au", "complaints_fts_ad"}
+    finally:
+        bulk.s.close()
+        objects.s.close()
 
 
 def test_new_records_inserted_in_bulk_are_audited_as_objects_would_be(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
+from desktop.db.repositories import full_text_deferred
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
 from desktop.db.uow import AUDIT_INSERTED
 from desktop.domain import contract
@@ -184,8 +185,13 @@ class PageApplier:
         for (entity, _names), items in groups.items():
             table: Any = MODELS[entity].__table__  # type: ignore[attr-defined]
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
-            # SQLite, RETURNING in parameter order would be a statement per row.
-            self.s.execute(insert(table), [values for values, _ in items])
+            # SQLite, RETURNING in parameter order would be a statement per row. Complaints
+            # are indexed for search after the statement, in one go.
+            if entity == "complaints":
+                with full_text_deferred(self.s.connection()):
+                    self.s.execute(insert(table), [values for values, _ in items])
+            else:
+                self.s.execute(insert(table), [values for values, _ in items])
             by_uuid = {}
             uuids = [values["uuid"] for values, _ in items]
             for part in slices(uuids):
