@@ -34,7 +34,7 @@ class Numbers:
             part = wanted[start:start + 500]
             found = dict(self.session.execute(
                 select(ComplaintNumber.number, ComplaintNumber.uuid)
-                .where(ComplaintNumber.number.in_(part))).all())
+                .where(store.one_of(self.session, ComplaintNumber.number, part))).all())
             for number in part:
                 self.loaded[number] = self.held[number] = found.get(number)
 

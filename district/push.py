@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from pydantic import TypeAdapter
 from sqlalchemy import and_, select, text, update
 from sqlalchemy.orm import Session
 
@@ -95,10 +96,23 @@ def quick_hash(op: Operation) -> str | None:
         # The parts as received too: pydantic's JSON dump writes a key's lone surrogate as
         # U+FFFD, so the dump alone would vouch for a key that cannot be stored.
         orjson.dumps([op.before, op.after, op.people])
-        canonical = orjson.dumps(op.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        canonical = orjson.dumps(_as_json(op), option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError
         return None
     return hashlib.sha256(canonical).hexdigest()
+
+
+_OP_FIELDS = tuple(Operation.model_fields)
+_MADE_AT = TypeAdapter(datetime)
+
+
+def _as_json(op: Operation) -> dict[str, Any]:
+    """`op.model_dump(mode="json")` of an operation whose parts hold only JSON's own values
+    (quick_hash checked them): the same dict without copying the record's fields; the time as
+    pydantic writes it."""
+    out = {name: getattr(op, name) for name in _OP_FIELDS}
+    out["made_at"] = _MADE_AT.dump_python(op.made_at, mode="json")
+    return out
 
 
 # Code points UTF-8 cannot encode: in a Python str every one of them is a lone surrogate.
@@ -277,7 +291,7 @@ class Batch:
             if op.entity == "complaints" and isinstance(op.after.get(NUMBER_FIELD), str):
                 numbers.add(op.after[NUMBER_FIELD])
         targets = {op.uuid for op in ops}
-        self._load_records(Record.uuid.in_(list(targets)))
+        self._load_records(store.one_of(self.session, Record.uuid, list(targets)))
         numbers.update(r.data[NUMBER_FIELD] for r in self.recs.values()
                        if r.entity == "complaints" and isinstance(r.data.get(NUMBER_FIELD), str))
         self.numbers.load(numbers)
@@ -286,7 +300,7 @@ class Batch:
         if others:
             self.parents = {(r.entity, r.uuid): (r.owner, r.deleted) for r in self.session.execute(
                 select(Record.entity, Record.uuid, Record.owner, Record.deleted)
-                .where(Record.uuid.in_(others)))}
+                .where(store.one_of(self.session, Record.uuid, others)))}
         if shas:
             # A file counts for this device only if it sent the bytes or its offices' records
             # name it already: knowing a hash alone must not give a device another's file.

@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Table, Text, cast, delete, func, select, update
+from sqlalchemy import JSON, Table, Text, any_, bindparam, cast, delete, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,16 @@ from district.db import json_dumps
 from district.models import Blob, BlobUpload, HubMeta, Record, RecordHistory
 
 MAX_PULL = 2000
+
+
+def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN values`, as one array parameter on PostgreSQL (`= ANY(:values)`): a thousand
+    ids are then one value to bind, where an IN list is a thousand parameters to render and
+    convert (a tenth of a push's time at the hub). PostgreSQL plans both alike: it turns an IN
+    list into the same `= ANY(ARRAY[…])`."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def lock_counter(session: Session) -> int:
@@ -102,7 +113,7 @@ def complete_blobs(session: Session, shas: Iterable[str]) -> set[str]:
     wanted = list(set(shas))
     if not wanted:
         return set()
-    return set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted),
+    return set(session.scalars(select(Blob.sha256).where(one_of(session, Blob.sha256, wanted),
                                                           Blob.complete.is_(True))))
 
 
@@ -211,8 +222,9 @@ def blobs_known_to(session: Session, shas: Iterable[str], device: str,
     if not wanted:
         return set()
     sent = set(session.scalars(select(BlobUpload.sha256).where(
-        BlobUpload.sha256.in_(wanted), BlobUpload.device_id == device,
+        one_of(session, BlobUpload.sha256, wanted), BlobUpload.device_id == device,
         (BlobUpload.shadow.is_(False)) | (BlobUpload.proven.is_(True)))))
     named = set(session.scalars(select(Record.blob).distinct().where(
-        Record.blob.in_(wanted), Record.owner.in_(list(scope)), Record.deleted.is_(False))))
+        one_of(session, Record.blob, wanted), Record.owner.in_(list(scope)),
+        Record.deleted.is_(False))))
     return sent | named
