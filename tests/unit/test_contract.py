@@ -162,3 +162,25 @@ def test_a_quoted_value_never_carries_what_cannot_be_stored() -> None:
 def test_amounts_stop_where_the_offices_forms_stop() -> None:
     assert contract.problems("complaints", {"amount_cents": 10**10}, new=False) == []
     assert contract.problems("complaints", {"amount_cents": 10**10 + 1}, new=False)
+
+
+_SAMPLES = (None, "", "abc", "a\u202eb", "x" * 300, 0, 1, -1, 2**31, True, False, 1.5,
+            "0f0e0d0c-0b0a-4908-8706-050403020100", "0F0E0D0C-0B0A-4908-8706-050403020100",
+            "WZCQ01", "WZCQ01WZCQ01X", "2026-11-19", "2026-11-19T09:30:00", [], {})
+
+
+@pytest.mark.parametrize("entity", sorted(contract.RULES))
+def test_the_quick_checks_judge_every_value_as_the_rules_do(entity: str) -> None:
+    """field_problems passes common values by a quick test of their kind (issue 24); it must
+    find exactly what the rule-by-rule `_problem` finds, for good and bad values alike."""
+    rules = contract.RULES[entity]
+    samples = [*_SAMPLES, *{c for r in rules.values() for c in (r.choices or ())}]
+    for name, rule in rules.items():
+        for value in samples:
+            found = contract.field_problems(entity, {name: value}, new=False, require=False)
+            problem = contract._problem(rule, name, value)
+            if problem is None and entity == "attachments" and name == "filename" \
+                    and value is not None:
+                problem = contract.filename_problem(value)
+            assert found == ([] if problem is None else [(name, f"{rule.label}{problem}")]), \
+                (name, value)
