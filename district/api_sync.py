@@ -40,6 +40,7 @@ from district import admin, audit, cursor, devices, store
 from district.blobs import check_sha
 from district.deps import DeviceContext, DeviceDep, HubDep, log_request
 from district.errors import HubError, Msg, not_found
+from district.fast_json import OrjsonRoute
 from district.hub import Hub
 from district.models import Device
 from district.offices import load_tree
@@ -52,7 +53,7 @@ MAX_PUSH = 32 * 1024 * 1024
 _READ = 256 * 1024
 
 _ERRORS = {s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 409, 410, 422)}
-router = APIRouter(prefix=API_PREFIX, tags=["sync"], responses=_ERRORS)  # type: ignore[arg-type]
+router = APIRouter(prefix=API_PREFIX, tags=["sync"], responses=_ERRORS, route_class=OrjsonRoute)  # type: ignore[arg-type]
 
 SessionId = Annotated[str | None, Header(alias=SESSION_HEADER)]
 
