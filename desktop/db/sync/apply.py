@@ -20,11 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
+from desktop.db.driver_insert import insert_rows
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.repositories import full_text_deferred
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
@@ -187,11 +188,12 @@ class PageApplier:
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
             # SQLite, RETURNING in parameter order would be a statement per row. Complaints
             # are indexed for search after the statement, in one go.
+            connection = self.s.connection()
             if entity == "complaints":
-                with full_text_deferred(self.s.connection()):
-                    self.s.execute(insert(table), [values for values, _ in items])
+                with full_text_deferred(connection):
+                    insert_rows(connection, table, [values for values, _ in items])
             else:
-                self.s.execute(insert(table), [values for values, _ in items])
+                insert_rows(connection, table, [values for values, _ in items])
             by_uuid = {}
             uuids = [values["uuid"] for values, _ in items]
             for part in slices(uuids):
