@@ -804,6 +804,14 @@ class ComplaintRepository:
         )
 
     def count(self, f: ComplaintFilter, scope: set[int] | None) -> int:
+        if not f.text.strip() and not self._conditions(f, None):
+            # Nothing but the scope: the offices' tallies (migration 0019), not an index read
+            # whole (about 7 MB at 1,000,000 complaints, each page decrypted on an encrypted file).
+            t = m.ComplaintTally
+            total = select(func.sum(t.n))
+            if scope is not None:
+                total = total.where(t.office_id.in_(sorted(scope)))
+            return int(self.s.scalar(total) or 0)
         stmt = self._filtered(select(func.count()).select_from(m.Complaint), f, scope,
                               scan=self._many_matches(f.text))
         return self.s.scalar(stmt) or 0
@@ -1101,6 +1109,30 @@ class AuditRepository:
 
 def integrity_check(session: Session) -> list[str]:
     return [row[0] for row in session.execute(text("PRAGMA integrity_check")).all()]
+
+
+def tally_differences(session: Session) -> list[tuple[str, int, int]]:
+    """Offices whose complaint tally (migration 0019) differs from their real number of
+    complaints, as (office code, tallied, real); [] when they agree or the file has no tally
+    yet (an older revision, which the migration will count)."""
+    exists = session.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'complaint_tally'")).first()
+    if exists is None:
+        return []
+    tallied = dict(tuple(r) for r in session.execute(text("SELECT office_id, n FROM complaint_tally")))
+    real = dict(tuple(r) for r in session.execute(text(
+        "SELECT office_id, count(*) FROM complaints GROUP BY office_id")))
+    codes = dict(tuple(r) for r in session.execute(text("SELECT id, code FROM offices")))
+    return [(codes.get(office, f"#{office}"), tallied.get(office, 0), real.get(office, 0))
+            for office in sorted(tallied.keys() | real.keys())
+            if tallied.get(office, 0) != real.get(office, 0)]
+
+
+def recount_tally(session: Session) -> None:
+    """Count every office's complaints into the tally again (in the caller's transaction)."""
+    session.execute(text("DELETE FROM complaint_tally"))
+    session.execute(text("INSERT INTO complaint_tally (office_id, n) "
+                         "SELECT office_id, count(*) FROM complaints GROUP BY office_id"))
 
 
 class AuditDataRepository:
