@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -888,7 +889,8 @@ class ComplaintRepository:
         straight to the driver's executemany, converted as SQLAlchemy converts them and with
         the columns' scalar defaults; the full-text trigger off during the load and the
         index filled once at the end, by the same function the trigger calls (memoised for
-        the load: generated rows repeat their texts); a larger page cache meanwhile.
+        the load: generated rows repeat their texts); the offices' tally trigger off too and
+        the rows counted as they go, added once; a larger page cache meanwhile.
 
         The rows end up as `bulk_insert` would have left them, with the same ids. With a
         `cover`, each row's audit hash is worked out from its values as it goes (the batch
@@ -907,20 +909,24 @@ class ComplaintRepository:
         connection = self.s.connection()
         raw = connection.connection.driver_connection
         assert raw is not None
-        trigger = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'complaints_fts_ai'"
-        ).scalar_one()
+        triggers = [connection.exec_driver_sql(
+            f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '{name}'"
+        ).scalar_one() for name in _LOAD_TRIGGERS]
         first = (connection.exec_driver_sql("SELECT max(id) FROM complaints").scalar() or 0) + 1
         cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while loading
-        connection.exec_driver_sql("DROP TRIGGER complaints_fts_ai")
+        for name in _LOAD_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
         done = 0
         add = cover.start(names, dialect) if cover is not None else None
+        office = given.index("office_id")
+        tally: Counter[int] = Counter()  # the offices' new rows, for the tally the trigger keeps
         try:
             cursor = raw.cursor()
             chunk: list[tuple[Any, ...]] = []
             for row in rows:
                 values = list(row)
+                tally[values[office]] += 1
                 for i, process in processors:
                     if values[i] is not None:
                         values[i] = process(values[i])
@@ -937,6 +943,11 @@ class ComplaintRepository:
             if chunk:
                 cursor.executemany(insert, chunk)
                 done += len(chunk)
+            # The offices' tallies, as the trigger would have kept them row by row (a quarter
+            # of the load's time at 200,000 rows).
+            cursor.executemany("INSERT INTO complaint_tally (office_id, n) VALUES (?, ?) "
+                               "ON CONFLICT (office_id) DO UPDATE SET n = n + excluded.n",
+                               sorted(tally.items()))
             # The full-text index of the new rows, in id order, as the trigger would have made it.
             memo = lru_cache(maxsize=65_536)(index_text)
             raw.create_function("hejie_index_text", -1, memo, deterministic=True)
@@ -947,9 +958,14 @@ class ComplaintRepository:
             cursor.close()
         finally:
             raw.create_function("hejie_index_text", -1, index_text, deterministic=True)
-            connection.exec_driver_sql(trigger)
+            for trigger in triggers:
+                connection.exec_driver_sql(trigger)
             connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
         return first, done
+
+
+# Triggers on complaints that bulk_load does the work of itself, once for the whole load.
+_LOAD_TRIGGERS = ("complaints_fts_ai", "complaint_tally_ai")
 
 
 class PrintingRepository:
