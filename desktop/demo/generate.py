@@ -428,9 +428,10 @@ def _bulk(s: Services, rng, n, handlers, seeds, enterprise_ids, today, progress)
 
     The random stream is drawn exactly as it always was (the same rows for the same seed;
     since issue 21 each day's rows are inserted, and numbered, in the order of their received
-    times, as an office registers them); what is cheaper is everything around it: the parts of a row that come from its
-    text drawn once per text, the office drawn by bisecting the weights (the one random()
-    `choices` makes), tuples instead of dicts, the rule set looked up once per day."""
+    times, as an office registers them); what is cheaper is everything around it: the parts
+    of a row that come from its text drawn once per text, the office drawn by bisecting the
+    weights (the one random() `choices` makes), tuples instead of dicts, the rule set looked
+    up once per day."""
     calendar = s.ctx.reference.calendar()
     rule_sets = s.ctx.reference.rule_sets()
     add_wd = lru_cache(maxsize=None)(calendar.add_working_days)
