@@ -573,3 +573,15 @@ def check_database(data_dir: Path, key: DataKey | None) -> DatabaseCheck:
         return CheckService(ctx).check()
     finally:
         engine.dispose()
+
+
+def recount_tally(data_dir: Path, key: DataKey | None) -> None:
+    """hejie-admin check --recount: every office's complaints counted into the ledger's tally
+    again, on the database opened as the program opens it."""
+    from desktop.services.check import CheckService  # only this command needs it
+
+    services = open_services(data_dir, key=key)
+    try:
+        CheckService(services.ctx).recount()
+    finally:
+        services.close()

@@ -20,7 +20,6 @@ import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-
 # 2**63 has 19 digits: a shorter run of digits is an integer orjson reads exactly.
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")
 

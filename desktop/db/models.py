@@ -295,6 +295,15 @@ class Complaint(Syncable, Base):
     )
 
 
+class ComplaintTally(Base):
+    """How many complaints an office has, kept by triggers on `complaints` (migration 0019):
+    the ledger's 共 N 件 for a filter with no condition but the scope, without reading an
+    index (db/repositories.py, ComplaintRepository.count). Never written by the program."""
+    __tablename__ = "complaint_tally"
+    office_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class ClockPause(Syncable, Base):
     __tablename__ = "clock_pauses"
     id: Mapped[int] = mapped_column(primary_key=True)

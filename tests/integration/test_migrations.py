@@ -66,6 +66,8 @@ def test_older_file_is_backed_up_then_upgraded_and_rows_survive(tmp_path: Path) 
         con = sqlite3.connect(database)
         assert con.execute("SELECT number, facts FROM complaints").fetchall() == [
             ("GS-20250101-0001", "羽绒服洗后严重掉绒")]
+        # The complaints already there are tallied for the ledger's total (0019).
+        assert con.execute("SELECT office_id, n FROM complaint_tally").fetchall() == [(1, 1)]
         con.close()
     finally:
         s.close()
@@ -86,6 +88,7 @@ def test_upgraded_rows_are_searchable_through_the_service(tmp_path: Path) -> Non
         user = s.users.login("old", PASSWORD)
         rows = s.complaints.page(user, ComplaintFilter(text="掉绒")).rows
         assert [r.number for r in rows] == ["GS-20250101-0001"]
+        assert s.complaints.count(user, ComplaintFilter()) == 1  # from the tally
     finally:
         s.close()
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from desktop.db.batches import slices
 from desktop.db.driver_insert import insert_rows
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
-from desktop.db.repositories import full_text_deferred
+from desktop.db.repositories import insert_triggers_deferred
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
 from desktop.db.uow import AUDIT_INSERTED
 from desktop.domain import contract
@@ -190,7 +190,7 @@ class PageApplier:
             # are indexed for search after the statement, in one go.
             connection = self.s.connection()
             if entity == "complaints":
-                with full_text_deferred(connection):
+                with insert_triggers_deferred(connection):
                     insert_rows(connection, table, [values for values, _ in items])
             else:
                 insert_rows(connection, table, [values for values, _ in items])
