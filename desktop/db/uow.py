@@ -30,6 +30,7 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    insert,
     inspect,
     not_,
     select,
@@ -40,7 +41,6 @@ from sqlalchemy.orm import Session
 from desktop.db import rows as db_rows
 from desktop.db.batches import slices
 from desktop.db.connection import DB_OPERATIONAL_ERRORS
-from desktop.db.driver_insert import insert_rows
 from desktop.db.engine import writer
 from desktop.db.models import (
     AppSetting,
@@ -544,7 +544,7 @@ class UnitOfWork:
         for row in rows:
             row["prev_hash"] = prev
             row["hash"] = prev = entry_hash(row)
-        insert_rows(connection, AuditEntry.__table__, rows)
+        connection.execute(insert(AuditEntry), rows)
 
     def _row(
         self,

@@ -20,12 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
-from desktop.db.driver_insert import insert_rows
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.repositories import insert_triggers_deferred
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
@@ -188,12 +187,11 @@ class PageApplier:
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
             # SQLite, RETURNING in parameter order would be a statement per row. Complaints
             # are indexed for search after the statement, in one go.
-            connection = self.s.connection()
             if entity == "complaints":
-                with insert_triggers_deferred(connection):
-                    insert_rows(connection, table, [values for values, _ in items])
+                with insert_triggers_deferred(self.s.connection()):
+                    self.s.execute(insert(table), [values for values, _ in items])
             else:
-                insert_rows(connection, table, [values for values, _ in items])
+                self.s.execute(insert(table), [values for values, _ in items])
             by_uuid = {}
             uuids = [values["uuid"] for values, _ in items]
             for part in slices(uuids):
