@@ -75,6 +75,12 @@ def check_url(url: str) -> str:
     return url
 
 
+def encode_push(ops: list[Operation]) -> bytes:
+    """A push's body: written once by pydantic in UTF-8 (the standard library would escape
+    every Chinese character as \\uXXXX: twice the bytes)."""
+    return PushRequest(ops=ops).model_dump_json().encode("utf-8")
+
+
 class HubClient:
     """One connection to the hub; `transport` lets a test put a fault between the two."""
 
@@ -153,9 +159,11 @@ class HubClient:
 
     # -- records --------------------------------------------------------------------------
     def push(self, ops: list[Operation]) -> PushResponse:
-        # The same JSON as before, written once by pydantic in UTF-8 (the standard library
-        # would escape every Chinese character as \uXXXX: twice the bytes).
-        body = PushRequest(ops=ops).model_dump_json().encode("utf-8")
+        return self.push_encoded(encode_push(ops))
+
+    def push_encoded(self, body: bytes) -> PushResponse:
+        """Push a batch written by `encode_push` (a round writes the next batch while the hub
+        weighs the one before)."""
         response = self._request("POST", "/push", content=body,
                                  headers={"Content-Type": "application/json"})
         return PushResponse.model_validate_json(response.content)

@@ -36,7 +36,7 @@ from desktop.services.sync.base import (
     to_operation,
 )
 from desktop.services.sync_info import SyncReport, clock_warning, outdated_message
-from desktop.sync.client import HubClient, LocalCode, SyncError
+from desktop.sync.client import HubClient, LocalCode, SyncError, encode_push
 from desktop.sync.protocol import (
     PULL_PAGE,
     PUSH_BATCH,
@@ -180,16 +180,15 @@ class SyncRound(SyncBase):
             total = SyncRepository(uow.session).waiting()
         done = 0
         with ThreadPoolExecutor(1, thread_name_prefix="hejie-push") as wire:
-            def send(batch: list[OutboxOp]) -> Future[PushResponse]:
-                ops = [to_operation(op) for op in batch]
-                return wire.submit(_held, client.push, ops)
+            def send(batch: list[OutboxOp], body: bytes) -> Future[PushResponse]:
+                return wire.submit(_held, client.push_encoded, body)
 
             halt = False
-            batch = [] if _stopped(report, cancel) else self._next_batch(deferred)
-            flight = (batch, send(batch)) if batch else None
+            batch, body = ([], b"") if _stopped(report, cancel) else self._next_batch(deferred)
+            flight = (batch, send(batch, body)) if batch else None
             while flight is not None:
                 sent, answered_later = flight
-                following = [] if halt or _stopped(report, cancel) \
+                following, body = ([], b"") if halt or _stopped(report, cancel) \
                     else self._next_batch(deferred)
                 try:
                     answer = answered_later.result()
@@ -199,7 +198,7 @@ class SyncRound(SyncBase):
                     # which the next start turns back to `pending` just the same.
                     self._record_results(sent + following, [])
                     raise
-                flight = (following, send(following)) if following else None
+                flight = (following, send(following, body)) if following else None
                 tally = self._record_results(sent, answer.results)
                 report.pushed += tally["acked"]
                 report.conflicts += tally["conflict"]
@@ -220,19 +219,21 @@ class SyncRound(SyncBase):
                 if flight is None and not halt and not _stopped(report, cancel):
                     # Nothing was free to pick while this batch was on its way (the rest
                     # were its records' later edits, or made meanwhile): look again.
-                    batch = self._next_batch(deferred)
-                    flight = (batch, send(batch)) if batch else None
+                    batch, body = self._next_batch(deferred)
+                    flight = (batch, send(batch, body)) if batch else None
 
-    def _next_batch(self, deferred: list[int]) -> list[OutboxOp]:
-        """The next batch of operations, marked as sending, in one transaction."""
+    def _next_batch(self, deferred: list[int]) -> tuple[list[OutboxOp], bytes]:
+        """The next batch of operations, marked as sending in one transaction, and the push's
+        body written (off the wire's path: the hub is weighing the batch before)."""
         with collector.held(), \
                 UnitOfWork(self.ctx.engine, SYNC_ACTOR, "同步发送", outbox=False) as uow:
             repo = SyncRepository(uow.session)
             batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
-            if batch:
-                repo.mark_sending([op.id for op in batch])
-                uow.commit()
-            return batch
+            if not batch:
+                return [], b""
+            repo.mark_sending([op.id for op in batch])
+            uow.commit()
+            return batch, encode_push([to_operation(op) for op in batch])
 
     def _record_results(self, sent: list[OutboxOp], results: list[OpResult]) -> dict[str, int]:
         with collector.held(), \
