@@ -536,7 +536,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
         watch.wrap(SyncRepository, "enqueue_unknown", "queue")
         watch.wrap(SyncService, "_push", "push")
         watch.wrap(SyncService, "_pull", "pull")
-        watch.wrap(HubClient, "push", "http push")
+        watch.wrap(HubClient, "push_encoded", "http push")
         watch.wrap(SyncRepository, "record_results", "record_results")
         watch.wrap(HubClient, "pull", "http pull")
         watch.wrap(SyncService, "apply_records", "apply_records")
