@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -187,17 +187,23 @@ class PageApplier:
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
             # SQLite, RETURNING in parameter order would be a statement per row. Complaints
             # are indexed for search after the statement, in one go.
+            first = (self.s.execute(select(func.max(table.c.id))).scalar() or 0) + 1
             if entity == "complaints":
                 with insert_triggers_deferred(self.s.connection()):
                     self.s.execute(insert(table), [values for values, _ in items])
             else:
                 self.s.execute(insert(table), [values for values, _ in items])
-            by_uuid = {}
             uuids = [values["uuid"] for values, _ in items]
-            for part in slices(uuids):
-                by_uuid.update((row["uuid"], row) for row in self.s.execute(
-                    select(table).where(table.c.uuid.in_(part))).mappings())
-            rows = [by_uuid[u] for u in uuids]
+            # The new rows have the ids from `first` on, in the statement's order; read back
+            # by that range (checked), else by uuid.
+            rows = list(self.s.execute(select(table).where(table.c.id >= first)
+                                       .order_by(table.c.id)).mappings())
+            if [row["uuid"] for row in rows] != uuids:
+                by_uuid = {}
+                for part in slices(uuids):
+                    by_uuid.update((row["uuid"], row) for row in self.s.execute(
+                        select(table).where(table.c.uuid.in_(part))).mappings())
+                rows = [by_uuid[u] for u in uuids]
             for (values, holder), row in zip(items, rows, strict=True):
                 holder.id = row["id"]
                 self.codec.remember(entity, values["uuid"], row["id"])
