@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from desktop.db.batches import slices
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.repositories import insert_triggers_deferred
+from desktop.db.sync.outbox import known_versions
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
 from desktop.db.uow import AUDIT_INSERTED
 from desktop.domain import contract
@@ -216,15 +217,19 @@ class PageApplier:
         (local rows, the records they refer to, numbers) only for those that will be applied.
         A page that echoes this office's own push back is thereby two queries per slice: the
         records are recognised by their versions, not loaded."""
-        fresh = list({r.uuid for r in records if r.uuid not in self._versions_read})
-        self._versions_read.update(fresh)
-        for part in slices(fresh):
-            self._known.update({(e, u): v for e, u, v in self.s.execute(
-                select(SyncRecord.entity, SyncRecord.uuid, SyncRecord.hub_version)
-                .where(SyncRecord.uuid.in_(part)))})
-            self._unsettled.update(self.s.scalars(
-                select(OutboxOp.record_uuid).distinct()
-                .where(OutboxOp.record_uuid.in_(part), OutboxOp.status.in_(UNSETTLED))))
+        # Known versions by (entity, uuid), the table's key (known_versions).
+        fresh: dict[str, list[str]] = {}
+        for r in records:
+            if r.uuid not in self._versions_read:
+                self._versions_read.add(r.uuid)
+                fresh.setdefault(r.entity, []).append(r.uuid)
+        for entity, uuids in fresh.items():
+            self._known.update({(entity, u): v
+                                for u, v in known_versions(self.s, entity, uuids).items()})
+            for part in slices(uuids):
+                self._unsettled.update(self.s.scalars(
+                    select(OutboxOp.record_uuid).distinct()
+                    .where(OutboxOp.record_uuid.in_(part), OutboxOp.status.in_(UNSETTLED))))
         records = [r for r in records if r.uuid not in self._looked_up
                    and not self._skips(r) and r.uuid not in self._unsettled]
         uuids = list({r.uuid for r in records})

@@ -14,12 +14,14 @@ every field), never as an update the district could not apply. The refused opera
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from desktop.db.batches import slices
 from desktop.db.models import OutboxOp, SyncRecord, new_uuid, utcnow
 from desktop.db.sync.wire import BY_ATTR, FIELDS, MODELS, Codec
 from desktop.sync.protocol import STATUS_FIELD
@@ -78,9 +80,10 @@ class Outbox:
         changes = list(self._changes.values())
         self._changes = {}
         uuids = [c.uuid for c in changes]
-        known = dict(session.execute(
-            select(SyncRecord.uuid, SyncRecord.hub_version).where(SyncRecord.uuid.in_(uuids))
-        ).all())
+        known: dict[str, int] = {}
+        for entity in {c.entity for c in changes}:
+            known.update(known_versions(session, entity, [c.uuid for c in changes
+                                                          if c.entity == entity]))
         # Operations never sent yet absorb this transaction's change of the same record.
         open_ops = {
             op.record_uuid: op
@@ -165,6 +168,18 @@ def sparse(entity: str, after: dict[str, Any]) -> dict[str, Any]:
     if entity != "office_references":
         return after
     return {k: v for k, v in after.items() if v is not None}
+
+
+def known_versions(session: Session, entity: str, uuids: Sequence[str]) -> dict[str, int]:
+    """The hub versions this office knows of these records of `entity`, by uuid. By the table's
+    key (entity, uuid): by uuid alone each query scans the whole table (a record per record
+    the district has: millions in a district's database)."""
+    out: dict[str, int] = {}
+    for part in slices(list(uuids)):
+        out.update((uuid, version) for uuid, version in session.execute(
+            select(SyncRecord.uuid, SyncRecord.hub_version)
+            .where(SyncRecord.entity == entity, SyncRecord.uuid.in_(part))))
+    return out
 
 
 def _is_insert(status: str, base_version: int, before: str) -> bool:
