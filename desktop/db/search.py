@@ -34,8 +34,8 @@ def bigrams(text: str | None) -> str:
         if _CJK_RE.match(run):
             if len(run) == 1:
                 tokens.append(run)
-            else:
-                tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            else:  # run[i:i + 2] for each i, pairwise without the slicing
+                tokens.extend(map(str.__add__, run[:-1], run[1:]))
         else:
             tokens.append(run.lower())
             # iPhone15 is also found as iphone and as 15.

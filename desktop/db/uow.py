@@ -498,20 +498,21 @@ class UnitOfWork:
         # numbers or booleans are taken as they are (the same values, without a call each).
         as_is = [key for key in names if key not in secret
                  and type(table.c[key].type) in (String, Text, Integer, Boolean)]
-        made = [key for key in names if key not in as_is]
+        # The keys in sorted order from the start: the encoder's sort then finds them sorted.
+        keys = sorted(names)
+        made = frozenset(key for key in names if key not in as_is)
         entries = []
         for row, obj in zip(rows, rows_as_objects, strict=True):
             uuid = row.get("uuid")
-            after = {key: row[key] for key in as_is}
-            for key in made:
-                after[key] = secret_digest(row[key]) if key in secret else plain(row[key])
+            after = {key: (row[key] if key not in made else secret_digest(row[key])
+                           if key in secret else plain(row[key])) for key in keys}
             entries.append({
                 "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
                 "office_code": self.actor.office_code, "action": self.action or "insert",
                 "entity": table.name, "entity_uuid": uuid,
                 "root_uuid": roots.of(obj) or uuid, "operation": "insert",
                 "before": None,
-                "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
+                "after": _SORTED_JSON(after) if after else None,
                 "reason": self.reason,
             })
         self._write(session, entries)
@@ -585,6 +586,10 @@ class UnitOfWork:
             "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
             "reason": self.reason,
         }
+
+
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without making an encoder per call.
+_SORTED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class _RowRef:
