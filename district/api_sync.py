@@ -167,12 +167,13 @@ def _touch(session: Session, hub: Hub, device: DeviceContext, session_id: str | 
 @router.post("/push", response_model=PushResponse)
 def push(body: PushRequest, device: DeviceDep, hub: HubDep, session_id: SessionId = None) -> Response:
     now = hub.clock.now()
-    with collector.held(), hub.db.write() as session:
+    with hub.db.write() as session:
         seq = store.lock_counter(session)  # first, as every writer of records does (see store)
         devices.touch_session(session, device.device_id, session_id, now, hub.session_ttl)
         tree = load_tree(session)
-        results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops, now,
-                            seq)
+        with collector.held():  # the batch's work, not the wait for the counter's lock
+            results = apply_ops(session, Actor(device.device_id, device.office), tree, body.ops,
+                                now, seq)
         devices.settled(session, device.device_id,
                         sum(1 for r in results if r.status != "deferred"))
     # Serialised once, by pydantic: returned as the model, FastAPI would validate the

@@ -87,6 +87,20 @@ declare -A PACKAGE=(
   [libxcb.so.1]=libxcb1 [libdrm.so.2]=libdrm2
   [libwayland-client.so.0]=libwayland-client0 [libwayland-cursor.so.0]=libwayland-cursor0
   [libwayland-egl.so.1]=libwayland-egl1
+  # Qt's xcb platform plugin: PyInstaller bundles what the build machine has and leaves the rest
+  # to the system, so which of these show up depends on the machine that builds (a fresh one
+  # lacks the xcb-util libraries).
+  [libxcb-icccm.so.4]=libxcb-icccm4 [libxcb-keysyms.so.1]=libxcb-keysyms1
+  [libxcb-cursor.so.0]=libxcb-cursor0 [libxcb-image.so.0]=libxcb-image0
+  [libxcb-render-util.so.0]=libxcb-render-util0 [libxcb-util.so.1]=libxcb-util1
+  [libxcb-shape.so.0]=libxcb-shape0 [libxcb-randr.so.0]=libxcb-randr0
+  [libxcb-xfixes.so.0]=libxcb-xfixes0 [libxcb-sync.so.1]=libxcb-sync1
+  [libxcb-xkb.so.1]=libxcb-xkb1 [libxcb-shm.so.0]=libxcb-shm0 [libxcb-render.so.0]=libxcb-render0
+  [libxcb-glx.so.0]=libxcb-glx0 [libxcb-xinput.so.0]=libxcb-xinput0
+  [libxkbcommon.so.0]=libxkbcommon0 [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+  [libX11-xcb.so.1]=libx11-xcb1 [libX11.so.6]=libx11-6
+  [libfontconfig.so.1]=libfontconfig1 [libfreetype.so.6]=libfreetype6
+  [libdbus-1.so.3]=libdbus-1-3 [libglib-2.0.so.0]=libglib2.0-0
 )
 declare -A SEEN=()
 DEPENDS=()

@@ -707,3 +707,34 @@ def test_12_any_single_changed_byte_of_a_receipt_is_refused_at_the_office(hub, t
         assert (opened.content, opened.blobs) == (original.content, original.blobs)
     assert refused > len(receipt) // 7 * 0.8
     assert len(ops(station, "pending")) == 1
+
+
+def test_a_failure_here_while_a_batch_is_on_the_wire_sends_both_again(hub, tmp_path, monkeypatch):
+    """The push is pipelined (issue 24): the next batch is marked while the hub weighs one.
+    When this PC fails to record an answer, neither that batch nor the one already on the wire
+    stays `sending`: both go again next time, and the hub keeps one record of each."""
+    from desktop.db.sync.repo import SyncRepository
+    from desktop.services.sync import round as round_module
+
+    station, _ = office(tmp_path, "station", "WZCQ01", hub)
+    ids = [register(station, complainant_name=f"投诉人{i}") for i in range(5)]
+    monkeypatch.setattr(round_module, "PUSH_BATCH", 2)
+    original = SyncRepository.record_results
+    calls = []
+
+    def failing_once(repo, sent, results):  # type: ignore[no-untyped-def]
+        calls.append(len(sent))
+        if len(calls) == 1:
+            raise RuntimeError("磁盘已满")
+        return original(repo, sent, results)
+
+    monkeypatch.setattr(SyncRepository, "record_results", failing_once)
+    with pytest.raises(RuntimeError):
+        station.s.sync.run()
+    assert ops(station, "sending") == []
+    assert len(ops(station, "pending")) == 5  # the first two answered by the hub, unrecorded
+    again = station.s.sync.run()
+    assert again.pushed == 5 and hub.count("complaints") == 5
+    for cid in ids:
+        assert len(hub.history("complaints", uuid_of(station, cid))) == 1
+    assert ops(station, "pending") == [] and ops(station, "sending") == []

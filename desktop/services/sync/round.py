@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC
-from typing import Any, TypeVar
 
 from desktop import collector, paths
 from desktop.db.models import Office, OutboxOp
@@ -47,14 +46,6 @@ from desktop.sync.protocol import (
     PushResponse,
     SessionResponse,
 )
-
-T = TypeVar("T")
-
-
-def _held(call: Callable[..., T], *args: Any) -> T:
-    """`call(*args)` with the cycle collector held off (on the thread that carries a batch)."""
-    with collector.held():
-        return call(*args)
 
 
 def _stopped(report: SyncReport, cancel: Callable[[], bool] | None) -> bool:
@@ -181,46 +172,58 @@ class SyncRound(SyncBase):
         done = 0
         with ThreadPoolExecutor(1, thread_name_prefix="hejie-push") as wire:
             def send(batch: list[OutboxOp], body: bytes) -> Future[PushResponse]:
-                return wire.submit(_held, client.push_encoded, body)
+                return wire.submit(client.push_encoded, body)
 
             halt = False
-            batch, body = ([], b"") if _stopped(report, cancel) else self._next_batch(deferred)
-            flight = (batch, send(batch, body)) if batch else None
-            while flight is not None:
-                sent, answered_later = flight
-                following, body = ([], b"") if halt or _stopped(report, cancel) \
+            marked: list[OutboxOp] = []  # marked `sending`, their answer not recorded yet
+            flight = None
+            try:
+                batch, body = ([], b"") if _stopped(report, cancel) \
                     else self._next_batch(deferred)
-                try:
+                marked += batch
+                flight = (batch, send(batch, body)) if batch else None
+                while flight is not None:
+                    sent, answered_later = flight
+                    following, body = ([], b"") if halt or _stopped(report, cancel) \
+                        else self._next_batch(deferred)
+                    marked += following
                     answer = answered_later.result()
-                except BaseException:
-                    # Not killed, only failed: the operations go again next time (the hub
-                    # recognises any it had already applied). A kill leaves them `sending`,
-                    # which the next start turns back to `pending` just the same.
-                    self._record_results(sent + following, [])
-                    raise
-                flight = (following, send(following, body)) if following else None
-                tally = self._record_results(sent, answer.results)
-                report.pushed += tally["acked"]
-                report.conflicts += tally["conflict"]
-                report.rejected += tally["rejected"]
-                report.deferred += tally["deferred"]
-                report.unanswered += tally["unanswered"]
-                if tally["rejected"]:
-                    self._renumber(report, renumbered)  # they go in a later batch
-                answered = {r.op_id: r.status for r in answer.results}
-                deferred += [op.id for op in sent
-                             if answered.get(op.op_id, "deferred") == "deferred"]
-                done += len(sent)
-                if progress:
-                    progress("发送", done, max(total, done))
-                # The hub answered nothing: do not spin; the next round sends them (the
-                # batch already on its way is answered and recorded first).
-                halt = halt or tally["unanswered"] == len(sent)
-                if flight is None and not halt and not _stopped(report, cancel):
-                    # Nothing was free to pick while this batch was on its way (the rest
-                    # were its records' later edits, or made meanwhile): look again.
-                    batch, body = self._next_batch(deferred)
-                    flight = (batch, send(batch, body)) if batch else None
+                    flight = (following, send(following, body)) if following else None
+                    tally = self._record_results(sent, answer.results)
+                    recorded = {id(op) for op in sent}
+                    marked = [op for op in marked if id(op) not in recorded]
+                    report.pushed += tally["acked"]
+                    report.conflicts += tally["conflict"]
+                    report.rejected += tally["rejected"]
+                    report.deferred += tally["deferred"]
+                    report.unanswered += tally["unanswered"]
+                    if tally["rejected"]:
+                        self._renumber(report, renumbered)  # they go in a later batch
+                    answered = {r.op_id: r.status for r in answer.results}
+                    deferred += [op.id for op in sent
+                                 if answered.get(op.op_id, "deferred") == "deferred"]
+                    done += len(sent)
+                    if progress:
+                        progress("发送", done, max(total, done))
+                    # The hub answered nothing: do not spin; the next round sends them (a
+                    # batch already on its way is answered and recorded first).
+                    halt = halt or tally["unanswered"] == len(sent)
+                    if flight is None and not halt and not _stopped(report, cancel):
+                        # Nothing was free to pick while this batch was on its way (the rest
+                        # were its records' later edits, or made meanwhile): look again.
+                        batch, body = self._next_batch(deferred)
+                        marked += batch
+                        flight = (batch, send(batch, body)) if batch else None
+            except BaseException:
+                # Not killed, only failed (the push, or this PC's side of it): whatever was
+                # marked and not recorded goes again next time, once the batch on the wire
+                # has come back (the hub recognises what it had applied). A kill leaves them
+                # `sending`, which the next start turns back to `pending` just the same.
+                if flight is not None:
+                    wait([flight[1]])
+                if marked:
+                    self._record_results(marked, [])
+                raise
 
     def _next_batch(self, deferred: list[int]) -> tuple[list[OutboxOp], bytes]:
         """The next batch of operations, marked as sending in one transaction, and the push's
@@ -231,9 +234,10 @@ class SyncRound(SyncBase):
             batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
             if not batch:
                 return [], b""
+            body = encode_push([to_operation(op) for op in batch])  # before they are marked
             repo.mark_sending([op.id for op in batch])
             uow.commit()
-            return batch, encode_push([to_operation(op) for op in batch])
+            return batch, body
 
     def _record_results(self, sent: list[OutboxOp], results: list[OpResult]) -> dict[str, int]:
         with collector.held(), \
@@ -306,7 +310,7 @@ class SyncRound(SyncBase):
         restarted = False
         with ThreadPoolExecutor(1, thread_name_prefix="hejie-pull") as wire:
             def fetch(after: str) -> Future[PullResponse]:
-                return wire.submit(_held, client.pull, after, PULL_PAGE)
+                return wire.submit(client.pull, after, PULL_PAGE)
 
             coming = None if _stopped(report, cancel) else fetch(cursor)
             while coming is not None:
