@@ -188,11 +188,12 @@ class PageApplier:
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
             # SQLite, RETURNING in parameter order would be a statement per row. Complaints
             # are indexed for search after the statement, in one go.
-            first = (self.s.execute(select(func.max(table.c.id))).scalar() or 0) + 1
             if entity == "complaints":
-                with insert_triggers_deferred(self.s.connection()):
+                with insert_triggers_deferred(self.s.connection()) as deferred:
+                    first = deferred.first
                     self.s.execute(insert(table), [values for values, _ in items])
             else:
+                first = (self.s.execute(select(func.max(table.c.id))).scalar() or 0) + 1
                 self.s.execute(insert(table), [values for values, _ in items])
             uuids = [values["uuid"] for values, _ in items]
             # The new rows have the ids from `first` on, in the statement's order; read back

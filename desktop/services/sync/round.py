@@ -171,7 +171,7 @@ class SyncRound(SyncBase):
             total = SyncRepository(uow.session).waiting()
         done = 0
         with ThreadPoolExecutor(1, thread_name_prefix="hejie-push") as wire:
-            def send(batch: list[OutboxOp], body: bytes) -> Future[PushResponse]:
+            def send(body: bytes) -> Future[PushResponse]:
                 return wire.submit(client.push_encoded, body)
 
             halt = False
@@ -181,14 +181,14 @@ class SyncRound(SyncBase):
                 batch, body = ([], b"") if _stopped(report, cancel) \
                     else self._next_batch(deferred)
                 marked += batch
-                flight = (batch, send(batch, body)) if batch else None
+                flight = (batch, send(body)) if batch else None
                 while flight is not None:
                     sent, answered_later = flight
                     following, body = ([], b"") if halt or _stopped(report, cancel) \
                         else self._next_batch(deferred)
                     marked += following
                     answer = answered_later.result()
-                    flight = (following, send(following, body)) if following else None
+                    flight = (following, send(body)) if following else None
                     tally = self._record_results(sent, answer.results)
                     recorded = {id(op) for op in sent}
                     marked = [op for op in marked if id(op) not in recorded]
@@ -213,7 +213,7 @@ class SyncRound(SyncBase):
                         # were its records' later edits, or made meanwhile): look again.
                         batch, body = self._next_batch(deferred)
                         marked += batch
-                        flight = (batch, send(batch, body)) if batch else None
+                        flight = (batch, send(body)) if batch else None
             except BaseException:
                 # Not killed, only failed (the push, or this PC's side of it): whatever was
                 # marked and not recorded goes again next time, once the batch on the wire
