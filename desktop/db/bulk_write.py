@@ -25,14 +25,16 @@ from sqlalchemy import Column, insert, inspect, select
 from desktop.db.batches import slices
 from desktop.db.models import Base, OutboxOp, new_uuid, utcnow
 from desktop.db.rows import BOOKKEEPING, plain
-from desktop.db.uow import UnitOfWork, is_secret, secret_digest
-
-# Values rows.plain leaves as they are: checked inline, without a call for each.
-_AS_IS = frozenset({str, int, float, bool, type(None)})
+from desktop.db.uow import UnitOfWork, audit_json, is_secret, secret_digest
 
 
 def _dump(value: dict[str, Any]) -> str:
+    """An outbox operation's JSON, as Outbox.write writes it."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# Values rows.plain leaves as they are: checked inline, without a call for each.
+_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 def _default(column: Column[Any]) -> tuple[bool, Any]:
@@ -147,5 +149,5 @@ def _audit_row(uow: UnitOfWork, entity: str, row: Mapping[str, Any],
         "office_code": uow.actor.office_code, "action": uow.action or "insert",
         "entity": entity, "entity_uuid": row["uuid"], "root_uuid": row["uuid"],
         "operation": "insert", "before": None,
-        "after": _dump(after) if after else None, "reason": uow.reason,
+        "after": audit_json(after) if after else None, "reason": uow.reason,
     }

@@ -30,7 +30,6 @@ from sqlalchemy import (
     event,
     exists,
     func,
-    insert,
     inspect,
     not_,
     select,
@@ -41,6 +40,7 @@ from sqlalchemy.orm import Session
 from desktop.db import rows as db_rows
 from desktop.db.batches import slices
 from desktop.db.connection import DB_OPERATIONAL_ERRORS
+from desktop.db.driver_rows import insert_rows
 from desktop.db.engine import writer
 from desktop.db.models import (
     AppSetting,
@@ -387,6 +387,19 @@ def entry_hash(fields: dict[str, Any]) -> str:
 _CANONICAL_BY_ORJSON = frozenset({str, int, type(None)})
 
 
+def audit_json(values: Mapping[str, Any]) -> str:
+    """An entry's `before` or `after`: JSON with the keys sorted, text as it is (not escaped).
+
+    orjson writes it, compact; what orjson refuses (a lone surrogate, an integer beyond 64
+    bits, a key that is not text) is written by the standard library, as every entry was
+    before (with spaces after the separators). Nothing compares the text: readers parse it, and
+    the entry's hash covers the text as stored, whichever wrote it."""
+    try:
+        return orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
 def storage_problem(error: BaseException) -> str | None:
     """A Chinese sentence when SQLite failed because of the machine (busy, full, read-only)."""
     if not isinstance(error, (OperationalError, *DB_OPERATIONAL_ERRORS)):
@@ -502,17 +515,18 @@ class UnitOfWork:
         keys = sorted(names)
         made = frozenset(key for key in names if key not in as_is)
         entries = []
+        at = utcnow()  # the rows went in by one statement
         for row, obj in zip(rows, rows_as_objects, strict=True):
             uuid = row.get("uuid")
             after = {key: (row[key] if key not in made else secret_digest(row[key])
                            if key in secret else plain(row[key])) for key in keys}
             entries.append({
-                "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
+                "at": at, "user_id": self.actor.user_id, "username": self.actor.username,
                 "office_code": self.actor.office_code, "action": self.action or "insert",
                 "entity": table.name, "entity_uuid": uuid,
                 "root_uuid": roots.of(obj) or uuid, "operation": "insert",
                 "before": None,
-                "after": _SORTED_JSON(after) if after else None,
+                "after": audit_json(after) if after else None,
                 "reason": self.reason,
             })
         self._write(session, entries)
@@ -537,7 +551,7 @@ class UnitOfWork:
             cover = inserted[0].cover(connection, inserted[1], inserted[2]) if inserted else None
             summary = {**summary, **(cover if cover is not None
                                      else _batch_cover(connection, table))}
-        after = json.dumps(summary, ensure_ascii=False, sort_keys=True)
+        after = audit_json(summary)
         row = {
             "at": utcnow(), "user_id": self.actor.user_id, "username": self.actor.username,
             "office_code": self.actor.office_code, "action": self.action or "bulk",
@@ -558,7 +572,7 @@ class UnitOfWork:
         for row in rows:
             row["prev_hash"] = prev
             row["hash"] = prev = entry_hash(row)
-        connection.execute(insert(AuditEntry), rows)
+        insert_rows(connection, AuditEntry.__table__, rows)  # type: ignore[arg-type]
 
     def _row(
         self,
@@ -582,14 +596,11 @@ class UnitOfWork:
             "entity_uuid": uuid,
             "root_uuid": root,
             "operation": operation,
-            "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before else None,
-            "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
+            "before": audit_json(before) if before else None,
+            "after": audit_json(after) if after else None,
             "reason": self.reason,
         }
 
-
-# json.dumps(value, ensure_ascii=False, sort_keys=True), without making an encoder per call.
-_SORTED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class _RowRef:

@@ -3,6 +3,7 @@ setting, notice limits counted to delivery, audit, office scope."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -204,8 +205,8 @@ def test_the_setting_changes_which_are_listed(world: World) -> None:
         changes = uow.session.scalars(select(AuditEntry).where(
             AuditEntry.action == "回访设置", AuditEntry.entity == "app_settings")).all()
     assert {c.username for c in changes} == {"admin"}
-    assert any('"key": "follow_up.scope"' in (c.after or "") and "none" in (c.after or "")
-               for c in changes)
+    assert any(json.loads(c.after or "{}").get("key") == "follow_up.scope"
+               and "none" in (c.after or "") for c in changes)
 
 
 def test_a_report_with_a_real_name_waits_only_under_the_wider_setting(world: World) -> None:

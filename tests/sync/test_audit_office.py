@@ -31,8 +31,8 @@ def test_enrolment_writes_no_secret_into_the_audit_log(hub, tmp_path):
     station.s.sync.run()  # remembers (and forgets) its session on the way
     log = _log_text(station)
     assert stored["token"] not in log and stored["bundle_key"] not in log
-    assert '"key": "sync.token", "value": "sha256:' in log
-    assert '"key": "sync.bundle_key", "value": "sha256:' in log
+    assert '"key":"sync.token","value":"sha256:' in log
+    assert '"key":"sync.bundle_key","value":"sha256:' in log
     assert station.s.audit.verify().ok
 
 

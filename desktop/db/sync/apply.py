@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
+from desktop.db.driver_rows import insert_rows, rows_from
 from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
 from desktop.db.repositories import insert_triggers_deferred
 from desktop.db.sync.outbox import known_versions
@@ -96,15 +98,22 @@ def hold_aside(session: Session, record: PulledRecord, reason: str) -> None:
 
 def _missing(entity: str, attrs: dict[str, Any]) -> list[str]:
     """The fields a new record must have and this one lacks (no value, no default here)."""
+    return [f"{label}缺失" for key, label in _must(entity) if key not in attrs]
+
+
+@cache
+def _must(entity: str) -> tuple[tuple[str, str], ...]:
+    """The columns a new record of `entity` must be given, with their fields' labels: not
+    nullable, no default, and carried on the wire."""
     out = []
     for column in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
-        if column.key in attrs or column.nullable or column.primary_key \
+        if column.nullable or column.primary_key \
                 or column.default is not None or column.server_default is not None:
             continue
         f = BY_ATTR[entity].get(column.key)
         if f is not None:
-            out.append(f"{contract.label(entity, f.wire)}缺失")
-    return out
+            out.append((column.key, contract.label(entity, f.wire)))
+    return tuple(out)
 
 
 def record_problems(record: PulledRecord) -> list[str]:
@@ -188,18 +197,18 @@ class PageApplier:
             # One executemany, then the rows as stored (ids, defaults) read back by uuid: on
             # SQLite, RETURNING in parameter order would be a statement per row. Complaints
             # are indexed for search after the statement, in one go.
+            connection = self.s.connection()
             if entity == "complaints":
-                with insert_triggers_deferred(self.s.connection()) as deferred:
+                with insert_triggers_deferred(connection) as deferred:
                     first = deferred.first
-                    self.s.execute(insert(table), [values for values, _ in items])
+                    insert_rows(connection, table, [values for values, _ in items])
             else:
                 first = (self.s.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-                self.s.execute(insert(table), [values for values, _ in items])
+                insert_rows(connection, table, [values for values, _ in items])
             uuids = [values["uuid"] for values, _ in items]
             # The new rows have the ids from `first` on, in the statement's order; read back
             # by that range (checked), else by uuid.
-            rows = list(self.s.execute(select(table).where(table.c.id >= first)
-                                       .order_by(table.c.id)).mappings())
+            rows: list[Any] = rows_from(connection, table, first)
             if [row["uuid"] for row in rows] != uuids:
                 by_uuid = {}
                 for part in slices(uuids):

@@ -1,0 +1,96 @@
+"""Many rows in and out of one table through the driver, with SQLAlchemy's own conversions.
+
+A Core `insert(table)` given a list of dicts, and a `select(table)` read as mappings, turn each
+row's values through the columns' types one parameter or one row at a time, in general code
+that looks every key up again for every row: for a pulled page (2,000 records, their audit
+entries) that was more time than SQLite's own work. Here the statement is written once per table
+and set of columns, the values go to the driver as tuples, and only the columns whose type
+converts (dates and times, enums, booleans) are converted, by the very processors SQLAlchemy
+would call (`TypeEngine._cached_bind_processor`, `_cached_result_processor`): what is stored and
+what is read back is what the Core statements give. tests/integration/test_driver_rows.py holds
+the two against each other for every table these are used on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table
+
+
+def _python_default(column: Column[Any]) -> Callable[[], Any] | None:
+    """How the program makes a column's value when an insert leaves it out (None: it does
+    not; the database's own default or NULL then applies, as with a Core insert)."""
+    default = column.default
+    if default is None:
+        return None
+    if getattr(default, "is_scalar", False):
+        value = default.arg  # type: ignore[attr-defined]
+        return lambda: value
+    if getattr(default, "is_callable", False):
+        made = default.arg  # type: ignore[attr-defined]  # SQLAlchemy's wrapper takes a context
+        return lambda: made(None)
+    raise ValueError(f"{column}: a default of this kind is not supported")
+
+
+@cache
+def _insert_plan(table: Table, names: tuple[str, ...], dialect: Any
+                 ) -> tuple[str, list[tuple[str, Callable[[], Any]]],
+                            list[tuple[int, Callable[[Any], Any]]]]:
+    """The statement for rows giving `names`, the defaults of the columns they leave out, and
+    which positions convert."""
+    defaults = [(c.key, make) for c in table.columns
+                if c.key not in names and not (c.primary_key and c.autoincrement in (True, "auto"))
+                and (make := _python_default(c)) is not None]
+    columns = [*names, *(key for key, _make in defaults)]
+    assert dialect.paramstyle == "qmark", dialect.paramstyle  # SQLite's, SQLCipher's
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in columns)})"
+           f" VALUES ({', '.join('?' * len(columns))})")
+    convert = [(i, process) for i, key in enumerate(columns)
+               if (process := table.c[key].type._cached_bind_processor(dialect)) is not None]
+    return sql, defaults, convert
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """One executemany of `rows`, which all give the same keys (column keys); the columns they
+    leave out get their Python defaults, per row, as a Core insert gives them."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    names = tuple(rows[0])
+    sql, defaults, convert = _insert_plan(table, names, dialect)
+    params = []
+    for row in rows:
+        values = [row[key] for key in names]
+        values += [make() for _key, make in defaults]
+        for i, process in convert:
+            values[i] = process(values[i])
+        params.append(tuple(values))
+    connection.exec_driver_sql(sql, params)
+
+
+@cache
+def _select_plan(table: Table, dialect: Any) -> tuple[str, tuple[str, ...],
+                                                      list[tuple[int, Callable[[Any], Any]]]]:
+    keys = tuple(c.key for c in table.columns)
+    quote = dialect.identifier_preparer.quote
+    sql = f"SELECT {', '.join(quote(c.name) for c in table.columns)} FROM {quote(table.name)}"
+    convert = [(i, process) for i, c in enumerate(table.columns)
+               if (process := c.type._cached_result_processor(dialect, None)) is not None]
+    return sql, keys, convert
+
+
+def rows_from(connection: Connection, table: Table, first_id: int) -> list[dict[str, Any]]:
+    """The rows of `table` from id `first_id` on, in id order, every column by key, each value
+    as a Core select gives it."""
+    sql, keys, convert = _select_plan(table, connection.dialect)
+    out = []
+    for raw in connection.exec_driver_sql(f"{sql} WHERE id >= ? ORDER BY id", (first_id,)):
+        values = list(raw)
+        for i, process in convert:
+            values[i] = process(values[i])
+        out.append(dict(zip(keys, values, strict=True)))
+    return out
