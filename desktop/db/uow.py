@@ -523,7 +523,7 @@ class UnitOfWork:
             entries.append({
                 "at": at, "user_id": self.actor.user_id, "username": self.actor.username,
                 "office_code": self.actor.office_code, "action": self.action or "insert",
-                "entity": table.name, "entity_uuid": uuid,
+                "entity": str(table.name), "entity_uuid": uuid,
                 "root_uuid": roots.of(obj) or uuid, "operation": "insert",
                 "before": None,
                 "after": audit_json(after) if after else None,

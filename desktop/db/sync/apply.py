@@ -26,8 +26,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
-from desktop.db.driver_rows import insert_rows, rows_from
-from desktop.db.models import Complaint, OutboxOp, SyncHeld, SyncRecord, utcnow
+from desktop.db.driver_rows import insert_rows, rows_from, rows_in
+from desktop.db.models import Complaint, SyncHeld, SyncRecord, utcnow
 from desktop.db.repositories import insert_triggers_deferred
 from desktop.db.sync.outbox import known_versions
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
@@ -236,10 +236,10 @@ class PageApplier:
         for entity, uuids in fresh.items():
             self._known.update({(entity, u): v
                                 for u, v in known_versions(self.s, entity, uuids).items()})
-            for part in slices(uuids):
-                self._unsettled.update(self.s.scalars(
-                    select(OutboxOp.record_uuid).distinct()
-                    .where(OutboxOp.record_uuid.in_(part), OutboxOp.status.in_(UNSETTLED))))
+            self._unsettled.update(uuid for uuid, in rows_in(
+                self.s.connection(), f"SELECT DISTINCT record_uuid FROM sync_outbox WHERE "
+                f"status IN ({', '.join('?' * len(UNSETTLED))}) AND record_uuid IN ({{}})",
+                uuids, UNSETTLED))
         records = [r for r in records if r.uuid not in self._looked_up
                    and not self._skips(r) and r.uuid not in self._unsettled]
         uuids = list({r.uuid for r in records})

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from desktop.db.batches import slices
+from desktop.db.driver_rows import rows_in
 from desktop.db.models import OutboxOp, SyncRecord, new_uuid, utcnow
 from desktop.db.sync.wire import BY_ATTR, FIELDS, MODELS, Codec
 from desktop.sync.protocol import STATUS_FIELD
@@ -174,12 +174,8 @@ def known_versions(session: Session, entity: str, uuids: Sequence[str]) -> dict[
     """The hub versions this office knows of these records of `entity`, by uuid. By the table's
     key (entity, uuid): by uuid alone each query scans the whole table (a record per record
     the district has: millions in a district's database)."""
-    out: dict[str, int] = {}
-    for part in slices(list(uuids)):
-        out.update((uuid, version) for uuid, version in session.execute(
-            select(SyncRecord.uuid, SyncRecord.hub_version)
-            .where(SyncRecord.entity == entity, SyncRecord.uuid.in_(part))))
-    return out
+    return dict(rows_in(session.connection(), "SELECT uuid, hub_version FROM sync_records "
+                        "WHERE entity = ? AND uuid IN ({})", uuids, (entity,)))
 
 
 def _is_insert(status: str, base_version: int, before: str) -> bool:

@@ -77,6 +77,9 @@ def _fields(model: type[Base]) -> tuple[Field, ...]:
 FIELDS: dict[str, tuple[Field, ...]] = {name: _fields(model) for name, model in MODELS.items()}
 BY_ATTR: dict[str, dict[str, Field]] = {n: {f.attr: f for f in fs} for n, fs in FIELDS.items()}
 BY_WIRE: dict[str, dict[str, Field]] = {n: {f.wire: f for f in fs} for n, fs in FIELDS.items()}
+# Each entity's wire fields that refer to another record, with the table referred to.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    n: tuple((f.wire, f.target) for f in fs if f.target is not None) for n, fs in FIELDS.items()}
 
 
 def _parse(field: Field, value: Any) -> Any:
@@ -194,10 +197,10 @@ class Codec:
         """Look up, a table at a time, every key these (entity, wire fields) refer to."""
         wanted: dict[str, set[str]] = {}
         for entity, wire in records:
-            for name, value in wire.items():
-                field = BY_WIRE[entity].get(name)
-                if field is not None and field.target is not None and isinstance(value, str):
-                    wanted.setdefault(field.target, set()).add(value)
+            for name, target in REFERENCES[entity]:
+                value = wire.get(name)
+                if isinstance(value, str):
+                    wanted.setdefault(target, set()).add(value)
         for table, keys in wanted.items():
             self.preload(table, keys)
 

@@ -204,8 +204,7 @@ class SyncBase(Service):
                     and number.sequence <= DISPATCH_SEQUENCE_BASE:
                 key = (offices[number.office_code], number.day)
                 highest[key] = max(highest.get(key, 0), number.sequence)
-        for (office_id, day), sequence in highest.items():
-            repo.reserve_sequence(office_id, day, sequence)
+        repo.reserve_sequences(highest)
         for complaint in repo.by_uuids(due):
             self.complaints.refresh_due(complaint)
         uow.session.flush()
