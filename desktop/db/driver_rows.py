@@ -90,7 +90,7 @@ def rows_from(connection: Connection, table: Table, first_id: int) -> list[dict[
     as a Core select gives it."""
     sql, keys, convert = _select_plan(table, connection.dialect)
     out = []
-    for raw in connection.exec_driver_sql(f"{sql} WHERE id >= ? ORDER BY id", (first_id,)):
+    for raw in _fetched(connection, f"{sql} WHERE id >= ? ORDER BY id", (first_id,)):
         values = list(raw)
         for i, process in convert:
             values[i] = process(values[i])
@@ -105,5 +105,14 @@ def rows_in(connection: Connection, sql: str, values: Sequence[Any],
     (text, numbers), which need no conversion: a Core IN with 500 values spends more time
     rendering and binding them than SQLite spends answering."""
     for part in slices(values):
-        yield from connection.exec_driver_sql(
-            sql.format(", ".join("?" * len(part))), (*before, *part))
+        yield from _fetched(connection, sql.format(", ".join("?" * len(part))), (*before, *part))
+
+
+def _fetched(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """All rows of a query, from the driver's own cursor in the connection's transaction
+    (SQLAlchemy's result would fetch and wrap them one at a time)."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()

@@ -22,12 +22,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
 from desktop.db.driver_rows import insert_rows, rows_from, rows_in
-from desktop.db.models import Complaint, SyncHeld, SyncRecord, utcnow
+from desktop.db.models import Complaint, SyncHeld, utcnow
 from desktop.db.repositories import insert_triggers_deferred
 from desktop.db.sync.outbox import known_versions
 from desktop.db.sync.wire import BY_ATTR, MODELS, Codec, Missing
@@ -133,13 +132,11 @@ def save_known(session: Session, versions: dict[tuple[str, str], int]) -> None:
     """Remember the hub versions of many records at once (never lowering one)."""
     if not versions:
         return
-    stmt = sqlite_insert(SyncRecord)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[SyncRecord.entity, SyncRecord.uuid],
-        set_={"hub_version": stmt.excluded.hub_version},
-        where=stmt.excluded.hub_version > SyncRecord.hub_version)
-    session.execute(stmt, [{"entity": e, "uuid": u, "hub_version": v}
-                           for (e, u), v in versions.items()])
+    session.connection().exec_driver_sql(
+        "INSERT INTO sync_records (entity, uuid, hub_version) VALUES (?, ?, ?) "
+        "ON CONFLICT (entity, uuid) DO UPDATE SET hub_version = excluded.hub_version "
+        "WHERE excluded.hub_version > sync_records.hub_version",
+        [(e, u, v) for (e, u), v in versions.items()])
 
 
 class PageApplier:
