@@ -93,9 +93,8 @@ def quick_hash(op: Operation) -> str | None:
     if not _plain([op.before, op.after, op.people]):
         return None
     try:
-        # The parts as received too: pydantic's JSON dump writes a key's lone surrogate as
-        # U+FFFD, so the dump alone would vouch for a key that cannot be stored.
-        orjson.dumps([op.before, op.after, op.people])
+        # The parts as received (not pydantic's JSON dump, which writes a key's lone surrogate
+        # as U+FFFD and would vouch for a key that cannot be stored): orjson refuses it.
         canonical = orjson.dumps(_as_json(op), option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError
         return None
