@@ -57,26 +57,38 @@ def payload_hash(op: Operation) -> str:
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_PLAIN = (str, int, bool, type(None))
+_PLAIN = frozenset({str, int, bool, type(None)})
+_PLAIN_OR_NESTED = _PLAIN | {dict, list}
+_TEXT = frozenset({str})
 
 
 def _plain(values: list[Any]) -> bool:
     """Whether these JSON values hold no float (so no NaN or infinity) and only text keys: what
     orjson writes byte for byte as `_canonical` does (same escapes, keys sorted by code point,
-    UTF-8), raising where it cannot (a lone surrogate, an integer beyond 64 bits)."""
+    UTF-8), raising where it cannot (a lone surrogate, an integer beyond 64 bits).
+
+    A container's value types are gathered by set(map(type, …)), in C: a record's fields are
+    a flat dict of texts, numbers and nulls, looked at without a Python step per value."""
     stack = list(values)
     while stack:
         value = stack.pop()
         kind = type(value)
         if kind is dict:
-            for key in value:
-                if type(key) is not str:
-                    return False
-            stack.extend(value.values())
+            if value and set(map(type, value)) != _TEXT:
+                return False
+            items = value.values()
         elif kind is list:
-            stack.extend(value)
-        elif kind not in _PLAIN:
+            items = value
+        elif kind in _PLAIN:
+            continue
+        else:
             return False  # a float, or anything else: the exact path judges it
+        kinds = set(map(type, items))
+        if kinds <= _PLAIN:
+            continue
+        if not kinds <= _PLAIN_OR_NESTED:
+            return False
+        stack.extend(v for v in items if type(v) is dict or type(v) is list)
     return True
 
 

@@ -3,10 +3,13 @@ operation it cannot vouch for: stored answers of earlier pushes keep matching th
 
 from __future__ import annotations
 
+import random
+from enum import IntEnum
+
 import pytest
 
 from desktop.sync.protocol import Operation
-from district.push import _storable, _unstorable_fields, payload_hash, quick_hash
+from district.push import _plain, _storable, _unstorable_fields, payload_hash, quick_hash
 
 UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
 
@@ -59,3 +62,37 @@ def test_what_it_vouches_for_is_storable() -> None:
     op = _op({"complainant_name": "张三", "n": 2**62, "flags": [True, None]})
     assert quick_hash(op) is not None
     assert _storable(op.op_id) and _unstorable_fields(op) == []
+
+
+def _plain_by_walk(value: object) -> bool:
+    """What `_plain` answers, one value at a time."""
+    if isinstance(value, dict):
+        return all(type(k) is str for k in value) and all(map(_plain_by_walk, value.values()))
+    if isinstance(value, list):
+        return all(map(_plain_by_walk, value))
+    return type(value) in (str, int, bool, type(None))
+
+
+class _Level(IntEnum):
+    ONE = 1
+
+
+def test_plain_finds_a_float_or_a_key_not_text_at_any_depth() -> None:
+    rng = random.Random(24)
+    leaves = ["文字", 7, -2**63, True, None, 1.5, float("nan"), _Level.ONE, b"x"]
+
+    def made(depth: int) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.5:
+            return rng.choice(leaves[:5] if rng.random() < 0.9 else leaves)
+        if roll < 0.75:
+            return [made(depth + 1) for _ in range(rng.randint(0, 4))]
+        keys = ["a", "二", "z"] + ([1] if rng.random() < 0.05 else [])
+        return {k: made(depth + 1) for k in rng.sample(keys, rng.randint(0, len(keys)))}
+
+    answers = set()
+    for _ in range(3000):
+        parts = [made(0), made(0), made(0)]
+        answers.add(_plain(parts))
+        assert _plain(parts) == all(map(_plain_by_walk, parts)), parts
+    assert answers == {True, False}
