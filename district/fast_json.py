@@ -11,34 +11,13 @@ goes to the standard library, which keeps it exact.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-# 2**63 has 19 digits: a shorter run of digits is an integer orjson reads exactly. The body
-# with every digit made "9" and every other byte a space holds 19 nines in a row exactly where
-# it holds 19 digits in a row; bytes.translate and `in` find that at memory speed (a regular
-# expression took a fifth of the hub's time reading a push).
-_LONG_RUN = b"9" * 19
-_DIGITS_ONLY = bytes(ord("9") if chr(byte).isdigit() and byte < 128 else ord(" ")
-                     for byte in range(256))
-
-
-def has_long_digit_run(body: bytes) -> bool:
-    return _LONG_RUN in body.translate(_DIGITS_ONLY)
-
-
-def loads(body: bytes) -> Any:
-    if has_long_digit_run(body):
-        return json.loads(body)
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return json.loads(body)
+from desktop.sync.json_read import loads
 
 
 class _OrjsonRequest(Request):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import ssl
 import threading
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from desktop.services.dto import CurrentUser
 from desktop.services.sync_info import SyncReport, SyncSettings
 from desktop.sync import bundle
 from desktop.sync.client import HubClient, LocalCode, SyncError
+from desktop.sync.json_read import loads
 from desktop.sync.protocol import Operation
 
 if TYPE_CHECKING:
@@ -237,8 +237,8 @@ def to_operation(op: OutboxOp) -> Operation:
     # outbox row's columns, its JSON written by the outbox); the hub validates what it gets.
     return Operation.model_construct(
         op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,
-        base_version=op.base_version, before=json.loads(op.before), after=json.loads(op.after),
-        people=json.loads(op.people), made_at=op.made_at, made_by=op.made_by)
+        base_version=op.base_version, before=loads(op.before), after=loads(op.after),
+        people=loads(op.people), made_at=op.made_at, made_by=op.made_by)
 
 
 def store_blob(data_dir: Path, sha256: str, data: bytes, key: DataKey | None = None) -> Path:
