@@ -116,3 +116,39 @@ def _fetched(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[
         return cursor.execute(sql, params).fetchall()
     finally:
         cursor.close()
+
+
+@cache
+def _update_plan(table: Table, names: tuple[str, ...], key: str, dialect: Any
+                 ) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    quote = dialect.identifier_preparer.quote
+    sql = (f"UPDATE {quote(table.name)} SET "
+           f"{', '.join(f'{quote(table.c[k].name)} = ?' for k in names)} "
+           f"WHERE {quote(table.c[key].name)} = ?")
+    convert = [(i, process) for i, k in enumerate((*names, key))
+               if (process := table.c[k].type._cached_bind_processor(dialect)) is not None]
+    return sql, convert
+
+
+def update_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]],
+                key: str = "id") -> None:
+    """One executemany setting, in each row of `table` named by its `key`, the other columns
+    the mapping gives (all mappings give the same keys); values converted as in insert_rows."""
+    if not rows:
+        return
+    names = tuple(k for k in rows[0] if k != key)
+    sql, convert = _update_plan(table, names, key, connection.dialect)
+    params = []
+    for row in rows:
+        values = [row[k] for k in names]
+        values.append(row[key])
+        for i, process in convert:
+            values[i] = process(values[i])
+        params.append(tuple(values))
+    connection.exec_driver_sql(sql, params)
+
+
+def bound(connection: Connection, column: Column[Any], value: Any) -> Any:
+    """`value` as the driver is given it for `column` (a time as SQLite's text)."""
+    process = column.type._cached_bind_processor(connection.dialect)
+    return value if process is None else process(value)

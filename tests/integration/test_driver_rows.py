@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 
-from desktop.db.driver_rows import insert_rows, rows_from
-from desktop.db.models import AuditEntry, Complaint, MediationRecord, new_uuid
+from desktop.db.driver_rows import insert_rows, rows_from, update_rows
+from desktop.db.models import AuditEntry, Complaint, MediationRecord, OutboxOp, new_uuid
 from desktop.db.uow import Actor, UnitOfWork
 from tests.conftest import World, draft
 
@@ -89,3 +89,25 @@ def test_mediation_records_and_audit_entries_alike(world: World,
                {k: v for k, v in record.items() if k not in ("id", "version", "updated_at")})
     _both_ways(world, AuditEntry.__table__,  # type: ignore[arg-type]
                {k: v for k, v in entry.items() if k not in ("id", "office_code")})
+
+
+def test_outbox_answers_are_written_alike(world: World) -> None:
+    """record_results writes the hub's answers with update_rows: as a Core update would."""
+    table: Any = OutboxOp.__table__
+    answer = {"status": "acked", "done_at": datetime(2026, 12, 6, 1, 2, 3, 456789),
+              "hub_version": 3, "message": "已接收", "hub_record": None, "code": ""}
+    with UnitOfWork(world.s.ctx.engine, Actor(None, "test"), "测试", outbox=False) as uow:
+        connection = uow.session.connection()
+        ids = []
+        for n in range(2):
+            connection.execute(insert(table), [{
+                "op_id": f"op-{n}", "entity": "complaints", "record_uuid": new_uuid(),
+                "kind": "upsert", "made_at": datetime(2026, 12, 6), "status": "sending"}])
+            ids.append(connection.execute(select(func.max(table.c.id))).scalar())
+        connection.execute(update(table).where(table.c.id == ids[0]).values(answer))
+        update_rows(connection, table, [{"id": ids[1], **answer}])
+        core, driver = (dict(r) for r in connection.execute(
+            select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings())
+        for key in ("id", "op_id", "record_uuid"):
+            core.pop(key), driver.pop(key)
+        assert driver == core and driver["done_at"] == answer["done_at"]

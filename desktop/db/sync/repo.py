@@ -7,11 +7,12 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.db.batches import slices
+from desktop.db.driver_rows import bound, update_rows
 from desktop.db.models import (
     Attachment,
     Complaint,
@@ -30,13 +31,10 @@ from desktop.db.sync.wire import BY_WIRE, MODELS, Codec
 from desktop.db.uow import storage_problem
 from desktop.sync.protocol import ENTITIES, ENTITY, OpResult, PulledRecord, RefusalCode
 
-# The hub's answers written into the outbox: one Core executemany (the ORM's bulk update by
-# primary key costs several times as much per row, for a thousand rows a reply).
-_OUTBOX = OutboxOp.__table__
-_ANSWERED = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
-    {name: bindparam(f"b_{name}", type_=_OUTBOX.c[name].type)
-     for name in ("status", "done_at", "hub_version", "message", "hub_record", "code")})
-
+# The hub's answers are written into the outbox by one driver executemany (driver_rows): the
+# ORM's bulk update by primary key cost several times as much per row, for a thousand rows a
+# reply, and a Core executemany twice as much.
+_OUTBOX: Any = OutboxOp.__table__
 
 class SyncRepository:
     def __init__(self, session: Session) -> None:
@@ -90,9 +88,12 @@ class SyncRepository:
     def mark_sending(self, ids: Sequence[int]) -> None:
         # Not evaluated against the session's objects (a thousand of them, just loaded): the
         # caller sends them and passes them to record_results, which reads no status.
-        self.s.execute(update(OutboxOp).where(OutboxOp.id.in_(ids)).values(
-            status="sending", attempts=OutboxOp.attempts + 1, sent_at=utcnow())
-            .execution_options(synchronize_session=False))
+        connection = self.s.connection()
+        sent_at = bound(connection, _OUTBOX.c.sent_at, utcnow())
+        for part in slices(ids):
+            connection.exec_driver_sql(
+                "UPDATE sync_outbox SET status = 'sending', attempts = attempts + 1, sent_at = ? "
+                f"WHERE id IN ({', '.join('?' * len(part))})", (sent_at, *part))
 
     def record_results(self, sent: Sequence[OutboxOp], results: Sequence[OpResult]) -> dict[str, int]:
         """Mark what the hub's reply lists; what it does not list goes again next time."""
@@ -145,7 +146,7 @@ class SyncRepository:
                                                   OutboxOp.status == "sending")
                            .values(status="pending"))
         if answered:
-            self.s.execute(_ANSWERED, [{f"b_{k}": v for k, v in row.items()} for row in answered])
+            update_rows(self.s.connection(), _OUTBOX, answered)
         save_known(self.s, known)
         for op in refused_inserts:
             # An edit made while the insert was on its way waits unsent: it goes as the whole.

@@ -8,11 +8,12 @@ import functools
 import hashlib
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.db.models import OutboxOp, RuleSetRow
@@ -33,7 +34,7 @@ from desktop.services.base import Service, ServiceContext, rule_set_of_row
 from desktop.services.dto import CurrentUser
 from desktop.services.sync_info import SyncReport, SyncSettings
 from desktop.sync import bundle
-from desktop.sync.client import HubClient, LocalCode, SyncError
+from desktop.sync.client import HubClient, LocalCode, SyncError, encode_push
 from desktop.sync.json_read import loads
 from desktop.sync.protocol import Operation
 
@@ -239,6 +240,30 @@ def to_operation(op: OutboxOp) -> Operation:
         op_id=op.op_id, entity=op.entity, uuid=op.record_uuid, kind=op.kind,
         base_version=op.base_version, before=loads(op.before), after=loads(op.after),
         people=loads(op.people), made_at=op.made_at, made_by=op.made_by)
+
+
+def push_body(ops: Sequence[OutboxOp]) -> bytes:
+    """A push's body written around the outbox rows' own JSON texts: the same values as
+    `encode_push([to_operation(op) for op in ops])` gives (tests/sync/test_push_body.py), without
+    parsing each record's fields and writing them again (a fifth of this PC's time in a push).
+    A text that is not plain JSON of an object — empty, or with NaN or Infinity, which the
+    standard library writes and JSON has not, or with a lone surrogate, which UTF-8 has not —
+    sends the batch the way it always went."""
+    parts = []
+    for op in ops:
+        texts = (op.before, op.after, op.people)
+        if not all(t.startswith("{") and "NaN" not in t and "Infinity" not in t for t in texts):
+            return encode_push([to_operation(o) for o in ops])
+        try:
+            before, after, people = (t.encode("utf-8") for t in texts)
+        except UnicodeEncodeError:
+            return encode_push([to_operation(o) for o in ops])
+        head = orjson.dumps({"op_id": op.op_id, "entity": op.entity, "uuid": op.record_uuid,
+                             "kind": op.kind, "base_version": op.base_version,
+                             "made_at": op.made_at, "made_by": op.made_by})
+        parts.append(b"".join((head[:-1], b',"before":', before, b',"after":', after,
+                               b',"people":', people, b"}")))
+    return b'{"ops":[' + b",".join(parts) + b"]}"
 
 
 def store_blob(data_dir: Path, sha256: str, data: bytes, key: DataKey | None = None) -> Path:

@@ -31,11 +31,11 @@ from desktop.services.sync.base import (
     SYNC_ACTOR,
     Progress,
     SyncBase,
+    push_body,
     store_blob,
-    to_operation,
 )
 from desktop.services.sync_info import SyncReport, clock_warning, outdated_message
-from desktop.sync.client import HubClient, LocalCode, SyncError, encode_push
+from desktop.sync.client import HubClient, LocalCode, SyncError
 from desktop.sync.protocol import (
     PULL_PAGE,
     PUSH_BATCH,
@@ -234,7 +234,7 @@ class SyncRound(SyncBase):
             batch = list(repo.next_batch(PUSH_BATCH, skip=deferred))
             if not batch:
                 return [], b""
-            body = encode_push([to_operation(op) for op in batch])  # before they are marked
+            body = push_body(batch)  # before they are marked
             repo.mark_sending([op.id for op in batch])
             uow.commit()
             return batch, body
