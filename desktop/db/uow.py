@@ -395,9 +395,15 @@ def audit_json(values: Mapping[str, Any]) -> str:
     before (with spaces after the separators). Nothing compares the text: readers parse it, and
     the entry's hash covers the text as stored, whichever wrote it."""
     try:
-        return orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        return orjson.dumps(values, option=_AUDIT_JSON).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
         return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+# What the standard library refuses (dates, dataclasses) or writes otherwise (subclasses of str
+# and int) is left to it, as before, instead of orjson's own forms.
+_AUDIT_JSON = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+               | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
 def storage_problem(error: BaseException) -> str | None:

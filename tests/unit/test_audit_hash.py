@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from desktop.db.uow import entry_hash
+from desktop.db.uow import audit_json, entry_hash
 
 
 def _reference(fields: dict[str, Any]) -> str:
@@ -57,3 +57,20 @@ def test_edges_hash_as_before(changes: dict[str, Any]) -> None:
 def test_a_lone_surrogate_fails_as_it_always_did() -> None:
     with pytest.raises(UnicodeEncodeError):
         entry_hash(_entry("x\ud800y"))
+
+
+@pytest.mark.parametrize("values", [
+    {"b": 1, "a": "二", "c": None, "d": True, "e": -2**63, "f": [1, {"z": "x", "y": None}]},
+    {"text": "换行\n制表\t引号\"反斜杠\\\u2028\x00😀"},
+    {"big": 2**70},                    # beyond 64 bits: the standard library writes it
+    {"lone": "x\ud800y"},              # a lone surrogate: the standard library writes it
+])
+def test_an_entrys_values_read_back_as_written(values: dict[str, Any]) -> None:
+    text = audit_json(values)
+    assert json.loads(text) == values
+    assert list(json.loads(text)) == sorted(values)  # keys sorted
+
+
+def test_an_entrys_values_refuse_what_they_always_refused() -> None:
+    with pytest.raises(TypeError):
+        audit_json({"on": datetime(2026, 12, 6)})
