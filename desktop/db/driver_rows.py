@@ -121,6 +121,9 @@ def _fetched(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[
 @cache
 def _update_plan(table: Table, names: tuple[str, ...], key: str, dialect: Any
                  ) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    if stale := [c.key for c in table.columns if c.key not in names
+                 and (c.onupdate is not None or c.server_onupdate is not None)]:
+        raise ValueError(f"{table.name}: {stale} change on every update; not written here")
     quote = dialect.identifier_preparer.quote
     sql = (f"UPDATE {quote(table.name)} SET "
            f"{', '.join(f'{quote(table.c[k].name)} = ?' for k in names)} "

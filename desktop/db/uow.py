@@ -390,20 +390,22 @@ _CANONICAL_BY_ORJSON = frozenset({str, int, type(None)})
 def audit_json(values: Mapping[str, Any]) -> str:
     """An entry's `before` or `after`: JSON with the keys sorted, text as it is (not escaped).
 
-    orjson writes it, compact; what orjson refuses (a lone surrogate, an integer beyond 64
-    bits, a key that is not text) is written by the standard library, as every entry was
+    A flat mapping of texts, whole numbers, flags and nulls (a row's values, always) is written
+    by orjson, compact; anything else (a float, a list, a date …), or what orjson refuses (a
+    lone surrogate, an integer beyond 64 bits), by the standard library, as every entry was
     before (with spaces after the separators). Nothing compares the text: readers parse it, and
     the entry's hash covers the text as stored, whichever wrote it."""
-    try:
-        return orjson.dumps(values, option=_AUDIT_JSON).decode("utf-8")
-    except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(values, ensure_ascii=False, sort_keys=True)
+    if set(map(type, values.values())) <= _FLAT_JSON and set(map(type, values)) <= _TEXT:
+        try:
+            return orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
-# What the standard library refuses (dates, dataclasses) or writes otherwise (subclasses of str
-# and int) is left to it, as before, instead of orjson's own forms.
-_AUDIT_JSON = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-               | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+# The values orjson writes as the standard library does (a float's NaN it would write as null).
+_FLAT_JSON = frozenset({str, int, bool, type(None)})
+_TEXT = frozenset({str})
 
 
 def storage_problem(error: BaseException) -> str | None:

@@ -111,3 +111,11 @@ def test_outbox_answers_are_written_alike(world: World) -> None:
         for key in ("id", "op_id", "record_uuid"):
             core.pop(key), driver.pop(key)
         assert driver == core and driver["done_at"] == answer["done_at"]
+
+
+def test_an_update_that_would_skip_a_column_kept_on_every_update_is_refused(
+        world: World) -> None:
+    with UnitOfWork(world.s.ctx.engine, Actor(None, "test"), "测试", outbox=False) as uow, \
+            pytest.raises(ValueError, match="updated_at"):
+        update_rows(uow.session.connection(), MediationRecord.__table__,  # type: ignore[arg-type]
+                    [{"id": 1, "result": "x"}])

@@ -58,3 +58,12 @@ def test_what_is_not_plain_json_goes_the_old_way() -> None:
                 push_body(ops)
             continue
         assert push_body(ops) == expected
+
+
+def test_a_damaged_text_fails_here_as_before() -> None:
+    broken = _op(2, {"a": "x"})
+    broken.after = '{"a": '
+    with pytest.raises(ValueError):
+        encode_push([to_operation(broken)])
+    with pytest.raises(ValueError):
+        push_body([_op(1, {"a": "正常"}), broken])

@@ -74,3 +74,9 @@ def test_an_entrys_values_read_back_as_written(values: dict[str, Any]) -> None:
 def test_an_entrys_values_refuse_what_they_always_refused() -> None:
     with pytest.raises(TypeError):
         audit_json({"on": datetime(2026, 12, 6)})
+
+
+def test_what_is_not_a_flat_row_is_written_as_before() -> None:
+    for values in ({"v": float("nan")}, {"v": 1.5, "w": "二"}, {"ids": [1, 2], "covered": 2}):
+        assert audit_json(values) == json.dumps(values, ensure_ascii=False, sort_keys=True)
+    assert audit_json({"b": "二", "a": None}) == '{"a":null,"b":"二"}'  # a row's: compact

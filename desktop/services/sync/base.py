@@ -252,7 +252,8 @@ def push_body(ops: Sequence[OutboxOp]) -> bytes:
     parts = []
     for op in ops:
         texts = (op.before, op.after, op.people)
-        if not all(t.startswith("{") and "NaN" not in t and "Infinity" not in t for t in texts):
+        if not all(t.startswith("{") and t.endswith("}") and "NaN" not in t
+                   and "Infinity" not in t for t in texts):
             return encode_push([to_operation(o) for o in ops])
         try:
             before, after, people = (t.encode("utf-8") for t in texts)
