@@ -17,12 +17,13 @@ and only of models that are their own root record (a complaint, not its mediatio
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, insert, inspect, select
+from sqlalchemy import insert, inspect, select
 
 from desktop.db.batches import slices
+from desktop.db.driver_rows import insert_rows, python_default
 from desktop.db.models import Base, OutboxOp, new_uuid, utcnow
 from desktop.db.rows import BOOKKEEPING, plain
 from desktop.db.uow import UnitOfWork, audit_json, is_secret, secret_digest
@@ -37,41 +38,30 @@ def _dump(value: dict[str, Any]) -> str:
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
-def _default(column: Column[Any]) -> tuple[bool, Any]:
-    """(has a value the program gives, that value) for a column left out of an insert."""
-    default = column.default
-    if default is None:
-        return False, None
-    if getattr(default, "is_scalar", False):
-        return True, default.arg  # type: ignore[attr-defined]
-    if getattr(default, "is_callable", False):
-        return True, default.arg(None)  # type: ignore[attr-defined]  # SQLAlchemy's wrapper
-    return False, None
-
-
 def complete_rows(model: type[Base], values: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each row with every column the ORM would have set on insert: the given values, then the
     columns' Python defaults (uuid, version, updated_at, …), else None; the primary key is left
     to the database."""
     mapper = inspect(model)
     fixed: dict[str, Any] = {}  # None or a constant default
-    made: list[tuple[str, Column[Any]]] = []  # a default made per row (new_uuid, utcnow)
+    made: list[tuple[str, Callable[[], Any]]] = []  # a default made per row (new_uuid, utcnow)
     for a in mapper.column_attrs:
         column = a.columns[0]
         if column.server_default is not None and column.default is None:
             raise ValueError(f"{model.__name__}.{a.key}: a server default only is not supported")
         if column.primary_key:
             continue
-        if getattr(column.default, "is_callable", False):
-            made.append((a.key, column))
+        make = python_default(column)
+        if make is not None and getattr(column.default, "is_callable", False):
+            made.append((a.key, make))
         else:
-            fixed[a.key] = _default(column)[1]
+            fixed[a.key] = make() if make is not None else None
     out = []
     for given in values:
         row = {**fixed, **given}
-        for key, column in made:
+        for key, make_one in made:
             if key not in given:
-                row[key] = _default(column)[1]
+                row[key] = make_one()
         out.append(row)
     return out
 
@@ -95,7 +85,7 @@ def insert_audited(uow: UnitOfWork, model: type[Base],
     connection = session.connection()
     # One executemany; the ids read back by uuid (RETURNING with the rows' order kept makes
     # SQLAlchemy send SQLite one statement per row).
-    connection.execute(insert(table), rows)
+    insert_rows(connection, table, rows)
     ids: dict[str, int] = {}
     for part in slices([row["uuid"] for row in rows]):
         ids.update(connection.execute(select(table.c.uuid, table.c.id)

@@ -22,7 +22,7 @@ from sqlalchemy import Column, Connection, Table
 from desktop.db.batches import slices
 
 
-def _python_default(column: Column[Any]) -> Callable[[], Any] | None:
+def python_default(column: Column[Any]) -> Callable[[], Any] | None:
     """How the program makes a column's value when an insert leaves it out (None: it does
     not; the database's own default or NULL then applies, as with a Core insert)."""
     default = column.default
@@ -45,7 +45,7 @@ def _insert_plan(table: Table, names: tuple[str, ...], dialect: Any
     which positions convert."""
     defaults = [(c.key, make) for c in table.columns
                 if c.key not in names and not (c.primary_key and c.autoincrement in (True, "auto"))
-                and (make := _python_default(c)) is not None]
+                and (make := python_default(c)) is not None]
     columns = [*names, *(key for key, _make in defaults)]
     assert dialect.paramstyle == "qmark", dialect.paramstyle  # SQLite's, SQLCipher's
     quote = dialect.identifier_preparer.quote

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import models as m
 from desktop.db.batches import slices
+from desktop.db.driver_rows import rows_in
 from desktop.db.search import INDEXED_COLUMNS, index_text, match_expression
 from desktop.domain.complaint import (
     DISTRICT_DISPATCH_CHANNEL,
@@ -857,17 +858,8 @@ class ComplaintRepository:
         # Columns read as stored (texts), on the driver's cursor: SQLAlchemy's statement and
         # rows for a hundred ids cost more than SQLite's reading them.
         names = ", ".join(_T[c].name for c in columns)
-        out: dict[int, dict[str, str | None]] = {}
-        cursor = self.s.connection().connection.driver_connection.cursor()
-        try:
-            for part in slices(ids):
-                cursor.execute(f"SELECT id, {names} FROM complaints "
-                               f"WHERE id IN ({', '.join('?' * len(part))})", part)
-                out.update((row[0], dict(zip(columns, row[1:], strict=True)))
-                           for row in cursor.fetchall())
-        finally:
-            cursor.close()
-        return out
+        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows_in(
+            self.s.connection(), f"SELECT id, {names} FROM complaints WHERE id IN ({{}})", ids)}
 
     def mediation_record(self, record_id: int) -> m.MediationRecord | None:
         return self.s.get(m.MediationRecord, record_id)

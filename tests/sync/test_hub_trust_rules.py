@@ -231,6 +231,26 @@ def test_an_operation_holding_what_cannot_be_stored_is_refused_alone(hub):
     assert {good.uuid, fine.uuid} <= {r.uuid for r in sub.pull_all()[0]}
 
 
+def test_a_body_with_long_digits_a_duplicate_key_and_a_wrong_type_is_answered_op_by_op(hub):
+    """The body's reading (desktop/sync/json_read): a run of 20 digits in a text sends it to the
+    standard library, a duplicate key keeps its last value as json.loads does, and a field of
+    the wrong type is refused for its operation alone."""
+    station = hub.enrol("WZCQ01")
+    digits = hub.complaint("WZCQ01", facts="订单号 12345678901234567890 未发货")
+    twice = hub.complaint("WZCQ01", subject="FIRST-SUBJECT")
+    wrong = hub.complaint("WZCQ01", complainant_name="WRONG-TYPE")
+    status, body = _raw_push(station, [digits, twice, wrong], {
+        '"subject": "FIRST-SUBJECT"': '"subject": "first", "subject": "第二次"',
+        '"WRONG-TYPE"': "12345"})
+    assert status == 200, body
+    results = PushResponse.model_validate_json(body).results
+    assert [(r.status, r.fields) for r in results] == [
+        ("acked", []), ("acked", []), ("rejected", ["complainant_name"])]
+    assert hub.record("complaints", digits.uuid)["data"]["facts"] == "订单号 12345678901234567890 未发货"
+    assert hub.record("complaints", twice.uuid)["data"]["subject"] == "第二次"
+    assert hub.record("complaints", wrong.uuid) is None
+
+
 def test_the_hash_of_a_valid_operation_is_what_it_always_was(hub):
     # Stored answers of earlier pushes are keyed by it: a replay must still match.
     op = hub.complaint("WZCQ01", complainant_name="张伟 😀", facts="事实\u3000与理由")
